@@ -1,0 +1,143 @@
+"""The annotation model: plain, typed records that every other layer speaks.
+
+Positions are code-point offsets into a document version's *normalised* text
+(see :mod:`annotations.text`), end exclusive: the unit W3C TextPositionSelector
+and REFI-QDA use. Nothing here knows about screens, rows or columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+#: Entity types offered by default; users may name others.
+ENTITY_TYPES: tuple[str, ...] = ("Person", "Organization", "Place", "Date", "Work", "Event")
+
+#: Relations offered by default between linked passages; users may name others.
+RELATIONS: tuple[str, ...] = ("quotes", "paraphrases", "contradicts", "see-also")
+
+#: Code points of context kept on each side of a quote.
+CONTEXT_CHARS = 32
+
+
+class TagKind(str, Enum):
+    """An entity names a thing in the world; a topic is a theme in a hierarchy."""
+
+    ENTITY = "entity"
+    TOPIC = "topic"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading, chapter or page, stored as a span so exports can say where a quote is."""
+
+    start: int
+    end: int
+    level: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocument:
+    """What a format loader hands to the store: normalised text plus its structure."""
+
+    text: str
+    title: str
+    format: str
+    sections: tuple[Section, ...] = ()
+    metadata: dict[str, object] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document as the library knows it, at its current (or a given) version."""
+
+    id: str
+    title: str
+    source_path: str
+    version_id: str
+    version: int
+    format: str
+    sha256: str
+    imported_at: str
+    length: int
+    annotation_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a passage is: offsets plus the quote and its context (W3C position + quote selectors)."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag. Topic names are paths (``Theme/Secrecy``); the hierarchy is derived from them."""
+
+    id: str
+    name: str
+    kind: TagKind
+    colour: str
+    entity_type: str | None = None
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    deleted: bool = False
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Path segments of a topic; an entity is a single segment."""
+        if self.kind is TagKind.TOPIC:
+            return tuple(self.name.split("/"))
+        return (self.name,)
+
+    @property
+    def label(self) -> str:
+        """How a person reads the tag: ``Organization: CNPC`` or ``Theme/Secrecy``."""
+        if self.kind is TagKind.ENTITY:
+            return f"{self.entity_type}: {self.name}"
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A highlighted passage of one document version, with tags and an optional note."""
+
+    id: str
+    document_id: str
+    version_id: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    note: str
+    author: str
+    created: str
+    updated: str
+    tags: tuple[Tag, ...] = ()
+    deleted: bool = False
+
+    @property
+    def anchor(self) -> Anchor:
+        return Anchor(self.start, self.end, self.exact, self.prefix, self.suffix)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A typed relation from one annotation to another, usually across documents."""
+
+    id: str
+    source_id: str
+    target_id: str
+    relation: str
+    note: str
+    author: str
+    created: str
+    updated: str
+    deleted: bool = False

@@ -1,0 +1,155 @@
+"""The library's schema, one migration per change, applied in order on open.
+
+Migrations are never edited once released: a new column or table is a new
+function at the bottom. A file whose applied migrations include names this
+list does not know was written by a newer margin, and is refused.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "margin"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            source_path TEXT NOT NULL,
+            current_version TEXT,
+            created TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX documents_source ON documents(source_path)")
+    db.execute(
+        """
+        CREATE TABLE versions (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            number INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            format TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            text TEXT NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            imported_at TEXT NOT NULL,
+            UNIQUE (document_id, number)
+        )
+        """
+    )
+    db.execute("CREATE INDEX versions_sha ON versions(sha256)")
+    db.execute(
+        """
+        CREATE TABLE sections (
+            id INTEGER PRIMARY KEY,
+            version_id TEXT NOT NULL REFERENCES versions(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            level INTEGER NOT NULL,
+            title TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX sections_version ON sections(version_id, start)")
+    db.execute(
+        """
+        CREATE TABLE tags (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('entity', 'topic')),
+            entity_type TEXT,
+            colour TEXT NOT NULL,
+            aliases TEXT NOT NULL DEFAULT '[]',
+            description TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX tags_live_name ON tags(name COLLATE NOCASE) WHERE deleted IS NULL"
+    )
+    db.execute(
+        """
+        CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            version_id TEXT NOT NULL REFERENCES versions(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            suffix TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted TEXT,
+            CHECK (start < "end")
+        )
+        """
+    )
+    db.execute('CREATE INDEX annotations_position ON annotations(version_id, start, "end")')
+    # max(end - start) per version bounds the window query in AnnotationRepo.overlapping.
+    db.execute('CREATE INDEX annotations_length ON annotations(version_id, ("end" - start))')
+    db.execute(
+        """
+        CREATE TABLE annotation_tags (
+            annotation_id TEXT NOT NULL REFERENCES annotations(id),
+            tag_id TEXT NOT NULL REFERENCES tags(id),
+            PRIMARY KEY (annotation_id, tag_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX annotation_tags_tag ON annotation_tags(tag_id)")
+    db.execute(
+        """
+        CREATE TABLE links (
+            id TEXT PRIMARY KEY,
+            source_id TEXT NOT NULL REFERENCES annotations(id),
+            target_id TEXT NOT NULL REFERENCES annotations(id),
+            relation TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX links_source ON links(source_id)")
+    db.execute("CREATE INDEX links_target ON links(target_id)")
+    db.execute(
+        """
+        CREATE TABLE reading_state (
+            document_id TEXT PRIMARY KEY REFERENCES documents(id),
+            "offset" INTEGER NOT NULL,
+            updated TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('annotation', 'link')),
+            target_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            before TEXT,
+            after TEXT NOT NULL,
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db["versions"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True)
+    db["annotations"].enable_fts(["exact", "note"], fts_version="FTS5", create_triggers=True)

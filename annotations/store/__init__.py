@@ -1,0 +1,56 @@
+"""The library store: one SQLite file holding documents, tags, annotations and links.
+
+:class:`Store` is a small facade over one repository per table family, all
+sharing one :class:`sqlite_utils.Database`. The caller builds it (the CLI from
+``--db``/``MARGIN_DB``, tests from a temporary path) and hands it on: nothing
+here opens a database at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .annotating import AnnotationRepo
+from .clock import Clock, utc_now
+from .connection import open_database
+from .documents import DocumentRepo, ImportResult
+from .history import History
+from .linking import LinkRepo
+from .reading import ReadingState
+from .searching import SearchHit, Searcher
+from .tagging import TagRepo, TagSpec, parse_tag_spec
+
+__all__ = [
+    "Store",
+    "ImportResult",
+    "SearchHit",
+    "TagSpec",
+    "parse_tag_spec",
+]
+
+
+class Store:
+    """Everything margin keeps, behind one object the UI and CLI share."""
+
+    def __init__(self, db: Database, *, author: str, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.author = author
+        self.clock = clock
+        self.documents = DocumentRepo(db, clock)
+        self.tags = TagRepo(db, author, clock)
+        self.history = History(db, author, clock)
+        self.annotations = AnnotationRepo(db, author, clock, self.tags, self.history)
+        self.links = LinkRepo(db, author, clock, self.history)
+        self.history.bind(self.annotations, self.links)
+        self.search = Searcher(db)
+        self.reading = ReadingState(db, clock)
+
+    @classmethod
+    def open(cls, path: str | Path, *, author: str, clock: Clock = utc_now) -> "Store":
+        """Open (creating and migrating if needed) the library at *path*."""
+        return cls(open_database(path), author=author, clock=clock)
+
+    def close(self) -> None:
+        self.db.close()

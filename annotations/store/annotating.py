@@ -1,0 +1,250 @@
+"""Annotations: highlighted passages with tags and a note.
+
+Every change goes through :meth:`AnnotationRepo._change`, which commits the
+new state and a history record in one transaction, so undo/redo work on what
+is stored, and a killed process loses nothing that was reported saved.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..errors import Ambiguous, MarginError, NotFound
+from ..model import Anchor, Annotation, Document, Tag
+from .clock import Clock, new_id
+from .history import History
+from .tagging import TagRepo, _row_to_tag
+
+_COLUMNS = 'a.id, v.document_id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.note, a.author, a.created, a.updated, a.deleted'
+
+State = dict[str, Any]
+
+
+class AnnotationRepo:
+    def __init__(self, db: Database, author: str, clock: Clock, tags: TagRepo, history: History) -> None:
+        self.db = db
+        self.author = author
+        self.clock = clock
+        self.tags = tags
+        self.history = history
+
+    # reading ---------------------------------------------------------------
+    def _tags_for(self, ids: Sequence[str]) -> dict[str, list[Tag]]:
+        found: dict[str, list[Tag]] = {i: [] for i in ids}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.query(
+                f"""SELECT at.annotation_id AS annotation_id, t.* FROM annotation_tags at
+                    JOIN tags t ON t.id = at.tag_id
+                    WHERE at.annotation_id IN ({marks}) AND t.deleted IS NULL
+                    ORDER BY t.kind DESC, t.name COLLATE NOCASE""",
+                chunk,
+            )
+            for row in rows:
+                annotation_id = row.pop("annotation_id")
+                found[annotation_id].append(_row_to_tag(row))
+        return found
+
+    def _build(self, rows: list[tuple]) -> list[Annotation]:
+        tags = self._tags_for([row[0] for row in rows])
+        return [
+            Annotation(
+                id=row[0], document_id=row[1], version_id=row[2], start=row[3], end=row[4],
+                exact=row[5], prefix=row[6], suffix=row[7], note=row[8], author=row[9],
+                created=row[10], updated=row[11], deleted=row[12] is not None,
+                tags=tuple(tags[row[0]]),
+            )
+            for row in rows
+        ]
+
+    def _select(self, where: str, params: Sequence[object], order: str = 'a.version_id, a.start, a."end", a.created, a.id') -> list[Annotation]:
+        sql = f"SELECT {_COLUMNS} FROM annotations a JOIN versions v ON v.id = a.version_id WHERE {where} ORDER BY {order}"
+        return self._build(self.db.execute(sql, tuple(params)).fetchall())
+
+    def get(self, annotation_id: str) -> Annotation:
+        found = self._select("a.id = ?", (annotation_id,))
+        if not found:
+            raise NotFound(f"no annotation with id {annotation_id}")
+        return found[0]
+
+    def resolve(self, ref: str) -> Annotation:
+        """An annotation by full id or a unique id prefix (at least 4 characters)."""
+        ref = ref.strip().lower()
+        if len(ref) < 4:
+            raise NotFound(f"annotation id “{ref}” is too short: give at least 4 characters")
+        rows = self.db.execute("SELECT id FROM annotations WHERE id LIKE ? || '%' LIMIT 3", (ref,)).fetchall()
+        if not rows:
+            raise NotFound(f"no annotation with id “{ref}” (see `margin annotations`)")
+        if len(rows) > 1:
+            raise Ambiguous(f"annotation id “{ref}” is ambiguous; give more characters")
+        return self.get(rows[0][0])
+
+    def list(
+        self,
+        *,
+        document_ids: Iterable[str] = (),
+        tag_ids: Iterable[str] = (),
+        authors: Iterable[str] = (),
+        current_only: bool = True,
+        include_deleted: bool = False,
+    ) -> list[Annotation]:
+        """Annotations filtered by document, tag and author; each filter is an OR over its values."""
+        where = ["1 = 1"]
+        params: list[object] = []
+        if not include_deleted:
+            where.append("a.deleted IS NULL")
+        if current_only:
+            where.append("a.version_id = (SELECT current_version FROM documents WHERE id = v.document_id)")
+        for column, values in (("v.document_id", list(document_ids)), ("a.author", list(authors))):
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        tag_ids = list(tag_ids)
+        if tag_ids:
+            where.append(
+                f"a.id IN (SELECT annotation_id FROM annotation_tags WHERE tag_id IN ({','.join('?' * len(tag_ids))}))"
+            )
+            params.extend(tag_ids)
+        return self._select(" AND ".join(where), params)
+
+    def overlapping(self, version_id: str, start: int, end: int) -> list[Annotation]:
+        """Live annotations of a version that overlap ``[start, end)``, in reading order.
+
+        The longest annotation bounds how far before *start* one can begin, which
+        turns the overlap test into a range scan over the position index.
+        """
+        longest = self.db.execute(
+            'SELECT max("end" - start) FROM annotations WHERE version_id = ?', (version_id,)
+        ).fetchone()[0]
+        if longest is None:
+            return []
+        return self._select(
+            'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL',
+            (version_id, start - longest, end, start),
+        )
+
+    # state and history -----------------------------------------------------
+    def state(self, annotation_id: str) -> State:
+        row = self.db.execute(
+            'SELECT start, "end", exact, prefix, suffix, note, deleted FROM annotations WHERE id = ?',
+            (annotation_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no annotation with id {annotation_id}")
+        tag_ids = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT tag_id FROM annotation_tags WHERE annotation_id = ? ORDER BY tag_id", (annotation_id,)
+            )
+        ]
+        keys = ("start", "end", "exact", "prefix", "suffix", "note", "deleted")
+        return {**dict(zip(keys, row)), "tags": tag_ids}
+
+    def apply_state(self, annotation_id: str, state: State) -> None:
+        """Make the stored annotation match *state* (used by undo and redo)."""
+        self.db.execute(
+            'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?, note = ?, deleted = ?, updated = ? WHERE id = ?',
+            (
+                state["start"], state["end"], state["exact"], state["prefix"], state["suffix"],
+                state["note"], state["deleted"], self.clock(), annotation_id,
+            ),
+        )
+        self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
+        self.db.conn.executemany(
+            "INSERT INTO annotation_tags (annotation_id, tag_id) SELECT ?, id FROM tags WHERE id = ? AND deleted IS NULL",
+            [(annotation_id, tag_id) for tag_id in state["tags"]],
+        )
+
+    def _change(self, annotation_id: str, label: str, **changes: Any) -> Annotation:
+        with self.db.atomic():
+            before = self.state(annotation_id)
+            after = {**before, **changes}
+            if after != before:
+                self.apply_state(annotation_id, after)
+                self.history.record("annotation", annotation_id, label, before, after)
+        return self.get(annotation_id)
+
+    # writing ---------------------------------------------------------------
+    def create(
+        self, document: Document, anchor: Anchor, *, tags: Sequence[str] = (), note: str = ""
+    ) -> Annotation:
+        """Annotate *anchor* in the document's current version; tags named are created if new."""
+        annotation_id = new_id()
+        now = self.clock()
+        with self.db.atomic():
+            tag_ids = sorted({self.tags.ensure(spec).id for spec in tags})
+            self.db.execute(
+                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact,
+                 anchor.prefix, anchor.suffix, note, self.author, now, now),
+            )
+            self.db.conn.executemany(
+                "INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                [(annotation_id, tag_id) for tag_id in tag_ids],
+            )
+            after = self.state(annotation_id)
+            self.history.record("annotation", annotation_id, "annotate", {**after, "deleted": now}, after)
+        return self.get(annotation_id)
+
+    def insert_many(self, version_id: str, anchors: Iterable[tuple[Anchor, str]]) -> int:
+        """Insert many (anchor, note) pairs in one transaction, without undo history.
+
+        For imports and merges of whole files, where undo is per file, not per row.
+        """
+        now = self.clock()
+        rows = [
+            (new_id(), version_id, a.start, a.end, a.exact, a.prefix, a.suffix, note, self.author, now, now)
+            for a, note in anchors
+        ]
+        with self.db.atomic():
+            self.db.conn.executemany(
+                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def _live(self, ref: str) -> Annotation:
+        annotation = self.resolve(ref)
+        if annotation.deleted:
+            raise MarginError(f"annotation {annotation.id[:8]} is deleted (undo to restore it)")
+        return annotation
+
+    def set_note(self, ref: str, note: str) -> Annotation:
+        return self._change(self._live(ref).id, "edit note", note=note)
+
+    def add_tags(self, ref: str, specs: Sequence[str]) -> Annotation:
+        annotation = self._live(ref)
+        with self.db.atomic():
+            ids = {t.id for t in annotation.tags} | {self.tags.ensure(s).id for s in specs}
+            return self._change(annotation.id, "add tags", tags=sorted(ids))
+
+    def remove_tags(self, ref: str, specs: Sequence[str]) -> Annotation:
+        annotation = self._live(ref)
+        drop = {self.tags.resolve(s).id for s in specs}
+        missing = drop - {t.id for t in annotation.tags}
+        if missing:
+            names = ", ".join(self.tags.get(i).label for i in missing)
+            raise MarginError(f"annotation {annotation.id[:8]} is not tagged {names}")
+        return self._change(annotation.id, "remove tags", tags=sorted({t.id for t in annotation.tags} - drop))
+
+    def set_tags(self, ref: str, tag_ids: Sequence[str]) -> Annotation:
+        return self._change(self._live(ref).id, "set tags", tags=sorted(set(tag_ids)))
+
+    def move(self, ref: str, anchor: Anchor) -> Annotation:
+        """Change the passage an annotation covers (same version)."""
+        return self._change(
+            self._live(ref).id, "move", start=anchor.start, end=anchor.end,
+            exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
+        )
+
+    def delete(self, ref: str) -> Annotation:
+        return self._change(self._live(ref).id, "delete", deleted=self.clock())
+
+

@@ -1,0 +1,62 @@
+"""Opening a library file safely: refuse what is not ours, migrate what is."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..errors import StoreError
+from ..schema import MIGRATION_SET, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a library file")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(16) != SQLITE_HEADER:
+                raise StoreError(f"{path} is not a margin library (not an SQLite database)")
+
+
+def _check_ownership(db: Database, path: Path) -> None:
+    """A non-empty database must carry margin's migrations and no unknown ones."""
+    tables = set(db.table_names())
+    if not tables:
+        return
+    known = {m.name for m in migrations._migrations}
+    applied = {m.name for m in migrations.applied(db)}
+    if not applied:
+        raise StoreError(f"{path} is not a margin library (it holds other tables)")
+    unknown = applied - known
+    if unknown:
+        raise StoreError(
+            f"{path} was written by a newer margin (schema {sorted(unknown)[-1]}); upgrade margin to open it"
+        )
+
+
+def open_database(path: str | Path) -> Database:
+    """Open *path* with WAL, foreign keys and a busy timeout, migrated to the current schema."""
+    path = Path(path).expanduser()
+    if str(path) != ":memory:":
+        _check_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+        db = Database(conn, execute_plugins=False)
+        _check_ownership(db, path)
+        if str(path) != ":memory:":
+            db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute("PRAGMA synchronous=NORMAL")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open {path}: {error}") from error
+    return db
+
+
+__all__ = ["open_database", "MIGRATION_SET"]

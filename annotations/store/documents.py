@@ -1,0 +1,159 @@
+"""Documents and their versions.
+
+A document is what the reader thinks of as "the article"; each import of
+changed bytes adds a *version* with its own normalised text. Annotations
+belong to a version, so an old version and its notes stay intact when the
+file changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlite_utils import Database
+
+from ..errors import Ambiguous, NotFound
+from ..model import Document, LoadedDocument, Section
+from .clock import Clock, new_id
+
+ImportStatus = Literal["new", "unchanged", "new-version"]
+
+_DOCUMENT_SELECT = """
+SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
+       v.format, v.sha256, v.imported_at, length(v.text) AS length,
+       (SELECT count(*) FROM annotations a
+         JOIN versions av ON av.id = a.version_id
+         WHERE av.document_id = d.id AND a.deleted IS NULL) AS annotation_count
+FROM documents d JOIN versions v ON v.id = d.current_version
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did, so the CLI can say so."""
+
+    document: Document
+    status: ImportStatus
+
+
+def _row_to_document(row: dict) -> Document:
+    return Document(**row)
+
+
+class DocumentRepo:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def _query(self, where: str = "", params: tuple = ()) -> list[Document]:
+        sql = _DOCUMENT_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY v.title COLLATE NOCASE, d.id"
+        return [_row_to_document(row) for row in self.db.query(sql, params)]
+
+    def all(self) -> list[Document]:
+        return self._query()
+
+    def get(self, document_id: str) -> Document:
+        found = self._query("d.id = ?", (document_id,))
+        if not found:
+            raise NotFound(f"no document with id {document_id}")
+        return found[0]
+
+    def resolve(self, ref: str) -> Document:
+        """Find a document by id, id prefix, exact title, or unique title prefix."""
+        ref = ref.strip()
+        if not ref:
+            raise NotFound("no document named: an empty name")
+        docs = self.all()
+        for test in (
+            lambda d: d.id == ref,
+            lambda d: d.title.casefold() == ref.casefold(),
+            lambda d: len(ref) >= 4 and d.id.startswith(ref.lower()),
+            lambda d: d.title.casefold().startswith(ref.casefold()),
+        ):
+            matches = [d for d in docs if test(d)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                names = ", ".join(f"“{d.title}” ({d.id[:8]})" for d in matches[:4])
+                raise Ambiguous(f"“{ref}” matches {len(matches)} documents: {names}")
+        raise NotFound(f"no document matches “{ref}” (see `margin docs`)")
+
+    def text(self, version_id: str) -> str:
+        row = self.db.execute("SELECT text FROM versions WHERE id = ?", (version_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document version {version_id}")
+        return row[0]
+
+    def sections(self, version_id: str) -> tuple[Section, ...]:
+        rows = self.db.execute(
+            'SELECT start, "end", level, title FROM sections WHERE version_id = ? ORDER BY start, level',
+            (version_id,),
+        ).fetchall()
+        return tuple(Section(*row) for row in rows)
+
+    def versions(self, document_id: str) -> list[dict]:
+        return list(
+            self.db.query(
+                "SELECT id, number, sha256, imported_at, title FROM versions WHERE document_id = ? ORDER BY number",
+                (document_id,),
+            )
+        )
+
+    def import_loaded(self, source_path: str, sha256: str, loaded: LoadedDocument) -> ImportResult:
+        """Store *loaded* unless these exact bytes are already here.
+
+        The same bytes anywhere in the library are "unchanged"; changed bytes at a
+        known path become a new version of that document.
+        """
+        same = self.db.execute(
+            "SELECT document_id FROM versions WHERE sha256 = ? ORDER BY number DESC LIMIT 1", (sha256,)
+        ).fetchone()
+        if same is not None:
+            return ImportResult(self.get(same[0]), "unchanged")
+        existing = self.db.execute(
+            "SELECT id FROM documents WHERE source_path = ? ORDER BY created DESC LIMIT 1", (source_path,)
+        ).fetchone()
+        now = self.clock()
+        version_id = new_id()
+        with self.db.atomic():
+            if existing is None:
+                document_id = new_id()
+                number = 1
+                self.db.execute(
+                    "INSERT INTO documents (id, title, source_path, current_version, created) VALUES (?, ?, ?, NULL, ?)",
+                    (document_id, loaded.title, source_path, now),
+                )
+            else:
+                document_id = existing[0]
+                number = (
+                    self.db.execute(
+                        "SELECT max(number) FROM versions WHERE document_id = ?", (document_id,)
+                    ).fetchone()[0]
+                    + 1
+                )
+            self.db.execute(
+                "INSERT INTO versions (id, document_id, number, title, format, sha256, text, metadata, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version_id,
+                    document_id,
+                    number,
+                    loaded.title,
+                    loaded.format,
+                    sha256,
+                    loaded.text,
+                    json.dumps(loaded.metadata, ensure_ascii=False, sort_keys=True, default=str),
+                    now,
+                ),
+            )
+            self.db.conn.executemany(
+                'INSERT INTO sections (version_id, start, "end", level, title) VALUES (?, ?, ?, ?, ?)',
+                [(version_id, s.start, s.end, s.level, s.title) for s in loaded.sections],
+            )
+            self.db.execute(
+                "UPDATE documents SET current_version = ?, title = ? WHERE id = ?",
+                (version_id, loaded.title, document_id),
+            )
+        return ImportResult(self.get(document_id), "new" if number == 1 else "new-version")

@@ -1,0 +1,94 @@
+"""Undo and redo over the store itself.
+
+Each change is recorded as the full before/after state of one annotation or
+link. Undo writes *before* back, redo writes *after*; a new change after an
+undo drops the redo branch. History is per author, so undoing in a merged
+classroom file only ever reverts your own work.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlite_utils import Database
+
+from ..errors import NothingToUndo
+from .clock import Clock
+
+if TYPE_CHECKING:
+    from .annotating import AnnotationRepo
+    from .linking import LinkRepo
+
+Kind = Literal["annotation", "link"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One undone or redone change, for the UI to report and to move to."""
+
+    kind: Kind
+    target_id: str
+    label: str
+    state: dict[str, Any]
+
+
+class History:
+    def __init__(self, db: Database, author: str, clock: Clock) -> None:
+        self.db = db
+        self.author = author
+        self.clock = clock
+        self._annotations: AnnotationRepo | None = None
+        self._links: LinkRepo | None = None
+
+    def bind(self, annotations: "AnnotationRepo", links: "LinkRepo") -> None:
+        self._annotations, self._links = annotations, links
+
+    def record(self, kind: Kind, target_id: str, label: str, before: dict | None, after: dict) -> None:
+        """Record a change; callers are inside the transaction that made it."""
+        self.db.execute("DELETE FROM history WHERE author = ? AND undone = 1", (self.author,))
+        self.db.execute(
+            "INSERT INTO history (kind, target_id, label, before, after, author, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                kind, target_id, label,
+                None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+                json.dumps(after, ensure_ascii=False, sort_keys=True),
+                self.author, self.clock(),
+            ),
+        )
+
+    def _apply(self, kind: str, target_id: str, state: dict) -> None:
+        assert self._annotations is not None and self._links is not None
+        if kind == "annotation":
+            self._annotations.apply_state(target_id, state)
+        else:
+            self._links.apply_state(target_id, state)
+
+    def undo(self) -> Step:
+        row = self.db.execute(
+            "SELECT seq, kind, target_id, label, before FROM history WHERE author = ? AND undone = 0 ORDER BY seq DESC LIMIT 1",
+            (self.author,),
+        ).fetchone()
+        if row is None:
+            raise NothingToUndo("nothing to undo")
+        seq, kind, target_id, label, before = row
+        state = json.loads(before)
+        with self.db.atomic():
+            self._apply(kind, target_id, state)
+            self.db.execute("UPDATE history SET undone = 1 WHERE seq = ?", (seq,))
+        return Step(kind, target_id, label, state)
+
+    def redo(self) -> Step:
+        row = self.db.execute(
+            "SELECT seq, kind, target_id, label, after FROM history WHERE author = ? AND undone = 1 ORDER BY seq ASC LIMIT 1",
+            (self.author,),
+        ).fetchone()
+        if row is None:
+            raise NothingToUndo("nothing to redo")
+        seq, kind, target_id, label, after = row
+        state = json.loads(after)
+        with self.db.atomic():
+            self._apply(kind, target_id, state)
+            self.db.execute("UPDATE history SET undone = 0 WHERE seq = ?", (seq,))
+        return Step(kind, target_id, label, state)

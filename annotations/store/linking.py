@@ -1,0 +1,96 @@
+"""Links: a typed relation from one passage to another, usually in another document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..errors import MarginError, NotFound
+from ..model import Link
+from .clock import Clock, new_id
+from .history import History
+
+_COLUMNS = "id, source_id, target_id, relation, note, author, created, updated, deleted"
+
+
+def _row_to_link(row: tuple) -> Link:
+    return Link(*row[:8], deleted=row[8] is not None)
+
+
+def clean_relation(relation: str) -> str:
+    """Relations are lower-case words joined by hyphens: ``See also`` → ``see-also``."""
+    cleaned = "-".join(relation.strip().lower().split())
+    if not cleaned:
+        raise MarginError("a link needs a relation")
+    return cleaned
+
+
+class LinkRepo:
+    def __init__(self, db: Database, author: str, clock: Clock, history: History) -> None:
+        self.db = db
+        self.author = author
+        self.clock = clock
+        self.history = history
+
+    def get(self, link_id: str) -> Link:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM links WHERE id = ?", (link_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no link with id {link_id}")
+        return _row_to_link(row)
+
+    def create(self, source_id: str, target_id: str, relation: str, note: str = "") -> Link:
+        if source_id == target_id:
+            raise MarginError("a passage cannot be linked to itself")
+        for annotation_id in (source_id, target_id):
+            row = self.db.execute("SELECT deleted FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+            if row is None or row[0] is not None:
+                raise NotFound(f"no live annotation with id {annotation_id}")
+        link_id = new_id()
+        now = self.clock()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO links (id, source_id, target_id, relation, note, author, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (link_id, source_id, target_id, clean_relation(relation), note, self.author, now, now),
+            )
+            after = self.state(link_id)
+            self.history.record("link", link_id, "link", {**after, "deleted": now}, after)
+        return self.get(link_id)
+
+    def for_annotations(self, annotation_ids: Iterable[str]) -> list[Link]:
+        """Live links touching any of the annotations, both directions."""
+        ids = list(annotation_ids)
+        found: dict[str, Link] = {}
+        for start in range(0, len(ids), 400):
+            chunk = ids[start : start + 400]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"""SELECT {_COLUMNS} FROM links WHERE deleted IS NULL
+                    AND (source_id IN ({marks}) OR target_id IN ({marks})) ORDER BY created, id""",
+                (*chunk, *chunk),
+            ).fetchall()
+            for row in rows:
+                found[row[0]] = _row_to_link(row)
+        return sorted(found.values(), key=lambda link: (link.created, link.id))
+
+    def state(self, link_id: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT relation, note, deleted FROM links WHERE id = ?", (link_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no link with id {link_id}")
+        return {"relation": row[0], "note": row[1], "deleted": row[2]}
+
+    def apply_state(self, link_id: str, state: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE links SET relation = ?, note = ?, deleted = ?, updated = ? WHERE id = ?",
+            (state["relation"], state["note"], state["deleted"], self.clock(), link_id),
+        )
+
+    def delete(self, link_id: str) -> Link:
+        with self.db.atomic():
+            before = self.state(link_id)
+            if before["deleted"] is None:
+                after = {**before, "deleted": self.clock()}
+                self.apply_state(link_id, after)
+                self.history.record("link", link_id, "unlink", before, after)
+        return self.get(link_id)

@@ -1,0 +1,24 @@
+"""Where each document was being read, so it reopens at the same place."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from .clock import Clock
+
+
+class ReadingState:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def position(self, document_id: str) -> int:
+        row = self.db.execute('SELECT "offset" FROM reading_state WHERE document_id = ?', (document_id,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def remember(self, document_id: str, offset: int) -> None:
+        self.db.execute(
+            'INSERT INTO reading_state (document_id, "offset", updated) VALUES (?, ?, ?)'
+            ' ON CONFLICT(document_id) DO UPDATE SET "offset" = excluded."offset", updated = excluded.updated',
+            (document_id, max(0, offset), self.clock()),
+        )

@@ -1,0 +1,88 @@
+"""Shared fixtures: every test gets its own library file; nothing touches the user's."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotations.model import LoadedDocument, Section
+from annotations.store import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory, monkeypatch):
+    """Point margin's data and config away from the real home, for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("MARGIN_CONFIG", str(home / "config" / "margin" / "config.toml"))
+    monkeypatch.delenv("MARGIN_DB", raising=False)
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the repository")
+    return SHARED
+
+
+def fixed_clock():
+    """A clock that ticks one second per call, so ordering is deterministic."""
+    counter = itertools.count()
+
+    def tick() -> str:
+        n = next(counter)
+        return f"2026-11-23T10:{n // 60 % 60:02d}:{n % 60:02d}.000000Z"
+
+    return tick
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "library.db"
+
+
+@pytest.fixture
+def store(db_path):
+    opened = Store.open(db_path, author="ada", clock=fixed_clock())
+    yield opened
+    opened.close()
+
+
+NOTICE = (
+    "Notice\n\nThe bridge will close from 10 March until 28 April. "
+    "The closure is a precaution. The bridge is safe.\n\nCosts\n\n"
+    "The remainder will be met from reserves. The bridge reopens in April.\n"
+)
+
+
+def loaded(text: str = NOTICE, title: str = "Harbour notice", sections: tuple[Section, ...] | None = None) -> LoadedDocument:
+    if sections is None:
+        split = text.find("Costs")
+        sections = (Section(0, split, 1, "Notice"), Section(split, len(text), 1, "Costs")) if split > 0 else ()
+    return LoadedDocument(text=text, title=title, format="text", sections=sections)
+
+
+def add_document(store: Store, text: str = NOTICE, title: str = "Harbour notice", path: str | None = None):
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return store.documents.import_loaded(path or f"/docs/{title}.txt", digest, loaded(text, title)).document
+
+
+def fingerprint(path: Path) -> str:
+    """A digest of every row of every table: equal before and after means nothing changed."""
+    if not path.exists():
+        return "absent"
+    conn = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        for line in conn.iterdump():
+            digest.update(line.encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()

@@ -1,0 +1,350 @@
+import random
+import sqlite3
+
+import pytest
+
+from annotations.anchoring import anchor_quote, anchor_span
+from annotations.errors import Ambiguous, MarginError, NothingToUndo, NotFound, StoreError
+from annotations.model import TagKind
+from annotations.store import Store, parse_tag_spec
+
+from .conftest import NOTICE, add_document, fingerprint, fixed_clock, loaded
+
+
+def annotate(store, doc, quote, **kwargs):
+    return store.annotations.create(doc, anchor_quote(store.documents.text(doc.version_id), quote), **kwargs)
+
+
+# opening ---------------------------------------------------------------------
+def test_new_library_uses_wal_foreign_keys_and_migrations(store, db_path):
+    assert db_path.exists()
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert {"documents", "versions", "annotations", "tags", "links", "history"} <= set(store.db.table_names())
+
+
+def test_writes_are_visible_to_another_connection_at_once(store, db_path):
+    doc = add_document(store)
+    annotate(store, doc, "The closure is a precaution.")
+    other = sqlite3.connect(db_path)
+    assert other.execute("SELECT count(*) FROM annotations").fetchone()[0] == 1
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"just some notes\n" * 10)
+    with pytest.raises(StoreError, match="not a margin library"):
+        Store.open(path, author="ada")
+    assert path.read_bytes() == b"just some notes\n" * 10
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = fingerprint(path)
+    with pytest.raises(StoreError, match="not a margin library"):
+        Store.open(path, author="ada")
+    assert fingerprint(path) == before
+
+
+def test_a_library_from_a_newer_margin_is_refused(db_path):
+    Store.open(db_path, author="ada").close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('margin', 'm999_future', '2030')"
+    )
+    conn.commit()
+    conn.close()
+    before = fingerprint(db_path)
+    with pytest.raises(StoreError, match="newer margin"):
+        Store.open(db_path, author="ada")
+    assert fingerprint(db_path) == before
+
+
+def test_reopening_applies_nothing_twice(db_path):
+    Store.open(db_path, author="ada").close()
+    Store.open(db_path, author="ada").close()
+    conn = sqlite3.connect(db_path)
+    names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert len(names) == len(set(names))
+
+
+# documents -------------------------------------------------------------------
+def test_import_then_unchanged_then_new_version_keeps_old_annotations(store):
+    first = store.documents.import_loaded("/d/n.txt", "sha-1", loaded())
+    assert first.status == "new"
+    doc = first.document
+    old = annotate(store, doc, "The closure is a precaution.", note="old note")
+    again = store.documents.import_loaded("/d/n.txt", "sha-1", loaded())
+    assert again.status == "unchanged" and again.document.id == doc.id
+    changed = store.documents.import_loaded("/d/n.txt", "sha-2", loaded(NOTICE.replace("April", "May")))
+    assert changed.status == "new-version"
+    assert changed.document.id == doc.id and changed.document.version == 2
+    kept = store.annotations.get(old.id)
+    assert kept.version_id == doc.version_id and kept.note == "old note"
+    assert store.documents.text(doc.version_id) == NOTICE
+    assert "May" in store.documents.text(changed.document.version_id)
+    assert [v["number"] for v in store.documents.versions(doc.id)] == [1, 2]
+    assert len(store.documents.all()) == 1
+
+
+def test_documents_resolve_by_title_prefix_and_id(store):
+    a = add_document(store, title="Harbour notice")
+    b = add_document(store, NOTICE + "x", title="Harbour article")
+    assert store.documents.resolve("harbour n").id == a.id
+    assert store.documents.resolve(b.id[:6]).id == b.id
+    assert store.documents.resolve("Harbour article").id == b.id
+    with pytest.raises(Ambiguous, match="matches 2 documents"):
+        store.documents.resolve("Harbour")
+    with pytest.raises(NotFound):
+        store.documents.resolve("Bridge")
+
+
+def test_sections_round_trip(store):
+    doc = add_document(store)
+    titles = [s.title for s in store.documents.sections(doc.version_id)]
+    assert titles == ["Notice", "Costs"]
+
+
+def test_annotation_counts_follow_live_annotations(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The closure is a precaution.")
+    annotate(store, doc, "The bridge is safe.")
+    assert store.documents.get(doc.id).annotation_count == 2
+    store.annotations.delete(a.id)
+    assert store.documents.get(doc.id).annotation_count == 1
+
+
+# tags ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "spec,name,kind,entity_type",
+    [
+        ("Organization:CNPC", "CNPC", TagKind.ENTITY, "Organization"),
+        ("person: Ada Lovelace", "Ada Lovelace", TagKind.ENTITY, "Person"),
+        ("Vessel:HMS Beagle", "HMS Beagle", TagKind.ENTITY, "Vessel"),
+        ("Theme/Secrecy", "Theme/Secrecy", TagKind.TOPIC, None),
+        (" Theme / Secrecy /", "Theme/Secrecy", TagKind.TOPIC, None),
+        ("Secrecy", "Secrecy", None, None),
+    ],
+)
+def test_tag_specs(spec, name, kind, entity_type):
+    parsed = parse_tag_spec(spec)
+    assert (parsed.name, parsed.kind, parsed.entity_type) == (name, kind, entity_type)
+
+
+def test_annotating_creates_named_tags_once(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The closure is a precaution.", tags=["Organization:Port Authority", "Claim/Safety"])
+    b = annotate(store, doc, "The bridge is safe.", tags=["port authority", "claim/safety"])
+    assert {t.id for t in a.tags} == {t.id for t in b.tags}
+    entity = next(t for t in a.tags if t.kind is TagKind.ENTITY)
+    assert entity.entity_type == "Organization"
+    assert len(store.tags.all()) == 2
+    assert store.tags.counts()[entity.id] == 2
+
+
+def test_entity_type_conflicts_are_refused(store):
+    store.tags.add("CNPC", TagKind.ENTITY, entity_type="Organization")
+    with pytest.raises(MarginError, match="already an entity of type Organization"):
+        store.tags.ensure("Person:CNPC")
+
+
+def test_rename_topic_moves_its_subtopics(store):
+    store.tags.ensure("Claim/Safety")
+    store.tags.ensure("Claim")
+    store.tags.rename("Claim", "Assertion")
+    assert sorted(t.name for t in store.tags.all()) == ["Assertion", "Assertion/Safety"]
+
+
+def test_rename_onto_an_existing_name_is_refused(store):
+    store.tags.ensure("Cost")
+    store.tags.ensure("Money")
+    with pytest.raises(MarginError, match="merge"):
+        store.tags.rename("Cost", "money")
+
+
+def test_recolour_validates(store):
+    store.tags.ensure("Cost")
+    assert store.tags.recolour("Cost", "#ABC").colour == "#aabbcc"
+    with pytest.raises(MarginError, match="hex colour"):
+        store.tags.recolour("Cost", "reddish")
+
+
+def test_merge_moves_annotations_and_keeps_the_name_as_alias(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The closure is a precaution.", tags=["Organization:Port Authority"])
+    b = annotate(store, doc, "The bridge is safe.", tags=["Organization:PA", "Organization:Port Authority"])
+    merged, moved = store.tags.merge("PA", "Port Authority")
+    assert moved == 1
+    assert "PA" in merged.aliases
+    assert [t.name for t in store.annotations.get(b.id).tags] == ["Port Authority"]
+    assert store.tags.find("pa").id == merged.id  # the old name still finds it
+    assert store.tags.counts()[merged.id] == 2 and store.annotations.get(a.id).tags[0].id == merged.id
+
+
+def test_delete_refuses_a_tag_in_use_unless_forced(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.", tags=["Claim/Safety"])
+    with pytest.raises(MarginError, match="used by 1 annotation"):
+        store.tags.delete("Claim/Safety")
+    assert store.tags.delete("Claim/Safety", force=True) == 1
+    assert store.annotations.get(a.id).tags == ()
+    assert store.tags.find("Claim/Safety") is None
+
+
+# annotations -----------------------------------------------------------------
+def test_annotation_records_anchor_author_and_times(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The closure is a precaution.", note="why?")
+    assert NOTICE[a.start : a.end] == a.exact == "The closure is a precaution."
+    assert NOTICE.endswith(a.suffix, 0, a.end + len(a.suffix)) and a.prefix == NOTICE[a.start - 32 : a.start]
+    assert a.author == "ada" and a.created == a.updated and len(a.id) == 36
+
+
+def test_filters_by_document_tag_and_author(store, db_path):
+    doc = add_document(store)
+    other = add_document(store, NOTICE + " Extra.", title="Article")
+    annotate(store, doc, "The bridge is safe.", tags=["Claim/Safety"])
+    annotate(store, other, "Extra.", tags=["Claim/Cost"])
+    bob = Store.open(db_path, author="bob")
+    annotate(bob, doc, "The closure is a precaution.", tags=["Claim/Safety"])
+    assert len(store.annotations.list(document_ids=[doc.id])) == 2
+    safety = store.tags.find("Claim/Safety")
+    assert {a.exact for a in store.annotations.list(tag_ids=[safety.id])} == {"The bridge is safe.", "The closure is a precaution."}
+    assert [a.author for a in store.annotations.list(authors=["bob"])] == ["bob"]
+    bob.close()
+
+
+def test_notes_tags_delete_and_undo_redo(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.", tags=["Claim/Safety"])
+    store.annotations.set_note(a.id[:8], "Contradicted later.")
+    store.annotations.add_tags(a.id, ["Distortion"])
+    store.annotations.remove_tags(a.id, ["Claim/Safety"])
+    store.annotations.delete(a.id)
+    assert store.annotations.list() == []
+    assert store.history.undo().label == "delete"
+    assert [t.name for t in store.annotations.get(a.id).tags] == ["Distortion"]
+    store.history.undo()
+    assert {t.name for t in store.annotations.get(a.id).tags} == {"Claim/Safety", "Distortion"}
+    store.history.undo()
+    store.history.undo()
+    assert store.annotations.get(a.id).note == ""
+    store.history.undo()  # the creation itself
+    assert store.annotations.get(a.id).deleted
+    with pytest.raises(NothingToUndo):
+        store.history.undo()
+    store.history.redo()
+    store.history.redo()
+    assert store.annotations.get(a.id).note == "Contradicted later." and not store.annotations.get(a.id).deleted
+
+
+def test_a_new_change_drops_the_redo_branch(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.")
+    store.annotations.set_note(a.id, "one")
+    store.history.undo()
+    store.annotations.set_note(a.id, "two")
+    with pytest.raises(NothingToUndo, match="nothing to redo"):
+        store.history.redo()
+
+
+def test_undo_only_reverts_your_own_changes(store, db_path):
+    doc = add_document(store)
+    mine = annotate(store, doc, "The bridge is safe.")
+    bob = Store.open(db_path, author="bob")
+    annotate(bob, doc, "The closure is a precaution.")
+    step = store.history.undo()
+    assert step.target_id == mine.id
+    assert len(store.annotations.list()) == 1 and store.annotations.list()[0].author == "bob"
+    bob.close()
+
+
+def test_editing_a_deleted_annotation_is_refused(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.")
+    store.annotations.delete(a.id)
+    with pytest.raises(MarginError, match="deleted"):
+        store.annotations.set_note(a.id, "x")
+
+
+def test_unknown_and_short_annotation_ids(store):
+    with pytest.raises(NotFound):
+        store.annotations.resolve("ffffffff")
+    with pytest.raises(NotFound, match="at least 4"):
+        store.annotations.resolve("ab")
+
+
+def test_overlapping_matches_brute_force(store):
+    text = "".join(random.Random(7).choice("abcdefgh \n") for _ in range(20_000))
+    doc = add_document(store, text, title="Random")
+    rng = random.Random(3)
+    spans = []
+    for _ in range(600):
+        start = rng.randrange(0, len(text) - 1)
+        end = min(len(text), start + rng.choice([1, 5, 40, 300, 3000]))
+        spans.append((start, end))
+    store.annotations.insert_many(doc.version_id, [(anchor_span(text, s, e), "") for s, e in spans])
+    for window_start in range(0, len(text), 1700):
+        window_end = window_start + 1000
+        got = sorted((a.start, a.end) for a in store.annotations.overlapping(doc.version_id, window_start, window_end))
+        want = sorted((s, e) for s, e in spans if s < window_end and e > window_start)
+        assert got == want
+
+
+# links, search, reading state --------------------------------------------------
+def test_links_are_listed_both_ways_and_undoable(store):
+    doc = add_document(store)
+    art = add_document(store, NOTICE + " Extra.", title="Article")
+    a = annotate(store, doc, "The bridge is safe.")
+    b = annotate(store, art, "Extra.")
+    link = store.links.create(b.id, a.id, "Contradicts")
+    assert link.relation == "contradicts"
+    assert [l.id for l in store.links.for_annotations([a.id])] == [link.id]
+    store.history.undo()
+    assert store.links.for_annotations([a.id]) == []
+    with pytest.raises(MarginError, match="itself"):
+        store.links.create(a.id, a.id, "see-also")
+
+
+def test_search_finds_words_with_section_and_snippet(store):
+    add_document(store)
+    add_document(store, "Nothing about bridges here.\n", title="Other")
+    hits = store.search.documents("reserves")
+    assert [(h.title, h.section, h.match) for h in hits] == [("Harbour notice", "Costs", "reserves")]
+    assert "met from" in hits[0].before
+    assert NOTICE[hits[0].start : hits[0].end] == "reserves"
+
+
+def test_search_treats_punctuation_as_text_not_syntax(store):
+    add_document(store)
+    for query in ('"precaution', "precaution*", "(precaution:"):
+        assert [h.match for h in store.search.documents(query)][:1] == ["precaution"], query
+    hits = store.search.documents("precaution)")
+    assert hits and hits[0].match == "precaution"
+
+
+def test_search_only_covers_current_versions(store):
+    store.documents.import_loaded("/d/n.txt", "v1", loaded())
+    store.documents.import_loaded("/d/n.txt", "v2", loaded(NOTICE.replace("reserves", "savings")))
+    assert store.search.documents("reserves") == []
+    assert len(store.search.documents("savings")) == 1
+
+
+def test_search_notes(store):
+    doc = add_document(store)
+    annotate(store, doc, "The bridge is safe.", note="Contradicted by the article")
+    hits = store.search.notes("contradicted")
+    assert len(hits) == 1 and hits[0].annotation_id is not None and hits[0].section == "Notice"
+
+
+def test_reading_position_is_remembered(store, db_path):
+    doc = add_document(store)
+    store.reading.remember(doc.id, 42)
+    again = Store.open(db_path, author="ada", clock=fixed_clock())
+    assert again.reading.position(doc.id) == 42
+    again.close()
