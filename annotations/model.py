@@ -129,6 +129,17 @@ class Annotation:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """The least a view needs to draw an annotation: where, which colour, whether linked."""
+
+    id: str
+    start: int
+    end: int
+    colour: str | None
+    linked: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     """A typed relation from one annotation to another, usually across documents."""
 

@@ -84,5 +84,7 @@ def fingerprint(path: Path) -> str:
         for line in conn.iterdump():
             digest.update(line.encode())
         return digest.hexdigest()
+    except sqlite3.DatabaseError:  # not a database at all: compare its bytes
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     finally:
         conn.close()

@@ -52,5 +52,14 @@ class Store:
         """Open (creating and migrating if needed) the library at *path*."""
         return cls(open_database(path), author=author, clock=clock)
 
+    @property
+    def path(self) -> str:
+        """The library file (empty for an in-memory library)."""
+        return self.db.execute("PRAGMA database_list").fetchone()[2]
+
+    def reopen(self) -> "Store":
+        """A second store on the same file, for a worker thread (connections stay on their thread)."""
+        return Store.open(self.path, author=self.author, clock=self.clock)
+
     def close(self) -> None:
         self.db.close()

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
-from ..model import Anchor, Annotation, Document, Tag
+from ..model import Anchor, Annotation, Document, Span, Tag
 from .clock import Clock, new_id
 from .history import History
 from .tagging import TagRepo, _row_to_tag
@@ -42,7 +42,7 @@ class AnnotationRepo:
                 f"""SELECT at.annotation_id AS annotation_id, t.* FROM annotation_tags at
                     JOIN tags t ON t.id = at.tag_id
                     WHERE at.annotation_id IN ({marks}) AND t.deleted IS NULL
-                    ORDER BY t.kind DESC, t.name COLLATE NOCASE""",
+                    ORDER BY t.kind, t.name COLLATE NOCASE""",
                 chunk,
             )
             for row in rows:
@@ -127,6 +127,23 @@ class AnnotationRepo:
             'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL',
             (version_id, start - longest, end, start),
         )
+
+    def spans(self, version_id: str) -> list[Span]:
+        """Every live annotation of a version as a drawable span, in one query.
+
+        The colour is that of the first tag (entities before topics, then by
+        name); untagged annotations have none and the view picks a default.
+        """
+        rows = self.db.execute(
+            """SELECT a.id, a.start, a."end",
+                 (SELECT t.colour FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
+                   WHERE at.annotation_id = a.id AND t.deleted IS NULL
+                   ORDER BY t.kind, t.name COLLATE NOCASE LIMIT 1),
+                 EXISTS (SELECT 1 FROM links l WHERE l.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
+               FROM annotations a WHERE a.version_id = ? AND a.deleted IS NULL ORDER BY a.start, a.\"end\"""",
+            (version_id,),
+        ).fetchall()
+        return [Span(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows]
 
     # state and history -----------------------------------------------------
     def state(self, annotation_id: str) -> State:

@@ -135,12 +135,28 @@ class TagRepo:
             raise NotFound(f"no tag “{ref}” (see `margin tags`)")
         return tag
 
+    def _under(self, path: str) -> list[Tag]:
+        prefix = path.casefold().rstrip("/") + "/"
+        return [t for t in self.all() if t.kind is TagKind.TOPIC and t.name.casefold().startswith(prefix)]
+
+    def matching(self, ref: str) -> list[Tag]:
+        """The tags a filter names: a tag and its subtopics, or every topic under a bare path.
+
+        ``Claim`` matches ``Claim/Safety`` even when no tag is named just ``Claim``.
+        """
+        tag = self.find(ref)
+        if tag is not None:
+            return self.descendants(tag)
+        under = self._under(clean_topic(ref))
+        if not under:
+            raise NotFound(f"no tag “{ref}” (see `margin tags`)")
+        return under
+
     def descendants(self, tag: Tag) -> list[Tag]:
         """The tag and, for a topic, every topic below it."""
         if tag.kind is not TagKind.TOPIC:
             return [tag]
-        prefix = tag.name.casefold() + "/"
-        return [tag] + [t for t in self.all() if t.kind is TagKind.TOPIC and t.name.casefold().startswith(prefix)]
+        return [tag, *self._under(tag.name)]
 
     # writing ---------------------------------------------------------------
     def _next_colour(self) -> str:
@@ -207,20 +223,24 @@ class TagRepo:
             (*fields.values(), self.clock(), tag_id),
         )
 
-    def rename(self, ref: str, new_name: str) -> Tag:
-        """Rename a tag; renaming a topic moves the topics below it too."""
-        tag = self.resolve(ref)
-        new_name = clean_topic(new_name) if tag.kind is TagKind.TOPIC else new_name.strip()
+    def rename(self, ref: str, new_name: str) -> list[Tag]:
+        """Rename a tag; renaming a topic (or a bare path like ``Claim``) moves the topics below it too."""
+        affected = self.matching(ref)
+        head = affected[0]
+        old_path = head.name if self.find(ref) is not None else clean_topic(ref)
+        is_topic = head.kind is TagKind.TOPIC
+        new_name = clean_topic(new_name) if is_topic else new_name.strip()
         if not new_name:
             raise MarginError("the new tag name is empty")
-        clash = self.find(new_name)
-        if clash is not None and clash.id != tag.id:
-            raise MarginError(f"a tag named “{clash.name}” already exists; use `margin tags merge` to combine them")
+        renames = {t.id: new_name + t.name[len(old_path):] for t in affected}
+        for tag_id, name in renames.items():
+            clash = self.find(name)
+            if clash is not None and clash.id not in renames:
+                raise MarginError(f"a tag named “{clash.name}” already exists; use `margin tags merge` to combine them")
         with self.db.atomic():
-            for child in self.descendants(tag)[1:]:
-                self._set(child.id, name=new_name + child.name[len(tag.name):])
-            self._set(tag.id, name=new_name)
-        return self.get(tag.id)
+            for tag_id, name in renames.items():
+                self._set(tag_id, name=name)
+        return [self.get(tag_id) for tag_id in renames]
 
     def recolour(self, ref: str, colour: str) -> Tag:
         tag = self.resolve(ref)

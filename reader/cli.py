@@ -1,0 +1,90 @@
+"""margin's command line: a thin layer of click commands over :mod:`annotations`.
+
+Headless commands never import Textual; only the commands that open the
+reader do, and only when they run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from annotations.errors import MarginError
+
+from .commands import annotating, app, documents, exporting, tagging
+from .context import Context
+
+
+class MarginGroup(click.Group):
+    """Turns every error into one line on stderr and a non-zero exit status.
+
+    :class:`MarginError` exits 1; usage mistakes exit 2 as click's do, but on one
+    line that names the help to read instead of a usage block.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            where = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
+            click.echo(f"Error: {error.format_message()}{where}", err=True)
+            result = error.exit_code
+        except click.ClickException as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            result = error.exit_code
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            result = 1
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MarginError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(1)
+        except sqlite3.Error as error:
+            click.echo(f"Error: the library could not be written: {error}", err=True)
+            ctx.exit(1)
+        finally:
+            if isinstance(ctx.obj, Context):
+                ctx.obj.close()
+
+
+@click.group(cls=MarginGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="MARGIN_DB",
+    help="Library file (default: your data folder's margin/library.db; or set MARGIN_DB).",
+)
+@click.option("--author", "author", help="Name recorded on what you create (default: config, then login name).")
+@click.version_option(package_name="margin", prog_name="margin")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, author: str | None) -> None:
+    """Read documents side by side; highlight, tag, note, link and export to Markdown.
+
+    Run without a command to open the library in the reader.
+    """
+    ctx.obj = Context(db_path, author)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(app.library)
+
+
+for module in (documents, tagging, annotating, exporting, app):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="margin")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""Annotating from the command line: create, list, edit, link, undo."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from annotations.anchoring import anchor_quote, anchor_span
+from annotations.errors import MarginError
+from annotations.model import RELATIONS, Annotation
+from annotations.sections import location_label
+
+from ..context import Context, pass_context
+from ..output import Text, console, one_line, short, table
+
+
+def _note_text(note: str | None) -> str | None:
+    """``-`` reads the note from standard input, so long notes can be piped in."""
+    if note == "-":
+        return sys.stdin.read()
+    return note
+
+
+@click.command("annotate")
+@click.argument("document")
+@click.option("--quote", help="The exact text to annotate.")
+@click.option("--occurrence", type=click.IntRange(1), help="Which occurrence of --quote (1 = first) when it appears more than once.")
+@click.option("--start", type=click.IntRange(0), help="Start offset (characters) instead of --quote.")
+@click.option("--end", type=click.IntRange(0), help="End offset (exclusive) instead of --quote.")
+@click.option("--tag", "tags", multiple=True, help="Tag to apply (repeatable): Theme/Secrecy, Organization:CNPC, or an existing name.")
+@click.option("--note", default="", help="A note; - reads it from standard input.")
+@pass_context
+def annotate(ctx: Context, document: str, quote: str | None, occurrence: int | None, start: int | None,
+             end: int | None, tags: tuple[str, ...], note: str) -> None:
+    """Annotate a passage of DOCUMENT (an id, or a unique prefix of its title); prints the new id."""
+    if quote is not None and (start is not None or end is not None):
+        raise click.UsageError("give either --quote or --start/--end, not both")
+    if quote is None and (start is None or end is None):
+        raise click.UsageError("give --quote TEXT, or both --start and --end")
+    if occurrence is not None and quote is None:
+        raise click.UsageError("--occurrence goes with --quote")
+    store = ctx.store
+    doc = store.documents.resolve(document)
+    text = store.documents.text(doc.version_id)
+    anchor = anchor_quote(text, quote, occurrence) if quote is not None else anchor_span(text, start, end)  # type: ignore[arg-type]
+    annotation = store.annotations.create(doc, anchor, tags=tags, note=_note_text(note) or "")
+    click.echo(annotation.id)
+
+
+def _as_json(annotation: Annotation, title: str, section: str) -> dict:
+    return {
+        "id": annotation.id,
+        "document_id": annotation.document_id,
+        "document": title,
+        "version_id": annotation.version_id,
+        "start": annotation.start,
+        "end": annotation.end,
+        "section": section,
+        "exact": annotation.exact,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+        "tags": [{"id": t.id, "name": t.name, "kind": t.kind.value, "entity_type": t.entity_type} for t in annotation.tags],
+        "note": annotation.note,
+        "author": annotation.author,
+        "created": annotation.created,
+        "updated": annotation.updated,
+    }
+
+
+@click.command("annotations")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only annotations with this tag or a subtopic of it (repeatable).")
+@click.option("--author", "authors", multiple=True, help="Only this author's annotations (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_context
+def annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], fmt: str) -> None:
+    """List annotations in reading order, filtered by document, tag and author."""
+    store = ctx.store
+    documents = {d.id: d for d in store.documents.all()}
+    doc_ids = [store.documents.resolve(ref).id for ref in docs]
+    tag_ids = sorted({t.id for ref in tags for t in store.tags.matching(ref)})
+    found = store.annotations.list(document_ids=doc_ids, tag_ids=tag_ids, authors=authors)
+    found.sort(key=lambda a: (documents[a.document_id].title.casefold(), a.document_id, a.start, a.end, a.created, a.id))
+    sections: dict[str, tuple] = {}
+
+    def where(a: Annotation) -> str:
+        if a.version_id not in sections:
+            sections[a.version_id] = store.documents.sections(a.version_id)
+        return location_label(sections[a.version_id], a.start)
+
+    if fmt == "json":
+        rows = [_as_json(a, documents[a.document_id].title, where(a)) for a in found]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("No annotations match.")
+        return
+    grid = table("id", "document", "where", "quote", "tags", "note", "author")
+    for a in found:
+        grid.add_row(
+            short(a.id),
+            Text(one_line(documents[a.document_id].title, 24)),
+            Text(one_line(where(a) or f"{a.start}–{a.end}", 20)),
+            Text(one_line(a.exact, 40)),
+            Text(", ".join(t.name for t in a.tags)),
+            Text(one_line(a.note, 30)),
+            a.author,
+        )
+    console().print(grid)
+
+
+@click.command("note")
+@click.argument("annotation")
+@click.argument("text", required=False)
+@pass_context
+def note(ctx: Context, annotation: str, text: str | None) -> None:
+    """Set the note of ANNOTATION to TEXT (- reads standard input; none opens $EDITOR)."""
+    if text is None:
+        current = ctx.store.annotations.resolve(annotation).note
+        edited = click.edit(current, extension=".md")
+        if edited is None:
+            click.echo("note unchanged")
+            return
+        text = edited.rstrip("\n")
+    updated = ctx.store.annotations.set_note(annotation, _note_text(text) or "")
+    click.echo(f"note saved on {short(updated.id)}")
+
+
+@click.command("tag")
+@click.argument("annotation")
+@click.argument("tags", nargs=-1, required=True)
+@pass_context
+def tag(ctx: Context, annotation: str, tags: tuple[str, ...]) -> None:
+    """Add TAGS to ANNOTATION (new tags are created as when annotating)."""
+    updated = ctx.store.annotations.add_tags(annotation, tags)
+    click.echo(f"{short(updated.id)} tagged {', '.join(t.label for t in updated.tags)}")
+
+
+@click.command("untag")
+@click.argument("annotation")
+@click.argument("tags", nargs=-1, required=True)
+@pass_context
+def untag(ctx: Context, annotation: str, tags: tuple[str, ...]) -> None:
+    """Remove TAGS from ANNOTATION."""
+    updated = ctx.store.annotations.remove_tags(annotation, tags)
+    remaining = ", ".join(t.label for t in updated.tags) or "no tags"
+    click.echo(f"{short(updated.id)} now has {remaining}")
+
+
+@click.command("delete")
+@click.argument("annotation")
+@pass_context
+def delete(ctx: Context, annotation: str) -> None:
+    """Delete ANNOTATION (margin undo brings it back)."""
+    deleted = ctx.store.annotations.delete(annotation)
+    click.echo(f"deleted {short(deleted.id)} “{one_line(deleted.exact, 40)}”")
+
+
+@click.command("undo")
+@pass_context
+def undo(ctx: Context) -> None:
+    """Undo your last change to an annotation or link."""
+    step = ctx.store.history.undo()
+    click.echo(f"undid {step.label} on {step.kind} {short(step.target_id)}")
+
+
+@click.command("redo")
+@pass_context
+def redo(ctx: Context) -> None:
+    """Redo the change you last undid."""
+    step = ctx.store.history.redo()
+    click.echo(f"redid {step.label} on {step.kind} {short(step.target_id)}")
+
+
+@click.command("link")
+@click.argument("source")
+@click.argument("target")
+@click.option("--relation", "-r", default="see-also", show_default=True,
+              help=f"How SOURCE relates to TARGET: {', '.join(RELATIONS)}, or your own word.")
+@click.option("--note", default="", help="Why they are linked.")
+@pass_context
+def link(ctx: Context, source: str, target: str, relation: str, note: str) -> None:
+    """Link annotation SOURCE to annotation TARGET (e.g. an article quoting its source)."""
+    store = ctx.store
+    src, dst = store.annotations.resolve(source), store.annotations.resolve(target)
+    if src.deleted or dst.deleted:
+        raise MarginError("cannot link a deleted annotation")
+    made = store.links.create(src.id, dst.id, relation, note)
+    click.echo(made.id)
+
+
+COMMANDS = [annotate, annotations, note, tag, untag, delete, undo, redo, link]

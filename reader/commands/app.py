@@ -1,0 +1,69 @@
+"""Commands that open the reader. Textual is imported only when one of them runs."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from annotations.errors import MarginError
+from annotations.store import Store
+
+from ..context import Context, pass_context
+from ..demo import seed_demo
+
+MAX_PANES = 3
+
+
+def _run_reader(store: Store, document_ids: list[str]) -> None:
+    from ..app import MarginApp  # the only import of Textual from the CLI
+
+    MarginApp(store, document_ids=document_ids).run()
+
+
+@click.command("library")
+@pass_context
+def library(ctx: Context) -> None:
+    """Open the library screen in the reader."""
+    _run_reader(ctx.store, [])
+
+
+@click.command("open")
+@click.argument("targets", nargs=-1, required=True)
+@pass_context
+def open_(ctx: Context, targets: tuple[str, ...]) -> None:
+    """Open up to three FILES or DOCUMENTS side by side (files are imported first if new)."""
+    from .documents import import_paths
+
+    if len(targets) > MAX_PANES:
+        raise MarginError(f"margin shows at most {MAX_PANES} documents side by side; {len(targets)} were given")
+    ids = []
+    for target in targets:
+        if Path(target).expanduser().exists():
+            ids.append(import_paths(ctx, [Path(target)])[0].document.id)
+        else:
+            ids.append(ctx.store.documents.resolve(target).id)
+    _run_reader(ctx.store, ids)
+
+
+@click.command("demo")
+@click.option("--print", "print_only", is_flag=True, help="Print the demo's Markdown export instead of opening the reader.")
+@pass_context
+def demo(ctx: Context, print_only: bool) -> None:
+    """Open the bundled sample documents side by side, on a throwaway library."""
+    from annotations.export.gather import markdown_export
+
+    with tempfile.TemporaryDirectory(prefix="margin-demo-") as folder:
+        store = Store.open(Path(folder) / "demo.db", author=ctx.author)
+        try:
+            documents = seed_demo(store)
+            if print_only:
+                click.echo(markdown_export(store)[0], nl=False)
+            else:
+                _run_reader(store, [d.id for d in documents])
+        finally:
+            store.close()
+
+
+COMMANDS = [library, open_, demo]

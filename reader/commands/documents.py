@@ -1,0 +1,90 @@
+"""Commands about documents: import, list, search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..context import Context, pass_context
+from ..formats import read_source
+from ..output import Text, console, one_line, short, table, warn
+
+
+def import_paths(ctx: Context, paths: list[Path]):
+    """Read every file first, then store them: one bad file leaves the library untouched."""
+    sources = [read_source(path) for path in paths]
+    results = []
+    for source in sources:
+        for message in source.document.warnings:
+            warn(message)
+        results.append(ctx.store.documents.import_loaded(str(source.path), source.sha256, source.document))
+    return results
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_context
+def import_(ctx: Context, files: tuple[Path, ...]) -> None:
+    """Import FILES (.txt, .md, .html, .epub, .pdf) into the library.
+
+    Unchanged files are skipped; a changed file becomes a new version of its
+    document, keeping the old version and its annotations.
+    """
+    for result in import_paths(ctx, list(files)):
+        doc = result.document
+        if result.status == "unchanged":
+            click.echo(f"unchanged  {short(doc.id)}  {doc.title} (already imported)")
+        elif result.status == "new-version":
+            click.echo(f"updated    {short(doc.id)}  {doc.title} (version {doc.version})")
+        else:
+            click.echo(f"imported   {short(doc.id)}  {doc.title} ({doc.length:,} characters, {doc.format})")
+
+
+@click.command("docs")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_context
+def docs(ctx: Context, fmt: str) -> None:
+    """List documents with their annotation counts."""
+    documents = ctx.store.documents.all()
+    if fmt == "json":
+        import json
+        from dataclasses import asdict
+
+        click.echo(json.dumps([asdict(d) for d in documents], ensure_ascii=False, indent=2))
+        return
+    if not documents:
+        click.echo("No documents yet: margin import FILE...")
+        return
+    grid = table("id", "title", "notes", "version", "format", "source")
+    for d in documents:
+        grid.add_row(short(d.id), Text(d.title), str(d.annotation_count), str(d.version), d.format, Text(d.source_path))
+    console().print(grid)
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--notes", is_flag=True, help="Search annotation notes and quotes instead of document text.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most documents (or notes) to show.")
+@click.option("--per-doc", type=click.IntRange(1), default=5, show_default=True, help="Most hits to show per document.")
+@pass_context
+def search(ctx: Context, query: str, notes: bool, limit: int, per_doc: int) -> None:
+    """Search every document (or, with --notes, every note) for QUERY."""
+    hits = ctx.store.search.notes(query, limit=limit) if notes else ctx.store.search.documents(
+        query, per_document=per_doc, limit=limit
+    )
+    if not hits:
+        click.echo(f"No matches for “{query}”.")
+        click.get_current_context().exit(1)
+    out = console()
+    for hit in hits:
+        where = f"{hit.section} · " if hit.section else ""
+        head = Text(f"{hit.title}", style="bold") + Text(f"  {where}chars {hit.start}–{hit.end}", style="dim")
+        if hit.annotation_id:
+            head += Text(f"  annotation {short(hit.annotation_id)}", style="dim")
+        out.print(head)
+        out.print(Text("  ") + Text(hit.before) + Text(hit.match, style="bold reverse") + Text(hit.after))
+
+
+COMMANDS = [import_, docs, search]
+__all__ = ["COMMANDS", "import_paths", "one_line"]

@@ -1,0 +1,157 @@
+"""``margin tags``: the tag set as a tree, and the edits a tag set needs."""
+
+from __future__ import annotations
+
+import click
+from rich.tree import Tree
+
+from annotations.model import ENTITY_TYPES, Tag, TagKind
+
+from ..context import Context, pass_context
+from ..output import Text, console
+
+
+def _label(tag: Tag | None, name: str, count: int) -> Text:
+    if tag is None:
+        return Text(name, style="dim")
+    label = Text("● ", style=tag.colour) + Text(name)
+    label += Text(f"  {count}", style="bold")
+    if tag.aliases:
+        label += Text(f"  aka {', '.join(tag.aliases)}", style="dim")
+    if tag.description:
+        label += Text(f"  — {tag.description}", style="italic dim")
+    return label
+
+
+def build_tree(tags: list[Tag], counts: dict[str, int]) -> Tree:
+    """Entities grouped by type, topics nested by path; intermediate topics shown even if unused."""
+    root = Tree(Text("tags", style="bold"))
+    entities = sorted((t for t in tags if t.kind is TagKind.ENTITY), key=lambda t: (t.entity_type or "", t.name.casefold()))
+    if entities:
+        branch = root.add(Text("Entities", style="bold"))
+        by_type: dict[str, Tree] = {}
+        for tag in entities:
+            kind = tag.entity_type or "Thing"
+            if kind not in by_type:
+                by_type[kind] = branch.add(Text(kind, style="bold"))
+            by_type[kind].add(_label(tag, tag.name, counts.get(tag.id, 0)))
+    topics = sorted((t for t in tags if t.kind is TagKind.TOPIC), key=lambda t: [p.casefold() for p in t.parts])
+    if topics:
+        branch = root.add(Text("Topics", style="bold"))
+        by_path = {t.name.casefold(): t for t in topics}
+        nodes: dict[str, Tree] = {}
+        for tag in topics:
+            for depth in range(1, len(tag.parts) + 1):
+                key = "/".join(tag.parts[:depth]).casefold()
+                if key in nodes:
+                    continue
+                parent = nodes.get("/".join(tag.parts[: depth - 1]).casefold(), branch) if depth > 1 else branch
+                owner = by_path.get(key)
+                nodes[key] = parent.add(_label(owner, tag.parts[depth - 1], counts.get(owner.id, 0) if owner else 0))
+    return root
+
+
+@click.group("tags", invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True)
+@click.pass_context
+def tags(click_ctx: click.Context, fmt: str) -> None:
+    """List tags as a tree with annotation counts, or edit them (see subcommands)."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx: Context = click_ctx.obj
+    all_tags = ctx.store.tags.all()
+    counts = ctx.store.tags.counts()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(
+            [
+                {"id": t.id, "name": t.name, "kind": t.kind.value, "entity_type": t.entity_type, "colour": t.colour,
+                 "aliases": list(t.aliases), "description": t.description, "count": counts.get(t.id, 0)}
+                for t in all_tags
+            ],
+            ensure_ascii=False, indent=2,
+        ))
+        return
+    if not all_tags:
+        click.echo("No tags yet: margin tags add NAME, or --tag when annotating.")
+        return
+    console().print(build_tree(all_tags, counts))
+
+
+@tags.command("add")
+@click.argument("name")
+@click.option("--entity", "entity_type", metavar="TYPE", help=f"Make an entity of TYPE ({', '.join(ENTITY_TYPES)}, or your own).")
+@click.option("--colour", "--color", "colour", help="Hex colour, e.g. #e5a50a.")
+@click.option("--description", default="", help="What the tag means, for other annotators.")
+@click.option("--alias", "aliases", multiple=True, help="Another name of the entity (repeatable).")
+@pass_context
+def add(ctx: Context, name: str, entity_type: str | None, colour: str | None, description: str, aliases: tuple[str, ...]) -> None:
+    """Add a tag NAME: a topic (paths like Theme/Secrecy) or, with --entity, an entity."""
+    kind = TagKind.ENTITY if entity_type else TagKind.TOPIC
+    tag = ctx.store.tags.add(name, kind, entity_type=entity_type, colour=colour, description=description, aliases=aliases)
+    click.echo(f"added {tag.kind.value} {tag.label} {tag.colour}")
+
+
+@tags.command("rename")
+@click.argument("tag")
+@click.argument("new_name")
+@pass_context
+def rename(ctx: Context, tag: str, new_name: str) -> None:
+    """Rename TAG to NEW_NAME (a topic's subtopics move with it)."""
+    for renamed in ctx.store.tags.rename(tag, new_name):
+        click.echo(f"renamed to {renamed.label}")
+
+
+@tags.command("colour")
+@click.argument("tag")
+@click.argument("colour")
+@pass_context
+def colour(ctx: Context, tag: str, colour: str) -> None:
+    """Give TAG a new COLOUR (hex, e.g. #3584e4)."""
+    changed = ctx.store.tags.recolour(tag, colour)
+    click.echo(f"{changed.label} is now {changed.colour}")
+
+
+@tags.command("describe")
+@click.argument("tag")
+@click.argument("description")
+@pass_context
+def describe(ctx: Context, tag: str, description: str) -> None:
+    """Set TAG's DESCRIPTION (what annotators should use it for)."""
+    changed = ctx.store.tags.describe(tag, description)
+    click.echo(f"described {changed.label}")
+
+
+@tags.command("alias")
+@click.argument("tag")
+@click.argument("alias")
+@pass_context
+def alias(ctx: Context, tag: str, alias: str) -> None:
+    """Add ALIAS as another name of TAG."""
+    changed = ctx.store.tags.add_alias(tag, alias)
+    click.echo(f"{changed.label} also known as {', '.join(changed.aliases)}")
+
+
+@tags.command("merge")
+@click.argument("source")
+@click.argument("target")
+@pass_context
+def merge(ctx: Context, source: str, target: str) -> None:
+    """Merge SOURCE into TARGET: its annotations move, its name becomes an alias."""
+    merged, moved = ctx.store.tags.merge(source, target)
+    click.echo(f"merged into {merged.label}: {moved} annotation{'s' if moved != 1 else ''} moved")
+
+
+@tags.command("delete")
+@click.argument("tag")
+@click.option("--force", is_flag=True, help="Delete even if annotations use it (they lose this tag).")
+@pass_context
+def delete(ctx: Context, tag: str, force: bool) -> None:
+    """Delete TAG; refused while annotations use it unless --force."""
+    name = ctx.store.tags.resolve(tag).label
+    used = ctx.store.tags.delete(tag, force=force)
+    click.echo(f"deleted {name}" + (f" (removed from {used} annotation{'s' if used != 1 else ''})" if used else ""))
+
+
+COMMANDS = [tags]

@@ -1,0 +1,46 @@
+"""The CLI's per-invocation context: builds the store lazily, once, from the global flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from annotations.store import Store
+
+from .config import default_db_path, resolve_author
+
+
+@dataclass
+class Context:
+    db_path: Path | None
+    author_flag: str | None
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        if self.db_path is not None:
+            return self.db_path
+        env = os.environ.get("MARGIN_DB")
+        return Path(env) if env else default_db_path()
+
+    @property
+    def author(self) -> str:
+        return resolve_author(self.author_flag)
+
+    @property
+    def store(self) -> Store:
+        """Opened on first use so ``--help`` and bad arguments never touch the library."""
+        if self._store is None:
+            self._store = Store.open(self.path, author=self.author)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+pass_context = click.make_pass_decorator(Context)
