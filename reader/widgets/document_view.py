@@ -590,7 +590,11 @@ class DocumentView(ScrollView, can_focus=True):
 
     def set_highlights(self, spans: Sequence[Highlight]) -> None:
         """Replace every highlight drawn in this view."""
-        self._paint = PaintIndex(spans, len(self._text))
+        self.set_paint(PaintIndex(spans, len(self._text)))
+
+    def set_paint(self, paint: PaintIndex) -> None:
+        """Replace the highlights with an index built elsewhere (e.g. in a worker thread)."""
+        self._paint = paint
         self.refresh()
 
     def move_cursor(self, offset: int, select: bool = False) -> None:
@@ -872,6 +876,10 @@ class DocumentView(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._prepare_styles()
+        if self._wrapped is not None and self._laid_out and self._wrapped.width != self._wrap_width():
+            # A size change reached the compositor before our Resize handler: re-wrap now
+            # rather than draw one frame of rows cut at the old width.
+            self._relayout()
         return super().render_lines(crop)
 
     def _prepare_styles(self) -> None:

@@ -1,0 +1,155 @@
+"""The reader application: picks its first screen and hosts app-wide actions.
+
+The store is handed in (the CLI builds it, tests build their own); the app
+never opens a database itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from annotations.errors import MarginError
+from annotations.store import Store
+
+from .actions import help_rows, palette_commands
+from .screens.choices import ChoicePicker
+from .screens.help import HelpScreen
+from .screens.library import LibraryScreen
+from .screens.path_prompt import PathPrompt
+from .screens.reading import ReadingScreen, default_export_path
+
+
+class MarginApp(App[None]):
+    """margin's reader: the library, and documents side by side."""
+
+    TITLE = "margin"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(self, store: Store, *, document_ids: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.store = store
+        """The library every screen reads and writes."""
+        self.document_ids = list(document_ids)
+        """Documents to open side by side at start; none shows the library."""
+
+    def on_mount(self) -> None:
+        self.push_screen(LibraryScreen(self.store))
+        if self.document_ids:
+            self.push_screen(ReadingScreen(self.store, self.document_ids))
+
+    # -- one source for footer, help and palette --------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from palette_commands(screen)
+        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_rows(self.screen)))
+
+    # -- navigation between screens ------------------------------------------------
+    def open_documents(self, document_ids: Sequence[str]) -> None:
+        if isinstance(self.screen, ReadingScreen):
+            self.pop_screen()
+        self.push_screen(ReadingScreen(self.store, document_ids))
+
+    def action_show_library(self) -> None:
+        while isinstance(self.screen, ReadingScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, ReadingScreen):
+            self.pop_screen()
+
+    # -- app-wide actions ---------------------------------------------------------
+    def action_import_file(self) -> None:
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            from .formats import read_source
+
+            try:
+                source = read_source(Path(path).expanduser())
+                result = self.store.documents.import_loaded(str(source.path), source.sha256, source.document)
+            except MarginError as error:
+                self.notify(str(error), severity="error", title="Not imported")
+                return
+            for warning in source.document.warnings:
+                self.notify(warning, severity="warning")
+            verb = {"new": "Imported", "unchanged": "Already in the library:", "new-version": "New version of"}[result.status]
+            self.notify(f"{verb} {result.document.title}")
+            if isinstance(self.screen, LibraryScreen):
+                self.screen.reload()
+
+        self.push_screen(PathPrompt("Import file", str(Path.cwd()) + "/", ".txt .md .html .epub .pdf"), chosen)
+
+    def action_search_library(self) -> None:
+        def searched(query: str | None) -> None:
+            if not query:
+                return
+            try:
+                hits = self.store.search.documents(query, per_document=10)
+            except MarginError as error:
+                self.notify(str(error), severity="warning")
+                return
+            if not hits:
+                self.notify(f"No matches for “{query}”.", severity="warning")
+                return
+            by_key = {f"{h.document_id}:{h.start}": h for h in hits}
+            choices = [
+                (key, f"{h.title} · {h.section or 'chars ' + str(h.start)} · …{h.before[-30:]}[{h.match}]{h.after[:30]}…")
+                for key, h in by_key.items()
+            ]
+
+            def go(key: str | None) -> None:
+                if key:
+                    hit = by_key[key]
+                    self.open_at(hit.document_id, hit.start)
+
+            self.push_screen(ChoicePicker(f"“{query}” in the library: {len(hits)} hits", choices), go)
+
+        self.push_screen(PathPrompt("Search the library", "", "words to find in every document"), searched)
+
+    def open_at(self, document_id: str, offset: int) -> None:
+        """Show a document at an offset: in the open reading screen if any, else a new one."""
+        if isinstance(self.screen, ReadingScreen):
+            self.screen.go_to(document_id, offset)
+            return
+        self.store.reading.remember(document_id, offset)
+        self.open_documents([document_id])
+
+    def action_export(self, document_ids: Sequence[str]) -> None:
+        titles = [self.store.documents.get(d).title for d in document_ids]
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._export(list(document_ids), Path(path).expanduser())
+
+        self.push_screen(
+            PathPrompt("Export notes to Markdown", default_export_path(titles or ["reading-notes"]), "the same output as `margin export`"),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, document_ids: list[str], path: Path) -> None:
+        """Export on a worker thread with its own connection, so a big export never freezes the screen."""
+        from annotations.export.files import write_atomically
+        from annotations.export.gather import markdown_export
+
+        store = self.store.reopen()
+        try:
+            markdown, count = markdown_export(store, document_refs=document_ids)
+            write_atomically(path, markdown)
+            self.call_from_thread(self.notify, f"Exported {count} annotation{'s' if count != 1 else ''} to {path}", title="Exported")
+        except (MarginError, OSError) as error:
+            self.call_from_thread(self.notify, str(error), severity="error", title="Not exported")
+        finally:
+            store.close()

@@ -1,0 +1,133 @@
+"""The library screen: every document with its annotation count; open one or several."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from annotations.store import Store
+
+MAX_PANES = 3
+
+
+class LibraryScreen(Screen[None]):
+    """A table of documents; marks choose which to read side by side."""
+
+    DEFAULT_CSS = """
+    LibraryScreen {
+        & > .library-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+        & > DataTable { height: 1fr; }
+        & > .empty { padding: 2 4; color: $text-muted; display: none; }
+        & > .empty.visible { display: block; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="library.open_one"),
+        Binding("space", "mark", "Mark", id="library.mark"),
+        Binding("o", "open_marked", "Open marked", id="library.open_marked"),
+        Binding("i", "import_file", "Import", id="library.import"),
+        Binding("S", "search_library", "Search", id="library.search"),
+        Binding("ctrl+e", "export", "Export all", id="export.markdown"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        """The library listed."""
+        self.marked: list[str] = []
+        """Document ids marked for reading side by side, in marking order."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("margin · library", classes="library-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "No documents yet.\n\nPress i to import a file (.txt .md .html .epub .pdf),\n"
+            "or run `margin import FILE...` or `margin demo`.",
+            classes="empty",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("", "Title", "Notes", "Ver", "Format", "Source")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Refill the table from the store, keeping the cursor on the same document."""
+        table = self.query_one(DataTable)
+        current = None
+        if table.row_count:
+            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table.clear()
+        documents = self.store.documents.all()
+        for document in documents:
+            mark = str(self.marked.index(document.id) + 1) if document.id in self.marked else ""
+            table.add_row(
+                Text(mark, style="bold $accent"),
+                Text(document.title),
+                str(document.annotation_count),
+                str(document.version),
+                document.format,
+                Text(document.source_path, style="dim", overflow="ellipsis"),
+                key=document.id,
+            )
+        if current is not None and current in {d.id for d in documents}:
+            table.move_cursor(row=table.get_row_index(current))
+        self.query_one(".empty").set_class(not documents, "visible")
+        table.display = bool(documents)
+
+    def _current(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        ids = list(self.marked) or [current]
+        if current not in ids:
+            ids = [current]
+        self.app.open_documents(ids)  # type: ignore[attr-defined]
+
+    def action_mark(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        if current in self.marked:
+            self.marked.remove(current)
+        elif len(self.marked) >= MAX_PANES:
+            self.notify(f"At most {MAX_PANES} documents side by side.", severity="warning")
+            return
+        else:
+            self.marked.append(current)
+        self.reload()
+
+    def action_open_marked(self) -> None:
+        if not self.marked:
+            self.action_open()
+            return
+        self.app.open_documents(list(self.marked))  # type: ignore[attr-defined]
+
+    def action_import_file(self) -> None:
+        self.app.action_import_file()  # type: ignore[attr-defined]
+
+    def action_search_library(self) -> None:
+        self.app.action_search_library()  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        self.app.action_export([])  # type: ignore[attr-defined]

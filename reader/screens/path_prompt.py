@@ -1,0 +1,78 @@
+"""Ask for one file path: where to export, which file to import.
+
+The default arrives filled in with the cursor at its end, so accepting it is
+one keypress and changing the file name is a few backspaces away.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+__all__ = ["PathPrompt"]
+
+
+class PathPrompt(ModalScreen[str | None]):
+    """A one-line path dialog; returns the stripped path, or None on escape."""
+
+    DEFAULT_CSS = """
+    PathPrompt {
+        align: center middle;
+    }
+    PathPrompt > #dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        padding: 0 1;
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+        background: $surface;
+    }
+    PathPrompt .hint {
+        color: $text-muted;
+    }
+    PathPrompt .keys {
+        color: $text-muted;
+        height: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, title: str, default: str, hint: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._default = default
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = self._title
+            yield Input(value=self._default, id="path", select_on_focus=False)
+            if self._hint:
+                yield Static(self._hint, classes="hint", markup=False)
+            yield Static("enter accept · esc cancel", classes="keys", markup=False)
+
+    def on_mount(self) -> None:
+        path = self.query_one("#path", Input)
+        path.focus()
+        path.cursor_position = len(path.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if value:
+            self.dismiss(value)
+        else:
+            self.app.bell()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

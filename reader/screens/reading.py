@@ -1,0 +1,633 @@
+"""The reading screen: up to three documents side by side, annotated with the keyboard.
+
+The screen translates keys into intentions (tag this selection, follow that
+link) and hands the writes to :class:`reader.editing.Editor`. Panes are given
+their data; they never query the store themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from annotations.errors import MarginError
+from annotations.model import Annotation, Span
+from annotations.store import Store
+
+from ..editing import Editor, Target
+from ..widgets.annotations_panel import AnnotationsPanel
+from ..widgets.document_view import DocumentView, Highlight, PaintIndex
+from ..widgets.pane import DocumentPane, to_highlights
+from .choices import ChoicePicker
+from .note_editor import NoteEditor
+from .outline import OutlinePicker
+from .path_prompt import PathPrompt
+from .relation_picker import RelationPicker
+from .tag_picker import TagPicker
+
+MAX_PANES = 3
+#: Search hits are drawn as marked highlights in this colour.
+SEARCH_COLOUR = "#5f87ff"
+#: Seconds of stillness before the reading position is written.
+POSITION_DELAY = 0.4
+#: Above this many highlights, the paint index is built in a worker thread.
+PAINT_IN_THREAD = 1500
+
+
+def short_quote(text: str, limit: int = 48) -> str:
+    flat = " ".join(text.split())
+    return "“" + (flat if len(flat) <= limit else flat[: limit - 1] + "…") + "”"
+
+
+class ReadingScreen(Screen[None]):
+    """Documents side by side, an annotations panel, and every annotating action."""
+
+    DEFAULT_CSS = """
+    ReadingScreen {
+        layout: horizontal;
+        & #panes { width: 1fr; height: 1fr; }
+        & AnnotationsPanel { width: 38; display: none; }
+        & AnnotationsPanel.visible { display: block; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("a", "tag", "Tag", id="annotate.tag"),
+        Binding("enter", "tag", "Tag selection", show=False, id="annotate.tag_selection"),
+        Binding("n", "next_hit", "Next hit", id="search.next"),
+        Binding("N", "previous_hit", "Previous hit", id="search.previous"),
+        Binding("n", "note", "Note", id="annotate.note"),
+        Binding("x,delete", "delete", "Delete", show=False, id="annotate.delete"),
+        Binding("u", "undo", "Undo", id="history.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
+        Binding("L", "link", "Link", id="link.start"),
+        Binding("f", "follow", "Follow link", show=False, id="link.follow"),
+        Binding("tab", "next_pane", "Next pane", id="pane.next"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="pane.previous"),
+        Binding("s", "toggle_sync", "Sync scroll", show=False, id="pane.sync"),
+        Binding("t", "outline", "Contents", show=False, id="nav.outline"),
+        Binding("slash", "search", "Search", id="search.find"),
+        Binding("p", "toggle_panel", "Annotations", id="panel.toggle"),
+        Binding("o", "open_document", "Open document", show=False, id="library.open"),
+        Binding("ctrl+w", "close_pane", "Close pane", show=False, id="pane.close"),
+        Binding("S", "search_library", "Search library", show=False, id="library.search"),
+        Binding("ctrl+e", "export", "Export", id="export.markdown"),
+        Binding("escape", "back", "Library", show=False, id="screen.back"),
+    ]
+
+    def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
+        super().__init__()
+        self.store = store
+        """The library, shared with the rest of the app."""
+        self.editor = Editor(store)
+        """Store writes for what the person asks."""
+        self.document_ids = list(dict.fromkeys(document_ids))[:MAX_PANES]
+        """Documents to open, left to right."""
+        self.sync_scroll = False
+        """When on, scrolling one pane scrolls the others to the same fraction."""
+        self.link_source: tuple[DocumentPane, Target] | None = None
+        """Where a link being made starts, between the first and second ``L``."""
+        self._syncing = False
+        self._pane_counter = len(self.document_ids)
+        self._pending_positions: dict[str, int] = {}
+        """Reading positions not yet written, by document id."""
+        self._position_timer: Timer | None = None
+
+    # -- composition ---------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            for index, document_id in enumerate(self.document_ids):
+                yield self._make_pane(document_id, index)
+        yield AnnotationsPanel()
+        yield Footer()
+
+    def _make_pane(self, document_id: str, index: int) -> DocumentPane:
+        document = self.store.documents.get(document_id)
+        text = self.store.documents.text(document.version_id)
+        sections = self.store.documents.sections(document.version_id)
+        return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}")
+
+    def on_mount(self) -> None:
+        for pane in self.panes:
+            self._prepare(pane)
+        if self.panes:
+            self.panes[0].view.focus()
+
+    def _prepare(self, pane: DocumentPane) -> None:
+        """Restore the reading position and draw the pane's highlights."""
+        position = min(self.store.reading.position(pane.document.id), len(pane.text))
+        view = pane.view
+        view.move_cursor(position)
+        self.call_after_refresh(view.scroll_to_offset, position)
+        self.watch(view, "scroll_y", self._on_scroll_of(pane), init=False)
+        pane.show_title(position)
+        self.refresh_spans(pane)
+
+    def _on_scroll_of(self, pane: DocumentPane):  # noqa: ANN202 - a watcher callback
+        def scrolled(_old: float, _new: float) -> None:
+            self._scrolled(pane)
+
+        return scrolled
+
+    # -- panes -----------------------------------------------------------------
+    @property
+    def panes(self) -> list[DocumentPane]:
+        return list(self.query(DocumentPane))
+
+    @property
+    def active(self) -> DocumentPane | None:
+        """The pane holding focus, or the first one."""
+        focused = self.focused
+        for pane in self.panes:
+            if focused is not None and (focused is pane or pane in focused.ancestors):
+                return pane
+        return self.panes[0] if self.panes else None
+
+    def pane_for(self, view: DocumentView) -> DocumentPane:
+        return next(p for p in self.panes if p.view is view)
+
+    def pane_of_document(self, document_id: str) -> DocumentPane | None:
+        return next((p for p in self.panes if p.document.id == document_id), None)
+
+    def refresh_spans(self, pane: DocumentPane) -> None:
+        """Redraw a pane's highlights from the store (plus its search hits)."""
+        pane.spans = self.store.annotations.spans(pane.document.version_id)
+        highlights = to_highlights(pane.spans) + [
+            Highlight(start, end, SEARCH_COLOUR, f"search:{start}", True) for start, end in pane.search_hits
+        ]
+        if len(highlights) > PAINT_IN_THREAD:
+            self._paint_in_thread(pane, highlights)
+        else:
+            pane.view.set_highlights(highlights)
+        self._show_cursor_info(pane)
+        self.query_one(AnnotationsPanel).refresh_for(self._panel_annotations(pane))
+
+    @work(thread=True, exclusive=True, group="paint")
+    def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
+        paint = PaintIndex(highlights, len(pane.text))
+        self.app.call_from_thread(pane.view.set_paint, paint)
+
+    def _panel_annotations(self, pane: DocumentPane | None) -> list[Annotation]:
+        if pane is None or not self.query_one(AnnotationsPanel).has_class("visible"):
+            return []
+        return self.store.annotations.list(document_ids=[pane.document.id])
+
+    def _annotations_at(self, pane: DocumentPane, offset: int) -> list[Annotation]:
+        keys = [h.key for h in pane.view.highlights_at(offset) if not h.key.startswith("search:")]
+        return [self.store.annotations.get(key) for key in dict.fromkeys(keys)]
+
+    def _show_cursor_info(self, pane: DocumentPane) -> None:
+        view = pane.view
+        extra = ""
+        if self.link_source is not None:
+            extra = f"linking from {short_quote(self._target_text(*self.link_source))}: pick a passage, then L (esc cancels)"
+        elif pane.search_hits:
+            extra = f"“{pane.search_query}”: {len(pane.search_hits)} hits · n/N next/previous · esc clears"
+        pane.show_status(self._annotations_at(pane, view.cursor), view.selected_span, extra)
+
+    # -- messages up from the views ---------------------------------------------
+    @on(DocumentView.CursorMoved)
+    def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        pane = self.pane_for(event.view)
+        self._show_cursor_info(pane)
+        pane.show_title(event.offset)
+
+    @on(DocumentView.SelectionChanged)
+    def _selection_changed(self, event: DocumentView.SelectionChanged) -> None:
+        self._show_cursor_info(self.pane_for(event.view))
+
+    def _scrolled(self, pane: DocumentPane) -> None:
+        pane.show_title(pane.view.top_offset)
+        self._remember_later(pane)
+        if self.sync_scroll and not self._syncing and pane is self.active:
+            view = pane.view
+            fraction = view.scroll_y / max(1, view.max_scroll_y)
+            self._syncing = True
+            try:
+                for other in self.panes:
+                    if other is not pane:
+                        other.view.scroll_to(y=round(fraction * other.view.max_scroll_y), animate=False)
+            finally:
+                self._syncing = False
+
+    def _remember_later(self, pane: DocumentPane) -> None:
+        """Note the position now; write it once scrolling pauses (and at the latest on exit)."""
+        self._pending_positions[pane.document.id] = pane.view.top_offset
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self._flush_positions)
+
+    def _remember(self, pane: DocumentPane) -> None:
+        if pane.is_mounted:
+            self._pending_positions[pane.document.id] = pane.view.top_offset
+        self._flush_positions()
+
+    def _flush_positions(self) -> None:
+        pending, self._pending_positions = self._pending_positions, {}
+        for document_id, offset in pending.items():
+            self.store.reading.remember(document_id, offset)
+
+    def on_unmount(self) -> None:
+        self._flush_positions()
+
+    # -- availability of actions -------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        pane = self.active
+        searching = pane is not None and bool(pane.search_hits)
+        if action in ("next_hit", "previous_hit"):
+            return searching
+        if action == "note":
+            return not searching
+        if action in ("next_pane", "previous_pane", "toggle_sync"):
+            return len(self.panes) > 1
+        if action == "follow":
+            return pane is not None and any(s.linked for s in pane.spans)
+        return True
+
+    # -- annotating ----------------------------------------------------------------
+    def _fail(self, error: MarginError) -> None:
+        self.notify(str(error), severity="error", title="Not done")
+
+    def _target_here(self, pane: DocumentPane) -> Target | None:
+        """The selection, else the annotation under the cursor, else nothing."""
+        view = pane.view
+        if view.selected_span is not None:
+            return Target(pane.document, span=view.selected_span)
+        here = self._annotations_at(pane, view.cursor)
+        if here:
+            return Target(pane.document, annotation_id=here[0].id)
+        return None
+
+    def _target_text(self, pane: DocumentPane, target: Target) -> str:
+        if target.annotation_id is not None:
+            return self.store.annotations.get(target.annotation_id).exact
+        assert target.span is not None
+        return pane.text[target.span[0] : target.span[1]]
+
+    def _after_edit(self, pane: DocumentPane, message: str | None = None) -> None:
+        pane.view.clear_selection()
+        self.refresh_spans(pane)
+        if message:
+            self.notify(message, timeout=2)
+
+    def action_tag(self) -> None:
+        pane = self.active
+        if pane is None:
+            return
+        target = self._target_here(pane)
+        if target is None:
+            self.notify("Select a passage first: v, then move (or drag with the mouse).", severity="warning")
+            return
+        current = self.store.annotations.get(target.annotation_id).tags if target.annotation_id else ()
+
+        def chosen(specs: list[str] | None) -> None:
+            if specs is None:
+                return
+            try:
+                if target.annotation_id is None:
+                    made = self.editor.annotate(pane.document, pane.text, target.span, tags=specs)  # type: ignore[arg-type]
+                    self._after_edit(pane, f"Saved {short_quote(made.exact, 30)}")
+                else:
+                    self.editor.set_tags(target.annotation_id, specs)
+                    self._after_edit(pane, "Tags saved")
+            except MarginError as error:
+                self._fail(error)
+
+        self.app.push_screen(
+            TagPicker(self.store.tags.all(), self.store.tags.counts(), selected=[t.id for t in current]), chosen
+        )
+
+    def action_note(self) -> None:
+        pane = self.active
+        if pane is None:
+            return
+        target = self._target_here(pane)
+        if target is None:
+            self.notify("Put the cursor on a highlight, or select a passage, to write a note.", severity="warning")
+            return
+        existing = self.store.annotations.get(target.annotation_id) if target.annotation_id else None
+
+        def saved(note: str | None) -> None:
+            if note is None:
+                return
+            try:
+                if existing is None:
+                    self.editor.annotate(pane.document, pane.text, target.span, note=note)  # type: ignore[arg-type]
+                else:
+                    self.editor.set_note(existing.id, note)
+                self._after_edit(pane, "Note saved")
+            except MarginError as error:
+                self._fail(error)
+
+        quote = existing.exact if existing else self._target_text(pane, target)
+        self.app.push_screen(NoteEditor(existing.note if existing else "", quote), saved)
+
+    def action_delete(self) -> None:
+        pane = self.active
+        if pane is None:
+            return
+        here = self._annotations_at(pane, pane.view.cursor)
+        if not here:
+            self.notify("No highlight under the cursor.", severity="warning")
+            return
+        self.editor.delete(here[0].id)
+        self._after_edit(pane, f"Deleted {short_quote(here[0].exact, 30)} · u to undo")
+
+    def _history(self, redo: bool) -> None:
+        try:
+            step = self.editor.redo() if redo else self.editor.undo()
+        except MarginError as error:
+            self.notify(str(error), severity="warning")
+            return
+        for pane in self.panes:
+            self.refresh_spans(pane)
+        if step.kind == "annotation":
+            annotation = self.store.annotations.get(step.target_id)
+            pane = self.pane_of_document(annotation.document_id)
+            if pane is not None:
+                pane.view.move_cursor(annotation.start)
+                pane.view.scroll_to_offset(annotation.start, top=False)
+        self.notify(f"{'Redid' if redo else 'Undid'} {step.label}", timeout=2)
+
+    def action_undo(self) -> None:
+        self._history(redo=False)
+
+    def action_redo(self) -> None:
+        self._history(redo=True)
+
+    # -- links ---------------------------------------------------------------------
+    def action_link(self) -> None:
+        pane = self.active
+        if pane is None:
+            return
+        target = self._target_here(pane)
+        if self.link_source is None:
+            if target is None:
+                self.notify("Select a passage (or put the cursor on a highlight) to link from.", severity="warning")
+                return
+            if len(self.panes) < 2:
+                self.notify("Open a second document (o) to link across documents.", severity="warning")
+                return
+            self.link_source = (pane, target)
+            pane.view.clear_selection()
+            self.action_next_pane()
+            self._show_cursor_info(self.active)  # type: ignore[arg-type]
+            return
+        source_pane, source = self.link_source
+        if target is None:
+            self.notify("Select the passage to link to (or put the cursor on a highlight), then L.", severity="warning")
+            return
+
+        def related(relation: str | None) -> None:
+            self.link_source = None
+            if relation is None:
+                self._show_cursor_info(pane)
+                return
+            try:
+                self.editor.link(source, source_pane.text, target, pane.text, relation)
+            except MarginError as error:
+                self._fail(error)
+                return
+            pane.view.clear_selection()
+            for each in {source_pane, pane}:
+                self.refresh_spans(each)
+            self.notify(f"Linked: {relation}", timeout=2)
+
+        self.app.push_screen(
+            RelationPicker(short_quote(self._target_text(source_pane, source)), short_quote(self._target_text(pane, target))),
+            related,
+        )
+
+    def action_follow(self) -> None:
+        pane = self.active
+        if pane is None:
+            return
+        here = self._annotations_at(pane, pane.view.cursor)
+        links = [pair for annotation in here for pair in self.editor.linked(annotation.id)]
+        if not links:
+            self.notify("No link here.", severity="warning")
+            return
+        if len(links) == 1:
+            self.go_to_annotation(links[0][1], avoid=pane)
+            return
+        choices = [(other.id, f"{link.relation} · {short_quote(other.exact)}") for link, other in links]
+        others = {other.id: other for _, other in links}
+        self.app.push_screen(
+            ChoicePicker("Follow link", choices),
+            lambda chosen: chosen and self.go_to_annotation(others[chosen], avoid=pane),
+        )
+
+    def go_to_annotation(self, annotation: Annotation, avoid: DocumentPane | None = None) -> None:
+        """Bring the annotation's document to a pane (opening it if needed) at its passage."""
+        self.go_to(annotation.document_id, annotation.start, avoid=avoid)
+
+    def go_to(self, document_id: str, offset: int, avoid: DocumentPane | None = None) -> None:
+        pane = self.pane_of_document(document_id)
+        if pane is None:
+            self.open_in_pane(document_id, avoid=avoid, then=lambda p: self._land(p, offset))
+            return
+        self._land(pane, offset)
+
+    def _land(self, pane: DocumentPane, offset: int) -> None:
+        pane.view.focus()
+        pane.view.move_cursor(offset)
+        pane.view.scroll_to_offset(offset, top=False)
+
+    def open_in_pane(self, document_id: str, avoid: DocumentPane | None = None, then=None) -> None:  # noqa: ANN001
+        """Show a document: in a new pane while there is room, else in place of a pane."""
+        existing = self.pane_of_document(document_id)
+        if existing is not None:
+            if then:
+                then(existing)
+            return
+        container = self.query_one("#panes", Horizontal)
+        panes = self.panes
+        self._pane_counter += 1
+        new = self._make_pane(document_id, self._pane_counter)
+        if len(panes) >= MAX_PANES:
+            replace = next((p for p in reversed(panes) if p is not avoid and p is not self.active), panes[-1])
+            self._remember(replace)
+            container.mount(new, before=replace)
+            replace.remove()
+        else:
+            container.mount(new)
+
+        def ready() -> None:
+            self._prepare(new)
+            new.view.focus()
+            if then:
+                then(new)
+
+        self.call_after_refresh(ready)
+
+    # -- navigation ------------------------------------------------------------------
+    def _focus_pane(self, step: int) -> None:
+        panes = self.panes
+        if not panes:
+            return
+        current = self.active
+        index = panes.index(current) if current in panes else 0
+        panes[(index + step) % len(panes)].view.focus()
+
+    def action_next_pane(self) -> None:
+        self._focus_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self._focus_pane(-1)
+
+    def action_toggle_sync(self) -> None:
+        self.sync_scroll = not self.sync_scroll
+        self.notify(f"Synced scrolling {'on' if self.sync_scroll else 'off'}", timeout=2)
+
+    def action_outline(self) -> None:
+        pane = self.active
+        if pane is None:
+            return
+        if not pane.sections:
+            self.notify("This document has no headings or pages.", severity="warning")
+            return
+        self.app.push_screen(
+            OutlinePicker(pane.sections, pane.view.cursor),
+            lambda offset: offset is not None and self._jump(pane, offset),
+        )
+
+    def _jump(self, pane: DocumentPane, offset: int) -> None:
+        pane.view.focus()
+        pane.view.move_cursor(offset)
+        pane.view.scroll_to_offset(offset)
+
+    def action_close_pane(self) -> None:
+        pane = self.active
+        if pane is None or len(self.panes) == 1:
+            self.notify("The last pane stays open; esc returns to the library.", severity="warning")
+            return
+        self._remember(pane)
+        pane.remove()
+        self.call_after_refresh(lambda: self.panes and self.panes[0].view.focus())
+
+    def action_back(self) -> None:
+        if self.link_source is not None:
+            self.link_source = None
+            pane = self.active
+            if pane is not None:
+                self._show_cursor_info(pane)
+            self.notify("Link cancelled", timeout=2)
+            return
+        pane = self.active
+        if pane is not None and pane.search_hits:
+            self._clear_search(pane)
+            return
+        self.app.action_show_library()  # type: ignore[attr-defined]
+
+    # -- search -------------------------------------------------------------------------
+    def action_search(self) -> None:
+        pane = self.active
+        if pane is None:
+            return
+        box = pane.query_one(Input)
+        box.add_class("visible")
+        box.value = pane.search_query
+        box.focus()
+
+    @on(Input.Submitted, "DocumentPane Input")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        box = event.input
+        pane = next(p for p in self.panes if box in p.children)
+        box.remove_class("visible")
+        query = event.value.strip()
+        pane.view.focus()
+        if not query:
+            self._clear_search(pane)
+            return
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        pane.search_query = query
+        pane.search_hits = [(m.start(), m.end()) for m in pattern.finditer(pane.text)]
+        self.refresh_spans(pane)
+        if not pane.search_hits:
+            self.notify(f"“{query}” is not in this document.", severity="warning")
+            return
+        self._move_to_hit(pane, forward=True, include_cursor=True)
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+        if event.key == "escape" and isinstance(self.focused, Input) and self.focused.has_class("search"):
+            self.focused.remove_class("visible")
+            pane = self.active
+            if pane is not None:
+                pane.view.focus()
+            event.stop()
+
+    def _clear_search(self, pane: DocumentPane) -> None:
+        pane.search_hits = []
+        pane.search_query = ""
+        self.refresh_spans(pane)
+
+    def _move_to_hit(self, pane: DocumentPane, forward: bool, include_cursor: bool = False) -> None:
+        cursor = pane.view.cursor
+        starts = [start for start, _ in pane.search_hits]
+        if forward:
+            after = [s for s in starts if s > cursor or (include_cursor and s == cursor)]
+            target = after[0] if after else starts[0]
+        else:
+            before = [s for s in starts if s < cursor]
+            target = before[-1] if before else starts[-1]
+        pane.view.move_cursor(target)
+        pane.view.scroll_to_offset(target, top=False)
+        index = starts.index(target) + 1
+        pane.show_status(self._annotations_at(pane, target), None, f"“{pane.search_query}”: hit {index} of {len(starts)} · n/N · esc clears")
+
+    def action_next_hit(self) -> None:
+        pane = self.active
+        if pane is not None and pane.search_hits:
+            self._move_to_hit(pane, forward=True)
+
+    def action_previous_hit(self) -> None:
+        pane = self.active
+        if pane is not None and pane.search_hits:
+            self._move_to_hit(pane, forward=False)
+
+    def action_search_library(self) -> None:
+        self.app.action_search_library()  # type: ignore[attr-defined]
+
+    # -- panel, documents, export ------------------------------------------------------------
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(AnnotationsPanel)
+        panel.toggle_class("visible")
+        if panel.has_class("visible"):
+            panel.refresh_for(self._panel_annotations(self.active))
+            panel.focus_list()
+        elif self.active is not None:
+            self.active.view.focus()
+
+    @on(AnnotationsPanel.Chosen)
+    def _panel_chosen(self, event: AnnotationsPanel.Chosen) -> None:
+        self.go_to_annotation(self.store.annotations.get(event.annotation_id))
+
+    def action_open_document(self) -> None:
+        documents = self.store.documents.all()
+        choices = [(d.id, f"{d.title}  ({d.annotation_count} notes)") for d in documents]
+        self.app.push_screen(
+            ChoicePicker("Open document beside these", choices),
+            lambda chosen: chosen and self.open_in_pane(chosen),
+        )
+
+    def action_export(self) -> None:
+        self.app.action_export([p.document.id for p in self.panes])  # type: ignore[attr-defined]
+
+
+def default_export_path(titles: Sequence[str]) -> str:
+    """A file name from the documents' titles, in the current folder."""
+    stem = re.sub(r"[^\w]+", "-", titles[0] if len(titles) == 1 else "reading-notes").strip("-").lower()
+    return str(Path.cwd() / f"{stem[:60] or 'reading-notes'}.md")
+
+
+__all__ = ["ReadingScreen", "default_export_path", "Span"]

@@ -1,0 +1,135 @@
+"""One document in the reading screen: a title bar, the text, and a status line.
+
+The pane owns nothing persistent: it is handed the document, its text and
+its highlight spans (attributes down) and reports cursor and selection
+changes through the view's messages (messages up) to the screen, which talks
+to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from annotations.model import Annotation, Document, Section, Span
+from annotations.sections import location_label
+
+from .document_view import DocumentView, Highlight, PaintIndex
+
+#: Colour of an annotation with no tags.
+UNTAGGED = "#c8b400"
+
+
+def to_highlights(spans: Sequence[Span]) -> list[Highlight]:
+    return [Highlight(s.start, s.end, s.colour or UNTAGGED, s.id, s.linked) for s in spans]
+
+
+def build_paint(spans: Sequence[Span], text_length: int) -> PaintIndex:
+    """Pure and thread-safe: the slow part of showing 10,000 highlights."""
+    return PaintIndex(to_highlights(spans), text_length)
+
+
+class DocumentPane(Vertical):
+    """A document's title, text and status, side by side with other panes."""
+
+    DEFAULT_CSS = """
+    DocumentPane {
+        width: 1fr;
+        height: 1fr;
+        border-right: vkey $panel;
+        &:last-of-type { border-right: none; }
+        & > .pane-title {
+            height: 1;
+            padding: 0 1;
+            background: $panel;
+            color: $text-muted;
+            text-style: bold;
+        }
+        &:focus-within > .pane-title {
+            background: $primary 40%;
+            color: $text;
+        }
+        & > DocumentView { padding: 0 1; }
+        & > .pane-status {
+            height: auto;
+            max-height: 4;
+            padding: 0 1;
+            background: $panel;
+            color: $text-muted;
+        }
+        & > Input { dock: bottom; display: none; }
+        & > Input.visible { display: block; }
+    }
+    """
+
+    def __init__(self, document: Document, text: str, sections: Sequence[Section], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document = document
+        """The document shown (at its current version)."""
+        self.sections = tuple(sections)
+        """Its outline, for the title bar and the table of contents."""
+        self._text = text
+        self.search_hits: list[tuple[int, int]] = []
+        """Spans of the last in-document search, in order."""
+        self.search_query = ""
+        """The query that produced :attr:`search_hits`."""
+        self.spans: list[Span] = []
+        """Annotation spans last drawn, by start."""
+
+    @property
+    def view(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.document.title, classes="pane-title", markup=False)
+        yield DocumentView(
+            self._text,
+            sections=[(s.start, s.end, s.level, s.title) for s in self.sections],
+            id=f"view-{self.id}" if self.id else None,
+        )
+        yield Static("", classes="pane-status", markup=False)
+        yield Input(placeholder="Search this document (enter: find, esc: close)", classes="search")
+
+    def show_title(self, offset: int) -> None:
+        where = location_label(self.sections, offset)
+        if where.startswith(self.document.title):
+            where = where[len(self.document.title) :].lstrip(" ›")
+        percent = 100 * offset // max(1, len(self._text))
+        title = Text(f"{percent:3d}% ", style="dim not bold")
+        title.append(self.document.title, style="bold")
+        if where:
+            title.append(f"  ›  {where}", style="not bold")
+        self.query_one(".pane-title", Static).update(title)
+
+    def show_status(self, annotations: Sequence[Annotation], selection: tuple[int, int] | None, extra: str = "") -> None:
+        """Describe what is under the cursor: its tags and note, or the selection."""
+        status = Text()
+        if selection is not None:
+            start, end = selection
+            status.append(f"selected {end - start} characters", style="bold")
+            status.append("   a: tag · n: note · L: link · esc: cancel", style="dim")
+        for annotation in annotations[:2]:
+            if status:
+                status.append("\n")
+            for tag in annotation.tags:
+                status.append("● ", style=tag.colour)
+                status.append(tag.label + "  ")
+            if not annotation.tags:
+                status.append("● ", style=UNTAGGED)
+                status.append("(untagged)  ", style="dim")
+            if annotation.note:
+                status.append(" ".join(annotation.note.split())[:200], style="italic")
+            status.append(f"  — {annotation.author}", style="dim")
+        if extra:
+            if status:
+                status.append("\n")
+            status.append(extra, style="dim")
+        self.query_one(".pane-status", Static).update(status)

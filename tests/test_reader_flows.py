@@ -1,0 +1,239 @@
+"""The reader's flows, driven by keys through Textual's Pilot, checked against the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.store import Store
+from reader.app import MarginApp
+from reader.demo import seed_demo
+from reader.formats import read_source
+from reader.samples import sample_paths
+from reader.screens.library import LibraryScreen
+from reader.screens.reading import ReadingScreen
+from reader.widgets.annotations_panel import AnnotationsPanel
+from reader.widgets.document_view import DocumentView
+
+from .conftest import fixed_clock
+
+SIZE = (140, 40)
+
+
+@pytest.fixture
+def library(tmp_path) -> Store:
+    store = Store.open(tmp_path / "reader.db", author="ada", clock=fixed_clock())
+    for path in sample_paths():
+        source = read_source(path)
+        store.documents.import_loaded(str(source.path), source.sha256, source.document)
+    yield store
+    store.close()
+
+
+def ids(store: Store) -> list[str]:
+    by_title = {d.title: d.id for d in store.documents.all()}
+    return [by_title["Notice of Temporary Closure: Eastquay Harbour Footbridge"], by_title["Harbour Bridge Shut After Safety Scare"]]
+
+
+async def select(pilot, screen: ReadingScreen, pane_index: int, quote: str) -> None:
+    """Put the cursor at the quote's start and select it with v and motions, as a person would."""
+    pane = screen.panes[pane_index]
+    pane.view.focus()
+    start = pane.text.index(quote)
+    pane.view.move_cursor(start)
+    await pilot.press("v")
+    for _ in range(len(quote)):
+        await pilot.press("l")
+    await pilot.pause()
+
+
+async def test_select_and_tag_with_a_new_topic_and_entity(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen) and len(screen.panes) == 2
+        await select(pilot, screen, 0, "The closure is a precaution.")
+        assert screen.panes[0].view.selected_span is not None
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Claim/Safety", "enter")
+        await pilot.pause()
+        (annotation,) = library.annotations.list()
+        assert annotation.exact == "The closure is a precaution."
+        assert [t.name for t in annotation.tags] == ["Claim/Safety"]
+        # the highlight is drawn and the status line names its tag
+        assert screen.panes[0].view.highlights_at(annotation.start + 2)
+        screen.panes[0].view.move_cursor(annotation.start + 4)
+        await pilot.press("a")  # cursor is on the highlight: edit its tags
+        await pilot.pause()
+        await pilot.press(*"Organization:Port Authority", "enter")
+        await pilot.pause()
+        tags = {t.label for t in library.annotations.get(annotation.id).tags}
+        assert "Organization: Port Authority" in tags
+
+
+async def test_note_then_undo_and_redo(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select(pilot, screen, 1, "Mara Ilves")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Only named source", "ctrl+s")
+        await pilot.pause()
+        (annotation,) = library.annotations.list()
+        assert annotation.note == "Only named source" and annotation.exact == "Mara Ilves"
+        await pilot.press("u")
+        await pilot.pause()
+        assert library.annotations.list() == []
+        assert not screen.panes[1].view.highlights_at(annotation.start)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert [a.id for a in library.annotations.list()] == [annotation.id]
+        await pilot.press("x")
+        await pilot.pause()
+        assert library.annotations.list() == []
+
+
+async def test_link_across_panes_and_follow(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select(pilot, screen, 1, "not expected to reopen before May")
+        await pilot.press("L")
+        await pilot.pause()
+        assert screen.active is screen.panes[0]  # focus moved to the other pane
+        await select(pilot, screen, 0, "until 28 April")
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press(*"contradicts", "enter")
+        await pilot.pause()
+        source, target = sorted(library.annotations.list(), key=lambda a: a.exact)
+        links = library.links.for_annotations([source.id])
+        assert [l.relation for l in links] == ["contradicts"]
+        assert {links[0].source_id, links[0].target_id} == {source.id, target.id}
+        # follow from the article's passage back to the notice
+        article = screen.panes[1]
+        article.view.focus()
+        article.view.move_cursor(article.text.index("not expected") + 3)
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.active is screen.panes[0]
+        assert screen.panes[0].view.cursor == screen.panes[0].text.index("until 28 April")
+
+
+async def test_search_moves_between_hits_and_clears(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        pane = screen.panes[0]
+        await pilot.press("slash", *"customs house", "enter")
+        await pilot.pause()
+        hits = [i for i in range(len(pane.text)) if pane.text.lower().startswith("customs house", i)]
+        assert len(hits) == 2 and pane.search_hits[0][0] == hits[0]
+        assert pane.view.cursor == hits[0]
+        await pilot.press("n")
+        assert pane.view.cursor == hits[1]
+        await pilot.press("n")
+        assert pane.view.cursor == hits[0]
+        await pilot.press("N")
+        assert pane.view.cursor == hits[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pane.search_hits == []
+        assert isinstance(app.screen, ReadingScreen)
+
+
+async def test_resize_keeps_reading_position(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=(120, 20)) as pilot:
+        view = app.screen.panes[0].view
+        await pilot.press("pagedown")
+        await pilot.pause()
+        top = view.top_offset
+        assert top > 0
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        await pilot.pause()
+        new_top = view.top_offset
+        assert new_top <= top < new_top + 200  # the same passage is still at the top
+
+
+async def test_export_from_the_app_matches_the_cli(library, tmp_path):
+    from annotations.export.gather import markdown_export
+
+    seeded = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in seeded])
+    out = tmp_path / "from-app.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        prompt = app.screen.query_one("Input")
+        prompt.value = str(out)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert out.exists()
+    expected, count = markdown_export(library, document_refs=[d.id for d in seeded])
+    assert out.read_text(encoding="utf-8") == expected and count == 7
+
+
+async def test_library_screen_opens_marked_documents_side_by_side(library):
+    app = MarginApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("space", "down", "space", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)
+        assert len(app.screen.panes) == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_reading_position_is_remembered_across_runs(library):
+    document_ids = ids(library)
+    app = MarginApp(library, document_ids=document_ids)
+    async with app.run_test(size=(100, 15)) as pilot:
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        top = app.screen.panes[0].view.top_offset
+        assert top > 0
+    assert library.reading.position(document_ids[0]) == top
+    again = MarginApp(library, document_ids=document_ids)
+    async with again.run_test(size=(100, 15)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert again.screen.panes[0].view.top_offset == top
+
+
+async def test_annotations_panel_lists_and_jumps(library):
+    seeded = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in seeded])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        panel = app.screen.query_one(AnnotationsPanel)
+        listing = panel.query_one("OptionList")
+        assert listing.option_count == 3  # the notice's three annotations
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        pane = app.screen.panes[0]
+        annotations = sorted(library.annotations.list(document_ids=[seeded[0].id]), key=lambda a: a.start)
+        assert pane.view.cursor == annotations[1].start
+
+
+async def test_help_and_palette_come_from_the_bindings(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        from reader.actions import current_actions
+
+        descriptions = {a.description for a in current_actions(app.screen)}
+        assert {"Tag", "Note", "Undo", "Link", "Search", "Export", "Help", "Quit"} <= descriptions
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)

@@ -1,0 +1,72 @@
+"""margin in a real terminal: tmux runs it, keys are typed, the export must hold the exact quote."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+QUOTE = "the lighthouse keeper"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def wait_for(predicate, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_open_annotate_quit_and_export(tmp_path):
+    first = tmp_path / "log.md"
+    second = tmp_path / "letter.txt"
+    first.write_text(
+        "# Harbour log\n\nAt dusk the lighthouse keeper wrote that the lamp had failed twice.\n", encoding="utf-8"
+    )
+    second.write_text("Dear sir,\n\nThe lamp never failed.\n", encoding="utf-8")
+    db = tmp_path / "smoke.db"
+    session = f"margin-smoke-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "MARGIN_DB": str(db), "TERM": "xterm-256color"}
+    command = f"{sys.executable} -m reader.cli --author smoke open {first} {second}; echo MARGIN-EXITED-$?; sleep 30"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], env=env, check=True,
+                   cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        screen = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
+        assert wait_for(lambda: "lighthouse keeper" in screen() and "lamp never failed" in screen()), screen()
+        tmux("send-keys", "-t", session, "/")
+        assert wait_for(lambda: "Search this document" in screen()), screen()
+        tmux("send-keys", "-t", session, "-l", QUOTE)
+        tmux("send-keys", "-t", session, "Enter")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", session, "v")
+        for _ in QUOTE:
+            tmux("send-keys", "-t", session, "l")
+        assert wait_for(lambda: f"selected {len(QUOTE)} characters" in screen()), screen()
+        tmux("send-keys", "-t", session, "a")
+        assert wait_for(lambda: "Tag passage" in screen()), screen()
+        tmux("send-keys", "-t", session, "-l", "Person:Keeper")
+        assert wait_for(lambda: "Create Person" in screen()), screen()
+        tmux("send-keys", "-t", session, "Enter")
+        assert wait_for(lambda: "Saved" in screen()), screen()
+        tmux("send-keys", "-t", session, "q")
+        assert wait_for(lambda: "MARGIN-EXITED-0" in screen()), screen()
+    finally:
+        tmux("kill-session", "-t", session)
+    exported = subprocess.run(
+        [sys.executable, "-m", "reader.cli", "export"], env=env, capture_output=True, text=True, check=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    ).stdout
+    assert f"> {QUOTE}\n" in exported
+    assert "[[Keeper]] (#Person)" in exported
