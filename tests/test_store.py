@@ -348,3 +348,30 @@ def test_reading_position_is_remembered(store, db_path):
     again = Store.open(db_path, author="ada", clock=fixed_clock())
     assert again.reading.position(doc.id) == 42
     again.close()
+
+
+def test_bulk_ids_are_valid_distinct_uuid4():
+    import uuid
+
+    from annotations.store.clock import new_ids
+
+    ids = new_ids(2000)
+    assert len(set(ids)) == 2000
+    for identifier in ids:
+        parsed = uuid.UUID(identifier)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == identifier
+
+
+def test_bulk_insert_indexes_notes_for_search(store):
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    store.annotations.insert_many(
+        doc.version_id, [(anchor_span(text, 0, 6), "mentions zeppelins"), (anchor_span(text, 8, 14), "")]
+    )
+    hits = store.search.notes("zeppelins")
+    assert [h.match for h in hits] == ["zeppelins"]
+    annotation = store.annotations.get(hits[0].annotation_id)
+    store.annotations.set_note(annotation.id, "now about airships")
+    assert store.search.notes("zeppelins") == [] and len(store.search.notes("airships")) == 1
+    store.history.undo()
+    assert len(store.search.notes("zeppelins")) == 1 and store.search.notes("airships") == []

@@ -15,9 +15,9 @@ from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, Document, Span, Tag
-from .clock import Clock, new_id
+from .clock import Clock, new_id, new_ids
 from .history import History
-from .tagging import TagRepo, _row_to_tag
+from .tagging import TagRepo
 
 _COLUMNS = 'a.id, v.document_id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.note, a.author, a.created, a.updated, a.deleted'
 
@@ -34,20 +34,21 @@ class AnnotationRepo:
 
     # reading ---------------------------------------------------------------
     def _tags_for(self, ids: Sequence[str]) -> dict[str, list[Tag]]:
+        """Tags of each annotation, entities first; each tag row is parsed once however often it is used."""
         found: dict[str, list[Tag]] = {i: [] for i in ids}
+        tags = {t.id: t for t in self.tags.all()}
+        order = {tag_id: index for index, tag_id in enumerate(sorted(tags, key=lambda i: (tags[i].kind.value, tags[i].name.casefold())))}
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.db.query(
-                f"""SELECT at.annotation_id AS annotation_id, t.* FROM annotation_tags at
-                    JOIN tags t ON t.id = at.tag_id
-                    WHERE at.annotation_id IN ({marks}) AND t.deleted IS NULL
-                    ORDER BY t.kind, t.name COLLATE NOCASE""",
-                chunk,
-            )
-            for row in rows:
-                annotation_id = row.pop("annotation_id")
-                found[annotation_id].append(_row_to_tag(row))
+            rows = self.db.execute(
+                f"SELECT annotation_id, tag_id FROM annotation_tags WHERE annotation_id IN ({marks})", chunk
+            ).fetchall()
+            for annotation_id, tag_id in rows:
+                if tag_id in tags:
+                    found[annotation_id].append(tags[tag_id])
+        for listed in found.values():
+            listed.sort(key=lambda tag: order[tag.id])
         return found
 
     def _build(self, rows: list[tuple]) -> list[Annotation]:
@@ -162,8 +163,18 @@ class AnnotationRepo:
         keys = ("start", "end", "exact", "prefix", "suffix", "note", "deleted")
         return {**dict(zip(keys, row)), "tags": tag_ids}
 
+    def _index_note(self, annotation_id: str, note: str) -> None:
+        """Keep the note index in step: one row, under the annotation's rowid, per note."""
+        rowid = self.db.execute("SELECT rowid FROM annotations WHERE id = ?", (annotation_id,)).fetchone()[0]
+        self.db.execute("DELETE FROM notes_fts WHERE rowid = ?", (rowid,))
+        if note.strip():
+            self.db.execute("INSERT INTO notes_fts (rowid, note) VALUES (?, ?)", (rowid, note))
+
     def apply_state(self, annotation_id: str, state: State) -> None:
         """Make the stored annotation match *state* (used by undo and redo)."""
+        previous = self.db.execute("SELECT note FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        if previous is not None and previous[0] != state["note"]:
+            self._index_note(annotation_id, state["note"])
         self.db.execute(
             'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?, note = ?, deleted = ?, updated = ? WHERE id = ?',
             (
@@ -205,6 +216,7 @@ class AnnotationRepo:
                 "INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
                 [(annotation_id, tag_id) for tag_id in tag_ids],
             )
+            self._index_note(annotation_id, note)
             after = self.state(annotation_id)
             self.history.record("annotation", annotation_id, "annotate", {**after, "deleted": now}, after)
         return self.get(annotation_id)
@@ -215,15 +227,21 @@ class AnnotationRepo:
         For imports and merges of whole files, where undo is per file, not per row.
         """
         now = self.clock()
+        anchors = list(anchors)
         rows = [
-            (new_id(), version_id, a.start, a.end, a.exact, a.prefix, a.suffix, note, self.author, now, now)
-            for a, note in anchors
+            (identifier, version_id, a.start, a.end, a.exact, a.prefix, a.suffix, note, self.author, now, now)
+            for identifier, (a, note) in zip(new_ids(len(anchors)), anchors)
         ]
         with self.db.atomic():
+            last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0]
             self.db.conn.executemany(
                 'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
+            )
+            self.db.execute(
+                "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE rowid > ? AND trim(note) != ''",
+                (last,),
             )
         return len(rows)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -17,3 +18,14 @@ def utc_now() -> str:
 def new_id() -> str:
     """A random UUID: ids from different annotators' files never clash on merge."""
     return str(uuid.uuid4())
+
+
+def new_ids(count: int) -> list[str]:
+    """*count* random (version 4) UUIDs at once: bulk inserts spend less time naming rows."""
+    raw = os.urandom(16 * count).hex()
+    ids = []
+    for at in range(0, 32 * count, 32):
+        h = raw[at : at + 32]
+        variant = "89ab"[int(h[16], 16) & 3]
+        ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}")
+    return ids

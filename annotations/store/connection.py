@@ -53,6 +53,7 @@ def open_database(path: str | Path) -> Database:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the position indexes of a big library stay in memory
         migrations.apply(db)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"cannot open {path}: {error}") from error

@@ -99,14 +99,14 @@ class Searcher:
         return hits
 
     def notes(self, query: str, *, limit: int = 100) -> list[SearchHit]:
-        """Annotations whose note or quote matches, newest version of each document only."""
+        """Live annotations whose note matches, best first."""
         rows = self.db.execute(
-            """SELECT d.id, v.title, v.id, a.id, a.start, a."end", a.note, a.exact FROM annotations_fts
-               JOIN annotations a ON a.rowid = annotations_fts.rowid
+            """SELECT d.id, v.title, v.id, a.id, a.start, a."end", a.note, a.exact FROM notes_fts
+               JOIN annotations a ON a.rowid = notes_fts.rowid
                JOIN versions v ON v.id = a.version_id
                JOIN documents d ON d.id = v.document_id
-               WHERE annotations_fts MATCH ? AND a.deleted IS NULL
-               ORDER BY annotations_fts.rank LIMIT ?""",
+               WHERE notes_fts MATCH ? AND a.deleted IS NULL
+               ORDER BY notes_fts.rank LIMIT ?""",
             (fts_query(query), limit),
         ).fetchall()
         pattern = _pattern(query)
