@@ -34,3 +34,29 @@ def test_command_has_help(path, command):
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=[" ".join(p) for p, _ in COMMANDS])
 def test_command_is_in_readme(path):
     assert f"margin {' '.join(path)}" in README
+
+
+KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_parenthesis": "(",
+             "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}"}
+
+
+def reader_bindings():
+    from reader.app import MarginApp
+    from reader.screens.library import LibraryScreen
+    from reader.screens.reading import ReadingScreen
+    from reader.widgets.document_view import DocumentView
+
+    for owner in (DocumentView, ReadingScreen, LibraryScreen, MarginApp):
+        for binding in owner.BINDINGS:
+            yield owner.__name__, binding
+
+
+@pytest.mark.parametrize("owner,binding", list(reader_bindings()), ids=lambda x: getattr(x, "id", None) or str(x))
+def test_every_reader_key_is_in_the_readme_keymap(owner, binding):
+    keymap = README.split("### Keymap", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in keymap.splitlines() if binding.description in line]
+    assert rows, f"{owner}: {binding.description!r} is missing from the README keymap"
+    for key in binding.key.split(","):
+        shown = f"`{KEY_NAMES.get(key, key)}`"
+        assert any(shown in row for row in rows), f"{owner}: key {shown} for {binding.description!r}"
+    assert binding.id, f"{owner}: binding {binding.key} has no id"

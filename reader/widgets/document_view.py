@@ -441,7 +441,7 @@ class DocumentView(ScrollView, can_focus=True):
             show=False,
             id="cursor.paragraph_previous",
         ),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="cursor.page_down"),
+        Binding("pagedown,space,ctrl+f", "page_down", "Page down", show=False, id="cursor.page_down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="cursor.page_up"),
         Binding("g,home,ctrl+home", "cursor_top", "Top", show=False, id="cursor.top"),
         Binding("G,end,ctrl+end", "cursor_bottom", "Bottom", show=False, id="cursor.bottom"),
