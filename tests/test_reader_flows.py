@@ -237,3 +237,20 @@ async def test_help_and_palette_come_from_the_bindings(library):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen)
+
+
+async def test_n_writes_a_note_on_a_selection_even_during_a_search(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("slash", *"shuttle", "enter")
+        await pilot.pause()
+        pane = screen.panes[0]
+        assert pane.search_hits
+        await pilot.press("v", *"lllllll", "n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NoteEditor"
+        await pilot.press(*"boat", "ctrl+s")
+        await pilot.pause()
+        (annotation,) = library.annotations.list()
+        assert annotation.exact == "shuttle" and annotation.note == "boat"

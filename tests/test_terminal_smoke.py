@@ -14,6 +14,7 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 QUOTE = "the lighthouse keeper"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def tmux(*args: str) -> str:
@@ -29,6 +30,48 @@ def wait_for(predicate, timeout: float = 15.0) -> bool:
     return False
 
 
+def start(tmp_path, session: str, db, command_args: str) -> dict:
+    env = {**os.environ, "MARGIN_DB": str(db), "TERM": "xterm-256color"}
+    command = f"{sys.executable} -m reader.cli --author smoke {command_args}; echo MARGIN-EXITED-$?; sleep 30"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], env=env, check=True, cwd=ROOT)
+    return env
+
+
+def export(env: dict) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "reader.cli", "export"], env=env, capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+
+
+def test_a_killed_reader_loses_nothing_it_showed_as_saved(tmp_path):
+    document = tmp_path / "memo.md"
+    document.write_text("# Memo\n\nThe committee met in secret on Tuesday.\n", encoding="utf-8")
+    session = f"margin-kill-{uuid.uuid4().hex[:8]}"
+    env = start(tmp_path, session, tmp_path / "kill.db", f"open {document}")
+    try:
+        screen = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
+        assert wait_for(lambda: "met in secret" in screen()), screen()
+        tmux("send-keys", "-t", session, "/")
+        assert wait_for(lambda: "Search this document" in screen()), screen()
+        tmux("send-keys", "-t", session, "-l", "in secret")
+        tmux("send-keys", "-t", session, "Enter")
+        assert wait_for(lambda: "1 hits" in screen()), screen()
+        tmux("send-keys", "-t", session, "v", *["l"] * len("in secret"), "n")
+        assert wait_for(lambda: "ctrl+s" in screen()), screen()
+        tmux("send-keys", "-t", session, "-l", "Who decided?")
+        tmux("send-keys", "-t", session, "C-s")
+        assert wait_for(lambda: "Note saved" in screen()), screen()
+        pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+        children = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
+        for child in children:
+            os.kill(int(child), 9)
+        assert wait_for(lambda: "MARGIN-EXITED-137" in screen()), screen()
+    finally:
+        tmux("kill-session", "-t", session)
+    exported = export(env)
+    assert "> in secret\n" in exported and "Who decided?" in exported
+
+
 def test_open_annotate_quit_and_export(tmp_path):
     first = tmp_path / "log.md"
     second = tmp_path / "letter.txt"
@@ -36,12 +79,8 @@ def test_open_annotate_quit_and_export(tmp_path):
         "# Harbour log\n\nAt dusk the lighthouse keeper wrote that the lamp had failed twice.\n", encoding="utf-8"
     )
     second.write_text("Dear sir,\n\nThe lamp never failed.\n", encoding="utf-8")
-    db = tmp_path / "smoke.db"
     session = f"margin-smoke-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "MARGIN_DB": str(db), "TERM": "xterm-256color"}
-    command = f"{sys.executable} -m reader.cli --author smoke open {first} {second}; echo MARGIN-EXITED-$?; sleep 30"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], env=env, check=True,
-                   cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = start(tmp_path, session, tmp_path / "smoke.db", f"open {first} {second}")
     try:
         screen = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
         assert wait_for(lambda: "lighthouse keeper" in screen() and "lamp never failed" in screen()), screen()
@@ -64,9 +103,6 @@ def test_open_annotate_quit_and_export(tmp_path):
         assert wait_for(lambda: "MARGIN-EXITED-0" in screen()), screen()
     finally:
         tmux("kill-session", "-t", session)
-    exported = subprocess.run(
-        [sys.executable, "-m", "reader.cli", "export"], env=env, capture_output=True, text=True, check=True,
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-    ).stdout
+    exported = export(env)
     assert f"> {QUOTE}\n" in exported
     assert "[[Keeper]] (#Person)" in exported

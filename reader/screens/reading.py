@@ -160,6 +160,7 @@ class ReadingScreen(Screen[None]):
 
     def refresh_spans(self, pane: DocumentPane) -> None:
         """Redraw a pane's highlights from the store (plus its search hits)."""
+        self.refresh_bindings()
         pane.spans = self.store.annotations.spans(pane.document.version_id)
         highlights = to_highlights(pane.spans) + [
             Highlight(start, end, SEARCH_COLOUR, f"search:{start}", True) for start, end in pane.search_hits
@@ -204,6 +205,7 @@ class ReadingScreen(Screen[None]):
     @on(DocumentView.SelectionChanged)
     def _selection_changed(self, event: DocumentView.SelectionChanged) -> None:
         self._show_cursor_info(self.pane_for(event.view))
+        self.refresh_bindings()
 
     def _scrolled(self, pane: DocumentPane) -> None:
         pane.show_title(pane.view.top_offset)
@@ -242,7 +244,9 @@ class ReadingScreen(Screen[None]):
     # -- availability of actions -------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         pane = self.active
-        searching = pane is not None and bool(pane.search_hits)
+        # After a search, n/N step through hits, unless a selection is being made:
+        # then n writes its note, the more specific intent.
+        searching = pane is not None and bool(pane.search_hits) and pane.view.selection is None
         if action in ("next_hit", "previous_hit"):
             return searching
         if action == "note":
