@@ -19,6 +19,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
+
+from reader.screens.dialog import Dialog
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -180,7 +182,7 @@ class PickList(EdgeHandoff, OptionList):
         self.handoff_down = handoff_down
 
 
-class FilterPicker(ModalScreen[ResultT]):
+class FilterPicker(Dialog[ResultT]):
     """A titled dialog: a filter input over a list; ``enter`` returns the highlighted entry.
 
     Subclasses say what the entries are (:meth:`entries`), which texts the
@@ -189,20 +191,6 @@ class FilterPicker(ModalScreen[ResultT]):
     """
 
     DEFAULT_CSS = """
-    FilterPicker {
-        align: center middle;
-    }
-    FilterPicker > #dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
-    }
     FilterPicker #filter {
         margin-bottom: 0;
     }
@@ -225,7 +213,6 @@ class FilterPicker(ModalScreen[ResultT]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("down", "focus_list", "To list", show=False, id="dialog.to_list"),
     ]
 
@@ -311,8 +298,6 @@ class FilterPicker(ModalScreen[ResultT]):
         if choices.option_count:
             choices.focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)  # type: ignore[arg-type]
 
 
 class ChoicePicker(FilterPicker[str | None]):

@@ -14,7 +14,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+
+from reader.screens.dialog import Dialog
 from textual.widgets import DataTable, Static
 
 __all__ = ["HelpScreen", "group_rows"]
@@ -32,24 +33,10 @@ def group_rows(rows: Sequence[tuple[str, str, str]]) -> list[tuple[str, list[tup
     return list(groups.items())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The key reference, scrollable; ``escape``, ``q`` or ``?`` close it."""
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > #dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
-    }
     HelpScreen #keys {
         height: auto;
         max-height: 18;

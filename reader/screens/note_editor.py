@@ -13,7 +13,8 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+
+from reader.screens.dialog import Dialog
 from textual.widgets import Static, TextArea
 
 from reader.screens.choices import shorten
@@ -24,24 +25,10 @@ __all__ = ["NoteEditor"]
 QUOTE_CHARS = 140
 
 
-class NoteEditor(ModalScreen[str | None]):
+class NoteEditor(Dialog[str | None]):
     """Edit a note; returns the new text on save, or None when cancelled."""
 
     DEFAULT_CSS = """
-    NoteEditor {
-        align: center middle;
-    }
-    NoteEditor > #dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
-    }
     NoteEditor #quote {
         color: $text-muted;
         text-style: italic;
@@ -84,5 +71,3 @@ class NoteEditor(ModalScreen[str | None]):
     def action_save(self) -> None:
         self.dismiss(self.query_one("#note", TextArea).text)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -11,29 +11,17 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+
+from reader.screens.dialog import Dialog
 from textual.widgets import Input, Static
 
 __all__ = ["PathPrompt"]
 
 
-class PathPrompt(ModalScreen[str | None]):
+class PathPrompt(Dialog[str | None]):
     """A one-line path dialog; returns the stripped path, or None on escape."""
 
     DEFAULT_CSS = """
-    PathPrompt {
-        align: center middle;
-    }
-    PathPrompt > #dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        padding: 0 1;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
-    }
     PathPrompt .hint {
         color: $text-muted;
     }
@@ -44,7 +32,6 @@ class PathPrompt(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
 
     def __init__(self, title: str, default: str, hint: str = "") -> None:
@@ -74,5 +61,3 @@ class PathPrompt(ModalScreen[str | None]):
         else:
             self.app.bell()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

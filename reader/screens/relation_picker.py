@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+
+from reader.screens.dialog import Dialog
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,24 +28,10 @@ __all__ = ["RelationPicker"]
 LABEL_CHARS = 62
 
 
-class RelationPicker(ModalScreen[str | None]):
+class RelationPicker(Dialog[str | None]):
     """Choose a link's relation; returns the relation word, or None on escape."""
 
     DEFAULT_CSS = """
-    RelationPicker {
-        align: center middle;
-    }
-    RelationPicker > #dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
-    }
     RelationPicker .ends {
         height: 1;
         text-wrap: nowrap;
@@ -68,7 +55,6 @@ class RelationPicker(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("up", "focus_list", "To list", show=False, id="relation.to_list"),
     ]
 
@@ -117,5 +103,3 @@ class RelationPicker(ModalScreen[str | None]):
     def action_focus_list(self) -> None:
         self.query_one("#relations", PickList).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

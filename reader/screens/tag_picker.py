@@ -25,7 +25,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+
+from reader.screens.dialog import Dialog
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -51,24 +52,10 @@ class _TagList(EdgeHandoff, SelectionList[str]):
     """The tag list: arrowing up past the first row returns to the filter."""
 
 
-class TagPicker(ModalScreen[list[str] | None]):
+class TagPicker(Dialog[list[str] | None]):
     """Pick tags for a passage; returns the specs to apply, or None on escape."""
 
     DEFAULT_CSS = """
-    TagPicker {
-        align: center middle;
-    }
-    TagPicker > #dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        border: round $accent;
-        border-title-color: $accent;
-        border-title-style: bold;
-        background: $surface;
-    }
     TagPicker #tags {
         height: auto;
         max-height: 12;
@@ -93,7 +80,6 @@ class TagPicker(ModalScreen[list[str] | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("enter", "confirm", "Apply", priority=True, id="dialog.confirm"),
         Binding("down", "focus_list", "To list", show=False, id="dialog.to_list"),
         Binding("ctrl+n", "cycle_entity_type", "Entity type", show=False, id="tag_picker.entity_type"),
@@ -290,5 +276,3 @@ class TagPicker(ModalScreen[list[str] | None]):
         filter_input.cursor_position = len(filter_input.value)
         filter_input.focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
