@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 from annotations.model import Annotation, Document, Section, Tag, TagKind
+from annotations.sections import Outline
 
 __all__ = [
     "DocumentNotes",
@@ -329,36 +329,6 @@ _BLOCK_ID_BAD = re.compile(r"[^A-Za-z0-9-]")
 _GLUE = "\u200d\ufe0e\ufe0f"  # joiner and variation selectors: never cut before them
 
 
-class _Sections:
-    """Finds the sections enclosing a position: the innermost one and its ancestors."""
-
-    __slots__ = ("_levels",)
-
-    def __init__(self, sections: Sequence[Section]) -> None:
-        by_level: dict[int, list[Section]] = {}
-        for section in sections:
-            by_level.setdefault(section.level, []).append(section)
-        self._levels = []
-        for level in sorted(by_level):
-            ordered = sorted(by_level[level], key=lambda s: (s.start, s.end, s.title))
-            self._levels.append((ordered, [s.start for s in ordered]))
-
-    def path(self, position: int) -> list[str]:
-        titles = []
-        for ordered, starts in self._levels:
-            index = bisect_right(starts, position) - 1
-            # Sections of one level do not overlap; only equal starts need a look.
-            first_start = starts[index] if index >= 0 else None
-            while index >= 0 and starts[index] == first_start:
-                section = ordered[index]
-                if position < section.end:
-                    if section.title:
-                        titles.append(section.title)
-                    break
-                index -= 1
-        return titles
-
-
 @dataclass(slots=True)
 class _Entry:
     annotation: Annotation
@@ -565,13 +535,13 @@ def render_markdown(
     documents = [n.document for n in ordered_notes]
     per_document: list[tuple[Document, list[_Entry]]] = []
     for item in ordered_notes:
-        index = _Sections(item.sections)
+        index = Outline(item.sections)
         entries = []
         for a in sorted(item.annotations, key=_annotation_key):
             if a.deleted:
                 continue
             links = tuple(sorted(item.links.get(a.id, ()), key=_link_key))
-            entries.append(_Entry(a, item.document, index.path(a.start), links))
+            entries.append(_Entry(a, item.document, index.titles(a.start), links))
         per_document.append((item.document, entries))
     everything = [e for _, entries in per_document for e in entries]
     _assign_block_ids(everything)

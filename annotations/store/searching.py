@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from ..errors import MarginError
 from ..model import Section
-from ..sections import location_label
+from ..sections import Outline
 
 SNIPPET_CONTEXT = 40
 
@@ -68,11 +68,11 @@ class Searcher:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def _sections(self, version_id: str) -> list[Section]:
+    def _outline(self, version_id: str) -> Outline:
         rows = self.db.execute(
-            'SELECT start, "end", level, title FROM sections WHERE version_id = ? ORDER BY start', (version_id,)
+            'SELECT start, "end", level, title FROM sections WHERE version_id = ?', (version_id,)
         ).fetchall()
-        return [Section(*row) for row in rows]
+        return Outline([Section(*row) for row in rows])
 
     def documents(self, query: str, *, per_document: int = 5, limit: int = 50) -> list[SearchHit]:
         """Hits in the current version of every document, best-ranked documents first."""
@@ -86,15 +86,15 @@ class Searcher:
         pattern = _pattern(query)
         hits: list[SearchHit] = []
         for document_id, title, version_id, text in rows:
-            sections = None
+            outline = None
             for count, match in enumerate(pattern.finditer(text)):
                 if count >= per_document:
                     break
-                sections = sections if sections is not None else self._sections(version_id)
+                outline = outline if outline is not None else self._outline(version_id)
                 before, exact, after = snippet_parts(text, match.start(), match.end())
                 hits.append(
                     SearchHit(document_id, title, version_id, match.start(), match.end(),
-                              location_label(sections, match.start()), before, exact, after)
+                              outline.label(match.start()), before, exact, after)
                 )
         return hits
 
@@ -117,6 +117,6 @@ class Searcher:
             before, found, after = snippet_parts(body, match.start(), match.end()) if match else ("", _flat(body)[:80], "")
             hits.append(
                 SearchHit(document_id, title, version_id, start, end,
-                          location_label(self._sections(version_id), start), before, found, after, annotation_id)
+                          self._outline(version_id).label(start), before, found, after, annotation_id)
             )
         return hits

@@ -10,7 +10,7 @@ import click
 from annotations.anchoring import anchor_quote, anchor_span
 from annotations.errors import MarginError
 from annotations.model import RELATIONS, Annotation
-from annotations.sections import location_label
+from annotations.sections import Outline
 
 from ..context import Context, pass_context
 from ..output import Text, console, one_line, short, table
@@ -83,12 +83,12 @@ def annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], auth
     tag_ids = sorted({t.id for ref in tags for t in store.tags.matching(ref)})
     found = store.annotations.list(document_ids=doc_ids, tag_ids=tag_ids, authors=authors)
     found.sort(key=lambda a: (documents[a.document_id].title.casefold(), a.document_id, a.start, a.end, a.created, a.id))
-    sections: dict[str, tuple] = {}
+    outlines: dict[str, Outline] = {}
 
     def where(a: Annotation) -> str:
-        if a.version_id not in sections:
-            sections[a.version_id] = store.documents.sections(a.version_id)
-        return location_label(sections[a.version_id], a.start)
+        if a.version_id not in outlines:
+            outlines[a.version_id] = Outline(store.documents.sections(a.version_id))
+        return outlines[a.version_id].label(a.start)
 
     if fmt == "json":
         rows = [_as_json(a, documents[a.document_id].title, where(a)) for a in found]

@@ -46,7 +46,7 @@ class NoteEditor(Dialog[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
+        Binding("ctrl+s", "save", "Save", id="note.save"),
         Binding("escape", "cancel", "Cancel", priority=True, id="dialog.cancel"),
     ]
 

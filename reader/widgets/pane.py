@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from annotations.model import Annotation, Document, Section, Span
-from annotations.sections import location_label
+from annotations.sections import Outline
 
 from .document_view import DocumentView, Highlight, PaintIndex
 
@@ -71,7 +71,9 @@ class DocumentPane(Vertical):
         self.document = document
         """The document shown (at its current version)."""
         self.sections = tuple(sections)
-        """Its outline, for the title bar and the table of contents."""
+        """Its sections, for the table of contents."""
+        self.outline = Outline(self.sections)
+        """The sections indexed, for naming where the reader is."""
         self._text = text
         self.search_hits: list[tuple[int, int]] = []
         """Spans of the last in-document search, in order."""
@@ -99,7 +101,7 @@ class DocumentPane(Vertical):
         yield Input(placeholder="Search this document (enter: find, esc: close)", classes="search")
 
     def show_title(self, offset: int) -> None:
-        where = location_label(self.sections, offset)
+        where = self.outline.label(offset)
         if where.startswith(self.document.title):
             where = where[len(self.document.title) :].lstrip(" ›")
         percent = 100 * offset // max(1, len(self._text))
