@@ -63,6 +63,9 @@ class Document:
     imported_at: str
     length: int
     annotation_count: int = 0
+    """Live annotations on this version."""
+    older_annotation_count: int = 0
+    """Live annotations left on earlier versions (kept intact; not re-anchored)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,7 @@ def m001_initial(db: Database) -> None:
             colour TEXT NOT NULL,
             aliases TEXT NOT NULL DEFAULT '[]',
             description TEXT NOT NULL DEFAULT '',
+            merged_into TEXT REFERENCES tags(id),
             author TEXT NOT NULL,
             created TEXT NOT NULL,
             updated TEXT NOT NULL,

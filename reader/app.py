@@ -84,7 +84,8 @@ class MarginApp(App[None]):
                 return
             for warning in source.document.warnings:
                 self.notify(warning, severity="warning")
-            verb = {"new": "Imported", "unchanged": "Already in the library:", "new-version": "New version of"}[result.status]
+            verb = {"new": "Imported", "unchanged": "Already in the library:", "new-version": "New version of",
+                    "reverted": "Back to an earlier version of"}[result.status]
             self.notify(f"{verb} {result.document.title}")
             if isinstance(self.screen, LibraryScreen):
                 self.screen.reload()

@@ -34,7 +34,8 @@ class Context:
     def store(self) -> Store:
         """Opened on first use so ``--help`` and bad arguments never touch the library."""
         if self._store is None:
-            self._store = Store.open(self.path, author=self.author)
+            chosen = self.db_path is not None or bool(os.environ.get("MARGIN_DB"))
+            self._store = Store.open(self.path, author=self.author, create_folder=not chosen)
         return self._store
 
     def close(self) -> None:

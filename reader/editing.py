@@ -15,6 +15,7 @@ from annotations.errors import MarginError
 from annotations.model import Annotation, Document, Link
 from annotations.store import Store
 from annotations.store.history import Step
+from annotations.store.transaction import writing
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -47,7 +48,7 @@ class Editor:
 
     def set_tags(self, annotation_id: str, specs: Sequence[str]) -> Annotation:
         """Make the annotation's tags exactly *specs*, creating new ones; one undo step."""
-        with self.store.db.atomic():
+        with writing(self.store.db):
             ids = [self.store.tags.ensure(spec).id for spec in specs]
             return self.store.annotations.set_tags(annotation_id, ids)
 
@@ -71,7 +72,7 @@ class Editor:
         return self.annotate(target.document, text, target.span).id
 
     def link(self, source: Target, source_text: str, target: Target, target_text: str, relation: str) -> Link:
-        with self.store.db.atomic():
+        with writing(self.store.db):
             source_id = self.resolve(source, source_text)
             target_id = self.resolve(target, target_text)
             return self.store.links.create(source_id, target_id, relation)

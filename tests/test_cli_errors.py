@@ -156,3 +156,13 @@ def test_export_to_missing_folder(library, tmp_path):
 def test_nothing_to_undo(db_path):
     CliRunner().invoke(cli, ["--db", str(db_path), "docs"])
     fails_cleanly(db_path, "redo", match="nothing to redo")
+
+
+def test_library_in_a_folder_that_does_not_exist(tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "typo" / "lib.db"), "docs"])
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+    assert not (tmp_path / "typo").exists()
+
+
+def test_annotation_id_with_wildcards_matches_nothing(library):
+    fails_cleanly(library, "delete", "____", match="not an annotation id")

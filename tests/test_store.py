@@ -375,3 +375,140 @@ def test_bulk_insert_indexes_notes_for_search(store):
     assert store.search.notes("zeppelins") == [] and len(store.search.notes("airships")) == 1
     store.history.undo()
     assert len(store.search.notes("zeppelins")) == 1 and store.search.notes("airships") == []
+
+
+# review findings -------------------------------------------------------------
+def test_undo_after_a_merge_keeps_the_merged_tag(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.", tags=["Src"])
+    store.annotations.set_note(a.id, "x")
+    store.tags.add("Dst", TagKind.TOPIC)
+    store.tags.merge("Src", "Dst")
+    store.history.undo()  # the note, not the tags
+    assert store.annotations.get(a.id).note == ""
+    assert [t.name for t in store.annotations.get(a.id).tags] == ["Dst"]
+    store.history.redo()
+    assert [t.name for t in store.annotations.get(a.id).tags] == ["Dst"]
+
+
+def test_undo_of_an_old_step_keeps_later_edits_of_other_fields(store, db_path):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.", tags=["One"])
+    store.annotations.add_tags(a.id, ["Two"])
+    bob = Store.open(db_path, author="bob")
+    bob.annotations.set_note(a.id, "bob's note")
+    store.history.undo()  # ada's "add tags"
+    after = store.annotations.get(a.id)
+    assert after.note == "bob's note" and [t.name for t in after.tags] == ["One"]
+    bob.close()
+
+
+def test_rename_into_own_subtopic(store):
+    store.tags.ensure("A")
+    store.tags.ensure("A/B")
+    store.tags.rename("A", "A/B")
+    assert sorted(t.name for t in store.tags.all()) == ["A/B", "A/B/B"]
+
+
+def test_alias_collisions_are_refused(store):
+    store.tags.add("X", TagKind.ENTITY, entity_type="Person", aliases=("Foo",))
+    with pytest.raises(MarginError, match="already names"):
+        store.tags.add("Y", TagKind.ENTITY, entity_type="Person", aliases=("foo",))
+    with pytest.raises(MarginError, match="own name"):
+        store.tags.add_alias("X", "x")
+
+
+@pytest.mark.parametrize(
+    "spec,kind,name",
+    [
+        ("Re: secrecy", TagKind.TOPIC, "Re: secrecy"),
+        ("Meeting 10:30", None, "Meeting 10:30"),
+        ("Person: Ada", TagKind.ENTITY, "Ada"),
+    ],
+)
+def test_colons_make_entities_only_when_meant(spec, kind, name):
+    parsed = parse_tag_spec(spec)
+    assert (parsed.kind or TagKind.TOPIC, parsed.name) == (kind or TagKind.TOPIC, name)
+
+
+def test_a_url_is_not_an_entity():
+    with pytest.raises(MarginError, match="empty path segment"):
+        parse_tag_spec("http://example.org")
+
+
+def test_library_types_allow_a_space_after_the_colon(store):
+    store.tags.ensure("Vessel:Beagle")
+    tag = store.tags.ensure("Vessel: Endeavour")
+    assert tag.kind is TagKind.ENTITY and tag.entity_type == "Vessel" and tag.name == "Endeavour"
+
+
+def test_merging_a_topic_moves_its_subtopics(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.", tags=["Claim/Safety"])
+    b = annotate(store, doc, "The closure is a precaution.", tags=["Claim/Cost"])
+    store.tags.ensure("Assertion/Cost")
+    store.tags.ensure("Claim")
+    store.tags.ensure("Assertion")
+    store.tags.merge("Claim", "Assertion")
+    assert sorted(t.name for t in store.tags.all()) == ["Assertion", "Assertion/Cost", "Assertion/Safety"]
+    assert [t.name for t in store.annotations.get(a.id).tags] == ["Assertion/Safety"]
+    assert [t.name for t in store.annotations.get(b.id).tags] == ["Assertion/Cost"]
+    with pytest.raises(MarginError, match="cannot merge"):
+        store.tags.ensure("Organization:Port Authority")
+        store.tags.merge("Port Authority", "Assertion")
+
+
+def test_reverting_a_file_reads_the_earlier_version_again(store):
+    first = store.documents.import_loaded("/d/n.txt", "v1", loaded()).document
+    store.documents.import_loaded("/d/n.txt", "v2", loaded(NOTICE.replace("April", "May")))
+    back = store.documents.import_loaded("/d/n.txt", "v1", loaded())
+    assert back.status == "reverted" and back.document.version_id == first.version_id
+    copy = store.documents.import_loaded("/elsewhere/n.txt", "v1", loaded())
+    assert copy.status == "unchanged" and copy.document.id == first.id
+
+
+def test_counts_separate_current_and_older_versions(store):
+    doc = store.documents.import_loaded("/d/n.txt", "v1", loaded()).document
+    annotate(store, doc, "The bridge is safe.")
+    changed = store.documents.import_loaded("/d/n.txt", "v2", loaded(NOTICE + "More.")).document
+    assert (changed.annotation_count, changed.older_annotation_count) == (0, 1)
+    assert store.annotations.list() == [] and len(store.annotations.list(current_only=False)) == 1
+
+
+def test_links_to_a_deleted_passage_are_not_marked_and_duplicates_refused(store):
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.")
+    b = annotate(store, doc, "The closure is a precaution.")
+    store.links.create(a.id, b.id, "contradicts")
+    with pytest.raises(MarginError, match="already linked"):
+        store.links.create(a.id, b.id, "contradicts")
+    assert all(s.linked for s in store.annotations.spans(doc.version_id))
+    store.annotations.delete(b.id)
+    assert [s.linked for s in store.annotations.spans(doc.version_id)] == [False]
+
+
+def test_two_writers_take_turns(db_path):
+    import threading
+    import time
+
+    first = Store.open(db_path, author="ada")
+    doc = add_document(first)
+    second = Store.open(db_path, author="bob")
+    holding = threading.Event()
+
+    def hold_the_lock() -> None:
+        from annotations.store.transaction import writing
+
+        with writing(first.db):
+            first.db.execute("UPDATE documents SET title = title")
+            holding.set()
+            time.sleep(0.3)
+
+    worker = threading.Thread(target=hold_the_lock)
+    worker.start()
+    holding.wait()
+    annotate(second, doc, "The bridge is safe.")  # waits for the lock instead of failing
+    worker.join()
+    assert len(first.annotations.list()) == 1
+    first.close()
+    second.close()

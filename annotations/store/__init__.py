@@ -48,9 +48,9 @@ class Store:
         self.reading = ReadingState(db, clock)
 
     @classmethod
-    def open(cls, path: str | Path, *, author: str, clock: Clock = utc_now) -> "Store":
+    def open(cls, path: str | Path, *, author: str, clock: Clock = utc_now, create_folder: bool = True) -> "Store":
         """Open (creating and migrating if needed) the library at *path*."""
-        return cls(open_database(path), author=author, clock=clock)
+        return cls(open_database(path, create_folder=create_folder), author=author, clock=clock)
 
     @property
     def path(self) -> str:

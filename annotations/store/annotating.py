@@ -8,6 +8,7 @@ is stored, and a killed process loses nothing that was reported saved.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,12 +17,15 @@ from sqlite_utils import Database
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, Document, Span, Tag
 from .clock import Clock, new_id, new_ids
+from .transaction import writing
 from .history import History
 from .tagging import TagRepo
 
 _COLUMNS = 'a.id, v.document_id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.note, a.author, a.created, a.updated, a.deleted'
 
 State = dict[str, Any]
+
+_ID_PREFIX = re.compile(r"^[0-9a-f-]{4,36}$")
 
 
 class AnnotationRepo:
@@ -78,7 +82,11 @@ class AnnotationRepo:
         ref = ref.strip().lower()
         if len(ref) < 4:
             raise NotFound(f"annotation id “{ref}” is too short: give at least 4 characters")
-        rows = self.db.execute("SELECT id FROM annotations WHERE id LIKE ? || '%' LIMIT 3", (ref,)).fetchall()
+        if not _ID_PREFIX.match(ref):
+            raise NotFound(f"“{ref}” is not an annotation id (ids are hexadecimal, like 3f2a9c1e)")
+        rows = self.db.execute(
+            "SELECT id FROM annotations WHERE substr(id, 1, ?) = ? LIMIT 3", (len(ref), ref)
+        ).fetchall()
         if not rows:
             raise NotFound(f"no annotation with id “{ref}” (see `margin annotations`)")
         if len(rows) > 1:
@@ -140,7 +148,9 @@ class AnnotationRepo:
                  (SELECT t.colour FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
                    WHERE at.annotation_id = a.id AND t.deleted IS NULL
                    ORDER BY t.kind, t.name COLLATE NOCASE LIMIT 1),
-                 EXISTS (SELECT 1 FROM links l WHERE l.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
+                 EXISTS (SELECT 1 FROM links l JOIN annotations o
+                           ON o.id = CASE WHEN l.source_id = a.id THEN l.target_id ELSE l.source_id END
+                         WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
                FROM annotations a WHERE a.version_id = ? AND a.deleted IS NULL ORDER BY a.start, a.\"end\"""",
             (version_id,),
         ).fetchall()
@@ -170,30 +180,47 @@ class AnnotationRepo:
         if note.strip():
             self.db.execute("INSERT INTO notes_fts (rowid, note) VALUES (?, ?)", (rowid, note))
 
-    def apply_state(self, annotation_id: str, state: State) -> None:
-        """Make the stored annotation match *state* (used by undo and redo)."""
-        previous = self.db.execute("SELECT note FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
-        if previous is not None and previous[0] != state["note"]:
-            self._index_note(annotation_id, state["note"])
-        self.db.execute(
-            'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?, note = ?, deleted = ?, updated = ? WHERE id = ?',
-            (
-                state["start"], state["end"], state["exact"], state["prefix"], state["suffix"],
-                state["note"], state["deleted"], self.clock(), annotation_id,
-            ),
-        )
-        self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
-        self.db.conn.executemany(
-            "INSERT INTO annotation_tags (annotation_id, tag_id) SELECT ?, id FROM tags WHERE id = ? AND deleted IS NULL",
-            [(annotation_id, tag_id) for tag_id in state["tags"]],
-        )
+    def _write_state(self, annotation_id: str, current: State, target: State) -> None:
+        """Write the fields where *target* differs from *current*, keeping the note index in step."""
+        if target["note"] != current["note"]:
+            self._index_note(annotation_id, target["note"])
+        scalars = ("start", "end", "exact", "prefix", "suffix", "note", "deleted")
+        if any(target[key] != current[key] for key in scalars):
+            self.db.execute(
+                'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?, note = ?, deleted = ?, updated = ? WHERE id = ?',
+                (*(target[key] for key in scalars), self.clock(), annotation_id),
+            )
+        if sorted(target["tags"]) != sorted(current["tags"]):
+            self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
+            self.db.conn.executemany(
+                "INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                [(annotation_id, tag_id) for tag_id in sorted(set(target["tags"]))],
+            )
+
+    def revert(self, annotation_id: str, undo_from: State, back_to: State) -> None:
+        """Undo (or redo) one recorded change: only what that change touched.
+
+        Fields the change did not alter keep their current values, so undoing an
+        old step never wipes later edits, and tags merged since are followed to
+        the tag they became.
+        """
+        current = self.state(annotation_id)
+        target = dict(current)
+        for key in ("start", "end", "exact", "prefix", "suffix", "note", "deleted"):
+            if undo_from[key] != back_to[key]:
+                target[key] = back_to[key]
+        live = self.tags.live_id
+        dropped = {live(t) for t in set(undo_from["tags"]) - set(back_to["tags"])}
+        restored = {live(t) for t in set(back_to["tags"]) - set(undo_from["tags"])}
+        target["tags"] = sorted((set(current["tags"]) - dropped) | (restored - {None}))
+        self._write_state(annotation_id, current, target)
 
     def _change(self, annotation_id: str, label: str, **changes: Any) -> Annotation:
-        with self.db.atomic():
+        with writing(self.db):
             before = self.state(annotation_id)
             after = {**before, **changes}
             if after != before:
-                self.apply_state(annotation_id, after)
+                self._write_state(annotation_id, before, after)
                 self.history.record("annotation", annotation_id, label, before, after)
         return self.get(annotation_id)
 
@@ -204,7 +231,7 @@ class AnnotationRepo:
         """Annotate *anchor* in the document's current version; tags named are created if new."""
         annotation_id = new_id()
         now = self.clock()
-        with self.db.atomic():
+        with writing(self.db):
             tag_ids = sorted({self.tags.ensure(spec).id for spec in tags})
             self.db.execute(
                 'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
@@ -232,7 +259,7 @@ class AnnotationRepo:
             (identifier, version_id, a.start, a.end, a.exact, a.prefix, a.suffix, note, self.author, now, now)
             for identifier, (a, note) in zip(new_ids(len(anchors)), anchors)
         ]
-        with self.db.atomic():
+        with writing(self.db):
             last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0]
             self.db.conn.executemany(
                 'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
@@ -245,23 +272,24 @@ class AnnotationRepo:
             )
         return len(rows)
 
-    def _live(self, ref: str) -> Annotation:
+    def live(self, ref: str) -> Annotation:
+        """The annotation *ref* names, refusing a deleted one (undo restores it)."""
         annotation = self.resolve(ref)
         if annotation.deleted:
             raise MarginError(f"annotation {annotation.id[:8]} is deleted (undo to restore it)")
         return annotation
 
     def set_note(self, ref: str, note: str) -> Annotation:
-        return self._change(self._live(ref).id, "edit note", note=note)
+        return self._change(self.live(ref).id, "edit note", note=note)
 
     def add_tags(self, ref: str, specs: Sequence[str]) -> Annotation:
-        annotation = self._live(ref)
-        with self.db.atomic():
+        annotation = self.live(ref)
+        with writing(self.db):
             ids = {t.id for t in annotation.tags} | {self.tags.ensure(s).id for s in specs}
             return self._change(annotation.id, "add tags", tags=sorted(ids))
 
     def remove_tags(self, ref: str, specs: Sequence[str]) -> Annotation:
-        annotation = self._live(ref)
+        annotation = self.live(ref)
         drop = {self.tags.resolve(s).id for s in specs}
         missing = drop - {t.id for t in annotation.tags}
         if missing:
@@ -270,16 +298,16 @@ class AnnotationRepo:
         return self._change(annotation.id, "remove tags", tags=sorted({t.id for t in annotation.tags} - drop))
 
     def set_tags(self, ref: str, tag_ids: Sequence[str]) -> Annotation:
-        return self._change(self._live(ref).id, "set tags", tags=sorted(set(tag_ids)))
+        return self._change(self.live(ref).id, "set tags", tags=sorted(set(tag_ids)))
 
     def move(self, ref: str, anchor: Anchor) -> Annotation:
         """Change the passage an annotation covers (same version)."""
         return self._change(
-            self._live(ref).id, "move", start=anchor.start, end=anchor.end,
+            self.live(ref).id, "move", start=anchor.start, end=anchor.end,
             exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
         )
 
     def delete(self, ref: str) -> Annotation:
-        return self._change(self._live(ref).id, "delete", deleted=self.clock())
+        return self._change(self.live(ref).id, "delete", deleted=self.clock())
 
 

@@ -38,12 +38,19 @@ def _check_ownership(db: Database, path: Path) -> None:
         )
 
 
-def open_database(path: str | Path) -> Database:
-    """Open *path* with WAL, foreign keys and a busy timeout, migrated to the current schema."""
+def open_database(path: str | Path, *, create_folder: bool = True) -> Database:
+    """Open *path* with WAL, foreign keys and a busy timeout, migrated to the current schema.
+
+    *create_folder* is for the default location; a path the person typed must
+    have its folder already, so a typo does not quietly start a new library.
+    """
     path = Path(path).expanduser()
     if str(path) != ":memory:":
         _check_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise StoreError(f"folder {path.parent} does not exist (check --db or MARGIN_DB)")
     try:
         conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
         db = Database(conn, execute_plugins=False)

@@ -17,15 +17,17 @@ from sqlite_utils import Database
 from ..errors import Ambiguous, NotFound
 from ..model import Document, LoadedDocument, Section
 from .clock import Clock, new_id
+from .transaction import writing
 
-ImportStatus = Literal["new", "unchanged", "new-version"]
+ImportStatus = Literal["new", "unchanged", "new-version", "reverted"]
 
 _DOCUMENT_SELECT = """
 SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
        v.format, v.sha256, v.imported_at, length(v.text) AS length,
        (SELECT count(*) FROM annotations a
-         JOIN versions av ON av.id = a.version_id
-         WHERE av.document_id = d.id AND a.deleted IS NULL) AS annotation_count
+         WHERE a.version_id = v.id AND a.deleted IS NULL) AS annotation_count,
+       (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
+         WHERE av.document_id = d.id AND av.id != v.id AND a.deleted IS NULL) AS older_annotation_count
 FROM documents d JOIN versions v ON v.id = d.current_version
 """
 
@@ -107,17 +109,31 @@ class DocumentRepo:
         The same bytes anywhere in the library are "unchanged"; changed bytes at a
         known path become a new version of that document.
         """
-        same = self.db.execute(
-            "SELECT document_id FROM versions WHERE sha256 = ? ORDER BY number DESC LIMIT 1", (sha256,)
-        ).fetchone()
-        if same is not None:
-            return ImportResult(self.get(same[0]), "unchanged")
         existing = self.db.execute(
             "SELECT id FROM documents WHERE source_path = ? ORDER BY created DESC LIMIT 1", (source_path,)
         ).fetchone()
+        if existing is not None:
+            known = self.db.execute(
+                "SELECT v.id, v.id = d.current_version FROM versions v JOIN documents d ON d.id = v.document_id"
+                " WHERE v.document_id = ? AND v.sha256 = ? ORDER BY v.number DESC LIMIT 1",
+                (existing[0], sha256),
+            ).fetchone()
+            if known is not None:
+                if known[1]:
+                    return ImportResult(self.get(existing[0]), "unchanged")
+                # The file went back to an earlier state: read that version again.
+                with writing(self.db):
+                    self.db.execute("UPDATE documents SET current_version = ? WHERE id = ?", (known[0], existing[0]))
+                return ImportResult(self.get(existing[0]), "reverted")
+        else:
+            same = self.db.execute(
+                "SELECT document_id FROM versions WHERE sha256 = ? ORDER BY number DESC LIMIT 1", (sha256,)
+            ).fetchone()
+            if same is not None:
+                return ImportResult(self.get(same[0]), "unchanged")
         now = self.clock()
         version_id = new_id()
-        with self.db.atomic():
+        with writing(self.db):
             if existing is None:
                 document_id = new_id()
                 number = 1

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from ..errors import NothingToUndo
 from .clock import Clock
+from .transaction import writing
 
 if TYPE_CHECKING:
     from .annotating import AnnotationRepo
@@ -58,37 +59,37 @@ class History:
             ),
         )
 
-    def _apply(self, kind: str, target_id: str, state: dict) -> None:
+    def _revert(self, kind: str, target_id: str, undo_from: dict, back_to: dict) -> None:
         assert self._annotations is not None and self._links is not None
         if kind == "annotation":
-            self._annotations.apply_state(target_id, state)
+            self._annotations.revert(target_id, undo_from, back_to)
         else:
-            self._links.apply_state(target_id, state)
+            self._links.revert(target_id, undo_from, back_to)
 
     def undo(self) -> Step:
         row = self.db.execute(
-            "SELECT seq, kind, target_id, label, before FROM history WHERE author = ? AND undone = 0 ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, kind, target_id, label, before, after FROM history WHERE author = ? AND undone = 0 ORDER BY seq DESC LIMIT 1",
             (self.author,),
         ).fetchone()
         if row is None:
             raise NothingToUndo("nothing to undo")
-        seq, kind, target_id, label, before = row
+        seq, kind, target_id, label, before, after = row
         state = json.loads(before)
-        with self.db.atomic():
-            self._apply(kind, target_id, state)
+        with writing(self.db):
+            self._revert(kind, target_id, json.loads(after), state)
             self.db.execute("UPDATE history SET undone = 1 WHERE seq = ?", (seq,))
         return Step(kind, target_id, label, state)
 
     def redo(self) -> Step:
         row = self.db.execute(
-            "SELECT seq, kind, target_id, label, after FROM history WHERE author = ? AND undone = 1 ORDER BY seq ASC LIMIT 1",
+            "SELECT seq, kind, target_id, label, before, after FROM history WHERE author = ? AND undone = 1 ORDER BY seq ASC LIMIT 1",
             (self.author,),
         ).fetchone()
         if row is None:
             raise NothingToUndo("nothing to redo")
-        seq, kind, target_id, label, after = row
+        seq, kind, target_id, label, before, after = row
         state = json.loads(after)
-        with self.db.atomic():
-            self._apply(kind, target_id, state)
+        with writing(self.db):
+            self._revert(kind, target_id, json.loads(before), state)
             self.db.execute("UPDATE history SET undone = 0 WHERE seq = ?", (seq,))
         return Step(kind, target_id, label, state)

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from ..errors import MarginError, NotFound
 from ..model import Link
 from .clock import Clock, new_id
+from .transaction import writing
 from .history import History
 
 _COLUMNS = "id, source_id, target_id, relation, note, author, created, updated, deleted"
@@ -47,12 +48,19 @@ class LinkRepo:
             row = self.db.execute("SELECT deleted FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
             if row is None or row[0] is not None:
                 raise NotFound(f"no live annotation with id {annotation_id}")
+        relation = clean_relation(relation)
+        same = self.db.execute(
+            "SELECT id FROM links WHERE source_id = ? AND target_id = ? AND relation = ? AND deleted IS NULL",
+            (source_id, target_id, relation),
+        ).fetchone()
+        if same is not None:
+            raise MarginError(f"these passages are already linked: {relation}")
         link_id = new_id()
         now = self.clock()
-        with self.db.atomic():
+        with writing(self.db):
             self.db.execute(
                 "INSERT INTO links (id, source_id, target_id, relation, note, author, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (link_id, source_id, target_id, clean_relation(relation), note, self.author, now, now),
+                (link_id, source_id, target_id, relation, note, self.author, now, now),
             )
             after = self.state(link_id)
             self.history.record("link", link_id, "link", {**after, "deleted": now}, after)
@@ -86,8 +94,14 @@ class LinkRepo:
             (state["relation"], state["note"], state["deleted"], self.clock(), link_id),
         )
 
+    def revert(self, link_id: str, undo_from: dict[str, Any], back_to: dict[str, Any]) -> None:
+        """Undo (or redo) one recorded change, touching only the fields it changed."""
+        target = self.state(link_id)
+        target.update({key: back_to[key] for key in back_to if undo_from.get(key) != back_to[key]})
+        self.apply_state(link_id, target)
+
     def delete(self, link_id: str) -> Link:
-        with self.db.atomic():
+        with writing(self.db):
             before = self.state(link_id)
             if before["deleted"] is None:
                 after = {**before, "deleted": self.clock()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -15,6 +16,7 @@ from sqlite_utils import Database
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import ENTITY_TYPES, Tag, TagKind
 from .clock import Clock, new_id
+from .transaction import writing
 
 #: Colours chosen to read on dark and light terminals and to stay apart from each other.
 PALETTE: tuple[str, ...] = (
@@ -24,7 +26,7 @@ PALETTE: tuple[str, ...] = (
 )
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_ENTITY_SPEC = re.compile(r"^(?P<type>[^\W\d_][\w\- ]{0,40}):(?P<name>.+)$")
+_ENTITY_SPEC = re.compile(r"^(?P<type>[^\W\d_][\w\-]{0,40}):(?P<gap>\s*)(?P<name>.+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +53,24 @@ def clean_topic(name: str) -> str:
     return "/".join(parts)
 
 
-def parse_tag_spec(spec: str) -> TagSpec:
+def parse_tag_spec(spec: str, known_types: Iterable[str] = ()) -> TagSpec:
+    """Read ``Type:Name`` as an entity only where it is meant as one.
+
+    The type must be one word. A known type (the defaults, or *known_types*
+    already in the library) may be followed by a space (``Person: Ada``); a new
+    type may not, so ``Re: secrecy`` and ``Meeting 10:30`` stay topics, and a
+    name starting with ``/`` (a URL) is never an entity.
+    """
     spec = spec.strip()
     if not spec:
         raise MarginError("a tag name is empty")
     match = _ENTITY_SPEC.match(spec)
-    if match and "/" not in match["type"] and match["name"].strip():
-        return TagSpec(match["name"].strip(), TagKind.ENTITY, canonical_entity_type(match["type"]))
+    if match and match["name"].strip() and not match["name"].startswith("/"):
+        folded = match["type"].casefold()
+        known = {t.casefold() for t in (*ENTITY_TYPES, *known_types)}
+        if folded in known or not match["gap"]:
+            known_spelling = next((t for t in known_types if t.casefold() == folded), match["type"])
+            return TagSpec(match["name"].strip(), TagKind.ENTITY, canonical_entity_type(known_spelling))
     if "/" in spec:
         return TagSpec(clean_topic(spec), TagKind.TOPIC)
     return TagSpec(spec, None)
@@ -102,6 +115,28 @@ class TagRepo:
             raise NotFound(f"no tag with id {tag_id}")
         return _row_to_tag(rows[0])
 
+    def entity_types(self) -> list[str]:
+        """Entity types in use, so ``Vessel: Beagle`` reads as an entity once Vessel exists."""
+        rows = self.db.execute(
+            "SELECT DISTINCT entity_type FROM tags WHERE deleted IS NULL AND entity_type IS NOT NULL"
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def parse(self, spec: str) -> TagSpec:
+        return parse_tag_spec(spec, self.entity_types())
+
+    def live_id(self, tag_id: str) -> str | None:
+        """The live tag *tag_id* is now: itself, the tag it was merged into, or None if deleted."""
+        for _ in range(32):
+            row = self.db.execute("SELECT deleted, merged_into FROM tags WHERE id = ?", (tag_id,)).fetchone()
+            if row is None:
+                return None
+            deleted, merged_into = row
+            if merged_into is None:
+                return None if deleted is not None else tag_id
+            tag_id = merged_into
+        return None
+
     def counts(self) -> dict[str, int]:
         """Live annotations per tag id."""
         rows = self.db.execute(
@@ -129,7 +164,7 @@ class TagRepo:
 
     def resolve(self, ref: str) -> Tag:
         """Like :meth:`find`, also taking a spec such as ``Person:Ada``; raises if missing."""
-        spec = parse_tag_spec(ref)
+        spec = self.parse(ref)
         tag = self.find(spec.name) or self.find(ref)
         if tag is None or (spec.kind is not None and tag.kind is not spec.kind):
             raise NotFound(f"no tag “{ref}” (see `margin tags`)")
@@ -144,9 +179,10 @@ class TagRepo:
 
         ``Claim`` matches ``Claim/Safety`` even when no tag is named just ``Claim``.
         """
-        tag = self.find(ref)
-        if tag is not None:
-            return self.descendants(tag)
+        try:
+            return self.descendants(self.resolve(ref))
+        except NotFound:
+            pass
         under = self._under(clean_topic(ref))
         if not under:
             raise NotFound(f"no tag “{ref}” (see `margin tags`)")
@@ -182,6 +218,8 @@ class TagRepo:
             entity_type = None
         if self.find(name) is not None:
             raise MarginError(f"a tag named “{name}” already exists")
+        for alias in aliases:
+            self._check_alias(alias, name)
         now = self.clock()
         tag_id = new_id()
         self.db.execute(
@@ -202,9 +240,18 @@ class TagRepo:
         )
         return self.get(tag_id)
 
+    def _check_alias(self, alias: str, owner_name: str, owner_id: str | None = None) -> None:
+        if not alias.strip():
+            raise MarginError("an alias is empty")
+        if alias.strip().casefold() == owner_name.casefold():
+            raise MarginError(f"“{alias}” is already the tag's own name")
+        other = self.find(alias)
+        if other is not None and other.id != owner_id:
+            raise MarginError(f"“{alias}” already names the tag {other.label}")
+
     def ensure(self, spec_text: str) -> Tag:
         """The tag a person named, created if it does not exist yet."""
-        spec = parse_tag_spec(spec_text)
+        spec = self.parse(spec_text)
         existing = self.find(spec.name)
         if existing is not None:
             if spec.kind is TagKind.ENTITY and existing.kind is not TagKind.ENTITY:
@@ -227,7 +274,10 @@ class TagRepo:
         """Rename a tag; renaming a topic (or a bare path like ``Claim``) moves the topics below it too."""
         affected = self.matching(ref)
         head = affected[0]
-        old_path = head.name if self.find(ref) is not None else clean_topic(ref)
+        try:
+            old_path = self.resolve(ref).name
+        except NotFound:
+            old_path = clean_topic(ref)
         is_topic = head.kind is TagKind.TOPIC
         new_name = clean_topic(new_name) if is_topic else new_name.strip()
         if not new_name:
@@ -237,7 +287,10 @@ class TagRepo:
             clash = self.find(name)
             if clash is not None and clash.id not in renames:
                 raise MarginError(f"a tag named “{clash.name}” already exists; use `margin tags merge` to combine them")
-        with self.db.atomic():
+        with writing(self.db):
+            # Two passes, so A → A/B works while A/B itself moves to A/B/B.
+            for tag_id in renames:
+                self._set(tag_id, name=f"(renaming {tag_id})")
             for tag_id, name in renames.items():
                 self._set(tag_id, name=name)
         return [self.get(tag_id) for tag_id in renames]
@@ -255,31 +308,48 @@ class TagRepo:
     def add_alias(self, ref: str, alias: str) -> Tag:
         tag = self.resolve(ref)
         alias = alias.strip()
-        other = self.find(alias)
-        if other is not None and other.id != tag.id:
-            raise MarginError(f"“{alias}” already names the tag {other.label}")
-        if alias and alias not in tag.aliases:
+        self._check_alias(alias, tag.name, tag.id)
+        if alias not in tag.aliases:
             self._set(tag.id, aliases=json.dumps([*tag.aliases, alias], ensure_ascii=False))
         return self.get(tag.id)
 
     def merge(self, source_ref: str, target_ref: str) -> tuple[Tag, int]:
-        """Move every annotation from *source* to *target*, keep its name as an alias, drop it."""
+        """Move every annotation from *source* to *target*, keep its name as an alias, drop it.
+
+        A topic's subtopics move under the target too (merging where the target
+        already has one of the same name), so nothing is left under a dead path.
+        """
         source, target = self.resolve(source_ref), self.resolve(target_ref)
         if source.id == target.id:
             raise MarginError("cannot merge a tag into itself")
-        with self.db.atomic():
-            moved = self.db.execute(
-                "SELECT count(*) FROM annotation_tags WHERE tag_id = ?", (source.id,)
-            ).fetchone()[0]
-            self.db.execute(
-                "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) SELECT annotation_id, ? FROM annotation_tags WHERE tag_id = ?",
-                (target.id, source.id),
-            )
-            self.db.execute("DELETE FROM annotation_tags WHERE tag_id = ?", (source.id,))
-            aliases = [*target.aliases, *(a for a in (source.name, *source.aliases) if a not in target.aliases)]
-            self._set(source.id, deleted=self.clock())
-            self._set(target.id, aliases=json.dumps(aliases, ensure_ascii=False))
+        if source.kind is not target.kind:
+            raise MarginError(f"cannot merge {source.kind.value} “{source.name}” into {target.kind.value} “{target.name}”")
+        if source.kind is TagKind.TOPIC and target.name.casefold().startswith(source.name.casefold() + "/"):
+            raise MarginError(f"cannot merge “{source.name}” into its own subtopic")
+        with writing(self.db):
+            moved = self._merge_one(source, target)
+            for child in sorted(self.descendants(source)[1:], key=lambda t: len(t.parts)):
+                child = self.get(child.id)
+                new_name = target.name + child.name[len(source.name):]
+                existing = self.find(new_name)
+                if existing is not None and existing.id != child.id:
+                    moved += self._merge_one(child, existing)
+                else:
+                    self._set(child.id, name=new_name)
         return self.get(target.id), moved
+
+    def _merge_one(self, source: Tag, target: Tag) -> int:
+        moved = self.db.execute("SELECT count(*) FROM annotation_tags WHERE tag_id = ?", (source.id,)).fetchone()[0]
+        self.db.execute(
+            "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) SELECT annotation_id, ? FROM annotation_tags WHERE tag_id = ?",
+            (target.id, source.id),
+        )
+        self.db.execute("DELETE FROM annotation_tags WHERE tag_id = ?", (source.id,))
+        target = self.get(target.id)
+        aliases = [*target.aliases, *(a for a in (source.name, *source.aliases) if a not in target.aliases)]
+        self._set(source.id, deleted=self.clock(), merged_into=target.id)
+        self._set(target.id, aliases=json.dumps(aliases, ensure_ascii=False))
+        return moved
 
     def delete(self, ref: str, *, force: bool = False) -> int:
         """Delete a tag; refuses while annotations use it unless *force*. Returns how many lost it."""
@@ -289,7 +359,7 @@ class TagRepo:
             raise MarginError(
                 f"tag “{tag.name}” is used by {used} annotation{'s' if used != 1 else ''}; pass --force to remove it from them"
             )
-        with self.db.atomic():
+        with writing(self.db):
             self.db.execute("DELETE FROM annotation_tags WHERE tag_id = ?", (tag.id,))
             self._set(tag.id, deleted=self.clock())
         return used

@@ -49,12 +49,13 @@ def annotate(ctx: Context, document: str, quote: str | None, occurrence: int | N
     click.echo(annotation.id)
 
 
-def _as_json(annotation: Annotation, title: str, section: str) -> dict:
+def _as_json(annotation: Annotation, title: str, section: str, current_versions: dict[str, str]) -> dict:
     return {
         "id": annotation.id,
         "document_id": annotation.document_id,
         "document": title,
         "version_id": annotation.version_id,
+        "current_version": annotation.version_id == current_versions[annotation.document_id],
         "start": annotation.start,
         "end": annotation.end,
         "section": section,
@@ -73,15 +74,17 @@ def _as_json(annotation: Annotation, title: str, section: str) -> dict:
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only annotations with this tag or a subtopic of it (repeatable).")
 @click.option("--author", "authors", multiple=True, help="Only this author's annotations (repeatable).")
+@click.option("--all-versions", is_flag=True, help="Include annotations left on earlier versions of changed files.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
-def annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], fmt: str) -> None:
+def annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], all_versions: bool,
+                fmt: str) -> None:
     """List annotations in reading order, filtered by document, tag and author."""
     store = ctx.store
     documents = {d.id: d for d in store.documents.all()}
     doc_ids = [store.documents.resolve(ref).id for ref in docs]
     tag_ids = sorted({t.id for ref in tags for t in store.tags.matching(ref)})
-    found = store.annotations.list(document_ids=doc_ids, tag_ids=tag_ids, authors=authors)
+    found = store.annotations.list(document_ids=doc_ids, tag_ids=tag_ids, authors=authors, current_only=not all_versions)
     found.sort(key=lambda a: (documents[a.document_id].title.casefold(), a.document_id, a.start, a.end, a.created, a.id))
     outlines: dict[str, Outline] = {}
 
@@ -91,7 +94,8 @@ def annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], auth
         return outlines[a.version_id].label(a.start)
 
     if fmt == "json":
-        rows = [_as_json(a, documents[a.document_id].title, where(a)) for a in found]
+        current_versions = {d.id: d.version_id for d in documents.values()}
+        rows = [_as_json(a, documents[a.document_id].title, where(a), current_versions) for a in found]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not found:
@@ -118,7 +122,7 @@ def annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], auth
 def note(ctx: Context, annotation: str, text: str | None) -> None:
     """Set the note of ANNOTATION to TEXT (- reads standard input; none opens $EDITOR)."""
     if text is None:
-        current = ctx.store.annotations.resolve(annotation).note
+        current = ctx.store.annotations.live(annotation).note
         edited = click.edit(current, extension=".md")
         if edited is None:
             click.echo("note unchanged")

@@ -35,8 +35,15 @@ def import_(ctx: Context, files: tuple[Path, ...]) -> None:
         doc = result.document
         if result.status == "unchanged":
             click.echo(f"unchanged  {short(doc.id)}  {doc.title} (already imported)")
-        elif result.status == "new-version":
-            click.echo(f"updated    {short(doc.id)}  {doc.title} (version {doc.version})")
+        elif result.status in ("new-version", "reverted"):
+            what = "back to" if result.status == "reverted" else "now"
+            click.echo(f"updated    {short(doc.id)}  {doc.title} ({what} version {doc.version})")
+            if doc.older_annotation_count:
+                warn(
+                    f"{doc.older_annotation_count} annotation{'s' if doc.older_annotation_count != 1 else ''} of "
+                    f"“{doc.title}” stay on the other version{'s' if doc.older_annotation_count != 1 else ''}, intact "
+                    "(see `margin annotations --all-versions`); they are not moved onto this text"
+                )
         else:
             click.echo(f"imported   {short(doc.id)}  {doc.title} ({doc.length:,} characters, {doc.format})")
 
@@ -58,7 +65,8 @@ def docs(ctx: Context, fmt: str) -> None:
         return
     grid = table("id", "title", "notes", "version", "format", "source")
     for d in documents:
-        grid.add_row(short(d.id), Text(d.title), str(d.annotation_count), str(d.version), d.format, Text(d.source_path))
+        notes = str(d.annotation_count) + (f" (+{d.older_annotation_count} older)" if d.older_annotation_count else "")
+        grid.add_row(short(d.id), Text(d.title), notes, str(d.version), d.format, Text(d.source_path))
     console().print(grid)
 
 

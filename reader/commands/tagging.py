@@ -87,8 +87,12 @@ def tags(click_ctx: click.Context, fmt: str) -> None:
 @click.option("--alias", "aliases", multiple=True, help="Another name of the entity (repeatable).")
 @pass_context
 def add(ctx: Context, name: str, entity_type: str | None, colour: str | None, description: str, aliases: tuple[str, ...]) -> None:
-    """Add a tag NAME: a topic (paths like Theme/Secrecy) or, with --entity, an entity."""
-    kind = TagKind.ENTITY if entity_type else TagKind.TOPIC
+    """Add a tag NAME: a topic (Theme/Secrecy), or an entity (Person:Ada Lovelace, or --entity TYPE)."""
+    if entity_type:
+        kind = TagKind.ENTITY
+    else:
+        spec = ctx.store.tags.parse(name)
+        name, kind, entity_type = spec.name, spec.kind or TagKind.TOPIC, spec.entity_type
     tag = ctx.store.tags.add(name, kind, entity_type=entity_type, colour=colour, description=description, aliases=aliases)
     click.echo(f"added {tag.kind.value} {tag.label} {tag.colour}")
 

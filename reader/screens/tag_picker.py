@@ -97,6 +97,7 @@ class TagPicker(Dialog[list[str] | None]):
         super().__init__()
         self._title = title
         self._counts = dict(counts)
+        self._entity_types = sorted({t.entity_type for t in tags if t.entity_type})
         self._tags = [tag for tag in tags if not tag.deleted]
         self._by_id = {tag.id: tag for tag in self._tags}
         #: What each list value applies: tag ids and "create" rows alike.
@@ -156,7 +157,7 @@ class TagPicker(Dialog[list[str] | None]):
         Neither when the text is no valid tag spec (an empty path segment, say).
         """
         try:
-            spec = parse_tag_spec(text)
+            spec = parse_tag_spec(text, self._entity_types)
         except MarginError:
             return None, None
         existing = self._existing(spec)
@@ -260,7 +261,7 @@ class TagPicker(Dialog[list[str] | None]):
         if not text:
             return
         try:
-            spec = parse_tag_spec(text)
+            spec = parse_tag_spec(text, self._entity_types)
         except MarginError:
             return
         if spec.kind is TagKind.ENTITY:
