@@ -512,3 +512,23 @@ def test_two_writers_take_turns(db_path):
     assert len(first.annotations.list()) == 1
     first.close()
     second.close()
+
+
+def test_search_ignores_accents_like_the_index_does(store):
+    add_document(store, "Le café de la gare. Über alles.\n", title="Accents")
+    assert [h.match for h in store.search.documents("cafe")] == ["café"]
+    assert [h.match for h in store.search.documents("uber")] == ["Über"]
+    assert [h.match for h in store.search.documents("CAFÉ")] == ["café"]
+
+
+def test_a_title_only_match_is_still_a_hit(store):
+    add_document(store, "Nothing in the body about it.\n", title="Zebra report")
+    hits = store.search.documents("zebra")
+    assert [(h.title, h.start) for h in hits] == [("Zebra report", 0)]
+
+
+def test_limit_counts_documents(store):
+    for number in range(5):
+        add_document(store, f"The bridge number {number} is open.\n", title=f"Doc {number}")
+    hits = store.search.documents("bridge", limit=3, per_document=1)
+    assert len({h.document_id for h in hits}) == 3

@@ -8,7 +8,9 @@ the exact offset.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -37,18 +39,48 @@ class SearchHit:
         return f"{self.before}{self.match}{self.after}"
 
 
-def fts_query(query: str) -> str:
-    """Quote every word so user punctuation is never FTS syntax; words are ANDed."""
-    words = [w for w in re.findall(r"\w[\w'’-]*", query)]
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def query_words(query: str) -> list[str]:
+    words = _WORD.findall(query)
     if not words:
         raise MarginError(f"nothing to search for in “{query}”")
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return words
+
+
+def fts_query(query: str) -> str:
+    """Quote every word so user punctuation is never FTS syntax; words are ANDed."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in query_words(query))
+
+
+@lru_cache(maxsize=1)
+def _accent_classes() -> dict[str, str]:
+    """Each Latin base letter and the accented letters that fold to it (``e`` → ``eéèêë…``).
+
+    The full-text index ignores accents, so finding the hits in the text must
+    too: ``cafe`` finds ``café`` in both.
+    """
+    variants: dict[str, set[str]] = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        if base.isascii() and base.isalpha() and base != char.lower():
+            variants.setdefault(base, {base}).add(char.lower())
+    return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in variants.items()}
+
+
+def _fold_pattern(word: str) -> str:
+    classes = _accent_classes()
+    plain = unicodedata.normalize("NFD", word)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return "".join(classes.get(c.lower(), re.escape(c)) for c in plain)
 
 
 def _pattern(query: str) -> re.Pattern[str]:
-    words = re.findall(r"\w[\w'’-]*", query)
-    phrase = r"\W+".join(re.escape(w) for w in words)
-    alternatives = [phrase] + [re.escape(w) for w in words if len(words) > 1]
+    words = query_words(query)
+    phrase = r"\W+".join(_fold_pattern(w) for w in words)
+    alternatives = [phrase] + [_fold_pattern(w) for w in words if len(words) > 1]
     return re.compile("|".join(rf"(?<!\w){a}(?!\w)" for a in alternatives), re.IGNORECASE)
 
 
@@ -75,17 +107,26 @@ class Searcher:
         return Outline([Section(*row) for row in rows])
 
     def documents(self, query: str, *, per_document: int = 5, limit: int = 50) -> list[SearchHit]:
-        """Hits in the current version of every document, best-ranked documents first."""
+        """Hits in the current version of every document, best-ranked documents first.
+
+        *limit* counts documents; a document whose title alone matches gives one
+        hit at its start.
+        """
         rows = self.db.execute(
             """SELECT d.id, v.title, v.id, v.text FROM versions_fts
                JOIN versions v ON v.rowid = versions_fts.rowid
                JOIN documents d ON d.current_version = v.id
-               WHERE versions_fts MATCH ? ORDER BY versions_fts.rank LIMIT ?""",
-            (fts_query(query), limit),
-        ).fetchall()
+               WHERE versions_fts MATCH ? ORDER BY versions_fts.rank""",
+            (fts_query(query),),
+        )
         pattern = _pattern(query)
         hits: list[SearchHit] = []
+        documents = 0
         for document_id, title, version_id, text in rows:
+            if documents >= limit:
+                break
+            documents += 1
+            before_count = len(hits)
             outline = None
             for count, match in enumerate(pattern.finditer(text)):
                 if count >= per_document:
@@ -96,12 +137,15 @@ class Searcher:
                     SearchHit(document_id, title, version_id, match.start(), match.end(),
                               outline.label(match.start()), before, exact, after)
                 )
+            if len(hits) == before_count:  # the words are in the title, or spread over the text
+                hits.append(SearchHit(document_id, title, version_id, 0, 0, "", "", "", snippet_parts(text, 0, 0)[2]))
         return hits
 
     def notes(self, query: str, *, limit: int = 100) -> list[SearchHit]:
         """Live annotations whose note matches, best first."""
+        outlines: dict[str, Outline] = {}
         rows = self.db.execute(
-            """SELECT d.id, v.title, v.id, a.id, a.start, a."end", a.note, a.exact FROM notes_fts
+            """SELECT d.id, v.title, v.id, a.id, a.start, a."end", a.note FROM notes_fts
                JOIN annotations a ON a.rowid = notes_fts.rowid
                JOIN versions v ON v.id = a.version_id
                JOIN documents d ON d.id = v.document_id
@@ -111,12 +155,14 @@ class Searcher:
         ).fetchall()
         pattern = _pattern(query)
         hits: list[SearchHit] = []
-        for document_id, title, version_id, annotation_id, start, end, note, exact in rows:
-            body = note if pattern.search(note) else exact
+        for document_id, title, version_id, annotation_id, start, end, note in rows:
+            body = note
             match = pattern.search(body)
             before, found, after = snippet_parts(body, match.start(), match.end()) if match else ("", _flat(body)[:80], "")
+            if version_id not in outlines:
+                outlines[version_id] = self._outline(version_id)
             hits.append(
                 SearchHit(document_id, title, version_id, start, end,
-                          self._outline(version_id).label(start), before, found, after, annotation_id)
+                          outlines[version_id].label(start), before, found, after, annotation_id)
             )
         return hits

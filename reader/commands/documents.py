@@ -72,7 +72,7 @@ def docs(ctx: Context, fmt: str) -> None:
 
 @click.command("search")
 @click.argument("query")
-@click.option("--notes", is_flag=True, help="Search annotation notes and quotes instead of document text.")
+@click.option("--notes", is_flag=True, help="Search the notes written on annotations instead of document text.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most documents (or notes) to show.")
 @click.option("--per-doc", type=click.IntRange(1), default=5, show_default=True, help="Most hits to show per document.")
 @pass_context
