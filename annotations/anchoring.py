@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .errors import Ambiguous, MarginError, NotFound
 from .model import CONTEXT_CHARS, Anchor
+from .text import shorten
 
 
 def anchor_span(text: str, start: int, end: int) -> Anchor:
@@ -36,11 +37,6 @@ def find_all(text: str, quote: str) -> list[int]:
     return found
 
 
-def _shorten(quote: str, limit: int = 40) -> str:
-    flat = " ".join(quote.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def anchor_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor:
     """Anchor the *occurrence*-th (1-based) appearance of *quote* in *text*.
 
@@ -51,17 +47,17 @@ def anchor_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor
         raise MarginError("the quote is empty")
     starts = find_all(text, quote)
     if not starts:
-        raise NotFound(f"quote not found in the document: “{_shorten(quote)}”")
+        raise NotFound(f"quote not found in the document: “{shorten(quote, 40)}”")
     if occurrence is None:
         if len(starts) > 1:
             raise Ambiguous(
-                f"quote “{_shorten(quote)}” occurs {len(starts)} times; "
+                f"quote “{shorten(quote, 40)}” occurs {len(starts)} times; "
                 f"choose one with --occurrence 1..{len(starts)}"
             )
         occurrence = 1
     if not 1 <= occurrence <= len(starts):
         raise NotFound(
-            f"quote “{_shorten(quote)}” occurs {len(starts)} time"
+            f"quote “{shorten(quote, 40)}” occurs {len(starts)} time"
             f"{'s' if len(starts) != 1 else ''}; there is no occurrence {occurrence}"
         )
     start = starts[occurrence - 1]

@@ -6,6 +6,9 @@ import unicodedata
 
 BOM = "\ufeff"
 
+#: Characters that belong to the one before them: never cut just before one.
+_GLUE = "\u200d\ufe0e\ufe0f"
+
 
 def normalise(text: str) -> str:
     """Return the canonical form of *text*: no leading BOM, ``\\n`` line ends, NFC.
@@ -17,3 +20,14 @@ def normalise(text: str) -> str:
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """*text* on one line, cut to *limit* characters with an ellipsis, never inside a character a reader sees."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = max(limit - 1, 0)
+    while cut > 0 and (unicodedata.combining(flat[cut]) or flat[cut] in _GLUE or flat[cut - 1] == "\u200d"):
+        cut -= 1
+    return flat[:cut].rstrip() + "…"

@@ -13,6 +13,9 @@ from annotations.errors import MarginError
 
 APP_NAME = "margin"
 
+#: Documents shown side by side at most: more would leave each too narrow to read.
+MAX_PANES = 3
+
 
 def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "library.db"

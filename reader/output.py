@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import click
+
+from annotations.text import shorten
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -22,8 +24,7 @@ def short(identifier: str) -> str:
 
 
 def one_line(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def table(*columns: str) -> Table:

@@ -254,3 +254,57 @@ async def test_n_writes_a_note_on_a_selection_even_during_a_search(library):
         await pilot.pause()
         (annotation,) = library.annotations.list()
         assert annotation.exact == "shuttle" and annotation.note == "boat"
+
+
+async def test_keys_act_on_the_last_focused_pane_while_the_panel_has_focus(library):
+    seeded = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in seeded])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        notice, article = screen.panes
+        target = next(a for a in library.annotations.list(document_ids=[article.document.id]) if a.exact == "Mara Ilves")
+        article.view.focus()
+        article.view.move_cursor(target.start + 1)
+        notice_start = min(a.start for a in library.annotations.list(document_ids=[notice.document.id]))
+        notice.view.move_cursor(notice_start + 1)
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.query_one(AnnotationsPanel).query_one("OptionList").option_count == 4  # the article's
+        await pilot.press("x")
+        await pilot.pause()
+        assert library.annotations.get(target.id).deleted
+        assert all(not a.deleted for a in library.annotations.list(document_ids=[notice.document.id]))
+
+
+async def test_closing_the_pane_a_link_starts_from_cancels_the_link(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select(pilot, screen, 0, "until 28 April")
+        await pilot.press("L")
+        await pilot.pause()
+        screen.panes[0].view.focus()
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert len(screen.panes) == 1 and screen.link_source is None
+        await select(pilot, screen, 0, "Mara Ilves")
+        await pilot.press("L")  # nothing to link from now: a warning, no crash
+        await pilot.pause()
+        assert library.links.for_annotations([a.id for a in library.annotations.list()]) == []
+
+
+async def test_deleting_a_highlight_removed_elsewhere_does_not_crash(library, tmp_path):
+    seeded = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in seeded])
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.panes[1]
+        target = next(a for a in library.annotations.list(document_ids=[pane.document.id]) if a.exact == "Mara Ilves")
+        pane.view.focus()
+        pane.view.move_cursor(target.start + 1)
+        other = Store.open(library.path, author="bob")
+        other.annotations.delete(target.id)
+        other.close()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)
+        assert not pane.view.highlights_at(target.start + 1)

@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, OptionList, SelectionList, Static
 
 from annotations.model import Section, Tag, TagKind
-from reader.screens.choices import ChoicePicker, fuzzy_rank, shorten
+from annotations.text import shorten
+from reader.screens.choices import ChoicePicker, fuzzy_rank
 from reader.screens.help import HelpScreen
 from reader.screens.note_editor import NoteEditor
 from reader.screens.outline import OutlinePicker, current_section_index

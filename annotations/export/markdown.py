@@ -28,6 +28,7 @@ from typing import Literal
 
 from annotations.model import Annotation, Document, Section, Tag, TagKind
 from annotations.sections import Outline
+from annotations.text import shorten
 
 __all__ = [
     "DocumentNotes",
@@ -326,7 +327,6 @@ _INCOMING = {
 _SHORT_QUOTE = 60
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLOCK_ID_BAD = re.compile(r"[^A-Za-z0-9-]")
-_GLUE = "\u200d\ufe0e\ufe0f"  # joiner and variation selectors: never cut before them
 
 
 @dataclass(slots=True)
@@ -375,15 +375,7 @@ def _live_tags(annotation: Annotation) -> list[Tag]:
 
 def _short(text: str) -> str:
     """The first few words of a quote, on one line, cut between characters a reader sees."""
-    flat = " ".join(_clean(text).split())
-    if len(flat) <= _SHORT_QUOTE:
-        return flat
-    cut = _SHORT_QUOTE
-    while cut > 0 and (
-        unicodedata.combining(flat[cut]) or flat[cut] in _GLUE or flat[cut - 1] == "\u200d"
-    ):
-        cut -= 1
-    return flat[:cut].rstrip() + "…"
+    return shorten(_clean(text), _SHORT_QUOTE + 1)
 
 
 def _date(stamp: str) -> str:

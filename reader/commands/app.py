@@ -10,10 +10,10 @@ import click
 from annotations.errors import MarginError
 from annotations.store import Store
 
+from ..config import MAX_PANES
 from ..context import Context, pass_context
 from ..demo import seed_demo
 
-MAX_PANES = 3
 
 
 def _run_reader(store: Store, document_ids: list[str]) -> None:

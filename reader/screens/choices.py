@@ -33,7 +33,6 @@ __all__ = [
     "fuzzy_rank",
     "fuzzy_score",
     "redirect_typing",
-    "shorten",
 ]
 
 EntryT = TypeVar("EntryT")
@@ -45,14 +44,6 @@ ResultT = TypeVar("ResultT")
 _MAX_ALIGNMENTS = 4096
 #: Only the start of a long candidate is matched; the rest never decides a pick.
 _MAX_CANDIDATE = 160
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis when longer."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    return flat[: max(limit - 1, 0)].rstrip() + "…"
 
 
 def fuzzy_score(matcher: Matcher, candidate: str) -> float:

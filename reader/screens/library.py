@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from annotations.store import Store
 
-MAX_PANES = 3
+from ..config import MAX_PANES
+
 
 
 class LibraryScreen(Screen[None]):

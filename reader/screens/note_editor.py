@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from reader.screens.dialog import Dialog
 from textual.widgets import Static, TextArea
 
-from reader.screens.choices import shorten
+from annotations.text import shorten
 
 __all__ = ["NoteEditor"]
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,7 +22,9 @@ from textual.widgets import Footer, Input
 from annotations.errors import MarginError
 from annotations.model import Annotation, Span
 from annotations.store import Store
+from annotations.text import shorten
 
+from ..config import MAX_PANES
 from ..editing import Editor, Target
 from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
@@ -34,7 +36,6 @@ from .path_prompt import PathPrompt
 from .relation_picker import RelationPicker
 from .tag_picker import TagPicker
 
-MAX_PANES = 3
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
 #: Seconds of stillness before the reading position is written.
@@ -44,8 +45,7 @@ PAINT_IN_THREAD = 1500
 
 
 def short_quote(text: str, limit: int = 48) -> str:
-    flat = " ".join(text.split())
-    return "“" + (flat if len(flat) <= limit else flat[: limit - 1] + "…") + "”"
+    return "“" + shorten(text, limit) + "”"
 
 
 class ReadingScreen(Screen[None]):
@@ -101,6 +101,8 @@ class ReadingScreen(Screen[None]):
         self._pending_positions: dict[str, int] = {}
         """Reading positions not yet written, by document id."""
         self._position_timer: Timer | None = None
+        self._last_pane: DocumentPane | None = None
+        """The pane that last had focus: what keys act on while the panel has it."""
 
     # -- composition ---------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -145,12 +147,23 @@ class ReadingScreen(Screen[None]):
 
     @property
     def active(self) -> DocumentPane | None:
-        """The pane holding focus, or the first one."""
+        """The pane holding focus, else the one that held it last (e.g. while the panel has focus)."""
         focused = self.focused
-        for pane in self.panes:
+        panes = self.panes
+        for pane in panes:
             if focused is not None and (focused is pane or pane in focused.ancestors):
                 return pane
-        return self.panes[0] if self.panes else None
+        if self._last_pane is not None and self._last_pane in panes:
+            return self._last_pane
+        return panes[0] if panes else None
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for pane in self.panes:
+            if event.widget is pane or pane in event.widget.ancestors:
+                if pane is not self._last_pane:
+                    self._last_pane = pane
+                    self._refresh_panel()
+                return
 
     def pane_for(self, view: DocumentView) -> DocumentPane:
         return next(p for p in self.panes if p.view is view)
@@ -170,7 +183,12 @@ class ReadingScreen(Screen[None]):
         else:
             pane.view.set_highlights(highlights)
         self._show_cursor_info(pane)
-        self.query_one(AnnotationsPanel).refresh_for(self._panel_annotations(pane))
+        if pane is self.active:
+            self._refresh_panel()
+
+    def _refresh_panel(self) -> None:
+        """List the active pane's annotations in the panel, when the panel is shown."""
+        self.query_one(AnnotationsPanel).refresh_for(self._panel_annotations(self.active))
 
     @work(thread=True, exclusive=True, group="paint")
     def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
@@ -343,7 +361,12 @@ class ReadingScreen(Screen[None]):
         if not here:
             self.notify("No highlight under the cursor.", severity="warning")
             return
-        self.editor.delete(here[0].id)
+        try:
+            self.editor.delete(here[0].id)
+        except MarginError as error:
+            self._fail(error)
+            self.refresh_spans(pane)
+            return
         self._after_edit(pane, f"Deleted {short_quote(here[0].exact, 30)} · u to undo")
 
     def _history(self, redo: bool) -> None:
@@ -403,7 +426,8 @@ class ReadingScreen(Screen[None]):
                 return
             pane.view.clear_selection()
             for each in {source_pane, pane}:
-                self.refresh_spans(each)
+                if each.is_mounted:
+                    self.refresh_spans(each)
             self.notify(f"Linked: {relation}", timeout=2)
 
         self.app.push_screen(
@@ -459,7 +483,7 @@ class ReadingScreen(Screen[None]):
         new = self._make_pane(document_id, self._pane_counter)
         if len(panes) >= MAX_PANES:
             replace = next((p for p in reversed(panes) if p is not avoid and p is not self.active), panes[-1])
-            self._remember(replace)
+            self._forget_pane(replace)
             container.mount(new, before=replace)
             replace.remove()
         else:
@@ -514,9 +538,16 @@ class ReadingScreen(Screen[None]):
         if pane is None or len(self.panes) == 1:
             self.notify("The last pane stays open; esc returns to the library.", severity="warning")
             return
-        self._remember(pane)
+        self._forget_pane(pane)
         pane.remove()
         self.call_after_refresh(lambda: self.panes and self.panes[0].view.focus())
+
+    def _forget_pane(self, pane: DocumentPane) -> None:
+        """Before a pane goes: keep its reading position, drop a link being made from it."""
+        self._remember(pane)
+        if self.link_source is not None and self.link_source[0] is pane:
+            self.link_source = None
+            self.notify("Link cancelled: its passage was in the closed pane", timeout=2)
 
     def action_back(self) -> None:
         if self.link_source is not None:

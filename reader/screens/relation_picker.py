@@ -20,7 +20,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.model import RELATIONS
-from reader.screens.choices import PickList, redirect_typing, shorten
+from annotations.text import shorten
+from reader.screens.choices import PickList, redirect_typing
 
 __all__ = ["RelationPicker"]
 
