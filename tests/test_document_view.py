@@ -379,3 +379,32 @@ async def test_cursor_set_before_mount_is_shown() -> None:
         view = app.query_one(DocumentView)
         start, end = view.visible_span()
         assert start <= view.cursor <= end
+
+
+def test_highlights_stay_visible_without_colour(monkeypatch):
+    """With NO_COLOR set, a highlight is an underline and an overlap adds italics."""
+    import asyncio
+
+    from textual.app import App, ComposeResult
+
+    from reader.widgets.document_view import DocumentView, Highlight
+
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DocumentView("alpha beta gamma delta\n")
+
+    async def run() -> None:
+        app = One()
+        async with app.run_test(size=(40, 5)) as pilot:
+            view = app.query_one(DocumentView)
+            view.set_highlights([Highlight(0, 10, "#ff0000", "a"), Highlight(6, 16, "#00ff00", "b")])
+            await pilot.pause()
+            styles = {segment.text: segment.style for segment in view.render_line(0) if segment.text.strip()}
+            single = next(style for text, style in styles.items() if text.startswith("lpha"))
+            overlap = next(style for text, style in styles.items() if "beta" in text)
+            assert single.underline and not single.italic
+            assert overlap.underline and overlap.italic
+
+    asyncio.run(run())

@@ -898,6 +898,9 @@ class DocumentView(ScrollView, can_focus=True):
             self._heading_style = heading
 
     def _paint_style(self, paint: Paint) -> Style:
+        if self.app.no_color:
+            # Without colour every highlight is underlined; overlaps are italic too.
+            return Style(underline=True, italic=paint.overlap or None, bold=paint.marked or None)
         base_bg = self._base_style.bgcolor
         background = Color.from_rich_color(base_bg) if base_bg is not None else Color(0, 0, 0)
         tint = Color(*paint.rgb)
