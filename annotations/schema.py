@@ -38,6 +38,7 @@ def m001_initial(db: Database) -> None:
             format TEXT NOT NULL,
             sha256 TEXT NOT NULL,
             text TEXT NOT NULL,
+            length INTEGER NOT NULL,
             metadata TEXT NOT NULL DEFAULT '{}',
             imported_at TEXT NOT NULL,
             UNIQUE (document_id, number)

@@ -80,3 +80,17 @@ def palette_commands(screen: Screen) -> Iterator[SystemCommand]:
 def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(group, keys, description) rows for the help screen."""
     return [(a.group, " / ".join(a.keys), a.description) for a in current_actions(screen)]
+
+
+def shown_actions(screen: Screen) -> list[tuple[str, str]]:
+    """(key, description) for the footer: enabled bindings marked ``show``, in binding order."""
+    seen: set[tuple[int, str]] = set()
+    shown = []
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        ident = (id(active.node), binding.action)
+        if not active.enabled or not binding.show or not binding.description or ident in seen:
+            continue
+        seen.add(ident)
+        shown.append((screen.app.get_key_display(binding), binding.description))
+    return shown

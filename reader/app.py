@@ -43,9 +43,11 @@ class MarginApp(App[None]):
         """Documents to open side by side at start; none shows the library."""
 
     def on_mount(self) -> None:
-        self.push_screen(LibraryScreen(self.store))
+        # Opening documents straight away shows them first; the library is built only if asked for.
         if self.document_ids:
             self.push_screen(ReadingScreen(self.store, self.document_ids))
+        else:
+            self.push_screen(LibraryScreen(self.store))
 
     # -- one source for footer, help and palette --------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -60,14 +62,16 @@ class MarginApp(App[None]):
     # -- navigation between screens ------------------------------------------------
     def open_documents(self, document_ids: Sequence[str]) -> None:
         if isinstance(self.screen, ReadingScreen):
-            self.pop_screen()
-        self.push_screen(ReadingScreen(self.store, document_ids))
+            self.switch_screen(ReadingScreen(self.store, document_ids))
+        else:
+            self.push_screen(ReadingScreen(self.store, document_ids))
 
     def action_show_library(self) -> None:
-        while isinstance(self.screen, ReadingScreen) and len(self.screen_stack) > 2:
-            self.pop_screen()
-        if isinstance(self.screen, ReadingScreen):
-            self.pop_screen()
+        if any(isinstance(screen, LibraryScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, LibraryScreen):
+                self.pop_screen()
+        else:
+            self.switch_screen(LibraryScreen(self.store))
 
     # -- app-wide actions ---------------------------------------------------------
     def action_import_file(self) -> None:

@@ -6,6 +6,7 @@ reader do, and only when they run.
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -14,8 +15,18 @@ import click
 
 from annotations.errors import MarginError
 
-from .commands import annotating, app, documents, exporting, tagging
 from .context import Context
+
+#: Command name → module under reader.commands. Modules load only when their
+#: command runs, so `margin open` does not pay for the table and export code.
+LAZY_COMMANDS: dict[str, str] = {
+    "import": "documents", "docs": "documents", "search": "documents",
+    "tags": "tagging",
+    "annotate": "annotating", "annotations": "annotating", "note": "annotating", "tag": "annotating",
+    "untag": "annotating", "delete": "annotating", "undo": "annotating", "redo": "annotating", "link": "annotating",
+    "export": "exporting",
+    "library": "app", "open": "app", "demo": "app",
+}
 
 
 class MarginGroup(click.Group):
@@ -41,6 +52,16 @@ class MarginGroup(click.Group):
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(LAZY_COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module_name = LAZY_COMMANDS.get(name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"reader.commands.{module_name}")
+        return next(command for command in module.COMMANDS if command.name == name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -74,12 +95,9 @@ def cli(ctx: click.Context, db_path: Path | None, author: str | None) -> None:
     """
     ctx.obj = Context(db_path, author)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(app.library)
-
-
-for module in (documents, tagging, annotating, exporting, app):
-    for command in module.COMMANDS:
-        cli.add_command(command)
+        library = cli.get_command(ctx, "library")
+        assert library is not None
+        ctx.invoke(library)
 
 
 def main() -> None:

@@ -14,7 +14,10 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None and command.name == name, name
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
@@ -60,3 +63,16 @@ def test_every_reader_key_is_in_the_readme_keymap(owner, binding):
         shown = f"`{KEY_NAMES.get(key, key)}`"
         assert any(shown in row for row in rows), f"{owner}: key {shown} for {binding.description!r}"
     assert binding.id, f"{owner}: binding {binding.key} has no id"
+
+
+def test_every_command_module_is_reachable_from_the_cli():
+    import importlib
+    import pkgutil
+
+    import reader.commands
+    from reader.cli import LAZY_COMMANDS
+
+    for info in pkgutil.iter_modules(reader.commands.__path__):
+        module = importlib.import_module(f"reader.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            assert LAZY_COMMANDS.get(command.name) == info.name, command.name

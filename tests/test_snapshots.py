@@ -18,6 +18,12 @@ from .conftest import fixed_clock
 SIZE = (130, 36)
 
 
+async def settle(pilot) -> None:
+    """Highlights are read on a worker thread: wait for them so every picture shows them."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def demo_app(tmp_path):
     store = Store.open(tmp_path / "snap.db", author="ada", clock=fixed_clock())
@@ -28,6 +34,7 @@ def demo_app(tmp_path):
 
 def test_reading_side_by_side(snap_compare, demo_app):
     async def run_before(pilot) -> None:
+        await settle(pilot)
         await pilot.press("j", "j", "j", "j", "w", "w")
         await pilot.pause()
 
@@ -36,6 +43,7 @@ def test_reading_side_by_side(snap_compare, demo_app):
 
 def test_annotations_panel_and_selection(snap_compare, demo_app):
     async def run_before(pilot) -> None:
+        await settle(pilot)
         await pilot.press("tab", "j", "j", "j", "j", "j", "v", "e", "e", "e")
         await pilot.press("p")
         await pilot.pause()
@@ -46,6 +54,7 @@ def test_annotations_panel_and_selection(snap_compare, demo_app):
 
 def test_tag_picker(snap_compare, demo_app):
     async def run_before(pilot) -> None:
+        await settle(pilot)
         await pilot.press("j", "j", "j", "v", "e", "e", "a")
         await pilot.pause()
         await pilot.press(*"cla")

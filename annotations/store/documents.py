@@ -23,7 +23,7 @@ ImportStatus = Literal["new", "unchanged", "new-version", "reverted"]
 
 _DOCUMENT_SELECT = """
 SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
-       v.format, v.sha256, v.imported_at, length(v.text) AS length,
+       v.format, v.sha256, v.imported_at, v.length,
        (SELECT count(*) FROM annotations a
          WHERE a.version_id = v.id AND a.deleted IS NULL) AS annotation_count,
        (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
@@ -67,6 +67,9 @@ class DocumentRepo:
         ref = ref.strip()
         if not ref:
             raise NotFound("no document named: an empty name")
+        exact = self._query("d.id = ?", (ref,))
+        if exact:
+            return exact[0]
         docs = self.all()
         for test in (
             lambda d: d.id == ref,
@@ -150,8 +153,8 @@ class DocumentRepo:
                     + 1
                 )
             self.db.execute(
-                "INSERT INTO versions (id, document_id, number, title, format, sha256, text, metadata, imported_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO versions (id, document_id, number, title, format, sha256, text, length, metadata, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version_id,
                     document_id,
@@ -160,6 +163,7 @@ class DocumentRepo:
                     loaded.format,
                     sha256,
                     loaded.text,
+                    len(loaded.text),
                     json.dumps(loaded.metadata, ensure_ascii=False, sort_keys=True, default=str),
                     now,
                 ),

@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from annotations.store import Store
 
 from ..config import MAX_PANES
+from ..widgets.key_bar import KeyBar
 
 
 
@@ -51,7 +52,7 @@ class LibraryScreen(Screen[None]):
             "or run `margin import FILE...` or `margin demo`.",
             classes="empty",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from annotations.errors import MarginError
 from annotations.model import Annotation, Span
@@ -28,6 +28,7 @@ from ..config import MAX_PANES
 from ..editing import Editor, Target
 from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
+from ..widgets.key_bar import KeyBar
 from ..widgets.pane import DocumentPane, to_highlights
 from .choices import ChoicePicker
 from .note_editor import NoteEditor
@@ -110,7 +111,7 @@ class ReadingScreen(Screen[None]):
             for index, document_id in enumerate(self.document_ids):
                 yield self._make_pane(document_id, index)
         yield AnnotationsPanel()
-        yield Footer()
+        yield KeyBar()
 
     def _make_pane(self, document_id: str, index: int) -> DocumentPane:
         document = self.store.documents.get(document_id)
@@ -128,11 +129,15 @@ class ReadingScreen(Screen[None]):
         """Restore the reading position and draw the pane's highlights."""
         position = min(self.store.reading.position(pane.document.id), len(pane.text))
         view = pane.view
-        view.move_cursor(position)
-        self.call_after_refresh(view.scroll_to_offset, position)
+
+        def place() -> None:  # once the view has its width, so the text is wrapped only once
+            view.move_cursor(position)
+            view.scroll_to_offset(position)
+
+        self.call_after_refresh(place)
         self.watch(view, "scroll_y", self._on_scroll_of(pane), init=False)
         pane.show_title(position)
-        self.refresh_spans(pane)
+        self.refresh_spans(pane, in_background=True)
 
     def _on_scroll_of(self, pane: DocumentPane):  # noqa: ANN202 - a watcher callback
         def scrolled(_old: float, _new: float) -> None:
@@ -171,29 +176,63 @@ class ReadingScreen(Screen[None]):
     def pane_of_document(self, document_id: str) -> DocumentPane | None:
         return next((p for p in self.panes if p.document.id == document_id), None)
 
-    def refresh_spans(self, pane: DocumentPane) -> None:
-        """Redraw a pane's highlights from the store (plus its search hits)."""
+    def refresh_spans(self, pane: DocumentPane, *, in_background: bool = False) -> None:
+        """Redraw a pane's highlights from the store (plus its search hits).
+
+        *in_background* (used when a pane opens) reads and indexes them on a
+        worker thread with its own connection, so a book with thousands of
+        highlights shows its text first and its highlights a moment later.
+        """
         self.refresh_bindings()
-        pane.spans = self.store.annotations.spans(pane.document.version_id)
-        highlights = to_highlights(pane.spans) + [
+        if in_background:
+            self._spans_in_thread(pane)
+            return
+        self._show_spans(pane, self.store.annotations.spans(pane.document.version_id))
+
+    def _highlights(self, pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
+        return to_highlights(spans) + [
             Highlight(start, end, SEARCH_COLOUR, f"search:{start}", True) for start, end in pane.search_hits
         ]
-        if len(highlights) > PAINT_IN_THREAD:
-            self._paint_in_thread(pane, highlights)
+
+    def _show_spans(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None) -> None:
+        if not pane.is_mounted:
+            return
+        pane.spans = spans
+        if paint is not None:
+            pane.view.set_paint(paint)
         else:
-            pane.view.set_highlights(highlights)
+            highlights = self._highlights(pane, spans)
+            if len(highlights) > PAINT_IN_THREAD:
+                self._paint_in_thread(pane, highlights)
+            else:
+                pane.view.set_highlights(highlights)
+        self.refresh_bindings()
         self._show_cursor_info(pane)
         if pane is self.active:
             self._refresh_panel()
+
+    @work(thread=True, group="spans")
+    def _spans_in_thread(self, pane: DocumentPane) -> None:
+        store = self.store.reopen()
+        try:
+            spans = store.annotations.spans(pane.document.version_id)
+        finally:
+            store.close()
+        paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
+        self.app.call_from_thread(self._show_spans, pane, spans, paint)
 
     def _refresh_panel(self) -> None:
         """List the active pane's annotations in the panel, when the panel is shown."""
         self.query_one(AnnotationsPanel).refresh_for(self._panel_annotations(self.active))
 
-    @work(thread=True, exclusive=True, group="paint")
     def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
-        paint = PaintIndex(highlights, len(pane.text))
-        self.app.call_from_thread(pane.view.set_paint, paint)
+        """Index many highlights off the event loop; a newer request for the same pane wins."""
+
+        def build() -> None:
+            paint = PaintIndex(highlights, len(pane.text))
+            self.app.call_from_thread(lambda: pane.is_mounted and pane.view.set_paint(paint))
+
+        self.run_worker(build, thread=True, group=f"paint-{pane.id}", exclusive=True)
 
     def _panel_annotations(self, pane: DocumentPane | None) -> list[Annotation]:
         if pane is None or not self.query_one(AnnotationsPanel).has_class("visible"):
@@ -539,8 +578,9 @@ class ReadingScreen(Screen[None]):
             self.notify("The last pane stays open; esc returns to the library.", severity="warning")
             return
         self._forget_pane(pane)
+        next_view = next(p for p in self.panes if p is not pane).view
         pane.remove()
-        self.call_after_refresh(lambda: self.panes and self.panes[0].view.focus())
+        self.call_after_refresh(next_view.focus)
 
     def _forget_pane(self, pane: DocumentPane) -> None:
         """Before a pane goes: keep its reading position, drop a link being made from it."""

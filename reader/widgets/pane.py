@@ -55,8 +55,7 @@ class DocumentPane(Vertical):
         }
         & > DocumentView { padding: 0 1; }
         & > .pane-status {
-            height: auto;
-            max-height: 4;
+            height: 2;
             padding: 0 1;
             background: $panel;
             color: $text-muted;
@@ -81,6 +80,8 @@ class DocumentPane(Vertical):
         """The query that produced :attr:`search_hits`."""
         self.spans: list[Span] = []
         """Annotation spans last drawn, by start."""
+        self._shown_title = Text()
+        self._shown_status = Text()
 
     @property
     def view(self) -> DocumentView:
@@ -109,7 +110,9 @@ class DocumentPane(Vertical):
         title.append(self.document.title, style="bold")
         if where:
             title.append(f"  ›  {where}", style="not bold")
-        self.query_one(".pane-title", Static).update(title)
+        if title != self._shown_title:
+            self._shown_title = title
+            self.query_one(".pane-title", Static).update(title, layout=False)
 
     def show_status(self, annotations: Sequence[Annotation], selection: tuple[int, int] | None, extra: str = "") -> None:
         """Describe what is under the cursor: its tags and note, or the selection."""
@@ -134,4 +137,6 @@ class DocumentPane(Vertical):
             if status:
                 status.append("\n")
             status.append(extra, style="dim")
-        self.query_one(".pane-status", Static).update(status)
+        if status != self._shown_status:
+            self._shown_status = status
+            self.query_one(".pane-status", Static).update(status, layout=False)
