@@ -260,15 +260,14 @@ class AnnotationRepo:
             for identifier, (a, note) in zip(new_ids(len(anchors)), anchors)
         ]
         with writing(self.db):
-            last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0]
             self.db.conn.executemany(
                 'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            self.db.execute(
-                "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE rowid > ? AND trim(note) != ''",
-                (last,),
+            noted = [(row[0],) for row in rows if row[7].strip()]
+            self.db.conn.executemany(
+                "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", noted
             )
         return len(rows)
 
