@@ -21,7 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/reader.py
+	$(BIN)/python benchmarks/tui.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -67,29 +67,24 @@ class History:
             self._links.revert(target_id, undo_from, back_to)
 
     def undo(self) -> Step:
-        row = self.db.execute(
-            "SELECT seq, kind, target_id, label, before, after FROM history WHERE author = ? AND undone = 0 ORDER BY seq DESC LIMIT 1",
-            (self.author,),
-        ).fetchone()
-        if row is None:
-            raise NothingToUndo("nothing to undo")
-        seq, kind, target_id, label, before, after = row
-        state = json.loads(before)
-        with writing(self.db):
-            self._revert(kind, target_id, json.loads(after), state)
-            self.db.execute("UPDATE history SET undone = 1 WHERE seq = ?", (seq,))
-        return Step(kind, target_id, label, state)
+        return self._step(undone=False)
 
     def redo(self) -> Step:
+        return self._step(undone=True)
+
+    def _step(self, *, undone: bool) -> Step:
+        """Undo the newest done change, or redo the oldest undone one."""
+        order = "ASC" if undone else "DESC"
         row = self.db.execute(
-            "SELECT seq, kind, target_id, label, before, after FROM history WHERE author = ? AND undone = 1 ORDER BY seq ASC LIMIT 1",
-            (self.author,),
+            "SELECT seq, kind, target_id, label, before, after FROM history"
+            f" WHERE author = ? AND undone = ? ORDER BY seq {order} LIMIT 1",
+            (self.author, int(undone)),
         ).fetchone()
         if row is None:
-            raise NothingToUndo("nothing to redo")
+            raise NothingToUndo("nothing to redo" if undone else "nothing to undo")
         seq, kind, target_id, label, before, after = row
-        state = json.loads(after)
+        undo_from, back_to = (json.loads(before), json.loads(after)) if undone else (json.loads(after), json.loads(before))
         with writing(self.db):
-            self._revert(kind, target_id, json.loads(before), state)
-            self.db.execute("UPDATE history SET undone = 0 WHERE seq = ?", (seq,))
-        return Step(kind, target_id, label, state)
+            self._revert(kind, target_id, undo_from, back_to)
+            self.db.execute("UPDATE history SET undone = ? WHERE seq = ?", (int(not undone), seq))
+        return Step(kind, target_id, label, back_to)

@@ -42,14 +42,12 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# This file is called reader.py: keep its folder off the import path so that
-# ``reader`` is margin's package, not this script.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 
 from annotations.anchoring import anchor_span  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from reader.formats import read_source  # noqa: E402
+from run import machine as library_machine, synthetic_text  # noqa: E402  (benchmarks/run.py)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus" / "gutenberg"
@@ -78,33 +76,6 @@ TIMEOUT = 20.0
 # Texts and the library
 # --------------------------------------------------------------------------
 
-_VOCABULARY = (
-    "the of and to a in that it was her his she he had with for as not be you at on but which "
-    "have all by so this from were would been there they said very could no what one them if "
-    "when any more must such an much your who did letter sister mother house morning evening "
-    "gentleman lady family manner opinion friend walk answer replied thought little great young "
-    "every never always again nothing something before after garden carriage window dinner"
-).split()
-
-
-def generated_text(size: int, seed: int) -> str:
-    """English-like paragraphs under numbered chapter headings, about *size* characters."""
-    rng = random.Random(seed)
-    pieces = [f"A Generated Book, number {seed}\n\nAuthor: Generated Writer {seed}\n\n"]
-    total = len(pieces[0])
-    chapter = 0
-    while total < size:
-        if chapter == 0 or rng.random() < 0.02:
-            chapter += 1
-            pieces.append(f"Chapter {chapter}\n\n")
-        sentences = []
-        for _ in range(rng.randint(2, 7)):
-            words = [rng.choice(_VOCABULARY) for _ in range(rng.randint(6, 28))]
-            sentences.append(" ".join(words).capitalize() + rng.choice("....?!"))
-        paragraph = " ".join(sentences) + "\n\n"
-        pieces.append(paragraph)
-        total += len(paragraph)
-    return "".join(pieces)
 
 
 def normalised(path: Path) -> str:
@@ -153,7 +124,7 @@ def build_library(folder: Path) -> Library:
     if from_corpus:
         texts = [repeated(normalised(NOVEL), BOOK_BYTES), repeated(normalised(SECOND), BOOK_BYTES)]
     else:
-        texts = [generated_text(BOOK_BYTES, seed) for seed in (1, 2)]
+        texts = [synthetic_text(BOOK_BYTES, seed) for seed in (1, 2)]
     path = folder / "library.db"
     store = Store.open(path, author=AUTHOR)
     books = []
@@ -774,14 +745,7 @@ def launch_breakdown(library: Library) -> dict[str, float]:
 
 
 def machine() -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "cores": os.cpu_count(),
-        "platform": platform.platform(terse=True),
-    }
-    if hasattr(os, "getloadavg"):
-        info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    info = library_machine()
     tmux = shutil.which("tmux")
     if tmux:
         info["tmux"] = subprocess.run([tmux, "-V"], capture_output=True, text=True).stdout.strip()
