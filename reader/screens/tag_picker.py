@@ -245,7 +245,18 @@ class TagPicker(Dialog[list[str] | None]):
             tags.focus()
 
     def action_confirm(self) -> None:
+        """Apply once every key typed before enter has reached the filter and the list.
+
+        Enter is a priority binding, so it can overtake letters still queued in
+        the filter (a fast typist, a paste): the filter's queue is drained first,
+        then this screen's, where the resulting list updates wait.
+        """
+        self.query_one("#filter", Input).call_later(self.call_later, self._confirm)
+
+    def _confirm(self) -> None:
         """Apply the toggled tags; with none changed, the highlighted row is applied."""
+        if not self.is_active:
+            return
         self._sync_from_list()
         tags = self.query_one("#tags", _TagList)
         text = self.query_one("#filter", Input).value.strip()
