@@ -308,3 +308,64 @@ async def test_deleting_a_highlight_removed_elsewhere_does_not_crash(library, tm
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen)
         assert not pane.view.highlights_at(target.start + 1)
+
+
+async def test_library_search_opens_the_document_at_the_hit(library):
+    app = MarginApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        app.screen.query_one("Input").value = "ratepayers"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoicePicker"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen)
+        pane = screen.panes[0]
+        assert pane.document.title == "Harbour Bridge Shut After Safety Scare"
+        assert pane.text[pane.view.cursor :].startswith("ratepayers")
+
+
+async def test_outline_jumps_to_a_heading(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.panes[0]
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"cost", "enter")
+        await pilot.pause()
+        assert pane.text[pane.view.cursor :].startswith("Cost and funding")
+        assert pane.view.top_offset <= pane.view.cursor
+
+
+async def test_synced_scrolling_moves_the_other_pane(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=(140, 16)) as pilot:
+        left, right = app.screen.panes
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert right.view.scroll_y == 0
+        await pilot.press("s", "pagedown")
+        await pilot.pause()
+        assert right.view.scroll_y > 0
+        fraction = left.view.scroll_y / left.view.max_scroll_y
+        assert abs(right.view.scroll_y / right.view.max_scroll_y - fraction) < 0.1
+
+
+async def test_open_a_third_document_beside_the_others(library, tmp_path):
+    source = read_source(Path(__file__).resolve().parents[1] / "README.md")
+    library.documents.import_loaded(str(source.path), source.sha256, source.document)
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("Input").value = "margin"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert [p.document.title for p in app.screen.panes][-1] == "margin"
+        assert len(app.screen.panes) == 3
