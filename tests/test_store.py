@@ -532,3 +532,23 @@ def test_limit_counts_documents(store):
         add_document(store, f"The bridge number {number} is open.\n", title=f"Doc {number}")
     hits = store.search.documents("bridge", limit=3, per_document=1)
     assert len({h.document_id for h in hits}) == 3
+
+
+def test_search_finds_words_inside_chinese_and_japanese_text(store):
+    add_document(store, "人類社会のすべての構成員の固有の尊厳と平等で譲ることのできない権利\n", title="日本語")
+    add_document(store, "人人生而自由,在尊严和权利上一律平等。\n", title="中文")
+    hits = store.search.documents("尊厳")
+    assert [(h.title, h.match) for h in hits] == [("日本語", "尊厳")]
+    assert {h.title for h in store.search.documents("権利")} == {"日本語"}
+    assert {h.title for h in store.search.documents("平等")} == {"日本語", "中文"}
+
+
+def test_search_in_shared_udhr_translations(store, shared):
+    from reader.formats import read_source
+
+    for name in ("jpn.txt", "kor.txt", "cmn_hans.txt", "eng.txt"):
+        source = read_source(shared / "corpus" / "udhr" / name)
+        store.documents.import_loaded(str(source.path), source.sha256, source.document)
+    assert {h.title for h in store.search.documents("人権")} == {"jpn"}
+    assert {h.title for h in store.search.documents("인권")} == {"kor"}
+    assert any(h.match.lower() == "human rights" for h in store.search.documents("human rights"))

@@ -77,11 +77,28 @@ def _fold_pattern(word: str) -> str:
     return "".join(classes.get(c.lower(), re.escape(c)) for c in plain)
 
 
+#: Scripts written without spaces between words: the index sees a whole run as one token.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]")
+
+
+def unspaced(word: str) -> bool:
+    return bool(_UNSPACED.search(word))
+
+
+def _bounded(word_pattern: str, word: str) -> str:
+    """Whole words in spaced scripts; any substring in scripts without spaces."""
+    return word_pattern if unspaced(word) else rf"(?<!\w){word_pattern}(?!\w)"
+
+
 def _pattern(query: str) -> re.Pattern[str]:
     words = query_words(query)
-    phrase = r"\W+".join(_fold_pattern(w) for w in words)
-    alternatives = [phrase] + [_fold_pattern(w) for w in words if len(words) > 1]
-    return re.compile("|".join(rf"(?<!\w){a}(?!\w)" for a in alternatives), re.IGNORECASE)
+    phrase = r"\W*".join(_fold_pattern(w) for w in words) if any(map(unspaced, words)) else r"\W+".join(
+        _fold_pattern(w) for w in words
+    )
+    alternatives = [_bounded(phrase, " ".join(words))] + [
+        _bounded(_fold_pattern(w), w) for w in words if len(words) > 1
+    ]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def _flat(text: str) -> str:
@@ -112,13 +129,25 @@ class Searcher:
         *limit* counts documents; a document whose title alone matches gives one
         hit at its start.
         """
-        rows = self.db.execute(
-            """SELECT d.id, v.title, v.id, v.text FROM versions_fts
-               JOIN versions v ON v.rowid = versions_fts.rowid
-               JOIN documents d ON d.current_version = v.id
-               WHERE versions_fts MATCH ? ORDER BY versions_fts.rank""",
-            (fts_query(query),),
-        )
+        words = query_words(query)
+        if any(map(unspaced, words)):
+            # The index cannot find a word inside a run of Chinese or Japanese text:
+            # scan the texts for each such word instead (SQLite's instr is fast).
+            tests = " AND ".join("instr(v.text, ?) > 0" for w in words if unspaced(w))
+            rows = self.db.execute(
+                f"""SELECT d.id, v.title, v.id, v.text FROM documents d
+                    JOIN versions v ON v.id = d.current_version WHERE {tests}
+                    ORDER BY v.title COLLATE NOCASE""",
+                [w for w in words if unspaced(w)],
+            )
+        else:
+            rows = self.db.execute(
+                """SELECT d.id, v.title, v.id, v.text FROM versions_fts
+                   JOIN versions v ON v.rowid = versions_fts.rowid
+                   JOIN documents d ON d.current_version = v.id
+                   WHERE versions_fts MATCH ? ORDER BY versions_fts.rank""",
+                (fts_query(query),),
+            )
         pattern = _pattern(query)
         hits: list[SearchHit] = []
         documents = 0
