@@ -153,7 +153,7 @@ def m001_initial(db: Database) -> None:
         )
         """
     )
-    db["versions"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True)
+    db.table("versions").enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True)
     # Notes are indexed by the store itself (see AnnotationRepo._index_notes), not by
     # triggers: a per-row trigger makes bulk inserts of highlights, which mostly have
     # no note, thirty times slower. Quotes need no index: the document text has one.

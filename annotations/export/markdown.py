@@ -459,8 +459,8 @@ def _render_entry(entry: _Entry, block_id: str, *, with_document: bool) -> list[
         closing += [_link_line(link) for link in entry.links]
         rest += ["\\\n".join(closing), ""]
         entry.rendered = (escape_block(a.exact, prefix="> ") or ">", "\n".join(rest))
-    quote, rest = entry.rendered
-    return [quote, "", f"^{block_id}", "", rest]
+    quote, after_quote = entry.rendered
+    return [quote, "", f"^{block_id}", "", after_quote]
 
 
 def _assign_block_ids(entries: Sequence[_Entry]) -> None:

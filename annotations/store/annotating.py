@@ -7,6 +7,7 @@ is stored, and a killed process loses nothing that was reported saved.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -121,7 +122,7 @@ class AnnotationRepo:
             params.extend(tag_ids)
         return self._select(" AND ".join(where), params)
 
-    def overlapping(self, version_id: str, start: int, end: int) -> list[Annotation]:
+    def overlapping(self, version_id: str, start: int, end: int) -> builtins.list[Annotation]:
         """Live annotations of a version that overlap ``[start, end)``, in reading order.
 
         The longest annotation bounds how far before *start* one can begin, which
@@ -137,7 +138,7 @@ class AnnotationRepo:
             (version_id, start - longest, end, start),
         )
 
-    def spans(self, version_id: str) -> list[Span]:
+    def spans(self, version_id: str) -> builtins.list[Span]:
         """Every live annotation of a version as a drawable span, in one query.
 
         The colour is that of the first tag (entities before topics, then by

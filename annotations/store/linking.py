@@ -17,7 +17,8 @@ _COLUMNS = "id, source_id, target_id, relation, note, author, created, updated, 
 
 
 def _row_to_link(row: tuple) -> Link:
-    return Link(*row[:8], deleted=row[8] is not None)
+    link_id, source_id, target_id, relation, note, author, created, updated, deleted = row
+    return Link(link_id, source_id, target_id, relation, note, author, created, updated, deleted is not None)
 
 
 def clean_relation(relation: str) -> str:

@@ -77,7 +77,7 @@ def _as_json(annotation: Annotation, title: str, section: str, current_versions:
 @click.option("--all-versions", is_flag=True, help="Include annotations left on earlier versions of changed files.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
-def annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], all_versions: bool,
+def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], all_versions: bool,
                 fmt: str) -> None:
     """List annotations in reading order, filtered by document, tag and author."""
     store = ctx.store
@@ -195,4 +195,4 @@ def link(ctx: Context, source: str, target: str, relation: str, note: str) -> No
     click.echo(made.id)
 
 
-COMMANDS = [annotate, annotations, note, tag, untag, delete, undo, redo, link]
+COMMANDS = [annotate, list_annotations, note, tag, untag, delete, undo, redo, link]

@@ -170,4 +170,4 @@ def _described(kind: str | None, data: bytes) -> str:
 
 def _loader(format_: str) -> Callable[[bytes, Path], LoadedDocument]:
     module = importlib.import_module(f"{__name__}.{_MODULES[format_]}")
-    return module.load  # type: ignore[no-any-return]
+    return module.load

@@ -35,4 +35,4 @@ class Dialog(ModalScreen[ResultT]):
     ]
 
     def action_cancel(self) -> None:
-        self.dismiss(None)  # type: ignore[arg-type]
+        self.dismiss(None)

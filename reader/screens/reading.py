@@ -230,7 +230,11 @@ class ReadingScreen(Screen[None]):
 
         def build() -> None:
             paint = PaintIndex(highlights, len(pane.text))
-            self.app.call_from_thread(lambda: pane.is_mounted and pane.view.set_paint(paint))
+            self.app.call_from_thread(apply, paint)
+
+        def apply(paint: PaintIndex) -> None:
+            if pane.is_mounted:
+                pane.view.set_paint(paint)
 
         self.run_worker(build, thread=True, group=f"paint-{pane.id}", exclusive=True)
 
@@ -418,10 +422,10 @@ class ReadingScreen(Screen[None]):
             self.refresh_spans(pane)
         if step.kind == "annotation":
             annotation = self.store.annotations.get(step.target_id)
-            pane = self.pane_of_document(annotation.document_id)
-            if pane is not None:
-                pane.view.move_cursor(annotation.start)
-                pane.view.scroll_to_offset(annotation.start, top=False)
+            changed = self.pane_of_document(annotation.document_id)
+            if changed is not None:
+                changed.view.move_cursor(annotation.start)
+                changed.view.scroll_to_offset(annotation.start, top=False)
         self.notify(f"{'Redid' if redo else 'Undid'} {step.label}", timeout=2)
 
     def action_undo(self) -> None:
@@ -488,10 +492,11 @@ class ReadingScreen(Screen[None]):
             return
         choices = [(other.id, f"{link.relation} · {short_quote(other.exact)}") for link, other in links]
         others = {other.id: other for _, other in links}
-        self.app.push_screen(
-            ChoicePicker("Follow link", choices),
-            lambda chosen: chosen and self.go_to_annotation(others[chosen], avoid=pane),
-        )
+        def follow(chosen: str | None) -> None:
+            if chosen:
+                self.go_to_annotation(others[chosen], avoid=pane)
+
+        self.app.push_screen(ChoicePicker("Follow link", choices), follow)
 
     def go_to_annotation(self, annotation: Annotation, avoid: DocumentPane | None = None) -> None:
         """Bring the annotation's document to a pane (opening it if needed) at its passage."""
@@ -562,10 +567,11 @@ class ReadingScreen(Screen[None]):
         if not pane.sections:
             self.notify("This document has no headings or pages.", severity="warning")
             return
-        self.app.push_screen(
-            OutlinePicker(pane.sections, pane.view.cursor),
-            lambda offset: offset is not None and self._jump(pane, offset),
-        )
+        def jump(offset: int | None) -> None:
+            if offset is not None:
+                self._jump(pane, offset)
+
+        self.app.push_screen(OutlinePicker(pane.sections, pane.view.cursor), jump)
 
     def _jump(self, pane: DocumentPane, offset: int) -> None:
         pane.view.focus()
@@ -690,10 +696,11 @@ class ReadingScreen(Screen[None]):
     def action_open_document(self) -> None:
         documents = self.store.documents.all()
         choices = [(d.id, f"{d.title}  ({d.annotation_count} notes)") for d in documents]
-        self.app.push_screen(
-            ChoicePicker("Open document beside these", choices),
-            lambda chosen: chosen and self.open_in_pane(chosen),
-        )
+        def chosen(document_id: str | None) -> None:
+            if document_id:
+                self.open_in_pane(document_id)
+
+        self.app.push_screen(ChoicePicker("Open document beside these", choices), chosen)
 
     def action_export(self) -> None:
         self.app.action_export([p.document.id for p in self.panes])  # type: ignore[attr-defined]
