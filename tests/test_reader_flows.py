@@ -213,6 +213,7 @@ async def test_annotations_panel_lists_and_jumps(library):
     app = MarginApp(library, document_ids=[d.id for d in seeded])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
+        await app.workers.wait_for_complete()  # the panel is filled from a worker
         await pilot.pause()
         panel = app.screen.query_one(AnnotationsPanel)
         listing = panel.query_one("OptionList")
@@ -268,6 +269,7 @@ async def test_keys_act_on_the_last_focused_pane_while_the_panel_has_focus(libra
         notice_start = min(a.start for a in library.annotations.list(document_ids=[notice.document.id]))
         notice.view.move_cursor(notice_start + 1)
         await pilot.press("p")
+        await app.workers.wait_for_complete()  # the panel is filled from a worker
         await pilot.pause()
         assert screen.query_one(AnnotationsPanel).query_one("OptionList").option_count == 4  # the article's
         await pilot.press("x")

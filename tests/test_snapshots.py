@@ -46,7 +46,7 @@ def test_annotations_panel_and_selection(snap_compare, demo_app):
         await settle(pilot)
         await pilot.press("tab", "j", "j", "j", "j", "j", "v", "e", "e", "e")
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)  # the panel is filled from a worker
         await pilot.pause()  # the panes re-wrap after the resize the panel causes
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)

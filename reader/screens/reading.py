@@ -222,8 +222,30 @@ class ReadingScreen(Screen[None]):
         self.app.call_from_thread(self._show_spans, pane, spans, paint)
 
     def _refresh_panel(self) -> None:
-        """List the active pane's annotations in the panel, when the panel is shown."""
-        self.query_one(AnnotationsPanel).refresh_for(self._panel_annotations(self.active))
+        """List the active pane's annotations in the panel, when the panel is shown.
+
+        They are read on a worker with its own connection: a book with thousands
+        of annotations must not freeze the keys while the list is built.
+        """
+        pane = self.active
+        if pane is None or not self.query_one(AnnotationsPanel).has_class("visible"):
+            return
+        document_id = pane.document.id
+
+        def load() -> None:
+            store = self.store.reopen()
+            try:
+                found = store.annotations.list(document_ids=[document_id])
+            finally:
+                store.close()
+            self.app.call_from_thread(show, found)
+
+        def show(found: list[Annotation]) -> None:
+            active = self.active
+            if active is not None and active.document.id == document_id:
+                self.query_one(AnnotationsPanel).refresh_for(found)
+
+        self.run_worker(load, thread=True, group="panel", exclusive=True)
 
     def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
         """Index many highlights off the event loop; a newer request for the same pane wins."""
@@ -237,11 +259,6 @@ class ReadingScreen(Screen[None]):
                 pane.view.set_paint(paint)
 
         self.run_worker(build, thread=True, group=f"paint-{pane.id}", exclusive=True)
-
-    def _panel_annotations(self, pane: DocumentPane | None) -> list[Annotation]:
-        if pane is None or not self.query_one(AnnotationsPanel).has_class("visible"):
-            return []
-        return self.store.annotations.list(document_ids=[pane.document.id])
 
     def _annotations_at(self, pane: DocumentPane, offset: int) -> list[Annotation]:
         keys = [h.key for h in pane.view.highlights_at(offset) if not h.key.startswith("search:")]
@@ -684,7 +701,7 @@ class ReadingScreen(Screen[None]):
         panel = self.query_one(AnnotationsPanel)
         panel.toggle_class("visible")
         if panel.has_class("visible"):
-            panel.refresh_for(self._panel_annotations(self.active))
+            self._refresh_panel()
             panel.focus_list()
         elif self.active is not None:
             self.active.view.focus()
