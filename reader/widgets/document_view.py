@@ -884,9 +884,14 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _prepare_styles(self) -> None:
         base = self.rich_style
-        cursor = self.get_component_rich_style("document-view--cursor", partial=True)
-        selection = self.get_component_rich_style("document-view--selection")
-        heading = self.get_component_rich_style("document-view--heading", partial=True)
+        try:
+            cursor = self.get_component_rich_style("document-view--cursor", partial=True)
+            selection = self.get_component_rich_style("document-view--selection")
+            heading = self.get_component_rich_style("document-view--heading", partial=True)
+        except KeyError:
+            # A pane being closed can be drawn once more after its styles are gone:
+            # keep the styles it had.
+            return
         key = (base, cursor, selection, heading)
         if key != self._style_key:
             self._style_key = key
