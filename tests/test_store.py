@@ -552,3 +552,33 @@ def test_search_in_shared_udhr_translations(store, shared):
     assert {h.title for h in store.search.documents("人権")} == {"jpn"}
     assert {h.title for h in store.search.documents("인권")} == {"kor"}
     assert any(h.match.lower() == "human rights" for h in store.search.documents("human rights"))
+
+
+def test_a_second_open_in_the_same_process_keeps_the_first_ones_writes(db_path):
+    """Opening the library again (as the reader's workers do) must not drop the
+    first connection's locks: another process closing the library would then
+    delete the write-ahead log and lose what was saved."""
+    import subprocess
+    import sys
+
+    reader = Store.open(db_path, author="ada")
+    doc = add_document(reader)
+    worker = reader.reopen()
+    worker.close()
+    annotate(reader, doc, "The bridge is safe.", note="first")
+    other_process = f"from annotations.store import Store; Store.open({str(db_path)!r}, author='bob').close()"
+    subprocess.run([sys.executable, "-c", other_process], check=True)
+    annotate(reader, doc, "The closure is a precaution.", note="second")
+    other_writes = (
+        "from annotations.store import Store; from annotations.anchoring import anchor_quote\n"
+        f"s = Store.open({str(db_path)!r}, author='bob'); d = s.documents.all()[0]\n"
+        "s.annotations.create(d, anchor_quote(s.documents.text(d.version_id), 'Costs'), note='bob')\n"
+        "s.close()"
+    )
+    subprocess.run([sys.executable, "-c", other_writes], check=True)
+    annotate(reader, doc, "The remainder will be met from reserves.", note="third")
+    reader.close()
+    check = Store.open(db_path, author="eve")
+    assert sorted(a.note for a in check.annotations.list()) == ["bob", "first", "second", "third"]
+    assert check.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    check.close()

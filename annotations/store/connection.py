@@ -10,16 +10,14 @@ from sqlite_utils import Database
 from ..errors import StoreError
 from ..schema import MIGRATION_SET, migrations
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def _check_file(path: Path) -> None:
+    """Refuse a folder. The file itself is never opened here: closing any handle on a
+    database file drops the POSIX locks of every SQLite connection in this process
+    (a reader with workers has several), after which another process may delete
+    their write-ahead log. Whether it is a database at all is SQLite's to say.
+    """
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a library file")
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            if handle.read(16) != SQLITE_HEADER:
-                raise StoreError(f"{path} is not a margin library (not an SQLite database)")
 
 
 def _check_ownership(db: Database, path: Path) -> None:
@@ -63,6 +61,8 @@ def open_database(path: str | Path, *, create_folder: bool = True) -> Database:
         db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the position indexes of a big library stay in memory
         migrations.apply(db)
     except sqlite3.DatabaseError as error:
+        if "file is not a database" in str(error):
+            raise StoreError(f"{path} is not a margin library (not an SQLite database)") from error
         raise StoreError(f"cannot open {path}: {error}") from error
     return db
 
