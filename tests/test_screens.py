@@ -355,3 +355,25 @@ async def test_help_screen_closes_with_escape_q_or_question_mark():
     async with session() as app:
         for key in ("escape", "q", "question_mark"):
             assert await app.show(HelpScreen(HELP_ROWS), key) is None
+
+
+async def test_tag_picker_keeps_a_typed_new_tag_beside_chosen_ones():
+    from annotations.model import Tag, TagKind
+    from reader.screens.tag_picker import TagPicker
+
+    alice = Tag("t1", "Alice", TagKind.ENTITY, "#e5a50a", entity_type="Person")
+    results: list = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(TagPicker([alice], {"t1": 1}), results.append)
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"ali", "down", "space")
+        await pilot.pause()
+        app.screen.query_one("#filter").value = "Theme/Growth"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert results == [["Person:Alice", "Theme/Growth"]]

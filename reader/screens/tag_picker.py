@@ -27,6 +27,7 @@ from textual.containers import Vertical
 from textual.content import Content
 
 from reader.screens.dialog import Dialog
+from textual.css.query import NoMatches
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -171,7 +172,10 @@ class TagPicker(Dialog[list[str] | None]):
 
     def _sync_from_list(self) -> None:
         """Fold the list's checkmarks into the toggled set, which outlives each filtering."""
-        tags = self.query_one("#tags", _TagList)
+        try:
+            tags = self.query_one("#tags", _TagList)
+        except NoMatches:  # keys still arriving while the dialog closes
+            return
         checked = set(tags.selected)
         for option in tags.options:
             value = option.value  # type: ignore[attr-defined]
@@ -181,6 +185,8 @@ class TagPicker(Dialog[list[str] | None]):
                 self._toggled.pop(value, None)
 
     def _refilter(self, query: str) -> None:
+        if not self.is_active:  # a filter change still queued when the dialog closed
+            return
         self._sync_from_list()
         text = query.strip()
         if text:
@@ -260,9 +266,12 @@ class TagPicker(Dialog[list[str] | None]):
         self._sync_from_list()
         tags = self.query_one("#tags", _TagList)
         text = self.query_one("#filter", Input).value.strip()
-        if text and set(self._toggled) == self._initial and tags.highlighted is not None:
+        if text and tags.highlighted is not None:
             value = tags.get_option_at_index(tags.highlighted).value
-            self._toggled.setdefault(value, self._specs[value])
+            # The highlighted row is meant when nothing was chosen by hand, and a
+            # new tag typed out (its create row highlighted) is meant even then.
+            if set(self._toggled) == self._initial or value.startswith(NEW):
+                self._toggled.setdefault(value, self._specs[value])
         self.dismiss(list(self._toggled.values()))
 
     def action_cycle_entity_type(self) -> None:
