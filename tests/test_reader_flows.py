@@ -272,7 +272,7 @@ async def test_keys_act_on_the_last_focused_pane_while_the_panel_has_focus(libra
         await app.workers.wait_for_complete()  # the panel is filled from a worker
         await pilot.pause()
         assert screen.query_one(AnnotationsPanel).query_one("OptionList").option_count == 4  # the article's
-        await pilot.press("x")
+        await pilot.press("delete")  # letters would go to the panel's filter; delete reaches the reader
         await pilot.pause()
         assert library.annotations.get(target.id).deleted
         assert all(not a.deleted for a in library.annotations.list(document_ids=[notice.document.id]))
@@ -371,3 +371,19 @@ async def test_open_a_third_document_beside_the_others(library, tmp_path):
         await pilot.pause()
         assert [p.document.title for p in app.screen.panes][-1] == "margin"
         assert len(app.screen.panes) == 3
+
+
+async def test_typing_in_the_panel_filters_instead_of_running_reader_keys(library):
+    seeded = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in seeded])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one(AnnotationsPanel)
+        assert panel.query_one("OptionList").has_focus
+        await pilot.press("x", "o", "d")
+        await pilot.pause()
+        assert panel.query_one("Input").value == "xod"
+        assert len(library.annotations.list()) == 7  # nothing deleted
+        assert isinstance(app.screen, ReadingScreen)  # no dialog opened

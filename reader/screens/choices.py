@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from reader.screens.dialog import Dialog
 from textual.widgets import Input, OptionList, Static
@@ -110,8 +110,8 @@ def fuzzy_rank(
     return [Ranked(entry, score, text) for score, _, entry, text in ranked]
 
 
-def redirect_typing(screen: ModalScreen, event: events.Key, target: Input) -> None:
-    """Send typing (and ``backspace``) pressed elsewhere in a dialog to its text input.
+def redirect_typing(screen: Screen, event: events.Key, target: Input) -> None:
+    """Send typing (and ``backspace``) pressed elsewhere in a dialog or panel to its text input.
 
     Someone who moved into a list and types again means to refine what they
     typed, not to have the keystroke vanish.  ``space`` is left alone: lists

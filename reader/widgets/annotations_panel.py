@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from annotations.model import Annotation
 
+from ..screens.choices import redirect_typing
 from .pane import UNTAGGED
 
 #: Options shown at once: building each costs time, and a filter narrows a long list
@@ -55,7 +56,7 @@ class AnnotationsPanel(Vertical):
         self._annotations: list[Annotation] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter: text, note or tag", id="panel-filter")
+        yield Input(placeholder="Filter: text, note or tag", id="panel-filter", select_on_focus=False)
         yield OptionList(id="panel-list")
         yield Static("", classes="legend")
 
@@ -107,6 +108,10 @@ class AnnotationsPanel(Vertical):
             legend.append(f"{label} ")
             legend.append(str(count), style="bold")
         self.query_one(".legend", Static).update(legend or Text("No tags yet", style="dim"))
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed in the list refine the filter; they must not reach the reader's keys (x deletes)."""
+        redirect_typing(self.screen, event, self.query_one(Input))
 
     @on(Input.Changed, "#panel-filter")
     def _filter(self) -> None:
