@@ -60,18 +60,31 @@ class MarginApp(App[None]):
         self.push_screen(HelpScreen(help_rows(self.screen)))
 
     # -- navigation between screens ------------------------------------------------
+    def _below(self) -> Screen | None:
+        return self.screen_stack[-2] if len(self.screen_stack) > 1 else None
+
     def open_documents(self, document_ids: Sequence[str]) -> None:
+        """Read *document_ids* side by side, replacing the documents being read, if any."""
+        if isinstance(self.screen, LibraryScreen) and isinstance(self._below(), ReadingScreen):
+            self.pop_screen()  # the library was opened from the reader: go back, then swap
         if isinstance(self.screen, ReadingScreen):
             self.switch_screen(ReadingScreen(self.store, document_ids))
         else:
             self.push_screen(ReadingScreen(self.store, document_ids))
 
     def action_show_library(self) -> None:
-        if any(isinstance(screen, LibraryScreen) for screen in self.screen_stack):
-            while not isinstance(self.screen, LibraryScreen):
-                self.pop_screen()
+        """Show the library over the reader, so escape there returns to the same panes."""
+        if isinstance(self.screen, ReadingScreen) and isinstance(self._below(), LibraryScreen):
+            self.pop_screen()
         else:
-            self.switch_screen(LibraryScreen(self.store))
+            self.push_screen(LibraryScreen(self.store))
+
+    def return_to_reading(self) -> bool:
+        """Back from the library to the documents open below it; False if there are none."""
+        if isinstance(self.screen, LibraryScreen) and isinstance(self._below(), ReadingScreen):
+            self.pop_screen()
+            return True
+        return False
 
     # -- app-wide actions ---------------------------------------------------------
     def action_import_file(self) -> None:

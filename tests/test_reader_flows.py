@@ -350,11 +350,16 @@ async def test_synced_scrolling_moves_the_other_pane(library):
         await pilot.press("pagedown")
         await pilot.pause()
         assert right.view.scroll_y == 0
-        await pilot.press("s", "pagedown")
+        await pilot.press("s")
         await pilot.pause()
+        assert right.view.scroll_y == 0  # turning sync on moves nothing
+        assert "⇅" in str(left.query_one(".pane-title").render())
+        before = left.view.scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        share = (left.view.scroll_y - before) / left.view.max_scroll_y
         assert right.view.scroll_y > 0
-        fraction = left.view.scroll_y / left.view.max_scroll_y
-        assert abs(right.view.scroll_y / right.view.max_scroll_y - fraction) < 0.1
+        assert abs(right.view.scroll_y / right.view.max_scroll_y - share) < 0.1
 
 
 async def test_open_a_third_document_beside_the_others(library, tmp_path):
@@ -387,3 +392,25 @@ async def test_typing_in_the_panel_filters_instead_of_running_reader_keys(librar
         assert panel.query_one("Input").value == "xod"
         assert len(library.annotations.list()) == 7  # nothing deleted
         assert isinstance(app.screen, ReadingScreen)  # no dialog opened
+
+
+async def test_escape_to_the_library_and_back_keeps_the_panes(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        reading = app.screen
+        reading.panes[1].view.focus()
+        await pilot.press("pagedown")
+        top = reading.panes[1].view.top_offset
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is reading and len(reading.panes) == 2
+        assert reading.panes[1].view.top_offset == top
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # open one document from the library: it replaces the pair
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen) and len(app.screen.panes) == 1
+        assert len(app.screen_stack) == 2

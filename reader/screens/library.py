@@ -35,6 +35,7 @@ class LibraryScreen(Screen[None]):
         Binding("i", "import_file", "Import", id="library.import"),
         Binding("S", "search_library", "Search", id="library.search"),
         Binding("ctrl+e", "export", "Export all", id="export.markdown"),
+        Binding("escape", "back", "Back to reading", id="screen.back"),
     ]
 
     def __init__(self, store: Store) -> None:
@@ -130,6 +131,15 @@ class LibraryScreen(Screen[None]):
 
     def action_search_library(self) -> None:
         self.app.action_search_library()  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            stack = self.app.screen_stack
+            return len(stack) > 1 and stack[-1] is self and type(stack[-2]).__name__ == "ReadingScreen"
+        return True
+
+    def action_back(self) -> None:
+        self.app.return_to_reading()  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
         self.app.action_export([])  # type: ignore[attr-defined]

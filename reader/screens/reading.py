@@ -140,8 +140,8 @@ class ReadingScreen(Screen[None]):
         self.refresh_spans(pane, in_background=True)
 
     def _on_scroll_of(self, pane: DocumentPane):  # noqa: ANN202 - a watcher callback
-        def scrolled(_old: float, _new: float) -> None:
-            self._scrolled(pane)
+        def scrolled(old: float, new: float) -> None:
+            self._scrolled(pane, new - old)
 
         return scrolled
 
@@ -285,17 +285,20 @@ class ReadingScreen(Screen[None]):
         self._show_cursor_info(self.pane_for(event.view))
         self.refresh_bindings()
 
-    def _scrolled(self, pane: DocumentPane) -> None:
+    def _scrolled(self, pane: DocumentPane, rows: float) -> None:
         pane.show_title(pane.view.top_offset)
         self._remember_later(pane)
         if self.sync_scroll and not self._syncing and pane is self.active:
-            view = pane.view
-            fraction = view.scroll_y / max(1, view.max_scroll_y)
+            # The others move by the same share of their length, from where each is:
+            # a translation twice as long scrolls twice as far, and no pane jumps.
+            share = rows / max(1, pane.view.max_scroll_y)
             self._syncing = True
             try:
                 for other in self.panes:
                     if other is not pane:
-                        other.view.scroll_to(y=round(fraction * other.view.max_scroll_y), animate=False)
+                        other.view.scroll_to(
+                            y=round(other.view.scroll_y + share * other.view.max_scroll_y), animate=False
+                        )
             finally:
                 self._syncing = False
 
@@ -355,8 +358,12 @@ class ReadingScreen(Screen[None]):
         assert target.span is not None
         return pane.text[target.span[0] : target.span[1]]
 
-    def _after_edit(self, pane: DocumentPane, message: str | None = None) -> None:
+    def _after_edit(self, pane: DocumentPane, message: str | None = None, *, land_on: int | None = None) -> None:
+        """Redraw after a change; *land_on* puts the cursor inside a new highlight so the
+        next key (a note, a link, a delete) acts on it."""
         pane.view.clear_selection()
+        if land_on is not None:
+            pane.view.move_cursor(land_on)
         self.refresh_spans(pane)
         if message:
             self.notify(message, timeout=2)
@@ -377,7 +384,7 @@ class ReadingScreen(Screen[None]):
             try:
                 if target.annotation_id is None:
                     made = self.editor.annotate(pane.document, pane.text, target.span, tags=specs)  # type: ignore[arg-type]
-                    self._after_edit(pane, f"Saved {short_quote(made.exact, 30)}")
+                    self._after_edit(pane, f"Saved {short_quote(made.exact, 30)}", land_on=made.start)
                 else:
                     self.editor.set_tags(target.annotation_id, specs)
                     self._after_edit(pane, "Tags saved")
@@ -403,10 +410,11 @@ class ReadingScreen(Screen[None]):
                 return
             try:
                 if existing is None:
-                    self.editor.annotate(pane.document, pane.text, target.span, note=note)  # type: ignore[arg-type]
+                    made = self.editor.annotate(pane.document, pane.text, target.span, note=note)  # type: ignore[arg-type]
+                    self._after_edit(pane, "Note saved", land_on=made.start)
                 else:
                     self.editor.set_note(existing.id, note)
-                self._after_edit(pane, "Note saved")
+                    self._after_edit(pane, "Note saved")
             except MarginError as error:
                 self._fail(error)
 
@@ -480,18 +488,20 @@ class ReadingScreen(Screen[None]):
                 self._show_cursor_info(pane)
                 return
             try:
-                self.editor.link(source, source_pane.text, target, pane.text, relation)
+                link = self.editor.link(source, source_pane.text, target, pane.text, relation)
             except MarginError as error:
                 self._fail(error)
                 return
             pane.view.clear_selection()
-            for each in {source_pane, pane}:
+            ends = {link.source_id: source_pane, link.target_id: pane}
+            for annotation_id, each in ends.items():
                 if each.is_mounted:
+                    each.view.move_cursor(self.store.annotations.get(annotation_id).start)
                     self.refresh_spans(each)
-            self.notify(f"Linked: {relation}", timeout=2)
+            self.notify(f"Linked: {link.relation}", timeout=2)
 
         self.app.push_screen(
-            RelationPicker(short_quote(self._target_text(source_pane, source)), short_quote(self._target_text(pane, target))),
+            RelationPicker(shorten(self._target_text(source_pane, source), 48), shorten(self._target_text(pane, target), 48)),
             related,
         )
 
@@ -537,6 +547,9 @@ class ReadingScreen(Screen[None]):
         if existing is not None:
             if then:
                 then(existing)
+            else:
+                existing.view.focus()
+                self.notify(f"{existing.document.title} is already open", timeout=2)
             return
         container = self.query_one("#panes", Horizontal)
         panes = self.panes
@@ -575,6 +588,9 @@ class ReadingScreen(Screen[None]):
 
     def action_toggle_sync(self) -> None:
         self.sync_scroll = not self.sync_scroll
+        for pane in self.panes:
+            pane.synced = self.sync_scroll
+            pane.show_title(pane.view.top_offset)
         self.notify(f"Synced scrolling {'on' if self.sync_scroll else 'off'}", timeout=2)
 
     def action_outline(self) -> None:
@@ -712,7 +728,10 @@ class ReadingScreen(Screen[None]):
 
     def action_open_document(self) -> None:
         documents = self.store.documents.all()
-        choices = [(d.id, f"{d.title}  ({d.annotation_count} notes)") for d in documents]
+        choices = [
+            (d.id, f"{d.title}  ({d.annotation_count} annotation{'s' if d.annotation_count != 1 else ''})")
+            for d in documents
+        ]
         def chosen(document_id: str | None) -> None:
             if document_id:
                 self.open_in_pane(document_id)

@@ -80,6 +80,8 @@ class DocumentPane(Vertical):
         """The query that produced :attr:`search_hits`."""
         self.spans: list[Span] = []
         """Annotation spans last drawn, by start."""
+        self.synced = False
+        """Scrolling is synced with the other panes (shown in the title bar)."""
         self._shown_title = Text()
         self._shown_status = Text()
 
@@ -107,6 +109,8 @@ class DocumentPane(Vertical):
             where = where[len(self.document.title) :].lstrip(" ›")
         percent = 100 * offset // max(1, len(self._text))
         title = Text(f"{percent:3d}% ", style="dim not bold")
+        if self.synced:
+            title.append("⇅ ", style="bold")
         title.append(self.document.title, style="bold")
         if where:
             title.append(f"  ›  {where}", style="not bold")
