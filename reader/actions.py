@@ -53,7 +53,8 @@ def current_actions(screen: Screen) -> list[Action]:
     found: dict[tuple[int, str], Action] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not active.enabled or not binding.description:
+        # Bindings without an id are the framework's own (scroll left, copy...), not margin's.
+        if not active.enabled or not binding.description or not binding.id:
             continue
         display = screen.app.get_key_display(binding) if binding.key == key else key
         ident = (id(active.node), binding.action)
@@ -64,7 +65,11 @@ def current_actions(screen: Screen) -> list[Action]:
         else:
             found[ident] = Action(_group(binding.id), (display,), binding.description, binding.action, active.node)
     order = list(dict.fromkeys(GROUPS.values()))
-    return sorted(found.values(), key=lambda a: (order.index(a.group) if a.group in order else len(order), a.description))
+    position = {ident: index for index, ident in enumerate(found)}  # binding-table order within a group
+    return sorted(
+        found.values(),
+        key=lambda a: (order.index(a.group) if a.group in order else len(order), position[(id(a.node), a.action)]),
+    )
 
 
 def palette_commands(screen: Screen) -> Iterator[SystemCommand]:
@@ -82,8 +87,8 @@ def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return [(a.group, " / ".join(a.keys), a.description) for a in current_actions(screen)]
 
 
-def shown_actions(screen: Screen) -> list[tuple[str, str]]:
-    """(key, description) for the footer: enabled bindings marked ``show``, in binding order."""
+def shown_actions(screen: Screen) -> list[tuple[str, str, str]]:
+    """(binding id, key, description) for the footer: enabled bindings marked ``show``, in binding order."""
     seen: set[tuple[int, str]] = set()
     shown = []
     for key, active in screen.active_bindings.items():
@@ -92,5 +97,5 @@ def shown_actions(screen: Screen) -> list[tuple[str, str]]:
         if not active.enabled or not binding.show or not binding.description or ident in seen:
             continue
         seen.add(ident)
-        shown.append((screen.app.get_key_display(binding), binding.description))
+        shown.append((binding.id or "", screen.app.get_key_display(binding), binding.description))
     return shown

@@ -37,13 +37,27 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self._bindings_changed(self.screen)
+
     def _bindings_changed(self, screen: Screen) -> None:
+        """Show as many keys as fit, in order; help, quit and the palette always stay."""
         if not self.is_mounted or screen is not self.screen:
             return
+        items = [(keys, description) for binding_id, keys, description in shown_actions(screen)
+                 if not binding_id.startswith("app.")]
+        always = [(keys, description) for binding_id, keys, description in shown_actions(screen)
+                  if binding_id.startswith("app.")] + [("ctrl+p", "commands")]
+        room = max(0, self.size.width - 2) - sum(len(k) + len(d) + 3 for k, d in always)
+        kept = []
+        for keys, description in items:
+            room -= len(keys) + len(description) + 3
+            if room < 0:
+                break
+            kept.append((keys, description))
         parts: list[str | tuple[str, str]] = []
-        for keys, description in shown_actions(screen):
+        for keys, description in [*kept, *always]:
             parts += [(keys, "bold $accent"), f" {description}  "]
-        parts += [("ctrl+p", "bold $accent"), " commands"]
         line = Content.assemble(*parts)
         if line.plain != self._shown:
             self._shown = line.plain
