@@ -8,6 +8,7 @@ their data; they never query the store themselves.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -102,6 +103,7 @@ class ReadingScreen(Screen[None]):
         self._pending_positions: dict[str, int] = {}
         """Reading positions not yet written, by document id."""
         self._position_timer: Timer | None = None
+        self._spans_lock = threading.Lock()
         self._last_pane: DocumentPane | None = None
         """The pane that last had focus: what keys act on while the panel has it."""
 
@@ -213,12 +215,15 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, group="spans")
     def _spans_in_thread(self, pane: DocumentPane) -> None:
-        store = self.store.reopen()
-        try:
-            spans = store.annotations.spans(pane.document.version_id)
-        finally:
-            store.close()
-        paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
+        # One pane at a time: two threads building indexes at once fight the event
+        # loop for the interpreter lock, and the keys wait.
+        with self._spans_lock:
+            store = self.store.reopen()
+            try:
+                spans = store.annotations.spans(pane.document.version_id)
+            finally:
+                store.close()
+            paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
         self.app.call_from_thread(self._show_spans, pane, spans, paint)
 
     def _refresh_panel(self) -> None:
