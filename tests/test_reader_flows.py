@@ -133,8 +133,10 @@ async def test_search_moves_between_hits_and_clears(library):
         hits = [i for i in range(len(pane.text)) if pane.text.lower().startswith("customs house", i)]
         assert len(hits) == 2 and pane.search_hits[0][0] == hits[0]
         assert pane.view.cursor == hits[0]
+        assert "hit 1 of 2" in str(pane.query_one(".pane-status").render())
         await pilot.press("n")
         assert pane.view.cursor == hits[1]
+        assert "hit 2 of 2" in str(pane.query_one(".pane-status").render())
         await pilot.press("n")
         assert pane.view.cursor == hits[0]
         await pilot.press("N")

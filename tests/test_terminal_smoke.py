@@ -55,7 +55,7 @@ def test_a_killed_reader_loses_nothing_it_showed_as_saved(tmp_path):
         assert wait_for(lambda: "Search this document" in screen()), screen()
         tmux("send-keys", "-t", session, "-l", "in secret")
         tmux("send-keys", "-t", session, "Enter")
-        assert wait_for(lambda: "1 hits" in screen()), screen()
+        assert wait_for(lambda: "hit 1 of 1" in screen()), screen()
         tmux("send-keys", "-t", session, "v", *["l"] * len("in secret"), "n")
         assert wait_for(lambda: "ctrl+s" in screen()), screen()
         tmux("send-keys", "-t", session, "-l", "Who decided?")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -275,7 +276,12 @@ class ReadingScreen(Screen[None]):
         if self.link_source is not None:
             extra = f"linking from {short_quote(self._target_text(*self.link_source))}: pick a passage, then L (esc cancels)"
         elif pane.search_hits:
-            extra = f"“{pane.search_query}”: {len(pane.search_hits)} hits · n/N next/previous · esc clears"
+            starts = [start for start, _ in pane.search_hits]
+            index = bisect_left(starts, view.cursor)
+            where = f"hit {index + 1} of {len(starts)}" if index < len(starts) and starts[index] == view.cursor else (
+                f"{len(starts)} hit{'s' if len(starts) != 1 else ''}"
+            )
+            extra = f"“{pane.search_query}”: {where} · n/N next/previous · esc clears"
         pane.show_status(self._annotations_at(pane, view.cursor), view.selected_span, extra)
 
     # -- messages up from the views ---------------------------------------------
@@ -701,8 +707,7 @@ class ReadingScreen(Screen[None]):
             target = before[-1] if before else starts[-1]
         pane.view.move_cursor(target)
         pane.view.scroll_to_offset(target, top=False)
-        index = starts.index(target) + 1
-        pane.show_status(self._annotations_at(pane, target), None, f"“{pane.search_query}”: hit {index} of {len(starts)} · n/N · esc clears")
+        self._show_cursor_info(pane)
 
     def action_next_hit(self) -> None:
         pane = self.active
