@@ -416,3 +416,15 @@ async def test_escape_to_the_library_and_back_keeps_the_panes(library):
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen) and len(app.screen.panes) == 1
         assert len(app.screen_stack) == 2
+
+
+async def test_starting_a_selection_says_so_before_the_first_move(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.panes[0]
+        await pilot.press("v")
+        await pilot.pause()
+        assert "selecting" in str(pane.query_one(".pane-status").render())
+        await pilot.press("l", "l")
+        await pilot.pause()
+        assert "selected 2 characters" in str(pane.query_one(".pane-status").render())

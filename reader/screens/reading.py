@@ -275,6 +275,8 @@ class ReadingScreen(Screen[None]):
         extra = ""
         if self.link_source is not None:
             extra = f"linking from {short_quote(self._target_text(*self.link_source))}: pick a passage, then L (esc cancels)"
+        elif view.selecting and view.selected_span is None:
+            extra = "selecting: move to extend (w e } and the other motions) · v or esc stops"
         elif pane.search_hits:
             starts = [start for start, _ in pane.search_hits]
             index = bisect_left(starts, view.cursor)
