@@ -26,11 +26,9 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import shlex
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys

@@ -162,12 +162,10 @@ class MarginApp(App[None]):
         from annotations.export.files import write_atomically
         from annotations.export.gather import markdown_export
 
-        store = self.store.reopen()
         try:
-            markdown, count = markdown_export(store, document_refs=document_ids)
+            with self.store.reopen() as store:
+                markdown, count = markdown_export(store, document_refs=document_ids)
             write_atomically(path, markdown)
             self.call_from_thread(self.notify, f"Exported {count} annotation{'s' if count != 1 else ''} to {path}", title="Exported")
         except (MarginError, OSError) as error:
             self.call_from_thread(self.notify, str(error), severity="error", title="Not exported")
-        finally:
-            store.close()

@@ -385,7 +385,7 @@ def test_highlights_stay_visible_without_colour(monkeypatch):
     """With NO_COLOR set, a highlight is an underline and an overlap adds italics."""
     import asyncio
 
-    from textual.app import App, ComposeResult
+    from textual.app import App
 
     from reader.widgets.document_view import DocumentView, Highlight
 

@@ -14,7 +14,6 @@ from reader.samples import sample_paths
 from reader.screens.library import LibraryScreen
 from reader.screens.reading import ReadingScreen
 from reader.widgets.annotations_panel import AnnotationsPanel
-from reader.widgets.document_view import DocumentView
 
 from .conftest import fixed_clock
 

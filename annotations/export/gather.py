@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ..errors import NotFound
 from ..store import Store
+from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
 
 
@@ -80,8 +82,16 @@ def markdown_export(
     if document_refs:
         filters["documents"] = sorted({store.documents.resolve(ref).title for ref in document_refs})
     if tag_refs:
-        filters["tags"] = sorted({store.tags.matching(ref)[0].name if store.tags.find(ref) else ref for ref in tag_refs})
+        filters["tags"] = sorted({_tag_filter_name(store, ref) for ref in tag_refs})
     if authors:
         filters["authors"] = sorted(set(authors))
     markdown = render_markdown(notes, group_by=group_by, filters=filters or None)  # type: ignore[arg-type]
     return markdown, sum(len(n.annotations) for n in notes)
+
+
+def _tag_filter_name(store: Store, ref: str) -> str:
+    """The tag a filter named (``person:ada`` → ``Ada``), or the bare topic path it covers."""
+    try:
+        return store.tags.resolve(ref).name
+    except NotFound:
+        return clean_topic(ref)

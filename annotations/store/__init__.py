@@ -44,7 +44,7 @@ class Store:
         self.annotations = AnnotationRepo(db, author, clock, self.tags, self.history)
         self.links = LinkRepo(db, author, clock, self.history)
         self.history.bind(self.annotations, self.links)
-        self.search = Searcher(db)
+        self.search = Searcher(db, self.documents.sections)
         self.reading = ReadingState(db, clock)
 
     @classmethod
@@ -60,6 +60,12 @@ class Store:
     def reopen(self) -> "Store":
         """A second store on the same file, for a worker thread (connections stay on their thread)."""
         return Store.open(self.path, author=self.author, clock=self.clock)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self.db.close()

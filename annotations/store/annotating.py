@@ -8,7 +8,6 @@ is stored, and a killed process loses nothing that was reported saved.
 from __future__ import annotations
 
 import builtins
-import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any

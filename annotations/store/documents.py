@@ -72,7 +72,6 @@ class DocumentRepo:
             return exact[0]
         docs = self.all()
         for test in (
-            lambda d: d.id == ref,
             lambda d: d.title.casefold() == ref.casefold(),
             lambda d: len(ref) >= 4 and d.id.startswith(ref.lower()),
             lambda d: d.title.casefold().startswith(ref.casefold()),

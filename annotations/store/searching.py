@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -114,14 +115,13 @@ def snippet_parts(text: str, start: int, end: int) -> tuple[str, str, str]:
 
 
 class Searcher:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sections: Callable[[str], Sequence[Section]]) -> None:
         self.db = db
+        self._sections = sections
+        """How to read a version's sections (the document repository's)."""
 
     def _outline(self, version_id: str) -> Outline:
-        rows = self.db.execute(
-            'SELECT start, "end", level, title FROM sections WHERE version_id = ?', (version_id,)
-        ).fetchall()
-        return Outline([Section(*row) for row in rows])
+        return Outline(self._sections(version_id))
 
     def documents(self, query: str, *, per_document: int = 5, limit: int = 50) -> list[SearchHit]:
         """Hits in the current version of every document, best-ranked documents first.

@@ -8,7 +8,7 @@ import click
 
 from ..context import Context, pass_context
 from ..formats import read_source
-from ..output import Text, console, one_line, short, table, warn
+from ..output import Text, console, short, table, warn
 
 
 def import_paths(ctx: Context, paths: list[Path]):
@@ -95,4 +95,4 @@ def search(ctx: Context, query: str, notes: bool, limit: int, per_doc: int) -> N
 
 
 COMMANDS = [import_, docs, search]
-__all__ = ["COMMANDS", "import_paths", "one_line"]
+__all__ = ["COMMANDS", "import_paths"]

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from reader.screens.dialog import Dialog
 from textual.widgets import Input, OptionList, Static

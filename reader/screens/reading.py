@@ -35,7 +35,6 @@ from ..widgets.pane import DocumentPane, to_highlights
 from .choices import ChoicePicker
 from .note_editor import NoteEditor
 from .outline import OutlinePicker
-from .path_prompt import PathPrompt
 from .relation_picker import RelationPicker
 from .tag_picker import TagPicker
 
@@ -219,11 +218,8 @@ class ReadingScreen(Screen[None]):
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
         with self._spans_lock:
-            store = self.store.reopen()
-            try:
+            with self.store.reopen() as store:
                 spans = store.annotations.spans(pane.document.version_id)
-            finally:
-                store.close()
             paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
         self.app.call_from_thread(self._show_spans, pane, spans, paint)
 
@@ -239,11 +235,8 @@ class ReadingScreen(Screen[None]):
         document_id = pane.document.id
 
         def load() -> None:
-            store = self.store.reopen()
-            try:
+            with self.store.reopen() as store:
                 found = store.annotations.list(document_ids=[document_id])
-            finally:
-                store.close()
             self.app.call_from_thread(show, found)
 
         def show(found: list[Annotation]) -> None:
@@ -760,4 +753,4 @@ def default_export_path(titles: Sequence[str]) -> str:
     return str(Path.cwd() / f"{stem[:60] or 'reading-notes'}.md")
 
 
-__all__ = ["ReadingScreen", "default_export_path", "Span"]
+__all__ = ["ReadingScreen", "default_export_path"]
