@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from annotations.errors import FormatError
 from annotations.model import LoadedDocument, Section
 from annotations.store import Store
 
@@ -88,3 +89,18 @@ def fingerprint(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     finally:
         conn.close()
+
+
+def refusal(path: Path | str, *fragments: str) -> str:
+    """Read *path* (a file margin should refuse), expecting a FormatError: one line, naming the file, saying *fragments*."""
+    from reader.formats import read_source
+
+    with pytest.raises(FormatError) as caught:
+        read_source(path)
+    message = str(caught.value)
+    assert "\n" not in message and "\r" not in message, message
+    assert "Traceback" not in message
+    assert Path(path).name in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message

@@ -10,13 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from annotations.errors import FormatError
 from annotations.model import LoadedDocument, Section
 from annotations.text import normalise
 from reader.formats import FORMATS, SUPPORTED_SUFFIXES, Source, read_source
 from reader.formats.decode import decode, looks_binary
 from reader.formats.html import html_to_text
-from reader.formats.structure import Heading, normalise_with_offsets, spans_from_headings
+from reader.formats.structure import (
+    Heading,
+    normalise_with_offsets,
+    spans_from_headings,
+)
+
+from .conftest import refusal
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"
@@ -36,19 +41,6 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     else:
         path.write_bytes(content)
     return path
-
-
-def refusal(path: Path | str, *fragments: str) -> str:
-    """Read *path*, expecting a FormatError: one line, naming the file, saying *fragments*."""
-    with pytest.raises(FormatError) as caught:
-        read_source(path)
-    message = str(caught.value)
-    assert "\n" not in message and "\r" not in message, message
-    assert "Traceback" not in message
-    assert Path(path).name in message, message
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 def check_sections(document: LoadedDocument) -> None:

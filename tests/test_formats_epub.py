@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from ebooklib import epub
 
-from annotations.errors import FormatError
 from reader.formats import read_source
+
+from .conftest import refusal
 
 
 def build_epub(path: Path) -> Path:
@@ -43,16 +44,6 @@ def build_epub(path: Path) -> Path:
     book.spine.insert(3, middle)
     epub.write_epub(str(path), book)
     return path
-
-
-def refusal(path: Path, *fragments: str) -> str:
-    with pytest.raises(FormatError) as caught:
-        read_source(path)
-    message = str(caught.value)
-    assert "\n" not in message and path.name in message, message
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 @pytest.fixture(scope="module")

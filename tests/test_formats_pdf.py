@@ -11,6 +11,8 @@ from pypdf import PdfReader, PdfWriter
 from annotations.errors import FormatError
 from reader.formats import read_source
 
+from .conftest import refusal
+
 
 def pdf_string(text: str) -> str:
     """A PDF literal string, with the characters that need escaping escaped."""
@@ -62,16 +64,6 @@ def make_pdf(pages: list[list[str]], info: dict[str, str] | None = None) -> byte
 
 
 TWO_PAGES = [["Hello (world)", "A second line"], ["Page two", "Caf\u00e9 au lait"]]
-
-
-def refusal(path: Path, *fragments: str) -> str:
-    with pytest.raises(FormatError) as caught:
-        read_source(path)
-    message = str(caught.value)
-    assert "\n" not in message and path.name in message, message
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 def test_the_helper_writes_a_pdf_pypdf_reads_strictly(tmp_path: Path) -> None:
