@@ -8,6 +8,7 @@ here opens a database at import time.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -17,6 +18,7 @@ from .clock import Clock, utc_now
 from .connection import open_database
 from .documents import DocumentRepo, ImportResult
 from .history import History
+from .importing import ImportBatch, importing
 from .linking import LinkRepo
 from .reading import ReadingState
 from .searching import SearchHit, Searcher
@@ -24,6 +26,7 @@ from .tagging import TagRepo, TagSpec, parse_tag_spec
 
 __all__ = [
     "Store",
+    "ImportBatch",
     "ImportResult",
     "SearchHit",
     "TagSpec",
@@ -60,6 +63,14 @@ class Store:
     def reopen(self) -> "Store":
         """A second store on the same file, for a worker thread (connections stay on their thread)."""
         return Store.open(self.path, author=self.author, clock=self.clock)
+
+    def importing(self) -> "contextlib.AbstractContextManager[ImportBatch]":
+        """One transaction for a whole import (documents, tags, annotations, links): all or nothing.
+
+        Inside it, ``self.documents.import_loaded`` and ``self.tags.add``/``ensure``
+        join the same transaction.
+        """
+        return importing(self.db, self.author, self.clock)
 
     def __enter__(self) -> "Store":
         return self

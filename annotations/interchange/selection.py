@@ -1,0 +1,69 @@
+"""What an export covers, gathered from the store once, so every format shows the same thing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Annotation, Document, Link, Section, Tag
+from ..store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Documents (current versions, with text and sections), their live annotations,
+    the links among or from them, and the tags in play."""
+
+    documents: tuple[Document, ...]
+    texts: dict[str, str]
+    """Document id → the current version's normalised text."""
+    sections: dict[str, tuple[Section, ...]]
+    annotations: tuple[Annotation, ...]
+    links: tuple[Link, ...]
+    """Live links whose both ends are live annotations (ends may lie outside the selection)."""
+    tags: tuple[Tag, ...]
+    """Every live tag in the library: a codebook is more than the tags in use."""
+
+    def annotations_of(self, document_id: str) -> list[Annotation]:
+        return [a for a in self.annotations if a.document_id == document_id]
+
+
+def select(
+    store: Store,
+    *,
+    document_refs: Sequence[str] = (),
+    tag_refs: Sequence[str] = (),
+    authors: Sequence[str] = (),
+) -> Selection:
+    """Gather an export's content; filters behave as in the Markdown export.
+
+    With no document named, every document with a matching annotation is
+    included (all documents when there are no filters at all).
+    """
+    named = [store.documents.resolve(ref) for ref in document_refs]
+    tag_ids = sorted({t.id for ref in tag_refs for t in store.tags.matching(ref)})
+    annotations = store.annotations.list(document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors)
+    if named:
+        documents = {d.id: d for d in named}
+    elif not tag_refs and not authors:
+        documents = {d.id: d for d in store.documents.all()}
+    else:
+        documents = {}
+    for annotation in annotations:
+        if annotation.document_id not in documents:
+            documents[annotation.document_id] = store.documents.get(annotation.document_id)
+    ordered = tuple(sorted(documents.values(), key=lambda d: (d.title.casefold(), d.id)))
+    live = {a.id for a in annotations}
+    links = []
+    for link in store.links.for_annotations(live):
+        ends = [store.annotations.get(i) for i in (link.source_id, link.target_id)]
+        if all(not end.deleted for end in ends):
+            links.append(link)
+    return Selection(
+        documents=ordered,
+        texts={d.id: store.documents.text(d.version_id) for d in ordered},
+        sections={d.id: store.documents.sections(d.version_id) for d in ordered},
+        annotations=tuple(annotations),
+        links=tuple(links),
+        tags=tuple(t for t in store.tags.all() if not t.deleted),
+    )

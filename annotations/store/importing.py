@@ -1,0 +1,106 @@
+"""Taking in annotations made elsewhere: another tool's file, another annotator's library.
+
+An import is one transaction: a file is taken whole or not at all, so a bad
+line near the end never leaves half a project behind. Rows keep the author,
+timestamps and (when they are UUIDs not already here) the ids they came with,
+which is what lets a later merge of the same file recognise them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+
+from ..errors import MarginError
+from ..model import Anchor, Document
+from .clock import Clock, new_id
+from .transaction import writing
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class ImportBatch:
+    """Writes of one import; use through :meth:`Store.importing`."""
+
+    def __init__(self, db: Database, author: str, clock: Clock) -> None:
+        self.db = db
+        self.author = author
+        self.clock = clock
+
+    def has_annotation(self, annotation_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM annotations WHERE id = ?", (annotation_id,)).fetchone() is not None
+
+    def annotation(
+        self,
+        document: Document,
+        anchor: Anchor,
+        *,
+        tag_ids: Sequence[str] = (),
+        note: str = "",
+        author: str | None = None,
+        created: str | None = None,
+        updated: str | None = None,
+        annotation_id: str | None = None,
+    ) -> str:
+        """Store one annotation on the document's current version; returns its id.
+
+        *anchor* must describe the current text (build it with
+        :func:`annotations.anchoring.anchor_span`). A foreign id is kept when it
+        is a UUID not yet in the library; otherwise a new one is made.
+        """
+        if not 0 <= anchor.start < anchor.end <= document.length:
+            raise MarginError(f"span {anchor.start}–{anchor.end} is outside “{document.title}” (0–{document.length})")
+        if annotation_id is None or not _UUID.match(annotation_id.lower()) or self.has_annotation(annotation_id.lower()):
+            annotation_id = new_id()
+        annotation_id = annotation_id.lower()
+        now = self.clock()
+        created = created or now
+        self.db.execute(
+            'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
+             anchor.suffix, note, author or self.author, created, updated or created),
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+            [(annotation_id, tag_id) for tag_id in sorted(set(tag_ids))],
+        )
+        if note.strip():
+            self.db.execute(
+                "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", (annotation_id,)
+            )
+        return annotation_id
+
+    def link(
+        self,
+        source_id: str,
+        target_id: str,
+        relation: str,
+        *,
+        note: str = "",
+        author: str | None = None,
+        created: str | None = None,
+    ) -> str:
+        """Store one link between two annotations already in the library; returns its id."""
+        from .linking import clean_relation
+
+        if source_id == target_id:
+            raise MarginError("a passage cannot be linked to itself")
+        link_id = new_id()
+        created = created or self.clock()
+        self.db.execute(
+            "INSERT INTO links (id, source_id, target_id, relation, note, author, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (link_id, source_id, target_id, clean_relation(relation), note, author or self.author, created, created),
+        )
+        return link_id
+
+
+@contextmanager
+def importing(db: Database, author: str, clock: Clock) -> Iterator[ImportBatch]:
+    """One transaction for a whole import: everything commits together or nothing does."""
+    with writing(db):
+        yield ImportBatch(db, author, clock)
