@@ -63,9 +63,11 @@ class Document:
     imported_at: str
     length: int
     annotation_count: int = 0
-    """Live annotations on this version."""
-    older_annotation_count: int = 0
-    """Live annotations left on earlier versions (kept intact; not re-anchored)."""
+    """Live annotations placed in this version."""
+    orphaned_count: int = 0
+    """Live annotations whose passage was not found in this version (kept on the version they were made on)."""
+    review_count: int = 0
+    """Live annotations whose new place (or orphaning) nobody has reviewed yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,26 @@ class Annotation:
     updated: str
     tags: tuple[Tag, ...] = ()
     deleted: bool = False
+    anchor_state: str = "exact"
+    """How the passage was found after the document last changed: exact, moved, fuzzy or orphaned."""
+    anchor_score: float | None = None
+    """For a fuzzy placement, how well quote and context matched (0–1)."""
+    needs_review: bool = False
+    """Placed or orphaned by re-anchoring and not yet accepted, re-attached or deleted by a person."""
+
+    @property
+    def placement(self) -> str:
+        """How re-anchoring placed it, for people: ``not found``, ``fuzzy 0.82``, ``moved``, ``exact``."""
+        if self.anchor_state == "orphaned":
+            return "not found"
+        if self.anchor_score is not None:
+            return f"{self.anchor_state} {self.anchor_score:.2f}"
+        return self.anchor_state
+
+    @property
+    def orphaned(self) -> bool:
+        """Not found in the current version: its offsets refer to the version it was made on."""
+        return self.anchor_state == "orphaned"
 
     @property
     def anchor(self) -> Anchor:

@@ -159,3 +159,34 @@ def m001_initial(db: Database) -> None:
     # no note, thirty times slower. Quotes need no index: the document text has one.
     # A row's rowid is its annotation's rowid.
     db.execute("CREATE VIRTUAL TABLE notes_fts USING fts5(note)")
+
+
+@migrations()
+def m002_anchor_states(db: Database) -> None:
+    """Re-anchoring: where each annotation stands after its document changed, and what it was before."""
+    db.execute(
+        "ALTER TABLE annotations ADD COLUMN anchor_state TEXT NOT NULL DEFAULT 'exact'"
+        " CHECK (anchor_state IN ('exact', 'moved', 'fuzzy', 'orphaned'))"
+    )
+    db.execute("ALTER TABLE annotations ADD COLUMN anchor_score REAL")
+    db.execute("ALTER TABLE annotations ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX annotations_review ON annotations(needs_review) WHERE needs_review = 1")
+    db.execute(
+        """
+        CREATE TABLE reanchorings (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            annotation_id TEXT NOT NULL REFERENCES annotations(id),
+            from_version TEXT NOT NULL REFERENCES versions(id),
+            to_version TEXT NOT NULL REFERENCES versions(id),
+            old_start INTEGER NOT NULL,
+            old_end INTEGER NOT NULL,
+            old_exact TEXT NOT NULL,
+            old_prefix TEXT NOT NULL,
+            old_suffix TEXT NOT NULL,
+            state TEXT NOT NULL,
+            score REAL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX reanchorings_annotation ON reanchorings(annotation_id, seq)")

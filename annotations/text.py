@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import unicodedata
 
 BOM = "\ufeff"
@@ -31,3 +33,11 @@ def shorten(text: str, limit: int) -> str:
     while cut > 0 and (unicodedata.combining(flat[cut]) or flat[cut] in _GLUE or flat[cut - 1] == "\u200d"):
         cut -= 1
     return flat[:cut].rstrip() + "…"
+
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def one_line_of(text: str) -> str:
+    """Line breaks and runs of spaces as one space, so an excerpt reads as one line."""
+    return _WHITESPACE_RUN.sub(" ", text)

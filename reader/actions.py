@@ -27,6 +27,7 @@ GROUPS: dict[str, str] = {
     "panel": "Panes",
     "library": "Library",
     "export": "Export",
+    "review": "Annotate",
     "screen": "App",
     "app": "App",
 }

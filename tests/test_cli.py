@@ -48,9 +48,12 @@ def test_changed_file_becomes_a_new_version(run, tmp_path, db_path):
     assert "updated" in result.output and "version 2" in result.output
     docs = json.loads(run("docs", "--format", "json").output)
     assert len(docs) == 1 and docs[0]["version"] == 2
-    # the old annotation stays with its own version and text
+    # The same sentence, with one word changed: the annotation follows it and waits for review
+    assert "1 found approximately" in result.output and "margin review" in result.output
     conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT exact FROM annotations WHERE id = ?", (annotation_id,)).fetchone() == ("Monday",)
+    assert conn.execute(
+        "SELECT exact, anchor_state, needs_review FROM annotations WHERE id = ?", (annotation_id,)
+    ).fetchone() == ("Tuesday", "fuzzy", 1)
 
 
 def test_docs_lists_titles_and_counts(run, samples):

@@ -74,7 +74,7 @@ def test_reopening_applies_nothing_twice(db_path):
 
 
 # documents -------------------------------------------------------------------
-def test_import_then_unchanged_then_new_version_keeps_old_annotations(store):
+def test_import_then_unchanged_then_new_version_carries_annotations_over(store):
     first = store.documents.import_loaded("/d/n.txt", "sha-1", loaded())
     assert first.status == "new"
     doc = first.document
@@ -85,7 +85,11 @@ def test_import_then_unchanged_then_new_version_keeps_old_annotations(store):
     assert changed.status == "new-version"
     assert changed.document.id == doc.id and changed.document.version == 2
     kept = store.annotations.get(old.id)
-    assert kept.version_id == doc.version_id and kept.note == "old note"
+    assert kept.version_id == changed.document.version_id and kept.note == "old note"
+    # "April" became "May" before the passage: same words, two characters earlier.
+    assert (kept.start, kept.end, kept.anchor_state) == (old.start - 2, old.end - 2, "moved")
+    assert not kept.needs_review
+    assert changed.reanchored is not None and changed.reanchored.moved == 1
     assert store.documents.text(doc.version_id) == NOTICE
     assert "May" in store.documents.text(changed.document.version_id)
     assert [v["number"] for v in store.documents.versions(doc.id)] == [1, 2]
@@ -467,12 +471,17 @@ def test_reverting_a_file_reads_the_earlier_version_again(store):
     assert copy.status == "unchanged" and copy.document.id == first.id
 
 
-def test_counts_separate_current_and_older_versions(store):
+def test_counts_separate_placed_and_orphaned_annotations(store):
     doc = store.documents.import_loaded("/d/n.txt", "v1", loaded()).document
     annotate(store, doc, "The bridge is safe.")
-    changed = store.documents.import_loaded("/d/n.txt", "v2", loaded(NOTICE + "More.")).document
-    assert (changed.annotation_count, changed.older_annotation_count) == (0, 1)
-    assert store.annotations.list() == [] and len(store.annotations.list(current_only=False)) == 1
+    annotate(store, doc, "The closure is a precaution.")
+    changed = store.documents.import_loaded(
+        "/d/n.txt", "v2", loaded(NOTICE.replace("The closure is a precaution. ", "") + "More.")
+    ).document
+    assert (changed.annotation_count, changed.orphaned_count, changed.review_count) == (1, 1, 1)
+    assert [a.exact for a in store.annotations.list()] == ["The bridge is safe."]
+    assert [a.exact for a in store.annotations.list(include_orphans=True) if a.orphaned] == ["The closure is a precaution."]
+    assert len(store.annotations.list(current_only=False)) == 2
 
 
 def test_links_to_a_deleted_passage_are_not_marked_and_duplicates_refused(store):

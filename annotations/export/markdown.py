@@ -340,8 +340,9 @@ class _Entry:
     rendered: tuple[str, str] | None = None
 
 
-def _annotation_key(a: Annotation) -> tuple[int, int, str, str]:
-    return (a.start, a.end, a.created, a.id)
+def _annotation_key(a: Annotation) -> tuple[bool, int, int, str, str]:
+    """Reading order; orphans (offsets into an older text) after the rest."""
+    return (a.orphaned, a.start, a.end, a.created, a.id)
 
 
 def _document_key(d: Document) -> tuple[str, str, str]:
@@ -427,6 +428,10 @@ def _location(entry: _Entry, with_document: bool) -> str:
     where = " › ".join(_escape_label(p) for p in parts if p)
     a = entry.annotation
     position = f"chars {a.start}–{a.end}"
+    if a.orphaned:
+        position = f"not found in version {entry.document.version} (was chars {a.start}–{a.end} of an earlier version)"
+    elif a.needs_review and a.anchor_state == "fuzzy" and a.anchor_score is not None:
+        position += f" · found approximately ({a.anchor_score:.2f}) after the text changed, not yet reviewed"
     return _italic(f"{where} · {position}" if where else position)
 
 
@@ -533,7 +538,8 @@ def render_markdown(
             if a.deleted:
                 continue
             links = tuple(sorted(item.links.get(a.id, ()), key=_link_key))
-            entries.append(_Entry(a, item.document, index.titles(a.start), links))
+            sections = [] if a.orphaned else index.titles(a.start)
+            entries.append(_Entry(a, item.document, sections, links))
         per_document.append((item.document, entries))
     everything = [e for _, entries in per_document for e in entries]
     _assign_block_ids(everything)

@@ -21,7 +21,17 @@ from .transaction import writing
 from .history import History
 from .tagging import TagRepo
 
-_COLUMNS = 'a.id, v.document_id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.note, a.author, a.created, a.updated, a.deleted'
+_COLUMNS = (
+    'a.id, v.document_id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.note, a.author,'
+    " a.created, a.updated, a.deleted, a.anchor_state, a.anchor_score, a.needs_review"
+)
+
+#: Fields of an annotation that undo and redo restore (tags are handled apart).
+_SCALARS = (
+    "version_id", "start", "end", "exact", "prefix", "suffix", "note", "deleted",
+    "anchor_state", "anchor_score", "needs_review",
+)
+_POSITION = ("start", "end", "exact", "prefix", "suffix")
 
 State = dict[str, Any]
 
@@ -38,21 +48,23 @@ class AnnotationRepo:
 
     # reading ---------------------------------------------------------------
     def _tags_for(self, ids: Sequence[str]) -> dict[str, list[Tag]]:
-        """Tags of each annotation, entities first; each tag row is parsed once however often it is used."""
+        """Tags of each annotation, entities first; each tag row is read and parsed once however often it is used."""
         found: dict[str, list[Tag]] = {i: [] for i in ids}
-        tags = {t.id: t for t in self.tags.all()}
-        order = {tag_id: index for index, tag_id in enumerate(sorted(tags, key=lambda i: (tags[i].kind.value, tags[i].name.casefold())))}
+        pairs: list[tuple[str, str]] = []
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT annotation_id, tag_id FROM annotation_tags WHERE annotation_id IN ({marks})", chunk
-            ).fetchall()
-            for annotation_id, tag_id in rows:
-                if tag_id in tags:
-                    found[annotation_id].append(tags[tag_id])
+            pairs.extend(
+                self.db.execute(
+                    f"SELECT annotation_id, tag_id FROM annotation_tags WHERE annotation_id IN ({marks})", chunk
+                ).fetchall()
+            )
+        tags = self.tags.live_by_id({tag_id for _, tag_id in pairs})
+        for annotation_id, tag_id in pairs:
+            if tag_id in tags:
+                found[annotation_id].append(tags[tag_id])
         for listed in found.values():
-            listed.sort(key=lambda tag: order[tag.id])
+            listed.sort(key=lambda tag: (tag.kind.value, tag.name.casefold(), tag.id))
         return found
 
     def _build(self, rows: list[tuple]) -> list[Annotation]:
@@ -62,7 +74,7 @@ class AnnotationRepo:
                 id=row[0], document_id=row[1], version_id=row[2], start=row[3], end=row[4],
                 exact=row[5], prefix=row[6], suffix=row[7], note=row[8], author=row[9],
                 created=row[10], updated=row[11], deleted=row[12] is not None,
-                tags=tuple(tags[row[0]]),
+                tags=tuple(tags[row[0]]), anchor_state=row[13], anchor_score=row[14], needs_review=bool(row[15]),
             )
             for row in rows
         ]
@@ -101,14 +113,21 @@ class AnnotationRepo:
         authors: Iterable[str] = (),
         current_only: bool = True,
         include_deleted: bool = False,
+        include_orphans: bool = False,
     ) -> list[Annotation]:
-        """Annotations filtered by document, tag and author; each filter is an OR over its values."""
+        """Annotations filtered by document, tag and author; each filter is an OR over its values.
+
+        *current_only* keeps those placed in their document's current version;
+        *include_orphans* adds those not found there (their offsets refer to the
+        version they were made on, so never slice the current text with them).
+        """
         where = ["1 = 1"]
         params: list[object] = []
         if not include_deleted:
             where.append("a.deleted IS NULL")
         if current_only:
-            where.append("a.version_id = (SELECT current_version FROM documents WHERE id = v.document_id)")
+            placed = "(a.version_id = (SELECT current_version FROM documents WHERE id = v.document_id) AND a.anchor_state != 'orphaned')"
+            where.append(f"({placed} OR a.anchor_state = 'orphaned')" if include_orphans else placed)
         for column, values in (("v.document_id", list(document_ids)), ("a.author", list(authors))):
             if values:
                 where.append(f"{column} IN ({','.join('?' * len(values))})")
@@ -133,7 +152,8 @@ class AnnotationRepo:
         if longest is None:
             return []
         return self._select(
-            'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL',
+            'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
+            " AND a.anchor_state != 'orphaned'",
             (version_id, start - longest, end, start),
         )
 
@@ -151,7 +171,8 @@ class AnnotationRepo:
                  EXISTS (SELECT 1 FROM links l JOIN annotations o
                            ON o.id = CASE WHEN l.source_id = a.id THEN l.target_id ELSE l.source_id END
                          WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
-               FROM annotations a WHERE a.version_id = ? AND a.deleted IS NULL ORDER BY a.start, a.\"end\"""",
+               FROM annotations a WHERE a.version_id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
+               ORDER BY a.start, a.\"end\"""",
             (version_id,),
         ).fetchall()
         return [Span(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows]
@@ -159,7 +180,8 @@ class AnnotationRepo:
     # state and history -----------------------------------------------------
     def state(self, annotation_id: str) -> State:
         row = self.db.execute(
-            'SELECT start, "end", exact, prefix, suffix, note, deleted FROM annotations WHERE id = ?',
+            'SELECT version_id, start, "end", exact, prefix, suffix, note, deleted, anchor_state, anchor_score,'
+            " needs_review FROM annotations WHERE id = ?",
             (annotation_id,),
         ).fetchone()
         if row is None:
@@ -170,8 +192,7 @@ class AnnotationRepo:
                 "SELECT tag_id FROM annotation_tags WHERE annotation_id = ? ORDER BY tag_id", (annotation_id,)
             )
         ]
-        keys = ("start", "end", "exact", "prefix", "suffix", "note", "deleted")
-        return {**dict(zip(keys, row)), "tags": tag_ids}
+        return {**dict(zip(_SCALARS, row)), "tags": tag_ids}
 
     def _index_note(self, annotation_id: str, note: str) -> None:
         """Keep the note index in step: one row, under the annotation's rowid, per note."""
@@ -184,11 +205,11 @@ class AnnotationRepo:
         """Write the fields where *target* differs from *current*, keeping the note index in step."""
         if target["note"] != current["note"]:
             self._index_note(annotation_id, target["note"])
-        scalars = ("start", "end", "exact", "prefix", "suffix", "note", "deleted")
-        if any(target[key] != current[key] for key in scalars):
+        if any(target[key] != current[key] for key in _SCALARS):
+            assignments = ", ".join(f'"{key}" = ?' for key in _SCALARS)
             self.db.execute(
-                'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?, note = ?, deleted = ?, updated = ? WHERE id = ?',
-                (*(target[key] for key in scalars), self.clock(), annotation_id),
+                f"UPDATE annotations SET {assignments}, updated = ? WHERE id = ?",
+                (*(target[key] for key in _SCALARS), self.clock(), annotation_id),
             )
         if sorted(target["tags"]) != sorted(current["tags"]):
             self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
@@ -206,14 +227,43 @@ class AnnotationRepo:
         """
         current = self.state(annotation_id)
         target = dict(current)
-        for key in ("start", "end", "exact", "prefix", "suffix", "note", "deleted"):
-            if undo_from[key] != back_to[key]:
-                target[key] = back_to[key]
+        # Steps recorded before re-anchoring existed carry no version: they were on the one it is on.
+        step_version = back_to.get("version_id", current["version_id"])
+        moved_since = step_version != current["version_id"] and "version_id" not in _changed(undo_from, back_to)
+        for key in _changed(undo_from, back_to):
+            if moved_since and key in _POSITION:
+                # The document changed since this step: its offsets belong to another text.
+                continue
+            target[key] = back_to[key]
         live = self.tags.live_id
         dropped = {live(t) for t in set(undo_from["tags"]) - set(back_to["tags"])}
         restored = {live(t) for t in set(back_to["tags"]) - set(undo_from["tags"])}
         target["tags"] = sorted((set(current["tags"]) - dropped) | (restored - {None}))
         self._write_state(annotation_id, current, target)
+
+    def accept_place(self, ref: str) -> Annotation:
+        """A person confirmed where re-anchoring put this annotation (or that it stays an orphan)."""
+        return self._change(self.live(ref).id, "accept place", needs_review=0)
+
+    def reattach(self, ref: str, document: Document, anchor: Anchor) -> Annotation:
+        """Put the annotation on *anchor* in the document's current version, as a person chose."""
+        annotation = self.live(ref)
+        if annotation.document_id != document.id:
+            raise MarginError(f"annotation {annotation.id[:8]} belongs to another document")
+        return self._change(
+            annotation.id, "re-attach", version_id=document.version_id, start=anchor.start, end=anchor.end,
+            exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
+            anchor_state="exact", anchor_score=None, needs_review=0,
+        )
+
+    def review_queue(self, document_ids: Iterable[str] = ()) -> builtins.list[Annotation]:
+        """Annotations re-anchoring placed or orphaned that no one has reviewed: orphans, then fuzzy, then moved."""
+        ids = builtins.list(document_ids)
+        where = "a.deleted IS NULL AND a.needs_review = 1"
+        if ids:
+            where += f" AND v.document_id IN ({','.join('?' * len(ids))})"
+        order = "v.document_id, CASE a.anchor_state WHEN 'orphaned' THEN 0 WHEN 'fuzzy' THEN 1 ELSE 2 END, a.start, a.id"
+        return self._select(where, ids, order=order)
 
     def _change(self, annotation_id: str, label: str, **changes: Any) -> Annotation:
         with writing(self.db):
@@ -310,3 +360,8 @@ class AnnotationRepo:
         return self._change(self.live(ref).id, "delete", deleted=self.clock())
 
 
+
+
+def _changed(undo_from: State, back_to: State) -> builtins.list[str]:
+    """Fields a recorded step changed (steps from older libraries lack the newer fields)."""
+    return [key for key in _SCALARS if key in undo_from and key in back_to and undo_from[key] != back_to[key]]

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from ..errors import Ambiguous, NotFound
 from ..model import Document, LoadedDocument, Section
 from .clock import Clock, new_id
+from .reanchoring import Reanchorer, ReanchorSummary
 from .transaction import writing
 
 ImportStatus = Literal["new", "unchanged", "new-version", "reverted"]
@@ -25,9 +26,11 @@ _DOCUMENT_SELECT = """
 SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
        v.format, v.sha256, v.imported_at, v.length,
        (SELECT count(*) FROM annotations a
-         WHERE a.version_id = v.id AND a.deleted IS NULL) AS annotation_count,
+         WHERE a.version_id = v.id AND a.deleted IS NULL AND a.anchor_state != 'orphaned') AS annotation_count,
        (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
-         WHERE av.document_id = d.id AND av.id != v.id AND a.deleted IS NULL) AS older_annotation_count
+         WHERE av.document_id = d.id AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS orphaned_count,
+       (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
+         WHERE av.document_id = d.id AND a.deleted IS NULL AND a.needs_review = 1) AS review_count
 FROM documents d JOIN versions v ON v.id = d.current_version
 """
 
@@ -38,6 +41,8 @@ class ImportResult:
 
     document: Document
     status: ImportStatus
+    reanchored: ReanchorSummary | None = None
+    """Where the annotations went, when the current version changed."""
 
 
 def _row_to_document(row: dict) -> Document:
@@ -48,6 +53,7 @@ class DocumentRepo:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.reanchorer = Reanchorer(db, clock)
 
     def _query(self, where: str = "", params: tuple = ()) -> list[Document]:
         sql = _DOCUMENT_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY v.title COLLATE NOCASE, d.id"
@@ -109,10 +115,17 @@ class DocumentRepo:
         """Store *loaded* unless these exact bytes are already here.
 
         The same bytes anywhere in the library are "unchanged"; changed bytes at a
-        known path become a new version of that document.
+        known path become a new version of that document. The decision is taken
+        under the write lock, so two processes importing one file at once make
+        one document, not two.
         """
+        with writing(self.db):
+            return self._import(source_path, sha256, loaded)
+
+    def _import(self, source_path: str, sha256: str, loaded: LoadedDocument) -> ImportResult:
         existing = self.db.execute(
-            "SELECT id FROM documents WHERE source_path = ? ORDER BY created DESC LIMIT 1", (source_path,)
+            "SELECT id, current_version FROM documents WHERE source_path = ? ORDER BY created DESC LIMIT 1",
+            (source_path,),
         ).fetchone()
         if existing is not None:
             known = self.db.execute(
@@ -126,7 +139,8 @@ class DocumentRepo:
                 # The file went back to an earlier state: read that version again.
                 with writing(self.db):
                     self.db.execute("UPDATE documents SET current_version = ? WHERE id = ?", (known[0], existing[0]))
-                return ImportResult(self.get(existing[0]), "reverted")
+                    placed = self.reanchorer.run(existing[0], existing[1])
+                return ImportResult(self.get(existing[0]), "reverted", placed)
         else:
             same = self.db.execute(
                 "SELECT document_id FROM versions WHERE sha256 = ? ORDER BY number DESC LIMIT 1", (sha256,)
@@ -175,4 +189,12 @@ class DocumentRepo:
                 "UPDATE documents SET current_version = ?, title = ? WHERE id = ?",
                 (version_id, loaded.title, document_id),
             )
-        return ImportResult(self.get(document_id), "new" if number == 1 else "new-version")
+            summary = None if existing is None else self.reanchorer.run(document_id, existing[1])
+        return ImportResult(self.get(document_id), "new" if number == 1 else "new-version", summary)
+
+    def reanchor_pending(self, document_id: str) -> ReanchorSummary | None:
+        """Place annotations left on earlier versions (libraries from before re-anchoring, or orphans)."""
+        if not self.reanchorer.pending(document_id):
+            return None
+        with writing(self.db):
+            return self.reanchorer.run(document_id)

@@ -67,6 +67,9 @@ def _as_json(annotation: Annotation, title: str, section: str, current_versions:
         "author": annotation.author,
         "created": annotation.created,
         "updated": annotation.updated,
+        "anchor_state": annotation.anchor_state,
+        "anchor_score": annotation.anchor_score,
+        "needs_review": annotation.needs_review,
     }
 
 
@@ -74,7 +77,7 @@ def _as_json(annotation: Annotation, title: str, section: str, current_versions:
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only annotations with this tag or a subtopic of it (repeatable).")
 @click.option("--author", "authors", multiple=True, help="Only this author's annotations (repeatable).")
-@click.option("--all-versions", is_flag=True, help="Include annotations left on earlier versions of changed files.")
+@click.option("--all-versions", is_flag=True, help="Include annotations not found in the current version of a changed file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
 def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], all_versions: bool,
@@ -84,11 +87,15 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
     documents = {d.id: d for d in store.documents.all()}
     doc_ids = [store.documents.resolve(ref).id for ref in docs]
     tag_ids = sorted({t.id for ref in tags for t in store.tags.matching(ref)})
-    found = store.annotations.list(document_ids=doc_ids, tag_ids=tag_ids, authors=authors, current_only=not all_versions)
+    found = store.annotations.list(
+        document_ids=doc_ids, tag_ids=tag_ids, authors=authors, current_only=True, include_orphans=all_versions
+    )
     found.sort(key=lambda a: (documents[a.document_id].title.casefold(), a.document_id, a.start, a.end, a.created, a.id))
     outlines: dict[str, Outline] = {}
 
     def where(a: Annotation) -> str:
+        if a.orphaned:
+            return "not found"
         if a.version_id not in outlines:
             outlines[a.version_id] = Outline(store.documents.sections(a.version_id))
         return outlines[a.version_id].label(a.start)
@@ -103,8 +110,9 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
         return
     grid = table("id", "document", "where", "quote", "tags", "note", "author")
     for a in found:
+        marker = {"orphaned": " ∅", "fuzzy": " ≈"}.get(a.anchor_state, "") if a.needs_review or a.orphaned else ""
         grid.add_row(
-            short(a.id),
+            short(a.id) + marker,
             Text(one_line(documents[a.document_id].title, 24)),
             Text(one_line(where(a) or f"{a.start}–{a.end}", 20)),
             Text(one_line(a.exact, 40)),

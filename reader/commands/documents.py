@@ -29,7 +29,8 @@ def import_(ctx: Context, files: tuple[Path, ...]) -> None:
     """Import FILES (.txt, .md, .html, .epub, .pdf) into the library.
 
     Unchanged files are skipped; a changed file becomes a new version of its
-    document, keeping the old version and its annotations.
+    document (the old one is kept) and its annotations are re-anchored onto
+    the new text (see `margin review`).
     """
     for result in import_paths(ctx, list(files)):
         doc = result.document
@@ -38,12 +39,10 @@ def import_(ctx: Context, files: tuple[Path, ...]) -> None:
         elif result.status in ("new-version", "reverted"):
             what = "back to" if result.status == "reverted" else "now"
             click.echo(f"updated    {short(doc.id)}  {doc.title} ({what} version {doc.version})")
-            if doc.older_annotation_count:
-                warn(
-                    f"{doc.older_annotation_count} annotation{'s' if doc.older_annotation_count != 1 else ''} of "
-                    f"“{doc.title}” stay on the other version{'s' if doc.older_annotation_count != 1 else ''}, intact "
-                    "(see `margin annotations --all-versions`); they are not moved onto this text"
-                )
+            if result.reanchored is not None and result.reanchored.total:
+                click.echo(f"           {result.reanchored.describe()}")
+                if result.reanchored.to_review:
+                    click.echo(f"           review them: margin review {short(doc.id)}")
         else:
             click.echo(f"imported   {short(doc.id)}  {doc.title} ({doc.length:,} characters, {doc.format})")
 
@@ -65,7 +64,9 @@ def docs(ctx: Context, fmt: str) -> None:
         return
     grid = table("id", "title", "notes", "version", "format", "source")
     for d in documents:
-        notes = str(d.annotation_count) + (f" (+{d.older_annotation_count} older)" if d.older_annotation_count else "")
+        notes = str(d.annotation_count) + (f" (+{d.orphaned_count} not found)" if d.orphaned_count else "")
+        if d.review_count:
+            notes += f", {d.review_count} to review"
         grid.add_row(short(d.id), Text(d.title), notes, str(d.version), d.format, Text(d.source_path))
     console().print(grid)
 

@@ -1,0 +1,163 @@
+"""Moving a document's annotations onto its new current version, in the same transaction.
+
+Runs whenever a document's current version changes (a changed file imported,
+a refresh, a revert to earlier bytes). Every live annotation not already
+placed in the current version is placed by :func:`annotations.reanchoring.reanchor`:
+found ones move to the new version (same id, so tags, notes and links go
+with them); orphans stay on the version they were made on, flagged, and are
+tried again at the next change. What each annotation was before is kept in
+``reanchorings``, which is what the review shows as "before".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from ..model import Anchor
+from ..reanchoring import reanchor
+from ..textdiff import OffsetMap
+from .clock import Clock
+
+
+@dataclass(slots=True)
+class ReanchorSummary:
+    """How many annotations landed in each state, for a one-line report."""
+
+    exact: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+    to_review: int = 0
+    annotation_ids: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.exact + self.moved + self.fuzzy + self.orphaned
+
+    def describe(self) -> str:
+        """``12 annotations: 9 in place, 2 moved, 1 fuzzy, 0 orphaned; 3 to review``."""
+        if not self.total:
+            return "no annotations to re-anchor"
+        text = (
+            f"{self.total} annotation{'s' if self.total != 1 else ''}: {self.exact} in place, {self.moved} moved, "
+            f"{self.fuzzy} found approximately, {self.orphaned} not found"
+        )
+        if self.to_review:
+            text += f"; {self.to_review} to review"
+        return text
+
+
+class Reanchorer:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def pending(self, document_id: str) -> int:
+        """Live annotations left on an earlier version without having been tried on the current one.
+
+        Orphans were tried already; they are tried again when the text next changes.
+        """
+        return self.db.execute(
+            """SELECT count(*) FROM annotations a JOIN versions v ON v.id = a.version_id
+               JOIN documents d ON d.id = v.document_id
+               WHERE d.id = ? AND a.deleted IS NULL AND a.version_id != d.current_version AND a.anchor_state != 'orphaned'""",
+            (document_id,),
+        ).fetchone()[0]
+
+    def run(self, document_id: str, previous_version: str | None = None) -> ReanchorSummary:
+        """Place every live annotation of the document that is not placed in its current version.
+
+        Call inside the transaction that changed the current version, so the
+        new text and the annotations' new places commit together.
+        """
+        current = self.db.execute("SELECT current_version FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+        rows = self.db.execute(
+            """SELECT a.id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.anchor_state, a.needs_review,
+                      a.anchor_score
+               FROM annotations a JOIN versions v ON v.id = a.version_id
+               WHERE v.document_id = ? AND a.deleted IS NULL AND (a.version_id != ? OR a.anchor_state = 'orphaned')
+               ORDER BY a.version_id, a.start""",
+            (document_id, current),
+        ).fetchall()
+        summary = ReanchorSummary()
+        new_text = self._text(current)
+        if previous_version is not None and previous_version != current:
+            self._carry_reading_position(document_id, self._text(previous_version), new_text)
+        by_version: dict[str, list[tuple]] = defaultdict(list)
+        for row in rows:
+            by_version[row[1]].append(row)
+        now = self.clock()
+        updates, orphans, history = [], [], []
+        for version_id, group in by_version.items():
+            old_text = self._text(version_id)
+            anchors = [Anchor(row[2], row[3], row[4], row[5], row[6]) for row in group]
+            for row, placed in zip(group, reanchor(old_text, new_text, anchors)):
+                annotation_id, _, start, end, exact, prefix, suffix, old_state, old_review, old_score = row
+                summary.annotation_ids.setdefault(placed.state, []).append(annotation_id)
+                if placed.state == "orphaned":
+                    summary.orphaned += 1
+                    if old_state == "orphaned" and version_id != current:
+                        # Still missing: keep whatever review decision was made about it.
+                        summary.to_review += int(old_review)
+                        continue
+                    orphans.append((annotation_id,))
+                    summary.to_review += 1
+                else:
+                    assert placed.anchor is not None
+                    state, score = placed.state, (placed.score if placed.state == "fuzzy" else None)
+                    review = placed.needs_review
+                    if old_review and old_state in ("fuzzy", "moved"):
+                        # Placed uncertainly before and nobody has looked yet: that doubt carries over,
+                        # with the lower of the two scores, until a person accepts the place.
+                        review = True
+                        if state != "fuzzy" and old_state == "fuzzy":
+                            state, score = "fuzzy", old_score
+                        elif state == "fuzzy" and old_score is not None and score is not None:
+                            score = min(score, old_score)
+                        elif state == "exact":
+                            state = old_state
+                    setattr(summary, state, getattr(summary, state) + 1)
+                    summary.to_review += int(review)
+                    a = placed.anchor
+                    updates.append((current, a.start, a.end, a.exact, a.prefix, a.suffix, state, score,
+                                    int(review), annotation_id))
+                history.append((annotation_id, version_id, current, start, end, exact, prefix, suffix, placed.state,
+                                placed.score if placed.state == "fuzzy" else None, now))
+        self.db.conn.executemany(
+            'UPDATE annotations SET version_id = ?, start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?,'
+            " anchor_state = ?, anchor_score = ?, needs_review = ? WHERE id = ?",
+            updates,
+        )
+        self.db.conn.executemany(
+            "UPDATE annotations SET anchor_state = 'orphaned', anchor_score = NULL, needs_review = 1 WHERE id = ?",
+            orphans,
+        )
+        self.db.conn.executemany(
+            "INSERT INTO reanchorings (annotation_id, from_version, to_version, old_start, old_end, old_exact,"
+            " old_prefix, old_suffix, state, score, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            history,
+        )
+        return summary
+
+    def before(self, annotation_id: str) -> dict | None:
+        """What the annotation was before its last re-anchoring (version, offsets, quote and context)."""
+        rows = list(
+            self.db.query(
+                "SELECT from_version, to_version, old_start, old_end, old_exact, old_prefix, old_suffix, state, score, at"
+                " FROM reanchorings WHERE annotation_id = ? ORDER BY seq DESC LIMIT 1",
+                (annotation_id,),
+            )
+        )
+        return rows[0] if rows else None
+
+    def _text(self, version_id: str) -> str:
+        return self.db.execute("SELECT text FROM versions WHERE id = ?", (version_id,)).fetchone()[0]
+
+    def _carry_reading_position(self, document_id: str, old_text: str, new_text: str) -> None:
+        row = self.db.execute('SELECT "offset" FROM reading_state WHERE document_id = ?', (document_id,)).fetchone()
+        if row is not None:
+            moved = min(OffsetMap(old_text, new_text).map(row[0]), max(len(new_text) - 1, 0))
+            self.db.execute('UPDATE reading_state SET "offset" = ? WHERE document_id = ?', (moved, document_id))
