@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,11 +19,20 @@ from annotations.errors import MarginError
 from annotations.store import Store
 
 from .actions import help_rows, palette_commands
+from .elsewhere import LIBRARY_ERRORS, POSITION_WAIT, WATCH_SECONDS, ChangeWatch, brief_wait, write_failure
 from .screens.choices import ChoicePicker
 from .screens.help import HelpScreen
 from .screens.library import LibraryScreen
 from .screens.path_prompt import PathPrompt
 from .screens.reading import ReadingScreen, default_export_path
+
+
+@runtime_checkable
+class FollowsLibrary(Protocol):
+    """A screen that redraws what it shows when the library changes elsewhere."""
+
+    def library_changed(self) -> None:
+        """Another process committed to the library: re-read, keeping the person's place."""
 
 
 class MarginApp(App[None]):
@@ -35,14 +45,24 @@ class MarginApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
     ]
 
-    def __init__(self, store: Store, *, document_ids: Sequence[str] = ()) -> None:
+    def __init__(
+        self, store: Store, *, document_ids: Sequence[str] = (), watch_seconds: float | None = WATCH_SECONDS
+    ) -> None:
         super().__init__()
         self.store = store
         """The library every screen reads and writes."""
         self.document_ids = list(document_ids)
         """Documents to open side by side at start; none shows the library."""
+        self.watch_seconds = watch_seconds
+        """How often to look for changes made by other processes (None: only when asked)."""
+        self.changes_seen = 0
+        """Times the library was found changed elsewhere (each one redrew the screens)."""
+        self._watch: ChangeWatch | None = None
 
     def on_mount(self) -> None:
+        self._watch = ChangeWatch(self.store)
+        if self.watch_seconds is not None:
+            self.set_interval(self.watch_seconds, self.check_library)
         # Opening documents straight away shows them first; the library is built only if asked for.
         if self.document_ids:
             self.push_screen(ReadingScreen(self.store, self.document_ids))
@@ -58,6 +78,21 @@ class MarginApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_rows(self.screen)))
+
+    # -- changes made elsewhere ------------------------------------------------------
+    def check_library(self) -> bool:
+        """Redraw every screen if another process changed the library; True if it had.
+
+        Screens below the top one are told too, so going back shows fresh data;
+        dialogs are left alone, so nothing being typed is lost.
+        """
+        if self._watch is None or not self._watch.changed():
+            return False
+        self.changes_seen += 1
+        for screen in list(self.screen_stack):
+            if isinstance(screen, FollowsLibrary):
+                screen.library_changed()
+        return True
 
     # -- navigation between screens ------------------------------------------------
     def _below(self) -> Screen | None:
@@ -96,8 +131,8 @@ class MarginApp(App[None]):
             try:
                 source = read_source(Path(path).expanduser())
                 result = self.store.documents.import_loaded(str(source.path), source.sha256, source.document)
-            except MarginError as error:
-                self.notify(str(error), severity="error", title="Not imported")
+            except LIBRARY_ERRORS as error:
+                self.notify(write_failure(error), severity="error", title="Not imported")
                 return
             for warning in source.document.warnings:
                 self.notify(warning, severity="warning")
@@ -141,7 +176,11 @@ class MarginApp(App[None]):
         if isinstance(self.screen, ReadingScreen):
             self.screen.go_to(document_id, offset)
             return
-        self.store.reading.remember(document_id, offset)
+        try:
+            with brief_wait(self.store, POSITION_WAIT):
+                self.store.reading.remember(document_id, offset)
+        except LIBRARY_ERRORS:
+            self.notify("The library is busy: opening at the last place read, not at the hit.", severity="warning")
         self.open_documents([document_id])
 
     def action_export(self, document_ids: Sequence[str]) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from annotations.errors import MarginError
+from annotations.store.connection import BUSY_MESSAGE, is_busy
 
 from .context import Context
 
@@ -25,7 +26,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "annotate": "annotating", "annotations": "annotating", "note": "annotating", "tag": "annotating",
     "untag": "annotating", "delete": "annotating", "undo": "annotating", "redo": "annotating", "link": "annotating",
     "export": "exporting",
+    "refresh": "revisions", "review": "revisions", "import-annotations": "interchange",
     "library": "app", "open": "app", "demo": "app",
+    "backup": "maintenance", "check": "maintenance",
 }
 
 
@@ -70,7 +73,15 @@ class MarginGroup(click.Group):
             click.echo(f"Error: {error}", err=True)
             ctx.exit(1)
         except sqlite3.Error as error:
-            click.echo(f"Error: the library could not be written: {error}", err=True)
+            if is_busy(error):
+                click.echo(f"Error: {BUSY_MESSAGE}", err=True)
+            else:
+                click.echo(f"Error: the library could not be written: {error}", err=True)
+            ctx.exit(1)
+        except UnicodeEncodeError:
+            # Bytes that are not UTF-8 in an argument reach Python as lone surrogates,
+            # which SQLite refuses; the transaction they were part of was rolled back.
+            click.echo("Error: an argument is not valid UTF-8 text; nothing was changed", err=True)
             ctx.exit(1)
         finally:
             if isinstance(ctx.obj, Context):

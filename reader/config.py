@@ -47,3 +47,41 @@ def resolve_author(flag: str | None) -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "anonymous"
+
+
+#: Largest document margin reads, in megabytes (the file, and what an EPUB unpacks to).
+DEFAULT_MAX_DOCUMENT_MB = 200.0
+
+
+def _number_setting(env: str, key: str, default: float) -> float:
+    """A positive number from the environment variable *env*, else config *key*, else *default*."""
+    raw: object = os.environ.get(env)
+    source = env
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raw = load_config().get(key)
+        source = f"{key} in {config_path()}"
+    if raw is None:
+        return default
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise MarginError(f"{source} must be a number, not {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise MarginError(f"{source} must be a positive number, not {raw!r}")
+    return value
+
+
+def max_document_bytes() -> int:
+    """The size limit on documents: ``MARGIN_MAX_DOCUMENT_MB``, else ``max_document_mb`` in the config, else 200 MB.
+
+    It bounds the memory an import can take: a bigger file (or an EPUB that
+    would unpack to more) is refused with one line saying so.
+    """
+    return int(_number_setting("MARGIN_MAX_DOCUMENT_MB", "max_document_mb", DEFAULT_MAX_DOCUMENT_MB) * 1024 * 1024)
+
+
+def busy_timeout() -> float:
+    """Seconds a write waits while another margin writes: ``MARGIN_BUSY_TIMEOUT``, else ``busy_timeout`` in the config, else 5."""
+    from annotations.store.connection import DEFAULT_BUSY_TIMEOUT
+
+    return _number_setting("MARGIN_BUSY_TIMEOUT", "busy_timeout", DEFAULT_BUSY_TIMEOUT)

@@ -10,7 +10,13 @@ import click
 
 from annotations.store import Store
 
-from .config import default_db_path, resolve_author
+from .config import busy_timeout, default_db_path, resolve_author
+
+
+def _warn(message: str) -> None:
+    from .output import warn  # rich loads only when there is something to say
+
+    warn(message)
 
 
 @dataclass
@@ -35,7 +41,9 @@ class Context:
         """Opened on first use so ``--help`` and bad arguments never touch the library."""
         if self._store is None:
             chosen = self.db_path is not None or bool(os.environ.get("MARGIN_DB"))
-            self._store = Store.open(self.path, author=self.author, create_folder=not chosen)
+            self._store = Store.open(
+                self.path, author=self.author, create_folder=not chosen, busy_timeout=busy_timeout(), notify=_warn
+            )
         return self._store
 
     def close(self) -> None:

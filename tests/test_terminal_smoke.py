@@ -106,3 +106,26 @@ def test_open_annotate_quit_and_export(tmp_path):
     exported = export(env)
     assert f"> {QUOTE}\n" in exported
     assert "[[Keeper]] (#Person)" in exported
+
+
+def test_a_window_shrunk_to_a_few_cells_and_back_redraws(tmp_path):
+    document = tmp_path / "memo.md"
+    document.write_text("# Memo\n\nThe committee met in secret on Tuesday.\n", encoding="utf-8")
+    session = f"margin-tiny-{uuid.uuid4().hex[:8]}"
+    start(tmp_path, session, tmp_path / "tiny.db", f"open {document}")
+    try:
+        screen = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
+        assert wait_for(lambda: "met in secret" in screen()), screen()
+        tmux("resize-window", "-t", session, "-x", "20", "-y", "5")
+        # redrawn for 20 columns: the key bar is cut to fit and the sentence wraps away
+        assert wait_for(lambda: "Help" in screen() and "met in secret" not in screen()), screen()
+        assert all(len(line) <= 20 for line in screen().splitlines()), screen()
+        tmux("resize-window", "-t", session, "-x", "1", "-y", "1")
+        time.sleep(0.5)
+        tmux("resize-window", "-t", session, "-x", "120", "-y", "30")
+        assert wait_for(lambda: "met in secret" in screen()), screen()
+        assert "MARGIN-EXITED" not in screen()
+        tmux("send-keys", "-t", session, "q")
+        assert wait_for(lambda: "MARGIN-EXITED-0" in screen()), screen()
+    finally:
+        tmux("kill-session", "-t", session)

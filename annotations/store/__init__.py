@@ -9,13 +9,14 @@ here opens a database at import time.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from .annotating import AnnotationRepo
 from .clock import Clock, utc_now
-from .connection import open_database
+from .connection import DEFAULT_BUSY_TIMEOUT, open_database
 from .documents import DocumentRepo, ImportResult
 from .history import History
 from .importing import ImportBatch, importing
@@ -49,20 +50,58 @@ class Store:
         self.history.bind(self.annotations, self.links)
         self.search = Searcher(db, self.documents.sections)
         self.reading = ReadingState(db, clock)
+        self._seen_version = self.data_version()
+        #: Seconds a write waits for another process's write; stores for worker threads inherit it.
+        self.busy_timeout = DEFAULT_BUSY_TIMEOUT
 
     @classmethod
-    def open(cls, path: str | Path, *, author: str, clock: Clock = utc_now, create_folder: bool = True) -> "Store":
-        """Open (creating and migrating if needed) the library at *path*."""
-        return cls(open_database(path, create_folder=create_folder), author=author, clock=clock)
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        author: str,
+        clock: Clock = utc_now,
+        create_folder: bool = True,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        notify: Callable[[str], None] | None = None,
+    ) -> "Store":
+        """Open (creating and migrating if needed) the library at *path*.
+
+        A write waits up to *busy_timeout* seconds for another process's write
+        to finish; *notify* hears, in one line, about a backup made before an upgrade.
+        """
+        db = open_database(path, create_folder=create_folder, busy_timeout=busy_timeout, notify=notify)
+        store = cls(db, author=author, clock=clock)
+        store.busy_timeout = busy_timeout
+        return store
 
     @property
     def path(self) -> str:
         """The library file (empty for an in-memory library)."""
         return self.db.execute("PRAGMA database_list").fetchone()[2]
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the library.
+
+        Another margin process, the CLI or a worker thread's own store all count;
+        this store's own commits do not. Cheap enough (no disk read) to poll.
+        """
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """Whether someone else has committed since the last call (or since opening).
+
+        For a view that must pick up changes made outside it without a restart:
+        poll this, and reload when it says True.
+        """
+        current = self.data_version()
+        changed = current != self._seen_version
+        self._seen_version = current
+        return changed
+
     def reopen(self) -> "Store":
         """A second store on the same file, for a worker thread (connections stay on their thread)."""
-        return Store.open(self.path, author=self.author, clock=self.clock)
+        return Store.open(self.path, author=self.author, clock=self.clock, busy_timeout=self.busy_timeout)
 
     def importing(self) -> "contextlib.AbstractContextManager[ImportBatch]":
         """One transaction for a whole import (documents, tags, annotations, links): all or nothing.

@@ -1,14 +1,51 @@
-"""Opening a library file safely: refuse what is not ours, migrate what is."""
+"""Opening a library file safely: refuse what is not ours, migrate what is.
+
+Upgrades are careful because a library is someone's months of notes: before
+any pending migration runs on a file that already holds a library, a copy of
+the file as it was is made beside it with SQLite's backup API, and all
+pending migrations then run in one write transaction, so a failure (or a
+killed process) leaves the file exactly as it was.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from ..errors import StoreError
 from ..schema import MIGRATION_SET, migrations
+from .maintenance import backup_database
+from .transaction import writing
+
+#: Seconds a write waits for another process's write to finish before giving up.
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+#: What a person is told when the wait runs out: another margin held the library too long.
+BUSY_MESSAGE = "the library is busy (another margin is writing); try again"
+
+# SQLite's primary result codes for "another connection holds the lock".
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+class LibraryBusy(StoreError):
+    """Another process kept the library locked for longer than the busy timeout."""
+
+    def __init__(self, message: str = BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether *error* is SQLite saying the library is locked by someone else (after waiting)."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "database is locked" in str(error) or "database table is locked" in str(error)
+
 
 def _check_file(path: Path) -> None:
     """Refuse a folder. The file itself is never opened here: closing any handle on a
@@ -36,11 +73,64 @@ def _check_ownership(db: Database, path: Path) -> None:
         )
 
 
-def open_database(path: str | Path, *, create_folder: bool = True) -> Database:
+def backup_path(path: Path, migration: str) -> Path:
+    """Where the copy made before *migration* goes: beside the library, never over an older copy."""
+    candidate = path.with_name(f"{path.name}.before-{migration}.bak")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.before-{migration}-{number}.bak")
+        number += 1
+    return candidate
+
+
+def _migrate(db: Database, path: Path, busy_timeout: float, notify: Callable[[str], None] | None) -> None:
+    """Apply pending migrations in one transaction, after copying a library that already exists.
+
+    ``BEGIN IMMEDIATE`` first: when two margins open an old library at once,
+    one upgrades while the other waits, then finds nothing left to do.
+    """
+    if not migrations.pending(db):
+        return
+    with writing(db):
+        pending = migrations.pending(db)
+        if not pending:
+            return
+        if migrations.applied(db) and str(path) != ":memory:":
+            damage = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+            if damage != ["ok"]:
+                raise StoreError(f"{path} is damaged ({damage[0]}); it was not upgraded: restore a backup")
+            copy = backup_path(path, pending[0].name)
+            # A connection cannot copy a file it is writing to; a second one reads
+            # the last committed state, which the lock held here keeps current.
+            reader = sqlite3.connect(str(path), timeout=busy_timeout)
+            try:
+                backup_database(reader, copy)
+            finally:
+                reader.close()
+            if notify is not None:
+                notify(f"upgrading {path.name} to schema {pending[-1].name}; the library as it was is saved as {copy}")
+        try:
+            migrations.apply(db)
+        except Exception as error:
+            if is_busy(error):
+                raise
+            reason = " ".join(str(error).split()) or type(error).__name__
+            raise StoreError(f"could not upgrade {path} to schema {pending[-1].name} ({reason}); it was left as it was") from error
+
+
+def open_database(
+    path: str | Path,
+    *,
+    create_folder: bool = True,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    notify: Callable[[str], None] | None = None,
+) -> Database:
     """Open *path* with WAL, foreign keys and a busy timeout, migrated to the current schema.
 
     *create_folder* is for the default location; a path the person typed must
     have its folder already, so a typo does not quietly start a new library.
+    *busy_timeout* is how many seconds a write waits for another process's
+    write to finish; *notify* is told, in one line, when an upgrade made a copy.
     """
     path = Path(path).expanduser()
     if str(path) != ":memory:":
@@ -49,22 +139,41 @@ def open_database(path: str | Path, *, create_folder: bool = True) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
             raise StoreError(f"folder {path.parent} does not exist (check --db or MARGIN_DB)")
+    conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
         _check_ownership(db, path)
         if str(path) != ":memory:":
             db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=5000")
+        db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the position indexes of a big library stay in memory
-        migrations.apply(db)
+        _migrate(db, path, busy_timeout, notify)
+    except StoreError:
+        if conn is not None:
+            conn.close()
+        raise
     except sqlite3.DatabaseError as error:
+        if conn is not None:
+            conn.close()
+        if is_busy(error):
+            raise LibraryBusy() from error
+        if "malformed" in str(error):
+            raise StoreError(f"{path} is damaged ({error}); restore a backup") from error
         if "file is not a database" in str(error):
             raise StoreError(f"{path} is not a margin library (not an SQLite database)") from error
         raise StoreError(f"cannot open {path}: {error}") from error
     return db
 
 
-__all__ = ["open_database", "MIGRATION_SET"]
+__all__ = [
+    "BUSY_MESSAGE",
+    "DEFAULT_BUSY_TIMEOUT",
+    "LibraryBusy",
+    "MIGRATION_SET",
+    "backup_path",
+    "is_busy",
+    "open_database",
+]

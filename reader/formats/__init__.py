@@ -23,6 +23,7 @@ from annotations.errors import FormatError
 from annotations.model import LoadedDocument
 
 from .decode import looks_binary
+from .limits import too_large
 from .structure import brief
 
 __all__ = ["FORMATS", "SUPPORTED_SUFFIXES", "Source", "read_source"]
@@ -45,6 +46,9 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(FORMATS)
 
 # Format to the module (in this package) whose ``load(data, path)`` reads it.
 _MODULES = {"text": "plain", "markdown": "markdown", "html": "html", "epub": "epub", "pdf": "pdf"}
+
+# Formats that unpack to more than their file: their loaders take ``limit=``.
+_UNPACKING = frozenset({"epub", "pdf"})
 
 # Leading bytes of kinds of file that are not text, and what to call them.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -76,23 +80,34 @@ class Source:
     """The normalised text, title, format, sections, metadata and any warnings."""
 
 
-def read_source(path: str | Path) -> Source:
+def read_source(path: str | Path, *, max_bytes: int | None = None) -> Source:
     """Read the file at *path* as a document.
+
+    *max_bytes* bounds what reading may cost (see :mod:`.limits`); by default
+    it is the configured limit (``MARGIN_MAX_DOCUMENT_MB``, ``max_document_mb``).
 
     Raises:
         FormatError: the file is missing, a directory, unreadable, of an
             unsupported type, not what its suffix claims, binary, damaged,
-            or has no text. The message is one line and names the file.
+            over the size limit, or has no text. The message is one line and
+            names the file.
     """
+    if max_bytes is None:
+        from ..config import max_document_bytes
+
+        max_bytes = max_document_bytes()
     given = Path(path).expanduser()
     name = given.name or str(given)
-    data = _read_bytes(given, name)
+    data = _read_bytes(given, name, max_bytes)
     suffix = given.suffix.lower()
     format_ = FORMATS[suffix]
     _check_kind(data, name, format_)
     loader = _loader(format_)
     try:
-        document = loader(data, given)
+        if format_ in _UNPACKING:
+            document = loader(data, given, limit=max_bytes)
+        else:
+            document = loader(data, given)
     except FormatError:
         raise
     except (MemoryError, RecursionError) as exc:
@@ -104,24 +119,26 @@ def read_source(path: str | Path) -> Source:
     return Source(path=given.resolve(), sha256=hashlib.sha256(data).hexdigest(), document=document)
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
-    """The file's bytes, after checking it is a regular file of a supported type."""
+def _read_bytes(path: Path, name: str, limit: int) -> bytes:
+    """The file's bytes, after checking it is a regular file of a supported type within the size limit."""
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
     except FileNotFoundError:
         raise FormatError(f"{name}: no such file") from None
     except PermissionError:
         raise FormatError(f"{name}: permission denied") from None
     except OSError as exc:
         raise FormatError(f"{name}: cannot be read ({exc.strerror or brief(exc)})") from None
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(info.st_mode):
         raise FormatError(f"{name}: is a directory, not a file")
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         raise FormatError(f"{name}: is not a regular file")
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         kind = f"'{suffix}' files are" if suffix else "files without a suffix are"
         raise FormatError(f"{name}: {kind} not supported (use {', '.join(SUPPORTED_SUFFIXES)})")
+    if info.st_size > limit:
+        raise too_large(name, "is", info.st_size, limit)
     try:
         data = path.read_bytes()
     except PermissionError:
@@ -132,6 +149,8 @@ def _read_bytes(path: Path, name: str) -> bytes:
         raise FormatError(f"{name}: cannot be read ({exc.strerror or brief(exc)})") from None
     if not data:
         raise FormatError(f"{name}: has no text (the file is empty)")
+    if len(data) > limit:  # it grew since it was measured
+        raise too_large(name, "is", len(data), limit)
     return data
 
 
@@ -168,6 +187,6 @@ def _described(kind: str | None, data: bytes) -> str:
     return "it is plain text"
 
 
-def _loader(format_: str) -> Callable[[bytes, Path], LoadedDocument]:
+def _loader(format_: str) -> Callable[..., LoadedDocument]:
     module = importlib.import_module(f"{__name__}.{_MODULES[format_]}")
     return module.load

@@ -21,6 +21,7 @@ from annotations.errors import FormatError
 from annotations.model import LoadedDocument, Section
 
 from .html import decode_markup, html_to_text
+from .limits import DEFAULT_MAX_BYTES, check_archive
 from .structure import brief, normalise_with_offsets
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -28,11 +29,16 @@ _SEPARATOR = "\n\n"
 _FALLBACK_TITLE_CHARS = 60
 
 
-def load(data: bytes, path: Path) -> LoadedDocument:
-    """Load an ``.epub`` file."""
+def load(data: bytes, path: Path, *, limit: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
+    """Load an ``.epub`` file, refusing one that would unpack to more than *limit* bytes.
+
+    The book is read from memory: nothing is unpacked to disk, and entries
+    whose names point outside the archive are refused before anything is read.
+    """
     name = path.name
     if not data.startswith(ZIP_MAGIC):
         raise FormatError(f"{name}: not an EPUB (it is not a ZIP archive)")
+    check_archive(data, name, limit, "EPUB")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -14,11 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from annotations.errors import FormatError
 from annotations.model import LoadedDocument, Section
 from annotations.text import normalise
 
+from .limits import DEFAULT_MAX_BYTES, too_large
 from .structure import brief, normalise_with_offsets
 
 PDF_MAGIC = b"%PDF-"
@@ -27,8 +29,12 @@ HEADER_WINDOW = 1024
 _SEPARATOR = "\n\n"
 
 
-def load(data: bytes, path: Path) -> LoadedDocument:
-    """Load a ``.pdf`` file."""
+def load(data: bytes, path: Path, *, limit: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
+    """Load a ``.pdf`` file, refusing one whose text comes to more than *limit* bytes.
+
+    A page whose compressed content would unpack past pypdf's own per-stream
+    limits (a decompression bomb) refuses the whole file.
+    """
     name = path.name
     if PDF_MAGIC not in data[:HEADER_WINDOW]:
         raise FormatError(f"{name}: not a PDF (no %PDF- header)")
@@ -45,12 +51,18 @@ def load(data: bytes, path: Path) -> LoadedDocument:
             raise FormatError(f"{name}: not a valid PDF ({brief(exc)})") from exc
 
         texts: list[str] = []
+        size = 0
         for number, page in enumerate(pages, start=1):
             try:
                 texts.append(_page_text(page.extract_text() or ""))
+            except LimitReachedError as exc:
+                raise FormatError(f"{name}: p. {number} unpacks to more than margin will read ({brief(exc)})") from exc
             except Exception as exc:  # noqa: BLE001 - one bad page should not lose the rest
                 texts.append("")
                 messages.append(f"{name}: p. {number}: text could not be read ({brief(exc)})")
+            size += len(texts[-1])
+            if size > limit:
+                raise too_large(name, "has text of", size, limit)
         title, author = _info(reader)
 
     if not any(texts):

@@ -9,9 +9,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from annotations.model import Document
 from annotations.store import Store
 
 from ..config import MAX_PANES
+from ..elsewhere import LIBRARY_ERRORS, source_gone, write_failure
 from ..widgets.key_bar import KeyBar
 
 
@@ -63,14 +65,24 @@ class LibraryScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def library_changed(self) -> None:
+        """Another process changed the library: list what it holds now, cursor and marks kept."""
+        self.reload()
+
     def reload(self) -> None:
         """Refill the table from the store, keeping the cursor on the same document."""
         table = self.query_one(DataTable)
         current = None
         if table.row_count:
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        try:
+            documents = self.store.documents.all()
+        except LIBRARY_ERRORS as error:
+            self.notify(f"Library not read: {write_failure(error)}", severity="warning")
+            return
+        present = {d.id for d in documents}
+        self.marked = [d for d in self.marked if d in present]
         table.clear()
-        documents = self.store.documents.all()
         for document in documents:
             mark = str(self.marked.index(document.id) + 1) if document.id in self.marked else ""
             table.add_row(
@@ -79,13 +91,22 @@ class LibraryScreen(Screen[None]):
                 str(document.annotation_count),
                 str(document.version),
                 document.format,
-                Text(document.source_path, style="dim", overflow="ellipsis"),
+                self._source_cell(document),
                 key=document.id,
             )
         if current is not None and current in {d.id for d in documents}:
             table.move_cursor(row=table.get_row_index(current))
         self.query_one(".empty").set_class(not documents, "visible")
         table.display = bool(documents)
+
+    @staticmethod
+    def _source_cell(document: Document) -> Text:
+        """The source path; a file no longer there says so (the library still holds its text)."""
+        cell = Text(overflow="ellipsis")
+        if source_gone(document):
+            cell.append("gone: ", style="bold $warning")
+        cell.append(document.source_path, style="dim")
+        return cell
 
     def _current(self) -> str | None:
         table = self.query_one(DataTable)

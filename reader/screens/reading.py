@@ -11,23 +11,27 @@ import re
 import threading
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from annotations.errors import MarginError
-from annotations.model import Annotation, Span
+from annotations.anchoring import anchor_span
+from annotations.errors import NotFound
+from annotations.model import Annotation, Document, Span
 from annotations.store import Store
 from annotations.text import shorten
 
 from ..config import MAX_PANES
-from ..editing import Editor, Target
+from ..editing import Editor, Target, trim_span
+from ..elsewhere import POSITION_WAIT, LIBRARY_ERRORS, brief_wait, gone_notice, source_gone, write_failure
 from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.key_bar import KeyBar
@@ -36,6 +40,7 @@ from .choices import ChoicePicker
 from .note_editor import NoteEditor
 from .outline import OutlinePicker
 from .relation_picker import RelationPicker
+from .review import ReviewChoice, ReviewScreen
 from .tag_picker import TagPicker
 
 #: Search hits are drawn as marked highlights in this colour.
@@ -83,8 +88,18 @@ class ReadingScreen(Screen[None]):
         Binding("ctrl+w", "close_pane", "Close pane", show=False, id="pane.close"),
         Binding("S", "search_library", "Search library", show=False, id="library.search"),
         Binding("ctrl+e", "export", "Export", id="export.markdown"),
+        Binding("R", "review", "Review", show=False, id="review.open"),
+        Binding("r", "reattach", "Re-attach here", id="review.reattach"),
         Binding("escape", "back", "Library", show=False, id="screen.back"),
     ]
+
+    @dataclass
+    class SourceRefreshed(Message):
+        """A pane's file had changed on disk and is now the document's current version (posted from a worker)."""
+
+        document_id: str
+        summary: str
+        to_review: int
 
     def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
         super().__init__()
@@ -106,6 +121,16 @@ class ReadingScreen(Screen[None]):
         self._spans_lock = threading.Lock()
         self._last_pane: DocumentPane | None = None
         """The pane that last had focus: what keys act on while the panel has it."""
+        self._span_requests: dict[str, int] = {}
+        """Per pane id, the number of the latest highlight read: an older read finishing late is dropped."""
+        self._told: set[tuple[str, str]] = set()
+        """(what, document id) already said once: a gone source file, a newer version."""
+        self.reattaching: str | None = None
+        """An annotation from the review waiting for the passage it should be re-attached to."""
+        self._sources_checked: set[str] = set()
+        """Documents whose file was compared with the library since this screen opened (once each)."""
+        self._refreshing: set[str] = set()
+        """Documents being re-imported by a worker: their newer version is about to be shown, not announced."""
 
     # -- composition ---------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -140,6 +165,80 @@ class ReadingScreen(Screen[None]):
         self.watch(view, "scroll_y", self._on_scroll_of(pane), init=False)
         pane.show_title(position)
         self.refresh_spans(pane, in_background=True)
+        self._say_once("gone", pane.document.id, gone_notice(pane.document), when=source_gone(pane.document))
+        count = pane.document.review_count
+        self._say_once(
+            "review", pane.document.id,
+            f"{count} annotation{'s' if count != 1 else ''} in {pane.document.title} to review after its text changed: press R",
+            when=count > 0,
+        )
+        if pane.document.id not in self._sources_checked:
+            self._sources_checked.add(pane.document.id)
+            self._check_source(pane.document)
+
+    def _check_source(self, document: Document) -> None:
+        """Compare the file with the library off the event loop; a changed file becomes the new version.
+
+        The worker has its own connection and only posts back what it did; the
+        pane is rebuilt on the event loop. A file that is gone or unreadable
+        changes nothing: the stored text stays on screen.
+        """
+        from ..refreshing import refresh, source_changed
+
+        def check() -> None:
+            if not source_changed(document):
+                return
+            self._refreshing.add(document.id)
+            try:
+                with self.store.reopen() as store:
+                    outcome = refresh(store, document)
+                    to_review = store.documents.get(document.id).review_count
+            except LIBRARY_ERRORS as error:
+                self._refreshing.discard(document.id)
+                self.app.call_from_thread(self.notify, f"Not refreshed: {write_failure(error)}", severity="warning")
+                return
+            if outcome.status not in ("new-version", "reverted"):
+                self._refreshing.discard(document.id)
+                return
+            self.post_message(self.SourceRefreshed(document.id, outcome.describe(), to_review))
+
+        self.run_worker(check, thread=True, group=f"source-{document.id}", exclusive=True)
+
+    @on(SourceRefreshed)
+    def _source_refreshed(self, event: SourceRefreshed) -> None:
+        self._refreshing.discard(event.document_id)
+        self._told.add(("review", event.document_id))  # said below, with the refresh
+        pane = self.pane_of_document(event.document_id)
+        if pane is not None:
+            self._reload_pane(pane)
+        hint = " · press R to review" if event.to_review else ""
+        self.notify(event.summary + hint, title="Refreshed", timeout=8)
+
+    def _reload_pane(self, pane: DocumentPane) -> None:
+        """Show the document's current version in place of *pane* (its position was carried by re-anchoring)."""
+        document_id = pane.document.id
+        was_active = pane is self.active
+        self._pending_positions.pop(document_id, None)  # an offset into the old text
+        if self.link_source is not None and self.link_source[0] is pane:
+            self.link_source = None
+            self.notify("Link cancelled: its document changed", timeout=2)
+        self._pane_counter += 1
+        new = self._make_pane(document_id, self._pane_counter)
+        new.synced = pane.synced
+        self.query_one("#panes", Horizontal).mount(new, before=pane)
+        pane.remove()
+
+        def ready() -> None:
+            self._prepare(new)
+            if was_active:
+                new.view.focus()
+
+        self.call_after_refresh(ready)
+
+    def _say_once(self, what: str, document_id: str, message: str, *, when: bool = True) -> None:
+        if when and (what, document_id) not in self._told:
+            self._told.add((what, document_id))
+            self.notify(message, severity="warning", timeout=6)
 
     def _on_scroll_of(self, pane: DocumentPane):  # noqa: ANN202 - a watcher callback
         def scrolled(old: float, new: float) -> None:
@@ -186,18 +285,50 @@ class ReadingScreen(Screen[None]):
         highlights shows its text first and its highlights a moment later.
         """
         self.refresh_bindings()
+        request = self._span_requests.get(pane.id or "", 0) + 1
+        self._span_requests[pane.id or ""] = request
         if in_background:
-            self._spans_in_thread(pane)
+            self._spans_in_thread(pane, request)
             return
-        self._show_spans(pane, self.store.annotations.spans(pane.document.version_id))
+        self._show_spans(pane, self.store.annotations.spans(pane.document.version_id), request=request)
+
+    def library_changed(self) -> None:
+        """Another process changed the library: redraw highlights, status lines and the panel.
+
+        Cursor, selection, scroll position, a search, a link being made and any
+        open dialog are left as they are; only what the library says is re-read.
+        A document re-imported elsewhere keeps showing the version being read.
+        """
+        for pane in self.panes:
+            try:
+                current = self.store.documents.get(pane.document.id)
+            except NotFound:
+                self._say_once("removed", pane.document.id, f"{pane.document.title} is no longer in the library.")
+                continue
+            except LIBRARY_ERRORS:
+                continue  # busy for a moment: the next change redraws it
+            if current.version_id != pane.document.version_id and pane.document.id not in self._refreshing:
+                self._say_once(
+                    "version", pane.document.id,
+                    f"{current.title} has a newer version (v{current.version}); open it again from the library to read it.",
+                )
+            self.refresh_spans(pane, in_background=True)  # the active pane's panel follows its highlights
+
+    @staticmethod
+    def _is_live(pane: DocumentPane) -> bool:
+        """Still on screen with its view: a pane being replaced loses its children before it is unmounted,
+        and a worker's result may arrive in between."""
+        return pane.is_mounted and bool(pane.query(DocumentView))
 
     def _highlights(self, pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
         return to_highlights(spans) + [
             Highlight(start, end, SEARCH_COLOUR, f"search:{start}", True) for start, end in pane.search_hits
         ]
 
-    def _show_spans(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None) -> None:
-        if not pane.is_mounted:
+    def _show_spans(
+        self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0
+    ) -> None:
+        if not self._is_live(pane) or request != self._span_requests.get(pane.id or "", 0):
             return
         pane.spans = spans
         if paint is not None:
@@ -214,14 +345,20 @@ class ReadingScreen(Screen[None]):
             self._refresh_panel()
 
     @work(thread=True, group="spans")
-    def _spans_in_thread(self, pane: DocumentPane) -> None:
+    def _spans_in_thread(self, pane: DocumentPane, request: int) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
         with self._spans_lock:
-            with self.store.reopen() as store:
-                spans = store.annotations.spans(pane.document.version_id)
+            if request != self._span_requests.get(pane.id or "", 0):
+                return  # a newer read is queued: this one would be drawn over at once
+            try:
+                with self.store.reopen() as store:
+                    spans = store.annotations.spans(pane.document.version_id)
+            except LIBRARY_ERRORS as error:
+                self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
+                return
             paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
-        self.app.call_from_thread(self._show_spans, pane, spans, paint)
+        self.app.call_from_thread(lambda: self._show_spans(pane, spans, paint, request=request))
 
     def _refresh_panel(self) -> None:
         """List the active pane's annotations in the panel, when the panel is shown.
@@ -235,14 +372,18 @@ class ReadingScreen(Screen[None]):
         document_id = pane.document.id
 
         def load() -> None:
-            with self.store.reopen() as store:
-                found = store.annotations.list(document_ids=[document_id])
+            try:
+                with self.store.reopen() as store:
+                    found = store.annotations.list(document_ids=[document_id], include_orphans=True)
+            except LIBRARY_ERRORS as error:
+                self.app.call_from_thread(self.notify, f"Annotations not read: {write_failure(error)}", severity="warning")
+                return
             self.app.call_from_thread(show, found)
 
         def show(found: list[Annotation]) -> None:
             active = self.active
             if active is not None and active.document.id == document_id:
-                self.query_one(AnnotationsPanel).refresh_for(found)
+                self.query_one(AnnotationsPanel).refresh_for(found, document_id)
 
         self.run_worker(load, thread=True, group="panel", exclusive=True)
 
@@ -254,7 +395,7 @@ class ReadingScreen(Screen[None]):
             self.app.call_from_thread(apply, paint)
 
         def apply(paint: PaintIndex) -> None:
-            if pane.is_mounted:
+            if self._is_live(pane):
                 pane.view.set_paint(paint)
 
         self.run_worker(build, thread=True, group=f"paint-{pane.id}", exclusive=True)
@@ -266,7 +407,9 @@ class ReadingScreen(Screen[None]):
     def _show_cursor_info(self, pane: DocumentPane) -> None:
         view = pane.view
         extra = ""
-        if self.link_source is not None:
+        if self.reattaching is not None:
+            extra = "re-attaching from the review: select its new passage (v, or drag), then r · esc cancels"
+        elif self.link_source is not None:
             extra = f"linking from {short_quote(self._target_text(*self.link_source))}: pick a passage, then L (esc cancels)"
         elif view.selecting and view.selected_span is None:
             extra = "selecting: move to extend (w e } and the other motions) · v or esc stops"
@@ -321,9 +464,14 @@ class ReadingScreen(Screen[None]):
         self._flush_positions()
 
     def _flush_positions(self) -> None:
+        """Write the pending reading positions; while the library is busy, keep them for the next pause."""
         pending, self._pending_positions = self._pending_positions, {}
-        for document_id, offset in pending.items():
-            self.store.reading.remember(document_id, offset)
+        try:
+            with brief_wait(self.store, POSITION_WAIT):
+                for document_id, offset in pending.items():
+                    self.store.reading.remember(document_id, offset)
+        except LIBRARY_ERRORS:
+            self._pending_positions = {**pending, **self._pending_positions}
 
     def on_unmount(self) -> None:
         self._flush_positions()
@@ -342,11 +490,14 @@ class ReadingScreen(Screen[None]):
             return len(self.panes) > 1
         if action == "follow":
             return pane is not None and any(s.linked for s in pane.spans)
+        if action == "reattach":
+            return self.reattaching is not None
         return True
 
     # -- annotating ----------------------------------------------------------------
-    def _fail(self, error: MarginError) -> None:
-        self.notify(str(error), severity="error", title="Not done")
+    def _fail(self, error: Exception) -> None:
+        """Say why a write did not happen; the selection and the screen stay as they were, to try again."""
+        self.notify(write_failure(error), severity="error", title="Not done")
 
     def _target_here(self, pane: DocumentPane) -> Target | None:
         """The selection, else the annotation under the cursor, else nothing."""
@@ -394,7 +545,7 @@ class ReadingScreen(Screen[None]):
                 else:
                     self.editor.set_tags(target.annotation_id, specs)
                     self._after_edit(pane, "Tags saved")
-            except MarginError as error:
+            except LIBRARY_ERRORS as error:
                 self._fail(error)
 
         self.app.push_screen(
@@ -411,6 +562,8 @@ class ReadingScreen(Screen[None]):
             return
         existing = self.store.annotations.get(target.annotation_id) if target.annotation_id else None
 
+        quote = existing.exact if existing else self._target_text(pane, target)
+
         def saved(note: str | None) -> None:
             if note is None:
                 return
@@ -421,10 +574,11 @@ class ReadingScreen(Screen[None]):
                 else:
                     self.editor.set_note(existing.id, note)
                     self._after_edit(pane, "Note saved")
-            except MarginError as error:
+            except LIBRARY_ERRORS as error:
                 self._fail(error)
+                if pane.is_mounted:  # the words typed are not lost: the editor comes back holding them
+                    self.app.push_screen(NoteEditor(note, quote), saved)
 
-        quote = existing.exact if existing else self._target_text(pane, target)
         self.app.push_screen(NoteEditor(existing.note if existing else "", quote), saved)
 
     def action_delete(self) -> None:
@@ -437,7 +591,7 @@ class ReadingScreen(Screen[None]):
             return
         try:
             self.editor.delete(here[0].id)
-        except MarginError as error:
+        except LIBRARY_ERRORS as error:
             self._fail(error)
             self.refresh_spans(pane)
             return
@@ -446,15 +600,15 @@ class ReadingScreen(Screen[None]):
     def _history(self, redo: bool) -> None:
         try:
             step = self.editor.redo() if redo else self.editor.undo()
-        except MarginError as error:
-            self.notify(str(error), severity="warning")
+        except LIBRARY_ERRORS as error:
+            self.notify(write_failure(error), severity="warning")
             return
         for pane in self.panes:
             self.refresh_spans(pane)
         if step.kind == "annotation":
             annotation = self.store.annotations.get(step.target_id)
             changed = self.pane_of_document(annotation.document_id)
-            if changed is not None:
+            if changed is not None and annotation.version_id == changed.document.version_id and not annotation.orphaned:
                 changed.view.move_cursor(annotation.start)
                 changed.view.scroll_to_offset(annotation.start, top=False)
         self.notify(f"{'Redid' if redo else 'Undid'} {step.label}", timeout=2)
@@ -495,8 +649,11 @@ class ReadingScreen(Screen[None]):
                 return
             try:
                 link = self.editor.link(source, source_pane.text, target, pane.text, relation)
-            except MarginError as error:
+            except LIBRARY_ERRORS as error:
                 self._fail(error)
+                if source_pane.is_mounted:  # L again on the same passage asks for the relation again
+                    self.link_source = (source_pane, source)
+                    self._show_cursor_info(pane)
                 return
             pane.view.clear_selection()
             ends = {link.source_id: source_pane, link.target_id: pane}
@@ -533,6 +690,9 @@ class ReadingScreen(Screen[None]):
 
     def go_to_annotation(self, annotation: Annotation, avoid: DocumentPane | None = None) -> None:
         """Bring the annotation's document to a pane (opening it if needed) at its passage."""
+        if annotation.orphaned:
+            self.notify(f"{short_quote(annotation.exact, 40)} is not found in this version: R reviews it.", severity="warning")
+            return
         self.go_to(annotation.document_id, annotation.start, avoid=avoid)
 
     def go_to(self, document_id: str, offset: int, avoid: DocumentPane | None = None) -> None:
@@ -635,6 +795,14 @@ class ReadingScreen(Screen[None]):
             self.notify("Link cancelled: its passage was in the closed pane", timeout=2)
 
     def action_back(self) -> None:
+        if self.reattaching is not None:
+            self.reattaching = None
+            pane = self.active
+            if pane is not None:
+                self._show_cursor_info(pane)
+            self.refresh_bindings()
+            self.notify("Re-attach cancelled", timeout=2)
+            return
         if self.link_source is not None:
             self.link_source = None
             pane = self.active
@@ -745,6 +913,74 @@ class ReadingScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.app.action_export([p.document.id for p in self.panes])  # type: ignore[attr-defined]
+
+    # -- review of re-anchored annotations ---------------------------------------------------
+    def action_review(self) -> None:
+        """Open the review queue of the focused pane's document."""
+        pane = self.active
+        if pane is None:
+            return
+        try:
+            document = self.store.documents.get(pane.document.id)
+        except LIBRARY_ERRORS as error:
+            self._fail(error)
+            return
+        if document.version_id != pane.document.version_id:
+            self.notify(f"{document.title} has a newer version: open it again from the library to review it.", severity="warning")
+            return
+        if not document.review_count:
+            self.notify(f"Nothing to review in {document.title}.", timeout=2)
+            return
+
+        def reviewed(choice: ReviewChoice | None) -> None:
+            self.refresh_spans(pane)  # accepted or deleted ones change the highlights and the panel
+            if choice is None or not pane.is_mounted:
+                return
+            annotation = self.store.annotations.get(choice.annotation_id)
+            if choice.kind == "go":
+                self._land(pane, annotation.start)
+                return
+            if pane.view.selected_span is not None:
+                self._reattach_to_selection(pane, annotation)
+                return
+            self.reattaching = annotation.id
+            pane.view.focus()
+            self._show_cursor_info(pane)
+            self.refresh_bindings()
+
+        self.app.push_screen(ReviewScreen(self.store, document, pane.text), reviewed)
+
+    def action_reattach(self) -> None:
+        """Put the annotation chosen in the review on the passage selected now."""
+        pane = self.active
+        if pane is None or self.reattaching is None:
+            return
+        annotation = self.store.annotations.get(self.reattaching)
+        if annotation.document_id != pane.document.id:
+            self.notify("Select the passage in the annotation's own document.", severity="warning")
+            return
+        if self.store.documents.get(pane.document.id).version_id != pane.document.version_id:
+            self.notify("This pane shows an older version: open the document again from the library.", severity="warning")
+            return
+        if pane.view.selected_span is None:
+            self.notify("Select the new passage first: v, then move (or drag with the mouse).", severity="warning")
+            return
+        self._reattach_to_selection(pane, annotation)
+
+    def _reattach_to_selection(self, pane: DocumentPane, annotation: Annotation) -> None:
+        assert pane.view.selected_span is not None
+        start, end = trim_span(pane.text, *pane.view.selected_span)
+        if start >= end:
+            self.notify("The selection holds only spaces.", severity="warning")
+            return
+        try:
+            placed = self.store.annotations.reattach(annotation.id, pane.document, anchor_span(pane.text, start, end))
+        except LIBRARY_ERRORS as error:
+            self._fail(error)
+            return
+        self.reattaching = None
+        self.refresh_bindings()
+        self._after_edit(pane, f"Re-attached to {short_quote(placed.exact, 30)} · u to undo", land_on=placed.start)
 
 
 def default_export_path(titles: Sequence[str]) -> str:

@@ -54,6 +54,7 @@ class AnnotationsPanel(Vertical):
     def __init__(self) -> None:
         super().__init__()
         self._annotations: list[Annotation] = []
+        self._document_id = ""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter: text, note or tag", id="panel-filter", select_on_focus=False)
@@ -63,22 +64,40 @@ class AnnotationsPanel(Vertical):
     def focus_list(self) -> None:
         self.query_one(OptionList).focus()
 
-    def refresh_for(self, annotations: Sequence[Annotation]) -> None:
-        self._annotations = sorted(annotations, key=lambda a: (a.start, a.end, a.created))
-        self._fill()
+    def refresh_for(self, annotations: Sequence[Annotation], document_id: str = "") -> None:
+        """List *annotations* (of *document_id*), keeping the filter.
+
+        Listing the same document again (after a change here or elsewhere)
+        keeps the highlighted annotation, or the row it was on if it is gone.
+        """
+        # Orphans first: their offsets are in an older text, and they wait for someone to deal with them.
+        self._annotations = sorted(annotations, key=lambda a: (not a.orphaned, a.start, a.end, a.created))
+        listing = self.query_one(OptionList)
+        keep: str | None = None
+        index = 0
+        if document_id == self._document_id and listing.highlighted is not None and listing.option_count:
+            index = listing.highlighted
+            keep = listing.get_option_at_index(index).id
+        self._document_id = document_id
+        self._fill(keep, index)
         self._legend()
 
-    def _fill(self) -> None:
+    def _fill(self, keep: str | None = None, index: int = 0) -> None:
+        """Rebuild the list; the cursor goes to *keep* if listed, else stays near row *index*."""
         needle = self.query_one(Input).value.strip().casefold()
         shown = [a for a in self._annotations if not needle or _matches(a, needle)]
         options = []
         for annotation in shown[:MAX_SHOWN]:
             prompt = Text()
+            if annotation.orphaned:
+                prompt.append("not found ", style="bold red")
+            elif annotation.anchor_state == "fuzzy" and annotation.needs_review:
+                prompt.append("≈ ", style="bold yellow")
             for tag in annotation.tags[:3] or ():
                 prompt.append("● ", style=tag.colour)
             if not annotation.tags:
                 prompt.append("● ", style=UNTAGGED)
-            prompt.append(" ".join(annotation.exact.split())[:80])
+            prompt.append(" ".join(annotation.exact.split())[:80], style="dim italic" if annotation.orphaned else "")
             if annotation.tags:
                 prompt.append("\n  " + ", ".join(t.name for t in annotation.tags), style="dim")
             if annotation.note:
@@ -88,7 +107,8 @@ class AnnotationsPanel(Vertical):
         listing.clear_options()
         listing.add_options(options)
         if options:
-            listing.highlighted = 0
+            ids = [option.id for option in options]
+            listing.highlighted = ids.index(keep) if keep in ids else min(index, len(ids) - 1)
         listing.border_subtitle = f"{len(shown)} of {len(self._annotations)}" + (
             f" · first {MAX_SHOWN} shown, type to narrow" if len(shown) > MAX_SHOWN else ""
         )
