@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..errors import NotFound
+from ..model import Document
 from ..store import Store
 from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
@@ -26,7 +27,7 @@ def gather_notes(
     named = [store.documents.resolve(ref) for ref in document_refs]
     tag_ids = sorted({t.id for ref in tag_refs for t in store.tags.matching(ref)})
     annotations = store.annotations.list(
-        document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors
+        document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors, include_orphans=True
     )
     by_document: dict[str, list] = defaultdict(list)
     for annotation in annotations:
@@ -64,20 +65,15 @@ def gather_notes(
     ]
 
 
-def markdown_export(
+def export_filters(
     store: Store,
     *,
     document_refs: Sequence[str] = (),
     tag_refs: Sequence[str] = (),
     authors: Sequence[str] = (),
-    group_by: str = "document",
-) -> tuple[str, int]:
-    """The Markdown export and how many annotations it holds: one path for the CLI and the reader.
-
-    Filters are named in the front matter by what they resolved to (titles and
-    tag names), so the same selection gives the same bytes however it was typed.
-    """
-    notes = gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+) -> dict[str, list[str]]:
+    """The filters as the front matter names them: by what they resolved to (titles and
+    tag names), so the same selection gives the same bytes however it was typed."""
     filters: dict[str, list[str]] = {}
     if document_refs:
         filters["documents"] = sorted({store.documents.resolve(ref).title for ref in document_refs})
@@ -85,8 +81,63 @@ def markdown_export(
         filters["tags"] = sorted({_tag_filter_name(store, ref) for ref in tag_refs})
     if authors:
         filters["authors"] = sorted(set(authors))
-    markdown = render_markdown(notes, group_by=group_by, filters=filters or None)  # type: ignore[arg-type]
+    return filters
+
+
+def render_notes(
+    notes: Sequence[DocumentNotes],
+    *,
+    group_by: str = "document",
+    filters: dict[str, list[str]] | None = None,
+    template: str | None = None,
+    template_name: str = "template",
+) -> str:
+    """The built-in layout, or the user's *template* text (Jinja2 loads only then)."""
+    if template is None:
+        return render_markdown(notes, group_by=group_by, filters=filters or None)  # type: ignore[arg-type]
+    from .template import render_template
+
+    return render_template(template, notes, group_by=group_by, filters=filters or None, name=template_name)
+
+
+def markdown_export(
+    store: Store,
+    *,
+    document_refs: Sequence[str] = (),
+    tag_refs: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    group_by: str = "document",
+    template: str | None = None,
+    template_name: str = "template",
+) -> tuple[str, int]:
+    """The Markdown export and how many annotations it holds: one path for the CLI and the reader."""
+    notes = gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+    filters = export_filters(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+    markdown = render_notes(notes, group_by=group_by, filters=filters, template=template, template_name=template_name)
     return markdown, sum(len(n.annotations) for n in notes)
+
+
+def markdown_per_document(
+    store: Store,
+    *,
+    document_refs: Sequence[str] = (),
+    tag_refs: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    group_by: str = "document",
+    template: str | None = None,
+    template_name: str = "template",
+) -> list[tuple[Document, str, int]]:
+    """The same export cut into one Markdown text per document (for ``--split``), in title order."""
+    notes = gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+    filters = export_filters(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+    return [
+        (
+            item.document,
+            render_notes([item], group_by=group_by, filters=filters, template=template, template_name=template_name),
+            len(item.annotations),
+        )
+        for item in notes
+    ]
 
 
 def _tag_filter_name(store: Store, ref: str) -> str:

@@ -20,9 +20,12 @@ class Selection:
     sections: dict[str, tuple[Section, ...]]
     annotations: tuple[Annotation, ...]
     links: tuple[Link, ...]
-    """Live links whose both ends are live annotations (ends may lie outside the selection)."""
+    """Live links whose both ends are live, placed annotations (ends may lie outside the selection)."""
     tags: tuple[Tag, ...]
     """Every live tag in the library: a codebook is more than the tags in use."""
+    orphans: tuple[Annotation, ...] = ()
+    """Annotations not found in their document's current version: their offsets
+    belong to an older text, so only formats that can say "not found" list them."""
 
     def annotations_of(self, document_id: str) -> list[Annotation]:
         return [a for a in self.annotations if a.document_id == document_id]
@@ -42,14 +45,17 @@ def select(
     """
     named = [store.documents.resolve(ref) for ref in document_refs]
     tag_ids = sorted({t.id for ref in tag_refs for t in store.tags.matching(ref)})
-    annotations = store.annotations.list(document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors)
+    found = store.annotations.list(
+        document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors, include_orphans=True
+    )
+    annotations = [a for a in found if not a.orphaned]
     if named:
         documents = {d.id: d for d in named}
     elif not tag_refs and not authors:
         documents = {d.id: d for d in store.documents.all()}
     else:
         documents = {}
-    for annotation in annotations:
+    for annotation in found:
         if annotation.document_id not in documents:
             documents[annotation.document_id] = store.documents.get(annotation.document_id)
     ordered = tuple(sorted(documents.values(), key=lambda d: (d.title.casefold(), d.id)))
@@ -57,7 +63,8 @@ def select(
     links = []
     for link in store.links.for_annotations(live):
         ends = [store.annotations.get(i) for i in (link.source_id, link.target_id)]
-        if all(not end.deleted for end in ends):
+        # An orphaned end has no place in any current text, so no format with positions can point at it.
+        if all(not end.deleted and not end.orphaned for end in ends):
             links.append(link)
     return Selection(
         documents=ordered,
@@ -66,4 +73,5 @@ def select(
         annotations=tuple(annotations),
         links=tuple(links),
         tags=tuple(t for t in store.tags.all() if not t.deleted),
+        orphans=tuple(a for a in found if a.orphaned),
     )

@@ -1,0 +1,490 @@
+"""Markdown export through a template of the user's own (Jinja2, sandboxed).
+
+The template sees the same notes :func:`~annotations.export.markdown.render_markdown`
+lays out, already ordered, with block ids assigned and sections looked up
+(the variables are listed in the README). The built-in template,
+``templates/default.md.j2``, reproduces the built-in layout byte for byte, so a
+user can start from it (``margin export --show-template``) and change only
+what they want.
+
+Escaping is on by default: whatever ``{{ … }}`` prints is escaped as one line
+of Markdown, so a quote, note or tag can never add a heading, a list, HTML or
+front matter, even in a template that forgets to escape. Filters that produce
+Markdown (``md``, ``md_block``, ``tag``, ``wikilink``, ``yaml``, ``raw``) mark
+their result as already safe, and so does a macro's output (its own pieces
+were escaped as they were printed). Only ``raw`` lets text through unescaped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import MarginError
+from ..model import Annotation, Document, Tag, TagKind
+from ..sections import Outline
+from ..text import shorten
+from . import markdown as md
+from .markdown import DocumentNotes, escape_block, escape_inline, obsidian_tag, wikilink
+
+__all__ = [
+    "Markdown",
+    "default_template",
+    "load_template",
+    "render_template",
+    "template_context",
+]
+
+#: How an incoming link reads from the annotation it points at.
+INCOMING_PHRASES: dict[str, str] = dict(md._INCOMING)
+
+
+class Markdown(str):
+    """Text that is already Markdown: a template prints it as it is."""
+
+    __slots__ = ()
+
+
+def _concat(parts: Iterable[str]) -> Markdown:
+    # Used by Jinja to join a template's (or macro's) output: every piece of
+    # it was escaped when it was printed, so the whole is safe Markdown.
+    return Markdown("".join(parts))
+
+
+def _finalize(value: object) -> str:
+    """What ``{{ value }}`` prints: Markdown as it is, anything else escaped as one line."""
+    if isinstance(value, Markdown):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return str(value)
+    return escape_inline(str(value))
+
+
+# --------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------
+
+
+def _md(text: object, mid_line: bool = False) -> Markdown:
+    """One line of Markdown showing *text*; ``mid_line=True`` spares the line-start guard."""
+    return Markdown(escape_inline("" if text is None else str(text), at_line_start=not mid_line))
+
+
+def _md_block(text: object, prefix: str = "") -> Markdown:
+    """A paragraph showing *text* with its line breaks, every line starting with *prefix*."""
+    return Markdown(escape_block("" if text is None else str(text), prefix=prefix))
+
+
+def _tag(name: object) -> Markdown:
+    return Markdown(obsidian_tag(str(name)))
+
+
+def _wikilink(name: object) -> Markdown:
+    return Markdown(wikilink(str(name)))
+
+
+def _yaml(text: object) -> Markdown:
+    return Markdown(md._yaml_str("" if text is None else str(text)))
+
+
+def _raw(text: object) -> Markdown:
+    return Markdown("" if text is None else str(text))
+
+
+def _date(stamp: object) -> str:
+    return md._date("" if stamp is None else str(stamp))
+
+
+def _short(text: object, limit: int = md._SHORT_QUOTE) -> str:
+    return shorten(md._clean("" if text is None else str(text)), limit + 1)
+
+
+class _Environment(SandboxedEnvironment):
+    concat = staticmethod(_concat)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # The views below hold only data: reading their public fields is safe,
+        # and skipping the general check halves the time of a large export.
+        if type(obj) in _VIEWS:
+            return not attr.startswith("_")
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> _Environment:
+    env = _Environment(
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+    )
+    env.filters.update(
+        md=_md,
+        md_block=_md_block,
+        tag=_tag,
+        wikilink=_wikilink,
+        yaml=_yaml,
+        raw=_raw,
+        date=_date,
+        short=_short,
+    )
+    return env
+
+
+# --------------------------------------------------------------------------
+# What a template sees
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TagView:
+    """A tag as a template sees it; ``kind`` is ``"entity"`` or ``"topic"``."""
+
+    id: str
+    name: str
+    kind: str
+    entity_type: str | None
+    colour: str
+    aliases: tuple[str, ...]
+    description: str
+    label: str
+    """``Person: Ada Lovelace`` for an entity, the path for a topic (the heading under ``group_by: tag``)."""
+
+    @property
+    def is_entity(self) -> bool:
+        return self.kind == TagKind.ENTITY.value
+
+    @property
+    def is_topic(self) -> bool:
+        return self.kind == TagKind.TOPIC.value
+
+
+@dataclass(frozen=True, slots=True)
+class LinkItem:
+    """One link as seen from an annotation."""
+
+    relation: str
+    outgoing: bool
+    phrase: str
+    """How it reads from here: ``contradicts``, ``contradicted by``, ``rebuts from``."""
+    incoming_phrase: str | None
+    """For an incoming link of a known relation, its reading (``quoted by``); else None."""
+    document: str
+    """The other end's document title."""
+    quote: str
+    short_quote: str
+    note: str
+
+    @property
+    def arrow(self) -> str:
+        return "→" if self.outgoing else "←"
+
+
+@dataclass(slots=True)
+class DocumentView:
+    id: str
+    title: str
+    source_path: str
+    version: int
+    format: str
+    imported_at: str
+    length: int
+    annotations: list[AnnotationView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AnnotationView:
+    id: str
+    block_id: Markdown
+    document: DocumentView
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    note: str
+    author: str
+    created: str
+    updated: str
+    tags: list[TagView]
+    sections: list[str]
+    links: list[LinkItem]
+    anchor_state: str
+    """``exact``, ``moved``, ``fuzzy`` or ``orphaned``: how the passage was found after its document changed."""
+    anchor_score: float | None
+    needs_review: bool
+
+    @property
+    def exact(self) -> str:
+        return self.quote
+
+    @property
+    def orphaned(self) -> bool:
+        """Not found in the current version: its offsets refer to the version it was made on."""
+        return self.anchor_state == "orphaned"
+
+    @property
+    def section(self) -> str:
+        return " › ".join(self.sections)
+
+    @property
+    def topics(self) -> list[TagView]:
+        return [t for t in self.tags if t.is_topic]
+
+    @property
+    def entities(self) -> list[TagView]:
+        return [t for t in self.tags if t.is_entity]
+
+    @property
+    def edited(self) -> bool:
+        """True when the day of the last change differs from the day of creation."""
+        updated = md._date(self.updated)
+        return bool(updated) and updated != md._date(self.created)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """One heading under ``group_by: tag``: a tag (or ``Untagged``) and its annotations."""
+
+    label: str
+    tag: TagView | None
+    annotations: list[AnnotationView]
+
+
+_VIEWS = frozenset({TagView, LinkItem, DocumentView, AnnotationView, GroupView})
+
+
+def _tag_view(tag: Tag) -> TagView:
+    label = f"{tag.entity_type}: {tag.name}" if tag.kind is TagKind.ENTITY and tag.entity_type else tag.name
+    return TagView(tag.id, tag.name, tag.kind.value, tag.entity_type, tag.colour, tag.aliases, tag.description, label)
+
+
+def _link_item(link: md.LinkView) -> LinkItem:
+    known = None if link.outgoing else INCOMING_PHRASES.get(link.relation)
+    if link.outgoing:
+        phrase = link.relation
+    else:
+        phrase = known or f"{link.relation} from"
+    return LinkItem(
+        relation=link.relation,
+        outgoing=link.outgoing,
+        phrase=phrase,
+        incoming_phrase=known,
+        document=link.other_document_title,
+        quote=link.other_exact,
+        short_quote=md._short(link.other_exact),
+        note=link.note,
+    )
+
+
+def _document_view(document: Document) -> DocumentView:
+    return DocumentView(
+        id=document.id,
+        title=document.title,
+        source_path=document.source_path,
+        version=document.version,
+        format=document.format,
+        imported_at=document.imported_at,
+        length=document.length,
+    )
+
+
+def _annotation_view(entry: Any, document: DocumentView, tags: dict[str, tuple[Tag, TagView]]) -> AnnotationView:
+    a: Annotation = entry.annotation
+    live = [tags.setdefault(t.id, (t, _tag_view(t)))[1] for t in md._live_tags(a)]
+    return AnnotationView(
+        id=a.id,
+        block_id=Markdown(entry.block_id),
+        document=document,
+        quote=a.exact,
+        prefix=a.prefix,
+        suffix=a.suffix,
+        start=a.start,
+        end=a.end,
+        note=a.note,
+        author=a.author,
+        created=a.created,
+        updated=a.updated,
+        tags=live,
+        sections=list(entry.sections),
+        links=[_link_item(link) for link in entry.links],
+        anchor_state=a.anchor_state,
+        anchor_score=a.anchor_score,
+        needs_review=a.needs_review,
+    )
+
+
+def template_context(
+    notes: Sequence[DocumentNotes],
+    *,
+    group_by: str = "document",
+    filters: Mapping[str, Sequence[str] | str] | None = None,
+) -> dict[str, object]:
+    """The variables a template sees, ordered exactly as the built-in layout orders them."""
+    if group_by not in ("document", "tag"):
+        raise MarginError(f"group_by must be 'document' or 'tag', not {group_by!r}")
+    ordered = sorted(notes, key=lambda n: md._document_key(n.document))
+    per_document: list[tuple[DocumentView, list[Any]]] = []
+    for item in ordered:
+        index = Outline(item.sections)
+        entries = []
+        for a in sorted(item.annotations, key=md._annotation_key):
+            if a.deleted:
+                continue
+            links = tuple(sorted(item.links.get(a.id, ()), key=md._link_key))
+            sections = [] if a.orphaned else index.titles(a.start)
+            entries.append(md._Entry(a, item.document, sections, links))
+        per_document.append((_document_view(item.document), entries))
+    everything = [e for _, entries in per_document for e in entries]
+    md._assign_block_ids(everything)
+
+    tags: dict[str, tuple[Tag, TagView]] = {}
+    documents = []
+    annotations: list[AnnotationView] = []
+    for view, entries in per_document:
+        view.annotations = [_annotation_view(e, view, tags) for e in entries]
+        annotations.extend(view.annotations)
+        documents.append(view)
+
+    stamps = [s for s in (a.updated or a.created for a in annotations) if s]
+    authors = sorted({a.author for a in annotations if a.author}, key=lambda s: (s.casefold(), s))
+    ordered_filters: dict[str, list[str]] = {}
+    for key in sorted(filters or {}):
+        values = (filters or {})[key]
+        ordered_filters[key] = [values] if isinstance(values, str) else list(values)
+    return {
+        "title": documents[0].title if len(documents) == 1 else "Reading notes",
+        "group_by": group_by,
+        "documents": documents,
+        "annotations": annotations,
+        "groups": _groups(annotations, {tag_id: tag for tag_id, (tag, _) in tags.items()}),
+        "annotation_count": len(annotations),
+        "tag_count": len({t.id for a in annotations for t in a.tags}),
+        "authors": authors,
+        "updated": max(stamps) if stamps else None,
+        "filters": ordered_filters,
+        "incoming_phrases": INCOMING_PHRASES,
+    }
+
+
+def _groups(annotations: Sequence[AnnotationView], originals: Mapping[str, Tag]) -> list[GroupView]:
+    """Headings for ``group_by: tag``: topics by path, entities by type and name, then Untagged.
+
+    An annotation under several tags appears under each; its first appearance
+    keeps its block id and later ones get a suffixed one, since block ids must
+    be unique in a file.
+    """
+    members: dict[str, list[AnnotationView]] = {}
+    views: dict[str, TagView] = {}
+    untagged: list[AnnotationView] = []
+    for a in annotations:
+        if not a.tags:
+            untagged.append(a)
+        for tag in a.tags:
+            views.setdefault(tag.id, tag)
+            members.setdefault(tag.id, []).append(a)
+
+    used: set[str] = {str(a.block_id) for a in annotations}
+    seen: set[str] = set()
+
+    def occurrence(a: AnnotationView) -> AnnotationView:
+        if a.block_id not in seen:
+            seen.add(a.block_id)
+            return a
+        n = 2
+        while f"{a.block_id}-{n}" in used:
+            n += 1
+        candidate = f"{a.block_id}-{n}"
+        used.add(candidate)
+        return dataclasses.replace(a, block_id=Markdown(candidate))
+
+    groups = []
+    for tag_id in sorted(views, key=lambda i: md._tag_key(originals[i])):
+        view = views[tag_id]
+        groups.append(GroupView(view.label, view, [occurrence(a) for a in members[tag_id]]))
+    if untagged:
+        groups.append(GroupView("Untagged", None, [occurrence(a) for a in untagged]))
+    return groups
+
+
+# --------------------------------------------------------------------------
+# Loading and rendering
+# --------------------------------------------------------------------------
+
+
+def default_template() -> str:
+    """The built-in layout as a template: where a user's own template starts."""
+    return resources.files("annotations.export").joinpath("templates/default.md.j2").read_text(encoding="utf-8")
+
+
+def load_template(path: Path) -> str:
+    """A template file's text, or a one-line error saying why it cannot be read."""
+    path = path.expanduser()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MarginError(f"template {path} does not exist") from None
+    except IsADirectoryError:
+        raise MarginError(f"template {path} is a folder; give a file") from None
+    except UnicodeDecodeError:
+        raise MarginError(f"template {path} is not UTF-8 text") from None
+    except OSError as error:
+        raise MarginError(f"cannot read template {path}: {error.strerror or error}") from None
+
+
+@lru_cache(maxsize=8)
+def _compiled(source: str) -> jinja2.Template:
+    """A template compiled once per text: compiling costs far more than rendering a small export."""
+    return _environment().from_string(source)
+
+
+def render_template(
+    source: str,
+    notes: Sequence[DocumentNotes],
+    *,
+    group_by: str = "document",
+    filters: Mapping[str, Sequence[str] | str] | None = None,
+    name: str = "template",
+) -> str:
+    """Render *notes* through the template text *source*; the result ends with exactly one newline.
+
+    A template that does not parse, names a variable that does not exist or
+    tries to reach outside its variables gives a one-line :class:`MarginError`
+    naming *name* and the line.
+    """
+    try:
+        template = _compiled(source)
+        text = str(template.render(template_context(notes, group_by=group_by, filters=filters)))
+    except jinja2.TemplateSyntaxError as error:
+        raise MarginError(f"{name}, line {error.lineno}: {_one_line(error.message or '')}") from None
+    except jinja2.TemplateError as error:
+        raise MarginError(f"{name}{_line_of(error)}: {_one_line(str(error))}") from None
+    return text.rstrip("\n") + "\n"
+
+
+def _line_of(error: BaseException) -> str:
+    """`, line N` for an error raised while rendering: Jinja rewrites the traceback so the
+    template's own frames carry its file name and line numbers."""
+    tb = error.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f", line {line}" if line else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "the template could not be rendered"

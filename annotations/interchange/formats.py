@@ -1,0 +1,112 @@
+"""Which exchange formats exist, how to tell them apart, and which module handles each.
+
+The CLI (and anything else) asks here instead of importing format modules
+itself, so each module loads only when its format is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import MarginError
+from ..store import Store
+from .report import ImportReport
+from .selection import Selection
+
+#: Export formats written as one text (to standard output or a file) → (module, function).
+TEXT_EXPORTS: dict[str, tuple[str, str]] = {
+    "w3c": ("w3c", "export_collection"),
+    "jsonl": ("w3c", "export_jsonl"),
+    "csv": ("tabular", "export_annotations_csv"),
+    "codebook-csv": ("tabular", "export_codebook_csv"),
+    "csv-codebook": ("tabular", "export_codebook_csv"),
+}
+#: Export formats that write files themselves (they need a destination) → (module, function).
+FILE_EXPORTS: dict[str, tuple[str, str]] = {
+    "qdpx": ("refiqda", "export_qdpx"),
+    "qdc": ("refiqda", "export_qdc"),
+    "brat": ("brat", "export_brat"),
+}
+#: Import formats → (module, function).
+IMPORTS: dict[str, tuple[str, str]] = {
+    "w3c": ("w3c", "import_w3c"),
+    "jsonl": ("w3c", "import_w3c"),
+    "hypothesis": ("hypothesis", "import_hypothesis"),
+    "qdpx": ("refiqda", "import_qdpx"),
+    "qdc": ("refiqda", "import_qdc"),
+    "brat": ("brat", "import_brat"),
+    "csv-codebook": ("tabular", "import_codebook_csv"),
+    "codebook-csv": ("tabular", "import_codebook_csv"),
+}
+#: Import formats whose annotations may need ``--doc`` to find their document.
+TAKES_DOCUMENT = frozenset({"w3c", "jsonl", "hypothesis"})
+
+_BY_SUFFIX = {
+    ".qdpx": "qdpx", ".qdc": "qdc", ".ann": "brat", ".csv": "csv-codebook", ".tsv": "csv-codebook",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+}
+
+
+def _function(module: str, name: str, fmt: str) -> Callable[..., Any]:
+    try:
+        loaded = importlib.import_module(f"{__package__}.{module}")
+    except ModuleNotFoundError as error:
+        if error.name == f"{__package__}.{module}":
+            raise MarginError(f"the {fmt} format is not available in this version of margin") from None
+        raise
+    found = getattr(loaded, name, None)
+    if found is None:
+        raise MarginError(f"the {fmt} format is not available in this version of margin")
+    return found
+
+
+def export_text(selection: Selection, fmt: str) -> str:
+    """The selection in a one-text format (``w3c``, ``jsonl``, ``csv``, ``codebook-csv``)."""
+    return str(_function(*TEXT_EXPORTS[fmt], fmt)(selection))
+
+
+def export_files(selection: Selection, fmt: str, destination: Path, *, overwrite: bool, author: str) -> list[Path]:
+    """Write the selection in a file format (``qdpx``, ``qdc``, ``brat``); returns the files written."""
+    function = _function(*FILE_EXPORTS[fmt], fmt)
+    if fmt == "qdpx":
+        return list(function(selection, destination, overwrite=overwrite, author=author))
+    return list(function(selection, destination, overwrite=overwrite))
+
+
+def detect(path: Path) -> str:
+    """The import format of *path*, by what it is, its suffix, then its content."""
+    path = path.expanduser()
+    if path.is_dir():
+        return "brat"
+    suffix = path.suffix.lower()
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    if suffix in (".json", ".jsonld", ""):
+        if not path.exists():
+            raise MarginError(f"{path} does not exist")
+        from .hypothesis import looks_like_hypothesis
+        from .w3c import load_json_documents, read_text
+
+        values = load_json_documents(read_text(path), path.name)
+        return "hypothesis" if looks_like_hypothesis(values[0]) else "w3c"
+    if not path.exists():
+        raise MarginError(f"{path} does not exist")
+    raise MarginError(
+        f"cannot tell what kind of file {path.name} is; name its format with --format "
+        f"({', '.join(sorted(IMPORTS))})"
+    )
+
+
+def import_file(store: Store, path: Path, fmt: str = "auto", *, document_ref: str | None = None) -> ImportReport:
+    """Import annotations (or a codebook) from *path* in format *fmt* (``auto`` detects it)."""
+    if fmt == "auto":
+        fmt = detect(path)
+    if document_ref is not None and fmt not in TAKES_DOCUMENT:
+        raise MarginError(f"--doc applies to {', '.join(sorted(TAKES_DOCUMENT))} files, not {fmt}")
+    function = _function(*IMPORTS[fmt], fmt)
+    if fmt in TAKES_DOCUMENT:
+        return function(store, path.expanduser(), document_ref=document_ref)
+    return function(store, path.expanduser())
