@@ -52,6 +52,14 @@ def test_clashing_titles_get_numbers_whatever_their_case():
     assert len({n.casefold() for n in names}) == len(names)
 
 
+def test_stems_for_formats_that_write_several_files_per_title():
+    """brat writes NAME.txt and NAME.ann: the stems alone must not clash, even when cut short for the number."""
+    stems = unique_file_names(["Notes", "notes", "NOTES", "x" * 500, "x" * 500, "é" * 500, "é" * 500], suffix="")
+    assert stems[:3] == ["Notes", "notes (2)", "NOTES (3)"]
+    assert len({stem.casefold() for stem in stems}) == len(stems)
+    assert all(len(stem.encode("utf-8")) <= MAX_STEM_BYTES for stem in stems)
+
+
 @given(st.lists(st.text(max_size=300), min_size=1, max_size=8))
 def test_any_titles_give_safe_distinct_names(titles):
     names = unique_file_names(titles)

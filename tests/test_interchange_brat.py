@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from annotations.anchoring import anchor_quote, anchor_span
 from annotations.errors import MarginError
 from annotations.interchange.brat import export_brat, import_brat
-from annotations.interchange.names import safe_file_name
 from annotations.interchange.selection import select
 from annotations.model import TagKind
 from annotations.store import Store
@@ -285,14 +284,6 @@ def test_file_names_from_hostile_titles_stay_in_the_folder_and_apart(store, fres
     assert len(fresh.annotations.list()) == len(titles)
 
 
-def test_safe_file_name_records_what_it_gives():
-    taken: set[str] = set()
-    first, second, third = (safe_file_name(title, taken) for title in ("Notes", "notes", "NOTES"))
-    assert (first, second, third) == ("Notes", "notes (2)", "NOTES (3)")
-    assert taken == {"notes", "notes (2)", "notes (3)"}
-    long_names = [safe_file_name(title, taken) for title in ("x" * 500, "x" * 500, "é" * 500, "é" * 500)]
-    assert len({name.casefold() for name in long_names}) == 4
-    assert all(len(name.encode("utf-8")) <= 120 for name in long_names)
 
 
 def test_export_refuses_to_replace_files_and_writes_nothing(store, tmp_path):

@@ -1,5 +1,6 @@
-"""Writing export files so that an interrupted write never leaves half a file,
-and an export never replaces a file the user did not say it may replace."""
+"""The files a user names: read with a one-line error when they cannot be, and
+written so that an interrupted write never leaves half a file and an export
+never replaces a file the user did not say it may replace."""
 
 from __future__ import annotations
 
@@ -8,6 +9,25 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import MarginError
+
+
+def read_input(path: Path, what: str = "") -> bytes:
+    """The bytes of a file the user named, or a one-line error naming it (and *what* it was meant to be).
+
+    ``read_input(path, "template")`` says ``template notes.j2 does not exist``;
+    every reader of a user's file words a missing file, a folder or an
+    unreadable file the same way.
+    """
+    path = path.expanduser()
+    named = f"{what} {path}" if what else str(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise MarginError(f"{named} does not exist") from None
+    except IsADirectoryError:
+        raise MarginError(f"{named} is a folder; give a file") from None
+    except OSError as error:
+        raise MarginError(f"cannot read {named}: {error.strerror or error}") from None
 
 
 def _check_target(path: Path) -> None:

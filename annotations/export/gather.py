@@ -6,10 +6,43 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..errors import NotFound
-from ..model import Document
+from ..model import Annotation, Document
 from ..store import Store
 from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
+
+
+def resolve_filters(
+    store: Store,
+    *,
+    document_refs: Sequence[str] = (),
+    tag_refs: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    everything_unfiltered: bool = False,
+) -> tuple[list[Document], list[Annotation]]:
+    """What an export's filters cover: documents in title order, and the live annotations that match (orphans too).
+
+    The one reading of the filters, so every export format covers the same
+    thing: a name that matches nothing raises :class:`NotFound`, a topic takes
+    in its subtopics, values of one filter are alternatives and different
+    filters must all hold. The documents are those named plus those of the
+    matching annotations. With no filter at all the Markdown export shows only
+    documents that have notes, while an exchange file lists every document
+    (*everything_unfiltered*), so that a whole library moves.
+    """
+    named = [store.documents.resolve(ref) for ref in document_refs]
+    tag_ids = sorted({t.id for ref in tag_refs for t in store.tags.matching(ref)})
+    annotations = store.annotations.list(
+        document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors, include_orphans=True
+    )
+    if everything_unfiltered and not document_refs and not tag_refs and not authors:
+        documents = {d.id: d for d in store.documents.all()}
+    else:
+        documents = {d.id: d for d in named}
+    for annotation in annotations:
+        if annotation.document_id not in documents:
+            documents[annotation.document_id] = store.documents.get(annotation.document_id)
+    return sorted(documents.values(), key=lambda d: (d.title.casefold(), d.id)), annotations
 
 
 def gather_notes(
@@ -24,18 +57,10 @@ def gather_notes(
     With no document filter every document that has a matching annotation is
     included (a document with none is left out unless named explicitly).
     """
-    named = [store.documents.resolve(ref) for ref in document_refs]
-    tag_ids = sorted({t.id for ref in tag_refs for t in store.tags.matching(ref)})
-    annotations = store.annotations.list(
-        document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors, include_orphans=True
-    )
+    documents, annotations = resolve_filters(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
     by_document: dict[str, list] = defaultdict(list)
     for annotation in annotations:
         by_document[annotation.document_id].append(annotation)
-    documents = {d.id: d for d in named}
-    for document_id in by_document:
-        if document_id not in documents:
-            documents[document_id] = store.documents.get(document_id)
 
     links = store.links.for_annotations([a.id for a in annotations])
     others = {
@@ -61,7 +86,7 @@ def gather_notes(
             annotations=tuple(by_document.get(document.id, ())),
             links={a.id: tuple(views[a.id]) for a in by_document.get(document.id, ()) if views.get(a.id)},
         )
-        for document in sorted(documents.values(), key=lambda d: (d.title.casefold(), d.id))
+        for document in documents
     ]
 
 

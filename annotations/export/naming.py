@@ -76,16 +76,18 @@ def unique_file_names(titles: Sequence[str], suffix: str = ".md") -> list[str]:
     """One safe file name per title, in order; names that would clash get `` (2)``, `` (3)``…
 
     Names are compared without regard to case, since macOS and Windows do not
-    tell ``Notes.md`` from ``notes.md``.
+    tell ``Notes.md`` from ``notes.md``. With ``suffix=""`` the result is stems,
+    for a format that writes several files per title (brat's ``.txt`` and ``.ann``).
+    A numbered name is made from the title again, cut shorter to leave room
+    for the number, so every rule of :func:`safe_stem` still holds for it.
     """
     taken: set[str] = set()
     names = []
     for title in titles:
-        stem = safe_stem(title)
-        name, n = stem + suffix, 2
+        name, n = safe_stem(title) + suffix, 2
         while name.casefold() in taken:
             marker = f" ({n})"
-            name = _cut(stem, MAX_STEM_BYTES - len(marker)).rstrip(" .") + marker + suffix
+            name = safe_stem(title, limit=MAX_STEM_BYTES - len(marker)) + marker + suffix
             n += 1
         taken.add(name.casefold())
         names.append(name)

@@ -33,6 +33,7 @@ from ..model import Annotation, Document, Tag, TagKind
 from ..sections import Outline
 from ..text import shorten
 from . import markdown as md
+from .files import read_input
 from .markdown import DocumentNotes, escape_block, escape_inline, obsidian_tag, wikilink
 
 __all__ = [
@@ -431,17 +432,13 @@ def default_template() -> str:
 
 def load_template(path: Path) -> str:
     """A template file's text, or a one-line error saying why it cannot be read."""
-    path = path.expanduser()
+    data = read_input(path, "template")
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MarginError(f"template {path} does not exist") from None
-    except IsADirectoryError:
-        raise MarginError(f"template {path} is a folder; give a file") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise MarginError(f"template {path} is not UTF-8 text") from None
-    except OSError as error:
-        raise MarginError(f"cannot read template {path}: {error.strerror or error}") from None
+        raise MarginError(f"template {path.expanduser()} is not UTF-8 text") from None
+    # Line ends as reading in text mode gives them, so a template saved on Windows renders alike.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @lru_cache(maxsize=8)

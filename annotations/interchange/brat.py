@@ -46,12 +46,12 @@ from urllib.parse import quote, unquote
 
 from ..errors import MarginError
 from ..export.files import refuse_existing, write_atomically
+from ..export.naming import unique_file_names
 from ..model import RELATIONS, Annotation, Document, Link, Tag, TagKind
 from ..store import Store
 from ..text import normalise
 from .intake import Intake
-from .names import safe_file_name
-from .offsets import CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, CountedText
+from .offsets import CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, CountedText, readings
 from .report import ImportReport
 from .selection import Selection
 
@@ -243,9 +243,8 @@ def export_brat(selection: Selection, folder: Path, *, overwrite: bool = False) 
             links_by_document.setdefault(source.document_id, []).append(link)
     types = _Types(selection.tags, [*RELATIONS, *(link.relation for links in links_by_document.values() for link in links)])
     planned: list[tuple[Path, str]] = []
-    taken: set[str] = set()
-    for document in selection.documents:
-        stem = safe_file_name(document.title, taken)
+    stems = unique_file_names([document.title for document in selection.documents], suffix="")
+    for document, stem in zip(selection.documents, stems, strict=True):
         text = selection.texts[document.id]
         annotations = sorted(
             (a for a in selection.annotations_of(document.id) if a.id in exported),
@@ -479,12 +478,7 @@ def _place(pair: _Pair) -> None:
     positions = [p for m in pair.mentions for fragment in m.fragments for p in fragment]
     best: tuple[CountedText, dict[int, int]] | None = None
     first_miss: _Mention | None = None
-    countings = [CODE_POINTS_CRLF_AS_ONE, CODE_POINTS] if "\r\n" in pair.raw else [CODE_POINTS]
-    for counting in countings:
-        counted = CountedText(pair.raw, counting)
-        found = counted.code_points(positions)
-        if found is None:
-            continue
+    for counted, found in readings(pair.raw, positions, [CODE_POINTS_CRLF_AS_ONE, CODE_POINTS]):
         misses = [
             m for m in pair.mentions
             if not _says(m.text, " ".join(counted.base[found[a] : found[b]] for a, b in m.fragments))

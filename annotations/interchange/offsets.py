@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..text import BOM, normalise
@@ -120,3 +120,29 @@ class CountedText:
     def normalised(self, code_points: Iterable[int]) -> tuple[dict[int, int], bool]:
         """Code-point indices into :attr:`base` → offsets into the normalised text (see :func:`normalised_offsets`)."""
         return normalised_offsets(self.base, code_points)
+
+
+def readings(
+    raw: str, positions: Sequence[int], preference: Sequence[Counting]
+) -> Iterator[tuple[CountedText, dict[int, int]]]:
+    """Each counting in *preference* that could have produced *positions* in *raw*, with the positions it gives.
+
+    A counting that reads *raw* exactly as another does is passed over (CRLF as
+    one where the text has no CRLF, UTF-16 where it has nothing beyond the
+    Basic Multilingual Plane), as is one under which some position cannot
+    be (see :meth:`CountedText.code_points`). The order is the caller's,
+    because formats differ in what is likeliest and in how a tie is settled:
+    brat reads its text with universal newlines, so CRLF-as-one comes first
+    and the first reading whose quotes match wins; REFI-QDA prescribes code
+    points and other counts are tools' mistakes, so code points come first
+    and a later counting must fit strictly better.
+    """
+    has_crlf = "\r\n" in raw
+    has_astral = ASTRAL.search(raw) is not None
+    for counting in preference:
+        if (counting.crlf_as_one and not has_crlf) or (counting.utf16 and not has_astral):
+            continue
+        counted = CountedText(raw, counting)
+        found = counted.code_points(positions)
+        if found is not None:
+            yield counted, found

@@ -39,7 +39,7 @@ from ..store import Store
 from ..text import normalise, shorten
 from .codetree import CodePlan, code_elements, code_tree, derived_guid, read_codes
 from .intake import Intake, iso_timestamp
-from .offsets import ASTRAL, CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE, Counting, CountedText
+from .offsets import CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE, CountedText, readings
 from .report import ImportReport
 from .selection import Selection
 from .xmltext import child, child_text, children, guid_of, is_uuid, local_name, parse, xml_safe
@@ -491,18 +491,10 @@ def _place(path: Path, source: _SourcePlan, warnings: list[str]) -> None:
                 f"{path.name}: selection {selection.guid} in “{source.title}” runs backwards"
                 f" ({selection.start}–{selection.end})"
             )
-    countings: list[Counting] = [CODE_POINTS]
-    if "\r\n" in source.raw:
-        countings.append(CODE_POINTS_CRLF_AS_ONE)
-    if ASTRAL.search(source.raw):
-        countings += [UTF16] + ([UTF16_CRLF_AS_ONE] if "\r\n" in source.raw else [])
     positions = [p for s in source.selections for p in (s.start, s.end)]
+    preference = [CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE]
     best: tuple[int, CountedText, dict[int, int]] | None = None
-    for counting in countings:
-        counted = CountedText(source.raw, counting)
-        found = counted.code_points(positions)
-        if found is None:
-            continue
+    for counted, found in readings(source.raw, positions, preference):
         score = sum(
             _looks_like(s.name, counted.base[found[s.start] : found[s.end]]) for s in source.selections
         )

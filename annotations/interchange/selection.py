@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..export.gather import resolve_filters
 from ..model import Annotation, Document, Link, Section, Tag
 from ..store import Store
 
@@ -43,22 +44,11 @@ def select(
     With no document named, every document with a matching annotation is
     included (all documents when there are no filters at all).
     """
-    named = [store.documents.resolve(ref) for ref in document_refs]
-    tag_ids = sorted({t.id for ref in tag_refs for t in store.tags.matching(ref)})
-    found = store.annotations.list(
-        document_ids=[d.id for d in named], tag_ids=tag_ids, authors=authors, include_orphans=True
+    documents, found = resolve_filters(
+        store, document_refs=document_refs, tag_refs=tag_refs, authors=authors, everything_unfiltered=True
     )
+    ordered = tuple(documents)
     annotations = [a for a in found if not a.orphaned]
-    if named:
-        documents = {d.id: d for d in named}
-    elif not tag_refs and not authors:
-        documents = {d.id: d for d in store.documents.all()}
-    else:
-        documents = {}
-    for annotation in found:
-        if annotation.document_id not in documents:
-            documents[annotation.document_id] = store.documents.get(annotation.document_id)
-    ordered = tuple(sorted(documents.values(), key=lambda d: (d.title.casefold(), d.id)))
     live = {a.id for a in annotations}
     links = []
     for link in store.links.for_annotations(live):

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import MarginError
+from ..export.files import read_input
 from ..model import Tag, TagKind
 from ..sections import Outline
 from ..store import Store
@@ -175,15 +176,7 @@ def import_codebook_csv(store: Store, path: Path) -> ImportReport:
     path = path.expanduser()
     name = path.name or str(path)
     report = ImportReport(source=name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise MarginError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise MarginError(f"{path} is a folder; give a file") from None
-    except OSError as error:
-        raise MarginError(f"cannot read {path}: {error.strerror or error}") from None
-    rows = _rows(_decode(data, name, report), name)
+    rows = _rows(_decode(read_input(path), name, report), name)
     if not rows:
         raise MarginError(f"{name} is empty")
     header = [cell.strip().lower() for cell in rows[0]]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MarginError
+from ..export.files import read_input
 from ..model import Annotation, Document, Link, Tag, TagKind
 from ..store import Store
 from .placing import DOCUMENT_URN, Incoming, IncomingLink, Parsed, place
@@ -443,16 +444,8 @@ def import_w3c(store: Store, path: Path, *, document_ref: str | None = None) -> 
 
 def read_text(path: Path) -> str:
     """A UTF-8 file's text (a BOM allowed), or a one-line error naming it."""
-    path = path.expanduser()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise MarginError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise MarginError(f"{path} is a folder; give a file") from None
-    except OSError as error:
-        raise MarginError(f"cannot read {path}: {error.strerror or error}") from None
+    data = read_input(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise MarginError(f"{path.name} is not UTF-8 text") from None
+        raise MarginError(f"{path.expanduser().name} is not UTF-8 text") from None

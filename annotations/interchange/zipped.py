@@ -19,13 +19,21 @@ from ..errors import MarginError
 MEMBER_LIMIT = 256 * 1024 * 1024
 
 
+def unsafe_member_name(name: str) -> bool:
+    """Whether an archive entry's name points outside the archive: absolute, on a drive, through ``..``, or holding NUL.
+
+    Both separators count, since a zip made on Windows may use ``\\``. This is
+    the one check for every archive margin opens, exchange files and EPUBs alike.
+    """
+    path = name.replace("\\", "/")
+    return "\x00" in name or path.startswith("/") or (len(path) > 1 and path[1] == ":") or ".." in path.split("/")
+
+
 def _clean_name(name: str, archive: str) -> str:
     """The member's path with ``/`` separators; refuses names that would leave the archive's folder."""
-    path = name.replace("\\", "/")
-    parts = path.split("/")
-    if "\x00" in name or path.startswith("/") or (len(parts[0]) == 2 and parts[0][1] == ":") or ".." in parts:
+    if unsafe_member_name(name):
         raise MarginError(f"{archive} holds an entry named “{name}”, which points outside the archive; refused")
-    return "/".join(part for part in parts if part not in ("", "."))
+    return "/".join(part for part in name.replace("\\", "/").split("/") if part not in ("", "."))
 
 
 class SafeZip:

@@ -14,6 +14,7 @@ import io
 import zipfile
 
 from annotations.errors import FormatError
+from annotations.interchange.zipped import unsafe_member_name
 
 #: The default limit, in bytes, when neither the environment nor the config sets one.
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -34,14 +35,6 @@ def too_large(name: str, what: str, size: int, limit: int) -> FormatError:
     """The one-line refusal for anything over the limit, saying by how much and how to raise it."""
     shown = megabytes(size) if megabytes(size) != megabytes(limit) else f"{size:,} bytes"
     return FormatError(f"{name}: {what} {shown}, over the {megabytes(limit)} limit ({_HOW_TO_RAISE})")
-
-
-def unsafe_member_name(member: str) -> bool:
-    """Whether an archive entry's name points outside the archive: absolute, a drive, or through ``..``."""
-    name = member.replace("\\", "/")
-    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return True
-    return ".." in name.split("/")
 
 
 def check_archive(data: bytes, name: str, limit: int, kind: str) -> None:
