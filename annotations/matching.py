@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import edlib
@@ -47,14 +48,15 @@ class _Alphabet:
         self.codes: dict[str, str | int | None] = {c: chr(1 + min(i, MAX_SYMBOLS - 1)) for i, c in enumerate(ranked)}
         self._others: re.Pattern[str] | None = None
 
-    def fold(self, text: str) -> str:
+    def fold(self, text: str) -> bytes:
+        """*text* as one byte per character: edlib reads bytes directly, but maps a str symbol by symbol."""
         if len(text) < _SHORT:
             codes = self.codes
-            return "".join([str(codes.get(c, _OTHER)) for c in text])
+            return "".join([str(codes.get(c, _OTHER)) for c in text]).encode("latin-1")
         if self._others is None:
             # Long texts: one C-speed pass for "anything else", one for the pattern's characters.
             self._others = re.compile("[^" + "".join(re.escape(c) for c in self.codes) + "]")
-        return self._others.sub(_OTHER, text).translate(str.maketrans(self.codes))
+        return self._others.sub(_OTHER, text).translate(str.maketrans(self.codes)).encode("latin-1")
 
 
 def search(text: str, pattern: str, max_errors: int) -> list[Match]:
@@ -75,6 +77,47 @@ def search(text: str, pattern: str, max_errors: int) -> list[Match]:
         return []
     errors = result["editDistance"]
     return sorted({Match(start, end + 1, errors) for start, end in result["locations"]}, key=lambda m: (m.start, m.end))
+
+
+class FoldedText:
+    """One text folded once into edlib's alphabet, for many approximate searches over all of it.
+
+    Folding a 3 MB text for each search costs more than the search itself, so
+    a whole-document search folds it by character frequency once: the 254
+    commonest characters keep codes of their own and the rest share one, so a
+    rare character can seem to match another rare one. Callers re-measure the
+    matches this finds against the real text.
+    """
+
+    _BLOT = b"\xff"
+
+    def __init__(self, text: str) -> None:
+        distinct = set(text)
+        if len(distinct) <= MAX_SYMBOLS:
+            ranked = sorted(distinct)
+        else:
+            ranked = [c for c, _ in Counter(text).most_common(MAX_SYMBOLS)]
+        self.codes: dict[str, str | int | None] = {c: chr(i + 1) for i, c in enumerate(ranked)}
+        folded = text
+        if len(distinct) > MAX_SYMBOLS:
+            others = re.compile("[^" + "".join(re.escape(c) for c in self.codes) + "]")
+            folded = others.sub(_OTHER, folded)
+        self.folded = folded.translate(str.maketrans(self.codes)).encode("latin-1")
+        self.length = len(text)
+
+    def search(self, pattern: str, max_errors: int, blotted: Iterable[tuple[int, int]] = ()) -> list[Match]:
+        """Like :func:`search` over the whole text, with the ``[start, end)`` stretches in *blotted* unmatchable."""
+        if not pattern or not self.length or max_errors < 0:
+            return []
+        target = self.folded
+        for start, end in sorted(blotted):
+            target = target[:start] + self._BLOT * (end - start) + target[end:]
+        folded_pattern = "".join([str(self.codes.get(c, _OTHER)) for c in pattern]).encode("latin-1")
+        result = edlib.align(folded_pattern, target, mode="HW", task="locations", k=min(max_errors, len(pattern)))
+        if result["editDistance"] < 0:
+            return []
+        errors = result["editDistance"]
+        return sorted({Match(start, end + 1, errors) for start, end in result["locations"]}, key=lambda m: (m.start, m.end))
 
 
 def distance(a: str, b: str) -> int:

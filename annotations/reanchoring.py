@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .anchoring import anchor_span, find_all
-from .matching import Match, best_infix_errors, distance, errors_per_piece, search
+from .matching import FoldedText, Match, best_infix_errors, distance, errors_per_piece, search
 from .model import Anchor
 from .textdiff import OffsetMap
 
@@ -57,6 +57,10 @@ EDGE_REACH = 6
 EDGE_CONTEXT = 12
 #: An intact quote found by search with at least this score (its context barely changed) is not queued for review.
 SETTLED_SCORE = 0.95
+#: Texts longer than this are folded once for whole-text searches, not once per quote.
+WHOLE_TEXT_FOLD = 100_000
+#: Stands in for text the approximate search must not match (a noncharacter: never in a document).
+_BLOT = "\ufffe"
 #: Exact repeats of a quote scored at most (the nearest to the hint first).
 MAX_OCCURRENCES = 2000
 #: Approximate candidates scored at most per search.
@@ -237,6 +241,8 @@ def match_quote(
     hint: int | None = None,
     old_count: int | None = None,
     window: int | None = None,
+    taken: frozenset[int] = frozenset(),
+    folded: FoldedText | None = None,
 ) -> QuoteMatch | None:
     """Find *quote* in *text*, exactly if possible, else approximately; None when nothing is acceptable.
 
@@ -245,21 +251,34 @@ def match_quote(
     with contradicting context is trusted only if none was lost). *window*
     first limits the approximate search to that many code points around the
     hint, widening to the whole text if nothing acceptable lies there.
+    *taken* are starts of occurrences known to be other passages (each is
+    where another occurrence of the same words was carried by the edit).
+    *folded*, the text folded once, makes searches of the whole text cheap
+    when many quotes are placed in one text.
     """
     if not quote or not text:
         return None
-    starts = find_all(text, quote)
+    starts = [at for at in find_all(text, quote) if at not in taken]
     if starts:
         chosen = _exact_choice(text, quote, starts, prefix, suffix, hint, old_count)
         if chosen is not None:
             return QuoteMatch(chosen.start, chosen.end, chosen.score, 0)
-    rejected = set(starts)
+    rejected = set(starts) | taken
     scopes: list[tuple[int, int]] = []
     if hint is not None and window is not None:
         scopes.append((max(0, hint - window), min(len(text), hint + len(quote) + window)))
     scopes.append((0, len(text)))
     for low, high in scopes:
-        matches: Iterable[Match] = search(text[low:high], quote, len(quote) // 2)
+        matches: Iterable[Match]
+        if folded is not None and (low, high) == (0, len(text)):
+            blots = [(at, min(at + len(quote), len(text))) for at in rejected]
+            # Folding shares codes among rare characters: measure each match against the real text.
+            matches = [
+                Match(m.start, m.end, distance(quote, text[m.start : m.end]))
+                for m in folded.search(quote, len(quote) // 2, blots)[:MAX_CANDIDATES]
+            ]
+        else:
+            matches = search(_masked(text, low, high, rejected, len(quote)), quote, len(quote) // 2)
         candidates = sorted(
             (
                 _candidate(text, quote, low + m.start, low + m.end, m.errors, prefix, suffix, hint)
@@ -281,6 +300,27 @@ def match_quote(
     return None
 
 
+def _masked(text: str, low: int, high: int, starts: set[int], length: int) -> str:
+    """``text[low:high]`` with the occurrences at *starts* blotted out.
+
+    An approximate search reports only its best matches; an intact repeat
+    that belongs to another passage would always be best and hide the edited
+    one we are looking for.
+    """
+    inside = sorted(at for at in starts if at + length > low and at < high)
+    if not inside:
+        return text[low:high]
+    pieces, at = [], low
+    for start in inside:
+        start = max(start, at)
+        end = min(start + length, high)
+        pieces.append(text[at:start])
+        pieces.append(_BLOT * (end - start))
+        at = max(at, end)
+    pieces.append(text[at:high])
+    return "".join(pieces)
+
+
 def _context_intact(text: str, anchor: Anchor, start: int, end: int) -> bool:
     return text[max(0, start - len(anchor.prefix)) : start] == anchor.prefix and text[end : end + len(anchor.suffix)] == anchor.suffix
 
@@ -295,6 +335,7 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[Pl
     """
     offsets = OffsetMap(old_text, new_text)
     placements: list[Placement] = []
+    folded: FoldedText | None = None  # made when the first quote needs the whole text searched
     window = 4000
     for anchor in anchors:
         # "The position still holds the quote" means the position as the edit carried it:
@@ -310,10 +351,21 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[Pl
             # Edited around, but nothing before it moved and its words are still there.
             placements.append(Placement("exact", anchor_span(new_text, anchor.start, anchor.end), 1.0, False))
             continue
-        old_count = old_text.count(anchor.exact)
+        old_starts = find_all(old_text, anchor.exact)
+        # Repeats of the same words that the edit carried intact are those passages, not this one.
+        taken = frozenset(
+            span[0]
+            for at in old_starts
+            if at != anchor.start
+            and (span := offsets.map_span(at, at + len(anchor.exact))) is not None
+            and new_text[span[0] : span[1]] == anchor.exact
+        )
+        old_count = len(old_starts) - len(taken)
+        if folded is None and len(new_text) > WHOLE_TEXT_FOLD:
+            folded = FoldedText(new_text)
         found = match_quote(
             new_text, anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix, hint=hint,
-            old_count=old_count, window=max(window, 4 * len(anchor.exact)),
+            old_count=old_count, window=max(window, 4 * len(anchor.exact)), taken=taken, folded=folded,
         )
         if found is None:
             placements.append(Placement("orphaned", None, 0.0, True))
@@ -321,7 +373,7 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[Pl
             state = "exact" if found.start == anchor.start else "moved"
             # Words found once before and once now, or with (nearly) the same surroundings, need no second look.
             settled = (
-                (old_count == 1 and new_text.count(anchor.exact) == 1)
+                (old_count == 1 and new_text.count(anchor.exact) - len(taken) == 1)
                 or found.score >= SETTLED_SCORE
                 or _context_intact(new_text, anchor, found.start, found.end)
             )

@@ -13,7 +13,6 @@ the place the quote really went to.
 from __future__ import annotations
 
 import random
-import re
 import statistics
 import sys
 import time
@@ -41,25 +40,14 @@ def mutate(quote: str, rng: random.Random, rate: float) -> str:
 
 
 def with_edlib() -> Finder:
-    import edlib
+    """edlib as margin calls it (annotations.matching.search: the quote's alphabet, bytes in)."""
+    from annotations.matching import search
 
     def find(text: str, quote: str, k: int):
-        alphabet = {c: chr(i + 1) for i, c in enumerate(dict.fromkeys(quote))}
-        if len(alphabet) > 254:
+        found = search(text, quote, k)
+        if not found:
             return None
-        table = str.maketrans({**alphabet})
-        # Characters absent from the quote never match: map them all to one symbol.
-        q = quote.translate(table)
-        t = _fold(text, alphabet)
-        result = edlib.align(q, t, mode="HW", task="locations", k=k)
-        if result["editDistance"] < 0:
-            return None
-        start, end = result["locations"][0]
-        return start, end + 1, result["editDistance"]
-
-    def _fold(text, alphabet):
-        others = re.compile("[^" + "".join(re.escape(c) for c in alphabet) + "]")
-        return others.sub("\x00", text).translate(str.maketrans(alphabet))
+        return found[0].start, found[0].end, found[0].errors
 
     return find
 

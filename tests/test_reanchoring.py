@@ -309,3 +309,15 @@ def test_typos_corrected_inside_passages_of_a_novel_keep_them_in_place(shared):
         if placed.anchor is not None and abs(placed.anchor.start - start) <= 2 and abs(placed.anchor.end - end) <= 2:
             right += 1
     assert right >= 0.95 * trials
+
+
+def test_an_edited_copy_of_a_repeated_paragraph_keeps_its_annotation():
+    refrain = "Tickets will cost the same as the bus fare on every crossing."
+    old = f"One.\n\n{refrain}\n\nTwo.\n\n{refrain}\n\nThree.\n"
+    second = anchor_span(old, old.rindex(refrain), old.rindex(refrain) + len(refrain))
+    new = old[: second.start] + refrain.replace("bus fare", "bus fares") + old[second.end :]
+    placed = reanchor(old, new, [second])[0]
+    # Not moved onto the untouched first copy: found, edited, where it was.
+    assert placed.state == "fuzzy"
+    assert placed.anchor.start == second.start
+    assert new[placed.anchor.start : placed.anchor.end] == refrain.replace("bus fare", "bus fares")
