@@ -187,8 +187,27 @@ class MarginApp(App[None]):
         titles = [self.store.documents.get(d).title for d in document_ids]
 
         def chosen(path: str | None) -> None:
-            if path:
-                self._export(list(document_ids), Path(path).expanduser())
+            if not path:
+                return
+            target = Path(path).expanduser()
+            if not target.exists():
+                self._export(list(document_ids), target, overwrite=False)
+                return
+
+            def decided(answer: str | None) -> None:
+                if answer == "replace":
+                    self._export(list(document_ids), target, overwrite=True)
+                else:
+                    self.notify(f"Not exported: {target} is kept as it was", title="Export")
+
+            # An export never replaces a file the person did not say it may replace.
+            self.push_screen(
+                ChoicePicker(
+                    f"{target.name} exists",
+                    [("keep", "Keep it (choose another name with ctrl+e)"), ("replace", f"Replace {target}")],
+                ),
+                decided,
+            )
 
         self.push_screen(
             PathPrompt("Export notes to Markdown", default_export_path(titles or ["reading-notes"]), "the same output as `margin export`"),
@@ -196,7 +215,7 @@ class MarginApp(App[None]):
         )
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, document_ids: list[str], path: Path) -> None:
+    def _export(self, document_ids: list[str], path: Path, *, overwrite: bool) -> None:
         """Export on a worker thread with its own connection, so a big export never freezes the screen."""
         from annotations.export.files import write_atomically
         from annotations.export.gather import markdown_export
@@ -204,7 +223,7 @@ class MarginApp(App[None]):
         try:
             with self.store.reopen() as store:
                 markdown, count = markdown_export(store, document_refs=document_ids)
-            write_atomically(path, markdown)
+            write_atomically(path, markdown, overwrite=overwrite)
             self.call_from_thread(self.notify, f"Exported {count} annotation{'s' if count != 1 else ''} to {path}", title="Exported")
         except (MarginError, OSError) as error:
             self.call_from_thread(self.notify, str(error), severity="error", title="Not exported")

@@ -8,6 +8,7 @@ import pytest
 
 from annotations.store import Store
 from reader.app import MarginApp
+from reader.screens.choices import ChoicePicker
 from reader.demo import seed_demo
 from reader.formats import read_source
 from reader.samples import sample_paths
@@ -178,6 +179,32 @@ async def test_export_from_the_app_matches_the_cli(library, tmp_path):
         assert out.exists()
     expected, count = markdown_export(library, document_refs=[d.id for d in seeded])
     assert out.read_text(encoding="utf-8") == expected and count == 7
+
+
+async def test_export_from_the_app_asks_before_replacing_a_file(library, tmp_path):
+    seeded = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in seeded])
+    out = tmp_path / "notes.md"
+    out.write_text("my own notes\n", encoding="utf-8")
+
+    async def export(answer: str) -> None:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoicePicker)  # asked, not replaced
+        await pilot.press(*answer)  # typing filters the choices to the one named
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await export("keep")
+        assert out.read_text(encoding="utf-8") == "my own notes\n"
+        await export("replace")
+        assert out.read_text(encoding="utf-8").startswith("---\n")
 
 
 async def test_library_screen_opens_marked_documents_side_by_side(library):
