@@ -92,24 +92,34 @@ class FoldedText:
     _BLOT = b"\xff"
 
     def __init__(self, text: str) -> None:
+        self.text = text
+        self.length = len(text)
+        self._folded: bytes | None = None
+        self.codes: dict[str, str | int | None] = {}
+
+    def _fold(self) -> bytes:
+        """Fold on first use: most re-anchoring runs never search a whole text."""
+        if self._folded is not None:
+            return self._folded
+        text = self.text
         distinct = set(text)
         if len(distinct) <= MAX_SYMBOLS:
             ranked = sorted(distinct)
         else:
             ranked = [c for c, _ in Counter(text).most_common(MAX_SYMBOLS)]
-        self.codes: dict[str, str | int | None] = {c: chr(i + 1) for i, c in enumerate(ranked)}
+        self.codes = {c: chr(i + 1) for i, c in enumerate(ranked)}
         folded = text
         if len(distinct) > MAX_SYMBOLS:
             others = re.compile("[^" + "".join(re.escape(c) for c in self.codes) + "]")
             folded = others.sub(_OTHER, folded)
-        self.folded = folded.translate(str.maketrans(self.codes)).encode("latin-1")
-        self.length = len(text)
+        self._folded = folded.translate(str.maketrans(self.codes)).encode("latin-1")
+        return self._folded
 
     def search(self, pattern: str, max_errors: int, blotted: Iterable[tuple[int, int]] = ()) -> list[Match]:
         """Like :func:`search` over the whole text, with the ``[start, end)`` stretches in *blotted* unmatchable."""
         if not pattern or not self.length or max_errors < 0:
             return []
-        target = self.folded
+        target = self._fold()
         for start, end in sorted(blotted):
             target = target[:start] + self._BLOT * (end - start) + target[end:]
         folded_pattern = "".join([str(self.codes.get(c, _OTHER)) for c in pattern]).encode("latin-1")

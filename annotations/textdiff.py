@@ -132,10 +132,27 @@ def _line_offsets(lines: list[str]) -> list[int]:
 
 
 def _matched_lines(old: list[str], new: list[str]) -> list[tuple[int, int, int]]:
-    """Runs of equal lines ``(old index, new index, length)``, in order, anchored on unique lines."""
+    """Runs of equal lines ``(old index, new index, length)``, in order.
+
+    A line that occurs as often in both versions pairs its occurrences in
+    order (the k-th with the k-th): unique lines are the common case, and a
+    refrain or a text repeated whole still anchors the alignment. The longest
+    chain of such pairs in the same order is kept and grown over equal
+    neighbours.
+    """
     old_counts, new_counts = Counter(old), Counter(new)
-    new_index = {line: j for j, line in enumerate(new) if new_counts[line] == 1}
-    anchors = [(i, new_index[line]) for i, line in enumerate(old) if old_counts[line] == 1 and line in new_index]
+    seen: Counter[str] = Counter()
+    new_index: dict[tuple[str, int], int] = {}
+    for j, line in enumerate(new):
+        if old_counts[line] == new_counts[line]:
+            new_index[(line, seen[line])] = j
+            seen[line] += 1
+    seen.clear()
+    anchors = []
+    for i, line in enumerate(old):
+        if old_counts[line] == new_counts[line]:
+            anchors.append((i, new_index[(line, seen[line])]))
+            seen[line] += 1
     chain = _longest_increasing(anchors)
     runs: list[tuple[int, int, int]] = []
     covered_i = covered_j = 0

@@ -5,8 +5,9 @@ a refresh, a revert to earlier bytes). Every live annotation not already
 placed in the current version is placed by :func:`annotations.reanchoring.reanchor`:
 found ones move to the new version (same id, so tags, notes and links go
 with them); orphans stay on the version they were made on, flagged, and are
-tried again at the next change. What each annotation was before is kept in
-``reanchorings``, which is what the review shows as "before".
+tried again at the next change. What an annotation was before is kept in
+``reanchorings`` whenever its words changed or it waits for review: that is
+what the review shows as "before".
 """
 
 from __future__ import annotations
@@ -124,8 +125,11 @@ class Reanchorer:
                     a = placed.anchor
                     updates.append((current, a.start, a.end, a.exact, a.prefix, a.suffix, state, score,
                                     int(review), annotation_id))
-                history.append((annotation_id, version_id, current, start, end, exact, prefix, suffix, placed.state,
-                                placed.score if placed.state == "fuzzy" else None, now))
+                if placed.needs_review or placed.anchor is None or placed.anchor.exact != exact:
+                    # What it was, for the review to show. A passage carried intact needs no record:
+                    # both versions are kept, and nobody will be asked about it.
+                    history.append((annotation_id, version_id, current, start, end, exact, prefix, suffix, placed.state,
+                                    placed.score if placed.state == "fuzzy" else None, now))
         self.db.conn.executemany(
             'UPDATE annotations SET version_id = ?, start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?,'
             " anchor_state = ?, anchor_score = ?, needs_review = ? WHERE id = ?",
