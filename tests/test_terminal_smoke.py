@@ -129,3 +129,46 @@ def test_a_window_shrunk_to_a_few_cells_and_back_redraws(tmp_path):
         assert wait_for(lambda: "MARGIN-EXITED-0" in screen()), screen()
     finally:
         tmux("kill-session", "-t", session)
+
+
+def test_a_file_changed_on_disk_is_taken_in_on_open_and_reviewed(tmp_path):
+    """The whole re-anchoring loop in a real terminal: change the file, open it, review, accept, re-attach."""
+    document = tmp_path / "memo.md"
+    document.write_text(
+        "# Memo\n\nThe bridge will close from 10 March. The closure is a precaution. The bridge is safe.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "review.db"
+    env = {**os.environ, "MARGIN_DB": str(db)}
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "reader.cli", "--author", "smoke", *args], env=env,
+                              capture_output=True, text=True, check=True, cwd=ROOT)
+        return done.stdout
+
+    cli("import", str(document))
+    cli("annotate", "Memo", "--quote", "10 March", "--note", "date")
+    cli("annotate", "Memo", "--quote", "The bridge is safe.", "--note", "claim")
+    document.write_text("# Memo\n\nThe bridge will close from ten March. The closure is a precaution.\n", encoding="utf-8")
+
+    session = f"margin-review-{uuid.uuid4().hex[:8]}"
+    start(tmp_path, session, db, "open Memo")
+    try:
+        screen = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
+        assert wait_for(lambda: "from ten March" in screen() and "press R to review" in screen()), screen()
+        tmux("send-keys", "-t", session, "R")
+        assert wait_for(lambda: "not found in version 2" in screen()), screen()  # the orphan comes first
+        tmux("send-keys", "-t", session, "Down")
+        assert wait_for(lambda: "fuzzy" in screen() and "now" in screen()), screen()
+        tmux("send-keys", "-t", session, "a")  # accept "ten March"
+        assert wait_for(lambda: "1 to review" in screen() or "not found" in screen()), screen()
+        tmux("send-keys", "-t", session, "x")  # delete the orphan: its words are gone
+        assert wait_for(lambda: "Review done" in screen()), screen()
+        tmux("send-keys", "-t", session, "q")
+        assert wait_for(lambda: "MARGIN-EXITED-0" in screen()), screen()
+    finally:
+        tmux("kill-session", "-t", session)
+    listed = cli("review", "Memo", "--all")
+    assert "ten March" in listed and "bridge is safe" not in listed
+    exported = cli("export")
+    assert "> ten March" in exported and "bridge is safe" not in exported
