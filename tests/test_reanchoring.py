@@ -321,3 +321,30 @@ def test_an_edited_copy_of_a_repeated_paragraph_keeps_its_annotation():
     assert placed.state == "fuzzy"
     assert placed.anchor.start == second.start
     assert new[placed.anchor.start : placed.anchor.end] == refrain.replace("bus fare", "bus fares")
+
+
+def test_short_quotes_from_a_deleted_sentence_do_not_latch_onto_its_neighbours(shared):
+    """A sentence cut from a paragraph leaves its neighbours' words right beside where it was:
+    the annotations on it are orphaned, or at worst flagged on a near-identical phrase."""
+    import re
+
+    from annotations.matching import similarity
+
+    text, _ = _novel_paragraphs(shared)
+    sentences = list(re.finditer(r"[A-Z][^.!?]{20,200}[.!?] ", text))
+    rng = random.Random(5)
+    states = []
+    for _ in range(200):
+        sentence = rng.choice(sentences)
+        length = rng.randint(8, 30)
+        offset = rng.choice([0, max(0, (sentence.end() - sentence.start()) - length - 2)])
+        anchor = anchor_span(text, sentence.start() + offset, sentence.start() + offset + length)
+        new = text[: sentence.start()] + text[sentence.end() :]
+        if anchor.exact in new:
+            continue
+        placed = reanchor(text, new, [anchor])[0]
+        states.append(placed.state)
+        if placed.state != "orphaned":
+            assert placed.needs_review
+            assert similarity(anchor.exact, new[placed.anchor.start : placed.anchor.end]) >= 0.7
+    assert states.count("orphaned") >= 0.95 * len(states)
