@@ -2,7 +2,9 @@
 
 The screen translates keys into intentions (tag this selection, follow that
 link) and hands the writes to :class:`reader.editing.Editor`. Panes are given
-their data; they never query the store themselves.
+their data; they never query the store themselves. Cohesive parts of the
+screen (review, links, search, changes made elsewhere) are mixins in the
+``reading_*`` modules beside this one; see :mod:`reader.screens.reading_part`.
 """
 
 from __future__ import annotations
@@ -11,27 +13,20 @@ import re
 import threading
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input
 
-from annotations.anchoring import anchor_span
-from annotations.errors import NotFound
-from annotations.model import Annotation, Document, Span
+from annotations.model import Annotation, Span
 from annotations.store import Store
-from annotations.text import shorten
 
 from ..config import MAX_PANES
-from ..editing import Editor, Target, trim_span
-from ..elsewhere import POSITION_WAIT, LIBRARY_ERRORS, brief_wait, gone_notice, source_gone, write_failure
+from ..editing import Editor, Target
+from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.key_bar import KeyBar
@@ -39,24 +34,28 @@ from ..widgets.pane import DocumentPane, to_highlights
 from .choices import ChoicePicker
 from .note_editor import NoteEditor
 from .outline import OutlinePicker
-from .relation_picker import RelationPicker
-from .review import ReviewChoice, ReviewScreen
+from .reading_elsewhere import LibraryElsewhere
+from .reading_links import LinkMaking
+from .reading_part import short_quote
+from .reading_review import ReviewFlow
+from .reading_search import SearchInPane
 from .tag_picker import TagPicker
 
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
-#: Seconds of stillness before the reading position is written.
-POSITION_DELAY = 0.4
 #: Above this many highlights, the paint index is built in a worker thread.
 PAINT_IN_THREAD = 1500
 
 
-def short_quote(text: str, limit: int = 48) -> str:
-    return "“" + shorten(text, limit) + "”"
+class ReadingScreen(ReviewFlow, LinkMaking, SearchInPane, LibraryElsewhere):
+    """Documents side by side, an annotations panel, and every annotating action.
 
-
-class ReadingScreen(Screen[None]):
-    """Documents side by side, an annotations panel, and every annotating action."""
+    Panes, highlights, annotating and navigation live here; the review of
+    re-anchored annotations, links, search and changes made elsewhere are parts
+    in their own modules (``reading_review``, ``reading_links``,
+    ``reading_search``, ``reading_elsewhere``). Every key of all of them is in
+    :attr:`BINDINGS` below, the one table the footer, help and palette read.
+    """
 
     DEFAULT_CSS = """
     ReadingScreen {
@@ -92,14 +91,6 @@ class ReadingScreen(Screen[None]):
         Binding("r", "reattach", "Re-attach here", id="review.reattach"),
         Binding("escape", "back", "Library", show=False, id="screen.back"),
     ]
-
-    @dataclass
-    class SourceRefreshed(Message):
-        """A pane's file had changed on disk and is now the document's current version (posted from a worker)."""
-
-        document_id: str
-        summary: str
-        to_review: int
 
     def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
         super().__init__()
@@ -165,81 +156,7 @@ class ReadingScreen(Screen[None]):
         self.watch(view, "scroll_y", self._on_scroll_of(pane), init=False)
         pane.show_title(position)
         self.refresh_spans(pane, in_background=True)
-        self._say_once("gone", pane.document.id, gone_notice(pane.document), when=source_gone(pane.document))
-        count = pane.document.review_count
-        self._say_once(
-            "review", pane.document.id,
-            f"{count} annotation{'s' if count != 1 else ''} in {pane.document.title} to review after its text changed: press R",
-            when=count > 0,
-        )
-        if pane.document.id not in self._sources_checked:
-            self._sources_checked.add(pane.document.id)
-            self._check_source(pane.document)
-
-    def _check_source(self, document: Document) -> None:
-        """Compare the file with the library off the event loop; a changed file becomes the new version.
-
-        The worker has its own connection and only posts back what it did; the
-        pane is rebuilt on the event loop. A file that is gone or unreadable
-        changes nothing: the stored text stays on screen.
-        """
-        from ..refreshing import refresh, source_changed
-
-        def check() -> None:
-            if not source_changed(document):
-                return
-            self._refreshing.add(document.id)
-            try:
-                with self.store.reopen() as store:
-                    outcome = refresh(store, document)
-                    to_review = store.documents.get(document.id).review_count
-            except LIBRARY_ERRORS as error:
-                self._refreshing.discard(document.id)
-                self.app.call_from_thread(self.notify, f"Not refreshed: {write_failure(error)}", severity="warning")
-                return
-            if outcome.status not in ("new-version", "reverted"):
-                self._refreshing.discard(document.id)
-                return
-            self.post_message(self.SourceRefreshed(document.id, outcome.describe(), to_review))
-
-        self.run_worker(check, thread=True, group=f"source-{document.id}", exclusive=True)
-
-    @on(SourceRefreshed)
-    def _source_refreshed(self, event: SourceRefreshed) -> None:
-        self._refreshing.discard(event.document_id)
-        self._told.add(("review", event.document_id))  # said below, with the refresh
-        pane = self.pane_of_document(event.document_id)
-        if pane is not None:
-            self._reload_pane(pane)
-        hint = " · press R to review" if event.to_review else ""
-        self.notify(event.summary + hint, title="Refreshed", timeout=8)
-
-    def _reload_pane(self, pane: DocumentPane) -> None:
-        """Show the document's current version in place of *pane* (its position was carried by re-anchoring)."""
-        document_id = pane.document.id
-        was_active = pane is self.active
-        self._pending_positions.pop(document_id, None)  # an offset into the old text
-        if self.link_source is not None and self.link_source[0] is pane:
-            self.link_source = None
-            self.notify("Link cancelled: its document changed", timeout=2)
-        self._pane_counter += 1
-        new = self._make_pane(document_id, self._pane_counter)
-        new.synced = pane.synced
-        self.query_one("#panes", Horizontal).mount(new, before=pane)
-        pane.remove()
-
-        def ready() -> None:
-            self._prepare(new)
-            if was_active:
-                new.view.focus()
-
-        self.call_after_refresh(ready)
-
-    def _say_once(self, what: str, document_id: str, message: str, *, when: bool = True) -> None:
-        if when and (what, document_id) not in self._told:
-            self._told.add((what, document_id))
-            self.notify(message, severity="warning", timeout=6)
-
+        self._announce(pane)
     def _on_scroll_of(self, pane: DocumentPane):  # noqa: ANN202 - a watcher callback
         def scrolled(old: float, new: float) -> None:
             self._scrolled(pane, new - old)
@@ -291,28 +208,6 @@ class ReadingScreen(Screen[None]):
             self._spans_in_thread(pane, request)
             return
         self._show_spans(pane, self.store.annotations.spans(pane.document.version_id), request=request)
-
-    def library_changed(self) -> None:
-        """Another process changed the library: redraw highlights, status lines and the panel.
-
-        Cursor, selection, scroll position, a search, a link being made and any
-        open dialog are left as they are; only what the library says is re-read.
-        A document re-imported elsewhere keeps showing the version being read.
-        """
-        for pane in self.panes:
-            try:
-                current = self.store.documents.get(pane.document.id)
-            except NotFound:
-                self._say_once("removed", pane.document.id, f"{pane.document.title} is no longer in the library.")
-                continue
-            except LIBRARY_ERRORS:
-                continue  # busy for a moment: the next change redraws it
-            if current.version_id != pane.document.version_id and pane.document.id not in self._refreshing:
-                self._say_once(
-                    "version", pane.document.id,
-                    f"{current.title} has a newer version (v{current.version}); open it again from the library to read it.",
-                )
-            self.refresh_spans(pane, in_background=True)  # the active pane's panel follows its highlights
 
     @staticmethod
     def _is_live(pane: DocumentPane) -> bool:
@@ -451,28 +346,6 @@ class ReadingScreen(Screen[None]):
             finally:
                 self._syncing = False
 
-    def _remember_later(self, pane: DocumentPane) -> None:
-        """Note the position now; write it once scrolling pauses (and at the latest on exit)."""
-        self._pending_positions[pane.document.id] = pane.view.top_offset
-        if self._position_timer is not None:
-            self._position_timer.stop()
-        self._position_timer = self.set_timer(POSITION_DELAY, self._flush_positions)
-
-    def _remember(self, pane: DocumentPane) -> None:
-        if pane.is_mounted:
-            self._pending_positions[pane.document.id] = pane.view.top_offset
-        self._flush_positions()
-
-    def _flush_positions(self) -> None:
-        """Write the pending reading positions; while the library is busy, keep them for the next pause."""
-        pending, self._pending_positions = self._pending_positions, {}
-        try:
-            with brief_wait(self.store, POSITION_WAIT):
-                for document_id, offset in pending.items():
-                    self.store.reading.remember(document_id, offset)
-        except LIBRARY_ERRORS:
-            self._pending_positions = {**pending, **self._pending_positions}
-
     def on_unmount(self) -> None:
         self._flush_positions()
 
@@ -495,10 +368,6 @@ class ReadingScreen(Screen[None]):
         return True
 
     # -- annotating ----------------------------------------------------------------
-    def _fail(self, error: Exception) -> None:
-        """Say why a write did not happen; the selection and the screen stay as they were, to try again."""
-        self.notify(write_failure(error), severity="error", title="Not done")
-
     def _target_here(self, pane: DocumentPane) -> Target | None:
         """The selection, else the annotation under the cursor, else nothing."""
         view = pane.view
@@ -620,74 +489,6 @@ class ReadingScreen(Screen[None]):
         self._history(redo=True)
 
     # -- links ---------------------------------------------------------------------
-    def action_link(self) -> None:
-        pane = self.active
-        if pane is None:
-            return
-        target = self._target_here(pane)
-        if self.link_source is None:
-            if target is None:
-                self.notify("Select a passage (or put the cursor on a highlight) to link from.", severity="warning")
-                return
-            if len(self.panes) < 2:
-                self.notify("Open a second document (o) to link across documents.", severity="warning")
-                return
-            self.link_source = (pane, target)
-            pane.view.clear_selection()
-            self.action_next_pane()
-            self._show_cursor_info(self.active)  # type: ignore[arg-type]
-            return
-        source_pane, source = self.link_source
-        if target is None:
-            self.notify("Select the passage to link to (or put the cursor on a highlight), then L.", severity="warning")
-            return
-
-        def related(relation: str | None) -> None:
-            self.link_source = None
-            if relation is None:
-                self._show_cursor_info(pane)
-                return
-            try:
-                link = self.editor.link(source, source_pane.text, target, pane.text, relation)
-            except LIBRARY_ERRORS as error:
-                self._fail(error)
-                if source_pane.is_mounted:  # L again on the same passage asks for the relation again
-                    self.link_source = (source_pane, source)
-                    self._show_cursor_info(pane)
-                return
-            pane.view.clear_selection()
-            ends = {link.source_id: source_pane, link.target_id: pane}
-            for annotation_id, each in ends.items():
-                if each.is_mounted:
-                    each.view.move_cursor(self.store.annotations.get(annotation_id).start)
-                    self.refresh_spans(each)
-            self.notify(f"Linked: {link.relation}", timeout=2)
-
-        self.app.push_screen(
-            RelationPicker(shorten(self._target_text(source_pane, source), 48), shorten(self._target_text(pane, target), 48)),
-            related,
-        )
-
-    def action_follow(self) -> None:
-        pane = self.active
-        if pane is None:
-            return
-        here = self._annotations_at(pane, pane.view.cursor)
-        links = [pair for annotation in here for pair in self.editor.linked(annotation.id)]
-        if not links:
-            self.notify("No link here.", severity="warning")
-            return
-        if len(links) == 1:
-            self.go_to_annotation(links[0][1], avoid=pane)
-            return
-        choices = [(other.id, f"{link.relation} · {short_quote(other.exact)}") for link, other in links]
-        others = {other.id: other for _, other in links}
-        def follow(chosen: str | None) -> None:
-            if chosen:
-                self.go_to_annotation(others[chosen], avoid=pane)
-
-        self.app.push_screen(ChoicePicker("Follow link", choices), follow)
-
     def go_to_annotation(self, annotation: Annotation, avoid: DocumentPane | None = None) -> None:
         """Bring the annotation's document to a pane (opening it if needed) at its passage."""
         if annotation.orphaned:
@@ -817,74 +618,6 @@ class ReadingScreen(Screen[None]):
         self.app.action_show_library()  # type: ignore[attr-defined]
 
     # -- search -------------------------------------------------------------------------
-    def action_search(self) -> None:
-        pane = self.active
-        if pane is None:
-            return
-        box = pane.query_one(Input)
-        box.add_class("visible")
-        box.value = pane.search_query
-        box.focus()
-
-    @on(Input.Submitted, "DocumentPane Input")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        box = event.input
-        pane = next(p for p in self.panes if box in p.children)
-        box.remove_class("visible")
-        query = event.value.strip()
-        pane.view.focus()
-        if not query:
-            self._clear_search(pane)
-            return
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        pane.search_query = query
-        pane.search_hits = [(m.start(), m.end()) for m in pattern.finditer(pane.text)]
-        self.refresh_spans(pane)
-        if not pane.search_hits:
-            self.notify(f"“{query}” is not in this document.", severity="warning")
-            return
-        self._move_to_hit(pane, forward=True, include_cursor=True)
-
-    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
-        if event.key == "escape" and isinstance(self.focused, Input) and self.focused.has_class("search"):
-            self.focused.remove_class("visible")
-            pane = self.active
-            if pane is not None:
-                pane.view.focus()
-            event.stop()
-
-    def _clear_search(self, pane: DocumentPane) -> None:
-        pane.search_hits = []
-        pane.search_query = ""
-        self.refresh_spans(pane)
-
-    def _move_to_hit(self, pane: DocumentPane, forward: bool, include_cursor: bool = False) -> None:
-        cursor = pane.view.cursor
-        starts = [start for start, _ in pane.search_hits]
-        if forward:
-            after = [s for s in starts if s > cursor or (include_cursor and s == cursor)]
-            target = after[0] if after else starts[0]
-        else:
-            before = [s for s in starts if s < cursor]
-            target = before[-1] if before else starts[-1]
-        pane.view.move_cursor(target)
-        pane.view.scroll_to_offset(target, top=False)
-        self._show_cursor_info(pane)
-
-    def action_next_hit(self) -> None:
-        pane = self.active
-        if pane is not None and pane.search_hits:
-            self._move_to_hit(pane, forward=True)
-
-    def action_previous_hit(self) -> None:
-        pane = self.active
-        if pane is not None and pane.search_hits:
-            self._move_to_hit(pane, forward=False)
-
-    def action_search_library(self) -> None:
-        self.app.action_search_library()  # type: ignore[attr-defined]
-
     # -- panel, documents, export ------------------------------------------------------------
     def action_toggle_panel(self) -> None:
         panel = self.query_one(AnnotationsPanel)
@@ -914,74 +647,6 @@ class ReadingScreen(Screen[None]):
     def action_export(self) -> None:
         self.app.action_export([p.document.id for p in self.panes])  # type: ignore[attr-defined]
 
-    # -- review of re-anchored annotations ---------------------------------------------------
-    def action_review(self) -> None:
-        """Open the review queue of the focused pane's document."""
-        pane = self.active
-        if pane is None:
-            return
-        try:
-            document = self.store.documents.get(pane.document.id)
-        except LIBRARY_ERRORS as error:
-            self._fail(error)
-            return
-        if document.version_id != pane.document.version_id:
-            self.notify(f"{document.title} has a newer version: open it again from the library to review it.", severity="warning")
-            return
-        if not document.review_count:
-            self.notify(f"Nothing to review in {document.title}.", timeout=2)
-            return
-
-        def reviewed(choice: ReviewChoice | None) -> None:
-            self.refresh_spans(pane)  # accepted or deleted ones change the highlights and the panel
-            if choice is None or not pane.is_mounted:
-                return
-            annotation = self.store.annotations.get(choice.annotation_id)
-            if choice.kind == "go":
-                self._land(pane, annotation.start)
-                return
-            if pane.view.selected_span is not None:
-                self._reattach_to_selection(pane, annotation)
-                return
-            self.reattaching = annotation.id
-            pane.view.focus()
-            self._show_cursor_info(pane)
-            self.refresh_bindings()
-
-        self.app.push_screen(ReviewScreen(self.store, document, pane.text), reviewed)
-
-    def action_reattach(self) -> None:
-        """Put the annotation chosen in the review on the passage selected now."""
-        pane = self.active
-        if pane is None or self.reattaching is None:
-            return
-        annotation = self.store.annotations.get(self.reattaching)
-        if annotation.document_id != pane.document.id:
-            self.notify("Select the passage in the annotation's own document.", severity="warning")
-            return
-        if self.store.documents.get(pane.document.id).version_id != pane.document.version_id:
-            self.notify("This pane shows an older version: open the document again from the library.", severity="warning")
-            return
-        if pane.view.selected_span is None:
-            self.notify("Select the new passage first: v, then move (or drag with the mouse).", severity="warning")
-            return
-        self._reattach_to_selection(pane, annotation)
-
-    def _reattach_to_selection(self, pane: DocumentPane, annotation: Annotation) -> None:
-        assert pane.view.selected_span is not None
-        start, end = trim_span(pane.text, *pane.view.selected_span)
-        if start >= end:
-            self.notify("The selection holds only spaces.", severity="warning")
-            return
-        try:
-            placed = self.store.annotations.reattach(annotation.id, pane.document, anchor_span(pane.text, start, end))
-        except LIBRARY_ERRORS as error:
-            self._fail(error)
-            return
-        self.reattaching = None
-        self.refresh_bindings()
-        self._after_edit(pane, f"Re-attached to {short_quote(placed.exact, 30)} · u to undo", land_on=placed.start)
-
 
 def default_export_path(titles: Sequence[str]) -> str:
     """A file name from the documents' titles, in the current folder."""
@@ -989,4 +654,4 @@ def default_export_path(titles: Sequence[str]) -> str:
     return str(Path.cwd() / f"{stem[:60] or 'reading-notes'}.md")
 
 
-__all__ = ["ReadingScreen", "default_export_path"]
+__all__ = ["ReadingScreen", "default_export_path", "short_quote"]
