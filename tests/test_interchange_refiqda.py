@@ -71,9 +71,11 @@ def annotation_facts(store: Store) -> dict[str, tuple]:
     return facts
 
 
-def link_facts(store: Store) -> set[tuple[str, str, str, str]]:
+def link_facts(store: Store) -> set[tuple[str, str, str, str, str]]:
     ids = [a.id for a in store.annotations.list()]
-    return {(link.source_id, link.target_id, link.relation, link.note) for link in store.links.for_annotations(ids)}
+    return {
+        (link.id, link.source_id, link.target_id, link.relation, link.note) for link in store.links.for_annotations(ids)
+    }
 
 
 @pytest.fixture

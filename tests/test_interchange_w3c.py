@@ -95,8 +95,8 @@ def test_round_trip_keeps_quotes_offsets_tags_notes_authors_dates_and_links(stor
             assert fresh.documents.text(back.version_id)[back.start : back.end] == original.exact
         (link,) = fresh.links.for_annotations([library[0].id])
         (before,) = store.links.for_annotations([library[0].id])
-        assert (link.source_id, link.target_id, link.relation, link.note, link.author, link.created) == (
-            before.source_id, before.target_id, before.relation, before.note, before.author, before.created
+        assert (link.id, link.source_id, link.target_id, link.relation, link.note, link.author, link.created) == (
+            before.id, before.source_id, before.target_id, before.relation, before.note, before.author, before.created
         )
 
 

@@ -198,8 +198,9 @@ class Intake:
         note: str = "",
         author: str | None = None,
         created: str | None = None,
+        link_id: str | None = None,
     ) -> None:
-        """Store one link, unless it would join a passage to itself or is already there."""
+        """Store one link, unless it would join a passage to itself or is already there (keeping a UUID id)."""
         if source_id == target_id:
             self.report.skipped += 1
             self.report.warnings.append(f"a “{relation}” link joins a passage to itself; left out")
@@ -212,7 +213,10 @@ class Intake:
         if same is not None:
             self._present["link"] += 1
             return
-        self.batch.link(source_id, target_id, relation, note=note, author=author or None, created=iso_timestamp(created))
+        self.batch.link(
+            source_id, target_id, relation, note=note, author=author or None, created=iso_timestamp(created),
+            link_id=link_id,
+        )
         self.report.links += 1
 
     def finish(self) -> None:

@@ -315,7 +315,10 @@ def place(
                 report.warnings.append(f"link {link.key} skipped: the passage {missing} is not in the library")
                 continue
             before = (report.links, len(report.warnings))
-            intake.link(source_id, target_id, link.relation, note=link.note, author=link.author, created=link.created)
+            intake.link(
+                source_id, target_id, link.relation, note=link.note, author=link.author, created=link.created,
+                link_id=stable_id(link.key) if link.key else None,
+            )
             if (report.links, len(report.warnings)) == before:
                 report.skipped += 1  # the same link is already here
         intake.finish()

@@ -288,6 +288,7 @@ class _LinkPlan:
     origin: str
     target: str
     notes: list[str]
+    guid: str = ""
 
 
 @dataclass(slots=True)
@@ -409,6 +410,7 @@ def _read_root(path: Path, root: Element, reader: _Reader) -> _Project:
             guid_of(link.get("originGUID")),
             guid_of(link.get("targetGUID")),
             [guid_of(ref.get("targetGUID")) for ref in children(link, "NoteRef")],
+            guid_of(link.get("guid")),
         )
         for links_element in children(root, "Links")
         for link in children(links_element, "Link")
@@ -559,7 +561,10 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
         for link in project.links:
             if link.origin in placed and link.target in placed:
                 note = _join([project.notes.get(g, "") for g in link.notes])
-                intake.link(placed[link.origin], placed[link.target], link.name or "see-also", note=note)
+                intake.link(
+                    placed[link.origin], placed[link.target], link.name or "see-also", note=note,
+                    link_id=link.guid if is_uuid(link.guid) else None,
+                )
             elif not (link.origin in project.notes or link.target in project.notes):
                 other += 1
         if empty:

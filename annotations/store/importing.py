@@ -33,6 +33,9 @@ class ImportBatch:
     def has_annotation(self, annotation_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM annotations WHERE id = ?", (annotation_id,)).fetchone() is not None
 
+    def _has_link(self, link_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM links WHERE id = ?", (link_id,)).fetchone() is not None
+
     def annotation(
         self,
         document: Document,
@@ -83,13 +86,19 @@ class ImportBatch:
         note: str = "",
         author: str | None = None,
         created: str | None = None,
+        link_id: str | None = None,
     ) -> str:
-        """Store one link between two annotations already in the library; returns its id."""
+        """Store one link between two annotations already in the library; returns its id.
+
+        A foreign id is kept when it is a UUID not yet in the library, as for annotations.
+        """
         from .linking import clean_relation
 
         if source_id == target_id:
             raise MarginError("a passage cannot be linked to itself")
-        link_id = new_id()
+        if link_id is None or not _UUID.match(link_id.lower()) or self._has_link(link_id.lower()):
+            link_id = new_id()
+        link_id = link_id.lower()
         created = created or self.clock()
         self.db.execute(
             "INSERT INTO links (id, source_id, target_id, relation, note, author, created, updated)"
