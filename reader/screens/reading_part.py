@@ -1,12 +1,12 @@
 """What the parts of the reading screen may rely on from its core.
 
 The reading screen is one :class:`~textual.screen.Screen` assembled from a
-core (``reading.py``: panes, highlights, annotating) and parts in their own
-modules (review, links, search, changes made elsewhere). Each part is a
-``Screen`` subclass of :class:`ReadingPart`, so its ``@on`` handlers and
-``action_*`` methods are found as usual; its key bindings stay in the one
-``BINDINGS`` table of :class:`~reader.screens.reading.ReadingScreen`, which the
-footer, help and palette read (see :mod:`reader.actions`).
+core (``reading.py``: panes, annotating, navigation) and parts in their own
+modules (review, links, search, changes made elsewhere, drawing highlights).
+Each part is a ``Screen`` subclass of :class:`ReadingPart`, so its ``@on``
+handlers and ``action_*`` methods are found as usual; its key bindings stay in
+the one ``BINDINGS`` table of :class:`~reader.screens.reading.ReadingScreen`,
+which the footer, help and palette read (see :mod:`reader.actions`).
 
 :class:`ReadingPart` only *declares* the state and methods the core provides,
 so the parts are type-checked against them; it adds no behaviour.
@@ -14,6 +14,7 @@ so the parts are type-checked against them; it adds no behaviour.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -44,6 +45,8 @@ class ReadingPart(Screen[None]):
     _pending_positions: dict[str, int]
     _position_timer: Timer | None
     _pane_counter: int
+    _spans_lock: threading.Lock
+    _span_requests: dict[str, int]
 
     if TYPE_CHECKING:
 
