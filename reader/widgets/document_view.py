@@ -11,21 +11,24 @@ selection is ``(anchor, cursor)``; the selected text is
 ``text[min(selection):max(selection)]``.  Motions follow that model: ``e``
 moves just past the end of a word, so ``v`` then ``e`` selects exactly the
 word, and ``v`` then ``w`` selects the word with the space after it.
+
+The pure parts live beside it: :mod:`reader.widgets.painting` (highlights
+and their paint), :mod:`reader.widgets.motions` (word, sentence and
+paragraph motions) and :mod:`reader.widgets.headings` (which lines show a
+section title).  Their public names are re-exported here.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
@@ -33,6 +36,25 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.layout import WrappedText
+
+from .headings import heading_spans
+from .motions import (
+    next_paragraph_start,
+    next_sentence_start,
+    next_word_start,
+    previous_paragraph_start,
+    previous_sentence_start,
+    previous_word_start,
+    word_end,
+)
+from .painting import (
+    HIGHLIGHT_TINT,
+    OVERLAP_TINT,
+    Highlight,
+    Paint,
+    PaintIndex,
+    paint_style,
+)
 
 __all__ = [
     "HIGHLIGHT_TINT",
@@ -50,258 +72,8 @@ __all__ = [
     "previous_paragraph_start",
 ]
 
-
-# --------------------------------------------------------------------------
-# Highlights and their paint
-# --------------------------------------------------------------------------
-
-HIGHLIGHT_TINT = 0.32
-"""How far a lone highlight's colour is mixed into the pane background."""
-OVERLAP_TINT = 0.6
-"""How far the mean colour is mixed in where highlights overlap (also underlined)."""
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """One highlighted span, as the app hands it to a view."""
-
-    start: int
-    """First offset of the span."""
-    end: int
-    """Offset just past the span."""
-    colour: str
-    """Colour as ``#rrggbb``."""
-    key: str
-    """Id of the annotation the span belongs to."""
-    marked: bool = False
-    """Drawn with an extra marker (for example: the annotation is linked)."""
-
-
-class Paint(NamedTuple):
-    """How a run of text covered by highlights is drawn."""
-
-    overlap: bool
-    """Two or more highlights cover the run."""
-    rgb: tuple[int, int, int]
-    """Mean colour of the highlights covering the run."""
-    marked: bool
-    """At least one covering highlight is marked."""
-
-
-def _parse_rgb(colour: str) -> tuple[int, int, int]:
-    try:
-        parsed = Color.parse(colour)
-    except Exception:
-        parsed = Color(230, 162, 60)
-    return parsed.r, parsed.g, parsed.b
-
-
-class PaintIndex:
-    """Highlights flattened into disjoint runs, each with its paint.
-
-    Built once per `set_highlights` by sweeping the span boundaries; the
-    running colour sums make every boundary O(1), so the build is
-    O(n log n) however the spans overlap.  A lookup for one row is a bisect
-    plus the runs the row crosses, independent of the number of highlights.
-    """
-
-    def __init__(self, spans: Sequence[Highlight], text_length: int) -> None:
-        colours: dict[str, tuple[int, int, int]] = {}
-        events_: list[tuple[int, int, int, int, int, int]] = []
-        kept: list[Highlight] = []
-        for span in spans:
-            start = max(0, span.start)
-            end = min(text_length, span.end)
-            if end <= start:
-                continue
-            rgb = colours.get(span.colour)
-            if rgb is None:
-                rgb = colours[span.colour] = _parse_rgb(span.colour)
-            marked = 1 if span.marked else 0
-            events_.append((start, 1, rgb[0], rgb[1], rgb[2], marked))
-            events_.append((end, -1, -rgb[0], -rgb[1], -rgb[2], -marked))
-            kept.append(span)
-        events_.sort(key=lambda event: event[0])
-
-        starts: list[int] = [0]
-        paints: list[Paint | None] = [None]
-        count = red = green = blue = marked_count = 0
-        index = 0
-        total = len(events_)
-        while index < total:
-            position = events_[index][0]
-            while index < total and events_[index][0] == position:
-                _, delta, r, g, b, m = events_[index]
-                count += delta
-                red += r
-                green += g
-                blue += b
-                marked_count += m
-                index += 1
-            paint = (
-                Paint(count > 1, (red // count, green // count, blue // count), marked_count > 0)
-                if count > 0
-                else None
-            )
-            if starts[-1] == position:
-                paints[-1] = paint
-                if len(paints) > 1 and paints[-2] == paint:
-                    starts.pop()
-                    paints.pop()
-            elif paints[-1] != paint:
-                starts.append(position)
-                paints.append(paint)
-        self._starts = starts
-        """Offset at which each run starts (ascending, first is 0)."""
-        self._paints = paints
-        """Paint of each run (``None`` where no highlight is)."""
-
-        kept.sort(key=lambda span: span.start)
-        self._spans = kept
-        """Highlights in start order, for point queries."""
-        self._span_starts = [span.start for span in kept]
-        self._longest = max((span.end - span.start for span in kept), default=0)
-
-    def runs(self, start: int, end: int) -> list[tuple[int, int, Paint | None]]:
-        """Runs covering ``[start, end)``, clipped to it."""
-        starts = self._starts
-        paints = self._paints
-        index = bisect_right(starts, start) - 1
-        result: list[tuple[int, int, Paint | None]] = []
-        count = len(starts)
-        position = start
-        while position < end and index < count:
-            run_end = starts[index + 1] if index + 1 < count else end
-            if run_end > end:
-                run_end = end
-            if run_end > position:
-                result.append((position, run_end, paints[index]))
-                position = run_end
-            index += 1
-        return result
-
-    def at(self, offset: int) -> list[Highlight]:
-        """Highlights covering ``offset``."""
-        spans = self._spans
-        index = bisect_right(self._span_starts, offset) - 1
-        found: list[Highlight] = []
-        floor = offset - self._longest
-        while index >= 0 and spans[index].start >= floor:
-            if spans[index].end > offset:
-                found.append(spans[index])
-            index -= 1
-        found.reverse()
-        return found
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-
-# --------------------------------------------------------------------------
-# Text motions (pure functions over the text)
-# --------------------------------------------------------------------------
-
-# Word characters: what `\w` matches plus the combining marks and joiners that
-# belong inside words in many scripts.
-_WORD_CLASS = (
-    r"\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
-    r"\u0670\u06d6-\u06ed\u0900-\u0963\u0966-\u0dff\u0e31-\u0e4e\u1ab0-\u1aff"
-    r"\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
-)
-_WORD_RUN = re.compile(f"[{_WORD_CLASS}]+")
-_PUNCT_RUN = re.compile(rf"[^{_WORD_CLASS}\s]+")
-_SPACE_RUN = re.compile(r"\s+")
-_TO_WORD_END = re.compile(rf"\s*(?:[{_WORD_CLASS}]+|[^{_WORD_CLASS}\s]+)")
-_WORD_CHAR = re.compile(f"[{_WORD_CLASS}]")
-
-_SENTENCE_BREAK = re.compile(
-    r"[.!?\u2026]+['\"\u2019\u201d)\]\u00bb]*\s+"
-    r"|[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\u201d\u2019]*\s*"
-    r"|\n[ \t]*\n\s*"
-)
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-
-
-def _char_kind(char: str) -> int:
-    """0 for whitespace, 1 for a word character, 2 for anything else."""
-    if char.isspace():
-        return 0
-    return 1 if _WORD_CHAR.match(char) else 2
-
-
-def next_word_start(text: str, offset: int) -> int:
-    """Start of the next word after ``offset`` (``w``)."""
-    length = len(text)
-    if offset >= length:
-        return length
-    offset = max(offset, 0)
-    kind = _char_kind(text[offset])
-    if kind:
-        match = (_WORD_RUN if kind == 1 else _PUNCT_RUN).match(text, offset)
-        if match:
-            offset = match.end()
-    match = _SPACE_RUN.match(text, offset)
-    return match.end() if match else offset
-
-
-def previous_word_start(text: str, offset: int) -> int:
-    """Start of the word before ``offset``, or of the word it is inside (``b``)."""
-    index = min(max(offset, 0), len(text))
-    while index > 0 and text[index - 1].isspace():
-        index -= 1
-    if index == 0:
-        return 0
-    kind = _char_kind(text[index - 1])
-    while index > 0 and _char_kind(text[index - 1]) == kind:
-        index -= 1
-    return index
-
-
-def word_end(text: str, offset: int) -> int:
-    """Offset just past the end of the word at or after ``offset`` (``e``)."""
-    length = len(text)
-    if offset >= length:
-        return length
-    match = _TO_WORD_END.match(text, max(offset, 0))
-    return match.end() if match else length
-
-
-def next_sentence_start(text: str, offset: int) -> int:
-    """Start of the next sentence (after ``.``, ``!``, ``?`` and space, or a blank line)."""
-    match = _SENTENCE_BREAK.search(text, max(offset, 0))
-    return match.end() if match else len(text)
-
-
-def _previous_break_end(pattern: re.Pattern[str], text: str, offset: int) -> int:
-    """Largest end of a ``pattern`` match that is below ``offset`` (or 0)."""
-    offset = min(max(offset, 0), len(text))
-    window = 2048
-    while True:
-        low = max(0, offset - window)
-        best = 0
-        for match in pattern.finditer(text, low, offset):
-            if match.end() < offset:
-                best = match.end()
-        if best or low == 0:
-            return best
-        window *= 4
-
-
-def previous_sentence_start(text: str, offset: int) -> int:
-    """Start of the sentence holding ``offset``, or of the one before if already there."""
-    return _previous_break_end(_SENTENCE_BREAK, text, offset)
-
-
-def next_paragraph_start(text: str, offset: int) -> int:
-    """Start of the next paragraph (text after a blank line), or the end."""
-    match = _PARAGRAPH_BREAK.search(text, max(offset, 0))
-    return match.end() if match else len(text)
-
-
-def previous_paragraph_start(text: str, offset: int) -> int:
-    """Start of the paragraph holding ``offset``, or of the one before."""
-    return _previous_break_end(_PARAGRAPH_BREAK, text, offset)
-
+_heading_spans = heading_spans
+"""The old private name, still imported by ``benchmarks/tui.py``."""
 
 # Characters never sent to the terminal: C0/C1 controls and bidi/format
 # controls.  They take no cells in the layout, so dropping them keeps widths.
@@ -309,58 +81,6 @@ _HIDDEN = {code: None for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
 _HIDDEN.update(
     {code: None for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 )
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _heading_spans(text: str, sections: Sequence[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
-    """Spans of the lines that show a section's title, in offset order.
-
-    A section's heading is the line at its start (leading blank lines
-    skipped) when that line begins with the title, compared with whitespace
-    collapsed and case folded.  A title hard-wrapped over a few lines takes
-    those lines too.
-    """
-    spans: set[tuple[int, int]] = set()
-    length = len(text)
-    for start, _end, _level, title in sections:
-        wanted = _collapse(title)
-        if not wanted or not 0 <= start < length:
-            continue
-        position = start
-        limit = min(length, start + 400)
-        while position < limit and text[position].isspace():
-            position += 1
-        line_end = text.find("\n", position)
-        if line_end < 0:
-            line_end = length
-        seen = _collapse(text[position:line_end])
-        if not seen:
-            continue
-        if seen.startswith(wanted):
-            spans.add((position, line_end))
-            continue
-        lines = 1
-        while wanted.startswith(seen) and len(seen) < len(wanted) and line_end < length and lines < 6:
-            next_end = text.find("\n", line_end + 1)
-            if next_end < 0:
-                next_end = length
-            more = _collapse(text[line_end + 1 : next_end])
-            if not more:
-                break
-            seen = f"{seen} {more}"
-            line_end = next_end
-            lines += 1
-        if seen.startswith(wanted):
-            spans.add((position, line_end))
-    return sorted(spans)
-
-
-# --------------------------------------------------------------------------
-# The widget
-# --------------------------------------------------------------------------
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -504,7 +224,7 @@ class DocumentView(ScrollView, can_focus=True):
         """Wrapped-line index, built on first use for the current width."""
         self._sections = tuple(sections)
         """Section spans as given."""
-        self._headings = _heading_spans(text, self._sections)
+        self._headings = heading_spans(text, self._sections)
         """Spans of lines drawn as headings, ascending."""
         self._heading_starts = [start for start, _ in self._headings]
         """Start offsets of `_headings`, for bisecting."""
@@ -903,18 +623,7 @@ class DocumentView(ScrollView, can_focus=True):
             self._heading_style = heading
 
     def _paint_style(self, paint: Paint) -> Style:
-        if self.app.no_color:
-            # Without colour every highlight is underlined; overlaps are italic too.
-            return Style(underline=True, italic=paint.overlap or None, bold=paint.marked or None)
-        base_bg = self._base_style.bgcolor
-        background = Color.from_rich_color(base_bg) if base_bg is not None else Color(0, 0, 0)
-        tint = Color(*paint.rgb)
-        mixed = background.blend(tint, OVERLAP_TINT if paint.overlap else HIGHLIGHT_TINT)
-        return Style(
-            bgcolor=mixed.rich_color,
-            underline=paint.overlap or None,
-            bold=paint.marked or None,
-        )
+        return paint_style(paint, self._base_style.bgcolor, no_color=self.app.no_color)
 
     def _style_for(self, heading: bool, paint: Paint | None, selected: bool, cursor: bool) -> Style:
         key = (heading, paint, selected, cursor)

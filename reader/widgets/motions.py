@@ -1,0 +1,124 @@
+"""Cursor motions over plain text: words, sentences and paragraphs.
+
+Pure functions from ``(text, offset)`` to a new offset, so the rules for
+``w``, ``b``, ``e``, ``(``, ``)``, ``{`` and ``}`` can be tested without a
+widget and reused by anything that moves through a document.  Word
+characters include the combining marks and joiners that belong inside words
+in many scripts.  Following the view's selection model, ``word_end`` lands
+just past a word, so a selection from a word's start to it holds the word.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "next_word_start",
+    "previous_word_start",
+    "word_end",
+    "next_sentence_start",
+    "previous_sentence_start",
+    "next_paragraph_start",
+    "previous_paragraph_start",
+]
+
+# Word characters: what `\w` matches plus the combining marks and joiners that
+# belong inside words in many scripts.
+_WORD_CLASS = (
+    r"\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    r"\u0670\u06d6-\u06ed\u0900-\u0963\u0966-\u0dff\u0e31-\u0e4e\u1ab0-\u1aff"
+    r"\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+)
+_WORD_RUN = re.compile(f"[{_WORD_CLASS}]+")
+_PUNCT_RUN = re.compile(rf"[^{_WORD_CLASS}\s]+")
+_SPACE_RUN = re.compile(r"\s+")
+_TO_WORD_END = re.compile(rf"\s*(?:[{_WORD_CLASS}]+|[^{_WORD_CLASS}\s]+)")
+_WORD_CHAR = re.compile(f"[{_WORD_CLASS}]")
+
+_SENTENCE_BREAK = re.compile(
+    r"[.!?\u2026]+['\"\u2019\u201d)\]\u00bb]*\s+"
+    r"|[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\u201d\u2019]*\s*"
+    r"|\n[ \t]*\n\s*"
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _char_kind(char: str) -> int:
+    """0 for whitespace, 1 for a word character, 2 for anything else."""
+    if char.isspace():
+        return 0
+    return 1 if _WORD_CHAR.match(char) else 2
+
+
+def next_word_start(text: str, offset: int) -> int:
+    """Start of the next word after ``offset`` (``w``)."""
+    length = len(text)
+    if offset >= length:
+        return length
+    offset = max(offset, 0)
+    kind = _char_kind(text[offset])
+    if kind:
+        match = (_WORD_RUN if kind == 1 else _PUNCT_RUN).match(text, offset)
+        if match:
+            offset = match.end()
+    match = _SPACE_RUN.match(text, offset)
+    return match.end() if match else offset
+
+
+def previous_word_start(text: str, offset: int) -> int:
+    """Start of the word before ``offset``, or of the word it is inside (``b``)."""
+    index = min(max(offset, 0), len(text))
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    if index == 0:
+        return 0
+    kind = _char_kind(text[index - 1])
+    while index > 0 and _char_kind(text[index - 1]) == kind:
+        index -= 1
+    return index
+
+
+def word_end(text: str, offset: int) -> int:
+    """Offset just past the end of the word at or after ``offset`` (``e``)."""
+    length = len(text)
+    if offset >= length:
+        return length
+    match = _TO_WORD_END.match(text, max(offset, 0))
+    return match.end() if match else length
+
+
+def next_sentence_start(text: str, offset: int) -> int:
+    """Start of the next sentence (after ``.``, ``!``, ``?`` and space, or a blank line)."""
+    match = _SENTENCE_BREAK.search(text, max(offset, 0))
+    return match.end() if match else len(text)
+
+
+def _previous_break_end(pattern: re.Pattern[str], text: str, offset: int) -> int:
+    """Largest end of a ``pattern`` match that is below ``offset`` (or 0)."""
+    offset = min(max(offset, 0), len(text))
+    window = 2048
+    while True:
+        low = max(0, offset - window)
+        best = 0
+        for match in pattern.finditer(text, low, offset):
+            if match.end() < offset:
+                best = match.end()
+        if best or low == 0:
+            return best
+        window *= 4
+
+
+def previous_sentence_start(text: str, offset: int) -> int:
+    """Start of the sentence holding ``offset``, or of the one before if already there."""
+    return _previous_break_end(_SENTENCE_BREAK, text, offset)
+
+
+def next_paragraph_start(text: str, offset: int) -> int:
+    """Start of the next paragraph (text after a blank line), or the end."""
+    match = _PARAGRAPH_BREAK.search(text, max(offset, 0))
+    return match.end() if match else len(text)
+
+
+def previous_paragraph_start(text: str, offset: int) -> int:
+    """Start of the paragraph holding ``offset``, or of the one before."""
+    return _previous_break_end(_PARAGRAPH_BREAK, text, offset)

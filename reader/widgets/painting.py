@@ -1,0 +1,190 @@
+"""Highlights and the paint they leave on the text, with no widget in sight.
+
+A view may carry thousands of overlapping highlights; drawing a row must not
+walk them all.  This module flattens them once into disjoint runs
+(:class:`PaintIndex`), each with a :class:`Paint` saying how the run looks,
+and turns a paint into a Rich style (tinted, or underlined under NO_COLOR).
+Kept apart from the widget so a worker thread can build an index and tests
+and benchmarks can probe it without a running app.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rich.color import Color as RichColor
+from rich.style import Style
+from textual.color import Color
+
+__all__ = [
+    "HIGHLIGHT_TINT",
+    "OVERLAP_TINT",
+    "Highlight",
+    "Paint",
+    "PaintIndex",
+    "paint_style",
+]
+
+HIGHLIGHT_TINT = 0.32
+"""How far a lone highlight's colour is mixed into the pane background."""
+OVERLAP_TINT = 0.6
+"""How far the mean colour is mixed in where highlights overlap (also underlined)."""
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One highlighted span, as the app hands it to a view."""
+
+    start: int
+    """First offset of the span."""
+    end: int
+    """Offset just past the span."""
+    colour: str
+    """Colour as ``#rrggbb``."""
+    key: str
+    """Id of the annotation the span belongs to."""
+    marked: bool = False
+    """Drawn with an extra marker (for example: the annotation is linked)."""
+
+
+class Paint(NamedTuple):
+    """How a run of text covered by highlights is drawn."""
+
+    overlap: bool
+    """Two or more highlights cover the run."""
+    rgb: tuple[int, int, int]
+    """Mean colour of the highlights covering the run."""
+    marked: bool
+    """At least one covering highlight is marked."""
+
+
+def _parse_rgb(colour: str) -> tuple[int, int, int]:
+    try:
+        parsed = Color.parse(colour)
+    except Exception:
+        parsed = Color(230, 162, 60)
+    return parsed.r, parsed.g, parsed.b
+
+
+class PaintIndex:
+    """Highlights flattened into disjoint runs, each with its paint.
+
+    Built once per `set_highlights` by sweeping the span boundaries; the
+    running colour sums make every boundary O(1), so the build is
+    O(n log n) however the spans overlap.  A lookup for one row is a bisect
+    plus the runs the row crosses, independent of the number of highlights.
+    """
+
+    def __init__(self, spans: Sequence[Highlight], text_length: int) -> None:
+        colours: dict[str, tuple[int, int, int]] = {}
+        events_: list[tuple[int, int, int, int, int, int]] = []
+        kept: list[Highlight] = []
+        for span in spans:
+            start = max(0, span.start)
+            end = min(text_length, span.end)
+            if end <= start:
+                continue
+            rgb = colours.get(span.colour)
+            if rgb is None:
+                rgb = colours[span.colour] = _parse_rgb(span.colour)
+            marked = 1 if span.marked else 0
+            events_.append((start, 1, rgb[0], rgb[1], rgb[2], marked))
+            events_.append((end, -1, -rgb[0], -rgb[1], -rgb[2], -marked))
+            kept.append(span)
+        events_.sort(key=lambda event: event[0])
+
+        starts: list[int] = [0]
+        paints: list[Paint | None] = [None]
+        count = red = green = blue = marked_count = 0
+        index = 0
+        total = len(events_)
+        while index < total:
+            position = events_[index][0]
+            while index < total and events_[index][0] == position:
+                _, delta, r, g, b, m = events_[index]
+                count += delta
+                red += r
+                green += g
+                blue += b
+                marked_count += m
+                index += 1
+            paint = (
+                Paint(count > 1, (red // count, green // count, blue // count), marked_count > 0)
+                if count > 0
+                else None
+            )
+            if starts[-1] == position:
+                paints[-1] = paint
+                if len(paints) > 1 and paints[-2] == paint:
+                    starts.pop()
+                    paints.pop()
+            elif paints[-1] != paint:
+                starts.append(position)
+                paints.append(paint)
+        self._starts = starts
+        """Offset at which each run starts (ascending, first is 0)."""
+        self._paints = paints
+        """Paint of each run (``None`` where no highlight is)."""
+
+        kept.sort(key=lambda span: span.start)
+        self._spans = kept
+        """Highlights in start order, for point queries."""
+        self._span_starts = [span.start for span in kept]
+        self._longest = max((span.end - span.start for span in kept), default=0)
+
+    def runs(self, start: int, end: int) -> list[tuple[int, int, Paint | None]]:
+        """Runs covering ``[start, end)``, clipped to it."""
+        starts = self._starts
+        paints = self._paints
+        index = bisect_right(starts, start) - 1
+        result: list[tuple[int, int, Paint | None]] = []
+        count = len(starts)
+        position = start
+        while position < end and index < count:
+            run_end = starts[index + 1] if index + 1 < count else end
+            if run_end > end:
+                run_end = end
+            if run_end > position:
+                result.append((position, run_end, paints[index]))
+                position = run_end
+            index += 1
+        return result
+
+    def at(self, offset: int) -> list[Highlight]:
+        """Highlights covering ``offset``."""
+        spans = self._spans
+        index = bisect_right(self._span_starts, offset) - 1
+        found: list[Highlight] = []
+        floor = offset - self._longest
+        while index >= 0 and spans[index].start >= floor:
+            if spans[index].end > offset:
+                found.append(spans[index])
+            index -= 1
+        found.reverse()
+        return found
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+
+def paint_style(paint: Paint, background: RichColor | None, *, no_color: bool) -> Style:
+    """The style a run with ``paint`` adds over a pane whose background is ``background``.
+
+    A highlight's colour is mixed into the background (more strongly where
+    highlights overlap, which are also underlined); marked runs are bold.
+    With ``no_color`` every highlight is underlined and overlaps are italic
+    too, so highlights stay visible without colour.
+    """
+    if no_color:
+        return Style(underline=True, italic=paint.overlap or None, bold=paint.marked or None)
+    base = Color.from_rich_color(background) if background is not None else Color(0, 0, 0)
+    mixed = base.blend(Color(*paint.rgb), OVERLAP_TINT if paint.overlap else HIGHLIGHT_TINT)
+    return Style(
+        bgcolor=mixed.rich_color,
+        underline=paint.overlap or None,
+        bold=paint.marked or None,
+    )
