@@ -325,15 +325,19 @@ def _context_intact(text: str, anchor: Anchor, start: int, end: int) -> bool:
     return text[max(0, start - len(anchor.prefix)) : start] == anchor.prefix and text[end : end + len(anchor.suffix)] == anchor.suffix
 
 
-def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[Placement]:
+def reanchor(
+    old_text: str, new_text: str, anchors: Sequence[Anchor], offsets: OffsetMap | None = None
+) -> list[Placement]:
     """Place each anchor made on *old_text* in *new_text*, in the order given.
 
     Offsets are carried through the edit first (cheap, and right for nearly
     every annotation after a local change); quote search runs only for the
-    rest. A placement needs review unless the edit left its text untouched
+    rest (*offsets*, when the caller already has the map of this edit, saves
+    computing it again). A placement needs review unless the edit left its text untouched
     or its quote and context are intact where it was found.
     """
-    offsets = OffsetMap(old_text, new_text)
+    if offsets is None:
+        offsets = OffsetMap(old_text, new_text)
     placements: list[Placement] = []
     folded: FoldedText | None = None  # made when the first quote needs the whole text searched
     window = 4000

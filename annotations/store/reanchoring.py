@@ -85,8 +85,7 @@ class Reanchorer:
         ).fetchall()
         summary = ReanchorSummary()
         new_text = self._text(current)
-        if previous_version is not None and previous_version != current:
-            self._carry_reading_position(document_id, self._text(previous_version), new_text)
+        edits: dict[str, OffsetMap] = {}  # one map per older text: the reading position reuses it
         by_version: dict[str, list[tuple]] = defaultdict(list)
         for row in rows:
             by_version[row[1]].append(row)
@@ -94,8 +93,9 @@ class Reanchorer:
         updates, orphans, history = [], [], []
         for version_id, group in by_version.items():
             old_text = self._text(version_id)
+            edits[version_id] = OffsetMap(old_text, new_text)
             anchors = [Anchor(row[2], row[3], row[4], row[5], row[6]) for row in group]
-            for row, placed in zip(group, reanchor(old_text, new_text, anchors)):
+            for row, placed in zip(group, reanchor(old_text, new_text, anchors, edits[version_id])):
                 annotation_id, _, start, end, exact, prefix, suffix, old_state, old_review, old_score = row
                 summary.annotation_ids.setdefault(placed.state, []).append(annotation_id)
                 if placed.state == "orphaned":
@@ -130,6 +130,8 @@ class Reanchorer:
                     # both versions are kept, and nobody will be asked about it.
                     history.append((annotation_id, version_id, current, start, end, exact, prefix, suffix, placed.state,
                                     placed.score if placed.state == "fuzzy" else None, now))
+        if previous_version is not None and previous_version != current:
+            self._carry_reading_position(document_id, previous_version, new_text, edits)
         self.db.conn.executemany(
             'UPDATE annotations SET version_id = ?, start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?,'
             " anchor_state = ?, anchor_score = ?, needs_review = ? WHERE id = ?",
@@ -160,8 +162,11 @@ class Reanchorer:
     def _text(self, version_id: str) -> str:
         return self.db.execute("SELECT text FROM versions WHERE id = ?", (version_id,)).fetchone()[0]
 
-    def _carry_reading_position(self, document_id: str, old_text: str, new_text: str) -> None:
+    def _carry_reading_position(
+        self, document_id: str, previous_version: str, new_text: str, edits: dict[str, OffsetMap]
+    ) -> None:
         row = self.db.execute('SELECT "offset" FROM reading_state WHERE document_id = ?', (document_id,)).fetchone()
         if row is not None:
-            moved = min(OffsetMap(old_text, new_text).map(row[0]), max(len(new_text) - 1, 0))
+            edit = edits.get(previous_version) or OffsetMap(self._text(previous_version), new_text)
+            moved = min(edit.map(row[0]), max(len(new_text) - 1, 0))
             self.db.execute('UPDATE reading_state SET "offset" = ? WHERE document_id = ?', (moved, document_id))
