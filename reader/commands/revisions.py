@@ -90,16 +90,18 @@ def review(ctx: Context, document: str, show_all: bool, accept: tuple[str, ...],
         raise MarginError("--reattach ID and --quote TEXT go together")
     acting = bool(accept or accept_moved or accept_above is not None or reattach or delete)
     queue = store.annotations.review_queue([doc.id])
+    accepted: set[str] = set()
     for ref in accept:
         annotation = _in_document(store, ref, doc)
         store.annotations.accept_place(annotation.id)
+        accepted.add(annotation.id)
         click.echo(f"accepted   {short(annotation.id)} ({annotation.anchor_state})")
     for annotation in queue:
         bulk = (accept_moved and annotation.anchor_state == "moved") or (
             accept_above is not None and not annotation.orphaned
             and (annotation.anchor_score if annotation.anchor_score is not None else 1.0) >= accept_above
         )
-        if bulk and annotation.id not in {a.id for a in queue if a.id in accept}:
+        if bulk and annotation.id not in accepted:
             store.annotations.accept_place(annotation.id)
             click.echo(f"accepted   {short(annotation.id)} ({annotation.anchor_state})")
     if reattach is not None and quote is not None:
