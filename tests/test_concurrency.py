@@ -180,13 +180,16 @@ def test_reading_is_never_blocked_by_a_writer(library):
 
 
 def test_a_store_can_tell_that_another_process_changed_the_library(library):
+    from reader.elsewhere import ChangeWatch
+
     with Store.open(library, author="ada") as store:
-        assert store.changed_elsewhere() is False
+        watch = ChangeWatch(store)
+        assert watch.changed() is False
         doc = store.documents.all()[0]
         store.annotations.create(doc, anchor_span(NOTICE, 0, 6))
-        assert store.changed_elsewhere() is False  # its own write is not "elsewhere"
+        assert watch.changed() is False  # its own write is not "elsewhere"
         result = margin(library, "tags", "add", "Theme/Elsewhere")
         assert result.returncode == 0, result.stderr
-        assert store.changed_elsewhere() is True
-        assert store.changed_elsewhere() is False  # once per change
+        assert watch.changed() is True
+        assert watch.changed() is False  # once per change
         assert "Theme/Elsewhere" in {t.name for t in store.tags.all()}  # and the change is there to read

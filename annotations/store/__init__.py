@@ -50,7 +50,6 @@ class Store:
         self.history.bind(self.annotations, self.links)
         self.search = Searcher(db, self.documents.sections)
         self.reading = ReadingState(db, clock)
-        self._seen_version = self.data_version()
         #: Seconds a write waits for another process's write; stores for worker threads inherit it.
         self.busy_timeout = DEFAULT_BUSY_TIMEOUT
 
@@ -87,17 +86,6 @@ class Store:
         this store's own commits do not. Cheap enough (no disk read) to poll.
         """
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
-
-    def changed_elsewhere(self) -> bool:
-        """Whether someone else has committed since the last call (or since opening).
-
-        For a view that must pick up changes made outside it without a restart:
-        poll this, and reload when it says True.
-        """
-        current = self.data_version()
-        changed = current != self._seen_version
-        self._seen_version = current
-        return changed
 
     def reopen(self) -> "Store":
         """A second store on the same file, for a worker thread (connections stay on their thread)."""
