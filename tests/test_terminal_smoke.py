@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -30,9 +31,18 @@ def wait_for(predicate, timeout: float = 15.0) -> bool:
     return False
 
 
+#: What a session must see of the test's environment. A tmux server that was already running
+#: gives new sessions its own environment, not the client's, so these are set in the command.
+PASSED_ON = ("MARGIN_DB", "MARGIN_CONFIG", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "PYTHONPATH", "TERM")
+
+
 def start(tmp_path, session: str, db, command_args: str) -> dict:
     env = {**os.environ, "MARGIN_DB": str(db), "TERM": "xterm-256color"}
-    command = f"{sys.executable} -m reader.cli --author smoke {command_args}; echo MARGIN-EXITED-$?; sleep 30"
+    exports = " ".join(f"{name}={shlex.quote(env[name])}" for name in PASSED_ON if name in env)
+    command = (
+        f"cd {shlex.quote(ROOT)} && export {exports}; {shlex.quote(sys.executable)} -m reader.cli --author smoke "
+        f"{command_args}; echo MARGIN-EXITED-$?; sleep 30"
+    )
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], env=env, check=True, cwd=ROOT)
     return env
 
