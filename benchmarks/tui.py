@@ -529,8 +529,8 @@ async def wait_until(pilot: Any, condition: Any, timeout: float = TIMEOUT) -> No
 async def in_app(library: Library) -> list[Result]:
     from textual.geometry import Region
 
-    from reader.app import MarginApp
-    from reader.screens.reading import ReadingScreen
+    from reader.tui.app import MarginApp
+    from reader.tui.screens.reading import ReadingScreen
 
     results: list[Result] = []
     first = library.first
@@ -647,8 +647,8 @@ async def in_app(library: Library) -> list[Result]:
 
 async def responsiveness(library: Library, ids: list[str]) -> tuple[float, float, int, float]:
     """Largest gap between 5 ms timer ticks in the 2 s after the first text (and before it)."""
-    from reader.app import MarginApp
-    from reader.widgets.document_view import DocumentView
+    from reader.tui.app import MarginApp
+    from reader.tui.widgets.document_view import DocumentView
 
     ticks: list[float] = []
     first_text: list[float] = []
@@ -693,7 +693,7 @@ def launch_breakdown(library: Library) -> dict[str, float]:
     """Steps of a launch timed one by one (imports in fresh interpreters, the rest here)."""
     probe = (
         "import time; t0 = time.perf_counter(); import reader.cli; t1 = time.perf_counter();"
-        " import reader.app; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+        " import reader.tui.app; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
     )
     starts, cli_imports, app_imports = [], [], []
     for _ in range(3):
@@ -705,9 +705,9 @@ def launch_breakdown(library: Library) -> dict[str, float]:
         cli_imports.append(cli_s)
         app_imports.append(app_s)
 
-    from reader.layout import WrappedText
-    from reader.widgets.document_view import PaintIndex, _heading_spans
-    from reader.widgets.pane import to_highlights
+    from reader.tui.wrapping import WrappedText
+    from reader.tui.widgets.document_view import PaintIndex, _heading_spans
+    from reader.tui.widgets.pane import to_highlights
 
     steps: dict[str, list[float]] = {}
 
@@ -731,7 +731,7 @@ def launch_breakdown(library: Library) -> dict[str, float]:
     breakdown = {
         "python start (python -c pass)": median(starts),
         "import reader.cli (click, store)": median(cli_imports),
-        "import reader.app (Textual, screens)": median(app_imports),
+        "import reader.tui.app (Textual, screens)": median(app_imports),
     }
     breakdown.update({label: median(values) for label, values in steps.items()})
     return breakdown

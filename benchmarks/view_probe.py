@@ -17,8 +17,8 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 
-from reader.layout import WrappedText
-from reader.widgets.document_view import DocumentView, Highlight
+from reader.tui.wrapping import WrappedText
+from reader.tui.widgets.document_view import DocumentView, Highlight
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SIZE = 3_000_000

@@ -180,7 +180,7 @@ def test_reading_is_never_blocked_by_a_writer(library):
 
 
 def test_a_store_can_tell_that_another_process_changed_the_library(library):
-    from reader.elsewhere import ChangeWatch
+    from reader.tui.elsewhere import ChangeWatch
 
     with Store.open(library, author="ada") as store:
         watch = ChangeWatch(store)

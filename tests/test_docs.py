@@ -44,10 +44,10 @@ KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_paren
 
 
 def reader_bindings():
-    from reader.app import MarginApp
-    from reader.screens.library import LibraryScreen
-    from reader.screens.reading import ReadingScreen
-    from reader.widgets.document_view import DocumentView
+    from reader.tui.app import MarginApp
+    from reader.tui.screens.library import LibraryScreen
+    from reader.tui.screens.reading import ReadingScreen
+    from reader.tui.widgets.document_view import DocumentView
 
     for owner in (DocumentView, ReadingScreen, LibraryScreen, MarginApp):
         for binding in owner.BINDINGS:
@@ -69,10 +69,10 @@ def test_every_command_module_is_reachable_from_the_cli():
     import importlib
     import pkgutil
 
-    import reader.commands
+    import reader.cli.commands
     from reader.cli import LAZY_COMMANDS
 
-    for info in pkgutil.iter_modules(reader.commands.__path__):
-        module = importlib.import_module(f"reader.commands.{info.name}")
+    for info in pkgutil.iter_modules(reader.cli.commands.__path__):
+        module = importlib.import_module(f"reader.cli.commands.{info.name}")
         for command in getattr(module, "COMMANDS", []):
             assert LAZY_COMMANDS.get(command.name) == info.name, command.name

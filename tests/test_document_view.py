@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 
-from reader.widgets.document_view import (
+from reader.tui.widgets.document_view import (
     HIGHLIGHT_TINT,
     DocumentView,
     Highlight,
@@ -387,7 +387,7 @@ def test_highlights_stay_visible_without_colour(monkeypatch):
 
     from textual.app import App
 
-    from reader.widgets.document_view import DocumentView, Highlight
+    from reader.tui.widgets.document_view import DocumentView, Highlight
 
     monkeypatch.setenv("NO_COLOR", "1")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-import reader.layout as layout_module
-from reader.layout import WrappedText
+import reader.tui.wrapping as layout_module
+from reader.tui.wrapping import WrappedText
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"
@@ -325,6 +325,6 @@ def test_naughty_strings() -> None:
 
 
 def test_layout_does_not_load_textual() -> None:
-    probe = "import sys, reader.layout; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    probe = "import sys, reader.tui.wrapping; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

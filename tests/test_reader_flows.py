@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from annotations.store import Store
-from reader.app import MarginApp
-from reader.screens.choices import ChoicePicker
-from reader.demo import seed_demo
+from reader.tui.app import MarginApp
+from reader.tui.screens.choices import ChoicePicker
+from reader.samples.demo import seed_demo
 from reader.formats import read_source
 from reader.samples import sample_paths
-from reader.screens.library import LibraryScreen
-from reader.screens.reading import ReadingScreen
-from reader.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.screens.library import LibraryScreen
+from reader.tui.screens.reading import ReadingScreen
+from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
 from .conftest import fixed_clock
 
@@ -256,7 +256,7 @@ async def test_annotations_panel_lists_and_jumps(library):
 async def test_help_and_palette_come_from_the_bindings(library):
     app = MarginApp(library, document_ids=ids(library))
     async with app.run_test(size=SIZE) as pilot:
-        from reader.actions import current_actions
+        from reader.tui.actions import current_actions
 
         descriptions = {a.description for a in current_actions(app.screen)}
         assert {"Tag", "Note", "Undo", "Link", "Search", "Export", "Help", "Quit"} <= descriptions

@@ -8,11 +8,11 @@ import pytest
 
 from annotations.anchoring import anchor_quote
 from annotations.store import Store
-from reader.app import MarginApp
+from reader.tui.app import MarginApp
 from reader.formats import read_source
-from reader.screens.reading import ReadingScreen
-from reader.screens.review import ReviewScreen
-from reader.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.screens.reading import ReadingScreen
+from reader.tui.screens.review import ReviewScreen
+from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
 from .conftest import fixed_clock
 

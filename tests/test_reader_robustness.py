@@ -16,14 +16,14 @@ import pytest
 
 from annotations.anchoring import anchor_span
 from annotations.store import Store
-from reader.app import MarginApp
-from reader.demo import seed_demo
+from reader.tui.app import MarginApp
+from reader.samples.demo import seed_demo
 from reader.formats import read_source
 from reader.samples import sample_paths
-from reader.screens.library import LibraryScreen
-from reader.screens.reading import ReadingScreen
-from reader.widgets.annotations_panel import AnnotationsPanel
-from reader.widgets.pane import UNTAGGED
+from reader.tui.screens.library import LibraryScreen
+from reader.tui.screens.reading import ReadingScreen
+from reader.tui.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.widgets.pane import UNTAGGED
 
 from .conftest import add_document, fingerprint, fixed_clock
 

@@ -14,13 +14,13 @@ from textual.widgets import DataTable, Input, OptionList, SelectionList, Static
 
 from annotations.model import Section, Tag, TagKind
 from annotations.text import shorten
-from reader.screens.choices import ChoicePicker, fuzzy_rank
-from reader.screens.help import HelpScreen
-from reader.screens.note_editor import NoteEditor
-from reader.screens.outline import OutlinePicker, current_section_index
-from reader.screens.path_prompt import PathPrompt
-from reader.screens.relation_picker import RelationPicker
-from reader.screens.tag_picker import TagPicker
+from reader.tui.screens.choices import ChoicePicker, fuzzy_rank
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.note_editor import NoteEditor
+from reader.tui.screens.outline import OutlinePicker, current_section_index
+from reader.tui.screens.path_prompt import PathPrompt
+from reader.tui.screens.relation_picker import RelationPicker
+from reader.tui.screens.tag_picker import TagPicker
 
 SIZE = (80, 24)
 UNSET = object()
@@ -359,7 +359,7 @@ async def test_help_screen_closes_with_escape_q_or_question_mark():
 
 async def test_tag_picker_keeps_a_typed_new_tag_beside_chosen_ones():
     from annotations.model import Tag, TagKind
-    from reader.screens.tag_picker import TagPicker
+    from reader.tui.screens.tag_picker import TagPicker
 
     alice = Tag("t1", "Alice", TagKind.ENTITY, "#e5a50a", entity_type="Person")
     results: list = []

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from annotations.store import Store
-from reader.app import MarginApp
-from reader.demo import seed_demo
+from reader.tui.app import MarginApp
+from reader.samples.demo import seed_demo
 
 from .conftest import fixed_clock
 

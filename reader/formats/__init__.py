@@ -93,7 +93,7 @@ def read_source(path: str | Path, *, max_bytes: int | None = None) -> Source:
             names the file.
     """
     if max_bytes is None:
-        from ..config import max_document_bytes
+        from reader.config import max_document_bytes
 
         max_bytes = max_document_bytes()
     given = Path(path).expanduser()

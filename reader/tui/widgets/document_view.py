@@ -1,7 +1,7 @@
 """The reading pane: one document drawn line by line over a wrapped index.
 
 `DocumentView` never holds one widget per paragraph.  It keeps the text, a
-:class:`~reader.layout.WrappedText` for the current width and a run index of
+:class:`~reader.tui.wrapping.WrappedText` for the current width and a run index of
 highlight paint, and draws only the rows Textual asks for (`render_line`).
 Every position it exposes or accepts is a code-point offset into the
 document's normalised text.
@@ -12,9 +12,9 @@ selection is ``(anchor, cursor)``; the selected text is
 moves just past the end of a word, so ``v`` then ``e`` selects exactly the
 word, and ``v`` then ``w`` selects the word with the space after it.
 
-The pure parts live beside it: :mod:`reader.widgets.painting` (highlights
-and their paint), :mod:`reader.widgets.motions` (word, sentence and
-paragraph motions) and :mod:`reader.widgets.headings` (which lines show a
+The pure parts live beside it: :mod:`reader.tui.widgets.painting` (highlights
+and their paint), :mod:`reader.tui.widgets.motions` (word, sentence and
+paragraph motions) and :mod:`reader.tui.widgets.headings` (which lines show a
 section title).  Their public names are re-exported here.
 """
 
@@ -35,7 +35,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.layout import WrappedText
+from reader.tui.wrapping import WrappedText
 
 from .headings import heading_spans
 from .motions import (

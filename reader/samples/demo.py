@@ -6,8 +6,8 @@ from annotations.anchoring import anchor_quote
 from annotations.model import Document
 from annotations.store import Store
 
-from .formats import read_source
-from .samples import sample_paths
+from reader.formats import read_source
+from . import sample_paths
 
 #: (document index, quote, tags, note) — what a careful reader might mark first.
 EXAMPLES: tuple[tuple[int, str, tuple[str, ...], str], ...] = (

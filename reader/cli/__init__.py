@@ -18,7 +18,7 @@ from annotations.store.connection import BUSY_MESSAGE, is_busy
 
 from .context import Context
 
-#: Command name → module under reader.commands. Modules load only when their
+#: Command name → module under reader.cli.commands. Modules load only when their
 #: command runs, so `margin open` does not pay for the table and export code.
 LAZY_COMMANDS: dict[str, str] = {
     "import": "documents", "docs": "documents", "search": "documents",
@@ -63,7 +63,7 @@ class MarginGroup(click.Group):
         module_name = LAZY_COMMANDS.get(name)
         if module_name is None:
             return None
-        module = importlib.import_module(f"reader.commands.{module_name}")
+        module = importlib.import_module(f"reader.cli.commands.{module_name}")
         return next(command for command in module.COMMANDS if command.name == name)
 
     def invoke(self, ctx: click.Context) -> object:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from annotations.model import Document
 from annotations.store import Store
 
-from ..config import MAX_PANES
+from reader.config import MAX_PANES
 from ..elsewhere import LIBRARY_ERRORS, source_gone, write_failure
 from ..widgets.key_bar import KeyBar
 

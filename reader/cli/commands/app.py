@@ -10,14 +10,14 @@ import click
 from annotations.errors import MarginError
 from annotations.store import Store
 
-from ..config import MAX_PANES
+from reader.config import MAX_PANES
 from ..context import Context, pass_context
-from ..demo import seed_demo
+from reader.samples.demo import seed_demo
 
 
 
 def _run_reader(store: Store, document_ids: list[str]) -> None:
-    from ..app import MarginApp  # the only import of Textual from the CLI
+    from reader.tui.app import MarginApp  # the only import of Textual from the CLI
 
     MarginApp(store, document_ids=document_ids).run()
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 
-from reader.screens.dialog import Dialog
+from reader.tui.screens.dialog import Dialog
 from textual.widgets import Input, Static
 
 __all__ = ["PathPrompt"]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from annotations.model import Section
-from reader.screens.choices import FilterPicker
+from reader.tui.screens.choices import FilterPicker
 
 __all__ = ["OutlinePicker", "current_section_index"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..context import Context, pass_context
-from ..formats import read_source
+from reader.formats import read_source
 from ..output import Text, console, short, table, warn
 
 

@@ -17,7 +17,7 @@ from annotations.model import Document
 from annotations.store import Store
 from annotations.store.reanchoring import ReanchorSummary
 
-from .formats import read_source
+from . import read_source
 
 RefreshStatus = Literal["unchanged", "new-version", "reverted", "missing", "unreadable", "embedded"]
 

@@ -1,7 +1,7 @@
 """The footer: the keys shown for what can be done here, drawn as one line of text.
 
 It reads the same active bindings as the help screen and the command palette
-(see :mod:`reader.actions`), so they cannot disagree. One ``Static`` is used
+(see :mod:`reader.tui.actions`), so they cannot disagree. One ``Static`` is used
 rather than a widget per key so that opening a book, moving focus or
 changing mode costs one small redraw, not a rebuild of dozens of widgets.
 """

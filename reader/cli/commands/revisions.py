@@ -27,7 +27,7 @@ def refresh_(ctx: Context, documents: tuple[str, ...]) -> None:
     moved, found approximately or orphaned, and `margin review` lists the ones
     to check. A file that is gone or unreadable leaves its document as it is.
     """
-    from ..refreshing import refresh
+    from reader.formats.refreshing import refresh
 
     store = ctx.store
     targets = [store.documents.resolve(ref) for ref in documents] if documents else store.documents.all()

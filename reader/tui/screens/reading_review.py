@@ -57,7 +57,7 @@ class ReviewFlow(ReadingPart):
         pane is rebuilt on the event loop. A file that is gone or unreadable
         changes nothing: the stored text stays on screen.
         """
-        from ..refreshing import refresh, source_changed
+        from reader.formats.refreshing import refresh, source_changed
 
         def check() -> None:
             if not source_changed(document):

@@ -15,13 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 
-from reader.screens.dialog import Dialog
+from reader.tui.screens.dialog import Dialog
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.model import RELATIONS
 from annotations.text import shorten
-from reader.screens.choices import PickList, redirect_typing
+from reader.tui.screens.choices import PickList, redirect_typing
 
 __all__ = ["RelationPicker"]
 

@@ -126,7 +126,7 @@ class MarginApp(App[None]):
         def chosen(path: str | None) -> None:
             if not path:
                 return
-            from .formats import read_source
+            from reader.formats import read_source
 
             try:
                 source = read_source(Path(path).expanduser())

@@ -10,7 +10,7 @@ import click
 
 from annotations.store import Store
 
-from .config import busy_timeout, default_db_path, resolve_author
+from reader.config import busy_timeout, default_db_path, resolve_author
 
 
 def _warn(message: str) -> None:

@@ -5,8 +5,8 @@ core (``reading.py``: panes, annotating, navigation) and parts in their own
 modules (review, links, search, changes made elsewhere, drawing highlights).
 Each part is a ``Screen`` subclass of :class:`ReadingPart`, so its ``@on``
 handlers and ``action_*`` methods are found as usual; its key bindings stay in
-the one ``BINDINGS`` table of :class:`~reader.screens.reading.ReadingScreen`,
-which the footer, help and palette read (see :mod:`reader.actions`).
+the one ``BINDINGS`` table of :class:`~reader.tui.screens.reading.ReadingScreen`,
+which the footer, help and palette read (see :mod:`reader.tui.actions`).
 
 :class:`ReadingPart` only *declares* the state and methods the core provides,
 so the parts are type-checked against them; it adds no behaviour.

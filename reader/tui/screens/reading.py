@@ -1,11 +1,11 @@
 """The reading screen: up to three documents side by side, annotated with the keyboard.
 
 The screen translates keys into intentions (tag this selection, follow that
-link) and hands the writes to :class:`reader.editing.Editor`. Panes are given
+link) and hands the writes to :class:`reader.tui.editing.Editor`. Panes are given
 their data; they never query the store themselves. Cohesive parts of the
 screen (review, links, search, changes made elsewhere, drawing highlights)
 are mixins in the ``reading_*`` modules beside this one; see
-:mod:`reader.screens.reading_part`.
+:mod:`reader.tui.screens.reading_part`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from textual.timer import Timer
 from annotations.model import Annotation
 from annotations.store import Store
 
-from ..config import MAX_PANES
+from reader.config import MAX_PANES
 from ..editing import Editor, Target
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..widgets.annotations_panel import AnnotationsPanel

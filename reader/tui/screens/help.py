@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
-from reader.screens.dialog import Dialog
+from reader.tui.screens.dialog import Dialog
 from textual.widgets import DataTable, Static
 
 __all__ = ["HelpScreen", "group_rows"]

@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
-from reader.screens.dialog import Dialog
+from reader.tui.screens.dialog import Dialog
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 

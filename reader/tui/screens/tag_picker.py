@@ -26,7 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 
-from reader.screens.dialog import Dialog
+from reader.tui.screens.dialog import Dialog
 from textual.css.query import NoMatches
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -34,7 +34,7 @@ from textual.widgets.selection_list import Selection
 from annotations.errors import MarginError
 from annotations.model import ENTITY_TYPES, Tag, TagKind
 from annotations.store.tagging import TagSpec, parse_tag_spec
-from reader.screens.choices import EdgeHandoff, Ranked, fuzzy_rank, redirect_typing
+from reader.tui.screens.choices import EdgeHandoff, Ranked, fuzzy_rank, redirect_typing
 
 __all__ = ["TagPicker", "tag_spec"]
 
