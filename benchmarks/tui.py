@@ -530,7 +530,7 @@ async def in_app(library: Library) -> list[Result]:
     from textual.geometry import Region
 
     from reader.tui.app import MarginApp
-    from reader.tui.screens.reading import ReadingScreen
+    from reader.tui.reading import ReadingScreen
 
     results: list[Result] = []
     first = library.first
@@ -562,8 +562,8 @@ async def in_app(library: Library) -> list[Result]:
         # frame. Waiting for the next refresh tick is not work and is left out.
         watch = Stopwatch()
         watch.wrap(view, "action_page_down")
-        watch.wrap(screen, "_show_cursor_info")
-        watch.wrap(screen, "_scrolled")
+        watch.wrap(screen, "_show_status")
+        watch.wrap(screen.deck, "_scrolled")
         watch.wrap(pane, "show_title")
         watch.wrap(screen, "_refresh_layout")
         watch.wrap(screen, "_compositor_refresh")

@@ -46,7 +46,7 @@ KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_paren
 def reader_bindings():
     from reader.tui.app import MarginApp
     from reader.tui.screens.library import LibraryScreen
-    from reader.tui.screens.reading import ReadingScreen
+    from reader.tui.reading import ReadingScreen
     from reader.tui.widgets.document_view import DocumentView
 
     for owner in (DocumentView, ReadingScreen, LibraryScreen, MarginApp):

@@ -13,7 +13,7 @@ from reader.samples.demo import seed_demo
 from reader.formats import read_source
 from reader.samples import sample_paths
 from reader.tui.screens.library import LibraryScreen
-from reader.tui.screens.reading import ReadingScreen
+from reader.tui.reading import ReadingScreen
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
 from .conftest import fixed_clock
@@ -316,7 +316,7 @@ async def test_closing_the_pane_a_link_starts_from_cancels_the_link(library):
         screen.panes[0].view.focus()
         await pilot.press("ctrl+w")
         await pilot.pause()
-        assert len(screen.panes) == 1 and screen.link_source is None
+        assert len(screen.panes) == 1 and screen.links.source is None
         await select(pilot, screen, 0, "Mara Ilves")
         await pilot.press("L")  # nothing to link from now: a warning, no crash
         await pilot.pause()

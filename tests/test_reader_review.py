@@ -10,7 +10,7 @@ from annotations.anchoring import anchor_quote
 from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.formats import read_source
-from reader.tui.screens.reading import ReadingScreen
+from reader.tui.reading import ReadingScreen
 from reader.tui.screens.review import ReviewScreen
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
@@ -127,7 +127,7 @@ async def test_reattach_an_orphan_to_a_selected_passage(changed):
         await pilot.press("r")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, ReadingScreen) and screen.reattaching == orphan
+        assert isinstance(screen, ReadingScreen) and screen.review.reattaching == orphan
         pane = screen.panes[0]
         quote = "until 28 April"
         pane.view.move_cursor(pane.text.index(quote))
@@ -140,7 +140,7 @@ async def test_reattach_an_orphan_to_a_selected_passage(changed):
             current.version_id, quote, "exact", False
         )
         assert placed.note == "on The closure is a precaution."
-        assert screen.reattaching is None
+        assert screen.review.reattaching is None
         assert pane.view.highlights_at(placed.start + 1)
 
 

@@ -24,7 +24,7 @@ from .screens.choices import ChoicePicker
 from .screens.help import HelpScreen
 from .screens.library import LibraryScreen
 from .screens.path_prompt import PathPrompt
-from .screens.reading import ReadingScreen, default_export_path
+from .reading import ReadingScreen, default_export_path
 
 
 @runtime_checkable

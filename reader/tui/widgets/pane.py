@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
@@ -102,6 +103,14 @@ class DocumentPane(Vertical):
         )
         yield Static("", classes="pane-status", markup=False)
         yield Input(placeholder="Search this document (enter: find, esc: close)", classes="search")
+
+    def on_key(self, event: events.Key) -> None:
+        """``esc`` in the search box closes it and returns to the text (the hits stay)."""
+        box = self.query_one(Input)
+        if event.key == "escape" and box.has_focus:
+            box.remove_class("visible")
+            self.view.focus()
+            event.stop()
 
     def show_title(self, offset: int) -> None:
         where = self.outline.label(offset)

@@ -1,4 +1,4 @@
-"""Drawing a pane's highlights and the annotations panel, as the reading screen runs it.
+"""Drawing a pane's highlights, and reading the annotations panel's list, off the event loop.
 
 A book may carry thousands of highlights, and indexing them for painting takes
 long enough to freeze the keys. So the reads and the indexing run on worker
@@ -11,15 +11,20 @@ late is dropped, as is any result that arrives after its pane was replaced.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+
 from textual import work
+from textual.message import Message
 
 from annotations.model import Annotation, Span
+from annotations.store import Store
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
-from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.pane import DocumentPane, to_highlights
-from .reading_part import ReadingPart
+from .part import ReadingPart
+from .targets import SEARCH_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
@@ -28,22 +33,43 @@ PAINT_IN_THREAD = 1500
 
 
 class HighlightDrawing(ReadingPart):
-    """Redraws highlights and the panel from the library, off the event loop when they are many."""
+    """Redraws highlights (and search hits) from the library; reads the panel's list."""
 
-    def refresh_spans(self, pane: DocumentPane, *, in_background: bool = False) -> None:
+    @dataclass
+    class Drawn(Message):
+        """A pane shows its highlights as the library has them now."""
+
+        pane: DocumentPane
+
+    @dataclass
+    class Listed(Message):
+        """The annotations of a document, read for the panel."""
+
+        document_id: str
+        annotations: list[Annotation]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        """The library highlights are read from (workers open their own connection to it)."""
+        self._lock = threading.Lock()
+        self._requests: dict[str, int] = {}
+        """Per pane id, the number of the latest read: an older read finishing late is dropped."""
+
+    def redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         """Redraw a pane's highlights from the store (plus its search hits).
 
-        *in_background* (used when a pane opens) reads and indexes them on a
-        worker thread with its own connection, so a book with thousands of
-        highlights shows its text first and its highlights a moment later.
+        *in_background* (used when a pane opens, or the library changed
+        elsewhere) reads and indexes them on a worker thread with its own
+        connection, so a book with thousands of highlights shows its text
+        first and its highlights a moment later.
         """
-        self.refresh_bindings()
-        request = self._span_requests.get(pane.id or "", 0) + 1
-        self._span_requests[pane.id or ""] = request
+        request = self._requests.get(pane.id or "", 0) + 1
+        self._requests[pane.id or ""] = request
         if in_background:
-            self._spans_in_thread(pane, request)
+            self._read_in_thread(pane, request)
             return
-        self._show_spans(pane, self.store.annotations.spans(pane.document.version_id), request=request)
+        self._show(pane, self.store.annotations.spans(pane.document.version_id), request=request)
 
     @staticmethod
     def _is_live(pane: DocumentPane) -> bool:
@@ -51,15 +77,14 @@ class HighlightDrawing(ReadingPart):
         and a worker's result may arrive in between."""
         return pane.is_mounted and bool(pane.query(DocumentView))
 
-    def _highlights(self, pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
+    @staticmethod
+    def _highlights(pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
         return to_highlights(spans) + [
-            Highlight(start, end, SEARCH_COLOUR, f"search:{start}", True) for start, end in pane.search_hits
+            Highlight(start, end, SEARCH_COLOUR, f"{SEARCH_KEY}{start}", True) for start, end in pane.search_hits
         ]
 
-    def _show_spans(
-        self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0
-    ) -> None:
-        if not self._is_live(pane) or request != self._span_requests.get(pane.id or "", 0):
+    def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0) -> None:
+        if not self._is_live(pane) or request != self._requests.get(pane.id or "", 0):
             return
         pane.spans = spans
         if paint is not None:
@@ -70,17 +95,14 @@ class HighlightDrawing(ReadingPart):
                 self._paint_in_thread(pane, highlights)
             else:
                 pane.view.set_highlights(highlights)
-        self.refresh_bindings()
-        self._show_cursor_info(pane)
-        if pane is self.active:
-            self._refresh_panel()
+        self.post_message(self.Drawn(pane))
 
     @work(thread=True, group="spans")
-    def _spans_in_thread(self, pane: DocumentPane, request: int) -> None:
+    def _read_in_thread(self, pane: DocumentPane, request: int) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
-        with self._spans_lock:
-            if request != self._span_requests.get(pane.id or "", 0):
+        with self._lock:
+            if request != self._requests.get(pane.id or "", 0):
                 return  # a newer read is queued: this one would be drawn over at once
             try:
                 with self.store.reopen() as store:
@@ -89,34 +111,7 @@ class HighlightDrawing(ReadingPart):
                 self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
                 return
             paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
-        self.app.call_from_thread(lambda: self._show_spans(pane, spans, paint, request=request))
-
-    def _refresh_panel(self) -> None:
-        """List the active pane's annotations in the panel, when the panel is shown.
-
-        They are read on a worker with its own connection: a book with thousands
-        of annotations must not freeze the keys while the list is built.
-        """
-        pane = self.active
-        if pane is None or not self.query_one(AnnotationsPanel).has_class("visible"):
-            return
-        document_id = pane.document.id
-
-        def load() -> None:
-            try:
-                with self.store.reopen() as store:
-                    found = store.annotations.list(document_ids=[document_id], include_orphans=True)
-            except LIBRARY_ERRORS as error:
-                self.app.call_from_thread(self.notify, f"Annotations not read: {write_failure(error)}", severity="warning")
-                return
-            self.app.call_from_thread(show, found)
-
-        def show(found: list[Annotation]) -> None:
-            active = self.active
-            if active is not None and active.document.id == document_id:
-                self.query_one(AnnotationsPanel).refresh_for(found, document_id)
-
-        self.run_worker(load, thread=True, group="panel", exclusive=True)
+        self.app.call_from_thread(lambda: self._show(pane, spans, paint, request=request))
 
     def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
         """Index many highlights off the event loop; a newer request for the same pane wins."""
@@ -130,3 +125,17 @@ class HighlightDrawing(ReadingPart):
                 pane.view.set_paint(paint)
 
         self.run_worker(build, thread=True, group=f"paint-{pane.id}", exclusive=True)
+
+    def list_for_panel(self, document_id: str) -> None:
+        """Read a document's annotations on a worker (a book may have thousands); posts :class:`Listed`."""
+
+        def load() -> None:
+            try:
+                with self.store.reopen() as store:
+                    found = store.annotations.list(document_ids=[document_id], include_orphans=True)
+            except LIBRARY_ERRORS as error:
+                self.app.call_from_thread(self.notify, f"Annotations not read: {write_failure(error)}", severity="warning")
+                return
+            self.post_message(self.Listed(document_id, found))
+
+        self.run_worker(load, thread=True, group="panel", exclusive=True)

@@ -1,0 +1,116 @@
+"""Annotating from the keyboard: tag, note, delete, undo and redo.
+
+Each key asks what it acts on (the selection, else the highlight under the
+cursor), opens its dialog, and hands the write to the :class:`~reader.tui.editing.Editor`;
+a write that fails keeps the selection (and a note's words) for another try.
+"""
+
+from __future__ import annotations
+
+from annotations.store import Store
+
+from ..editing import Editor
+from ..elsewhere import LIBRARY_ERRORS, write_failure
+from ..screens.note_editor import NoteEditor
+from ..screens.tag_picker import TagPicker
+from ..widgets.pane import DocumentPane
+from .deck import PaneDeck
+from .part import ReadingPart, short_quote
+from .targets import annotations_at, target_here, target_text
+
+
+class Annotating(ReadingPart):
+    """Tags, notes, deletion and the undo history, for the pane a key was pressed in."""
+
+    def __init__(self, store: Store, editor: Editor, deck: PaneDeck) -> None:
+        super().__init__()
+        self.store = store
+        self.editor = editor
+        """Store writes for what the person asks."""
+        self.deck = deck
+        """The panes: undo and redo bring the changed passage into view."""
+
+    def tag(self, pane: DocumentPane) -> None:
+        target = target_here(self.store, pane)
+        if target is None:
+            self.notify("Select a passage first: v, then move (or drag with the mouse).", severity="warning")
+            return
+        current = self.store.annotations.get(target.annotation_id).tags if target.annotation_id else ()
+
+        def chosen(specs: list[str] | None) -> None:
+            if specs is None:
+                return
+            try:
+                if target.annotation_id is None:
+                    made = self.editor.annotate(pane.document, pane.text, target.span, tags=specs)  # type: ignore[arg-type]
+                    self.post_message(self.Redraw(pane, f"Saved {short_quote(made.exact, 30)}", land_on=made.start))
+                else:
+                    self.editor.set_tags(target.annotation_id, specs)
+                    self.post_message(self.Redraw(pane, "Tags saved"))
+            except LIBRARY_ERRORS as error:
+                self.fail(error)
+
+        self.app.push_screen(
+            TagPicker(self.store.tags.all(), self.store.tags.counts(), selected=[t.id for t in current]), chosen
+        )
+
+    def note(self, pane: DocumentPane) -> None:
+        target = target_here(self.store, pane)
+        if target is None:
+            self.notify("Put the cursor on a highlight, or select a passage, to write a note.", severity="warning")
+            return
+        existing = self.store.annotations.get(target.annotation_id) if target.annotation_id else None
+        quote = existing.exact if existing else target_text(self.store, pane, target)
+
+        def saved(note: str | None) -> None:
+            if note is None:
+                return
+            try:
+                if existing is None:
+                    made = self.editor.annotate(pane.document, pane.text, target.span, note=note)  # type: ignore[arg-type]
+                    self.post_message(self.Redraw(pane, "Note saved", land_on=made.start))
+                else:
+                    self.editor.set_note(existing.id, note)
+                    self.post_message(self.Redraw(pane, "Note saved"))
+            except LIBRARY_ERRORS as error:
+                self.fail(error)
+                if pane.is_mounted:  # the words typed are not lost: the editor comes back holding them
+                    self.app.push_screen(NoteEditor(note, quote), saved)
+
+        self.app.push_screen(NoteEditor(existing.note if existing else "", quote), saved)
+
+    def delete(self, pane: DocumentPane) -> None:
+        here = annotations_at(self.store, pane, pane.view.cursor)
+        if not here:
+            self.notify("No highlight under the cursor.", severity="warning")
+            return
+        try:
+            self.editor.delete(here[0].id)
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            self.post_message(self.Redraw(pane, clear_selection=False))
+            return
+        self.post_message(self.Redraw(pane, f"Deleted {short_quote(here[0].exact, 30)} · u to undo"))
+
+    def history(self, *, redo: bool) -> None:
+        """Undo or redo the person's last step, and show where it happened."""
+        try:
+            step = self.editor.redo() if redo else self.editor.undo()
+        except LIBRARY_ERRORS as error:
+            self.notify(write_failure(error), severity="warning")
+            return
+        if step.kind == "annotation":
+            annotation = self.store.annotations.get(step.target_id)
+            changed = self.deck.pane_of_document(annotation.document_id)
+            if changed is not None and annotation.version_id == changed.document.version_id and not annotation.orphaned:
+                changed.view.move_cursor(annotation.start)
+                changed.view.scroll_to_offset(annotation.start, top=False)
+        self.post_message(self.Redraw(None, clear_selection=False))
+        self.notify(f"{'Redid' if redo else 'Undid'} {step.label}", timeout=2)
+
+    # -- what the screen asks every component ------------------------------------------
+    def hint(self, pane: DocumentPane) -> str | None:
+        view = pane.view
+        if view.selecting and view.selected_span is None:
+            return "selecting: move to extend (w e } and the other motions) · v or esc stops"
+        return None

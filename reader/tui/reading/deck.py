@@ -1,0 +1,283 @@
+"""The panes of the reading screen, side by side: which exist, which is active, where each is.
+
+The deck opens, replaces and closes panes, knows which one keys act on (the
+focused one, or the one that last had focus while the panel has it), scrolls
+them together when asked, and keeps each document's reading position in the
+library. It tells the screen when a pane is ready, when the active pane
+changes and when a pane is about to go (messages up); what is drawn in a
+pane is the other components' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from textual import events
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+
+from annotations.store import Store
+
+from reader.config import MAX_PANES
+
+from ..elsewhere import LIBRARY_ERRORS, POSITION_WAIT, brief_wait
+from ..widgets.pane import DocumentPane
+
+#: Seconds of stillness before the reading position is written.
+POSITION_DELAY = 0.4
+
+
+class PaneDeck(Horizontal):
+    """Up to :data:`~reader.config.MAX_PANES` document panes, left to right."""
+
+    DEFAULT_CSS = """
+    PaneDeck { width: 1fr; height: 1fr; }
+    """
+
+    @dataclass
+    class Opened(Message):
+        """A pane is on screen with its text placed: its highlights and notices may follow."""
+
+        pane: DocumentPane
+
+    @dataclass
+    class ActiveChanged(Message):
+        """Keys now act on another pane."""
+
+        pane: DocumentPane
+
+    @dataclass
+    class Leaving(Message):
+        """A pane is about to go: *why* is ``"closed"`` or ``"changed"`` (its document has a new version)."""
+
+        pane: DocumentPane
+        why: str
+
+    def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
+        super().__init__(id="panes")
+        self.store = store
+        """The library: documents to show and reading positions to keep."""
+        self.document_ids = list(dict.fromkeys(document_ids))[:MAX_PANES]
+        """Documents to open at start, left to right."""
+        self.synced = False
+        """When on, scrolling one pane scrolls the others by the same share of their length."""
+        self._syncing = False
+        self._counter = len(self.document_ids)
+        self._last: DocumentPane | None = None
+        self._pending_positions: dict[str, int] = {}
+        """Reading positions not yet written, by document id."""
+        self._position_timer: Timer | None = None
+
+    # -- which panes ---------------------------------------------------------------
+    def compose(self):  # noqa: ANN201 - ComposeResult
+        for index, document_id in enumerate(self.document_ids):
+            yield self._make_pane(document_id, index)
+
+    @property
+    def panes(self) -> list[DocumentPane]:
+        return [child for child in self.children if isinstance(child, DocumentPane)]
+
+    @property
+    def active(self) -> DocumentPane | None:
+        """The pane holding focus, else the one that held it last (e.g. while the panel has focus)."""
+        focused = self.screen.focused if self.is_attached else None
+        panes = self.panes
+        if focused is not None:
+            for pane in panes:
+                if focused is pane or pane in focused.ancestors:
+                    return pane
+        if self._last is not None and self._last in panes:
+            return self._last
+        return panes[0] if panes else None
+
+    def pane_for(self, widget: object) -> DocumentPane | None:
+        """The pane holding *widget* (a view, a search box)."""
+        return next((p for p in self.panes if widget is p or p in getattr(widget, "ancestors", ())), None)
+
+    def pane_of_document(self, document_id: str) -> DocumentPane | None:
+        return next((p for p in self.panes if p.document.id == document_id), None)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        pane = self.pane_for(event.widget)
+        if pane is not None and pane is not self._last:
+            self._last = pane
+            self.post_message(self.ActiveChanged(pane))
+
+    # -- opening and closing ----------------------------------------------------------
+    def _make_pane(self, document_id: str, index: int) -> DocumentPane:
+        document = self.store.documents.get(document_id)
+        text = self.store.documents.text(document.version_id)
+        sections = self.store.documents.sections(document.version_id)
+        return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}")
+
+    def start(self) -> None:
+        """Place the panes composed at start and focus the first."""
+        for pane in self.panes:
+            self._prepare(pane)
+        if self.panes:
+            self.panes[0].view.focus()
+
+    def _prepare(self, pane: DocumentPane) -> None:
+        """Restore the reading position, follow scrolling, and say the pane is ready."""
+        position = min(self.store.reading.position(pane.document.id), len(pane.text))
+        view = pane.view
+
+        def place() -> None:  # once the view has its width, so the text is wrapped only once
+            view.move_cursor(position)
+            view.scroll_to_offset(position)
+
+        self.call_after_refresh(place)
+        self.watch(view, "scroll_y", self._on_scroll_of(pane), init=False)
+        pane.synced = self.synced
+        pane.show_title(position)
+        self.post_message(self.Opened(pane))
+
+    def _on_scroll_of(self, pane: DocumentPane) -> Callable[[float, float], None]:
+        def scrolled(old: float, new: float) -> None:
+            self._scrolled(pane, new - old)
+
+        return scrolled
+
+    def open(
+        self, document_id: str, *, avoid: DocumentPane | None = None, then: Callable[[DocumentPane], None] | None = None
+    ) -> None:
+        """Show a document: in a new pane while there is room, else in place of a pane.
+
+        The pane replaced is the rightmost that is neither *avoid* nor the active one.
+        """
+        existing = self.pane_of_document(document_id)
+        if existing is not None:
+            if then:
+                then(existing)
+            else:
+                existing.view.focus()
+                self.notify(f"{existing.document.title} is already open", timeout=2)
+            return
+        panes = self.panes
+        self._counter += 1
+        new = self._make_pane(document_id, self._counter)
+        if len(panes) >= MAX_PANES:
+            active = self.active
+            replace = next((p for p in reversed(panes) if p is not avoid and p is not active), panes[-1])
+            self._leave(replace, "closed")
+            self.mount(new, before=replace)
+            replace.remove()
+        else:
+            self.mount(new)
+
+        def ready() -> None:
+            self._prepare(new)
+            new.view.focus()
+            if then:
+                then(new)
+
+        self.call_after_refresh(ready)
+
+    def reload(self, pane: DocumentPane) -> None:
+        """Show the document's current version in place of *pane* (its position was carried by re-anchoring)."""
+        was_active = pane is self.active
+        self._pending_positions.pop(pane.document.id, None)  # an offset into the old text
+        self.post_message(self.Leaving(pane, "changed"))
+        self._counter += 1
+        new = self._make_pane(pane.document.id, self._counter)
+        self.mount(new, before=pane)
+        pane.remove()
+
+        def ready() -> None:
+            self._prepare(new)
+            if was_active:
+                new.view.focus()
+
+        self.call_after_refresh(ready)
+
+    def close(self, pane: DocumentPane) -> bool:
+        """Close *pane*; the last one stays (``False``)."""
+        panes = self.panes
+        if len(panes) <= 1:
+            return False
+        self._leave(pane, "closed")
+        next_view = next(p for p in panes if p is not pane).view
+        pane.remove()
+        self.call_after_refresh(next_view.focus)
+        return True
+
+    def _leave(self, pane: DocumentPane, why: str) -> None:
+        """Before a pane goes: keep its reading position and say it is going."""
+        self._remember(pane)
+        self.post_message(self.Leaving(pane, why))
+
+    # -- moving about ------------------------------------------------------------------
+    def go_to(self, document_id: str, offset: int, *, avoid: DocumentPane | None = None) -> None:
+        """Bring *document_id* to a pane (opening it if needed) with the cursor at *offset*."""
+        pane = self.pane_of_document(document_id)
+        if pane is None:
+            self.open(document_id, avoid=avoid, then=lambda p: self.land(p, offset))
+            return
+        self.land(pane, offset)
+
+    def land(self, pane: DocumentPane, offset: int, *, top: bool = False) -> None:
+        """Focus *pane* with the cursor at *offset*, scrolled into view (to the top row when *top*)."""
+        pane.view.focus()
+        pane.view.move_cursor(offset)
+        pane.view.scroll_to_offset(offset, top=top)
+
+    def focus_step(self, step: int) -> None:
+        """Focus the pane *step* places to the right (wrapping round)."""
+        panes = self.panes
+        if not panes:
+            return
+        current = self.active
+        index = panes.index(current) if current in panes else 0
+        panes[(index + step) % len(panes)].view.focus()
+
+    def toggle_sync(self) -> bool:
+        self.synced = not self.synced
+        for pane in self.panes:
+            pane.synced = self.synced
+            pane.show_title(pane.view.top_offset)
+        return self.synced
+
+    def _scrolled(self, pane: DocumentPane, rows: float) -> None:
+        pane.show_title(pane.view.top_offset)
+        self._remember_later(pane)
+        if self.synced and not self._syncing and pane is self.active:
+            # The others move by the same share of their length, from where each is:
+            # a translation twice as long scrolls twice as far, and no pane jumps.
+            share = rows / max(1, pane.view.max_scroll_y)
+            self._syncing = True
+            try:
+                for other in self.panes:
+                    if other is not pane:
+                        other.view.scroll_to(
+                            y=round(other.view.scroll_y + share * other.view.max_scroll_y), animate=False
+                        )
+            finally:
+                self._syncing = False
+
+    # -- reading positions -------------------------------------------------------------------
+    def _remember_later(self, pane: DocumentPane) -> None:
+        """Note the position now; write it once scrolling pauses (and at the latest on exit)."""
+        self._pending_positions[pane.document.id] = pane.view.top_offset
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self.flush_positions)
+
+    def _remember(self, pane: DocumentPane) -> None:
+        if pane.is_mounted:
+            self._pending_positions[pane.document.id] = pane.view.top_offset
+        self.flush_positions()
+
+    def flush_positions(self) -> None:
+        """Write the pending reading positions; while the library is busy, keep them for the next pause."""
+        pending, self._pending_positions = self._pending_positions, {}
+        try:
+            with brief_wait(self.store, POSITION_WAIT):
+                for document_id, offset in pending.items():
+                    self.store.reading.remember(document_id, offset)
+        except LIBRARY_ERRORS:
+            self._pending_positions = {**pending, **self._pending_positions}
+
+    def on_unmount(self) -> None:
+        self.flush_positions()

@@ -1,0 +1,361 @@
+"""The reading screen: up to three documents side by side, annotated with the keyboard.
+
+This module is wiring. The screen composes the pane deck, the annotations
+panel, the key bar and the components that hold the behaviour (annotating,
+links, search, highlight drawing, source watch, review); it holds the one
+:attr:`ReadingScreen.BINDINGS` table the footer, help and palette read, turns
+each key into a call on the component that does it, for the active pane
+(attributes down), and routes what components report (messages up) to the
+widgets that show it. Components never call each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+from annotations.model import Annotation
+from annotations.store import Store
+
+from ..editing import Editor
+from ..screens.choices import ChoicePicker
+from ..screens.outline import OutlinePicker
+from ..widgets.annotations_panel import AnnotationsPanel
+from ..widgets.document_view import DocumentView
+from ..widgets.key_bar import KeyBar
+from ..widgets.pane import DocumentPane
+from .annotating import Annotating
+from .deck import PaneDeck
+from .highlights import HighlightDrawing
+from .links import LinkMaking
+from .part import Notices, ReadingPart, short_quote
+from .review import ReviewFlow
+from .search import PaneSearch
+from .sources import SourceWatch
+from .targets import annotations_at
+
+#: Actions that need more than one pane.
+MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync")
+
+
+class ReadingScreen(Screen[None]):
+    """Documents side by side, an annotations panel, and every annotating action."""
+
+    DEFAULT_CSS = """
+    ReadingScreen {
+        layout: horizontal;
+        & AnnotationsPanel { width: 38; display: none; }
+        & AnnotationsPanel.visible { display: block; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("a", "tag", "Tag", id="annotate.tag"),
+        Binding("enter", "tag", "Tag selection", show=False, id="annotate.tag_selection"),
+        Binding("n", "next_hit", "Next hit", id="search.next"),
+        Binding("N", "previous_hit", "Previous hit", id="search.previous"),
+        Binding("n", "note", "Note", id="annotate.note"),
+        Binding("x,delete", "delete", "Delete", show=False, id="annotate.delete"),
+        Binding("u", "undo", "Undo", id="history.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
+        Binding("L", "link", "Link", id="link.start"),
+        Binding("f", "follow", "Follow link", show=False, id="link.follow"),
+        Binding("tab", "next_pane", "Next pane", id="pane.next"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="pane.previous"),
+        Binding("s", "toggle_sync", "Sync scroll", show=False, id="pane.sync"),
+        Binding("t", "outline", "Contents", show=False, id="nav.outline"),
+        Binding("slash", "search", "Search", id="search.find"),
+        Binding("p", "toggle_panel", "Annotations", id="panel.toggle"),
+        Binding("o", "open_document", "Open document", show=False, id="library.open"),
+        Binding("ctrl+w", "close_pane", "Close pane", show=False, id="pane.close"),
+        Binding("S", "search_library", "Search library", show=False, id="library.search"),
+        Binding("ctrl+e", "export", "Export", id="export.markdown"),
+        Binding("R", "review", "Review", show=False, id="review.open"),
+        Binding("r", "reattach", "Re-attach here", id="review.reattach"),
+        Binding("escape", "back", "Library", show=False, id="screen.back"),
+    ]
+
+    def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
+        super().__init__()
+        self.store = store
+        """The library, shared with the rest of the app."""
+        editor = Editor(store)
+        self.deck = PaneDeck(store, document_ids)
+        """The panes, side by side."""
+        self.annotating = Annotating(store, editor, self.deck)
+        self.links = LinkMaking(store, editor, self.deck)
+        self.search = PaneSearch()
+        self.highlights = HighlightDrawing(store)
+        notices = Notices(self)
+        self.sources = SourceWatch(store, self.deck, notices)
+        self.review = ReviewFlow(store, self.deck)
+
+    @property
+    def parts(self) -> tuple[ReadingPart, ...]:
+        """The components asked about the status line, actions and ``esc``, in order of precedence."""
+        return (self.review, self.links, self.annotating, self.search, self.highlights, self.sources)
+
+    def compose(self) -> ComposeResult:
+        yield self.deck
+        yield AnnotationsPanel()
+        yield KeyBar()
+        yield from self.parts
+
+    def on_mount(self) -> None:
+        self.deck.start()
+
+    # -- the panes, as the app and tests see them --------------------------------------
+    @property
+    def panes(self) -> list[DocumentPane]:
+        return self.deck.panes
+
+    @property
+    def active(self) -> DocumentPane | None:
+        return self.deck.active
+
+    def go_to(self, document_id: str, offset: int) -> None:
+        self.deck.go_to(document_id, offset)
+
+    def library_changed(self) -> None:
+        """Another process changed the library: redraw highlights, status lines and the panel.
+
+        Cursor, selection, scroll position, a search, a link being made and any
+        open dialog are left as they are; only what the library says is re-read.
+        A document re-imported elsewhere keeps showing the version being read.
+        """
+        for pane in self.deck.panes:
+            if self.sources.still_shown(pane):
+                self._redraw(pane, in_background=True)  # the active pane's panel follows its highlights
+
+    # -- drawing --------------------------------------------------------------------------
+    def _redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
+        self.refresh_bindings()
+        self.highlights.redraw(pane, in_background=in_background)
+
+    def _show_status(self, pane: DocumentPane) -> None:
+        """The pane's status line: what is under the cursor, and what is under way."""
+        hint = next((h for part in self.parts if (h := part.hint(pane)) is not None), "")
+        view = pane.view
+        pane.show_status(annotations_at(self.store, pane, view.cursor), view.selected_span, hint)
+
+    def _refresh_panel(self) -> None:
+        """Re-read the panel's list for the active pane, when the panel is shown."""
+        pane = self.deck.active
+        if pane is not None and self.query_one(AnnotationsPanel).has_class("visible"):
+            self.highlights.list_for_panel(pane.document.id)
+
+    # -- messages up ------------------------------------------------------------------------
+    @on(DocumentView.CursorMoved)
+    def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        pane = self.deck.pane_for(event.view)
+        if pane is not None:
+            self._show_status(pane)
+            pane.show_title(event.offset)
+
+    @on(DocumentView.SelectionChanged)
+    def _selection_changed(self, event: DocumentView.SelectionChanged) -> None:
+        pane = self.deck.pane_for(event.view)
+        if pane is not None:
+            self._show_status(pane)
+        self.refresh_bindings()
+
+    @on(PaneDeck.Opened)
+    def _pane_opened(self, event: PaneDeck.Opened) -> None:
+        self._redraw(event.pane, in_background=True)
+        self.sources.announce(event.pane)
+
+    @on(PaneDeck.ActiveChanged)
+    def _active_changed(self, event: PaneDeck.ActiveChanged) -> None:
+        self._refresh_panel()
+
+    @on(PaneDeck.Leaving)
+    def _pane_leaving(self, event: PaneDeck.Leaving) -> None:
+        self.links.pane_leaving(event.pane, event.why)
+
+    @on(HighlightDrawing.Drawn)
+    def _drawn(self, event: HighlightDrawing.Drawn) -> None:
+        self.refresh_bindings()
+        self._show_status(event.pane)
+        if event.pane is self.deck.active:
+            self._refresh_panel()
+
+    @on(HighlightDrawing.Listed)
+    def _listed(self, event: HighlightDrawing.Listed) -> None:
+        active = self.deck.active
+        if active is not None and active.document.id == event.document_id:
+            self.query_one(AnnotationsPanel).refresh_for(event.annotations, event.document_id)
+
+    @on(ReadingPart.Redraw)
+    def _redraw_requested(self, event: ReadingPart.Redraw) -> None:
+        for pane in [event.pane] if event.pane is not None else self.deck.panes:
+            if not pane.is_mounted:
+                continue
+            if event.clear_selection:
+                pane.view.clear_selection()
+            if event.land_on is not None:
+                pane.view.move_cursor(event.land_on)
+            self._redraw(pane)
+        if event.message:
+            self.notify(event.message, timeout=2)
+
+    @on(ReadingPart.ModeChanged)
+    def _mode_changed(self, event: ReadingPart.ModeChanged) -> None:
+        self.refresh_bindings()
+        pane = self.deck.active
+        if pane is not None:
+            self._show_status(pane)
+
+    @on(ReadingPart.GoTo)
+    def _go_to(self, event: ReadingPart.GoTo) -> None:
+        self._go_to_annotation(event.annotation, event.avoid)
+
+    @on(AnnotationsPanel.Chosen)
+    def _panel_chosen(self, event: AnnotationsPanel.Chosen) -> None:
+        self._go_to_annotation(self.store.annotations.get(event.annotation_id))
+
+    def _go_to_annotation(self, annotation: Annotation, avoid: DocumentPane | None = None) -> None:
+        if annotation.orphaned:
+            self.notify(f"{short_quote(annotation.exact, 40)} is not found in this version: R reviews it.", severity="warning")
+            return
+        self.deck.go_to(annotation.document_id, annotation.start, avoid=avoid)
+
+    @on(Input.Submitted, "DocumentPane Input")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        pane = self.deck.pane_for(event.input)
+        if pane is not None:
+            self.search.find(pane, event.value)
+
+    # -- which actions apply now ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        pane = self.deck.active
+        if action in MULTI_PANE_ACTIONS:
+            return len(self.deck.panes) > 1
+        for part in self.parts:
+            verdict = part.allows(action, pane)
+            if verdict is not None:
+                return verdict
+        return True
+
+    # -- keys: each a call on the part that does it ---------------------------------------------
+    def action_tag(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.annotating.tag(pane)
+
+    def action_note(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.annotating.note(pane)
+
+    def action_delete(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.annotating.delete(pane)
+
+    def action_undo(self) -> None:
+        self.annotating.history(redo=False)
+
+    def action_redo(self) -> None:
+        self.annotating.history(redo=True)
+
+    def action_link(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.links.link(pane)
+
+    def action_follow(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.links.follow(pane)
+
+    def action_search(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.search.open_box(pane)
+
+    def action_next_hit(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.search.step(pane, forward=True)
+
+    def action_previous_hit(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.search.step(pane, forward=False)
+
+    def action_review(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.review.open(pane)
+
+    def action_reattach(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.review.reattach(pane)
+
+    def action_next_pane(self) -> None:
+        self.deck.focus_step(1)
+
+    def action_previous_pane(self) -> None:
+        self.deck.focus_step(-1)
+
+    def action_toggle_sync(self) -> None:
+        on = self.deck.toggle_sync()
+        self.notify(f"Synced scrolling {'on' if on else 'off'}", timeout=2)
+
+    def action_close_pane(self) -> None:
+        pane = self.deck.active
+        if pane is None or not self.deck.close(pane):
+            self.notify("The last pane stays open; esc returns to the library.", severity="warning")
+
+    def action_outline(self) -> None:
+        pane = self.deck.active
+        if pane is None:
+            return
+        if not pane.sections:
+            self.notify("This document has no headings or pages.", severity="warning")
+            return
+
+        def jump(offset: int | None) -> None:
+            if offset is not None:
+                self.deck.land(pane, offset, top=True)
+
+        self.app.push_screen(OutlinePicker(pane.sections, pane.view.cursor), jump)
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(AnnotationsPanel)
+        panel.toggle_class("visible")
+        if panel.has_class("visible"):
+            self._refresh_panel()
+            panel.focus_list()
+        elif (pane := self.deck.active) is not None:
+            pane.view.focus()
+
+    def action_open_document(self) -> None:
+        choices = [
+            (d.id, f"{d.title}  ({d.annotation_count} annotation{'s' if d.annotation_count != 1 else ''})")
+            for d in self.store.documents.all()
+        ]
+
+        def chosen(document_id: str | None) -> None:
+            if document_id:
+                self.deck.open(document_id)
+
+        self.app.push_screen(ChoicePicker("Open document beside these", choices), chosen)
+
+    def action_search_library(self) -> None:
+        self.app.action_search_library()  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        self.app.action_export([p.document.id for p in self.deck.panes])  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        """``esc``: drop what is under way (a re-attach, a link, a search), else show the library."""
+        pane = self.deck.active
+        if any(part.cancel(pane) for part in self.parts):
+            return
+        self.app.action_show_library()  # type: ignore[attr-defined]
+
+
+def default_export_path(titles: Sequence[str]) -> str:
+    """A file name from the documents' titles, in the current folder."""
+    stem = re.sub(r"[^\w]+", "-", titles[0] if len(titles) == 1 else "reading-notes").strip("-").lower()
+    return str(Path.cwd() / f"{stem[:60] or 'reading-notes'}.md")

@@ -1,0 +1,41 @@
+"""What a key in a pane points at: the selection, else the highlight under the cursor.
+
+Annotating, linking and the status line all ask the same question, so it is
+answered once here, from the pane's drawn highlights and the library.
+"""
+
+from __future__ import annotations
+
+from annotations.model import Annotation
+from annotations.store import Store
+
+from ..editing import Target
+from ..widgets.pane import DocumentPane
+
+#: Highlights whose key starts with this are search hits, not annotations.
+SEARCH_KEY = "search:"
+
+
+def annotations_at(store: Store, pane: DocumentPane, offset: int) -> list[Annotation]:
+    """The annotations drawn at *offset*, innermost first, each once."""
+    keys = [h.key for h in pane.view.highlights_at(offset) if not h.key.startswith(SEARCH_KEY)]
+    return [store.annotations.get(key) for key in dict.fromkeys(keys)]
+
+
+def target_here(store: Store, pane: DocumentPane) -> Target | None:
+    """The selection, else the annotation under the cursor, else nothing."""
+    view = pane.view
+    if view.selected_span is not None:
+        return Target(pane.document, span=view.selected_span)
+    here = annotations_at(store, pane, view.cursor)
+    if here:
+        return Target(pane.document, annotation_id=here[0].id)
+    return None
+
+
+def target_text(store: Store, pane: DocumentPane, target: Target) -> str:
+    """The words a target covers, for dialogs and the status line."""
+    if target.annotation_id is not None:
+        return store.annotations.get(target.annotation_id).exact
+    assert target.span is not None
+    return pane.text[target.span[0] : target.span[1]]
