@@ -21,6 +21,7 @@ from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from reader.tui.screens.dialog import Dialog
+from reader.tui.widgets.typing_redirect import redirect_typing
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -32,7 +33,6 @@ __all__ = [
     "Ranked",
     "fuzzy_rank",
     "fuzzy_score",
-    "redirect_typing",
 ]
 
 EntryT = TypeVar("EntryT")
@@ -108,29 +108,6 @@ def fuzzy_rank(
             ranked.append((best, index, entry, best_text))
     ranked.sort(key=lambda item: (-item[0], item[1]))
     return [Ranked(entry, score, text) for score, _, entry, text in ranked]
-
-
-def redirect_typing(screen: Screen, event: events.Key, target: Input) -> None:
-    """Send typing (and ``backspace``) pressed elsewhere in a dialog or panel to its text input.
-
-    Someone who moved into a list and types again means to refine what they
-    typed, not to have the keystroke vanish.  ``space`` is left alone: lists
-    use it to toggle.
-    """
-    if screen.focused is target:
-        return
-    if event.key == "backspace":
-        event.stop()
-        event.prevent_default()
-        target.focus()
-        target.action_delete_left()
-        return
-    if not event.is_printable or event.character in (None, " "):
-        return
-    event.stop()
-    event.prevent_default()
-    target.focus()
-    target.insert_text_at_cursor(event.character or "")
 
 
 class EdgeHandoff:

@@ -21,7 +21,8 @@ from textual.widgets.option_list import Option
 
 from annotations.model import RELATIONS
 from annotations.text import shorten
-from reader.tui.screens.choices import PickList, redirect_typing
+from reader.tui.screens.choices import PickList
+from reader.tui.widgets.typing_redirect import redirect_typing
 
 __all__ = ["RelationPicker"]
 

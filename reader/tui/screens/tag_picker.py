@@ -34,7 +34,8 @@ from textual.widgets.selection_list import Selection
 from annotations.errors import MarginError
 from annotations.model import ENTITY_TYPES, Tag, TagKind
 from annotations.store.tagging import TagSpec, parse_tag_spec
-from reader.tui.screens.choices import EdgeHandoff, Ranked, fuzzy_rank, redirect_typing
+from reader.tui.screens.choices import EdgeHandoff, Ranked, fuzzy_rank
+from reader.tui.widgets.typing_redirect import redirect_typing
 
 __all__ = ["TagPicker", "tag_spec"]
 

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from annotations.model import Annotation
 
-from ..screens.choices import redirect_typing
+from .typing_redirect import redirect_typing
 from .pane import UNTAGGED
 
 #: Options shown at once: building each costs time, and a filter narrows a long list
