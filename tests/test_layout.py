@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-import reader.tui.wrapping as layout_module
+import reader.tui.wrapping.index as wrapping_index
+from reader.tui.wrapping.clusters import BREAK_SPACES
 from reader.tui.wrapping import WrappedText
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -34,7 +35,7 @@ def is_hanging_space(wrapped: WrappedText, row: int) -> bool:
     if not clusters:
         return False
     start, _end, cell_x, cells = clusters[-1]
-    return wrapped.text[start] in layout_module._BREAK_SPACES and cells == 1 and cell_x == wrapped.width
+    return wrapped.text[start] in BREAK_SPACES and cells == 1 and cell_x == wrapped.width
 
 
 def check_invariants(wrapped: WrappedText) -> None:
@@ -299,7 +300,7 @@ def test_plain_and_measured_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None
     text = "\n".join(paragraphs) + " \n  trailing  "
     for width in (5, 11, 24, 60):
         plain = WrappedText(text, width)
-        monkeypatch.setattr(layout_module, "_is_plain", lambda _text: False)
+        monkeypatch.setattr(wrapping_index, "is_plain", lambda _text: False)
         measured = WrappedText(text, width)
         monkeypatch.undo()
         assert rows(plain) == rows(measured), width

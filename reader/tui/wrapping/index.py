@@ -1,201 +1,19 @@
-"""A wrapped-line index over a document's normalised text.
+"""The wrapped-line index: where each visual row of a text starts, for one width.
 
-margin addresses every position as a code-point offset into the document's
-normalised text (``\\n`` line ends, NFC).  The screen never stores positions:
-this module derives, for one terminal width, the *visual rows* the text wraps
-into and maps offsets to ``(row, cell)`` and back.
-
-Layout rules, in the order they are applied:
-
-* The text is split into paragraphs at ``\\n``.  Every paragraph starts a new
-  row; the newline itself belongs to no row's span, but the offset of the
-  newline maps to the cell just after the paragraph's last character (that is
-  where a cursor sits at the end of a line).
-* A paragraph is cut into *clusters*: a base character together with the
-  zero-width characters after it (combining marks, variation selectors,
-  joiners and the character a zero-width joiner joins, control and format
-  characters).  A cluster is never split across rows and a zero-width
-  character never starts a row (except at the very start of a paragraph,
-  where there is nothing to attach it to).
-* Cluster widths come from :mod:`rich.cells`, so they agree with what Rich and
-  Textual measure when the row is drawn: wide characters (CJK, most emoji)
-  take two cells, a wide character that does not fit moves to the next row.
-* A tab expands to the next tab stop, counted from the start of its visual
-  row, and never past the right edge.
-* Rows soft-wrap at ``width`` cells, breaking after whitespace where possible,
-  and between wide characters (ideographs need no spaces), respecting a small
-  set of CJK punctuation that must not start or end a row.  A word longer than
-  the width is broken hard.
-* One space may *hang* past the edge: when a single-cell space is the cluster
-  that would overflow and more text follows, it stays on the row at cell
-  ``width``.  So a row's cells can reach ``width + 1`` only through that one
-  trailing space, and the end-of-paragraph offset can sit at cell ``width``.
-  A view should therefore draw ``width + 1`` columns (one column reserved
-  for the cursor).
-* Right-to-left text keeps its logical order; only widths matter here.
-
-Building the index is linear in the text; paragraphs that fit on one row and
-contain only single-cell characters cost one ``len`` and one set check, and
-long single-cell paragraphs wrap with ``str.rfind`` rather than per-character
-work.
+Only row starts are stored; spans, cells and row text are derived on demand,
+so the rules in :mod:`reader.tui.wrapping` are applied here, row by row.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 
-from rich.cells import cell_len, get_character_cell_size
-
-__all__ = ["WrappedText", "Cluster"]
+from .clusters import BREAK_SPACES, NO_ROW_END, NO_ROW_START, TAB, cut_clusters, is_plain, tab_cells
 
 Cluster = tuple[int, int, int, int]
 """A cluster on a row: ``(start, end, cell_x, cells)``, offsets absolute."""
-
-_ZWJ = "\u200d"
-_VS16 = "\ufe0f"
-_TAB = "\t"
-
-# Whitespace after which a row may break.  No-break spaces (U+00A0, U+2007,
-# U+202F) are deliberately absent.
-_BREAK_SPACES = frozenset(
-    " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"
-    "\u205f\u3000"
-)
-
-# Punctuation that must not begin a row (closing marks, small kana, ...)
-# when a break would otherwise fall just before it next to a wide character.
-_NO_ROW_START = frozenset(
-    "、。，．・：；？！）］｝〕〉》」』】〙〗〟’”｠»ヽヾーァィゥェォッャュョヮヵヶ"
-    "ぁぃぅぇぉっゃゅょゎゕゖ々〻‐゠–〜～‼⁇⁈⁉!%),.:;?]}"
-)
-# Punctuation that must not end a row (opening marks).
-_NO_ROW_END = frozenset("（［｛〔〈《「『【〘〖〝‘“｟«([{")
-
-_ZERO_WIDTH_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Mc", "Zl", "Zp"})
-
-
-def _build_single_cell_set() -> frozenset[str]:
-    """Characters that are one cell wide, never join others, never break.
-
-    A paragraph made only of these needs no per-character measuring: its cell
-    width is its length and it can only break at ``" "``.
-    """
-    ranges = [
-        (0x20, 0x7E),  # ASCII printable
-        (0xA0, 0x2FF),  # Latin-1 supplement, Latin extended, IPA, modifiers
-        (0x370, 0x52F),  # Greek, Cyrillic (+ supplement)
-        (0x5D0, 0x5F4),  # Hebrew letters and punctuation
-        (0x620, 0x64A),  # Arabic letters
-        (0x1E00, 0x1FFF),  # Latin extended additional, Greek extended
-        (0x2010, 0x2027),  # dashes, quotes, bullets, ellipsis
-        (0x2030, 0x205E),  # per mille, primes, guillemets, ...
-        (0x20A0, 0x20C0),  # currency signs
-    ]
-    keep = []
-    for low, high in ranges:
-        for code in range(low, high + 1):
-            char = chr(code)
-            if get_character_cell_size(char) != 1:
-                continue
-            if unicodedata.category(char) in _ZERO_WIDTH_CATEGORIES:
-                continue
-            if char.isspace() and char not in (" ", "\u00a0", "\u202f"):
-                continue
-            keep.append(char)
-    return frozenset(keep)
-
-
-_SINGLE_CELL = _build_single_cell_set()
-_is_single_cell_text = _SINGLE_CELL.issuperset
-
-_width_cache: dict[str, int] = {}
-
-
-def _char_width(char: str) -> int:
-    """Cell width of one character (0, 1 or 2), memoised."""
-    width = _width_cache.get(char)
-    if width is None:
-        width = get_character_cell_size(char)
-        if len(_width_cache) < 200_000:
-            _width_cache[char] = width
-    return width
-
-
-def _is_plain(text: str) -> bool:
-    """True if every character of ``text`` is one cell and stands alone."""
-    if text.isascii():
-        return text.isprintable()
-    return _is_single_cell_text(text)
-
-
-def _clusters(paragraph: str) -> tuple[list[int], list[int]]:
-    """Cut a paragraph (no ``\\n``) into clusters.
-
-    A cluster is one character plus every zero-width character after it; a
-    zero-width joiner also takes the character it joins.  Widths agree with
-    :func:`rich.cells.cell_len` of the cluster's text.
-
-    Returns:
-        Two parallel lists: cluster start indices into ``paragraph`` and
-        cluster widths in cells, where ``-1`` marks a tab (its width depends
-        on where it lands).
-    """
-    starts: list[int] = []
-    widths: list[int] = []
-    append_start = starts.append
-    append_width = widths.append
-    char_width = _char_width
-    index = 0
-    length = len(paragraph)
-    while index < length:
-        char = paragraph[index]
-        append_start(index)
-        first = index
-        index += 1
-        if char == _TAB:
-            width = -1
-            special = False
-        elif char == _ZWJ or char == _VS16:
-            width = 0
-            special = True
-            if char == _ZWJ and index < length and paragraph[index] != _TAB:
-                index += 1
-        else:
-            width = char_width(char)
-            special = False
-        while index < length:
-            follower = paragraph[index]
-            if follower == _ZWJ:
-                special = True
-                index += 1
-                if index < length and paragraph[index] != _TAB:
-                    index += 1
-            elif follower == _VS16:
-                special = True
-                index += 1
-            elif follower != _TAB and char_width(follower) == 0:
-                index += 1
-            else:
-                break
-        if special and width >= 0:
-            width = cell_len(paragraph[first:index])
-        append_width(width)
-    if len(starts) > 1 and widths[0] == 0 and widths[1] >= 0:
-        # Zero-width characters opening a paragraph join the cluster after
-        # them, so no cluster is empty of cells where a click could not land.
-        end = starts[2] if len(starts) > 2 else length
-        del starts[1]
-        widths[1:2] = []
-        widths[0] = cell_len(paragraph[:end])
-    return starts, widths
-
-
-def _tab_cells(cell: int, width: int, tab_size: int) -> int:
-    """Cells a tab takes when it starts at ``cell`` on a row ``width`` wide."""
-    return min(tab_size - cell % tab_size, width - cell)
 
 
 class WrappedText:
@@ -260,9 +78,9 @@ class WrappedText:
             if length <= double_fit:
                 # Even at two cells per character it fits: only a tab can
                 # widen a character further.
-                if _TAB in paragraph:
+                if TAB in paragraph:
                     wrap_clusters(paragraph, offset, append)
-            elif _is_plain(paragraph):
+            elif is_plain(paragraph):
                 if length > width:
                     wrap_plain(paragraph, offset, append)
             else:
@@ -290,11 +108,11 @@ class WrappedText:
         """Wrap a paragraph measuring it cluster by cluster."""
         width = self._width
         tab_size = self._tab_size
-        starts, widths = _clusters(paragraph)
+        starts, widths = cut_clusters(paragraph)
         count = len(starts)
-        break_spaces = _BREAK_SPACES
-        no_start = _NO_ROW_START
-        no_end = _NO_ROW_END
+        break_spaces = BREAK_SPACES
+        no_start = NO_ROW_START
+        no_end = NO_ROW_END
         row_first = 0  # index of the first cluster on the current row
         last_break = -1  # cluster index a new row may start at
         cell = 0
@@ -311,7 +129,7 @@ class WrappedText:
                 ):
                     last_break = index
             if cells < 0:
-                cells = _tab_cells(cell, width, tab_size) if cell < width else width + 1
+                cells = tab_cells(cell, width, tab_size) if cell < width else width + 1
             if cell + cells > width and index > row_first:
                 if char in break_spaces:
                     if cells == 1 and cell == width and index + 1 < count:
@@ -386,7 +204,7 @@ class WrappedText:
 
     def is_plain_row(self, row: int) -> bool:
         """True if every character on the row is one cell wide and stands alone."""
-        return _is_plain(self.row_text(row))
+        return is_plain(self.row_text(row))
 
     def row_clusters(self, row: int) -> list[Cluster]:
         """The clusters of a visual row: ``(start, end, cell_x, cells)`` each.
@@ -396,9 +214,9 @@ class WrappedText:
         """
         start, end = self.row_span(row)
         segment = self._text[start:end]
-        if _is_plain(segment):
+        if is_plain(segment):
             return [(start + i, start + i + 1, i, 1) for i in range(len(segment))]
-        starts, widths = _clusters(segment)
+        starts, widths = cut_clusters(segment)
         width = self._width
         tab_size = self._tab_size
         clusters: list[Cluster] = []
@@ -409,7 +227,7 @@ class WrappedText:
             cluster_end = starts[index + 1] if index + 1 < count else len(segment)
             cells = widths[index]
             if cells < 0:
-                cells = _tab_cells(cell, width, tab_size) if cell < width else 1
+                cells = tab_cells(cell, width, tab_size) if cell < width else 1
             clusters.append((start + cluster_start, start + cluster_end, cell, cells))
             cell += cells
         return clusters
@@ -418,7 +236,7 @@ class WrappedText:
         """Cells the row's text takes (a hanging space counts)."""
         start, end = self.row_span(row)
         segment = self._text[start:end]
-        if _is_plain(segment):
+        if is_plain(segment):
             return len(segment)
         clusters = self.row_clusters(row)
         return clusters[-1][2] + clusters[-1][3] if clusters else 0
@@ -434,7 +252,7 @@ class WrappedText:
         row = self.row_of(offset)
         start, end = self.row_span(row)
         segment = self._text[start:end]
-        if _is_plain(segment):
+        if is_plain(segment):
             return row, min(offset, end) - start
         for cluster_start, cluster_end, cell_x, cells in self.row_clusters(row):
             if offset < cluster_end:
@@ -455,7 +273,7 @@ class WrappedText:
         cell_x = max(cell_x, 0)
         segment = self._text[start:end]
         last_of_paragraph = self.row_ends_paragraph(row)
-        if _is_plain(segment):
+        if is_plain(segment):
             if cell_x < len(segment):
                 return start + cell_x
             if last_of_paragraph or end == start:
@@ -484,7 +302,7 @@ class WrappedText:
         if offset >= end:
             return offset, offset + 1
         segment = self._text[start:end]
-        if _is_plain(segment):
+        if is_plain(segment):
             return offset, offset + 1
         for cluster_start, cluster_end, _x, _cells in self.row_clusters(row):
             if offset < cluster_end:
