@@ -706,7 +706,8 @@ def launch_breakdown(library: Library) -> dict[str, float]:
         app_imports.append(app_s)
 
     from reader.tui.wrapping import WrappedText
-    from reader.tui.widgets.document_view import PaintIndex, _heading_spans
+    from reader.tui.widgets.document_view import PaintIndex
+    from reader.tui.widgets.headings import heading_spans
     from reader.tui.widgets.pane import to_highlights
 
     steps: dict[str, list[float]] = {}
@@ -723,7 +724,7 @@ def launch_breakdown(library: Library) -> dict[str, float]:
         timed("documents.all (library screen)", store.documents.all)
         text = timed("documents.text (3 MB)", lambda: store.documents.text(document.version_id))
         sections = timed("documents.sections", lambda: store.documents.sections(document.version_id))
-        timed("heading spans", lambda: _heading_spans(text, [(s.start, s.end, s.level, s.title) for s in sections]))
+        timed("heading spans", lambda: heading_spans(text, [(s.start, s.end, s.level, s.title) for s in sections]))
         timed("WrappedText at 157 columns", lambda: WrappedText(text, WIDTH - 3))
         spans = timed("annotations.spans (10k)", lambda: store.annotations.spans(document.version_id))
         timed("PaintIndex (worker thread)", lambda: PaintIndex(to_highlights(spans), len(text)))

@@ -1,0 +1,248 @@
+"""Drawing a document's text, wrapped to the pane's width, with its highlights, cursor and selection.
+
+:class:`TextCanvas` is the part of the reading pane that shows: it keeps the
+text, a :class:`~reader.tui.wrapping.WrappedText` for the current width and a
+run index of highlight paint, draws only the rows Textual asks for
+(``render_line``, through :mod:`.row_render`), and re-wraps on resize without
+losing the reader's place. It never holds one widget per paragraph. What keys
+and the mouse do with the cursor is :class:`~reader.tui.widgets.document_view.DocumentView`'s job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import events
+from textual.geometry import Region, Size
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..wrapping import WrappedText
+from .headings import heading_spans
+from .painting import Highlight, PaintIndex
+from .row_render import RowPainter, RowStyles
+
+
+class TextCanvas(ScrollView):
+    """A scrollable, wrapped, highlightable drawing of one document's text.
+
+    Args:
+        text: The document's normalised text.
+        sections: ``(start, end, level, title)`` spans; a section whose text
+            starts with its title gets that line drawn as a heading.
+        id: Widget id.
+        name: Widget name.
+        classes: CSS classes.
+        tab_size: Distance between tab stops in cells.
+    """
+
+    cursor: var[int] = var(0, init=False)
+    """Cursor offset (a caret before the character it is drawn on)."""
+
+    selection: var[tuple[int, int] | None] = var(None, init=False)
+    """``(anchor, cursor)`` of the selection, or ``None``."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        sections: Sequence[tuple[int, int, int, str]] = (),
+        id: str | None = None,
+        name: str | None = None,
+        classes: str | None = None,
+        tab_size: int = 4,
+    ) -> None:
+        super().__init__(id=id, name=name, classes=classes)
+        self._text = text
+        """The document's normalised text."""
+        self._tab_size = tab_size
+        """Distance between tab stops in cells."""
+        self._wrapped: WrappedText | None = None
+        """Wrapped-line index, built on first use for the current width."""
+        self._sections = tuple(sections)
+        """Section spans as given."""
+        self._headings = heading_spans(text, self._sections)
+        """Spans of lines drawn as headings, ascending."""
+        self._heading_starts = [start for start, _ in self._headings]
+        """Start offsets of `_headings`, for bisecting."""
+        self._paint = PaintIndex((), len(text))
+        """Highlight runs."""
+        self._reading_offset = 0
+        """Offset at the top row, kept across re-wraps."""
+        self._restoring = False
+        """True while a re-wrap moves the scroll position itself."""
+        self._laid_out = False
+        """True once the view has been wrapped for its real width."""
+        self._styles = RowStyles()
+        """The view's styles, combined per kind of cell."""
+        self._painter: RowPainter | None = None
+        """Draws rows from the text, the wrapped index and the paint."""
+
+    # -- what is shown -----------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        """The document's normalised text."""
+        return self._text
+
+    @property
+    def sections(self) -> tuple[tuple[int, int, int, str], ...]:
+        """The section spans the view was given."""
+        return self._sections
+
+    @property
+    def layout_index(self) -> WrappedText:
+        """The wrapped-line index for the current width."""
+        layout = self._wrapped
+        if layout is None:
+            layout = self._wrapped = WrappedText(self._text, self._wrap_width(), self._tab_size)
+        return layout
+
+    @property
+    def top_offset(self) -> int:
+        """Offset at the start of the first visible row."""
+        return self.layout_index.row_start(self.scroll_offset.y)
+
+    def visible_span(self) -> tuple[int, int]:
+        """``(start, end)`` offsets of the text on screen."""
+        layout = self.layout_index
+        top = self.scroll_offset.y
+        height = max(1, self.scrollable_content_region.height)
+        start, _ = layout.row_span(top)
+        _, end = layout.row_span(min(top + height - 1, layout.row_count - 1))
+        return start, end
+
+    def highlights_at(self, offset: int) -> list[Highlight]:
+        """Highlights covering ``offset``, in start order."""
+        return self._paint.at(offset)
+
+    # -- attributes down ---------------------------------------------------------
+
+    def set_highlights(self, spans: Sequence[Highlight]) -> None:
+        """Replace every highlight drawn in this view."""
+        self.set_paint(PaintIndex(spans, len(self._text)))
+
+    def set_paint(self, paint: PaintIndex) -> None:
+        """Replace the highlights with an index built elsewhere (e.g. in a worker thread)."""
+        self._paint = paint
+        self.refresh()
+
+    def scroll_to_offset(self, offset: int, top: bool = True) -> None:
+        """Scroll so ``offset`` shows: on the top row, or just into view."""
+        row = self.layout_index.row_of(offset)
+        if top:
+            self._reading_offset = min(max(offset, 0), len(self._text))
+            self._scroll_to_row(row)
+        else:
+            self._scroll_row_visible(row)
+
+    def validate_cursor(self, offset: int) -> int:
+        """Clamp into the text and onto the start of a character cluster."""
+        offset = min(max(int(offset), 0), len(self._text))
+        return self.layout_index.cluster_span(offset)[0]
+
+    def validate_selection(self, selection: tuple[int, int] | None) -> tuple[int, int] | None:
+        """Clamp both ends into the text."""
+        if selection is None:
+            return None
+        length = len(self._text)
+        anchor, cursor = selection
+        return (min(max(int(anchor), 0), length), min(max(int(cursor), 0), length))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if not self._restoring and self._wrapped is not None:
+            self._reading_offset = self._wrapped.row_start(round(new_value))
+
+    # -- size --------------------------------------------------------------------
+
+    def _wrap_width(self) -> int:
+        width = self.scrollable_content_region.width
+        # One column stays free for the cursor after a full row.
+        return width - 1 if width > 1 else 80
+
+    def on_mount(self) -> None:
+        if self.scrollable_content_region.width > 1:
+            self._relayout()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def _relayout(self) -> None:
+        layout = self.layout_index
+        width = self._wrap_width()
+        anchor = self._reading_offset
+        self._restoring = True
+        try:
+            layout.rewrap(width)
+            self.virtual_size = Size(self.scrollable_content_region.width, layout.row_count)
+            self._scroll_to_row(layout.row_of(anchor))
+        finally:
+            self._restoring = False
+        if not self._laid_out:
+            # A cursor set before the view had a size should be on screen.
+            self._laid_out = True
+            self._scroll_row_visible(layout.row_of(self.cursor))
+        self.refresh()
+
+    def _scroll_to_row(self, row: int) -> None:
+        self.scroll_to(y=row, animate=False, force=True)
+
+    def _scroll_row_visible(self, row: int) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = self.scroll_offset.y
+        if row < top:
+            self._scroll_to_row(row)
+        elif row >= top + height:
+            self._scroll_to_row(row - height + 1)
+
+    def _refresh_row(self, row: int) -> None:
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        if top <= row < top + height:
+            self.refresh_line(row)
+
+    # -- drawing -----------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._prepare_styles()
+        if self._wrapped is not None and self._laid_out and self._wrapped.width != self._wrap_width():
+            # A size change reached the compositor before our Resize handler: re-wrap now
+            # rather than draw one frame of rows cut at the old width.
+            self._relayout()
+        return super().render_lines(crop)
+
+    def _prepare_styles(self) -> None:
+        try:
+            cursor = self.get_component_rich_style("document-view--cursor", partial=True)
+            selection = self.get_component_rich_style("document-view--selection")
+            heading = self.get_component_rich_style("document-view--heading", partial=True)
+        except KeyError:
+            # A pane being closed can be drawn once more after its styles are gone:
+            # keep the styles it had.
+            return
+        self._styles.update(self.rich_style, cursor, selection, heading, no_color=self.app.no_color)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = self.scroll_offset.y + y
+        layout = self.layout_index
+        if row >= layout.row_count or row < 0:
+            return Strip.blank(width, self._styles.base)
+        strip = self.render_row(row)
+        return strip.adjust_cell_length(width, self._styles.base)
+
+    def render_row(self, row: int) -> Strip:
+        """Draw one visual row (not padded to the widget's width)."""
+        if self._styles.key is None:
+            self._prepare_styles()
+        painter = self._painter
+        if painter is None:
+            painter = self._painter = RowPainter(
+                self._text, self.layout_index, self._paint, self._headings, self._heading_starts, self._styles
+            )
+        painter.paint = self._paint
+        return painter.row(row, self.cursor, self.selection)
