@@ -1,7 +1,7 @@
 """Markdown export through a template of the user's own (Jinja2, sandboxed).
 
 The template sees the same notes :func:`~annotations.export.markdown.render_markdown`
-lays out, already ordered, with block ids assigned and sections looked up
+lays out (both start from :func:`~annotations.export.notes.arrange`), already ordered, with block ids assigned and sections looked up
 (the variables are listed in the README). The built-in template,
 ``templates/default.md.j2``, reproduces the built-in layout byte for byte, so a
 user can start from it (``margin export --show-template``) and change only
@@ -30,11 +30,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import MarginError
 from ..model import Annotation, Document, Tag, TagKind
-from ..sections import Outline
 from ..text import shorten
-from . import markdown as md
+from .escaping import clean, escape_block, escape_inline
 from .files import read_input
-from .markdown import DocumentNotes, escape_block, escape_inline, obsidian_tag, wikilink
+from .frontmatter import yaml_str
+from .notes import INCOMING, SHORT_QUOTE, DocumentNotes, Entry, LinkView, arrange, day, live_tags, short_quote, tag_key
+from .obsidian import obsidian_tag, wikilink
 
 __all__ = [
     "Markdown",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 #: How an incoming link reads from the annotation it points at.
-INCOMING_PHRASES: dict[str, str] = dict(md._INCOMING)
+INCOMING_PHRASES: dict[str, str] = dict(INCOMING)
 
 
 class Markdown(str):
@@ -95,7 +96,7 @@ def _wikilink(name: object) -> Markdown:
 
 
 def _yaml(text: object) -> Markdown:
-    return Markdown(md._yaml_str("" if text is None else str(text)))
+    return Markdown(yaml_str("" if text is None else str(text)))
 
 
 def _raw(text: object) -> Markdown:
@@ -103,11 +104,11 @@ def _raw(text: object) -> Markdown:
 
 
 def _date(stamp: object) -> str:
-    return md._date("" if stamp is None else str(stamp))
+    return day("" if stamp is None else str(stamp))
 
 
-def _short(text: object, limit: int = md._SHORT_QUOTE) -> str:
-    return shorten(md._clean("" if text is None else str(text)), limit + 1)
+def _short(text: object, limit: int = SHORT_QUOTE) -> str:
+    return shorten(clean("" if text is None else str(text)), limit + 1)
 
 
 class _Environment(SandboxedEnvironment):
@@ -251,8 +252,8 @@ class AnnotationView:
     @property
     def edited(self) -> bool:
         """True when the day of the last change differs from the day of creation."""
-        updated = md._date(self.updated)
-        return bool(updated) and updated != md._date(self.created)
+        updated = day(self.updated)
+        return bool(updated) and updated != day(self.created)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +273,7 @@ def _tag_view(tag: Tag) -> TagView:
     return TagView(tag.id, tag.name, tag.kind.value, tag.entity_type, tag.colour, tag.aliases, tag.description, label)
 
 
-def _link_item(link: md.LinkView) -> LinkItem:
+def _link_item(link: LinkView) -> LinkItem:
     known = None if link.outgoing else INCOMING_PHRASES.get(link.relation)
     if link.outgoing:
         phrase = link.relation
@@ -285,7 +286,7 @@ def _link_item(link: md.LinkView) -> LinkItem:
         incoming_phrase=known,
         document=link.other_document_title,
         quote=link.other_exact,
-        short_quote=md._short(link.other_exact),
+        short_quote=short_quote(link.other_exact),
         note=link.note,
     )
 
@@ -302,9 +303,9 @@ def _document_view(document: Document) -> DocumentView:
     )
 
 
-def _annotation_view(entry: Any, document: DocumentView, tags: dict[str, tuple[Tag, TagView]]) -> AnnotationView:
+def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple[Tag, TagView]]) -> AnnotationView:
     a: Annotation = entry.annotation
-    live = [tags.setdefault(t.id, (t, _tag_view(t)))[1] for t in md._live_tags(a)]
+    live = [tags.setdefault(t.id, (t, _tag_view(t)))[1] for t in live_tags(a)]
     return AnnotationView(
         id=a.id,
         block_id=Markdown(entry.block_id),
@@ -336,20 +337,7 @@ def template_context(
     """The variables a template sees, ordered exactly as the built-in layout orders them."""
     if group_by not in ("document", "tag"):
         raise MarginError(f"group_by must be 'document' or 'tag', not {group_by!r}")
-    ordered = sorted(notes, key=lambda n: md._document_key(n.document))
-    per_document: list[tuple[DocumentView, list[Any]]] = []
-    for item in ordered:
-        index = Outline(item.sections)
-        entries = []
-        for a in sorted(item.annotations, key=md._annotation_key):
-            if a.deleted:
-                continue
-            links = tuple(sorted(item.links.get(a.id, ()), key=md._link_key))
-            sections = [] if a.orphaned else index.titles(a.start)
-            entries.append(md._Entry(a, item.document, sections, links))
-        per_document.append((_document_view(item.document), entries))
-    everything = [e for _, entries in per_document for e in entries]
-    md._assign_block_ids(everything)
+    per_document = [(_document_view(document), entries) for document, entries in arrange(notes)]
 
     tags: dict[str, tuple[Tag, TagView]] = {}
     documents = []
@@ -412,7 +400,7 @@ def _groups(annotations: Sequence[AnnotationView], originals: Mapping[str, Tag])
         return dataclasses.replace(a, block_id=Markdown(candidate))
 
     groups = []
-    for tag_id in sorted(views, key=lambda i: md._tag_key(originals[i])):
+    for tag_id in sorted(views, key=lambda i: tag_key(originals[i])):
         view = views[tag_id]
         groups.append(GroupView(view.label, view, [occurrence(a) for a in members[tag_id]]))
     if untagged:
