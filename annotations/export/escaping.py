@@ -6,7 +6,8 @@ CommonMark renderer shows exactly that text and nothing in it can add
 structure to the file: no headings, lists, code, HTML, tables or thematic
 breaks, and no Obsidian tags, links, highlights, comments, maths or block ids.
 The few characters Markdown cannot carry are listed on :func:`escape_inline`.
-Kept apart from any layout, so the built-in one and templates escape alike.
+Kept apart from any layout, so the built-in one and templates escape alike;
+:class:`Markdown` marks text that is already safe, so it is not escaped twice.
 """
 
 from __future__ import annotations
@@ -166,3 +167,8 @@ def escape_block(text: str, *, prefix: str = "") -> str:
     bare = prefix.rstrip()
     return "\n".join(prefix + line if line else bare for line in lines)
 
+
+class Markdown(str):
+    """Text that is already Markdown: a template prints it as it is."""
+
+    __slots__ = ()
