@@ -29,6 +29,9 @@ from ..model import Tag, TagKind
 from .intake import clean_topic_path
 from .xmltext import child_text, children, guid_of, xml_safe
 
+#: The ``origin`` margin writes on its projects and codebooks. Read back, it says the
+#: code names are margin's own paths, not names to split (see :func:`read_codes`).
+ORIGIN = "margin"
 #: Namespace for guids margin derives (folders, codings, notes, users), so an export is the same every time.
 MARGIN_NAMESPACE = uuid.UUID("355f5047-6a6f-4dc6-8395-98dc088f52f2")
 

@@ -88,7 +88,7 @@ def detect(path: Path) -> str:
         if not path.exists():
             raise MarginError(f"{path} does not exist")
         from .hypothesis import looks_like_hypothesis
-        from .w3c import load_json_documents, read_text
+        from .jsonfile import load_json_documents, read_text
 
         values = load_json_documents(read_text(path), path.name)
         return "hypothesis" if looks_like_hypothesis(values[0]) else "w3c"

@@ -24,7 +24,7 @@ from ..errors import MarginError
 from ..store import Store
 from .placing import Incoming, Parsed, place
 from .report import ImportReport
-from .w3c import load_json_documents, read_text
+from .jsonfile import load_json_documents, read_text
 
 #: The prefix of Hypothesis ids once they are keys here, so they never meet another tool's ids.
 KEY_PREFIX = "hypothesis:"

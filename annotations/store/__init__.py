@@ -47,7 +47,6 @@ class Store:
         self.history = History(db, author, clock)
         self.annotations = AnnotationRepo(db, author, clock, self.tags, self.history)
         self.links = LinkRepo(db, author, clock, self.history)
-        self.history.bind(self.annotations, self.links)
         self.search = Searcher(db, self.documents.sections)
         self.reading = ReadingState(db, clock)
         #: Seconds a write waits for another process's write; stores for worker threads inherit it.

@@ -45,6 +45,7 @@ class AnnotationRepo:
         self.clock = clock
         self.tags = tags
         self.history = history
+        history.register("annotation", self)
 
     # reading ---------------------------------------------------------------
     def _tags_for(self, ids: Sequence[str]) -> dict[str, list[Tag]]:

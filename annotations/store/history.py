@@ -4,23 +4,23 @@ Each change is recorded as the full before/after state of one annotation or
 link. Undo writes *before* back, redo writes *after*; a new change after an
 undo drops the redo branch. History is per author, so undoing in a merged
 classroom file only ever reverts your own work.
+
+History sits below the repositories whose changes it records: they hold it to
+record, and each registers itself as the :class:`Reverting` owner of its kind
+of step, so this module never needs to know their classes.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlite_utils import Database
 
 from ..errors import NothingToUndo
 from .clock import Clock
 from .transaction import writing
-
-if TYPE_CHECKING:
-    from .annotating import AnnotationRepo
-    from .linking import LinkRepo
 
 Kind = Literal["annotation", "link"]
 
@@ -35,16 +35,27 @@ class Step:
     state: dict[str, Any]
 
 
+class Reverting(Protocol):
+    """What owns one kind of step: it can put back what a recorded change touched.
+
+    *undo_from* is the state the step left, *back_to* the one to return to
+    (reversed for redo); only the fields that differ between them are the
+    step's to write.
+    """
+
+    def revert(self, target_id: str, undo_from: dict[str, Any], back_to: dict[str, Any], /) -> None: ...
+
+
 class History:
     def __init__(self, db: Database, author: str, clock: Clock) -> None:
         self.db = db
         self.author = author
         self.clock = clock
-        self._annotations: AnnotationRepo | None = None
-        self._links: LinkRepo | None = None
+        self._owners: dict[Kind, Reverting] = {}
 
-    def bind(self, annotations: "AnnotationRepo", links: "LinkRepo") -> None:
-        self._annotations, self._links = annotations, links
+    def register(self, kind: Kind, owner: Reverting) -> None:
+        """Name the repository that reverts steps of *kind*; each repository calls this as it is built."""
+        self._owners[kind] = owner
 
     def record(self, kind: Kind, target_id: str, label: str, before: dict | None, after: dict) -> None:
         """Record a change; callers are inside the transaction that made it."""
@@ -58,13 +69,6 @@ class History:
                 self.author, self.clock(),
             ),
         )
-
-    def _revert(self, kind: str, target_id: str, undo_from: dict, back_to: dict) -> None:
-        assert self._annotations is not None and self._links is not None
-        if kind == "annotation":
-            self._annotations.revert(target_id, undo_from, back_to)
-        else:
-            self._links.revert(target_id, undo_from, back_to)
 
     def undo(self) -> Step:
         return self._step(undone=False)
@@ -85,6 +89,6 @@ class History:
         seq, kind, target_id, label, before, after = row
         undo_from, back_to = (json.loads(before), json.loads(after)) if undone else (json.loads(after), json.loads(before))
         with writing(self.db):
-            self._revert(kind, target_id, undo_from, back_to)
+            self._owners[kind].revert(target_id, undo_from, back_to)
             self.db.execute("UPDATE history SET undone = ? WHERE seq = ?", (int(not undone), seq))
         return Step(kind, target_id, label, back_to)

@@ -35,6 +35,7 @@ class LinkRepo:
         self.author = author
         self.clock = clock
         self.history = history
+        history.register("link", self)
 
     def get(self, link_id: str) -> Link:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM links WHERE id = ?", (link_id,)).fetchone()

@@ -1,218 +1,30 @@
-"""W3C Web Annotation (JSON-LD): margin's annotations and links in the standard's terms.
+"""Reading W3C Web Annotation in any shape the standard allows, as records to place.
 
-Export: every annotation becomes an ``Annotation`` whose target is the
-document (``urn:margin:document:<id>``, with the file it was read from as
-``via``) narrowed by a ``TextQuoteSelector`` and a ``TextPositionSelector``
-(code points into the normalised text, as the standard counts). Tags are
-``TextualBody`` bodies with purpose ``tagging`` (an entity as ``Type:Name``),
-the note one with purpose ``commenting``. A link is an annotation with
-motivation ``linking`` whose target is the annotation it starts from and whose
-body is the one it points to, with the relation as a ``classifying`` body.
-Ids are ``urn:uuid:<id>``, so an export brought back keeps every id.
-
-Import reads an ``AnnotationCollection`` (pages inline), an ``AnnotationPage``,
-one annotation, a JSON array or JSON Lines, and hands what it finds to
-:func:`~annotations.interchange.placing.place`.
+Annotations from other tools are read as generously as the standard lets them
+be written (a ``bodyValue``, textual bodies or a ``Choice`` of them, creators
+by name, nickname or account IRI). What cannot become a passage (no selector,
+no source) is skipped with a warning, a body that is not text is left out with
+one, and an annotation without an id is recognised on a second import by a
+digest of its content. :func:`~annotations.interchange.placing.place` then
+finds each one's document and passage and writes them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import MarginError
-from ..export.files import read_input
-from ..model import Annotation, Document, Link, Tag, TagKind
-from ..store import Store
-from .placing import DOCUMENT_URN, Incoming, IncomingLink, Parsed, place
-from .report import ImportReport
-from .selection import Selection
-
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-GENERATOR = {"type": "Software", "name": "margin"}
-_COLLECTION_NAMESPACE = uuid.UUID("0b7f4a52-8d7e-4c1e-b0a4-3e9d6f2c8a11")
+from ...errors import MarginError
+from ...store import Store
+from ..jsonfile import load_json_documents, read_text
+from ..placing import Incoming, IncomingLink, Parsed, place
+from ..report import ImportReport
 
 #: Body purposes read as tags; any other textual body is part of the note.
 TAG_PURPOSES = frozenset({"tagging", "classifying", "identifying"})
-
-
-# --------------------------------------------------------------------------
-# Export
-# --------------------------------------------------------------------------
-
-
-def annotation_iri(annotation_id: str) -> str:
-    return f"urn:uuid:{annotation_id}"
-
-
-def tag_value(tag: Tag) -> str:
-    """How a tag reads as a tagging body: ``Theme/Secrecy``, or ``Person:Ada Lovelace`` for an entity."""
-    if tag.kind is TagKind.ENTITY and tag.entity_type:
-        return f"{tag.entity_type}:{tag.name}"
-    return tag.name
-
-
-def _source(document: Document) -> dict[str, Any]:
-    source: dict[str, Any] = {"id": DOCUMENT_URN + document.id, "type": "Text", "label": document.title}
-    path = document.source_path
-    if "://" in path:
-        source["via"] = path
-    elif path:
-        try:
-            source["via"] = Path(path).as_uri()
-        except ValueError:
-            pass
-    return source
-
-
-def _creator(author: str) -> dict[str, str]:
-    return {"type": "Person", "name": author}
-
-
-def annotation_json(
-    annotation: Annotation, document: Document, *, context: bool = True, source: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """One annotation as a W3C ``Annotation`` (*source*: the document's, when already made)."""
-    bodies: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": tag_value(tag)}
-        for tag in annotation.tags
-        if not tag.deleted
-    ]
-    if annotation.note:
-        bodies.append(
-            {"type": "TextualBody", "purpose": "commenting", "value": annotation.note, "format": "text/markdown"}
-        )
-    item: dict[str, Any] = {"@context": CONTEXT} if context else {}
-    item["id"] = annotation_iri(annotation.id)
-    item["type"] = "Annotation"
-    item["motivation"] = "commenting" if annotation.note else "tagging" if bodies else "highlighting"
-    if annotation.author:
-        item["creator"] = _creator(annotation.author)
-    item["created"] = annotation.created
-    item["modified"] = annotation.updated or annotation.created
-    item["generator"] = GENERATOR
-    if bodies:
-        item["body"] = bodies
-    item["target"] = {
-        "type": "SpecificResource",
-        "source": source or _source(document),
-        "selector": [
-            {
-                "type": "TextQuoteSelector",
-                "exact": annotation.exact,
-                "prefix": annotation.prefix,
-                "suffix": annotation.suffix,
-            },
-            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
-        ],
-    }
-    return item
-
-
-def link_json(link: Link, *, context: bool = True) -> dict[str, Any]:
-    """One link as a W3C ``Annotation`` with motivation ``linking``."""
-    bodies: list[Any] = [
-        annotation_iri(link.target_id),
-        {"type": "TextualBody", "purpose": "classifying", "value": link.relation},
-    ]
-    if link.note:
-        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": link.note, "format": "text/markdown"})
-    item: dict[str, Any] = {"@context": CONTEXT} if context else {}
-    item.update(id=annotation_iri(link.id), type="Annotation", motivation="linking")
-    if link.author:
-        item["creator"] = _creator(link.author)
-    item["created"] = link.created
-    item["modified"] = link.updated or link.created
-    item["generator"] = GENERATOR
-    item["body"] = bodies
-    item["target"] = annotation_iri(link.source_id)
-    return item
-
-
-def export_items(selection: Selection) -> list[dict[str, Any]]:
-    """Every annotation (documents by title, then reading order), then every link, as W3C annotations."""
-    documents = {d.id: d for d in selection.documents}
-    order = {d.id: n for n, d in enumerate(selection.documents)}
-    annotations = sorted(
-        selection.annotations, key=lambda a: (order.get(a.document_id, 0), a.start, a.end, a.created, a.id)
-    )
-    sources = {d.id: _source(d) for d in selection.documents}
-    items = [
-        annotation_json(a, documents[a.document_id], source=sources[a.document_id]) for a in annotations if not a.deleted
-    ]
-    items += [link_json(link) for link in sorted(selection.links, key=lambda k: (k.created, k.id))]
-    return items
-
-
-def _compact(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-#: Stands for the page's items while the frame around them is laid out.
-_ITEMS = "margin:items:4f1c9a"
-
-
-def export_collection(selection: Selection) -> str:
-    """The selection as one ``AnnotationCollection`` with its single page inline; same library, same bytes.
-
-    The frame is indented and each annotation takes one line, which keeps a
-    large export quick to write (the indenting encoder is pure Python) and
-    easy to read and compare line by line.
-    """
-    items = export_items(selection)
-    digest = "\n".join(item["id"] for item in items)
-    collection_id = f"urn:uuid:{uuid.uuid5(_COLLECTION_NAMESPACE, digest)}"
-    page_id = f"urn:uuid:{uuid.uuid5(_COLLECTION_NAMESPACE, digest + '#page')}"
-    label = selection.documents[0].title if len(selection.documents) == 1 else "Reading notes"
-    collection: dict[str, Any] = {
-        "@context": CONTEXT,
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": len(items),
-        "generator": GENERATOR,
-    }
-    if not items:
-        return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
-    collection["first"] = {"id": page_id, "type": "AnnotationPage", "startIndex": 0, "items": [_ITEMS]}
-    frame = json.dumps(collection, ensure_ascii=False, indent=2)
-    placeholder = f'      "{_ITEMS}"'
-    assert frame.count(placeholder) == 1
-    return frame.replace(placeholder, ",\n".join("      " + _compact(item) for item in items)) + "\n"
-
-
-def export_jsonl(selection: Selection) -> str:
-    """The selection as JSON Lines: one complete annotation (with its ``@context``) per line."""
-    return "".join(_compact(item) + "\n" for item in export_items(selection))
-
-
-# --------------------------------------------------------------------------
-# Import
-# --------------------------------------------------------------------------
-
-
-def load_json_documents(text: str, name: str) -> list[Any]:
-    """*text* as one JSON value, or as JSON Lines; a one-line error naming *name* otherwise."""
-    try:
-        return [json.loads(text)]
-    except json.JSONDecodeError as whole:
-        values = []
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                values.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                at = whole if number == 1 else error
-                where = f"line {at.lineno}" if at is whole else f"line {number}"
-                raise MarginError(f"{name} is not JSON or JSON Lines ({where}: {at.msg})") from None
-        if not values:
-            raise MarginError(f"{name} is empty") from None
-        return values
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -440,12 +252,3 @@ def import_w3c(store: Store, path: Path, *, document_ref: str | None = None) -> 
     parsed = read_w3c(load_json_documents(read_text(path), name), name)
     report = ImportReport(source=name, skipped=parsed.skipped, warnings=parsed.warnings)
     return place(store, report, parsed.annotations, parsed.links, document_ref=document_ref)
-
-
-def read_text(path: Path) -> str:
-    """A UTF-8 file's text (a BOM allowed), or a one-line error naming it."""
-    data = read_input(path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise MarginError(f"{path.expanduser().name} is not UTF-8 text") from None

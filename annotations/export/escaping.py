@@ -1,0 +1,174 @@
+"""Text as Markdown that shows exactly that text and adds no structure.
+
+Everything a user typed or a document supplied (quotes, notes, titles, tag and
+section names) goes through here before it reaches an export, so that a
+CommonMark renderer shows exactly that text and nothing in it can add
+structure to the file: no headings, lists, code, HTML, tables or thematic
+breaks, and no Obsidian tags, links, highlights, comments, maths or block ids.
+The few characters Markdown cannot carry are listed on :func:`escape_inline`.
+Kept apart from any layout, so the built-in one and templates escape alike;
+:class:`Markdown` marks text that is already safe, so it is not escaped twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters no Markdown output can carry: NUL (CommonMark turns it into
+#: U+FFFD) and lone surrogates (not encodable at all).
+_UNREPRESENTABLE = re.compile("[\x00\ud800-\udfff]")
+
+#: What renderers trim from the edges of a line, paragraph or heading
+#: (spaces and tabs per CommonMark, and the wider set some renderers use).
+_TRIMMED = (
+    "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+#: Trimmed, yet no character reference can carry it (renderers turn &#11; into
+#: U+FFFD). It is harmless inside a paragraph, but at its very start or end it
+#: would vanish, so there it is written as U+FFFD.
+_VT = "\x0b"
+
+#: ASCII punctuation that has a meaning somewhere, backslash-escaped. Always:
+#: ``\`` (escapes), ````` (code), ``*`` (emphasis), ``[ ]`` (links, wikilinks,
+#: footnotes), ``<`` (HTML, autolinks), ``|`` (tables), ``#`` (headings, tags),
+#: ``$`` (maths), ``^`` (block ids), ``~`` (strikethrough, fences). Only where
+#: it could mean something: ``_`` unless it sits between two letters or digits
+#: (where it can never be emphasis), ``&`` when it could start a character
+#: reference, ``=`` and ``%`` when doubled (highlights, comments).
+#: (Every branch starts with its character, which keeps the search fast.)
+_ESCAPE = re.compile(
+    r"[\\`*\[\]<|#$^~]"
+    r"|_(?:(?<![^\W_]_)|(?![^\W_]))"
+    r"|&(?=\#|[A-Za-z0-9]+;)"
+    r"|=(?:(?<===)|(?==))"
+    r"|%(?:(?<=%%)|(?=%))"
+)
+
+#: An ordered-list marker at the start of a line: digits then ``.`` or ``)``.
+_ORDERED_MARKER = re.compile(r"[0-9]+(?=[.)])")
+
+
+def _backslash(match: re.Match[str]) -> str:
+    return "\\" + match.group()
+
+
+def clean(text: str) -> str:
+    """Replace the characters Markdown cannot carry with U+FFFD."""
+    if _UNREPRESENTABLE.search(text):
+        return _UNREPRESENTABLE.sub("\ufffd", text)
+    return text
+
+
+def _references(run: str) -> str:
+    """Write a run of edge whitespace as character references so nothing trims it."""
+    return "".join(ch if ch == _VT else f"&#{ord(ch)};" for ch in run)
+
+
+def _guard_line_start(core: str) -> str:
+    """Escape what would make an already-escaped line open a block."""
+    first = core[0]
+    if first in "-+>=":  # bullets, blockquotes, setext underlines, breaks
+        return "\\" + core
+    if "0" <= first <= "9":
+        match = _ORDERED_MARKER.match(core)
+        if match:
+            return core[: match.end()] + "\\" + core[match.end() :]
+    return core
+
+
+def _escape_fragment(
+    text: str, *, at_line_start: bool, outer_start: bool, outer_end: bool
+) -> str:
+    """Escape *text* (already cleaned) for use within one line of Markdown."""
+    core = text.strip(_TRIMMED)
+    if core:
+        out = _ESCAPE.sub(_backslash, core)
+        if "\n" in out or "\r" in out:
+            out = out.replace("\n", "&#10;").replace("\r", "&#13;")
+        if len(core) == len(text):
+            if at_line_start:
+                out = _guard_line_start(out)
+            return out  # nothing at the edges to protect
+        lead_end = len(text) - len(text.lstrip(_TRIMMED))
+        if at_line_start and not lead_end:
+            out = _guard_line_start(out)
+        out = _references(text[:lead_end]) + out + _references(text[lead_end + len(core) :])
+    elif text:
+        out = _references(text)
+    else:
+        return ""
+    if outer_start and out[0] == _VT:
+        out = "\ufffd" + out[1:]
+    if outer_end and out[-1] == _VT:
+        out = out[:-1] + "\ufffd"
+    return out
+
+
+def escape_inline(text: str, *, at_line_start: bool = True) -> str:
+    """Return Markdown for one line that renders exactly as *text*.
+
+    Safe anywhere within a line, next to emphasis markers and at the start of a
+    line (unless *at_line_start* is false, which spares a backslash before a
+    leading ``-``, ``+``, ``>``, ``=`` or list number). Line breaks inside
+    *text* are kept as the characters themselves (``&#10;``), since a single
+    Markdown line cannot break.
+
+    What cannot be shown exactly: NUL and lone surrogates become U+FFFD, and so
+    does a vertical tab (U+000B) at the very start or end, where renderers
+    would trim it and no character reference can carry it.
+    """
+    return _escape_fragment(
+        clean(text), at_line_start=at_line_start, outer_start=True, outer_end=True
+    )
+
+
+
+def _block_lines(text: str) -> list[str]:
+    """Lines of one paragraph showing *text*, its line breaks as hard breaks."""
+    text = clean(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text:
+        return []
+    body = text.rstrip("\n")
+    # A paragraph cannot end in a hard break, so trailing line breaks are kept
+    # as the characters themselves.
+    trailing = len(text) - len(body)
+    lines = body.split("\n")
+    last = len(lines) - 1
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        piece = _escape_fragment(
+            line,
+            at_line_start=True,
+            outer_start=index == 0,
+            outer_end=index == last and not trailing,
+        )
+        out.append(piece + "\\" if index < last else piece)
+    if trailing:
+        out[-1] += "&#10;" * trailing
+    return out
+
+
+def escape_block(text: str, *, prefix: str = "") -> str:
+    """Return one Markdown paragraph that renders exactly as *text*, line breaks included.
+
+    Each line of *text* becomes one line of Markdown, ended by a backslash hard
+    break; blank lines are kept the same way, so the text stays one paragraph.
+    ``\\r\\n`` and a lone ``\\r`` count as line breaks, as everywhere in margin.
+    Every line is given *prefix* (``"> "`` for a blockquote). Returns ``""``
+    for empty text. Otherwise as exact as :func:`escape_inline`.
+    """
+    lines = _block_lines(text)
+    if not prefix:
+        return "\n".join(lines)
+    bare = prefix.rstrip()
+    return "\n".join(prefix + line if line else bare for line in lines)
+
+
+class Markdown(str):
+    """Text that is already Markdown: a template prints it as it is."""
+
+    __slots__ = ()

@@ -1,0 +1,186 @@
+"""Importing brat standoff: what :mod:`.reading` read, put into the library in one transaction.
+
+Here the brat lines get margin's meaning: text-bound lines over one passage
+become one annotation with several tags (margin's own normalisations say
+which tag each was, unless the passage was given another type in brat since),
+event triggers become topics, relations, event arguments and equivalences
+become links, and notes become notes. What margin has no place for is counted
+in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from ...errors import MarginError
+from ...model import Document, TagKind
+from ...store import Store
+from ...text import normalise
+from ..intake import Intake
+from ..report import ImportReport
+from .reading import Conf, Pair, read_pairs
+from .vocabulary import REFERENCE, UNTAGGED, conf_label, one_line, type_base
+
+
+@dataclass(slots=True)
+class _Tagging:
+    kind: TagKind | None
+    """None for a passage margin wrote without tags."""
+    name: str = ""
+    entity_type: str | None = None
+    colour: str | None = None
+
+
+@dataclass(slots=True)
+class _Passage:
+    start: int
+    end: int
+    annotation_id: str | None
+    taggings: list[_Tagging] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _margin_tagging(ours: re.Match[str], type_: str, conf: Conf, colour: str | None) -> _Tagging | None:
+    """The tag margin's normalisation names, or None if the passage was given another type in brat since."""
+    if ours["kind"] == "entity":
+        entity_type, _, name = ours["rest"].partition("/")
+        tagging = _Tagging(TagKind.ENTITY, unquote(name), unquote(entity_type), colour)
+        meant, fallback = unquote(entity_type), "Entity"
+    elif ours["kind"] == "topic":
+        tagging = _Tagging(TagKind.TOPIC, "/".join(unquote(p) for p in ours["rest"].split("/")), None, colour)
+        meant, fallback = tagging.name, "Topic"
+    else:
+        return _Tagging(None) if type_ == UNTAGGED else None
+    if conf.margin and type_ in conf.labels:
+        return tagging if conf.labels[type_] == conf_label(meant) else None
+    base = type_base(meant, fallback)
+    return tagging if re.fullmatch(re.escape(base) + r"(_\d+)?", type_) else None
+
+
+def _taggings(pair: Pair) -> tuple[list[_Passage], dict[str, _Passage]]:
+    """Passages (several T lines over one passage made one) and the passage of every T id."""
+    conf = pair.conf
+    triggers = {o.refs[0][1] for o in pair.others if o.kind == "E"}
+    names: dict[str, tuple[str, str]] = {}  # T id → (normalisation id, text)
+    for other in pair.others:
+        if other.kind == "N" and other.refs[0][1] not in names:
+            names[other.refs[0][1]] = (other.extra, other.tail.strip())
+    passages: dict[tuple[object, ...], _Passage] = {}
+    of_mention: dict[str, _Passage] = {}
+    for mention in pair.mentions:
+        refid, named = names.get(mention.id, ("", ""))
+        ours = REFERENCE.match(refid)
+        key: tuple[object, ...] = ("id", ours["id"]) if ours else ("span", mention.start, mention.end)
+        passage = passages.setdefault(key, _Passage(mention.start, mention.end, ours["id"] if ours else None))
+        of_mention[mention.id] = passage
+        label = conf.labels.get(mention.type, mention.type) if conf.margin else mention.type
+        colour = conf.colours.get(mention.type)
+        tagging = _margin_tagging(ours, mention.type, conf, colour) if ours else None
+        if tagging is not None:
+            if tagging.kind is not None:
+                passage.taggings.append(tagging)
+        elif mention.id in triggers or mention.type in conf.events or mention.type in conf.topics:
+            passage.taggings.append(_Tagging(TagKind.TOPIC, label, None, colour))
+        elif conf.margin and mention.type == UNTAGGED:
+            pass
+        else:
+            # Named by the normalisation: another knowledge base's name, or margin's for a retyped entity.
+            if ours and ours["kind"] != "entity":
+                named = ""
+            passage.taggings.append(_Tagging(TagKind.ENTITY, named or one_line(mention.text), label, colour))
+    return list(passages.values()), of_mention
+
+
+def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
+    text = normalise(pair.raw)
+    document: Document = intake.document(
+        title=pair.txt.stem, text=text, raw=pair.raw_bytes, source_path=str(pair.txt.resolve()), origin="brat"
+    )
+    passages, of_mention = _taggings(pair)
+    events = {o.id: o for o in pair.others if o.kind == "E"}
+
+    def passage_of(ref: str) -> _Passage | None:
+        if ref in of_mention:
+            return of_mention[ref]
+        if ref in events:
+            return of_mention.get(events[ref].refs[0][1])
+        return None
+
+    link_notes: dict[str, list[str]] = {}
+    left_out: Counter[str] = Counter()
+    for other in pair.others:
+        if other.kind == "#":
+            target = other.refs[0][1]
+            passage = passage_of(target)
+            if other.type != "AnnotatorNotes":
+                left_out[f"“{other.type}” comments"] += 1
+            elif target.startswith("R"):
+                link_notes.setdefault(target, []).append(other.tail)
+            elif passage is not None:
+                passage.notes.append(other.tail)
+            else:
+                left_out["notes on things margin does not keep"] += 1
+        elif other.kind in "AM":
+            left_out["attributes"] += 1
+    ids: dict[int, str] = {}
+    empty = 0
+    for passage in passages:
+        if passage.start >= passage.end:
+            empty += 1
+            continue
+        tag_ids = [
+            intake.tag(t.kind, t.name, entity_type=t.entity_type, colour=t.colour)
+            for t in passage.taggings
+            if t.kind is not None
+        ]
+        ids[id(passage)] = intake.annotation(
+            document, passage.start, passage.end, tag_ids=list(dict.fromkeys(tag_ids)),
+            note="\n".join(passage.notes), annotation_id=passage.annotation_id,
+        )
+
+    def annotation_of(ref: str) -> str | None:
+        passage = passage_of(ref)
+        return ids.get(id(passage)) if passage is not None else None
+
+    for other in pair.others:
+        joins: list[tuple[str, str, str, str]] = []
+        if other.kind == "R":
+            relation = other.tail.strip() or other.type
+            joins.append((other.refs[0][1], other.refs[1][1], relation, "\n".join(link_notes.get(other.id, []))))
+        elif other.kind == "E":
+            trigger = other.refs[0][1]
+            joins += [(trigger, ref, re.sub(r"\d+$", "", role) or role, "") for role, ref in other.refs[1:]]
+        elif other.kind == "*":
+            head = other.refs[0][1]
+            joins += [(head, ref, other.type, "") for _, ref in other.refs[1:]]
+        for source_ref, target_ref, relation, note in joins:
+            source_id, target_id = annotation_of(source_ref), annotation_of(target_ref)
+            if source_id is None or target_id is None:
+                left_out["links to passages left out"] += 1
+                continue
+            intake.link(source_id, target_id, relation, note=note)
+    if empty:
+        left_out["empty passages"] = empty
+    for what, count in sorted(left_out.items()):
+        report.skipped += count
+        report.warnings.append(f"{pair.ann.name}: {what}: {count} left out")
+    report.warnings.extend(pair.warnings)
+
+
+def import_brat(store: Store, path: Path) -> ImportReport:
+    """Import brat standoff: one ``.ann`` (its ``.txt`` beside it) or every pair in a folder; all or nothing."""
+    path = path.expanduser()
+    if not path.exists():
+        raise MarginError(f"{path} does not exist")
+    pairs = read_pairs(path)
+    report = ImportReport(source=path.name)
+    with store.importing() as batch:
+        intake = Intake(store, batch, report)
+        for pair in pairs:
+            _apply(pair, intake, report)
+        intake.finish()
+    return report

@@ -1,0 +1,112 @@
+"""Importing REFI-QDA: what :mod:`.reading` read, put into the library in one transaction.
+
+Codes become tags, texts documents, selections annotations (their codings as
+tags; their description, notes and memos joined as the note) and links
+between two selections links. Ids that are UUIDs are kept, so margin →
+REFI-QDA → margin keeps every id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ...store import Store
+from ...text import normalise
+from ..codetree import CodePlan
+from ..intake import Intake
+from ..report import ImportReport
+from ..xmltext import is_uuid
+from .reading import Project, read_codebook, read_project
+
+
+def import_qdpx(store: Store, path: Path) -> ImportReport:
+    """Import a REFI-QDA project (``.qdpx``, or a bare ``project.qde``): all of it, or nothing."""
+    path = path.expanduser()
+    project = read_project(path)
+    report = ImportReport(source=path.name, skipped=project.skipped, warnings=list(project.warnings))
+    with store.importing() as batch:
+        intake = Intake(store, batch, report)
+        tags = _tags(intake, project.codes, {code for s in project.sources for sel in s.selections for code in sel.codes})
+        memos = _memos(project)
+        placed: dict[str, str] = {}
+        empty = 0
+        for source in project.sources:
+            text = normalise(source.raw)
+            document = intake.document(
+                title=source.title, text=text, raw=source.raw_bytes, source_path=f"{path.resolve()}#{source.guid}",
+                known_id=source.guid if is_uuid(source.guid) else None, origin="REFI-QDA",
+            )
+            for selection, (start, end) in zip(source.selections, source.spans):
+                if start >= end:
+                    empty += 1
+                    continue
+                notes = [selection.description] + [project.notes.get(g, "") for g in selection.notes]
+                notes += memos.get(selection.guid, [])
+                placed[selection.guid] = intake.annotation(
+                    document, start, end,
+                    tag_ids=list(dict.fromkeys(tags[c] for c in selection.codes)),
+                    note=_join(notes),
+                    author=selection.author,
+                    created=selection.created,
+                    updated=selection.updated,
+                    annotation_id=selection.guid if is_uuid(selection.guid) else None,
+                )
+        other = 0
+        for link in project.links:
+            if link.origin in placed and link.target in placed:
+                note = _join([project.notes.get(g, "") for g in link.notes])
+                intake.link(
+                    placed[link.origin], placed[link.target], link.name or "see-also", note=note,
+                    link_id=link.guid if is_uuid(link.guid) else None,
+                )
+            elif not (link.origin in project.notes or link.target in project.notes):
+                other += 1
+        if empty:
+            report.skipped += empty
+            report.warnings.append(f"empty selections: {empty} left out")
+        if other:
+            report.skipped += other
+            report.warnings.append(f"links that do not join two text selections: {other} left out")
+        intake.finish()
+    return report
+
+
+def import_qdc(store: Store, path: Path) -> ImportReport:
+    """Import a REFI-QDA codebook: every code becomes a tag (entities where margin wrote them as such)."""
+    path = path.expanduser()
+    codes, sets = read_codebook(path)
+    report = ImportReport(source=path.name)
+    if sets:
+        report.skipped += sets
+        report.warnings.append(f"sets: {sets} left out")
+    with store.importing() as batch:
+        intake = Intake(store, batch, report)
+        _tags(intake, codes, set())
+        intake.finish()
+    return report
+
+
+def _tags(intake: Intake, codes: Iterable[CodePlan], used: set[str]) -> dict[str, str]:
+    """Tag ids by code guid: every codable code, and any other a selection is coded with."""
+    found: dict[str, str] = {}
+    for code in codes:
+        if code.codable or code.guid in used:
+            found[code.guid] = intake.tag(
+                code.kind, code.name, entity_type=code.entity_type, colour=code.colour, description=code.description
+            )
+    return found
+
+
+def _memos(project: Project) -> dict[str, list[str]]:
+    """Notes joined to a selection by a link (ATLAS.ti's memo–quotation links), by selection guid."""
+    found: dict[str, list[str]] = {}
+    for link in project.links:
+        for note, other in ((link.origin, link.target), (link.target, link.origin)):
+            if note in project.notes and other not in project.notes:
+                found.setdefault(other, []).append(project.notes[note])
+    return found
+
+
+def _join(notes: Iterable[str]) -> str:
+    return "\n\n".join(note for note in notes if note.strip())
