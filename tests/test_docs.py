@@ -47,9 +47,10 @@ def reader_bindings():
     from reader.tui.app import MarginApp
     from reader.tui.screens.library import LibraryScreen
     from reader.tui.reading import ReadingScreen
+    from reader.tui.widgets.annotations_panel import AnnotationsPanel
     from reader.tui.widgets.document_view import DocumentView
 
-    for owner in (DocumentView, ReadingScreen, LibraryScreen, MarginApp):
+    for owner in (DocumentView, ReadingScreen, AnnotationsPanel, LibraryScreen, MarginApp):
         for binding in owner.BINDINGS:
             yield owner.__name__, binding
 

@@ -23,6 +23,9 @@ from reader.tui.widgets.document_view import (
     previous_sentence_start,
     previous_word_start,
     word_end,
+    blank_word_end,
+    next_blank_word_start,
+    previous_blank_word_start,
 )
 
 ORANGE = "#e6a23c"
@@ -87,9 +90,17 @@ def test_word_motions() -> None:
     assert next_word_start(text, 7) == 14
     assert next_word_start(text, 14) == 22
     assert next_word_start(text, len(text)) == len(text)
-    assert word_end(text, 0) == 5
-    assert word_end(text, 5) == 6
-    assert word_end(text, 6) == 12
+    # e lands on a word's last character (vim): the selection then holds it
+    assert word_end(text, 0) == 4  # the o of Hello
+    assert word_end(text, 4) == 5  # from a word's end, the next run's: the comma
+    assert word_end(text, 5) == 11  # the d of world
+    assert word_end(text, 12) == 20  # over the blanks to foo_bar's r
+    assert word_end(text, len(text) - 1) == len(text) - 1  # stays on the last character
+    named = "the Corporation (CNPC) said"
+    paren = named.index("(")
+    assert named[paren : blank_word_end(named, paren - 1) + 1] == "(CNPC)"  # E takes punctuation along
+    assert next_blank_word_start(named, paren) == named.index("said")
+    assert previous_blank_word_start(named, named.index("said")) == paren
     assert previous_word_start(text, 14) == 7
     assert previous_word_start(text, 9) == 7
     assert previous_word_start(text, 7) == 5
@@ -99,8 +110,8 @@ def test_word_motions() -> None:
 def test_word_motions_over_other_scripts() -> None:
     text = "café naïve Ελληνικά слово e\u0301te"
     assert next_word_start(text, 0) == 5
-    assert word_end(text, 5) == 10
-    assert word_end(text, 27) == len(text)  # a combining mark stays inside the word
+    assert word_end(text, 5) == 9  # the e of naïve
+    assert word_end(text, 26) == len(text) - 1  # a combining mark stays inside the word: on to the last e
 
 
 def test_sentence_motions() -> None:
@@ -207,19 +218,21 @@ async def test_v_then_w_selects_a_word() -> None:
     app = ViewApp(HELLO)
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.query_one(DocumentView)
-        await pilot.press("v", "e")
-        assert view.selection == (0, 5)
+        await pilot.press("v", "e")  # e lands on the o; the selection holds it
+        assert view.selection == (0, 4)
         assert view.selected_span == (0, 5)
         assert HELLO[slice(*view.selected_span)] == "Hello"
-        assert app.selections[-1] == (0, 5)
+        assert app.selections[-1] == (0, 4)
         await pilot.press("escape")
         assert view.selection is None and app.selections[-1] is None
         assert app.escaped == 0
         await pilot.press("g", "v", "w")
-        assert view.selection == (0, 6)
-        assert app.selections[-1] == (0, 6)
+        assert view.selection == (0, 6)  # onto the next word, which is selected too
+        assert HELLO[slice(*view.selected_span)] == "Hello w"
         await pilot.press("w")
         assert app.selections[-1] == (0, 11)  # onto the comma
+        await pilot.press("v", "g", "v")
+        assert view.selected_span == (0, 1)  # v alone selects the character under the cursor
         await pilot.press("v")  # toggles off
         assert view.selection is None
         await pilot.press("escape")  # nothing to clear: the app gets it
@@ -234,11 +247,11 @@ async def test_selection_is_drawn_and_wins_over_highlights() -> None:
         view.set_highlights([Highlight(0, 11, ORANGE, "h")])
         await pilot.press("v", "e")
         strip = view.render_line(0)
-        selected = segments_for(strip, "ello")[0]
+        selected = segments_for(strip, "Hell")[0]
         highlighted = segments_for(strip, "world")[0]
         assert selected.bgcolor != highlighted.bgcolor
         cursor = [segment for segment in strip if segment.style.reverse]
-        assert [segment.text for segment in cursor] == [" "]  # the cursor sits after "Hello"
+        assert [segment.text for segment in cursor] == ["o"]  # the cursor is on the word's last character, selected
 
 
 @in_app
@@ -285,11 +298,11 @@ async def test_mouse_click_and_drag() -> None:
         assert view.cursor == 4
         assert view.selection is None
         await pilot.mouse_down(DocumentView, offset=(6, 0))
-        await pilot.hover(DocumentView, offset=(11, 0))
-        await pilot.mouse_up(DocumentView, offset=(11, 0))
-        assert view.selection == (6, 11)
+        await pilot.hover(DocumentView, offset=(10, 0))
+        await pilot.mouse_up(DocumentView, offset=(10, 0))
+        assert view.selection == (6, 10)  # the cell under the pointer is selected too
         assert HELLO[slice(*view.selected_span)] == "world"
-        assert app.selections[-1] == (6, 11)
+        assert app.selections[-1] == (6, 10)
         # A click past the end of a line lands on the line's end.
         await pilot.click(DocumentView, offset=(70, 0))
         assert view.cursor == HELLO.index("\n\nNext")

@@ -42,8 +42,8 @@ async def select(pilot, screen: ReadingScreen, pane_index: int, quote: str) -> N
     pane.view.focus()
     start = pane.text.index(quote)
     pane.view.move_cursor(start)
-    await pilot.press("v")
-    for _ in range(len(quote)):
+    await pilot.press("v")  # v selects the character under the cursor; l extends by one
+    for _ in range(len(quote) - 1):
         await pilot.press("l")
     await pilot.pause()
 
@@ -78,7 +78,7 @@ async def test_note_then_undo_and_redo(library):
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await select(pilot, screen, 1, "Mara Ilves")
-        await pilot.press("n")
+        await pilot.press("c")
         await pilot.pause()
         await pilot.press(*"Only named source", "ctrl+s")
         await pilot.pause()
@@ -268,15 +268,22 @@ async def test_help_and_palette_come_from_the_bindings(library):
         assert isinstance(app.screen, ReadingScreen)
 
 
-async def test_n_writes_a_note_on_a_selection_even_during_a_search(library):
+async def test_each_key_means_one_thing_n_steps_through_hits_c_writes_a_note(library):
     app = MarginApp(library, document_ids=ids(library))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        pane = screen.panes[0]
+        await pilot.press("n")  # no search yet: n says so, and writes nothing
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReadingScreen"
+        assert any("/ searches" in n.message for n in app._notifications)
         await pilot.press("slash", *"shuttle", "enter")
         await pilot.pause()
-        pane = screen.panes[0]
         assert pane.search_hits
-        await pilot.press("v", *"lllllll", "n")
+        await pilot.press("v", *"llllll", "n")  # n during a selection still moves to the next hit
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReadingScreen" and not library.annotations.list()
+        await pilot.press("escape", "v", *"llllll", "c")  # c writes a note, search or not
         await pilot.pause()
         assert type(app.screen).__name__ == "NoteEditor"
         await pilot.press(*"boat", "ctrl+s")
@@ -453,4 +460,4 @@ async def test_starting_a_selection_says_so_before_the_first_move(library):
         assert "selecting" in str(pane.query_one(".pane-status").render())
         await pilot.press("l", "l")
         await pilot.pause()
-        assert "selected 2 characters" in str(pane.query_one(".pane-status").render())
+        assert "selected 3 characters" in str(pane.query_one(".pane-status").render())  # both ends included

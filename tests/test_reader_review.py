@@ -131,7 +131,7 @@ async def test_reattach_an_orphan_to_a_selected_passage(changed):
         pane = screen.panes[0]
         quote = "until 28 April"
         pane.view.move_cursor(pane.text.index(quote))
-        await pilot.press("v", *["l"] * len(quote))
+        await pilot.press("v", *["l"] * (len(quote) - 1))
         await pilot.press("r")
         await pilot.pause()
         placed = store.annotations.get(orphan)
@@ -152,7 +152,7 @@ async def test_reattach_uses_a_selection_made_before_the_review(changed):
         pane = app.screen.panes[0]
         quote = "28 April"
         pane.view.move_cursor(pane.text.index(quote))
-        await pilot.press("v", *["l"] * len(quote))
+        await pilot.press("v", *["l"] * (len(quote) - 1))
         await _open_review(pilot, app)
         await pilot.press("r")
         await pilot.pause()

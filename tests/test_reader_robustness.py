@@ -101,7 +101,7 @@ async def select(pilot, screen: ReadingScreen, pane_index: int, quote: str) -> t
     start = pane.text.index(quote)
     pane.view.move_cursor(start)
     await pilot.press("v")
-    pane.view.move_cursor(start + len(quote))
+    pane.view.move_cursor(start + len(quote) - 1)  # onto the quote's last character, which is selected
     await pilot.pause()
     assert pane.view.selected_span == (start, start + len(quote))
     return start, start + len(quote)
@@ -198,7 +198,7 @@ async def test_a_dialog_in_progress_survives_a_change_elsewhere(library):
         screen = app.screen
         await settle(pilot)
         await select(pilot, screen, 0, "The closure is a precaution.")
-        await pilot.press("n")
+        await pilot.press("c")
         await pilot.pause()
         await pilot.press(*"Half a thought")
         notice = screen.panes[0]
@@ -224,7 +224,7 @@ async def test_the_readers_own_writes_are_not_taken_for_changes_elsewhere(librar
         await pilot.pause()
         await pilot.press(*"Claim/Safety", "enter")
         await pilot.pause()
-        await pilot.press("n", *"mine", "ctrl+s")
+        await pilot.press("c", *"mine", "ctrl+s")
         await pilot.pause()
         await pilot.press("x", "u", "pagedown")
         await until(pilot, lambda: library.reading.position(screen.panes[0].document.id) > 0)
@@ -325,7 +325,7 @@ async def test_a_note_refused_by_a_busy_library_keeps_its_words_for_the_retry(bu
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await select(pilot, screen, 1, "Mara Ilves")
-        await pilot.press("n")
+        await pilot.press("c")
         await pilot.pause()
         await pilot.press(*"Only named source")
         lock = WriteLock(path)
@@ -438,7 +438,7 @@ async def test_tiny_and_changing_terminal_sizes_with_panes_panel_and_dialogs(lib
         await shake(pilot)
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("n")  # the note editor
+        await pilot.press("c")  # the note editor
         await pilot.pause()
         assert type(app.screen).__name__ == "NoteEditor"
         await shake(pilot)
@@ -493,7 +493,7 @@ async def test_a_very_wide_document_opens_scrolls_and_wraps(store, name):
         await pilot.press("pageup", "pageup")
         start = view.cursor
         assert 0 < start < len(text)
-        await pilot.press("v", *"lllll", "a")
+        await pilot.press("v", *"llll", "a")  # five characters: v takes the first
         await pilot.pause()
         await pilot.press(*"Wide", "enter")
         await pilot.pause()

@@ -66,7 +66,7 @@ def test_a_killed_reader_loses_nothing_it_showed_as_saved(tmp_path):
         tmux("send-keys", "-t", session, "-l", "in secret")
         tmux("send-keys", "-t", session, "Enter")
         assert wait_for(lambda: "hit 1 of 1" in screen()), screen()
-        tmux("send-keys", "-t", session, "v", *["l"] * len("in secret"), "n")
+        tmux("send-keys", "-t", session, "v", *["l"] * (len("in secret") - 1), "c")
         assert wait_for(lambda: "ctrl+s" in screen()), screen()
         tmux("send-keys", "-t", session, "-l", "Who decided?")
         tmux("send-keys", "-t", session, "C-s")
@@ -100,7 +100,7 @@ def test_open_annotate_quit_and_export(tmp_path):
         tmux("send-keys", "-t", session, "Enter")
         time.sleep(0.3)
         tmux("send-keys", "-t", session, "v")
-        for _ in QUOTE:
+        for _ in QUOTE[1:]:  # v selects the first character; each l takes one more
             tmux("send-keys", "-t", session, "l")
         assert wait_for(lambda: f"selected {len(QUOTE)} characters" in screen()), screen()
         tmux("send-keys", "-t", session, "a")

@@ -111,6 +111,6 @@ class Annotating(ReadingPart):
     # -- what the screen asks every component ------------------------------------------
     def hint(self, pane: DocumentPane) -> str | None:
         view = pane.view
-        if view.selecting and view.selected_span is None:
-            return "selecting: move to extend (w e } and the other motions) · v or esc stops"
+        if view.selecting and view.selection is not None and view.selection[0] == view.selection[1]:
+            return "selecting: move to extend (w e E } and the other motions) · v or esc stops"
         return None

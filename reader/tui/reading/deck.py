@@ -103,7 +103,14 @@ class PaneDeck(Horizontal):
         pane = self.pane_for(event.widget)
         if pane is not None and pane is not self._last:
             self._last = pane
+            self._mark_active()
             self.post_message(self.ActiveChanged(pane))
+
+    def _mark_active(self) -> None:
+        """Exactly one pane shows it is the one keys act on."""
+        active = self.active
+        for pane in self.panes:
+            pane.set_active(pane is active)
 
     # -- opening and closing ----------------------------------------------------------
     def _make_pane(self, document_id: str, index: int) -> DocumentPane:
@@ -127,11 +134,13 @@ class PaneDeck(Horizontal):
         def place() -> None:  # once the view has its width, so the text is wrapped only once
             view.move_cursor(position)
             view.scroll_to_offset(position)
+            pane.show_title(position)  # how far through is known once the text is laid out
 
         self.call_after_refresh(place)
         self.watch(view, "scroll_y", self._on_scroll_of(pane), init=False)
         pane.synced = self.synced
         pane.show_title(position)
+        self._mark_active()
         self.post_message(self.Opened(pane))
 
     def _on_scroll_of(self, pane: DocumentPane) -> Callable[[float, float], None]:
@@ -143,9 +152,11 @@ class PaneDeck(Horizontal):
     def open(
         self, document_id: str, *, avoid: DocumentPane | None = None, then: Callable[[DocumentPane], None] | None = None
     ) -> None:
-        """Show a document: in a new pane while there is room, else in place of a pane.
+        """Show a document: in a new pane while there is room, else in place of a pane, saying which.
 
-        The pane replaced is the rightmost that is neither *avoid* nor the active one.
+        The pane replaced is the active one (the one the person is in), or,
+        when that must stay (*avoid*: the pane a link is followed from), the
+        rightmost other one.
         """
         existing = self.pane_of_document(document_id)
         if existing is not None:
@@ -160,7 +171,15 @@ class PaneDeck(Horizontal):
         new = self._make_pane(document_id, self._counter)
         if len(panes) >= MAX_PANES:
             active = self.active
-            replace = next((p for p in reversed(panes) if p is not avoid and p is not active), panes[-1])
+            if avoid is None and active is not None:
+                replace = active
+            else:
+                replace = next((p for p in reversed(panes) if p is not avoid and p is not active), panes[-1])
+            self.notify(
+                f"{new.document.title} replaces {replace.document.title}: {MAX_PANES} documents side by side at most"
+                " (ctrl+w closes one)",
+                timeout=4,
+            )
             self._leave(replace, "closed")
             self.mount(new, before=replace)
             replace.remove()

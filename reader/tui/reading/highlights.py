@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from textual import work
 from textual.message import Message
 
+from annotations.errors import NotFound
 from annotations.model import Annotation, Span
 from annotations.store import Store
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
+from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import ReadingPart
@@ -43,10 +45,11 @@ class HighlightDrawing(ReadingPart):
 
     @dataclass
     class Listed(Message):
-        """The annotations of a document, read for the panel."""
+        """The annotations of a document and their links, read for the panel."""
 
         document_id: str
         annotations: list[Annotation]
+        links: dict[str, list[LinkLine]]
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -126,16 +129,47 @@ class HighlightDrawing(ReadingPart):
 
         self.run_worker(build, thread=True, group=f"paint-{pane.id}", exclusive=True)
 
+    def read_for_panel(self, document_id: str) -> Listed | None:
+        """A document's annotations and their links for the panel, read now (for a document with few)."""
+        try:
+            return self._read_listing(self.store, document_id)
+        except LIBRARY_ERRORS as error:
+            self.notify(f"Annotations not read: {write_failure(error)}", severity="warning")
+            return None
+
     def list_for_panel(self, document_id: str) -> None:
-        """Read a document's annotations on a worker (a book may have thousands); posts :class:`Listed`."""
+        """Read a document's annotations and their links on a worker (a book may have thousands); posts :class:`Listed`."""
 
         def load() -> None:
             try:
                 with self.store.reopen() as store:
-                    found = store.annotations.list(document_ids=[document_id], include_orphans=True)
+                    listed = self._read_listing(store, document_id)
             except LIBRARY_ERRORS as error:
                 self.app.call_from_thread(self.notify, f"Annotations not read: {write_failure(error)}", severity="warning")
                 return
-            self.post_message(self.Listed(document_id, found))
+            self.post_message(listed)
 
         self.run_worker(load, thread=True, group="panel", exclusive=True)
+
+    def _read_listing(self, store: Store, document_id: str) -> Listed:
+        found = store.annotations.list(document_ids=[document_id], include_orphans=True)
+        return self.Listed(document_id, found, links_of(store, found))
+
+
+def links_of(store: Store, annotations: list[Annotation]) -> dict[str, list[LinkLine]]:
+    """Each annotation's links, with the quote and document title at the other end."""
+    ids = {a.id for a in annotations}
+    lines: dict[str, list[LinkLine]] = {}
+    titles: dict[str, str] = {}
+    for link in store.links.for_annotations(ids):
+        for here, there, outgoing in ((link.source_id, link.target_id, True), (link.target_id, link.source_id, False)):
+            if here not in ids:
+                continue
+            try:
+                other = store.annotations.get(there)
+            except NotFound:
+                continue
+            if other.document_id not in titles:
+                titles[other.document_id] = store.documents.get(other.document_id).title
+            lines.setdefault(here, []).append(LinkLine(link.relation, outgoing, other.exact, titles[other.document_id]))
+    return lines

@@ -18,8 +18,6 @@ from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart, short_quote
 
-REATTACH_ACTION = "reattach"
-
 
 class ReviewFlow(ReadingPart):
     """The review dialog and a pending re-attach."""
@@ -70,6 +68,7 @@ class ReviewFlow(ReadingPart):
     def reattach(self, pane: DocumentPane) -> None:
         """Put the annotation chosen in the review on the passage selected now."""
         if self.reattaching is None:
+            self.notify("Nothing waits to be re-attached: R opens the review of changed annotations.", severity="warning")
             return
         annotation = self.store.annotations.get(self.reattaching)
         if annotation.document_id != pane.document.id:
@@ -104,11 +103,6 @@ class ReviewFlow(ReadingPart):
         if self.reattaching is None:
             return None
         return "re-attaching from the review: select its new passage (v, or drag), then r · esc cancels"
-
-    def allows(self, action: str, pane: DocumentPane | None) -> bool | None:
-        if action == REATTACH_ACTION:
-            return self.reattaching is not None
-        return None
 
     def cancel(self, pane: DocumentPane | None) -> bool:
         if self.reattaching is None:

@@ -41,6 +41,8 @@ from .search import PaneSearch
 from .sources import SourceWatch
 from .targets import annotations_at
 
+#: Up to this many highlights, the panel's list is read at once rather than on a worker.
+PANEL_AT_ONCE = 500
 #: Actions that need more than one pane.
 MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync")
 
@@ -51,7 +53,7 @@ class ReadingScreen(Screen[None]):
     DEFAULT_CSS = """
     ReadingScreen {
         layout: horizontal;
-        & AnnotationsPanel { width: 38; display: none; }
+        & AnnotationsPanel { display: none; }
         & AnnotationsPanel.visible { display: block; }
     }
     """
@@ -59,9 +61,9 @@ class ReadingScreen(Screen[None]):
     BINDINGS = [
         Binding("a", "tag", "Tag", id="annotate.tag"),
         Binding("enter", "tag", "Tag selection", show=False, id="annotate.tag_selection"),
-        Binding("n", "next_hit", "Next hit", id="search.next"),
-        Binding("N", "previous_hit", "Previous hit", id="search.previous"),
-        Binding("n", "note", "Note", id="annotate.note"),
+        Binding("c", "note", "Note", id="annotate.note"),
+        Binding("n", "next_hit", "Next hit", show=False, id="search.next"),
+        Binding("N", "previous_hit", "Previous hit", show=False, id="search.previous"),
         Binding("x,delete", "delete", "Delete", show=False, id="annotate.delete"),
         Binding("u", "undo", "Undo", id="history.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
@@ -78,7 +80,7 @@ class ReadingScreen(Screen[None]):
         Binding("S", "search_library", "Search library", show=False, id="library.search"),
         Binding("ctrl+e", "export", "Export", id="export.markdown"),
         Binding("R", "review", "Review", show=False, id="review.open"),
-        Binding("r", "reattach", "Re-attach here", id="review.reattach"),
+        Binding("r", "reattach", "Re-attach here", show=False, id="review.reattach"),
         Binding("escape", "back", "Library", show=False, id="screen.back"),
     ]
 
@@ -99,8 +101,13 @@ class ReadingScreen(Screen[None]):
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
-        """The components asked about the status line, actions and ``esc``, in order of precedence."""
+        """The components asked about the status line and actions, in order of precedence."""
         return (self.review, self.links, self.annotating, self.search, self.highlights, self.sources)
+
+    @property
+    def cancel_order(self) -> tuple[ReadingPart, ...]:
+        """Who ``esc`` asks, lightest first: search hits go before a link or a re-attach under way."""
+        return (self.search, self.links, self.review)
 
     def compose(self) -> ComposeResult:
         yield self.deck
@@ -148,8 +155,13 @@ class ReadingScreen(Screen[None]):
     def _refresh_panel(self) -> None:
         """Re-read the panel's list for the active pane, when the panel is shown."""
         pane = self.deck.active
-        if pane is not None and self.query_one(AnnotationsPanel).has_class("visible"):
+        if pane is None or not self.query_one(AnnotationsPanel).has_class("visible"):
+            return
+        if len(pane.spans) > PANEL_AT_ONCE:
             self.highlights.list_for_panel(pane.document.id)
+        elif (listed := self.highlights.read_for_panel(pane.document.id)) is not None:
+            # Few enough to read now: keys pressed right after the panel opens act on this list.
+            self._listed(listed)
 
     # -- messages up ------------------------------------------------------------------------
     @on(DocumentView.CursorMoved)
@@ -190,7 +202,7 @@ class ReadingScreen(Screen[None]):
     def _listed(self, event: HighlightDrawing.Listed) -> None:
         active = self.deck.active
         if active is not None and active.document.id == event.document_id:
-            self.query_one(AnnotationsPanel).refresh_for(event.annotations, event.document_id)
+            self.query_one(AnnotationsPanel).refresh_for(event.annotations, event.document_id, event.links)
 
     @on(ReadingPart.Redraw)
     def _redraw_requested(self, event: ReadingPart.Redraw) -> None:
@@ -215,6 +227,10 @@ class ReadingScreen(Screen[None]):
     @on(ReadingPart.GoTo)
     def _go_to(self, event: ReadingPart.GoTo) -> None:
         self._go_to_annotation(event.annotation, event.avoid)
+
+    @on(AnnotationsPanel.Closed)
+    def _panel_closed(self, event: AnnotationsPanel.Closed) -> None:
+        self._hide_panel()
 
     @on(AnnotationsPanel.Chosen)
     def _panel_chosen(self, event: AnnotationsPanel.Chosen) -> None:
@@ -321,12 +337,21 @@ class ReadingScreen(Screen[None]):
         self.app.push_screen(OutlinePicker(pane.sections, pane.view.cursor), jump)
 
     def action_toggle_panel(self) -> None:
+        """``p``: show the panel and go into it; from the text with the panel shown, go into it; else hide it."""
         panel = self.query_one(AnnotationsPanel)
-        panel.toggle_class("visible")
         if panel.has_class("visible"):
-            self._refresh_panel()
-            panel.focus_list()
-        elif (pane := self.deck.active) is not None:
+            if panel.has_focus_within:
+                self._hide_panel()
+            else:
+                panel.focus_list()
+            return
+        panel.add_class("visible")
+        self._refresh_panel()
+        panel.focus_list()
+
+    def _hide_panel(self) -> None:
+        self.query_one(AnnotationsPanel).remove_class("visible")
+        if (pane := self.deck.active) is not None:
             pane.view.focus()
 
     def action_open_document(self) -> None:
@@ -350,7 +375,7 @@ class ReadingScreen(Screen[None]):
     def action_back(self) -> None:
         """``esc``: drop what is under way (a re-attach, a link, a search), else show the library."""
         pane = self.deck.active
-        if any(part.cancel(pane) for part in self.parts):
+        if any(part.cancel(pane) for part in self.cancel_order):
             return
         self.app.action_show_library()  # type: ignore[attr-defined]
 

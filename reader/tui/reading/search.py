@@ -15,9 +15,6 @@ from textual.widgets import Input
 from ..widgets.pane import DocumentPane
 from .part import ReadingPart
 
-#: Actions that step through hits, and the one that shares their key.
-HIT_ACTIONS = ("next_hit", "previous_hit")
-SHARES_KEY_WITH_HITS = "note"
 
 
 class PaneSearch(ReadingPart):
@@ -54,6 +51,10 @@ class PaneSearch(ReadingPart):
     def step(self, pane: DocumentPane, *, forward: bool) -> None:
         if pane.search_hits:
             self._move(pane, forward=forward)
+        elif pane.search_query:
+            self.notify(f"“{pane.search_query}” is not in this document.", severity="warning")
+        else:
+            self.notify("No search in this document yet: / searches it.", severity="warning")
 
     def _move(self, pane: DocumentPane, forward: bool, include_cursor: bool = False) -> None:
         cursor = pane.view.cursor
@@ -78,16 +79,6 @@ class PaneSearch(ReadingPart):
         else:
             where = f"{len(starts)} hit{'s' if len(starts) != 1 else ''}"
         return f"“{pane.search_query}”: {where} · n/N next/previous · esc clears"
-
-    def allows(self, action: str, pane: DocumentPane | None) -> bool | None:
-        # After a search, n/N step through hits, unless a selection is being made:
-        # then n writes its note, the more specific intent.
-        searching = pane is not None and bool(pane.search_hits) and pane.view.selection is None
-        if action in HIT_ACTIONS:
-            return searching
-        if action == SHARES_KEY_WITH_HITS:
-            return not searching
-        return None
 
     def cancel(self, pane: DocumentPane | None) -> bool:
         if pane is None or not pane.search_hits:

@@ -5,11 +5,12 @@
 Every position it exposes or accepts is a code-point offset into the
 document's normalised text.
 
-Selection model: the cursor is a caret drawn on the character after it.  A
-selection is ``(anchor, cursor)``; the selected text is
-``text[min(selection):max(selection)]``.  Motions follow that model: ``e``
-moves just past the end of a word, so ``v`` then ``e`` selects exactly the
-word, and ``v`` then ``w`` selects the word with the space after it.
+Selection model, as in vim's visual mode: the cursor sits on a character, and
+a selection ``(anchor, cursor)`` holds both end characters, so ``v`` then
+``e`` (which lands on a word's last character) selects exactly the word, and
+``v`` then ``E`` takes a whole whitespace-delimited word such as ``(CNPC)``.
+:attr:`~reader.tui.widgets.text_canvas.TextCanvas.selected_span` gives the
+selected text's ``(start, end)``.
 
 The pure parts live beside it: :mod:`reader.tui.widgets.painting` (highlights
 and their paint), :mod:`reader.tui.widgets.motions` (word, sentence and
@@ -28,6 +29,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from .motions import (
+    blank_word_end,
+    next_blank_word_start,
+    previous_blank_word_start,
     next_paragraph_start,
     next_sentence_start,
     next_word_start,
@@ -110,6 +114,9 @@ class DocumentView(TextCanvas, can_focus=True):
         Binding("w", "word_next", "Next word", show=False, id="cursor.word_next"),
         Binding("b", "word_previous", "Previous word", show=False, id="cursor.word_previous"),
         Binding("e", "word_end", "Word end", show=False, id="cursor.word_end"),
+        Binding("W", "blank_word_next", "Next WORD", show=False, id="cursor.blank_word_next"),
+        Binding("B", "blank_word_previous", "Previous WORD", show=False, id="cursor.blank_word_previous"),
+        Binding("E", "blank_word_end", "WORD end", show=False, id="cursor.blank_word_end"),
         Binding(
             "right_parenthesis", "sentence_next", "Next sentence", show=False, id="cursor.sentence_next"
         ),
@@ -199,14 +206,6 @@ class DocumentView(TextCanvas, can_focus=True):
         """True while cursor moves extend the selection."""
         return self._selection_anchor is not None
 
-    @property
-    def selected_span(self) -> tuple[int, int] | None:
-        """The selection as an ordered ``(start, end)``, or ``None`` if empty."""
-        if self.selection is None:
-            return None
-        start, end = sorted(self.selection)
-        return (start, end) if end > start else None
-
     def move_cursor(self, offset: int, select: bool = False) -> None:
         """Move the cursor; with ``select`` (or in selection mode) extend the selection."""
         if select and self._selection_anchor is None:
@@ -214,6 +213,16 @@ class DocumentView(TextCanvas, can_focus=True):
         self.cursor = offset
         if select:
             self._sync_selection()
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``text[start:end]`` (in selection mode, the cursor on its last character)."""
+        if end <= start:
+            self.clear_selection()
+            return
+        self.cursor = start
+        self._selection_anchor = self.cursor
+        self.cursor = self.layout_index.previous_offset(end)
+        self._sync_selection()
 
     def start_selection(self) -> None:
         """Enter selection mode, anchored at the cursor."""
@@ -301,8 +310,20 @@ class DocumentView(TextCanvas, can_focus=True):
         self.move_cursor(previous_word_start(self._text, self._origin()))
 
     def action_word_end(self) -> None:
-        """Move just past the end of the word."""
+        """Move to the last character of this word, or of the next one."""
         self.move_cursor(word_end(self._text, self._origin()))
+
+    def action_blank_word_next(self) -> None:
+        """Move to the start of the next run of non-blank characters."""
+        self.move_cursor(next_blank_word_start(self._text, self._origin()))
+
+    def action_blank_word_previous(self) -> None:
+        """Move to the start of this or the previous run of non-blank characters."""
+        self.move_cursor(previous_blank_word_start(self._text, self._origin()))
+
+    def action_blank_word_end(self) -> None:
+        """Move to the last character of this or the next run of non-blank characters."""
+        self.move_cursor(blank_word_end(self._text, self._origin()))
 
     def action_sentence_next(self) -> None:
         """Move to the start of the next sentence."""

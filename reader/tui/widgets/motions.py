@@ -4,8 +4,9 @@ Pure functions from ``(text, offset)`` to a new offset, so the rules for
 ``w``, ``b``, ``e``, ``(``, ``)``, ``{`` and ``}`` can be tested without a
 widget and reused by anything that moves through a document.  Word
 characters include the combining marks and joiners that belong inside words
-in many scripts.  Following the view's selection model, ``word_end`` lands
-just past a word, so a selection from a word's start to it holds the word.
+in many scripts.  As in vim, ``e`` lands on a word's last character (the view's
+selections hold both end characters), and ``W``, ``B`` and ``E`` treat any run
+of non-blank characters, punctuation included, as one word.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "blank_word_end",
+    "next_blank_word_start",
+    "previous_blank_word_start",
     "next_word_start",
     "previous_word_start",
     "word_end",
@@ -32,7 +36,6 @@ _WORD_CLASS = (
 _WORD_RUN = re.compile(f"[{_WORD_CLASS}]+")
 _PUNCT_RUN = re.compile(rf"[^{_WORD_CLASS}\s]+")
 _SPACE_RUN = re.compile(r"\s+")
-_TO_WORD_END = re.compile(rf"\s*(?:[{_WORD_CLASS}]+|[^{_WORD_CLASS}\s]+)")
 _WORD_CHAR = re.compile(f"[{_WORD_CLASS}]")
 
 _SENTENCE_BREAK = re.compile(
@@ -79,12 +82,55 @@ def previous_word_start(text: str, offset: int) -> int:
 
 
 def word_end(text: str, offset: int) -> int:
-    """Offset just past the end of the word at or after ``offset`` (``e``)."""
+    """The last character of the word (or run of punctuation) after ``offset`` (``e``).
+
+    From inside a word that is its own last character; from its last
+    character, the next word's. At the end of the text it stays on the last
+    character.
+    """
     length = len(text)
-    if offset >= length:
-        return length
-    match = _TO_WORD_END.match(text, max(offset, 0))
-    return match.end() if match else length
+    index = max(offset, 0) + 1
+    while index < length and text[index].isspace():
+        index += 1
+    if index >= length:
+        return max(length - 1, 0) if offset < length else length
+    run = _WORD_RUN if _char_kind(text[index]) == 1 else _PUNCT_RUN
+    match = run.match(text, index)
+    return (match.end() if match else index + 1) - 1
+
+
+def next_blank_word_start(text: str, offset: int) -> int:
+    """Start of the next run of non-blank characters (``W``)."""
+    length = len(text)
+    index = min(max(offset, 0), length)
+    while index < length and not text[index].isspace():
+        index += 1
+    while index < length and text[index].isspace():
+        index += 1
+    return index
+
+
+def previous_blank_word_start(text: str, offset: int) -> int:
+    """Start of the run of non-blank characters before ``offset``, or of the one it is inside (``B``)."""
+    index = min(max(offset, 0), len(text))
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    while index > 0 and not text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def blank_word_end(text: str, offset: int) -> int:
+    """The last character of the run of non-blank characters after ``offset`` (``E``)."""
+    length = len(text)
+    index = max(offset, 0) + 1
+    while index < length and text[index].isspace():
+        index += 1
+    if index >= length:
+        return max(length - 1, 0) if offset < length else length
+    while index + 1 < length and not text[index + 1].isspace():
+        index += 1
+    return index
 
 
 def next_sentence_start(text: str, offset: int) -> int:

@@ -50,8 +50,8 @@ class DocumentPane(Vertical):
             color: $text-muted;
             text-style: bold;
         }
-        &:focus-within > .pane-title {
-            background: $primary 40%;
+        &.-active > .pane-title {
+            background: $primary;
             color: $text;
         }
         & > DocumentView { padding: 0 1; }
@@ -83,7 +83,10 @@ class DocumentPane(Vertical):
         """Annotation spans last drawn, by start."""
         self.synced = False
         """Scrolling is synced with the other panes (shown in the title bar)."""
+        self.active = False
+        """Keys act on this pane: its title bar says so in colour and with a marker, for any theme or none."""
         self._shown_title = Text()
+        self._title_offset = 0
         self._shown_status = Text()
 
     @property
@@ -112,12 +115,36 @@ class DocumentPane(Vertical):
             self.view.focus()
             event.stop()
 
+    def set_active(self, active: bool) -> None:
+        """Mark this pane as the one keys act on (the deck decides; focus alone is not enough,
+        since the panel may hold focus while keys still act on this pane)."""
+        if active != self.active:
+            self.active = active
+            self.set_class(active, "-active")
+            self.show_title(self._title_offset)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A new height changes how much of the document is on screen.
+        self.call_after_refresh(lambda: self.show_title(self._title_offset) if self.is_mounted else None)
+
+    def through(self) -> int:
+        """How far through the document the view is, in percent: 100 once its end is on screen."""
+        if not self._text:
+            return 100
+        _, end = self.view.visible_span()
+        return 100 if end >= len(self._text) else 100 * end // len(self._text)
+
     def show_title(self, offset: int) -> None:
+        """Title bar: the marker of the active pane, how far through, sync, title and the section at *offset*."""
+        self._title_offset = offset
+        bars = self.query(".pane-title")
+        if not self.is_mounted or not bars or not self.query(DocumentView):
+            return  # being removed: its children go first
         where = self.outline.label(offset)
         if where.startswith(self.document.title):
             where = where[len(self.document.title) :].lstrip(" ›")
-        percent = 100 * offset // max(1, len(self._text))
-        title = Text(f"{percent:3d}% ", style="dim not bold")
+        title = Text("▶ " if self.active else "  ", style="bold")
+        title.append(f"{self.through():3d}% ", style="dim not bold")
         if self.synced:
             title.append("⇅ ", style="bold")
         title.append(self.document.title, style="bold")
@@ -125,7 +152,7 @@ class DocumentPane(Vertical):
             title.append(f"  ›  {where}", style="not bold")
         if title != self._shown_title:
             self._shown_title = title
-            self.query_one(".pane-title", Static).update(title, layout=False)
+            bars.first(Static).update(title, layout=False)
 
     def show_status(self, annotations: Sequence[Annotation], selection: tuple[int, int] | None, extra: str = "") -> None:
         """Describe what is under the cursor: its tags and note, or the selection."""
@@ -133,7 +160,7 @@ class DocumentPane(Vertical):
         if selection is not None:
             start, end = selection
             status.append(f"selected {end - start} characters", style="bold")
-            status.append("   a: tag · n: note · L: link · esc: cancel", style="dim")
+            status.append("   a: tag · c: note · L: link · esc: cancel", style="dim")
         for annotation in annotations[:2]:
             if status:
                 status.append("\n")

@@ -81,7 +81,7 @@ class RowPainter:
     styles: RowStyles
 
     def row(self, row: int, cursor: int, selection: tuple[int, int] | None) -> Strip:
-        """Draw one visual row (not padded to the view's width)."""
+        """Draw one visual row (not padded to the view's width); *selection* is the selected ``(start, end)``."""
         layout = self.layout
         text = self.text
         start, end = layout.row_span(row)

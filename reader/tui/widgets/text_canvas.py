@@ -41,7 +41,7 @@ class TextCanvas(ScrollView):
     """Cursor offset (a caret before the character it is drawn on)."""
 
     selection: var[tuple[int, int] | None] = var(None, init=False)
-    """``(anchor, cursor)`` of the selection, or ``None``."""
+    """``(anchor, cursor)`` of the selection, or ``None``; both end characters are selected."""
 
     def __init__(
         self,
@@ -112,6 +112,16 @@ class TextCanvas(ScrollView):
         start, _ = layout.row_span(top)
         _, end = layout.row_span(min(top + height - 1, layout.row_count - 1))
         return start, end
+
+    @property
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected text as ``(start, end)``: from the first end character through the last, or ``None``."""
+        if self.selection is None:
+            return None
+        start, last = sorted(self.selection)
+        if last >= len(self._text):
+            return (start, len(self._text)) if len(self._text) > start else None
+        return start, self.layout_index.cluster_span(last)[1]
 
     def highlights_at(self, offset: int) -> list[Highlight]:
         """Highlights covering ``offset``, in start order."""
@@ -245,4 +255,4 @@ class TextCanvas(ScrollView):
                 self._text, self.layout_index, self._paint, self._headings, self._heading_starts, self._styles
             )
         painter.paint = self._paint
-        return painter.row(row, self.cursor, self.selection)
+        return painter.row(row, self.cursor, self.selected_span)

@@ -1,0 +1,191 @@
+"""What a day of reading needs from the reader: a visible focused pane, one meaning per key,
+a panel that shows an annotation whole, and a position that says how far through a document the view is."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.anchoring import anchor_quote
+from annotations.store import Store
+from reader.formats import read_source
+from reader.samples import sample_paths
+from reader.samples.demo import seed_demo
+from reader.tui.app import MarginApp
+from reader.tui.widgets.annotations_panel import AnnotationsPanel
+
+from .conftest import add_document, fixed_clock
+
+SIZE = (140, 40)
+
+
+@pytest.fixture
+def library(tmp_path) -> Store:
+    store = Store.open(tmp_path / "reader.db", author="ada", clock=fixed_clock())
+    yield store
+    store.close()
+
+
+def title_of(pane) -> str:
+    return str(pane.query_one(".pane-title").render())
+
+
+def status_of(pane) -> str:
+    return str(pane.query_one(".pane-status").render())
+
+
+def notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def marked(screen) -> list[int]:
+    """Indexes of the panes that show they are the one keys act on, by text and by class."""
+    by_text = [i for i, pane in enumerate(screen.panes) if title_of(pane).startswith("▶")]
+    by_class = [i for i, pane in enumerate(screen.panes) if pane.has_class("-active")]
+    assert by_text == by_class
+    return by_text
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_exactly_one_pane_shows_it_has_the_keys_after_tab_jumps_clicks_and_links(library, monkeypatch, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    documents = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in documents], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert marked(screen) == [0]
+        await pilot.press("tab")
+        assert marked(screen) == [1]
+        await pilot.press("G")  # a jump keeps the pane
+        assert marked(screen) == [1]
+        await pilot.click(f"#{screen.panes[0].view.id}", offset=(5, 3))
+        await pilot.pause()
+        assert marked(screen) == [0]
+        await pilot.press("p")  # the panel takes focus; the keys still act on the left pane, and it says so
+        await settle(pilot)
+        assert marked(screen) == [0]
+        # A finished link moves focus to the pane where it ended.
+        await pilot.press("escape")
+        notice, article = screen.panes
+        notice.view.focus()
+        start = notice.text.index("until 28 April")
+        notice.view.select_span(start, start + len("until 28 April"))
+        await pilot.press("L")
+        await pilot.pause()
+        assert marked(screen) == [1]
+
+
+async def test_title_says_how_far_through_the_view_is_and_100_at_the_end(library):
+    text = "\n\n".join(f"Paragraph {i} " + "words " * 30 for i in range(300))
+    document = add_document(library, text, title="long")
+    app = MarginApp(library, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen.panes[0]
+        top = int(title_of(pane)[2:6].strip().rstrip("%"))
+        assert 0 < top < 10  # the first screen of a long text
+        await pilot.press("G")
+        await pilot.pause()
+        assert "100%" in title_of(pane)
+        await pilot.press("g")
+        await pilot.pause()
+        assert int(title_of(pane)[2:6].strip().rstrip("%")) == top
+
+
+async def test_escape_clears_one_thing_at_a_time_and_r_says_when_nothing_waits(library, tmp_path):
+    documents = seed_demo(library)
+    notice = documents[0]
+    app = MarginApp(library, document_ids=[notice.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        pane = screen.panes[0]
+        await pilot.press("r")
+        await pilot.pause()
+        assert any("Nothing waits to be re-attached" in message for message in notices(app))
+        orphan = library.annotations.list(document_ids=[notice.id])[0]
+        screen.review.reattaching = orphan.id  # as after r in the review
+        await pilot.press("slash", *"bearings", "enter")
+        await pilot.pause()
+        assert pane.search_hits
+        await pilot.press("escape")  # the search goes first; the re-attach still waits
+        await pilot.pause()
+        assert not pane.search_hits and screen.review.reattaching == orphan.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.review.reattaching is None and type(app.screen).__name__ == "ReadingScreen"
+        await pilot.press("escape")  # nothing under way: the library
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LibraryScreen"
+
+
+async def test_the_panel_closes_with_escape_shows_an_item_whole_and_widens(library):
+    documents = seed_demo(library)
+    notice, article = documents
+    long_note = "The notice says 28 April, " + "and the article turns it into May; " * 6 + "the end of the note."
+    made = library.annotations.create(
+        library.documents.get(article.id), anchor_quote(library.documents.text(article.version_id), "abruptly shut"),
+        note=long_note,
+    )
+    target = next(a for a in library.annotations.list(document_ids=[notice.id]) if a.exact.startswith("from 10 March"))
+    library.links.create(made.id, target.id, "distorts")
+    app = MarginApp(library, document_ids=[article.id, notice.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        panel = screen.query_one(AnnotationsPanel)
+        await pilot.press("p")
+        await pilot.pause()
+        listing = panel.query_one("OptionList")
+        assert listing.has_focus and listing.option_count == 5
+        # down down enter goes to the third item, the list being there as soon as the panel opens
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        third = panel._annotations[2]
+        assert screen.panes[0].view.cursor == third.start
+        await pilot.press("p")
+        await pilot.pause()
+        ordered = panel._annotations
+        listing.highlighted = next(i for i, a in enumerate(ordered) if a.id == made.id)
+        await pilot.press("space")
+        await pilot.pause()
+        assert panel.query_one(".detail").has_class("visible")
+        shown = str(panel.query_one(".detail").render())
+        assert "the end of the note." in shown  # the whole note, not 70 characters of it
+        assert "distorts" in shown and "from 10 March until 28 April" in shown  # its link, with the other quote
+        narrow = panel.size.width
+        await pilot.press("right")
+        await pilot.pause()
+        assert panel.size.width > narrow
+        await pilot.press("escape")  # closes the panel, back to the text: not the library
+        await pilot.pause()
+        assert not panel.has_class("visible") and type(app.screen).__name__ == "ReadingScreen"
+        assert screen.panes[0].view.has_focus
+
+
+async def test_opening_a_fourth_document_replaces_the_focused_pane_and_says_so(library):
+    for path in sample_paths():
+        source = read_source(path)
+        library.documents.import_loaded(str(source.path), source.sha256, source.document)
+    third = add_document(library, "A third text.\n\nWith two paragraphs.", title="third")
+    fourth = add_document(library, "A fourth text.", title="fourth")
+    first, second = [d.id for d in library.documents.all() if d.id not in (third.id, fourth.id)]
+    app = MarginApp(library, document_ids=[first, second, third.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.panes[0].view.focus()
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*"fourth", "enter")
+        await settle(pilot)
+        assert [p.document.id for p in screen.panes] == [fourth.id, second, third.id]
+        assert any("fourth replaces" in message for message in notices(app))
