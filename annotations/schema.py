@@ -191,3 +191,9 @@ def m002_anchor_states(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX reanchorings_annotation ON reanchorings(annotation_id, seq)")
+
+
+@migrations()
+def m003_reading_layout(db: Database) -> None:
+    """How each document is laid out for reading: hard-wrapped lines reflowed or kept (NULL: decided from the text)."""
+    db.execute("ALTER TABLE reading_state ADD COLUMN reflow INTEGER")

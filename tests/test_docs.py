@@ -40,7 +40,7 @@ def test_command_is_in_readme(path):
 
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_parenthesis": "(",
-             "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}"}
+             "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}", "equals_sign": "="}
 
 
 def reader_bindings():

@@ -61,3 +61,42 @@ def test_tag_picker(snap_compare, demo_app):
         await pilot.pause()
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_focus_on_the_second_pane_without_colour(snap_compare, tmp_path, monkeypatch):
+    """The pane keys act on must be plain without colour too: its title bar carries a ▶."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    store = Store.open(tmp_path / "plain.db", author="ada", clock=fixed_clock())
+    documents = seed_demo(store)
+    app = MarginApp(store, document_ids=[d.id for d in documents])  # made after NO_COLOR is set
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("tab", "j", "j")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=(100, 20), run_before=run_before)
+    finally:
+        store.close()
+
+
+def test_hard_wrapped_text_reflowed(snap_compare, tmp_path):
+    """A Gutenberg-style text in a narrow pane reads as paragraphs, not as long and stub rows."""
+    from .conftest import add_document
+    from .test_reflow import PROSE, hard_wrapped
+
+    store = Store.open(tmp_path / "reflow.db", author="ada", clock=fixed_clock())
+    text = "CHAPTER I\n\n" + hard_wrapped(PROSE[:4])
+    source = tmp_path / "a-tale.txt"
+    source.write_text(text, encoding="utf-8")  # the file is there: no notice covers the text
+    document = add_document(store, text, title="A Tale", path=str(source))
+    app = MarginApp(store, document_ids=[document.id])
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=(54, 22), run_before=run_before)
+    finally:
+        store.close()

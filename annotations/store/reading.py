@@ -1,4 +1,4 @@
-"""Where each document was being read, so it reopens at the same place."""
+"""Where each document was being read, and how it is laid out, so it reopens the same way."""
 
 from __future__ import annotations
 
@@ -21,4 +21,16 @@ class ReadingState:
             'INSERT INTO reading_state (document_id, "offset", updated) VALUES (?, ?, ?)'
             ' ON CONFLICT(document_id) DO UPDATE SET "offset" = excluded."offset", updated = excluded.updated',
             (document_id, max(0, offset), self.clock()),
+        )
+
+    def reflow(self, document_id: str) -> bool | None:
+        """Whether the reader chose to reflow this document's lines; ``None`` if it never chose."""
+        row = self.db.execute("SELECT reflow FROM reading_state WHERE document_id = ?", (document_id,)).fetchone()
+        return None if row is None or row[0] is None else bool(row[0])
+
+    def set_reflow(self, document_id: str, reflow: bool) -> None:
+        self.db.execute(
+            'INSERT INTO reading_state (document_id, "offset", updated, reflow) VALUES (?, 0, ?, ?)'
+            " ON CONFLICT(document_id) DO UPDATE SET reflow = excluded.reflow, updated = excluded.updated",
+            (document_id, self.clock(), int(reflow)),
         )

@@ -24,6 +24,7 @@ from reader.config import MAX_PANES
 
 from ..elsewhere import LIBRARY_ERRORS, POSITION_WAIT, brief_wait
 from ..widgets.pane import DocumentPane
+from ..wrapping.reflow import looks_hard_wrapped
 
 #: Seconds of stillness before the reading position is written.
 POSITION_DELAY = 0.4
@@ -117,7 +118,9 @@ class PaneDeck(Horizontal):
         document = self.store.documents.get(document_id)
         text = self.store.documents.text(document.version_id)
         sections = self.store.documents.sections(document.version_id)
-        return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}")
+        chosen = self.store.reading.reflow(document_id)
+        reflow = looks_hard_wrapped(text) if chosen is None else chosen
+        return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow)
 
     def start(self) -> None:
         """Place the panes composed at start and focus the first."""
@@ -250,6 +253,18 @@ class PaneDeck(Horizontal):
         current = self.active
         index = panes.index(current) if current in panes else 0
         panes[(index + step) % len(panes)].view.focus()
+
+    def toggle_reflow(self, pane: DocumentPane) -> bool:
+        """Reflow the pane's hard-wrapped lines, or show them as the file has them; remembered per document."""
+        reflow = not pane.view.reflow
+        pane.view.set_reflow(reflow)
+        try:
+            with brief_wait(self.store, POSITION_WAIT):
+                self.store.reading.set_reflow(pane.document.id, reflow)
+        except LIBRARY_ERRORS:
+            self.notify("The library is busy: this layout holds until the document is closed.", severity="warning")
+        pane.show_title(pane.view.top_offset)
+        return reflow
 
     def toggle_sync(self) -> bool:
         self.synced = not self.synced

@@ -72,6 +72,7 @@ class ReadingScreen(Screen[None]):
         Binding("tab", "next_pane", "Next pane", id="pane.next"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="pane.previous"),
         Binding("s", "toggle_sync", "Sync scroll", show=False, id="pane.sync"),
+        Binding("equals_sign", "toggle_reflow", "Reflow lines", show=False, id="pane.reflow"),
         Binding("t", "outline", "Contents", show=False, id="nav.outline"),
         Binding("slash", "search", "Search", id="search.find"),
         Binding("p", "toggle_panel", "Annotations", id="panel.toggle"),
@@ -316,6 +317,14 @@ class ReadingScreen(Screen[None]):
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
         self.notify(f"Synced scrolling {'on' if on else 'off'}", timeout=2)
+
+    def action_toggle_reflow(self) -> None:
+        if (pane := self.deck.active) is None:
+            return
+        if self.deck.toggle_reflow(pane):
+            self.notify("Hard-wrapped lines reflowed to the pane's width (= shows them as in the file)", timeout=3)
+        else:
+            self.notify("Lines shown as in the file (= reflows them)", timeout=3)
 
     def action_close_pane(self) -> None:
         pane = self.deck.active

@@ -188,8 +188,9 @@ class DocumentView(TextCanvas, can_focus=True):
         name: str | None = None,
         classes: str | None = None,
         tab_size: int = 4,
+        reflow: bool = False,
     ) -> None:
-        super().__init__(text, sections=sections, id=id, name=name, classes=classes, tab_size=tab_size)
+        super().__init__(text, sections=sections, id=id, name=name, classes=classes, tab_size=tab_size, reflow=reflow)
         self._selection_anchor: int | None = None
         """Where the selection started while selection mode is on."""
         self._goal_x: int | None = None

@@ -66,8 +66,11 @@ class DocumentPane(Vertical):
     }
     """
 
-    def __init__(self, document: Document, text: str, sections: Sequence[Section], *, id: str | None = None) -> None:
+    def __init__(
+        self, document: Document, text: str, sections: Sequence[Section], *, id: str | None = None, reflow: bool = False
+    ) -> None:
         super().__init__(id=id)
+        self._reflow = reflow
         self.document = document
         """The document shown (at its current version)."""
         self.sections = tuple(sections)
@@ -103,6 +106,7 @@ class DocumentPane(Vertical):
             self._text,
             sections=[(s.start, s.end, s.level, s.title) for s in self.sections],
             id=f"view-{self.id}" if self.id else None,
+            reflow=self._reflow,
         )
         yield Static("", classes="pane-status", markup=False)
         yield Input(placeholder="Search this document (enter: find, esc: close)", classes="search")

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..wrapping import WrappedText
+from ..wrapping.reflow import reflowed
 from .headings import heading_spans
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
@@ -35,6 +36,8 @@ class TextCanvas(ScrollView):
         name: Widget name.
         classes: CSS classes.
         tab_size: Distance between tab stops in cells.
+        reflow: Show the soft line breaks of hard-wrapped paragraphs as spaces
+            (see :mod:`reader.tui.wrapping.reflow`); offsets are unchanged.
     """
 
     cursor: var[int] = var(0, init=False)
@@ -52,10 +55,15 @@ class TextCanvas(ScrollView):
         name: str | None = None,
         classes: str | None = None,
         tab_size: int = 4,
+        reflow: bool = False,
     ) -> None:
         super().__init__(id=id, name=name, classes=classes)
         self._text = text
         """The document's normalised text."""
+        self._reflow = reflow
+        """Soft line breaks of hard-wrapped paragraphs are shown as spaces."""
+        self._shown = reflowed(text) if reflow else text
+        """What is wrapped and drawn: the text, or its reflowed copy (same length, same offsets)."""
         self._tab_size = tab_size
         """Distance between tab stops in cells."""
         self._wrapped: WrappedText | None = None
@@ -96,7 +104,7 @@ class TextCanvas(ScrollView):
         """The wrapped-line index for the current width."""
         layout = self._wrapped
         if layout is None:
-            layout = self._wrapped = WrappedText(self._text, self._wrap_width(), self._tab_size)
+            layout = self._wrapped = WrappedText(self._shown, self._wrap_width(), self._tab_size)
         return layout
 
     @property
@@ -112,6 +120,23 @@ class TextCanvas(ScrollView):
         start, _ = layout.row_span(top)
         _, end = layout.row_span(min(top + height - 1, layout.row_count - 1))
         return start, end
+
+    @property
+    def reflow(self) -> bool:
+        """True while hard-wrapped paragraphs are shown reflowed."""
+        return self._reflow
+
+    def set_reflow(self, reflow: bool) -> None:
+        """Show hard-wrapped paragraphs reflowed, or the lines as the file has them; the place read stays."""
+        if reflow == self._reflow:
+            return
+        self._reflow = reflow
+        self._shown = reflowed(self._text) if reflow else self._text
+        self._wrapped = None
+        self._painter = None
+        if self._laid_out:
+            self._relayout()
+        self.refresh()
 
     @property
     def selected_span(self) -> tuple[int, int] | None:
@@ -252,7 +277,7 @@ class TextCanvas(ScrollView):
         painter = self._painter
         if painter is None:
             painter = self._painter = RowPainter(
-                self._text, self.layout_index, self._paint, self._headings, self._heading_starts, self._styles
+                self._shown, self.layout_index, self._paint, self._headings, self._heading_starts, self._styles
             )
         painter.paint = self._paint
         return painter.row(row, self.cursor, self.selected_span)

@@ -1,0 +1,74 @@
+"""Reflowing hard-wrapped paragraphs for display, without moving a single offset.
+
+Project Gutenberg books and the text layer of PDFs keep their source line
+breaks: every line ends after 60-75 characters, so a narrower pane shows
+every other line as a stub of two or three words. Reflow turns such *soft*
+line breaks into spaces in a display copy of the text. The copy has exactly
+the length of the text, so every offset (cursor, selection, highlights, the
+stored anchors) means the same character in both; only the wrapping changes.
+
+A line break is soft when it sits inside a paragraph of hard-wrapped lines:
+both lines carry text, the line before it is long (close to the width the
+text was wrapped at), and the next line does not start something of its own
+(a list item, a quotation, an indented line). Short lines keep their breaks,
+so verse, addresses, headings and the last line of a paragraph stay as they
+are.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["looks_hard_wrapped", "reflowed", "wrap_width"]
+
+#: A line this much shorter than the text's wrap width ends on purpose (verse, a heading, a paragraph's end).
+SHORT_LINE = 0.7
+#: Lines longer than this are not hard wrapped: a text with many is left as it is.
+LONGEST_WRAP = 100
+#: Lines that begin something of their own, whatever the line before them.
+_OWN_START = re.compile(r"\s|[-*•·–—>|#]|\d{1,3}[.)]\s|\(?[a-zA-Z][.)]\s|[IVXLC]+\.\s")
+
+
+def wrap_width(lines: list[str]) -> int:
+    """The width a text was wrapped at: the length most long lines reach (0 when there is none)."""
+    lengths = sorted(len(line) for line in lines if len(line.strip()) > 0)
+    if len(lengths) < 8:
+        return 0
+    # The 80th percentile: most lines of a wrapped paragraph come close to it, and
+    # the short last lines of paragraphs sit below it.
+    return lengths[min(len(lengths) - 1, int(len(lengths) * 0.8))]
+
+
+def looks_hard_wrapped(text: str) -> bool:
+    """True when most of a text's lines were broken at one width rather than at paragraph ends.
+
+    Two signs together: many lines end within a few characters of a common
+    width under :data:`LONGEST_WRAP`, and many line breaks are followed by
+    more of the same paragraph (text, not a blank line).
+    """
+    sample = text[:400_000]
+    lines = sample.split("\n")
+    width = wrap_width(lines)
+    if not 30 <= width <= LONGEST_WRAP:
+        return False
+    filled = [line for line in lines if line.strip()]
+    near_width = sum(1 for line in filled if width * SHORT_LINE <= len(line) <= width + 2)
+    longer = sum(1 for line in filled if len(line) > width + 10)
+    continued = sum(1 for first, second in zip(lines, lines[1:]) if first.strip() and second.strip())
+    return near_width >= 0.5 * len(filled) and longer <= 0.05 * len(filled) and continued >= 0.4 * len(filled)
+
+
+def reflowed(text: str) -> str:
+    """*text* with its soft line breaks turned into spaces (same length, same offsets)."""
+    lines = text.split("\n")
+    width = wrap_width(lines)
+    if not width:
+        return text
+    shortest = width * SHORT_LINE
+    pieces: list[str] = []
+    for line, following in zip(lines, lines[1:]):
+        pieces.append(line)
+        soft = len(line) >= shortest and line.strip() and following.strip() and not _OWN_START.match(following)
+        pieces.append(" " if soft else "\n")
+    pieces.append(lines[-1])
+    return "".join(pieces)

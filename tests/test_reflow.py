@@ -1,0 +1,122 @@
+"""Reflowing hard-wrapped paragraphs changes what is shown, never an offset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.store import Store
+from reader.tui.app import MarginApp
+from reader.tui.wrapping import WrappedText
+from reader.tui.wrapping.reflow import looks_hard_wrapped, reflowed
+
+from .conftest import add_document, fixed_clock
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def corpus(*parts: str) -> str:
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside the repository")
+    return path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def hard_wrapped(paragraphs: list[str], width: int = 68) -> str:
+    """Paragraphs broken at *width* the way Gutenberg files are."""
+    out = []
+    for paragraph in paragraphs:
+        line = ""
+        lines = []
+        for word in paragraph.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+PROSE = [
+    "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
+    "foolishness, it was the epoch of belief, it was the epoch of incredulity, it was the season of Light.",
+    "There were a king with a large jaw and a queen with a plain face, on the throne of England; there "
+    "were a king with a large jaw and a queen with a fair face, on the throne of France.",
+] * 6
+
+
+def test_soft_breaks_become_spaces_and_nothing_else_moves():
+    text = hard_wrapped(PROSE)
+    shown = reflowed(text)
+    assert len(shown) == len(text)
+    assert [i for i, (a, b) in enumerate(zip(text, shown)) if a != b] == [
+        i for i, c in enumerate(text) if c == "\n" and text[i - 1] != "\n" and text[i + 1] != "\n"
+    ]
+    assert shown.split("\n\n") == [" ".join(p.split()) for p in PROSE]  # one line per paragraph
+    assert looks_hard_wrapped(text)
+
+
+def test_verse_lists_headings_and_short_lines_keep_their_breaks():
+    verse = "Tyger Tyger, burning bright,\nIn the forests of the night;\nWhat immortal hand or eye,\nCould frame thy fearful symmetry?"
+    listing = "- first item of a list that is long enough to fill a line of the text\n- second item"
+    text = hard_wrapped(PROSE) + "\n\nCHAPTER II\n\n" + verse + "\n\n" + listing + "\n\n" + hard_wrapped(PROSE[:2])
+    shown = reflowed(text)
+    assert verse in shown and listing in shown and "\n\nCHAPTER II\n\n" in shown
+    assert " ".join(PROSE[0].split()) in shown
+
+
+def test_texts_that_are_not_hard_wrapped_are_left_alone():
+    one_line_paragraphs = "\n\n".join(" ".join(p.split()) for p in PROSE)
+    assert not looks_hard_wrapped(one_line_paragraphs)
+    assert not looks_hard_wrapped(corpus("udhr", "eng.txt"))
+    assert not looks_hard_wrapped(Path("reader/samples/harbour-article.md").read_text(encoding="utf-8"))
+
+
+def test_a_gutenberg_novel_reads_as_paragraphs():
+    text = corpus("gutenberg", "pg1342-pride-and-prejudice.txt")
+    assert looks_hard_wrapped(text)
+    shown = reflowed(text)
+    start = text.index("It is a truth universally acknowledged")
+    paragraph = shown[start : shown.index("\n", start)]
+    assert paragraph.endswith("must be in want of a wife.")
+    # At 50 columns the reflowed paragraph has no stub rows; the original alternates long and short ones.
+    for source, stubs_allowed in ((text, True), (shown, False)):
+        chapter = source[start : start + 20_000]
+        wrapped = WrappedText(chapter, 50)
+        rows = [wrapped.row_text(r) for r in range(wrapped.row_count)]
+        stubs = [r for r in rows[:-1] if 0 < len(r.strip()) < 20 and not r.strip().endswith((".", "!", "?", "”", ":"))]
+        assert (len(stubs) > 30) is stubs_allowed, len(stubs)
+
+
+async def test_the_reader_reflows_on_open_keeps_offsets_and_remembers_the_toggle(tmp_path):
+    store = Store.open(tmp_path / "r.db", author="ada", clock=fixed_clock())
+    text = hard_wrapped(PROSE)
+    document = add_document(store, text, title="wrapped")
+    start = text.index("it was the epoch of")
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.pause()
+        view = app.screen.panes[0].view
+        assert view.reflow  # detected
+        as_in_file = WrappedText(text, view.layout_index.width).row_count
+        assert view.layout_index.row_count < as_in_file * 0.8
+        end = text.index("Light.", start) + len("Light.")
+        view.select_span(start, end)
+        await pilot.press("a", *"Theme/Time", "enter")
+        await pilot.pause()
+        (annotation,) = store.annotations.list()
+        assert (annotation.start, annotation.end) == (start, end) and annotation.exact == text[start:end]
+        assert "\n" in annotation.exact  # the stored quote is the file's text, line break and all
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        assert not view.reflow and view.layout_index.row_count == as_in_file
+        assert view.highlights_at(start + 1)  # the highlight is where it was
+    assert store.reading.reflow(document.id) is False
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.pause()
+        assert not app.screen.panes[0].view.reflow  # the person's choice wins over detection
+    store.close()
