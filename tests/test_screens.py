@@ -222,6 +222,58 @@ async def test_tag_picker_cycles_entity_type():
     assert await run(picker(), Paste("Ada Lovelace"), "ctrl+n", "ctrl+n", check=check) is UNSET
 
 
+async def test_tag_picker_makes_several_new_tags_in_one_dialog_with_tab():
+    def preview(dialog: TagPicker) -> None:
+        line = str(dialog.query_one("#chosen", Static).render())
+        assert line == "enter applies: “Theme/Bridges” (new), “Person:Ada Lovelace” (new), “Theme/Tides” (new)"
+
+    keys = [Paste("Theme/Bridges"), "tab", Paste("Person:Ada Lovelace"), "tab", Paste("Theme/Tides"), preview, "enter"]
+    assert await run(picker(), *keys) == ["Theme/Bridges", "Person:Ada Lovelace", "Theme/Tides"]
+
+
+async def test_tag_picker_says_what_enter_applies_and_highlights_create_unless_a_name_is_being_typed():
+    def typing_a_name(dialog: TagPicker) -> None:
+        assert highlighted_value(dialog) == "t-secrecy"
+        assert str(dialog.query_one("#chosen", Static).render()) == "enter applies: Theme/Secrecy"
+
+    def typing_something_new(dialog: TagPicker) -> None:
+        # "cost" fuzzily matches nothing better than a new tag: the create row is what enter makes
+        assert highlighted_value(dialog) == "new:Theme/Coastline"
+        assert str(dialog.query_one("#chosen", Static).render()) == "enter applies: “Theme/Coastline” (new)"
+
+    async with session() as app:
+        assert await app.show(picker(), *"secr", typing_a_name, "enter") == ["Theme/Secrecy"]
+        assert await app.show(picker(), Paste("Theme/Coastline"), typing_something_new, "enter") == ["Theme/Coastline"]
+
+
+async def test_tag_picker_ticks_read_without_colour():
+    def check(dialog: TagPicker) -> None:
+        tags = dialog.query_one("#tags", SelectionList)
+        rows = [tags.render_line(y).text for y in range(tags.option_count)]
+        assert rows[0].startswith("[x] ") and all(row.startswith("[ ] ") for row in rows[1:])
+
+    assert await run(TagPicker(TAGS, COUNTS, selected=["t-cost"]), check=check) is UNSET
+
+
+async def test_tag_picker_survives_a_burst_of_typing_with_fifty_tags():
+    many = TAGS + [Tag(f"t-{i}", f"Topic/Subject {i:02d}", TagKind.TOPIC, "#3584e4") for i in range(50)]
+    async with session() as app:
+        for ending in ("enter", "backspace"):
+            dialog = TagPicker(many, COUNTS)
+            outcome: list[Any] = []
+            app.app.push_screen(dialog, outcome.append)
+            await app.pilot.pause()
+            # Keys arrive faster than the list can be rebuilt, then enter or backspace at once.
+            for key in [*"Theme/Brand new topic", ending, "backspace", "backspace", *"x", "enter"]:
+                app.app.simulate_key(key)
+            await app.pilot.pause(0.3)
+            assert app.app.is_running
+            assert outcome in ([["Theme/Brand new topic"]], [["Theme/Brand new tox"]], [["Theme/Brand new topx"]])
+            if app.app.screen is dialog:
+                app.app.pop_screen()
+                await app.pilot.pause()
+
+
 async def test_tag_picker_escape_returns_none():
     assert await run(picker(), Paste("sec"), "down", "space", "escape") is None
 

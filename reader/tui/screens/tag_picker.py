@@ -2,9 +2,12 @@
 
 Tagging happens constantly while reading, so the picker is built for typing:
 the filter matches names, entity types and aliases fuzzily, best first, and
-``enter`` applies the highlighted tag.  Several tags are chosen by toggling
-them with ``space`` in the list; choices survive further filtering, so one can
-type, toggle, type again and toggle again before confirming.
+``enter`` applies the chosen tags plus the highlighted row. What ``enter``
+will apply is always spelled out under the list, so it never has to be
+guessed. ``tab`` adds the highlighted row (an existing tag, or a new one
+typed out) and clears the filter for the next, so several new tags are made
+in one dialog; ``space`` toggles rows in the list. Choices survive further
+filtering. Ticked rows read ``[x]``, unticked ``[ ]``, with or without colour.
 
 When the typed text names no existing tag, the list offers to create it, read
 the way the rest of margin reads tag specs: ``Theme/Secrecy`` is a topic,
@@ -20,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,7 +32,9 @@ from textual.content import Content
 
 from reader.tui.screens.dialog import Dialog
 from textual.css.query import NoMatches
-from textual.widgets import Input, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from annotations.errors import MarginError
@@ -50,8 +56,70 @@ def tag_spec(tag: Tag) -> str:
     return tag.name
 
 
+def _starts_a_word(text: str, texts: Sequence[str]) -> bool:
+    """True when *text* begins one of the words of *texts* (case folded): the person is typing that name."""
+    needle = text.casefold()
+    for candidate in texts:
+        folded = candidate.casefold()
+        if folded.startswith(needle):
+            return True
+        for separator in (" ", "/", ":", "-"):
+            if any(word.startswith(needle) for word in folded.split(separator)[1:]):
+                return True
+    return False
+
+
 class _TagList(EdgeHandoff, SelectionList[str]):
-    """The tag list: arrowing up past the first row returns to the filter."""
+    """The tag list: arrowing up past the first row returns to the filter.
+
+    Each row is drawn with a ``[x]`` or ``[ ]`` box, readable without colour,
+    and a highlight message that arrives after its row was filtered away is
+    dropped rather than raised.
+    """
+
+    def _get_left_gutter_width(self) -> int:
+        return 4
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)
+        index = self.scroll_offset.y + y
+        try:
+            selection = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        ticked = selection.value in self._selected
+        style = "selection-list--button"
+        if ticked:
+            style += "-selected"
+        if self.highlighted == index:
+            style += "-highlighted"
+        base = next(iter(line)).style if line.cell_length else self.rich_style
+        return Strip([Segment("[x]" if ticked else "[ ]", self.get_component_rich_style(style)), Segment(" ", base), *line])
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if 0 <= event.option_index < self.option_count:
+            super()._on_option_list_option_highlighted(event)
+        else:
+            event.stop()  # the list was rebuilt since: that row is gone
+
+
+class _FilterInput(Input):
+    """The filter box, deleting with backspace in the order keys were typed.
+
+    Letters reach an input through its own queue, but a binding such as
+    backspace's runs only once the key has bubbled up to the app, by which
+    time letters typed after it may already be in the box: a fast typist's
+    "topic ⌫⌫ x" would come out "topx" minus the wrong letters. Handling
+    backspace here keeps it in line with the letters.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "backspace":
+            event.stop()
+            event.prevent_default()
+            self.action_delete_left()
+            return
+        await super()._on_key(event)
 
 
 class TagPicker(Dialog[list[str] | None]):
@@ -83,6 +151,7 @@ class TagPicker(Dialog[list[str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "confirm", "Apply", priority=True, id="dialog.confirm"),
+        Binding("tab", "add_highlighted", "Add, type the next", priority=True, id="tag_picker.add"),
         Binding("down", "focus_list", "To list", show=False, id="dialog.to_list"),
         Binding("ctrl+n", "cycle_entity_type", "Entity type", show=False, id="tag_picker.entity_type"),
     ]
@@ -109,16 +178,22 @@ class TagPicker(Dialog[list[str] | None]):
             tag_id: self._specs[tag_id] for tag_id in dict.fromkeys(selected) if tag_id in self._by_id
         }
         self._initial = set(self._toggled)
+        self._touched = False
+        """Rows were toggled by hand since the filter last changed: enter applies those, not the highlighted row."""
+        self._pending: str | None = None
+        """A filter text waiting to be applied: a burst of keys is filtered once, with the last text."""
+        self._filtered_for: str | None = None
+        """The filter text the list shows."""
 
     # building ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = self._title
-            yield Input(placeholder=self.PLACEHOLDER, id="filter", select_on_focus=False)
+            yield _FilterInput(placeholder=self.PLACEHOLDER, id="filter", select_on_focus=False)
             yield _TagList(id="tags")
             yield Static(id="chosen", markup=False)
             yield Static(
-                "↓ list · space toggle · enter apply · ctrl+n entity type · esc cancel",
+                "enter apply · tab add and type the next · ↓ list, space tick · ctrl+n entity type · esc cancel",
                 classes="keys",
                 markup=False,
             )
@@ -185,8 +260,38 @@ class TagPicker(Dialog[list[str] | None]):
             else:
                 self._toggled.pop(value, None)
 
+    def _list(self) -> _TagList | None:
+        """The list, unless the dialog is closing (keys may still arrive then)."""
+        try:
+            return self.query_one("#tags", _TagList)
+        except NoMatches:
+            return None
+
+    def _refilter_later(self, query: str) -> None:
+        """Filter with *query* once the keys already queued have arrived: a burst is filtered once."""
+        first = self._pending is None
+        self._pending = query
+        if first:
+            self.call_after_refresh(self._apply_pending)
+
+    def _apply_pending(self) -> None:
+        if self._pending is not None:
+            query, self._pending = self._pending, None
+            self._refilter(query)
+
+    def _catch_up(self) -> None:
+        """Filter for what the box holds now: its change messages may still be on their way."""
+        self._pending = None
+        try:
+            current = self.query_one("#filter", Input).value
+        except NoMatches:
+            return
+        if current != self._filtered_for:
+            self._refilter(current)
+
     def _refilter(self, query: str) -> None:
-        if not self.is_active:  # a filter change still queued when the dialog closed
+        tags = self._list()
+        if not self.is_active or tags is None:  # a filter change still queued when the dialog closed
             return
         self._sync_from_list()
         text = query.strip()
@@ -212,34 +317,66 @@ class TagPicker(Dialog[list[str] | None]):
             Selection(self._prompt(item.entry, item.text), item.entry.id, item.entry.id in self._toggled)
             for item in ranked
         ]
-        tags = self.query_one("#tags", _TagList)
         tags.clear_options()
         tags.add_options(rows)
         if rows:
-            # The best existing match is highlighted when there is one, so a
-            # partly typed name plus enter applies it; otherwise the create row.
-            tags.highlighted = 1 if create is not None and len(rows) > 1 else 0
+            # The best existing match is highlighted when the typed text begins one
+            # of its names (the person is typing it); otherwise the create row.
+            best = ranked[0].entry if ranked else None
+            typing_a_name = best is not None and _starts_a_word(text, self._texts(best))
+            tags.highlighted = 1 if create is not None and len(rows) > 1 and typing_a_name else 0
+        self._touched = False
+        self._filtered_for = query
         self._show_chosen()
 
     def _show_chosen(self) -> None:
-        chosen = self.query_one("#chosen", Static)
-        if not self._toggled:
-            chosen.update("")
+        """Say exactly what enter will apply."""
+        try:
+            chosen = self.query_one("#chosen", Static)
+        except NoMatches:
+            return
+        result = self._result()
+        if not result:
+            chosen.update(Content.assemble(("enter: ", "dim"), "no tags" if self._initial else "nothing chosen yet"))
             return
         names: list[str] = []
-        for value in self._toggled:
+        for value in result:
             tag = self._by_id.get(value)
-            names.append(tag.label if tag is not None else f"{self._specs[value]} (new)")
-        chosen.update(Content.assemble((f"{len(names)} chosen: ", "dim"), ", ".join(names)))
+            names.append(tag.label if tag is not None else f"“{self._specs[value]}” (new)")
+        chosen.update(Content.assemble(("enter applies: ", "dim"), ", ".join(names)))
+
+    def _highlighted_value(self) -> str | None:
+        tags = self._list()
+        if tags is None or tags.highlighted is None:
+            return None
+        try:
+            return tags.get_option_at_index(tags.highlighted).value
+        except OptionDoesNotExist:
+            return None
+
+    def _result(self) -> dict[str, str]:
+        """The values enter applies: everything ticked, plus the highlighted row when text is typed,
+        unless rows were ticked by hand since (a new tag typed out is always meant)."""
+        result = dict(self._toggled)
+        text = self.query_one("#filter", Input).value.strip() if self.query("#filter") else ""
+        value = self._highlighted_value()
+        if text and value is not None and (not self._touched or value.startswith(NEW)):
+            result.setdefault(value, self._specs[value])
+        return result
 
     # events ------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._refilter(event.value)
+        self._refilter_later(event.value)
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         event.stop()
+        self._touched = True
         self._sync_from_list()
+        self._show_chosen()
+
+    def on_selection_list_selection_highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        event.stop()
         self._show_chosen()
 
     def on_key(self, event: events.Key) -> None:
@@ -247,9 +384,28 @@ class TagPicker(Dialog[list[str] | None]):
 
     # actions -----------------------------------------------------------------
     def action_focus_list(self) -> None:
-        tags = self.query_one("#tags", _TagList)
-        if tags.option_count:
+        tags = self._list()
+        if tags is not None and tags.option_count:
             tags.focus()
+
+    def action_add_highlighted(self) -> None:
+        """``tab``: tick the highlighted row (a new tag typed out, too) and clear the filter for the next."""
+        self.query_one("#filter", Input).call_later(self.call_later, self._add_highlighted)
+
+    def _add_highlighted(self) -> None:
+        self._catch_up()
+        value = self._highlighted_value()
+        if not self.is_active or value is None:
+            return
+        self._sync_from_list()
+        self._toggled.setdefault(value, self._specs[value])
+        tags = self._list()
+        if tags is not None:
+            tags.select(value)  # ticked in the list too, so the next filtering keeps it
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        self._refilter("")
+        box.focus()
 
     def action_confirm(self) -> None:
         """Apply once every key typed before enter has reached the filter and the list.
@@ -261,19 +417,14 @@ class TagPicker(Dialog[list[str] | None]):
         self.query_one("#filter", Input).call_later(self.call_later, self._confirm)
 
     def _confirm(self) -> None:
-        """Apply the toggled tags; with none changed, the highlighted row is applied."""
+        """Apply what the line under the list says: the ticked tags, plus the highlighted row when typed."""
         if not self.is_active:
             return
+        self._catch_up()
+        if self._list() is None:
+            return
         self._sync_from_list()
-        tags = self.query_one("#tags", _TagList)
-        text = self.query_one("#filter", Input).value.strip()
-        if text and tags.highlighted is not None:
-            value = tags.get_option_at_index(tags.highlighted).value
-            # The highlighted row is meant when nothing was chosen by hand, and a
-            # new tag typed out (its create row highlighted) is meant even then.
-            if set(self._toggled) == self._initial or value.startswith(NEW):
-                self._toggled.setdefault(value, self._specs[value])
-        self.dismiss(list(self._toggled.values()))
+        self.dismiss(list(self._result().values()))
 
     def action_cycle_entity_type(self) -> None:
         """Make the typed name an entity, then step through the entity types, then back to plain."""
