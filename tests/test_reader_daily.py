@@ -189,3 +189,26 @@ async def test_opening_a_fourth_document_replaces_the_focused_pane_and_says_so(l
         await settle(pilot)
         assert [p.document.id for p in screen.panes] == [fourth.id, second, third.id]
         assert any("fourth replaces" in message for message in notices(app))
+
+
+async def test_an_export_that_fails_asks_again_with_the_path_as_typed(library, tmp_path):
+    documents = seed_demo(library)
+    app = MarginApp(library, document_ids=[d.id for d in documents], watch_seconds=None)
+    typed = tmp_path / "no-such-folder" / "notes.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(typed)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PathPrompt"  # the dialog is back
+        assert app.screen.query_one("Input").value == str(typed)  # holding what was typed
+        assert any(n.severity == "error" for n in app._notifications)
+        fixed = tmp_path / "notes.md"
+        app.screen.query_one("Input").value = str(fixed)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert fixed.read_text(encoding="utf-8").startswith("---\n")

@@ -183,7 +183,8 @@ class MarginApp(App[None]):
             self.notify("The library is busy: opening at the last place read, not at the hit.", severity="warning")
         self.open_documents([document_id])
 
-    def action_export(self, document_ids: Sequence[str]) -> None:
+    def action_export(self, document_ids: Sequence[str], typed: str | None = None) -> None:
+        """Ask where to export; *typed* (after a failure) is the path the person had typed, offered again."""
         titles = [self.store.documents.get(d).title for d in document_ids]
 
         def chosen(path: str | None) -> None:
@@ -210,7 +211,11 @@ class MarginApp(App[None]):
             )
 
         self.push_screen(
-            PathPrompt("Export notes to Markdown", default_export_path(titles or ["reading-notes"]), "the same output as `margin export`"),
+            PathPrompt(
+                "Export notes to Markdown",
+                typed if typed is not None else default_export_path(titles or ["reading-notes"]),
+                "the same output as `margin export`",
+            ),
             chosen,
         )
 
@@ -226,4 +231,9 @@ class MarginApp(App[None]):
             write_atomically(path, markdown, overwrite=overwrite)
             self.call_from_thread(self.notify, f"Exported {count} annotation{'s' if count != 1 else ''} to {path}", title="Exported")
         except (MarginError, OSError) as error:
-            self.call_from_thread(self.notify, str(error), severity="error", title="Not exported")
+            self.call_from_thread(self._export_failed, document_ids, path, str(error))
+
+    def _export_failed(self, document_ids: list[str], path: Path, message: str) -> None:
+        """Say why, and ask again with the path as typed, so it can be corrected rather than retyped."""
+        self.notify(message, severity="error", title="Not exported")
+        self.action_export(document_ids, typed=str(path))
