@@ -11,7 +11,8 @@ bytes whatever order the caller happens to pass things in.
 
 Everything a user typed or a document supplied is escaped (:mod:`.escaping`)
 so that a CommonMark renderer shows exactly that text and nothing in it can
-add structure to the file. This module is the layout alone: the order and
+add structure to the file; a note is Markdown, so it keeps its formatting but
+loses anything structural (:mod:`.note_markdown`). This module is the layout alone: the order and
 block ids come from :mod:`.notes`, the front matter from :mod:`.frontmatter`,
 tags and wikilinks from :mod:`.obsidian`.
 """
@@ -25,6 +26,7 @@ from typing import Literal
 from ..model import Annotation, Document, Tag, TagKind
 from .escaping import escape_block, escape_inline
 from .frontmatter import front_matter
+from .note_markdown import note_markdown
 from .notes import INCOMING, DocumentNotes, Entry, LinkView, arrange, day, live_tags, short_quote, tag_key
 from .obsidian import obsidian_tag, wikilink
 
@@ -124,8 +126,9 @@ def _render_entry(entry: Entry, block_id: str, *, with_document: bool) -> list[s
         if tags:
             located.append(_tag_line(tags))
         rest = ["\\\n".join(located), ""]
-        if a.note:
-            rest += [escape_block(a.note), ""]
+        note = note_markdown(a.note)
+        if note:
+            rest += [note, ""]
         closing = [_byline(a)]
         closing += [_link_line(link) for link in entry.links]
         rest += ["\\\n".join(closing), ""]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import MarginError
 from ..model import Annotation, Document, Tag, TagKind
 from .escaping import Markdown
+from .note_markdown import note_markdown
 from .notes import INCOMING, DocumentNotes, Entry, LinkView, arrange, day, live_tags, short_quote, tag_key
 
 #: How an incoming link reads from the annotation it points at.
@@ -88,6 +89,8 @@ class AnnotationView:
     start: int
     end: int
     note: str
+    note_markdown: Markdown
+    """The note as Markdown that keeps its formatting but cannot change the export's structure."""
     author: str
     created: str
     updated: str
@@ -188,6 +191,7 @@ def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple
         start=a.start,
         end=a.end,
         note=a.note,
+        note_markdown=Markdown(note_markdown(a.note)),
         author=a.author,
         created=a.created,
         updated=a.updated,
