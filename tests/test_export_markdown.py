@@ -281,10 +281,11 @@ def test_document_layout_shows_quote_location_tags_note_byline_and_links():
         "#Theme/Secrecy [[CNPC]] (#Organization)",
     ]
     assert note.text() == ann.note
+    # Neither other passage is in this export: their documents are named, not linked.
     assert byline.lines() == [
         "— alice, 2026-11-23",
-        "→ quotes [[Other doc]] › “what was quoted”",
-        "← quoted by [[Third doc]] › “quoting it” — an echo",
+        "→ quotes Other doc › “what was quoted”",
+        "← quoted by Third doc › “quoting it” — an echo",
     ]
 
 
@@ -482,7 +483,15 @@ def _library(seed: int) -> list[DocumentNotes]:
         # Two annotations on the very same span, told apart by creation then id.
         anns.append(make_annotation(f"{d}zz", 7, 9, doc_id=f"d{d}", created="2026-11-02T00:00:00Z"))
         anns.append(make_annotation(f"{d}yy", 7, 9, doc_id=f"d{d}", created="2026-11-02T00:00:00Z"))
-        links = {anns[0].id: (LinkView("see-also", True, "X", "y"), LinkView("contradicts", False, "A", "b"))}
+        nxt = (d + 1) % 3
+        links = {
+            anns[0].id: (LinkView("see-also", True, "X", "y"), LinkView("contradicts", False, "A", "b")),
+            # To passages in this export: in this document and in the next one.
+            anns[1].id: (
+                LinkView("quotes", True, f"Doc {d}", anns[2].exact, other_id=anns[2].id),
+                LinkView("see-also", False, f"Doc {nxt}", f'"passage {nxt}/0"', other_id=f"{nxt}000" + "f" * 8),
+            ),
+        }
         sections = (Section(0, 2500, 1, "First half"), Section(2500, 5100, 1, "Second half"))
         notes.append(DocumentNotes(make_document(f"d{d}", f"Doc {d}"), sections, tuple(anns), links))
     return notes
@@ -591,8 +600,8 @@ def test_wikilinks(name, link):
     assert wikilink(name) == link
 
 
-def test_links_are_listed_outgoing_first_with_short_quotes():
-    long = "word " * 40
+def test_links_are_listed_outgoing_first_with_quotes_cut_at_a_word():
+    long = "word " * 40 + "antidisestablishmentarianism " * 3
     ann = make_annotation()
     links = {
         ann.id: (
@@ -605,10 +614,11 @@ def test_links_are_listed_outgoing_first_with_short_quotes():
     byline = top_level(render_body(md))[-1]
     lines = byline.lines()
     assert lines[0] == "— alice, 2026-11-23"
-    assert lines[1].startswith("→ see-also [[A]] › “word word")
-    assert lines[1].endswith("…” — multi\nline *note*")
-    assert len(lines[1].split("“")[1].split("”")[0]) <= 61
-    assert lines[2:] == ["← contradicted by [[B]] › “short”", "← my-relation from [[C]] › “x”"]
+    assert lines[1].startswith("→ see-also A › “word word")
+    assert lines[1].endswith(" word…” — multi\nline *note*")
+    shown = lines[1].split("“")[1].split("”")[0]
+    assert 150 < len(shown) <= 201
+    assert lines[2:] == ["← contradicted by B › “short”", "← my-relation from C › “x”"]
 
 
 def test_edited_annotations_show_both_dates():

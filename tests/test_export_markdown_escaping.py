@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from annotations.export.markdown import DocumentNotes, LinkView, _short, render_markdown
+from annotations.export.markdown import DocumentNotes, LinkView, render_markdown
+from annotations.export.notes import link_quote
 from annotations.model import Section
 from tests.test_export_markdown import (
     NOTE_TAGS,
@@ -93,8 +94,8 @@ def _notes(s: str) -> list[DocumentNotes]:
     )
     links = {
         ann.id: (
-            LinkView("quotes", True, s, s, note=s),
-            LinkView(s, False, s, s, note=s),
+            LinkView("quotes", True, s, s, note=s, other_id=ann.id),  # a link within the file
+            LinkView(s, False, s, s, note=s),  # to a passage the export does not hold
         )
     }
     doc = make_document(title=s, source_path=s)
@@ -139,13 +140,12 @@ def check_document_mode(s: str) -> None:
     by_lines = byline.lines()
     assert len(by_lines) == 3
     assert by_lines[0] == (f"— {inline(s)}, {BYLINE_DATE}" if s else f"— {BYLINE_DATE}")
-    short = _short(s)
-    quoted = f" › “{inline(short)}”" if short else ""
+    quote_text = link_quote(s)
+    quoted = f" › {inline(quote_text)}" if quote_text else ""
     tail = f" — {inline(s)}" if s else ""
-    assert by_lines[1].startswith("→ quotes [[")
+    assert by_lines[1].startswith("→ quotes [[#^a1b2c3d4|")
     assert by_lines[1].endswith(f"]]{quoted}{tail}")
-    assert by_lines[2].startswith(f"← {inline(s)} from [[")
-    assert by_lines[2].endswith(f"]]{quoted}{tail}")
+    assert by_lines[2].rstrip() == f"← {inline(s)} from {inline(s)}{quoted}{tail}".rstrip()
 
 
 def check_tag_mode(s: str) -> None:

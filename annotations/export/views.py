@@ -16,7 +16,20 @@ from ..errors import MarginError
 from ..model import Annotation, Document, Tag, TagKind
 from .escaping import Markdown
 from .note_markdown import note_markdown
-from .notes import INCOMING, DocumentNotes, Entry, LinkView, arrange, day, live_tags, short_quote, tag_key
+from .notes import (
+    INCOMING,
+    DocumentNotes,
+    Entry,
+    LinkTarget,
+    LinkView,
+    arrange,
+    day,
+    link_quote,
+    live_tags,
+    short_quote,
+    tag_key,
+)
+from .obsidian import block_link
 
 #: How an incoming link reads from the annotation it points at.
 INCOMING_PHRASES: dict[str, str] = dict(INCOMING)
@@ -59,7 +72,16 @@ class LinkItem:
     """The other end's document title."""
     quote: str
     short_quote: str
+    """The quote on one line, cut at a word past 200 characters (with ``…``)."""
+    quoted: str
+    """:attr:`short_quote` in quotation marks, once: the quote's own when it is wholly quoted already."""
     note: str
+    block_id: str | None
+    """The other passage's block id, or None when this export does not hold it."""
+    note_name: str | None
+    """The note (file name without ``.md``) that holds that block: ``""`` for this file; None as above."""
+    target: Markdown | None
+    """A link to that block, ``[[#^2c3de425|Notice]]`` or ``[[Notice#^2c3de425|Notice]]``; None as above."""
 
     @property
     def arrow(self) -> str:
@@ -148,7 +170,7 @@ def _tag_view(tag: Tag) -> TagView:
     return TagView(tag.id, tag.name, tag.kind.value, tag.entity_type, tag.colour, tag.aliases, tag.description, label)
 
 
-def _link_item(link: LinkView) -> LinkItem:
+def _link_item(link: LinkView, target: LinkTarget | None) -> LinkItem:
     known = None if link.outgoing else INCOMING_PHRASES.get(link.relation)
     if link.outgoing:
         phrase = link.relation
@@ -162,7 +184,11 @@ def _link_item(link: LinkView) -> LinkItem:
         document=link.other_document_title,
         quote=link.other_exact,
         short_quote=short_quote(link.other_exact),
+        quoted=link_quote(link.other_exact),
         note=link.note,
+        block_id=None if target is None else target.block_id,
+        note_name=None if target is None else target.note,
+        target=None if target is None else Markdown(block_link(target.block_id, target.note, link.other_document_title)),
     )
 
 
@@ -197,7 +223,7 @@ def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple
         updated=a.updated,
         tags=live,
         sections=list(entry.sections),
-        links=[_link_item(link) for link in entry.links],
+        links=[_link_item(link, target) for link, target in zip(entry.links, entry.targets)],
         anchor_state=a.anchor_state,
         anchor_score=a.anchor_score,
         needs_review=a.needs_review,
