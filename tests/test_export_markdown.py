@@ -493,7 +493,10 @@ def _library(seed: int) -> list[DocumentNotes]:
             ),
         }
         sections = (Section(0, 2500, 1, "First half"), Section(2500, 5100, 1, "Second half"))
-        notes.append(DocumentNotes(make_document(f"d{d}", f"Doc {d}"), sections, tuple(anns), links))
+        # One document is plain text, whose locations give line numbers.
+        text = "".join(f"line {n:03d} of the text\n" for n in range(250)) if d == 0 else ""
+        document = make_document(f"d{d}", f"Doc {d}", format="text" if d == 0 else "txt")
+        notes.append(DocumentNotes(document, sections, tuple(anns), links, text=text))
     return notes
 
 

@@ -9,6 +9,7 @@ note holds, right under the quote of the passage linked to.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -17,7 +18,8 @@ from markdown_it import MarkdownIt
 from annotations.export.gather import split_notes
 from annotations.export.markdown import DocumentNotes, LinkView, render_markdown
 from annotations.export.notes import link_quote
-from annotations.export.template import default_template, render_template
+from annotations.export.template import default_template, render_template, template_context
+from annotations.model import Section
 from tests.test_cli import run, samples  # noqa: F401  (fixtures)
 from tests.test_export_markdown import make_annotation, make_document, split_front_matter
 
@@ -154,3 +156,41 @@ def test_a_long_quote_is_cut_at_a_word_and_keeps_its_closing_mark():
     cut = link_quote(words)[1:-2]
     assert words.startswith(cut) and words[len(cut)] == " "
     assert link_quote(f'"{words.strip()}"').endswith('…"')
+
+
+def test_a_plain_text_location_gives_its_heading_and_line(run, samples, tmp_path):  # noqa: F811
+    notice, _ = samples
+    run("annotate", "Notice", "--quote", "A free shuttle boat will run")
+    run("annotate", "Notice", "--quote", "The works are budgeted at 1.4 million")
+    text = run("export").output
+    source = Path(notice).read_text(encoding="utf-8").split("\n")
+    shuttle = next(n for n, line in enumerate(source, 1) if "A free shuttle boat" in line)
+    budget = next(n for n, line in enumerate(source, 1) if "budgeted at 1.4 million" in line)
+    locations = re.findall(r"^\*(.*?)\*$", text, flags=re.M)
+    assert any(re.fullmatch(rf".* › Alternative routes · line {shuttle} · chars \d+–\d+", loc) for loc in locations), locations
+    assert any(re.fullmatch(rf".* › Cost and funding · line {budget} · chars \d+–\d+", loc) for loc in locations), locations
+
+
+def test_a_template_sees_the_block_link_and_the_location():
+    a = make_annotation("aaaaaaaa1", 23, 40, exact="second line\nthird", note="*urgently*")
+    b = make_annotation("bbbbbbbb2", 0, 5, exact="first")
+    text = "first line of the text\nsecond line\nthird line\n"
+    notes = [
+        DocumentNotes(
+            make_document(format="text"), (Section(0, 100, 1, "Chapter 1"),), (a, b),
+            {a.id: (LinkView("see-also", True, "The Secret Agent", '"first"', other_id=b.id),)}, text=text,
+        )
+    ]
+    out = render_template(
+        "{% for a in annotations %}{{ a.heading }} | {{ a.line }}-{{ a.end_line }} | {{ a.location }} | {{ a.note_markdown }}\n"
+        "{% for link in a.links %}  {{ link.target }} {{ link.block_id }} [{{ link.note_name }}] {{ link.quoted }}\n{% endfor %}"
+        "{% endfor %}",
+        notes,
+    )
+    assert out == (
+        "Chapter 1 | 1-1 | Chapter 1 · line 1 · chars 0–5 | \n"
+        + "Chapter 1 | 2-3 | Chapter 1 · lines 2–3 · chars 23–40 | *urgently*\n"
+        + "  [[#^bbbbbbbb|The Secret Agent]] bbbbbbbb [] \"first\"\n"
+    )
+    context = template_context(notes)
+    assert context["annotations"][0].note_markdown == ""

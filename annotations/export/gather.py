@@ -12,7 +12,7 @@ from ..store import Store
 from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
 from .naming import unique_file_names
-from .notes import LinkTarget, block_ids
+from .notes import LINE_FORMATS, LinkTarget, block_ids
 
 
 def resolve_filters(
@@ -90,6 +90,7 @@ def gather_notes(
             sections=store.documents.sections(document.version_id),
             annotations=tuple(by_document.get(document.id, ())),
             links={a.id: tuple(views[a.id]) for a in by_document.get(document.id, ()) if views.get(a.id)},
+            text=store.documents.text(document.version_id) if document.format in LINE_FORMATS else "",
         )
         for document in documents
     ]

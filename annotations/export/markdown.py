@@ -96,7 +96,7 @@ def _location(entry: Entry, with_document: bool) -> str:
     parts.extend(entry.sections)
     where = " › ".join(_escape_label(p) for p in parts if p)
     a = entry.annotation
-    position = f"chars {a.start}–{a.end}"
+    position = entry.position
     if a.orphaned:
         position = f"not found in version {entry.document.version} (was chars {a.start}–{a.end} of an earlier version)"
     elif a.needs_review and a.anchor_state == "fuzzy" and a.anchor_score is not None:

@@ -12,6 +12,7 @@ order the caller passed things in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -55,6 +56,8 @@ class DocumentNotes:
     annotations: tuple[Annotation, ...] = ()
     #: Links keyed by annotation id.
     links: Mapping[str, tuple[LinkView, ...]] = field(default_factory=dict)
+    #: The document's text, for line numbers; given only for formats whose lines are the file's own.
+    text: str = ""
     #: Blocks in other files that links from this document may point at, by annotation id
     #: (a split export, one note per document); a passage in neither is named, not linked.
     elsewhere: Mapping[str, LinkTarget] = field(default_factory=dict)
@@ -71,6 +74,8 @@ INCOMING = {
 SHORT_QUOTE = 60
 #: Characters of a quote a link shows of its other end before it is cut at a word.
 LINK_QUOTE = 200
+#: Formats whose text keeps the file's own lines, so a line number finds the passage in an editor.
+LINE_FORMATS = frozenset({"text", "markdown"})
 #: Opening quotation marks and the marks that close them.
 _QUOTE_PAIRS = {
     '"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c\u201d", "\u201a": "\u2018\u2019",
@@ -92,8 +97,21 @@ class Entry:
     block_id: str = ""
     #: Where each link's other end can be linked to, in the order of :attr:`links` (None: not in the export).
     targets: tuple[LinkTarget | None, ...] = ()
+    #: The lines (1-based) the passage starts and ends on, where the format has lines of its own.
+    lines: tuple[int, int] | None = None
     #: The quote and everything after the block id, once the built-in layout has rendered them.
     rendered: tuple[str, str] | None = None
+
+    @property
+    def position(self) -> str:
+        """Where the passage is, without its sections: ``line 42 · chars 1200–1264``."""
+        a = self.annotation
+        chars = f"chars {a.start}–{a.end}"
+        if self.lines is None:
+            return chars
+        first, last = self.lines
+        line = f"line {first}" if first == last else f"lines {first}–{last}"
+        return f"{line} · {chars}"
 
 
 def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]]:
@@ -102,13 +120,17 @@ def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]
     elsewhere: dict[str, LinkTarget] = {}
     for item in sorted(notes, key=lambda n: _document_key(n.document)):
         index = Outline(item.sections)
+        starts = _line_starts(item.text) if item.document.format in LINE_FORMATS else None
         entries = []
         for a in sorted(item.annotations, key=_annotation_key):
             if a.deleted:
                 continue
             links = tuple(sorted(item.links.get(a.id, ()), key=_link_key))
             sections = [] if a.orphaned else index.titles(a.start)
-            entries.append(Entry(a, item.document, sections, links))
+            lines = None
+            if starts is not None and not a.orphaned and a.end <= len(item.text):
+                lines = (bisect_right(starts, a.start), bisect_right(starts, max(a.start, a.end - 1)))
+            entries.append(Entry(a, item.document, sections, links, lines=lines))
         per_document.append((item.document, entries))
         elsewhere.update(item.elsewhere)
     everything = [e for _, entries in per_document for e in entries]
@@ -122,6 +144,16 @@ def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]
 def block_ids(notes: Sequence[DocumentNotes]) -> dict[str, str]:
     """Annotation id to block id, as :func:`arrange` gives them when *notes* make one file."""
     return {e.annotation.id: e.block_id for _, entries in arrange(notes) for e in entries}
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    at = find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    return starts
 
 
 def _annotation_key(a: Annotation) -> tuple[bool, int, int, str, str]:

@@ -118,6 +118,12 @@ class AnnotationView:
     updated: str
     tags: list[TagView]
     sections: list[str]
+    line: int | None
+    """The line (from 1) the passage starts on, for formats whose lines are the file's own; else None."""
+    end_line: int | None
+    """The line it ends on (None as above)."""
+    position: str
+    """``line 42 · chars 1200–1264`` (``lines 42–44 · …`` across lines; chars alone without lines)."""
     links: list[LinkItem]
     anchor_state: str
     """``exact``, ``moved``, ``fuzzy`` or ``orphaned``: how the passage was found after its document changed."""
@@ -136,6 +142,16 @@ class AnnotationView:
     @property
     def section(self) -> str:
         return " › ".join(self.sections)
+
+    @property
+    def heading(self) -> str:
+        """The nearest heading: the innermost section the passage is in, or ``""``."""
+        return self.sections[-1] if self.sections else ""
+
+    @property
+    def location(self) -> str:
+        """Sections and position as one plain text: ``Chapter 3 › The Letter · line 42 · chars 1200–1264``."""
+        return " · ".join(part for part in (self.section, self.position) if part)
 
     @property
     def topics(self) -> list[TagView]:
@@ -223,6 +239,9 @@ def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple
         updated=a.updated,
         tags=live,
         sections=list(entry.sections),
+        line=entry.lines[0] if entry.lines else None,
+        end_line=entry.lines[1] if entry.lines else None,
+        position=entry.position,
         links=[_link_item(link, target) for link, target in zip(entry.links, entry.targets)],
         anchor_state=a.anchor_state,
         anchor_score=a.anchor_score,
