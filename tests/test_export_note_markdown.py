@@ -93,6 +93,8 @@ def test_obsidian_syntax_in_a_note_stays_text():
 def test_the_users_own_escapes_are_kept_and_not_undone():
     assert note_markdown("\\# kept, \\\\# escaped again") == "\\# kept, \\\\\\# escaped again"
     assert note_markdown("a `code` b ` c") == "a `code` b \\` c"
+    # An escaped backtick opens nothing; the one after it opens a span that closes on the line.
+    assert note_markdown("\\`` x `y`") == "\\`` x `y\\`"
 
 
 def test_line_breaks_blank_edges_and_containers():

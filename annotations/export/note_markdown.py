@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_right
 
 from .escaping import clean
 
@@ -54,29 +55,24 @@ _LINK_DEFINITION = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]:")
 #: A wikilink kept as written: nothing that Markdown or HTML would read inside,
 #: and no whitespace before a ``#`` or ``^`` (which could then be a tag or block id).
 _WIKILINK = re.compile(r"!?\[\[(?:[^\[\]\n`<>$%\\\s#^]|[ \t](?![#^])|(?<![ \t])[#^])+\]\]")
+_BACKTICKS = re.compile(r"`+")
 #: Line ends as CommonMark counts them, and the separators some editors also break lines at.
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
 
 
-def _code_span_end(line: str, start: int, run: int) -> int | None:
-    """Where the code span opened by *run* backticks ending at *start* closes, on this line."""
-    index = start
-    while True:
-        found = line.find("`" * run, index)
-        if found < 0:
-            return None
-        end = found
-        while end < len(line) and line[end] == "`":
-            end += 1
-        if end - found == run:
-            return end
-        index = end
+def _backtick_runs(line: str) -> dict[int, list[int]]:
+    """Where each run of backticks on *line* starts, by the run's length (starts in order)."""
+    runs: dict[int, list[int]] = {}
+    for match in _BACKTICKS.finditer(line):
+        runs.setdefault(len(match.group()), []).append(match.start())
+    return runs
 
 
 def _inline(line: str, start: int = 0) -> str:
     """*line* from *start* on, with every structural character outside code escaped."""
     out: list[str] = []
     i, n = start, len(line)
+    runs = _backtick_runs(line) if "`" in line else {}
     while i < n:
         ch = line[i]
         if ch == "\\" and i + 1 < n and line[i + 1] in _PUNCTUATION:
@@ -87,11 +83,14 @@ def _inline(line: str, start: int = 0) -> str:
             j = i
             while j < n and line[j] == "`":
                 j += 1
-            end = _code_span_end(line, j, j - i)
-            if end is None:
+            # A code span closes at the next run of exactly as many backticks, on this line.
+            same = runs.get(j - i, [])
+            later = bisect_right(same, i)
+            if later == len(same):
                 out.append("\\`" * (j - i))
                 i = j
             else:
+                end = same[later] + j - i
                 out.append(line[i:end])
                 i = end
             continue
