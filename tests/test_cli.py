@@ -159,8 +159,8 @@ def test_link_shows_in_export(run, samples, tmp_path):
     out = tmp_path / "notes.md"
     run("export", "-o", str(out))
     text = out.read_text(encoding="utf-8")
-    assert "→ contradicts [[Notice of Temporary Closure" in text
-    assert "← contradicted by [[Harbour Bridge Shut After Safety Scare]]" in text
+    assert f"→ contradicts [[#^{target[:8]}|Notice of Temporary Closure" in text
+    assert f"← contradicted by [[#^{source[:8]}|Harbour Bridge Shut After Safety Scare]]" in text
 
 
 def test_export_is_deterministic_and_filters(run, samples, tmp_path):

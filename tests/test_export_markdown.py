@@ -34,6 +34,8 @@ from annotations.model import Annotation, Document, Section, Tag, TagKind
 BR = object()  # a <br> inside a node's children
 
 ALLOWED_TAGS = {"h1", "p", "blockquote", "em", "br"}
+#: What a note's own Markdown may add.
+NOTE_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "img", "br"}
 
 
 class Node:
@@ -184,9 +186,13 @@ def top_level(builder: TreeBuilder) -> list[Node]:
     return builder.root.elements
 
 
-def assert_clean(builder: TreeBuilder) -> None:
-    assert not builder.raw, builder.raw
-    unexpected = set(builder.tags) - ALLOWED_TAGS
+def assert_clean(builder: TreeBuilder, *, note: bool = False) -> None:
+    """No raw HTML, and no element but the export's own (and, with *note*, a note's formatting)."""
+    # Markdown gives a link its address, an image its source, a list its start and code its language.
+    markdown_attributes = {f"attributes on <{tag}>" for tag in ("a", "img", "ol", "code")} if note else set()
+    raw = [r for r in builder.raw if r not in markdown_attributes]
+    assert not raw, raw
+    unexpected = set(builder.tags) - ALLOWED_TAGS - (NOTE_TAGS if note else set())
     assert not unexpected, f"unexpected elements: {sorted(unexpected)}"
 
 
@@ -275,10 +281,11 @@ def test_document_layout_shows_quote_location_tags_note_byline_and_links():
         "#Theme/Secrecy [[CNPC]] (#Organization)",
     ]
     assert note.text() == ann.note
+    # Neither other passage is in this export: their documents are named, not linked.
     assert byline.lines() == [
         "— alice, 2026-11-23",
-        "→ quotes [[Other doc]] › “what was quoted”",
-        "← quoted by [[Third doc]] › “quoting it” — an echo",
+        "→ quotes Other doc › “what was quoted”",
+        "← quoted by Third doc › “quoting it” — an echo",
     ]
 
 
@@ -466,7 +473,7 @@ def _library(seed: int) -> list[DocumentNotes]:
                     start + rng.randrange(0, 50),
                     doc_id=f"d{d}",
                     exact=f"passage {d}/{i}",
-                    note=rng.choice(["", "a note", "two\nlines"]),
+                    note=rng.choice(["", "a note", "two\nlines", "*urgently* `code`\n\n- one\n- two", "# not a heading ^x"]),
                     author=rng.choice(["alice", "bob"]),
                     created=f"2026-11-{rng.randrange(1, 29):02d}T10:00:00Z",
                     updated=f"2026-12-{rng.randrange(1, 29):02d}T10:00:00Z",
@@ -476,9 +483,20 @@ def _library(seed: int) -> list[DocumentNotes]:
         # Two annotations on the very same span, told apart by creation then id.
         anns.append(make_annotation(f"{d}zz", 7, 9, doc_id=f"d{d}", created="2026-11-02T00:00:00Z"))
         anns.append(make_annotation(f"{d}yy", 7, 9, doc_id=f"d{d}", created="2026-11-02T00:00:00Z"))
-        links = {anns[0].id: (LinkView("see-also", True, "X", "y"), LinkView("contradicts", False, "A", "b"))}
+        nxt = (d + 1) % 3
+        links = {
+            anns[0].id: (LinkView("see-also", True, "X", "y"), LinkView("contradicts", False, "A", "b")),
+            # To passages in this export: in this document and in the next one.
+            anns[1].id: (
+                LinkView("quotes", True, f"Doc {d}", anns[2].exact, other_id=anns[2].id),
+                LinkView("see-also", False, f"Doc {nxt}", f'"passage {nxt}/0"', other_id=f"{nxt}000" + "f" * 8),
+            ),
+        }
         sections = (Section(0, 2500, 1, "First half"), Section(2500, 5100, 1, "Second half"))
-        notes.append(DocumentNotes(make_document(f"d{d}", f"Doc {d}"), sections, tuple(anns), links))
+        # One document is plain text, whose locations give line numbers.
+        text = "".join(f"line {n:03d} of the text\n" for n in range(250)) if d == 0 else ""
+        document = make_document(f"d{d}", f"Doc {d}", format="text" if d == 0 else "txt")
+        notes.append(DocumentNotes(document, sections, tuple(anns), links, text=text))
     return notes
 
 
@@ -585,8 +603,8 @@ def test_wikilinks(name, link):
     assert wikilink(name) == link
 
 
-def test_links_are_listed_outgoing_first_with_short_quotes():
-    long = "word " * 40
+def test_links_are_listed_outgoing_first_with_quotes_cut_at_a_word():
+    long = "word " * 40 + "antidisestablishmentarianism " * 3
     ann = make_annotation()
     links = {
         ann.id: (
@@ -599,10 +617,11 @@ def test_links_are_listed_outgoing_first_with_short_quotes():
     byline = top_level(render_body(md))[-1]
     lines = byline.lines()
     assert lines[0] == "— alice, 2026-11-23"
-    assert lines[1].startswith("→ see-also [[A]] › “word word")
-    assert lines[1].endswith("…” — multi\nline *note*")
-    assert len(lines[1].split("“")[1].split("”")[0]) <= 61
-    assert lines[2:] == ["← contradicted by [[B]] › “short”", "← my-relation from [[C]] › “x”"]
+    assert lines[1].startswith("→ see-also A › “word word")
+    assert lines[1].endswith(" word…” — multi\nline *note*")
+    shown = lines[1].split("“")[1].split("”")[0]
+    assert 150 < len(shown) <= 201
+    assert lines[2:] == ["← contradicted by B › “short”", "← my-relation from C › “x”"]
 
 
 def test_edited_annotations_show_both_dates():

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..errors import NotFound
 from ..model import Annotation, Document
 from ..store import Store
 from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
+from .naming import unique_file_names
+from .notes import LINE_FORMATS, LinkTarget, block_ids
 
 
 def resolve_filters(
@@ -77,7 +80,9 @@ def gather_notes(
                 continue
             if other.document_id not in titles:
                 titles[other.document_id] = store.documents.get(other.document_id).title
-            views[here].append(LinkView(link.relation, outgoing, titles[other.document_id], other.exact, link.note))
+            views[here].append(
+                LinkView(link.relation, outgoing, titles[other.document_id], other.exact, link.note, other_id=other.id)
+            )
 
     return [
         DocumentNotes(
@@ -85,9 +90,25 @@ def gather_notes(
             sections=store.documents.sections(document.version_id),
             annotations=tuple(by_document.get(document.id, ())),
             links={a.id: tuple(views[a.id]) for a in by_document.get(document.id, ()) if views.get(a.id)},
+            text=store.documents.text(document.version_id) if document.format in LINE_FORMATS else "",
         )
         for document in documents
     ]
+
+
+def split_notes(notes: Sequence[DocumentNotes]) -> list[DocumentNotes]:
+    """*notes* as one note per document, each knowing where the other notes' blocks are.
+
+    A note is named as ``margin export --split`` names its file (after the
+    title, made safe and unique), so a link reaches the block in the file
+    written for the other document.
+    """
+    stems = [name[: -len(".md")] for name in unique_file_names([item.document.title for item in notes])]
+    everywhere: dict[str, LinkTarget] = {}
+    for item, stem in zip(notes, stems):
+        for annotation_id, block_id in block_ids([item]).items():
+            everywhere[annotation_id] = LinkTarget(block_id, stem)
+    return [replace(item, elsewhere=everywhere) for item in notes]
 
 
 def export_filters(
@@ -153,7 +174,7 @@ def markdown_per_document(
     template_name: str = "template",
 ) -> list[tuple[Document, str, int]]:
     """The same export cut into one Markdown text per document (for ``--split``), in title order."""
-    notes = gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+    notes = split_notes(gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors))
     filters = export_filters(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
     return [
         (

@@ -11,9 +11,12 @@ bytes whatever order the caller happens to pass things in.
 
 Everything a user typed or a document supplied is escaped (:mod:`.escaping`)
 so that a CommonMark renderer shows exactly that text and nothing in it can
-add structure to the file. This module is the layout alone: the order and
-block ids come from :mod:`.notes`, the front matter from :mod:`.frontmatter`,
-tags and wikilinks from :mod:`.obsidian`.
+add structure to the file; a note is Markdown, so it keeps its formatting but
+loses anything structural (:mod:`.note_markdown`). A link goes to the other
+passage's block where the export holds it, and otherwise names its document.
+This module is the layout alone: the order, block ids and link targets come
+from :mod:`.notes`, the front matter from :mod:`.frontmatter`, tags and links
+from :mod:`.obsidian`.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from typing import Literal
 from ..model import Annotation, Document, Tag, TagKind
 from .escaping import escape_block, escape_inline
 from .frontmatter import front_matter
-from .notes import INCOMING, DocumentNotes, Entry, LinkView, arrange, day, live_tags, short_quote, tag_key
-from .obsidian import obsidian_tag, wikilink
+from .note_markdown import note_markdown
+from .notes import INCOMING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, day, link_quote, live_tags, tag_key
+from .obsidian import block_link, obsidian_tag, wikilink
 
 __all__ = [
     "DocumentNotes",
@@ -39,10 +43,6 @@ __all__ = [
 ]
 
 GroupBy = Literal["document", "tag"]
-
-#: Kept under its old name here, where the escaping tests import it.
-_short = short_quote
-
 
 @lru_cache(maxsize=8192)
 def _escape_label(text: str) -> str:
@@ -68,7 +68,7 @@ def _tag_line(tags: Sequence[Tag]) -> str:
     return " ".join(parts)
 
 
-def _link_line(link: LinkView) -> str:
+def _link_line(link: LinkView, target: LinkTarget | None) -> str:
     if link.outgoing:
         line = "→ " + _escape_label(link.relation)
     else:
@@ -77,10 +77,13 @@ def _link_line(link: LinkView) -> str:
             line = "← " + _escape_label(link.relation) + " from"
         else:
             line = "← " + relation
-    line += " " + wikilink(link.other_document_title)
-    short = short_quote(link.other_exact)
-    if short:
-        line += " › “" + escape_inline(short, at_line_start=False) + "”"
+    if target is None:
+        line += " " + _escape_label(link.other_document_title)
+    else:
+        line += " " + block_link(target.block_id, target.note, link.other_document_title)
+    quoted = link_quote(link.other_exact)
+    if quoted:
+        line += " › " + escape_inline(quoted, at_line_start=False)
     if link.note:
         line += " — " + escape_inline(link.note, at_line_start=False)
     return line
@@ -93,7 +96,7 @@ def _location(entry: Entry, with_document: bool) -> str:
     parts.extend(entry.sections)
     where = " › ".join(_escape_label(p) for p in parts if p)
     a = entry.annotation
-    position = f"chars {a.start}–{a.end}"
+    position = entry.position
     if a.orphaned:
         position = f"not found in version {entry.document.version} (was chars {a.start}–{a.end} of an earlier version)"
     elif a.needs_review and a.anchor_state == "fuzzy" and a.anchor_score is not None:
@@ -124,10 +127,11 @@ def _render_entry(entry: Entry, block_id: str, *, with_document: bool) -> list[s
         if tags:
             located.append(_tag_line(tags))
         rest = ["\\\n".join(located), ""]
-        if a.note:
-            rest += [escape_block(a.note), ""]
+        note = note_markdown(a.note)
+        if note:
+            rest += [note, ""]
         closing = [_byline(a)]
-        closing += [_link_line(link) for link in entry.links]
+        closing += [_link_line(link, target) for link, target in zip(entry.links, entry.targets)]
         rest += ["\\\n".join(closing), ""]
         entry.rendered = (escape_block(a.exact, prefix="> ") or ">", "\n".join(rest))
     quote, after_quote = entry.rendered

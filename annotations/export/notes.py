@@ -12,6 +12,7 @@ order the caller passed things in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +32,17 @@ class LinkView:
     other_document_title: str
     other_exact: str
     note: str = ""
+    #: The other annotation's id: what a link to its block is found by (empty: not known).
+    other_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where a linked passage's block is: in a note (a file name without ``.md``), or in this file."""
+
+    block_id: str
+    #: The note's file name without ``.md``; empty for the file being written.
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +56,11 @@ class DocumentNotes:
     annotations: tuple[Annotation, ...] = ()
     #: Links keyed by annotation id.
     links: Mapping[str, tuple[LinkView, ...]] = field(default_factory=dict)
+    #: The document's text, for line numbers; given only for formats whose lines are the file's own.
+    text: str = ""
+    #: Blocks in other files that links from this document may point at, by annotation id
+    #: (a split export, one note per document); a passage in neither is named, not linked.
+    elsewhere: Mapping[str, LinkTarget] = field(default_factory=dict)
 
 
 #: How an incoming link of a known relation reads from the annotation it points at.
@@ -53,8 +70,18 @@ INCOMING = {
     "contradicts": "contradicted by",
     "see-also": "see also",
 }
-#: Characters of a quote a link shows of its other end.
+#: Characters the ``short`` template filter keeps by default.
 SHORT_QUOTE = 60
+#: Characters of a quote a link shows of its other end before it is cut at a word.
+LINK_QUOTE = 200
+#: Formats whose text keeps the file's own lines, so a line number finds the passage in an editor.
+LINE_FORMATS = frozenset({"text", "markdown"})
+#: Opening quotation marks and the marks that close them.
+_QUOTE_PAIRS = {
+    '"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c\u201d", "\u201a": "\u2018\u2019",
+    "\u00ab": "\u00bb", "\u00bb": "\u00ab", "\u2039": "\u203a", "\u203a": "\u2039", "\u300c": "\u300d", "\u300e": "\u300f",
+    "\u201d": "\u201d",
+}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLOCK_ID_BAD = re.compile(r"[^A-Za-z0-9-]")
 
@@ -68,25 +95,65 @@ class Entry:
     sections: list[str]
     links: tuple[LinkView, ...]
     block_id: str = ""
+    #: Where each link's other end can be linked to, in the order of :attr:`links` (None: not in the export).
+    targets: tuple[LinkTarget | None, ...] = ()
+    #: The lines (1-based) the passage starts and ends on, where the format has lines of its own.
+    lines: tuple[int, int] | None = None
     #: The quote and everything after the block id, once the built-in layout has rendered them.
     rendered: tuple[str, str] | None = None
+
+    @property
+    def position(self) -> str:
+        """Where the passage is, without its sections: ``line 42 · chars 1200–1264``."""
+        a = self.annotation
+        chars = f"chars {a.start}–{a.end}"
+        if self.lines is None:
+            return chars
+        first, last = self.lines
+        line = f"line {first}" if first == last else f"lines {first}–{last}"
+        return f"{line} · {chars}"
 
 
 def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]]:
     """Each document (by title) with its live annotations as entries in reading order, block ids assigned."""
     per_document: list[tuple[Document, list[Entry]]] = []
+    elsewhere: dict[str, LinkTarget] = {}
     for item in sorted(notes, key=lambda n: _document_key(n.document)):
         index = Outline(item.sections)
+        starts = _line_starts(item.text) if item.document.format in LINE_FORMATS else None
         entries = []
         for a in sorted(item.annotations, key=_annotation_key):
             if a.deleted:
                 continue
             links = tuple(sorted(item.links.get(a.id, ()), key=_link_key))
             sections = [] if a.orphaned else index.titles(a.start)
-            entries.append(Entry(a, item.document, sections, links))
+            lines = None
+            if starts is not None and not a.orphaned and a.end <= len(item.text):
+                lines = (bisect_right(starts, a.start), bisect_right(starts, max(a.start, a.end - 1)))
+            entries.append(Entry(a, item.document, sections, links, lines=lines))
         per_document.append((item.document, entries))
-    _assign_block_ids([e for _, entries in per_document for e in entries])
+        elsewhere.update(item.elsewhere)
+    everything = [e for _, entries in per_document for e in entries]
+    _assign_block_ids(everything)
+    here = {e.annotation.id: LinkTarget(e.block_id) for e in everything}
+    for entry in everything:
+        entry.targets = tuple(here.get(link.other_id) or elsewhere.get(link.other_id) for link in entry.links)
     return per_document
+
+
+def block_ids(notes: Sequence[DocumentNotes]) -> dict[str, str]:
+    """Annotation id to block id, as :func:`arrange` gives them when *notes* make one file."""
+    return {e.annotation.id: e.block_id for _, entries in arrange(notes) for e in entries}
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    at = find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    return starts
 
 
 def _annotation_key(a: Annotation) -> tuple[bool, int, int, str, str]:
@@ -125,9 +192,38 @@ def live_tags(annotation: Annotation) -> list[Tag]:
     return sorted(seen.values(), key=tag_key)
 
 
-def short_quote(text: str) -> str:
-    """The first few words of a quote, on one line, cut between characters a reader sees."""
-    return shorten(clean(text), SHORT_QUOTE + 1)
+def short_quote(text: str, limit: int = LINK_QUOTE) -> str:
+    """A quote on one line; past *limit* characters, cut at the last word that fits, with ``…``.
+
+    Text without spaces to cut at (Chinese, Japanese) is cut between
+    characters a reader sees.
+    """
+    flat = " ".join(clean(text).split())
+    if len(flat) <= limit:
+        return flat
+    space = flat.rfind(" ", 0, limit)
+    if space > limit // 2:
+        return flat[:space].rstrip() + "…"
+    return shorten(flat, limit + 1)
+
+
+def link_quote(text: str, limit: int = LINK_QUOTE) -> str:
+    """A linked passage's quote in quotation marks, once: its own when it is wholly quoted already.
+
+    ``a precaution`` gives ``“a precaution”``; ``"a precaution"`` stays as it
+    is, not ``“"a precaution"”``. A quote that only starts with a mark
+    (``"No," she said``) is quoted as usual, since the mark is part of it.
+    """
+    flat = " ".join(clean(text).split())
+    if not flat:
+        return ""
+    first, last = flat[0], flat[-1]
+    closers = _QUOTE_PAIRS.get(first, "")
+    inner = flat[1:-1]
+    if len(flat) > 1 and last in closers and not any(ch in inner for ch in {first, *closers}):
+        inner = short_quote(inner, limit)
+        return first + inner + last
+    return "\u201c" + short_quote(flat, limit) + "\u201d"
 
 
 def day(stamp: str) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from urllib.parse import quote
 
-from .escaping import clean
+from .escaping import clean, escape_inline
 
 #: Not allowed in an Obsidian tag segment: anything but letters, digits, ``_`` and ``-``.
 _TAG_BAD = re.compile(r"[^\w-]")
@@ -60,3 +61,23 @@ def wikilink(name: str) -> str:
     target = _WIKI_BAD.sub(" ", unicodedata.normalize("NFC", clean(name)))
     target = " ".join(target.split())
     return f"[[{target or 'Untitled'}]]"
+
+
+#: Characters that cannot stand in a wikilink's note name as they are; a note
+#: whose file name holds one is linked with a Markdown link instead.
+_NAME_UNSAFE = re.compile(r"[\[\]|#^\\`<>$%~=*]|&(?=\#|[A-Za-z0-9]+;)|_(?![^\W_])|(?<![^\W_])_|\s\s|^\s|\s$")
+
+
+def block_link(block_id: str, note: str, label: str) -> str:
+    """A link to the block ``^block_id`` in the note *note* (a file name without
+    ``.md``; empty for this file), showing *label* (a document's title).
+
+    ``[[#^2c3de425|Notice]]`` within a file, ``[[Notice#^2c3de425|Notice]]`` to
+    another note. A note name a wikilink cannot hold (``C# in Depth``) is linked
+    as Obsidian writes Markdown links, ``[C# in Depth](C%23%20in%20Depth.md#^2c3de425)``.
+    The result needs no escaping in Markdown.
+    """
+    if not _NAME_UNSAFE.search(note):
+        return f"[[{note}#^{block_id}|{wikilink(label)[2:-2]}]]"
+    shown = escape_inline(label, at_line_start=False) or "Untitled"
+    return f"[{shown}]({quote(note + '.md', safe='')}#^{block_id})"

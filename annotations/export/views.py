@@ -15,7 +15,21 @@ from dataclasses import dataclass, field
 from ..errors import MarginError
 from ..model import Annotation, Document, Tag, TagKind
 from .escaping import Markdown
-from .notes import INCOMING, DocumentNotes, Entry, LinkView, arrange, day, live_tags, short_quote, tag_key
+from .note_markdown import note_markdown
+from .notes import (
+    INCOMING,
+    DocumentNotes,
+    Entry,
+    LinkTarget,
+    LinkView,
+    arrange,
+    day,
+    link_quote,
+    live_tags,
+    short_quote,
+    tag_key,
+)
+from .obsidian import block_link
 
 #: How an incoming link reads from the annotation it points at.
 INCOMING_PHRASES: dict[str, str] = dict(INCOMING)
@@ -58,7 +72,16 @@ class LinkItem:
     """The other end's document title."""
     quote: str
     short_quote: str
+    """The quote on one line, cut at a word past 200 characters (with ``…``)."""
+    quoted: str
+    """:attr:`short_quote` in quotation marks, once: the quote's own when it is wholly quoted already."""
     note: str
+    block_id: str | None
+    """The other passage's block id, or None when this export does not hold it."""
+    note_name: str | None
+    """The note (file name without ``.md``) that holds that block: ``""`` for this file; None as above."""
+    target: Markdown | None
+    """A link to that block, ``[[#^2c3de425|Notice]]`` or ``[[Notice#^2c3de425|Notice]]``; None as above."""
 
     @property
     def arrow(self) -> str:
@@ -88,11 +111,19 @@ class AnnotationView:
     start: int
     end: int
     note: str
+    note_markdown: Markdown
+    """The note as Markdown that keeps its formatting but cannot change the export's structure."""
     author: str
     created: str
     updated: str
     tags: list[TagView]
     sections: list[str]
+    line: int | None
+    """The line (from 1) the passage starts on, for formats whose lines are the file's own; else None."""
+    end_line: int | None
+    """The line it ends on (None as above)."""
+    position: str
+    """``line 42 · chars 1200–1264`` (``lines 42–44 · …`` across lines; chars alone without lines)."""
     links: list[LinkItem]
     anchor_state: str
     """``exact``, ``moved``, ``fuzzy`` or ``orphaned``: how the passage was found after its document changed."""
@@ -111,6 +142,16 @@ class AnnotationView:
     @property
     def section(self) -> str:
         return " › ".join(self.sections)
+
+    @property
+    def heading(self) -> str:
+        """The nearest heading: the innermost section the passage is in, or ``""``."""
+        return self.sections[-1] if self.sections else ""
+
+    @property
+    def location(self) -> str:
+        """Sections and position as one plain text: ``Chapter 3 › The Letter · line 42 · chars 1200–1264``."""
+        return " · ".join(part for part in (self.section, self.position) if part)
 
     @property
     def topics(self) -> list[TagView]:
@@ -145,7 +186,7 @@ def _tag_view(tag: Tag) -> TagView:
     return TagView(tag.id, tag.name, tag.kind.value, tag.entity_type, tag.colour, tag.aliases, tag.description, label)
 
 
-def _link_item(link: LinkView) -> LinkItem:
+def _link_item(link: LinkView, target: LinkTarget | None) -> LinkItem:
     known = None if link.outgoing else INCOMING_PHRASES.get(link.relation)
     if link.outgoing:
         phrase = link.relation
@@ -159,7 +200,11 @@ def _link_item(link: LinkView) -> LinkItem:
         document=link.other_document_title,
         quote=link.other_exact,
         short_quote=short_quote(link.other_exact),
+        quoted=link_quote(link.other_exact),
         note=link.note,
+        block_id=None if target is None else target.block_id,
+        note_name=None if target is None else target.note,
+        target=None if target is None else Markdown(block_link(target.block_id, target.note, link.other_document_title)),
     )
 
 
@@ -188,12 +233,16 @@ def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple
         start=a.start,
         end=a.end,
         note=a.note,
+        note_markdown=Markdown(note_markdown(a.note)),
         author=a.author,
         created=a.created,
         updated=a.updated,
         tags=live,
         sections=list(entry.sections),
-        links=[_link_item(link) for link in entry.links],
+        line=entry.lines[0] if entry.lines else None,
+        end_line=entry.lines[1] if entry.lines else None,
+        position=entry.position,
+        links=[_link_item(link, target) for link, target in zip(entry.links, entry.targets)],
         anchor_state=a.anchor_state,
         anchor_score=a.anchor_score,
         needs_review=a.needs_review,
