@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
-from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -32,15 +31,15 @@ from textual.content import Content
 
 from reader.tui.screens.dialog import Dialog
 from textual.css.query import NoMatches
-from textual.strip import Strip
-from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from annotations.errors import MarginError
 from annotations.model import ENTITY_TYPES, Tag, TagKind
 from annotations.store.tagging import TagSpec, parse_tag_spec
-from reader.tui.screens.choices import EdgeHandoff, Ranked, fuzzy_rank
+from reader.tui.screens.choices import Ranked, fuzzy_rank
+from reader.tui.screens.tag_list import FilterInput, TagList
 from reader.tui.widgets.typing_redirect import redirect_typing
 
 __all__ = ["TagPicker", "tag_spec"]
@@ -67,59 +66,6 @@ def _starts_a_word(text: str, texts: Sequence[str]) -> bool:
             if any(word.startswith(needle) for word in folded.split(separator)[1:]):
                 return True
     return False
-
-
-class _TagList(EdgeHandoff, SelectionList[str]):
-    """The tag list: arrowing up past the first row returns to the filter.
-
-    Each row is drawn with a ``[x]`` or ``[ ]`` box, readable without colour,
-    and a highlight message that arrives after its row was filtered away is
-    dropped rather than raised.
-    """
-
-    def _get_left_gutter_width(self) -> int:
-        return 4
-
-    def render_line(self, y: int) -> Strip:
-        line = OptionList.render_line(self, y)
-        index = self.scroll_offset.y + y
-        try:
-            selection = self.get_option_at_index(index)
-        except OptionDoesNotExist:
-            return line
-        ticked = selection.value in self._selected
-        style = "selection-list--button"
-        if ticked:
-            style += "-selected"
-        if self.highlighted == index:
-            style += "-highlighted"
-        base = next(iter(line)).style if line.cell_length else self.rich_style
-        return Strip([Segment("[x]" if ticked else "[ ]", self.get_component_rich_style(style)), Segment(" ", base), *line])
-
-    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if 0 <= event.option_index < self.option_count:
-            super()._on_option_list_option_highlighted(event)
-        else:
-            event.stop()  # the list was rebuilt since: that row is gone
-
-
-class _FilterInput(Input):
-    """The filter box, deleting with backspace in the order keys were typed.
-
-    Letters reach an input through its own queue, but a binding such as
-    backspace's runs only once the key has bubbled up to the app, by which
-    time letters typed after it may already be in the box: a fast typist's
-    "topic ⌫⌫ x" would come out "topx" minus the wrong letters. Handling
-    backspace here keeps it in line with the letters.
-    """
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "backspace":
-            event.stop()
-            event.prevent_default()
-            self.action_delete_left()
-            return
-        await super()._on_key(event)
 
 
 class TagPicker(Dialog[list[str] | None]):
@@ -189,8 +135,8 @@ class TagPicker(Dialog[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = self._title
-            yield _FilterInput(placeholder=self.PLACEHOLDER, id="filter", select_on_focus=False)
-            yield _TagList(id="tags")
+            yield FilterInput(placeholder=self.PLACEHOLDER, id="filter", select_on_focus=False)
+            yield TagList(id="tags")
             yield Static(id="chosen", markup=False)
             yield Static(
                 "enter apply · tab add and type the next · ↓ list, space tick · ctrl+n entity type · esc cancel",
@@ -249,7 +195,7 @@ class TagPicker(Dialog[list[str] | None]):
     def _sync_from_list(self) -> None:
         """Fold the list's checkmarks into the toggled set, which outlives each filtering."""
         try:
-            tags = self.query_one("#tags", _TagList)
+            tags = self.query_one("#tags", TagList)
         except NoMatches:  # keys still arriving while the dialog closes
             return
         checked = set(tags.selected)
@@ -260,10 +206,10 @@ class TagPicker(Dialog[list[str] | None]):
             else:
                 self._toggled.pop(value, None)
 
-    def _list(self) -> _TagList | None:
+    def _list(self) -> TagList | None:
         """The list, unless the dialog is closing (keys may still arrive then)."""
         try:
-            return self.query_one("#tags", _TagList)
+            return self.query_one("#tags", TagList)
         except NoMatches:
             return None
 
