@@ -1,7 +1,13 @@
-"""Every command has help and is documented in the README."""
+"""Every command has help and is documented; every key is in the keymap; the documentation site builds.
+
+The README is the short tour; the reference lives in ``docs/`` (an MkDocs site).
+"""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +16,10 @@ from click.testing import CliRunner
 
 from reader.cli import cli
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS_PAGE = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+READER_PAGE = (ROOT / "docs" / "reader.md").read_text(encoding="utf-8")
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -35,8 +44,8 @@ def test_command_has_help(path, command):
 
 
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=[" ".join(p) for p, _ in COMMANDS])
-def test_command_is_in_readme(path):
-    assert f"margin {' '.join(path)}" in README
+def test_command_is_in_the_command_reference(path):
+    assert f"margin {' '.join(path)}" in COMMANDS_PAGE
 
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_parenthesis": "(",
@@ -57,9 +66,9 @@ def reader_bindings():
 
 @pytest.mark.parametrize("owner,binding", list(reader_bindings()), ids=lambda x: getattr(x, "id", None) or str(x))
 def test_every_reader_key_is_in_the_readme_keymap(owner, binding):
-    keymap = README.split("### Keymap", 1)[1].split("\n## ", 1)[0]
+    keymap = READER_PAGE.split("## Keymap", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in keymap.splitlines() if binding.description in line]
-    assert rows, f"{owner}: {binding.description!r} is missing from the README keymap"
+    assert rows, f"{owner}: {binding.description!r} is missing from the keymap in docs/reader.md"
     for key in binding.key.split(","):
         shown = f"`{KEY_NAMES.get(key, key)}`"
         assert any(shown in row for row in rows), f"{owner}: key {shown} for {binding.description!r}"
@@ -77,3 +86,22 @@ def test_every_command_module_is_reachable_from_the_cli():
         module = importlib.import_module(f"reader.cli.commands.{info.name}")
         for command in getattr(module, "COMMANDS", []):
             assert LAZY_COMMANDS.get(command.name) == info.name, command.name
+
+
+def test_the_readme_leads_with_what_a_newcomer_does_first():
+    headings = [line for line in README.splitlines() if line.startswith("## ")]
+    assert headings[:4] == ["## Quick start", "## Open your own files", "## The keys that matter", "## Exporting"]
+    assert len(README.split()) < 1200, "the README is the short tour; the reference goes in docs/"
+    for page in (ROOT / "docs").glob("*.md"):
+        if page.name != "index.md":
+            assert f"docs/{page.name}" in README, f"the README does not link {page.name}"
+
+
+def test_the_documentation_site_builds_without_a_warning(tmp_path):
+    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or shutil.which("mkdocs")
+    assert mkdocs, "mkdocs is a test dependency"
+    done = subprocess.run(
+        [mkdocs, "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "site" / "reader" / "index.html").read_text(encoding="utf-8").count("<table>") >= 4
