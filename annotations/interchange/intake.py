@@ -45,6 +45,10 @@ def iso_timestamp(value: str | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+#: The author of an imported annotation or link whose file names nobody: said plainly, never the importer's name.
+UNKNOWN_AUTHOR = "unknown"
+
+
 def clean_topic_path(parts: list[str]) -> str:
     """A topic name from path segments found in a file, trimmed as margin trims them; empty ones dropped.
 
@@ -181,7 +185,7 @@ class Intake:
             anchor,
             tag_ids=tag_ids,
             note=note,
-            author=author or None,
+            author=(author or "").strip() or UNKNOWN_AUTHOR,
             created=iso_timestamp(created),
             updated=iso_timestamp(updated),
             annotation_id=annotation_id,
@@ -214,7 +218,8 @@ class Intake:
             self._present["link"] += 1
             return
         self.batch.link(
-            source_id, target_id, relation, note=note, author=author or None, created=iso_timestamp(created),
+            source_id, target_id, relation, note=note, author=(author or "").strip() or UNKNOWN_AUTHOR,
+            created=iso_timestamp(created),
             link_id=link_id,
         )
         self.report.links += 1
