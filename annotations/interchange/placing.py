@@ -136,6 +136,7 @@ class DocumentMatcher:
 
     def match(self, names: Sequence[str]) -> Document | None:
         """Our own URN first, then a document read from that path or URL, then the fallback (``--doc``)."""
+        names = [name for name in names if name]
         for name in names:
             if name.startswith(DOCUMENT_URN):
                 try:
@@ -264,6 +265,12 @@ def place(
     for item in annotations:
         if item.source not in documents:
             documents[item.source] = matcher.match([item.source, *item.also_known_as])
+    if "" in documents and documents[""] is None:
+        count = sum(1 for item in annotations if not item.source)
+        raise MarginError(
+            f"{count} annotation{'s name' if count != 1 else ' names'} no document (no source or page);"
+            " name the library document they belong to with --doc DOC"
+        )
     unmatched = sorted(source for source, document in documents.items() if document is None)
     if unmatched:
         shown = ", ".join(unmatched[:3]) + (f" and {len(unmatched) - 3} more" if len(unmatched) > 3 else "")
