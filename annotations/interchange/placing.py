@@ -124,15 +124,19 @@ def _uri_path(name: str) -> str | None:
 class DocumentMatcher:
     """Finds the library document a file's target names."""
 
-    def __init__(self, store: Store, fallback: Document | None = None) -> None:
+    def __init__(self, store: Store, fallback: Document | None = None, *, by_title: bool = False) -> None:
         self.store = store
         self.fallback = fallback
         self.by_name: dict[str, Document] = {}
+        self.by_title: dict[str, Document] = {}
         for document in store.documents.all():
             self.by_name.setdefault(document.source_path, document)
             uri = _file_uri(document.source_path)
             if uri:
                 self.by_name.setdefault(uri, document)
+            if by_title:  # tools that name documents by their title (Taguette), or by their file's name
+                for title in (document.title, Path(document.source_path).stem, Path(document.source_path).name):
+                    self.by_title.setdefault(title.strip().casefold(), document)
 
     def match(self, names: Sequence[str]) -> Document | None:
         """Our own URN first, then a document read from that path or URL, then the fallback (``--doc``)."""
@@ -145,6 +149,10 @@ class DocumentMatcher:
                     continue
         for name in names:
             found = self.by_name.get(name) or self.by_name.get(_uri_path(name) or "")
+            if found is not None:
+                return found
+        for name in names:
+            found = self.by_title.get(name.strip().casefold())
             if found is not None:
                 return found
         return self.fallback
@@ -249,6 +257,7 @@ def place(
     links: Sequence[IncomingLink] = (),
     *,
     document_ref: str | None = None,
+    by_title: bool = False,
 ) -> ImportReport:
     """Anchor and store *annotations* and *links* in one transaction; fill in *report*.
 
@@ -260,7 +269,7 @@ def place(
     :class:`~annotations.interchange.intake.Intake`, as for every format.
     """
     fallback = store.documents.resolve(document_ref) if document_ref else None
-    matcher = DocumentMatcher(store, fallback)
+    matcher = DocumentMatcher(store, fallback, by_title=by_title)
     documents: dict[str, Document | None] = {}
     for item in annotations:
         if item.source not in documents:
