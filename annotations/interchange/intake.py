@@ -209,7 +209,7 @@ class Intake:
             self.report.skipped += 1
             self.report.warnings.append(f"a “{relation}” link joins a passage to itself; left out")
             return
-        relation = clean_relation(relation or "see-also")
+        relation = clean_relation(relation or "see-also", keep_case=True)
         same = self.store.db.execute(
             "SELECT 1 FROM links WHERE source_id = ? AND target_id = ? AND relation = ? AND deleted IS NULL",
             (source_id, target_id, relation),
