@@ -71,10 +71,10 @@ def parse_reference(refid: str) -> Reference | None:
         decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), rest)
     except (ValueError, OverflowError):
         return None
-    kind, *parts = decoded.lstrip("\x00").split("\x00")
-    if kind not in ("entity", "topic") or not parts:
+    kind, *pieces = decoded.lstrip("\x00").split("\x00")
+    if kind not in ("entity", "topic") or not pieces:
         return None
-    return Reference(annotation_id, kind, tuple(parts))
+    return Reference(annotation_id, kind, tuple(pieces))
 
 
 def type_name(name: str) -> str:
