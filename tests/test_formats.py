@@ -59,9 +59,9 @@ def check_sections(document: LoadedDocument) -> None:
 
 def test_supported_suffixes_cover_every_format() -> None:
     assert set(SUPPORTED_SUFFIXES) == {
-        ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub", ".pdf",
+        ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub", ".pdf", ".docx", ".odt",
     }  # fmt: skip
-    assert set(FORMATS.values()) == {"text", "markdown", "html", "epub", "pdf"}
+    assert set(FORMATS.values()) == {"text", "markdown", "html", "epub", "pdf", "docx", "odt"}
 
 
 def test_source_carries_resolved_path_and_hash_of_raw_bytes(tmp_path: Path, monkeypatch) -> None:
@@ -429,7 +429,7 @@ def test_directory(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
-    message = refusal(write(tmp_path, "sheet.docx", b"PK\x03\x04rest"), "'.docx'", "not supported")
+    message = refusal(write(tmp_path, "sheet.xlsx", b"PK\x03\x04rest"), "'.xlsx'", "not supported")
     assert ".epub" in message and ".txt" in message
     refusal(write(tmp_path, "README", "hello"), "without a suffix")
 

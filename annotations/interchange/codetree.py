@@ -109,6 +109,40 @@ def code_elements(codes: list[Code]) -> list[Element]:
     return made
 
 
+def sets_element(codes: list[Code]) -> Element | None:
+    """``<Sets>`` grouping the codable codes: one set per entity type, one of every topic.
+
+    The schema lets a codebook leave sets out, but strict readers
+    (portableQDA) expect the element, and an empty ``<Sets/>`` is not valid;
+    these groups are real ones (what tools show as code groups), and margin
+    recognises them on the way back.
+    """
+    groups: list[tuple[str, str, list[str]]] = []
+    topics: list[str] = []
+
+    def walk(code: Code) -> None:
+        if code.codable:
+            topics.append(code.guid)
+        for inner in code.children:
+            walk(inner)
+
+    for code in codes:
+        if code.guid == entity_folder_guid(code.name) and not code.codable:
+            groups.append((derived_guid("set", f"entity:{code.name}"), code.name, [c.guid for c in code.children]))
+        else:
+            walk(code)
+    if topics:
+        groups.insert(0, (derived_guid("set", "topics"), "Topics", topics))
+    if not groups:
+        return None
+    element = Element("Sets")
+    for guid, name, members in groups:
+        group = Element("Set", {"guid": guid, "name": xml_safe(name)})
+        group.extend(Element("MemberCode", {"guid": member}) for member in members)
+        element.append(group)
+    return element
+
+
 @dataclass(frozen=True, slots=True)
 class CodePlan:
     """A code read from a file, as the tag it will become."""

@@ -40,13 +40,15 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "brat": ("brat", "import_brat"),
     "csv-codebook": ("tabular", "import_codebook_csv"),
     "codebook-csv": ("tabular", "import_codebook_csv"),
+    "taguette-csv": ("taguette", "import_highlights_csv"),
+    "taguette": ("taguette", "import_project"),
 }
 #: Import formats whose annotations may need ``--doc`` to find their document.
-TAKES_DOCUMENT = frozenset({"w3c", "jsonl", "hypothesis"})
+TAKES_DOCUMENT = frozenset({"w3c", "jsonl", "hypothesis", "taguette-csv"})
 
 _BY_SUFFIX = {
     ".qdpx": "qdpx", ".qdc": "qdc", ".ann": "brat", ".csv": "csv-codebook", ".tsv": "csv-codebook",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".sqlite3": "taguette",
 }
 
 
@@ -82,6 +84,13 @@ def detect(path: Path) -> str:
     if path.is_dir():
         return "brat"
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv") and path.is_file():
+        from .taguette import is_highlights_csv
+
+        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            first = handle.readline()
+        if is_highlights_csv(first.replace("\t", ",").split(",")):
+            return "taguette-csv"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     if suffix in (".json", ".jsonld", ""):

@@ -31,9 +31,13 @@ KEY_PREFIX = "hypothesis:"
 
 
 def looks_like_hypothesis(value: Any) -> bool:
-    """True for Hypothesis's JSON (annotations with ``uri`` and ``user``), not W3C JSON-LD."""
+    """True for Hypothesis's JSON (annotations with a ``user``, and a ``uri`` or a list of targets), not W3C JSON-LD."""
     rows = _rows(value)
-    return bool(rows) and all(isinstance(r, dict) and "uri" in r and "user" in r and "@context" not in r for r in rows[:20])
+    return bool(rows) and all(
+        isinstance(r, dict) and "user" in r and "@context" not in r
+        and ("uri" in r or isinstance(r.get("target"), list))
+        for r in rows[:20]
+    )
 
 
 def _rows(value: Any) -> list[Any]:
@@ -43,7 +47,7 @@ def _rows(value: Any) -> list[Any]:
         for key in ("rows", "annotations"):
             if isinstance(value.get(key), list):
                 return list(value[key])
-        if "uri" in value and "target" in value:
+        if "user" in value and "target" in value:
             return [value]
     return []
 
@@ -86,10 +90,8 @@ def read_hypothesis(values: Iterable[Any], name: str) -> Parsed:
             continue
         source = targets[0].get("source") if targets else None
         uri = row.get("uri")
-        names = [n for n in (source, uri) if isinstance(n, str) and n]
-        if not names:
-            parsed.skip(f"{label} skipped: it names no page")
-            continue
+        # A row that names no page goes on the document given with --doc.
+        names = [n for n in (source, uri) if isinstance(n, str) and n] or [""]
         quote = quote or {}
         position = position or {}
         start, end = position.get("start"), position.get("end")

@@ -45,6 +45,10 @@ def iso_timestamp(value: str | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+#: The author of an imported annotation or link whose file names nobody: said plainly, never the importer's name.
+UNKNOWN_AUTHOR = "unknown"
+
+
 def clean_topic_path(parts: list[str]) -> str:
     """A topic name from path segments found in a file, trimmed as margin trims them; empty ones dropped.
 
@@ -181,7 +185,7 @@ class Intake:
             anchor,
             tag_ids=tag_ids,
             note=note,
-            author=author or None,
+            author=(author or "").strip() or UNKNOWN_AUTHOR,
             created=iso_timestamp(created),
             updated=iso_timestamp(updated),
             annotation_id=annotation_id,
@@ -205,7 +209,7 @@ class Intake:
             self.report.skipped += 1
             self.report.warnings.append(f"a “{relation}” link joins a passage to itself; left out")
             return
-        relation = clean_relation(relation or "see-also")
+        relation = clean_relation(relation or "see-also", keep_case=True)
         same = self.store.db.execute(
             "SELECT 1 FROM links WHERE source_id = ? AND target_id = ? AND relation = ? AND deleted IS NULL",
             (source_id, target_id, relation),
@@ -214,7 +218,8 @@ class Intake:
             self._present["link"] += 1
             return
         self.batch.link(
-            source_id, target_id, relation, note=note, author=author or None, created=iso_timestamp(created),
+            source_id, target_id, relation, note=note, author=(author or "").strip() or UNKNOWN_AUTHOR,
+            created=iso_timestamp(created),
             link_id=link_id,
         )
         self.report.links += 1

@@ -124,18 +124,23 @@ def _uri_path(name: str) -> str | None:
 class DocumentMatcher:
     """Finds the library document a file's target names."""
 
-    def __init__(self, store: Store, fallback: Document | None = None) -> None:
+    def __init__(self, store: Store, fallback: Document | None = None, *, by_title: bool = False) -> None:
         self.store = store
         self.fallback = fallback
         self.by_name: dict[str, Document] = {}
+        self.by_title: dict[str, Document] = {}
         for document in store.documents.all():
             self.by_name.setdefault(document.source_path, document)
             uri = _file_uri(document.source_path)
             if uri:
                 self.by_name.setdefault(uri, document)
+            if by_title:  # tools that name documents by their title (Taguette), or by their file's name
+                for title in (document.title, Path(document.source_path).stem, Path(document.source_path).name):
+                    self.by_title.setdefault(title.strip().casefold(), document)
 
     def match(self, names: Sequence[str]) -> Document | None:
         """Our own URN first, then a document read from that path or URL, then the fallback (``--doc``)."""
+        names = [name for name in names if name]
         for name in names:
             if name.startswith(DOCUMENT_URN):
                 try:
@@ -144,6 +149,10 @@ class DocumentMatcher:
                     continue
         for name in names:
             found = self.by_name.get(name) or self.by_name.get(_uri_path(name) or "")
+            if found is not None:
+                return found
+        for name in names:
+            found = self.by_title.get(name.strip().casefold())
             if found is not None:
                 return found
         return self.fallback
@@ -248,6 +257,7 @@ def place(
     links: Sequence[IncomingLink] = (),
     *,
     document_ref: str | None = None,
+    by_title: bool = False,
 ) -> ImportReport:
     """Anchor and store *annotations* and *links* in one transaction; fill in *report*.
 
@@ -259,11 +269,17 @@ def place(
     :class:`~annotations.interchange.intake.Intake`, as for every format.
     """
     fallback = store.documents.resolve(document_ref) if document_ref else None
-    matcher = DocumentMatcher(store, fallback)
+    matcher = DocumentMatcher(store, fallback, by_title=by_title)
     documents: dict[str, Document | None] = {}
     for item in annotations:
         if item.source not in documents:
             documents[item.source] = matcher.match([item.source, *item.also_known_as])
+    if "" in documents and documents[""] is None:
+        count = sum(1 for item in annotations if not item.source)
+        raise MarginError(
+            f"{count} annotation{'s name' if count != 1 else ' names'} no document (no source or page);"
+            " name the library document they belong to with --doc DOC"
+        )
     unmatched = sorted(source for source, document in documents.items() if document is None)
     if unmatched:
         shown = ", ".join(unmatched[:3]) + (f" and {len(unmatched) - 3} more" if len(unmatched) > 3 else "")

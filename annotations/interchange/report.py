@@ -15,6 +15,8 @@ class ImportReport:
     tags: int = 0
     links: int = 0
     skipped: int = 0
+    coders_split: int = 0
+    """Selections split into one annotation per coder (REFI-QDA)."""
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:

@@ -180,6 +180,11 @@ def import_codebook_csv(store: Store, path: Path) -> ImportReport:
     if not rows:
         raise MarginError(f"{name} is empty")
     header = [cell.strip().lower() for cell in rows[0]]
+    if all(column in header for column in ("id", "document", "tag", "content")):
+        raise MarginError(
+            f"{name}: this is Taguette's highlights CSV, not a codebook; import it with --format taguette-csv"
+            " (which --format auto picks)"
+        )
     if "annotation_id" in header and "quote" in header:
         raise MarginError(
             f"{name}: this is margin's annotations CSV, a report for spreadsheets that is not read back;"

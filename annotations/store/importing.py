@@ -103,7 +103,7 @@ class ImportBatch:
         self.db.execute(
             "INSERT INTO links (id, source_id, target_id, relation, note, author, created, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (link_id, source_id, target_id, clean_relation(relation), note, author or self.author, created, created),
+            (link_id, source_id, target_id, clean_relation(relation, keep_case=True), note, author or self.author, created, created),
         )
         return link_id
 

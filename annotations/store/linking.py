@@ -21,9 +21,13 @@ def _row_to_link(row: tuple) -> Link:
     return Link(link_id, source_id, target_id, relation, note, author, created, updated, deleted is not None)
 
 
-def clean_relation(relation: str) -> str:
-    """Relations are lower-case words joined by hyphens: ``See also`` → ``see-also``."""
-    cleaned = "-".join(relation.strip().lower().split())
+def clean_relation(relation: str, *, keep_case: bool = False) -> str:
+    """Relations are words joined by hyphens, lower case as typed here (``See also`` → ``see-also``).
+
+    An imported relation keeps its case (*keep_case*): ``ToLoc`` in a brat
+    corpus is a type of that corpus's schema, and must come back as written.
+    """
+    cleaned = "-".join((relation if keep_case else relation.lower()).strip().split())
     if not cleaned:
         raise MarginError("a link needs a relation")
     return cleaned

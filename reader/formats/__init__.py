@@ -39,16 +39,21 @@ FORMATS: dict[str, str] = {
     ".xhtml": "html",
     ".epub": "epub",
     ".pdf": "pdf",
+    ".docx": "docx",
+    ".odt": "odt",
 }
 
 #: Every suffix :func:`read_source` accepts, lower case with the dot.
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(FORMATS)
 
 # Format to the module (in this package) whose ``load(data, path)`` reads it.
-_MODULES = {"text": "plain", "markdown": "markdown", "html": "html", "epub": "epub", "pdf": "pdf"}
+_MODULES = {
+    "text": "plain", "markdown": "markdown", "html": "html", "epub": "epub", "pdf": "pdf",
+    "docx": "office", "odt": "office",
+}
 
 # Formats that unpack to more than their file: their loaders take ``limit=``.
-_UNPACKING = frozenset({"epub", "pdf"})
+_UNPACKING = frozenset({"epub", "pdf", "docx", "odt"})
 
 # Leading bytes of kinds of file that are not text, and what to call them.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -160,16 +165,19 @@ def _check_kind(data: bytes, name: str, format_: str) -> None:
     if format_ == "pdf":
         if b"%PDF-" not in data[:1024]:
             raise FormatError(f"{name}: not a PDF ({_described(kind, data)})")
-    elif format_ == "epub":
+    elif format_ in ("epub", "docx", "odt"):
         if kind != "a ZIP archive":
-            raise FormatError(f"{name}: not an EPUB ({_described(kind, data)})")
+            raise FormatError(f"{name}: not {_FORMAT_NAMES[format_]} ({_described(kind, data)})")
     elif kind is not None:
         raise FormatError(f"{name}: looks like {kind}, not {_FORMAT_NAMES[format_]}")
     elif looks_binary(data):
         raise FormatError(f"{name}: is a binary file, not {_FORMAT_NAMES[format_]}")
 
 
-_FORMAT_NAMES = {"text": "text", "markdown": "Markdown text", "html": "HTML"}
+_FORMAT_NAMES = {
+    "text": "text", "markdown": "Markdown text", "html": "HTML", "epub": "an EPUB",
+    "docx": "a Word document", "odt": "an OpenDocument text",
+}
 
 
 def _sniff(data: bytes) -> str | None:

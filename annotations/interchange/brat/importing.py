@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 from ...errors import MarginError
 from ...model import Document, TagKind
@@ -23,7 +22,7 @@ from ...text import normalise
 from ..intake import Intake
 from ..report import ImportReport
 from .reading import Conf, Pair, read_pairs
-from .vocabulary import REFERENCE, UNTAGGED, conf_label, one_line, type_base
+from .vocabulary import UNTAGGED, Reference, conf_label, one_line, parse_reference, type_base
 
 
 @dataclass(slots=True)
@@ -44,14 +43,14 @@ class _Passage:
     notes: list[str] = field(default_factory=list)
 
 
-def _margin_tagging(ours: re.Match[str], type_: str, conf: Conf, colour: str | None) -> _Tagging | None:
+def _margin_tagging(ours: Reference, type_: str, conf: Conf, colour: str | None) -> _Tagging | None:
     """The tag margin's normalisation names, or None if the passage was given another type in brat since."""
-    if ours["kind"] == "entity":
-        entity_type, _, name = ours["rest"].partition("/")
-        tagging = _Tagging(TagKind.ENTITY, unquote(name), unquote(entity_type), colour)
-        meant, fallback = unquote(entity_type), "Entity"
-    elif ours["kind"] == "topic":
-        tagging = _Tagging(TagKind.TOPIC, "/".join(unquote(p) for p in ours["rest"].split("/")), None, colour)
+    if ours.kind == "entity" and len(ours.parts) >= 2:
+        entity_type, name = ours.parts[0], "/".join(ours.parts[1:])
+        tagging = _Tagging(TagKind.ENTITY, name, entity_type, colour)
+        meant, fallback = entity_type, "Entity"
+    elif ours.kind == "topic":
+        tagging = _Tagging(TagKind.TOPIC, "/".join(ours.parts), None, colour)
         meant, fallback = tagging.name, "Topic"
     else:
         return _Tagging(None) if type_ == UNTAGGED else None
@@ -73,9 +72,9 @@ def _taggings(pair: Pair) -> tuple[list[_Passage], dict[str, _Passage]]:
     of_mention: dict[str, _Passage] = {}
     for mention in pair.mentions:
         refid, named = names.get(mention.id, ("", ""))
-        ours = REFERENCE.match(refid)
-        key: tuple[object, ...] = ("id", ours["id"]) if ours else ("span", mention.start, mention.end)
-        passage = passages.setdefault(key, _Passage(mention.start, mention.end, ours["id"] if ours else None))
+        ours = parse_reference(refid)
+        key: tuple[object, ...] = ("id", ours.annotation_id) if ours else ("span", mention.start, mention.end)
+        passage = passages.setdefault(key, _Passage(mention.start, mention.end, ours.annotation_id if ours else None))
         of_mention[mention.id] = passage
         label = conf.labels.get(mention.type, mention.type) if conf.margin else mention.type
         colour = conf.colours.get(mention.type)
@@ -89,7 +88,7 @@ def _taggings(pair: Pair) -> tuple[list[_Passage], dict[str, _Passage]]:
             pass
         else:
             # Named by the normalisation: another knowledge base's name, or margin's for a retyped entity.
-            if ours and ours["kind"] != "entity":
+            if ours and ours.kind != "entity":
                 named = ""
             passage.taggings.append(_Tagging(TagKind.ENTITY, named or one_line(mention.text), label, colour))
     return list(passages.values()), of_mention

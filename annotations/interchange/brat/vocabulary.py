@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import unquote
 
 from ...model import Annotation, Tag, TagKind
 
@@ -27,11 +28,53 @@ ENTITY_GROUP = "Entities"
 TOPIC_GROUP = "Topics"
 MARGIN_DB = "margin"
 
-#: The normalisation id :func:`reference` writes: the annotation's id, then its tag's kind and name.
-REFERENCE = re.compile(
+#: The normalisation id margin wrote before it kept to word characters: ``margin:<uuid>/topic/Theme/Secrecy``.
+_OLD_REFERENCE = re.compile(
     r"^margin:(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
     r"(?:/(?P<kind>entity|topic)/(?P<rest>\S+))?$"
 )
+#: The normalisation id :func:`reference` writes, in word characters only (strict brat readers allow no
+#: others): the annotation's id as 32 hex digits, then its tag's kind and name parts, each character
+#: that is not an ASCII letter or digit written ``_<hex>_`` and the parts joined by ``_0_``.
+_REFERENCE = re.compile(r"^margin:(?P<id>[0-9a-f]{32})(?P<rest>(?:_[0-9a-f]+_|[A-Za-z0-9])*)$")
+_ESCAPE = re.compile(r"_([0-9a-f]+)_")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What a margin normalisation id says: the annotation, and the tag (kind and name parts), if any."""
+
+    annotation_id: str
+    kind: str | None
+    parts: tuple[str, ...]
+
+
+def _word(text: str) -> str:
+    return "".join(ch if ch.isascii() and ch.isalnum() else f"_{ord(ch):x}_" for ch in text)
+
+
+def parse_reference(refid: str) -> Reference | None:
+    """The annotation and tag a margin normalisation id names (either spelling), or None for any other id."""
+    old = _OLD_REFERENCE.match(refid)
+    if old:
+        parts = tuple(unquote(p) for p in old["rest"].split("/")) if old["rest"] else ()
+        return Reference(old["id"], old["kind"], parts)
+    new = _REFERENCE.match(refid)
+    if not new:
+        return None
+    hex_id = new["id"]
+    annotation_id = f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
+    rest = new["rest"]
+    if not rest:
+        return Reference(annotation_id, None, ())
+    try:
+        decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), rest)
+    except (ValueError, OverflowError):
+        return None
+    kind, *pieces = decoded.lstrip("\x00").split("\x00")
+    if kind not in ("entity", "topic") or not pieces:
+        return None
+    return Reference(annotation_id, kind, tuple(pieces))
 
 
 def type_name(name: str) -> str:
@@ -58,12 +101,12 @@ def conf_label(name: str) -> str:
 
 
 def reference(annotation: Annotation, tag: Tag | None) -> tuple[str, str]:
-    """The normalisation id and text that name *annotation* and *tag* exactly."""
-    refid = f"{MARGIN_DB}:{annotation.id}"
+    """The normalisation id and text that name *annotation* and *tag* exactly (the text is never empty)."""
+    refid = f"{MARGIN_DB}:{annotation.id.replace('-', '')}"
     if tag is None:
-        return refid, ""
+        return refid, UNTAGGED
     if tag.kind is TagKind.ENTITY:
-        refid += f"/entity/{quote(tag.entity_type or 'Thing', safe='')}/{quote(tag.name, safe='')}"
+        parts = ["entity", tag.entity_type or "Thing", tag.name]
     else:
-        refid += "/topic/" + "/".join(quote(part, safe="") for part in tag.parts)
-    return refid, one_line(tag.name)
+        parts = ["topic", *tag.parts]
+    return refid + "_0_" + "_0_".join(_word(part) for part in parts), one_line(tag.name) or UNTAGGED

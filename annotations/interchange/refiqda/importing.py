@@ -8,6 +8,7 @@ REFI-QDA → margin keeps every id.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,7 +18,10 @@ from ..codetree import CodePlan
 from ..intake import Intake
 from ..report import ImportReport
 from ..xmltext import is_uuid
-from .reading import Project, read_codebook, read_project
+from .reading import CodingPlan, Project, SelectionPlan, read_codebook, read_project
+
+_LAYERS = "3c1f0b9e-7a2d-4e61-9b8c-5d4e3f2a1b0c"
+"""Namespace of the ids given to second and later coders' annotations of one selection."""
 
 
 def import_qdpx(store: Store, path: Path) -> ImportReport:
@@ -31,27 +35,46 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
         memos = _memos(project)
         placed: dict[str, str] = {}
         empty = 0
+        documents: dict[str, str] = {}
         for source in project.sources:
             text = normalise(source.raw)
+            if not text.strip():
+                report.skipped += 1 + len(source.selections)
+                report.warnings.append(
+                    f"“{source.title}” has no text; left out with its {len(source.selections)} selections"
+                )
+                continue
             document = intake.document(
                 title=source.title, text=text, raw=source.raw_bytes, source_path=f"{path.resolve()}#{source.guid}",
                 known_id=source.guid if is_uuid(source.guid) else None, origin="REFI-QDA",
             )
+            if document.id in documents:
+                report.warnings.append(
+                    f"“{source.title}” has the same text as “{documents[document.id]}”; both are one document here"
+                )
+            documents.setdefault(document.id, source.title)
             for selection, (start, end) in zip(source.selections, source.spans):
                 if start >= end:
                     empty += 1
                     continue
+                layers = _layers(selection)
                 notes = [selection.description] + [project.notes.get(g, "") for g in selection.notes]
                 notes += memos.get(selection.guid, [])
-                placed[selection.guid] = intake.annotation(
-                    document, start, end,
-                    tag_ids=list(dict.fromkeys(tags[c] for c in selection.codes)),
-                    note=_join(notes),
-                    author=selection.author,
-                    created=selection.created,
-                    updated=selection.updated,
-                    annotation_id=selection.guid if is_uuid(selection.guid) else None,
-                )
+                for number, (coder, codings) in enumerate(layers):
+                    own = number == 0
+                    placed_id = intake.annotation(
+                        document, start, end,
+                        tag_ids=list(dict.fromkeys(tags[c.code] for c in codings)),
+                        note=_join((notes if own else []) + [project.notes.get(g, "") for c in codings for g in c.notes]),
+                        author=coder,
+                        created=selection.created if own else (codings[0].created or selection.created),
+                        updated=selection.updated if own else (codings[0].created or selection.updated),
+                        annotation_id=_layer_id(selection.guid, coder, own),
+                    )
+                    if own:
+                        placed[selection.guid] = placed_id
+                if len(layers) > 1:
+                    report.coders_split += 1
         other = 0
         for link in project.links:
             if link.origin in placed and link.target in placed:
@@ -62,6 +85,11 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
                 )
             elif not (link.origin in project.notes or link.target in project.notes):
                 other += 1
+        if report.coders_split:
+            report.warnings.append(
+                f"selections coded by more than one coder: {report.coders_split}, each coder's codings made"
+                " that coder's own annotation"
+            )
         if empty:
             report.skipped += empty
             report.warnings.append(f"empty selections: {empty} left out")
@@ -106,6 +134,29 @@ def _memos(project: Project) -> dict[str, list[str]]:
             if note in project.notes and other not in project.notes:
                 found.setdefault(other, []).append(project.notes[note])
     return found
+
+
+def _layers(selection: SelectionPlan) -> list[tuple[str | None, list[CodingPlan]]]:
+    """The selection's codings by coder: the selection's own creator first (with any codings of theirs).
+
+    A selection coded by two people is two people's work, as in the tools
+    REFI-QDA comes from; each becomes that coder's own annotation over the
+    passage, so agreement between them can still be measured here.
+    """
+    by_coder: dict[str | None, list[CodingPlan]] = {selection.author: []}
+    for coding in selection.codings:
+        by_coder.setdefault(coding.coder, []).append(coding)
+    layers = list(by_coder.items())
+    if not layers[0][1] and len(layers) > 1:
+        layers = layers[1:]  # the selection's maker coded nothing on it: the first coder's annotation is it
+    return layers
+
+
+def _layer_id(guid: str, coder: str | None, own: bool) -> str | None:
+    """The id of one coder's annotation: the selection's own for the first, one derived from it for the others."""
+    if own:
+        return guid if is_uuid(guid) else None
+    return str(uuid.uuid5(uuid.UUID(_LAYERS), f"{guid}/{coder or ''}"))
 
 
 def _join(notes: Iterable[str]) -> str:

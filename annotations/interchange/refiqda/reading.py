@@ -18,24 +18,40 @@ from ...text import normalise
 from ..codetree import ORIGIN, CodePlan, read_codes
 from ..offsets import CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE, CountedText, readings
 from ..xmltext import child, child_text, children, guid_of, local_name, parse
+from ..richtext import rich_text
 from ..zipped import SafeZip
 
 
 @dataclass(slots=True)
+class CodingPlan:
+    """One ``Coding`` of a selection: its code, the coder who made it (None if the file names nobody) and its notes."""
+
+    code: str
+    coder: str | None
+    created: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class SelectionPlan:
-    """One ``PlainTextSelection``: positions as written, with its codes and notes by guid."""
+    """One ``PlainTextSelection``: positions as written, with its codings and notes by guid."""
 
     guid: str
     name: str
     start: int
     end: int
     author: str | None
+    """The selection's ``creatingUser`` by name; None when the file names nobody."""
     created: str | None
     updated: str | None
-    codes: list[str]
+    codings: list[CodingPlan]
     notes: list[str]
-    """Note guids referred to by the selection and its codings."""
+    """Note guids referred to by the selection itself."""
     description: str
+
+    @property
+    def codes(self) -> list[str]:
+        return [coding.code for coding in self.codings]
 
 
 @dataclass(slots=True)
@@ -82,15 +98,29 @@ class _Reader:
         self.archive = archive
         self.warnings: list[str] = []
         self.skipped = Counter[str]()
+        self.unknown_users: set[str] = set()
+
+    def user(self, users: dict[str, str], guid: str | None) -> str | None:
+        """The name of the user *guid* names; a guid the project does not list is counted and read as nobody."""
+        if not guid:
+            return None
+        found = users.get(guid_of(guid))
+        if found is None:
+            self.unknown_users.add(guid_of(guid))
+        return found or None
 
     def internal(self, reference: str | None) -> bytes | None:
         """The bytes an ``internal://NAME`` path names, or None (with a warning) when they are not there."""
         if not reference:
             return None
-        if not reference.startswith("internal://"):
+        if reference.startswith("internal://"):
+            name = reference[len("internal://"):].strip("/")
+        elif "://" in reference or reference.startswith(("/", "\\")) or reference[1:3] in (":\\", ":/"):
             self.skipped["texts outside the archive"] += 1
             return None
-        name = reference[len("internal://"):].strip("/")
+        else:
+            # A bare relative path (qc writes ``board_2017.txt``): the file in the archive's sources/.
+            name = reference.replace("\\", "/").strip("/")
         member = self.archive.find("sources", name) if self.archive else None
         if member is None:
             self.skipped["texts missing from sources/"] += 1
@@ -98,15 +128,23 @@ class _Reader:
         return self.archive.read(member) if self.archive else None
 
     def text_of(self, element: Element, what: str) -> tuple[str, bytes] | None:
-        """A TextSource-like element's text (inline or internal) and its bytes."""
+        """A TextSource-like element's text (inline, internal, or else its rich text) and its bytes."""
         inline = child(element, "PlainTextContent")
-        if inline is not None:
+        if inline is not None and (inline.text or "").strip():
             text = inline.text or ""
             return text, text.encode("utf-8")
         data = self.internal(element.get("plainTextPath"))
-        if data is None:
-            return None
-        return _decode(data, f"{self.path.name}: the text of {what}"), data
+        if data is not None and data.strip(b"\xef\xbb\xbf \t\r\n"):
+            return _decode(data, f"{self.path.name}: the text of {what}"), data
+        rich = element.get("richTextPath")
+        if rich:
+            # NVivo leaves the plain text empty and keeps the transcript as a .docx.
+            document = self.internal(rich)
+            if document is not None:
+                return rich_text(document, rich, f"{self.path.name}: the rich text of {what}"), document
+        if inline is not None:
+            return "", b""
+        return None if data is None else (_decode(data, f"{self.path.name}: the text of {what}"), data)
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -154,7 +192,8 @@ def read_codebook(path: Path) -> tuple[list[CodePlan], int]:
     codes = [plan for element in children(root, "Codes") for plan in read_codes(element, ours=ours)]
     if not codes:
         raise MarginError(f"{path.name} holds no codes")
-    return codes, sum(len(children(sets, "Set")) for sets in children(root, "Sets"))
+    # margin's own sets only group what the codes already say (entity types, topics).
+    return codes, 0 if ours else sum(len(children(sets, "Set")) for sets in children(root, "Sets"))
 
 
 def _read_root(path: Path, root: Element, reader: _Reader) -> Project:
@@ -209,6 +248,10 @@ def _read_root(path: Path, root: Element, reader: _Reader) -> Project:
         for element in children(root, part):
             reader.skipped[part.lower()] += len(element)
     warnings = list(reader.warnings)
+    if reader.unknown_users:
+        count = len(reader.unknown_users)
+        warnings.append(f"{count} user{'s' if count != 1 else ''} named by selections or codings"
+                        " but not listed in the project; their work is credited to “unknown”")
     for what, count in sorted(reader.skipped.items()):
         warnings.append(f"{what}: {count} left out")
     project = Project(codes, sources, notes, links, warnings, skipped=sum(reader.skipped.values()))
@@ -236,8 +279,9 @@ def _source(
             raise MarginError(
                 f"{reader.path.name}: selection {item.get('guid')} in “{title}” has no whole-number positions"
             ) from None
-        codes = []
+        codings = []
         notes = [guid_of(ref.get("targetGUID")) for ref in children(item, "NoteRef")]
+        author = reader.user(users, item.get("creatingUser"))
         for coding in children(item, "Coding"):
             ref = child(coding, "CodeRef")
             code = guid_of(ref.get("targetGUID")) if ref is not None else ""
@@ -246,18 +290,22 @@ def _source(
                     f"{reader.path.name}: selection {item.get('guid')} in “{title}” is coded with {code or 'nothing'},"
                     " which is not in the codebook"
                 )
-            codes.append(code)
-            notes += [guid_of(r.get("targetGUID")) for r in children(coding, "NoteRef")]
+            codings.append(CodingPlan(
+                code,
+                reader.user(users, coding.get("creatingUser")) or author,
+                coding.get("creationDateTime"),
+                [guid_of(r.get("targetGUID")) for r in children(coding, "NoteRef")],
+            ))
         selections.append(
             SelectionPlan(
                 guid=guid_of(item.get("guid")),
                 name=item.get("name") or "",
                 start=start,
                 end=end,
-                author=users.get(guid_of(item.get("creatingUser"))),
+                author=author,
                 created=item.get("creationDateTime"),
                 updated=item.get("modifiedDateTime") or item.get("creationDateTime"),
-                codes=codes,
+                codings=codings,
                 notes=notes,
                 description=child_text(item, "Description"),
             )

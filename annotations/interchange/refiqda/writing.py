@@ -17,7 +17,7 @@ from ...errors import MarginError
 from ...export.files import refuse_existing, write_atomically
 from ...model import Annotation, Link
 from ...text import shorten
-from ..codetree import ORIGIN, code_elements, code_tree, derived_guid
+from ..codetree import ORIGIN, code_elements, code_tree, derived_guid, sets_element
 from ..intake import iso_timestamp
 from ..selection import Selection
 from ..xmltext import xml_safe
@@ -63,6 +63,9 @@ def export_qdc(selection: Selection, destination: Path, *, overwrite: bool = Fal
     codes_element = Element("Codes")
     codes_element.extend(code_elements(codes))
     root.append(codes_element)
+    sets = sets_element(codes)
+    if sets is not None:
+        root.append(sets)
     write_atomically(destination, _serialise(root), overwrite=overwrite)
     return [destination]
 

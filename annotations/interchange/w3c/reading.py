@@ -120,11 +120,17 @@ def _key(item: dict[str, Any]) -> str:
 
 
 def _selectors(target: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The target's text quote and position selectors, also where they refine another (a ``FragmentSelector``)."""
     found: dict[str, dict[str, Any]] = {}
-    for selector in _as_list(target.get("selector")):
+    pending = list(_as_list(target.get("selector")))
+    while pending:
+        selector = pending.pop(0)
+        if not isinstance(selector, dict):
+            continue
         for kind in ("TextQuoteSelector", "TextPositionSelector"):
-            if isinstance(selector, dict) and kind in _types(selector):
+            if kind in _types(selector):
                 found.setdefault(kind, selector)
+        pending += _as_list(selector.get("refinedBy"))
     return found
 
 
@@ -145,10 +151,8 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
         parsed.warnings.append(f"{label}: it has {len(targets)} targets; only the first is kept")
     target = targets[0]
     source = target.get("source")
-    source_iri = _iri(source)
-    if source_iri is None:
-        parsed.skip(f"{label} skipped: its target names no source document")
-        return None
+    # A target without a source (RecogitoJS writes them) is placed on the document given with --doc.
+    source_iri = _iri(source) or ""
     also = tuple(v for v in _as_list(source.get("via") if isinstance(source, dict) else None) if isinstance(v, str))
     selectors = _selectors(target)
     quote = selectors.get("TextQuoteSelector", {})
@@ -189,7 +193,8 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
 
 
 def _link(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> IncomingLink | None:
-    source_key = next((iri for iri in map(_iri, _as_list(item.get("target"))) if iri), None)
+    ends = [iri for iri in map(_iri, _as_list(item.get("target"))) if iri]
+    source_key = ends[0] if ends else None
     target_key = None
     relation = ""
     notes = []
@@ -203,6 +208,8 @@ def _link(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Incomin
             relation = value
         elif value:
             notes.append(value)
+    if target_key is None and len(ends) == 2:
+        target_key = ends[1]  # Recogito: the two passages are both targets, from first to second
     if source_key is None or target_key is None:
         parsed.skip(f"{label} skipped: a link needs a target and a body naming two passages")
         return None
