@@ -13,6 +13,8 @@ from annotations.model import RELATIONS, Annotation
 from annotations.sections import Outline
 
 from ..context import Context, pass_context
+from annotations.terminal import json_safe
+
 from ..output import Text, console, one_line, short, table
 
 
@@ -103,7 +105,7 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
     if fmt == "json":
         current_versions = {d.id: d.version_id for d in documents.values()}
         rows = [_as_json(a, documents[a.document_id].title, where(a), current_versions) for a in found]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
     if not found:
         click.echo("No annotations match.")
