@@ -26,7 +26,7 @@ class Limits:
 
     document_bytes: int = 200 * MB
     """MARGIN_MAX_DOCUMENT_MB: a document file, what an archive unpacks to, and a document's characters."""
-    html_bytes: int = 40 * MB
+    html_bytes: int = 16 * MB
     """MARGIN_MAX_HTML_MB: an HTML file, whose parse tree takes many times its size in memory."""
     import_bytes: int = 64 * MB
     """MARGIN_MAX_IMPORT_MB: an annotation file to import (JSON, CSV, brat ``.ann``, REFI-QDA XML)."""
@@ -88,6 +88,11 @@ class Budget:
         self.max_chars = limit if max_chars is None else max_chars
         self.bytes = 0
         self.chars = 0
+
+    def afford_bytes(self, count: int, what: str = "unpacks to") -> None:
+        """Refuse now if *count* more bytes would go past the ceiling (before reading them)."""
+        if self.bytes + count > self.max_bytes:
+            raise over(self.name, what, self.bytes + count, self.max_bytes)
 
     def spend_bytes(self, count: int, what: str = "unpacks to") -> None:
         """Count *count* more bytes read out of the file; refuse past the ceiling."""

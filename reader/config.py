@@ -92,7 +92,7 @@ def apply_limits() -> None:
 
     Each limit is an environment variable, else a key in the config file, else
     its default: ``MARGIN_MAX_DOCUMENT_MB``/``max_document_mb`` (200),
-    ``MARGIN_MAX_HTML_MB``/``max_html_mb`` (40), ``MARGIN_MAX_IMPORT_MB``/
+    ``MARGIN_MAX_HTML_MB``/``max_html_mb`` (16), ``MARGIN_MAX_IMPORT_MB``/
     ``max_import_mb`` (64), ``MARGIN_TEMPLATE_SECONDS``/``template_seconds``
     (30) and ``MARGIN_TEMPLATE_MAX_MB``/``template_max_mb`` (64).
     """

@@ -14,6 +14,8 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ...errors import MarginError
+from ...export.files import read_input
+from ...limits import Budget
 from ...text import normalise
 from ..codetree import ORIGIN, CodePlan, read_codes
 from ..offsets import CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE, CountedText, readings
@@ -82,6 +84,9 @@ class _Reader:
         self.archive = archive
         self.warnings: list[str] = []
         self.skipped = Counter[str]()
+        self.budget = archive.budget if archive is not None else Budget(path.name)
+        """Characters of text taken from the project, counted each time a text is used."""
+        self._texts: dict[str, str] = {}
 
     def internal(self, reference: str | None) -> bytes | None:
         """The bytes an ``internal://NAME`` path names, or None (with a warning) when they are not there."""
@@ -102,11 +107,18 @@ class _Reader:
         inline = child(element, "PlainTextContent")
         if inline is not None:
             text = inline.text or ""
+            self.budget.spend_chars(len(text), "holds texts of")
             return text, text.encode("utf-8")
-        data = self.internal(element.get("plainTextPath"))
+        reference = element.get("plainTextPath")
+        data = self.internal(reference)
         if data is None:
             return None
-        return _decode(data, f"{self.path.name}: the text of {what}"), data
+        key = reference or ""
+        if key not in self._texts:  # one decoded copy per member, however many sources name it
+            self._texts[key] = _decode(data, f"{self.path.name}: the text of {what}")
+        text = self._texts[key]
+        self.budget.spend_chars(len(text), "holds texts of")
+        return text, data
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -126,8 +138,7 @@ def read_project(path: Path) -> Project:
     """A ``.qdpx`` project, or a bare ``project.qde``, read and placed."""
     if not path.is_file():
         raise MarginError(f"{path} is not a file")
-    with path.open("rb") as handle:
-        head = handle.read(4)
+    head = _head(path)
     if head.startswith(b"PK"):
         with SafeZip(path) as archive:
             found = [name for name in archive.names if name.casefold() == "project.qde"]
@@ -137,15 +148,23 @@ def read_project(path: Path) -> Project:
                 raise MarginError(f"{path.name} holds more than one project.qde")
             root = parse(archive.read(found[0]), f"{path.name}: project.qde")
             return _read_root(path, root, _Reader(path, archive))
-    root = parse(path.read_bytes(), path.name)
+    root = parse(read_input(path), path.name)
     return _read_root(path, root, _Reader(path, None))
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4)
+    except OSError as error:
+        raise MarginError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def read_codebook(path: Path) -> tuple[list[CodePlan], int]:
     """A ``.qdc`` codebook's codes, and how many code sets it holds (margin has no place for them)."""
     if not path.is_file():
         raise MarginError(f"{path} is not a file")
-    root = parse(path.read_bytes(), path.name)
+    root = parse(read_input(path), path.name)
     if local_name(root) == "Project":
         raise MarginError(f"{path.name} is a project; import it as a .qdpx file")
     if local_name(root) != "CodeBook":
