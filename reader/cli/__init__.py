@@ -86,6 +86,13 @@ class MarginGroup(click.Group):
         except (MemoryError, RecursionError) as error:
             _error(f"the input is too large or too deeply nested to handle ({type(error).__name__}); nothing was changed")
             ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - a failure no command expected: one line, the rest in a log
+            from reader.crashlog import crash_line, write_crash_log
+
+            _error(crash_line(error, write_crash_log(error)))
+            ctx.exit(1)
         except UnicodeEncodeError:
             # Bytes that are not UTF-8 in an argument reach Python as lone surrogates,
             # which SQLite refuses; the transaction they were part of was rolled back.

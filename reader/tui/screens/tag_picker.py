@@ -28,7 +28,7 @@ from textual.content import Content
 
 from reader.tui.screens.dialog import Dialog
 from textual.css.query import NoMatches
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from annotations.errors import MarginError
@@ -51,7 +51,19 @@ def tag_spec(tag: Tag) -> str:
 
 
 class _TagList(EdgeHandoff, SelectionList[str]):
-    """The tag list: arrowing up past the first row returns to the filter."""
+    """The tag list: arrowing up past the first row returns to the filter.
+
+    The list is rebuilt at every key typed in the filter, so a highlight
+    message can arrive naming a row of a list that is already gone (a fast
+    typist, a paste). Such stale messages are dropped here, before the
+    selection list looks their row up by index.
+    """
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        if index >= self.option_count or self.get_option_at_index(index) is not event.option:
+            event.prevent_default()
+            event.stop()
 
 
 class TagPicker(Dialog[list[str] | None]):
@@ -109,6 +121,8 @@ class TagPicker(Dialog[list[str] | None]):
             tag_id: self._specs[tag_id] for tag_id in dict.fromkeys(selected) if tag_id in self._by_id
         }
         self._initial = set(self._toggled)
+        self._listed_for = ""
+        """The filter text the list was last built for."""
 
     # building ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -185,9 +199,19 @@ class TagPicker(Dialog[list[str] | None]):
             else:
                 self._toggled.pop(value, None)
 
+    def _list(self) -> _TagList | None:
+        """The tag list, or None while the dialog is closing (keys typed before enter still arriving)."""
+        if not self.is_active:
+            return None
+        try:
+            return self.query_one("#tags", _TagList)
+        except NoMatches:
+            return None
+
     def _refilter(self, query: str) -> None:
-        if not self.is_active:  # a filter change still queued when the dialog closed
+        if self._list() is None:  # a filter change still queued when the dialog closed
             return
+        self._listed_for = query
         self._sync_from_list()
         text = query.strip()
         if text:
@@ -222,7 +246,10 @@ class TagPicker(Dialog[list[str] | None]):
         self._show_chosen()
 
     def _show_chosen(self) -> None:
-        chosen = self.query_one("#chosen", Static)
+        try:
+            chosen = self.query_one("#chosen", Static)
+        except NoMatches:  # the dialog is closing
+            return
         if not self._toggled:
             chosen.update("")
             return
@@ -262,12 +289,17 @@ class TagPicker(Dialog[list[str] | None]):
 
     def _confirm(self) -> None:
         """Apply the toggled tags; with none changed, the highlighted row is applied."""
-        if not self.is_active:
+        tags = self._list()
+        if tags is None:
             return
+        typed = self.query_one("#filter", Input).value
+        if typed != self._listed_for:
+            # The filter's change messages travel up through the dialog and can arrive after
+            # enter: the list is brought up to what is typed now, so enter applies that.
+            self._refilter(typed)
         self._sync_from_list()
-        tags = self.query_one("#tags", _TagList)
-        text = self.query_one("#filter", Input).value.strip()
-        if text and tags.highlighted is not None:
+        text = typed.strip()
+        if text and tags.highlighted is not None and tags.highlighted < tags.option_count:
             value = tags.get_option_at_index(tags.highlighted).value
             # The highlighted row is meant when nothing was chosen by hand, and a
             # new tag typed out (its create row highlighted) is meant even then.
