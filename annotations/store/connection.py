@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from ..errors import StoreError
 from ..schema import MIGRATION_SET, migrations
 from .maintenance import backup_database
-from .transaction import READ_ONLY_MESSAGE, damaged_message, mark_read_only, writing
+from .transaction import READ_ONLY_MESSAGE, damaged_message, mark_read_only, record_damage, writing
 
 #: Seconds a write waits for another process's write to finish before giving up.
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -81,6 +81,12 @@ def opened_libraries() -> frozenset[Path]:
     return frozenset(
         path.with_name(path.name + suffix) for path in _OPENED for suffix in ("", "-wal", "-shm", "-journal")
     )
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether *error* is SQLite finding the file damaged."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (isinstance(code, int) and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)) or "malformed" in str(error)
 
 
 def _check_file(path: Path) -> None:
@@ -207,6 +213,7 @@ def open_database(
         if is_busy(error):
             raise LibraryBusy() from error
         if "malformed" in str(error):
+            record_damage(path, str(error))
             raise StoreError(f"{path} is damaged ({error}); see `margin check`, and restore a backup") from error
         if "file is not a database" in str(error):
             raise StoreError(f"{path} is not a margin library (not an SQLite database)") from error
@@ -269,6 +276,7 @@ __all__ = [
     "MIGRATION_SET",
     "backup_path",
     "is_busy",
+    "is_damage",
     "library_failure",
     "open_database",
     "opened_libraries",

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from annotations.errors import MarginError
-from annotations.store.connection import library_failure
+from annotations.store.connection import is_damage, library_failure
 from annotations.terminal import terminal_safe
 
 from .context import Context
@@ -81,6 +81,10 @@ class MarginGroup(click.Group):
             _error(str(error))
             ctx.exit(1)
         except sqlite3.Error as error:
+            if is_damage(error) and isinstance(ctx.obj, Context):
+                from annotations.store.transaction import record_damage
+
+                record_damage(ctx.obj.path.expanduser(), str(error))
             _error(library_failure(error))
             ctx.exit(1)
         except (MemoryError, RecursionError) as error:

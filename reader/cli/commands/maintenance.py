@@ -10,7 +10,7 @@ import click
 from annotations.errors import MarginError
 from annotations.store.connection import is_busy
 from annotations.store.maintenance import backup_database, examine
-from annotations.store.transaction import structure_problem
+from annotations.store.transaction import clear_damage, record_damage, structure_problem
 
 from ..context import Context, pass_context
 
@@ -88,6 +88,11 @@ def check(ctx: Context) -> None:
     """
     library = _existing_library(ctx)
     health = examine(ctx.store.db)
+    damage = next((p.removeprefix("integrity: ") for p in health.problems if p.startswith("integrity:")), None)
+    if damage is not None:
+        record_damage(library, damage)
+    elif not ctx.store.read_only:
+        clear_damage(library)
     for problem in health.problems:
         click.echo(f"problem: {problem}")
     if health.counts:
