@@ -13,6 +13,7 @@ size. Each refusal is a :class:`TemplateBound`, which becomes one line.
 
 from __future__ import annotations
 
+import math
 import re
 import signal
 import sys
@@ -30,6 +31,10 @@ from ..limits import SETTINGS, current, megabytes
 
 #: Tags that would read another template: a template is one file.
 _OTHER_FILES = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import", nodes.Extends: "extends"}
+
+
+#: The largest power a template may compute, in bits: far beyond any count or date, far below a hang.
+_POWER_BITS = 100_000
 
 
 class TemplateBound(Exception):
@@ -65,7 +70,7 @@ def binop(operator: str, left: Any, right: Any) -> None:
             if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and not isinstance(count, bool):
                 check_size(len(sized) * max(count, 0))
     elif operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)):
-        if abs(left) > 1 and right > 64:
+        if abs(left) > 1 and right > 0 and right * math.log2(abs(left)) > _POWER_BITS:
             raise TemplateBound(f"{left} ** {right} is a number too large to make; stopped")
     elif operator == "%" and isinstance(left, str):
         check_size(len(left) + sum(len(str(x)) for x in (right if isinstance(right, tuple) else (right,))))

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import ENTITY_TYPES, Tag, TagKind
 from .clock import Clock, new_id
-from .transaction import writing
+from .transaction import check_writable, writing
 
 #: Colours chosen to read on dark and light terminals and to stay apart from each other.
 PALETTE: tuple[str, ...] = (
@@ -254,6 +254,7 @@ class TagRepo:
         tag_id = new_id()
         if aliases:
             self._aliases = None
+        check_writable(self.db)
         self.db.execute(
             "INSERT INTO tags (id, name, kind, entity_type, colour, aliases, description, author, created, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
