@@ -34,9 +34,10 @@ def test_a_template_past_its_bounds_is_one_line(hostile_db, tmp_path, name):
     template.write_text(source, encoding="utf-8")
     before = fingerprint(hostile_db)
     started = time.monotonic()
-    run = margin(hostile_db, "export", "--template", str(template), env=env_for(tmp_path, MARGIN_TEMPLATE_SECONDS="2"))
+    seconds = "2" if name == "time" else "60"  # only the time case may meet the time bound, however busy the machine
+    run = margin(hostile_db, "export", "--template", str(template), env=env_for(tmp_path, MARGIN_TEMPLATE_SECONDS=seconds))
     run.refused("t.j2", fragment)
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 60
     assert run.peak_mb < 300, run.peak_mb
     assert fingerprint(hostile_db) == before
 
