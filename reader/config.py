@@ -85,3 +85,25 @@ def busy_timeout() -> float:
     from annotations.store.connection import DEFAULT_BUSY_TIMEOUT
 
     return _number_setting("MARGIN_BUSY_TIMEOUT", "busy_timeout", DEFAULT_BUSY_TIMEOUT)
+
+
+def apply_limits() -> None:
+    """Set what reading and rendering may cost (:mod:`annotations.limits`) from the environment and the config.
+
+    Each limit is an environment variable, else a key in the config file, else
+    its default: ``MARGIN_MAX_DOCUMENT_MB``/``max_document_mb`` (200),
+    ``MARGIN_MAX_HTML_MB``/``max_html_mb`` (16), ``MARGIN_MAX_IMPORT_MB``/
+    ``max_import_mb`` (64), ``MARGIN_TEMPLATE_SECONDS``/``template_seconds``
+    (30) and ``MARGIN_TEMPLATE_MAX_MB``/``template_max_mb`` (64).
+    """
+    from annotations import limits
+
+    defaults = limits.Limits()
+    mb = 1024 * 1024
+    limits.configure(
+        document_bytes=max_document_bytes(),
+        html_bytes=int(_number_setting("MARGIN_MAX_HTML_MB", "max_html_mb", defaults.html_bytes / mb) * mb),
+        import_bytes=int(_number_setting("MARGIN_MAX_IMPORT_MB", "max_import_mb", defaults.import_bytes / mb) * mb),
+        template_seconds=_number_setting("MARGIN_TEMPLATE_SECONDS", "template_seconds", defaults.template_seconds),
+        template_bytes=int(_number_setting("MARGIN_TEMPLATE_MAX_MB", "template_max_mb", defaults.template_bytes / mb) * mb),
+    )

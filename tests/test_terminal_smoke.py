@@ -182,3 +182,34 @@ def test_a_file_changed_on_disk_is_taken_in_on_open_and_reviewed(tmp_path):
     assert "ten March" in listed and "bridge is safe" not in listed
     exported = cli("export")
     assert "> ten March" in exported and "bridge is safe" not in exported
+
+
+def test_hostile_text_never_reaches_the_terminal(tmp_path):
+    """A title, tag and note that try to set the window title, write the clipboard and clear the screen do none of it."""
+    from annotations.anchoring import anchor_span
+    from annotations.store import Store
+
+    from .conftest import add_document
+
+    attack = "\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\u009b2J\u202eevil"
+    text = f"Plain words and {attack} more words.\n"
+    db = tmp_path / "hostile.db"
+    with Store.open(db, author="smoke") as store:
+        document = add_document(store, text=text, title=f"Shown title {attack}")
+        store.annotations.create(document, anchor_span(text, 0, 11), tags=[f"Theme/t{attack}"], note=f"note {attack}")
+    session = f"margin-hostile-{uuid.uuid4().hex[:8]}"
+    start(tmp_path, session, db, "library")
+    try:
+        screen = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
+        assert wait_for(lambda: "Shown title" in screen()), screen()
+        tmux("send-keys", "-t", session, "Enter")
+        assert wait_for(lambda: "Plain words" in screen()), screen()
+        tmux("send-keys", "-t", session, "p")
+        assert wait_for(lambda: "note" in screen()), screen()
+        title = tmux("display-message", "-p", "-t", session, "#{pane_title}")
+        assert "PWNED" not in title, title
+        assert "Shown title" in screen() or "Plain words" in screen()  # the screen was never cleared by the text
+        buffers = tmux("list-buffers")
+        assert "pwned" not in buffers.lower()  # nothing reached the clipboard (OSC 52)
+    finally:
+        tmux("kill-session", "-t", session)

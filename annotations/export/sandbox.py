@@ -7,7 +7,9 @@ can never add a heading, a list, HTML or front matter, even in a template
 that forgets to escape. Filters that produce Markdown (``md``, ``md_block``,
 ``tag``, ``wikilink``, ``yaml``, ``raw``) mark their result as already safe,
 and so does a macro's output (its own pieces were escaped as they were
-printed). Only ``raw`` lets text through unescaped.
+printed). Only ``raw`` lets text through unescaped. What a template may
+cost in time and output, and the steps that could blow a value up, are
+bounded by :mod:`.bounds`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..text import shorten
+from .bounds import binop, check_size, guard_filters
 from .escaping import Markdown, clean, escape_block, escape_inline
 from .frontmatter import yaml_str
 from .notes import SHORT_QUOTE, day
@@ -80,6 +83,17 @@ def _short(text: object, limit: int = SHORT_QUOTE) -> str:
 
 class _Environment(SandboxedEnvironment):
     concat = staticmethod(_concat)
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        binop(operator, left, right)  # refuses a value past the output bound before it is made
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, (str, list, tuple)):
+            check_size(len(result))
+        return result
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # The views (see .views) hold only data: reading their public fields is safe,
@@ -110,4 +124,5 @@ def environment() -> _Environment:
         date=_date,
         short=_short,
     )
+    guard_filters(env)
     return env

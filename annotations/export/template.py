@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import MarginError
+from .bounds import TemplateBound, bounded_output, refuse_other_files, time_bound
 from .escaping import Markdown
 from .files import read_input
 from .notes import DocumentNotes
@@ -50,7 +51,12 @@ def load_template(path: Path) -> str:
 
 @lru_cache(maxsize=8)
 def _compiled(source: str) -> jinja2.Template:
-    """A template compiled once per text: compiling costs far more than rendering a small export."""
+    """A template compiled once per text: compiling costs far more than rendering a small export.
+
+    A template that would read another file (``include``, ``import``,
+    ``extends``) is refused here, before it runs.
+    """
+    refuse_other_files(environment(), source)
     return environment().from_string(source)
 
 
@@ -70,11 +76,21 @@ def render_template(
     """
     try:
         template = _compiled(source)
-        text = str(template.render(template_context(notes, group_by=group_by, filters=filters)))
+        context = template_context(notes, group_by=group_by, filters=filters)
+        with time_bound():
+            text = bounded_output(template.generate(context))
     except jinja2.TemplateSyntaxError as error:
         raise MarginError(f"{name}, line {error.lineno}: {_one_line(error.message or '')}") from None
+    except TemplateBound as error:
+        raise MarginError(f"{name}{_line_of(error)}: {error}") from None
     except jinja2.TemplateError as error:
         raise MarginError(f"{name}{_line_of(error)}: {_one_line(str(error))}") from None
+    except RecursionError:
+        raise MarginError(f"{name}: the template calls itself too deeply (a macro without an end?); stopped") from None
+    except MemoryError:
+        raise MarginError(f"{name}: the template needs more memory than there is; stopped") from None
+    except (OverflowError, ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as error:
+        raise MarginError(f"{name}{_line_of(error)}: {_one_line(str(error)) or type(error).__name__}") from None
     return text.rstrip("\n") + "\n"
 
 

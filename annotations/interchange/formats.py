@@ -47,7 +47,7 @@ IMPORTS: dict[str, tuple[str, str]] = {
 TAKES_DOCUMENT = frozenset({"w3c", "jsonl", "hypothesis", "taguette-csv"})
 
 _BY_SUFFIX = {
-    ".qdpx": "qdpx", ".qdc": "qdc", ".ann": "brat", ".csv": "csv-codebook", ".tsv": "csv-codebook",
+    ".qdpx": "qdpx", ".qde": "qdpx", ".qdc": "qdc", ".ann": "brat", ".csv": "csv-codebook", ".tsv": "csv-codebook",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".sqlite3": "taguette",
 }
 

@@ -66,6 +66,7 @@ class Intake:
         self.batch = batch
         self.report = report
         self._tags: dict[tuple[TagKind, str, str], str] = {}
+        self._names: set[str] | None = None
         self._texts: dict[str, str] = {}
         self._present = {"annotation": 0, "link": 0}
 
@@ -132,7 +133,7 @@ class Intake:
             return self._tags[key]
         wanted = name
         for attempt in range(1, 100):
-            existing = self.store.tags.find(wanted)
+            existing = self.store.tags.find(wanted) if self.may_name_a_tag(wanted) else None
             if existing is None:
                 tag = self.store.tags.add(
                     wanted, kind, entity_type=entity_type, colour=_colour(colour), description=description
@@ -150,7 +151,21 @@ class Intake:
             what = f"entity of type {entity_type}" if kind is TagKind.ENTITY else "topic"
             self.report.warnings.append(f"“{name}” already names another kind of tag; the {what} is “{tag.name}”")
         self._tags[key] = tag.id
+        self.known_names().add(tag.name.casefold())
         return tag.id
+
+    def known_names(self) -> set[str]:
+        """Every live tag's name, alias and id, case-folded, read once per import and kept up to date."""
+        if self._names is None:
+            self._names = set()
+            for tag in self.store.tags.all():
+                self._names.update(n.casefold() for n in (tag.name, tag.id, *tag.aliases))
+        return self._names
+
+    def may_name_a_tag(self, name: str) -> bool:
+        """False when no tag can have *name* (as name, alias or id), so a lookup can be skipped:
+        a codebook of thousands of new tags then costs one read of the tags, not one per tag."""
+        return name.strip().casefold() in self.known_names()
 
     # annotations and links -----------------------------------------------
     def annotation(

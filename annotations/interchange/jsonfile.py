@@ -19,6 +19,8 @@ def load_json_documents(text: str, name: str) -> list[Any]:
     """*text* as one JSON value, or as JSON Lines; a one-line error naming *name* otherwise."""
     try:
         return [json.loads(text)]
+    except RecursionError:
+        raise MarginError(f"{name} is nested too deeply to read") from None
     except json.JSONDecodeError as whole:
         values = []
         for number, line in enumerate(text.splitlines(), 1):
@@ -26,6 +28,8 @@ def load_json_documents(text: str, name: str) -> list[Any]:
                 continue
             try:
                 values.append(json.loads(line))
+            except RecursionError:
+                raise MarginError(f"{name}, line {number}, is nested too deeply to read") from None
             except json.JSONDecodeError as error:
                 at = whole if number == 1 else error
                 where = f"line {at.lineno}" if at is whole else f"line {number}"

@@ -28,7 +28,7 @@ from ..export.files import read_input
 from ..model import Tag, TagKind
 from ..sections import Outline
 from ..store import Store
-from ..store.tagging import canonical_entity_type
+from ..store.tagging import canonical_entity_type, parse_tag_spec
 from .intake import Intake
 from .report import ImportReport
 from .selection import Selection
@@ -221,8 +221,11 @@ def import_codebook_csv(store: Store, path: Path) -> ImportReport:
 
     with store.importing() as batch:
         intake = Intake(store, batch, report)
+        entity_types = store.tags.entity_types()
         for line, tag_name, row in wanted:
-            kind, tag_name, entity_type = _kind(store, tag_name, cell(row, at_kind), cell(row, at_type))
+            kind, tag_name, entity_type = _kind(intake, entity_types, tag_name, cell(row, at_kind), cell(row, at_type))
+            if entity_type and entity_type not in entity_types:
+                entity_types.append(entity_type)
             description = cell(row, at_description)
             before = report.tags
             tag = store.tags.get(
@@ -241,7 +244,9 @@ def import_codebook_csv(store: Store, path: Path) -> ImportReport:
     return report
 
 
-def _kind(store: Store, name: str, kind: str, entity_type: str) -> tuple[TagKind, str, str | None]:
+def _kind(
+    intake: Intake, entity_types: list[str], name: str, kind: str, entity_type: str
+) -> tuple[TagKind, str, str | None]:
     """What a codebook row names: margin's own columns if present, else the name read as margin reads it."""
     if kind.strip().lower() == TagKind.ENTITY.value and entity_type:
         prefix = f"{entity_type}:"
@@ -250,10 +255,10 @@ def _kind(store: Store, name: str, kind: str, entity_type: str) -> tuple[TagKind
         return TagKind.ENTITY, name, canonical_entity_type(entity_type)
     if kind.strip().lower() == TagKind.TOPIC.value:
         return TagKind.TOPIC, name, None
-    spec = store.tags.parse(name)
+    spec = parse_tag_spec(name, entity_types)
     if spec.kind is TagKind.ENTITY:
         return TagKind.ENTITY, spec.name, spec.entity_type
-    existing = store.tags.find(spec.name)
+    existing = intake.store.tags.find(spec.name) if intake.may_name_a_tag(spec.name) else None
     if existing is not None:
         return existing.kind, existing.name, existing.entity_type
     return TagKind.TOPIC, spec.name, None

@@ -2,8 +2,9 @@
 
 Files from other tools disagree on namespaces (some write none, some a
 prefix), so elements are matched by their local name. A file is parsed from
-bytes already in memory and refused if it declares entities, which no
-REFI-QDA file needs and which is how XML bombs are built.
+bytes already in memory by defusedxml, which refuses entity declarations (no
+REFI-QDA file needs them; they are how XML bombs are built) and external
+references, in any encoding.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as defused
+from defusedxml import DefusedXmlException, EntitiesForbidden
 
 from ..errors import MarginError
 
@@ -24,13 +28,40 @@ def xml_safe(text: str) -> str:
 
 
 def parse(data: bytes, what: str) -> Element:
-    """The root element of *data*; *what* names the file in the one-line error."""
-    if b"<!ENTITY" in data:
-        raise MarginError(f"{what} declares XML entities; refused")
+    """The root element of *data*, parsed by defusedxml; *what* names the file in the one-line error.
+
+    Entity declarations and external references are refused by the parser
+    itself, whatever the file's encoding (a UTF-16 file hides ``<!ENTITY``
+    from any search of its bytes).
+    """
     try:
-        return ElementTree.fromstring(data)
+        return defused.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise MarginError(f"{what} {_refusal(error)}; refused") from None
     except ElementTree.ParseError as error:
-        raise MarginError(f"{what} is not well-formed XML ({error})") from error
+        raise MarginError(f"{what} is not well-formed XML ({error})") from None
+    except (ValueError, LookupError) as error:  # an encoding the parser does not know
+        raise MarginError(f"{what} is not readable XML ({error})") from None
+
+
+def refuse_entities(data: bytes, what: str) -> None:
+    """Raise if *data* is XML declaring entities or reaching outside itself; anything else (even not XML) passes.
+
+    For files another parser reads afterwards (an EPUB's package, navigation
+    and chapters): only the refusal matters here, not whether they parse.
+    """
+    try:
+        defused.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise MarginError(f"{what} {_refusal(error)}; refused") from None
+    except (ElementTree.ParseError, ValueError, LookupError):
+        pass
+
+
+def _refusal(error: DefusedXmlException) -> str:
+    if isinstance(error, EntitiesForbidden):
+        return "declares XML entities"
+    return "refers to something outside the file (an external DTD or entity)"
 
 
 def local_name(element: Element) -> str:

@@ -4,7 +4,9 @@ Nothing is ever extracted to disk: members are read into memory, by name,
 and only those asked for. Every entry name is checked when the archive is
 opened, so a zip that names ``../something`` or ``/etc/something`` is refused
 whole rather than half read; a member larger than :data:`MEMBER_LIMIT` (or
-that inflates past it, whatever its header claims) is refused too.
+that inflates past it, whatever its header claims) is refused too, and all
+members read together spend one :class:`~annotations.limits.Budget`, each
+member read once however many times it is named.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import MarginError
+from ..limits import Budget
 
 #: Largest member margin reads, in bytes: far beyond any text a person annotates.
 MEMBER_LIMIT = 256 * 1024 * 1024
@@ -39,9 +42,12 @@ def _clean_name(name: str, archive: str) -> str:
 class SafeZip:
     """A zip archive opened for reading members into memory; use as a context manager."""
 
-    def __init__(self, path: Path, *, limit: int = MEMBER_LIMIT) -> None:
+    def __init__(self, path: Path, *, limit: int = MEMBER_LIMIT, budget: Budget | None = None) -> None:
         self.path = path
         self.limit = limit
+        self.budget = budget if budget is not None else Budget(path.name)
+        """What reading members may cost in all: each member read spends its bytes, once."""
+        self._read: dict[str, bytes] = {}
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
@@ -79,17 +85,22 @@ class SafeZip:
         return matches[0] if len(matches) == 1 else (min(matches) if matches else None)
 
     def read(self, name: str) -> bytes:
-        """The bytes of member *name* (as listed in :attr:`names`)."""
+        """The bytes of member *name* (as listed in :attr:`names`), read at most once however often asked for."""
+        if name in self._read:
+            return self._read[name]
         info = self._members[name]
         if info.file_size > self.limit:
             raise MarginError(f"{self.path.name}: {name} is larger than margin reads ({info.file_size} bytes)")
+        self.budget.afford_bytes(info.file_size)  # refused before reading, when the directory says it is too much
         try:
             with self._zip.open(info) as member:
-                data = member.read(self.limit + 1)
+                data = member.read(min(self.limit, self.budget.max_bytes - self.budget.bytes) + 1)
         except RuntimeError as error:  # encrypted
             raise MarginError(f"{self.path.name}: cannot read {name} ({error})") from error
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as error:
             raise MarginError(f"{self.path.name}: {name} is damaged ({error})") from error
         if len(data) > self.limit:
             raise MarginError(f"{self.path.name}: {name} inflates past what margin reads; refused")
+        self.budget.spend_bytes(len(data))
+        self._read[name] = data
         return data

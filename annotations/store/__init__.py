@@ -24,6 +24,7 @@ from .linking import LinkRepo
 from .reading import ReadingState
 from .searching import SearchHit, Searcher
 from .tagging import TagRepo, TagSpec, parse_tag_spec
+from .transaction import is_read_only
 
 __all__ = [
     "Store",
@@ -72,6 +73,11 @@ class Store:
         store = cls(db, author=author, clock=clock)
         store.busy_timeout = busy_timeout
         return store
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the library was opened read-only (its file, folder or disk cannot be written)."""
+        return is_read_only(self.db)
 
     @property
     def path(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -122,8 +122,43 @@ class AnnotationRepo:
         *include_orphans* adds those not found there (their offsets refer to the
         version they were made on, so never slice the current text with them).
         """
+        where, params = self._filters(
+            document_ids=document_ids, tag_ids=tag_ids, authors=authors, current_only=current_only,
+            include_deleted=include_deleted, include_orphans=include_orphans,
+        )
+        return self._select(where, params)
+
+    def in_reading_order(
+        self, document_id: str, *, batch: int = 1000, **filters: Any
+    ) -> Iterator[builtins.list[Annotation]]:
+        """A document's annotations (filtered as :meth:`list` does) in reading order, a batch at a time.
+
+        Only one batch is held at once, so a listing of any size streams.
+        """
+        where, params = self._filters(document_ids=[document_id], **filters)
+        sql = (
+            f"SELECT {_COLUMNS} FROM annotations a JOIN versions v ON v.id = a.version_id WHERE {where}"
+            ' ORDER BY a.start, a."end", a.created, a.id'
+        )
+        cursor = self.db.conn.execute(sql, tuple(params))
+        try:
+            while rows := cursor.fetchmany(batch):
+                yield self._build(rows)
+        finally:
+            cursor.close()
+
+    def _filters(
+        self,
+        *,
+        document_ids: Iterable[str] = (),
+        tag_ids: Iterable[str] = (),
+        authors: Iterable[str] = (),
+        current_only: bool = True,
+        include_deleted: bool = False,
+        include_orphans: bool = False,
+    ) -> tuple[str, builtins.list[object]]:
         where = ["1 = 1"]
-        params: list[object] = []
+        params: builtins.list[object] = []
         if not include_deleted:
             where.append("a.deleted IS NULL")
         if current_only:
@@ -139,7 +174,7 @@ class AnnotationRepo:
                 f"a.id IN (SELECT annotation_id FROM annotation_tags WHERE tag_id IN ({','.join('?' * len(tag_ids))}))"
             )
             params.extend(tag_ids)
-        return self._select(" AND ".join(where), params)
+        return " AND ".join(where), params
 
     def overlapping(self, version_id: str, start: int, end: int) -> builtins.list[Annotation]:
         """Live annotations of a version that overlap ``[start, end)``, in reading order.

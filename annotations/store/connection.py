@@ -9,16 +9,18 @@ killed process) leaves the file exactly as it was.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from ..errors import StoreError
 from ..schema import MIGRATION_SET, migrations
 from .maintenance import backup_database
-from .transaction import writing
+from .transaction import READ_ONLY_MESSAGE, damaged_message, mark_read_only, record_damage, writing
 
 #: Seconds a write waits for another process's write to finish before giving up.
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -28,6 +30,8 @@ BUSY_MESSAGE = "the library is busy (another margin is writing); try again"
 
 # SQLite's primary result codes for "another connection holds the lock".
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+# ... for a file that cannot be written, a damaged file, a failed read or write, a full disk, not a database.
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 8, 10, 11, 13, 26
 
 
 class LibraryBusy(StoreError):
@@ -45,6 +49,44 @@ def is_busy(error: BaseException) -> bool:
     if isinstance(code, int):
         return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
     return "database is locked" in str(error) or "database table is locked" in str(error)
+
+
+def library_failure(error: sqlite3.Error) -> str:
+    """One line saying what an SQLite error means to the person: busy, read-only, damaged, a full disk...
+
+    A failed read is not called a failed write: the command may only have been reading.
+    """
+    if is_busy(error):
+        return BUSY_MESSAGE
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    detail = " ".join(str(error).split()) or type(error).__name__
+    if primary == _SQLITE_READONLY or "readonly database" in detail:
+        return READ_ONLY_MESSAGE
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in detail:
+        return damaged_message(detail)
+    if primary == _SQLITE_FULL:
+        return "the disk holding the library is full; nothing was saved"
+    if primary == _SQLITE_IOERR:
+        return f"the library file could not be read or written ({detail}); nothing was changed"
+    return f"the library could not be used ({detail}); nothing was changed"
+
+
+#: Library files opened by this process (resolved), which no export may replace.
+_OPENED: set[Path] = set()
+
+
+def opened_libraries() -> frozenset[Path]:
+    """Every library file this process has opened, and the journal files SQLite keeps beside each."""
+    return frozenset(
+        path.with_name(path.name + suffix) for path in _OPENED for suffix in ("", "-wal", "-shm", "-journal")
+    )
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether *error* is SQLite finding the file damaged."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (isinstance(code, int) and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)) or "malformed" in str(error)
 
 
 def _check_file(path: Path) -> None:
@@ -139,13 +181,23 @@ def open_database(
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
             raise StoreError(f"folder {path.parent} does not exist (check --db or MARGIN_DB)")
+    if str(path) != ":memory:":
+        _OPENED.add(path.resolve())
+    if str(path) != ":memory:" and _cannot_write(path):
+        return _open_read_only(path, busy_timeout, notify)
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
         _check_ownership(db, path)
         if str(path) != ":memory:":
-            db.execute("PRAGMA journal_mode=WAL")
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as error:
+                if library_failure(error) != READ_ONLY_MESSAGE and "unable to open" not in str(error):
+                    raise
+                conn.close()
+                return _open_read_only(path, busy_timeout, notify)
         db.execute("PRAGMA foreign_keys=ON")
         db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -161,11 +213,60 @@ def open_database(
         if is_busy(error):
             raise LibraryBusy() from error
         if "malformed" in str(error):
-            raise StoreError(f"{path} is damaged ({error}); restore a backup") from error
+            record_damage(path, str(error))
+            raise StoreError(f"{path} is damaged ({error}); see `margin check`, and restore a backup") from error
         if "file is not a database" in str(error):
             raise StoreError(f"{path} is not a margin library (not an SQLite database)") from error
         raise StoreError(f"cannot open {path}: {error}") from error
     return db
+
+
+def _cannot_write(path: Path) -> bool:
+    """Whether an existing library file, or the folder its journal goes in, cannot be written."""
+    if not path.is_file():
+        return False
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def _open_read_only(path: Path, busy_timeout: float, notify: Callable[[str], None] | None) -> Database:
+    """Open a library that cannot be written, for reading: ``mode=ro``, else (no journal can be made) ``immutable=1``.
+
+    *notify* hears one line saying that changes cannot be saved. A library that
+    would need an upgrade cannot have one, and is refused.
+    """
+    uri = f"file:{quote(str(path.resolve()))}"
+    last: sqlite3.Error | None = None
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=busy_timeout, check_same_thread=False)
+        except sqlite3.Error as error:
+            last = error
+            continue
+        try:
+            db = Database(conn, execute_plugins=False)
+            _check_ownership(db, path)
+            db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            if migrations.pending(db):
+                raise StoreError(
+                    f"{path} is read-only and was made by an older margin; it needs an upgrade this margin cannot"
+                    " save: copy it somewhere writable"
+                )
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            last = error
+            if "malformed" in str(error) or "not a database" in str(error):
+                break
+            continue
+        except BaseException:
+            conn.close()
+            raise
+        mark_read_only(db)
+        if notify is not None:
+            notify(f"{path} is read-only: you can read it, but changes cannot be saved")
+        return db
+    if last is not None and ("malformed" in str(last) or "not a database" in str(last)):
+        raise StoreError(f"{path} is damaged or not a margin library ({last})") from last
+    raise StoreError(f"cannot open {path} for reading: {last}") from last
 
 
 __all__ = [
@@ -175,5 +276,8 @@ __all__ = [
     "MIGRATION_SET",
     "backup_path",
     "is_busy",
+    "is_damage",
+    "library_failure",
     "open_database",
+    "opened_libraries",
 ]

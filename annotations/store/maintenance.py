@@ -85,6 +85,7 @@ def examine(db: Database) -> Health:
             problems.append(f"integrity: … and {len(rows) - 20} more")
         return Health(tuple(problems))
     try:
+        problems.extend(_undecodable(conn))
         problems.extend(_references(conn))
         problems.extend(_documents(conn))
         problems.extend(_annotations(conn))
@@ -119,6 +120,38 @@ def _references(conn: sqlite3.Connection) -> list[str]:
             (table, parent), (f"row of {table} that refers to a missing {parent} row", f"rows of {table} that refer to missing {parent} rows")
         )
         problems.append(f"orphans: {len(found)} {one if len(found) == 1 else many}")
+    return problems
+
+
+#: Text columns a hand edit or a foreign tool could fill with bytes that are not UTF-8, by table.
+_TEXT_COLUMNS = {
+    "annotations": ("exact", "prefix", "suffix", "note", "author"),
+    "documents": ("title", "source_path"),
+    "tags": ("name", "description", "aliases"),
+    "links": ("relation", "note"),
+}
+
+
+def _undecodable(conn: sqlite3.Connection) -> list[str]:
+    """Rows whose text is not valid UTF-8: every later read of them would fail."""
+    problems = []
+    for table, columns in _TEXT_COLUMNS.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        wanted = [column for column in columns if column in present]
+        if not wanted:
+            continue
+        selected = ", ".join(f'CAST("{column}" AS BLOB)' for column in wanted)
+        bad: list[str] = []
+        for row in conn.execute(f"SELECT CAST(id AS BLOB), {selected} FROM {table}"):
+            for value in row:
+                if isinstance(value, bytes):
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        bad.append(row[0].decode("utf-8", "replace") if isinstance(row[0], bytes) else str(row[0]))
+                        break
+        if bad:
+            problems.append(f"text: {_plural(len(bad), 'row')} of {table} holding text that is not UTF-8 ({_some(bad)})")
     return problems
 
 
@@ -214,7 +247,8 @@ def _indexes(conn: sqlite3.Connection) -> list[str]:
         except sqlite3.DatabaseError as error:
             if "locked" in str(error):
                 raise
-            problems.append("search: the text index does not match the texts (rebuild needed)")
+            if "readonly" not in str(error):  # a read-only library cannot run the check; that is no problem of the index
+                problems.append("search: the text index does not match the texts (rebuild needed)")
         finally:
             if opened_here and conn.in_transaction:
                 conn.rollback()  # the check writes nothing; end the transaction Python opened for it

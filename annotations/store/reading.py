@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .clock import Clock
+from .transaction import check_writable, is_read_only
 
 
 class ReadingState:
@@ -17,6 +18,10 @@ class ReadingState:
         return 0 if row is None else int(row[0])
 
     def remember(self, document_id: str, offset: int) -> None:
+        """Keep where the reader is in a document (nothing, in a read-only library: the place is not worth a warning)."""
+        if is_read_only(self.db):
+            return
+        check_writable(self.db)
         self.db.execute(
             'INSERT INTO reading_state (document_id, "offset", updated) VALUES (?, ?, ?)'
             ' ON CONFLICT(document_id) DO UPDATE SET "offset" = excluded."offset", updated = excluded.updated',

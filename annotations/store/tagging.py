@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import ENTITY_TYPES, Tag, TagKind
 from .clock import Clock, new_id
-from .transaction import writing
+from .transaction import check_writable, writing
 
 #: Colours chosen to read on dark and light terminals and to stay apart from each other.
 PALETTE: tuple[str, ...] = (
@@ -103,6 +103,20 @@ class TagRepo:
         self.db = db
         self.author = author
         self.clock = clock
+        # Aliases by case-folded alias, read once and kept until this repository changes a tag
+        # or another connection commits (data_version): lookups by alias then need no scan.
+        self._aliases: tuple[int, dict[str, list[Tag]]] | None = None
+
+    def _alias_index(self) -> dict[str, list[Tag]]:
+        version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        if self._aliases is None or self._aliases[0] != version:
+            index: dict[str, list[Tag]] = {}
+            rows = self.db.query("SELECT * FROM tags NOT INDEXED WHERE deleted IS NULL AND aliases != '[]'")
+            for tag in map(_row_to_tag, rows):
+                for alias in {a.casefold() for a in tag.aliases}:
+                    index.setdefault(alias, []).append(tag)
+            self._aliases = (version, index)
+        return self._aliases[1]
 
     # reading ---------------------------------------------------------------
     def all(self) -> list[Tag]:
@@ -169,11 +183,8 @@ class TagRepo:
             rows = list(self.db.query(sql, (key,)))
             if rows:
                 return _row_to_tag(rows[0])
-        folded = key.casefold()
-        # Only tags with aliases can match, and most have none: read just those, in one pass over the table.
-        with_aliases = self.db.query("SELECT * FROM tags NOT INDEXED WHERE deleted IS NULL AND aliases != '[]'")
         by_alias = sorted(
-            (t for t in map(_row_to_tag, with_aliases) if any(a.casefold() == folded for a in t.aliases)),
+            self._alias_index().get(key.casefold(), ()),
             key=lambda t: (t.kind is not TagKind.TOPIC, t.name.casefold()),
         )
         if len(by_alias) > 1:
@@ -214,7 +225,8 @@ class TagRepo:
 
     # writing ---------------------------------------------------------------
     def _next_colour(self) -> str:
-        count = self.db.execute("SELECT count(*) FROM tags").fetchone()[0]
+        # Tags are never removed (deleting is marking), so the last rowid counts them without a scan.
+        count = self.db.execute("SELECT coalesce(max(rowid), 0) FROM tags").fetchone()[0]
         return PALETTE[count % len(PALETTE)]
 
     def add(
@@ -240,6 +252,9 @@ class TagRepo:
             self._check_alias(alias, name)
         now = self.clock()
         tag_id = new_id()
+        if aliases:
+            self._aliases = None
+        check_writable(self.db)
         self.db.execute(
             "INSERT INTO tags (id, name, kind, entity_type, colour, aliases, description, author, created, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -282,6 +297,7 @@ class TagRepo:
         return self.add(spec.name, spec.kind or TagKind.TOPIC, entity_type=spec.entity_type)
 
     def _set(self, tag_id: str, **fields: object) -> None:
+        self._aliases = None
         assignments = ", ".join(f"{key} = ?" for key in fields)
         self.db.execute(
             f"UPDATE tags SET {assignments}, updated = ? WHERE id = ?",

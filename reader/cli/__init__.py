@@ -14,9 +14,16 @@ from pathlib import Path
 import click
 
 from annotations.errors import MarginError
-from annotations.store.connection import BUSY_MESSAGE, is_busy
+from annotations.store.connection import is_damage, library_failure
+from annotations.terminal import terminal_safe
 
 from .context import Context
+from .streams import guarded
+
+
+def _error(message: str) -> None:
+    """Print *message* as the one line of an error, whatever it holds."""
+    click.echo(f"Error: {terminal_safe(message, lines=False)}", err=True)
 
 #: Command name → module under reader.cli.commands. Modules load only when their
 #: command runs, so `margin open` does not pay for the table and export code.
@@ -40,18 +47,19 @@ class MarginGroup(click.Group):
     """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as error:
-            where = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
-            click.echo(f"Error: {error.format_message()}{where}", err=True)
-            result = error.exit_code
-        except click.ClickException as error:
-            click.echo(f"Error: {error.format_message()}", err=True)
-            result = error.exit_code
-        except click.Abort:
-            click.echo("Aborted.", err=True)
-            result = 1
+        with guarded():
+            try:
+                result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except click.UsageError as error:
+                where = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
+                _error(f"{error.format_message()}{where}")
+                result = error.exit_code
+            except click.ClickException as error:
+                _error(error.format_message())
+                result = error.exit_code
+            except click.Abort:
+                click.echo("Aborted.", err=True)
+                result = 1
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
@@ -70,13 +78,24 @@ class MarginGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MarginError as error:
-            click.echo(f"Error: {error}", err=True)
+            _error(str(error))
             ctx.exit(1)
         except sqlite3.Error as error:
-            if is_busy(error):
-                click.echo(f"Error: {BUSY_MESSAGE}", err=True)
-            else:
-                click.echo(f"Error: the library could not be written: {error}", err=True)
+            if is_damage(error) and isinstance(ctx.obj, Context):
+                from annotations.store.transaction import record_damage
+
+                record_damage(ctx.obj.path.expanduser(), str(error))
+            _error(library_failure(error))
+            ctx.exit(1)
+        except (MemoryError, RecursionError) as error:
+            _error(f"the input is too large or too deeply nested to handle ({type(error).__name__}); nothing was changed")
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - a failure no command expected: one line, the rest in a log
+            from reader.crashlog import crash_line, write_crash_log
+
+            _error(crash_line(error, write_crash_log(error)))
             ctx.exit(1)
         except UnicodeEncodeError:
             # Bytes that are not UTF-8 in an argument reach Python as lone surrogates,
@@ -104,6 +123,9 @@ def cli(ctx: click.Context, db_path: Path | None, author: str | None) -> None:
 
     Run without a command to open the library in the reader.
     """
+    from reader.config import apply_limits
+
+    apply_limits()
     ctx.obj = Context(db_path, author)
     if ctx.invoked_subcommand is None:
         library = cli.get_command(ctx, "library")

@@ -23,7 +23,7 @@ from annotations.errors import FormatError
 from annotations.model import LoadedDocument
 
 from .decode import looks_binary
-from .limits import too_large
+from .limits import check_markup_size, too_large
 from .structure import brief
 
 __all__ = ["FORMATS", "SUPPORTED_SUFFIXES", "Source", "read_source"]
@@ -107,6 +107,8 @@ def read_source(path: str | Path, *, max_bytes: int | None = None) -> Source:
     suffix = given.suffix.lower()
     format_ = FORMATS[suffix]
     _check_kind(data, name, format_)
+    if format_ == "html":
+        check_markup_size(name, len(data))
     loader = _loader(format_)
     try:
         if format_ in _UNPACKING:

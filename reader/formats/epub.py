@@ -17,11 +17,13 @@ from urllib.parse import unquote
 import ebooklib
 from ebooklib import epub
 
-from annotations.errors import FormatError
+from annotations.errors import FormatError, MarginError
+from annotations.interchange.xmltext import refuse_entities
+from annotations.limits import Budget
 from annotations.model import LoadedDocument, Section
 
 from .html import decode_markup, html_to_text
-from .limits import DEFAULT_MAX_BYTES, check_archive
+from .limits import DEFAULT_MAX_BYTES, check_archive, check_markup_size
 from .structure import brief, normalise_with_offsets
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -39,12 +41,17 @@ def load(data: bytes, path: Path, *, limit: int = DEFAULT_MAX_BYTES) -> LoadedDo
     if not data.startswith(ZIP_MAGIC):
         raise FormatError(f"{name}: not an EPUB (it is not a ZIP archive)")
     check_archive(data, name, limit, "EPUB")
+    budget = Budget(name, max_bytes=limit, max_chars=limit)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
+            reader = _GuardedReader(io.BytesIO(data), {"ignore_ncx": True}, budget)
+            book = reader.load()
+            reader.process()
+    except (FormatError, MarginError) as exc:
+        raise FormatError(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - any parser failure means a damaged book
-        raise FormatError(f"{name}: not a valid EPUB ({brief(exc)})") from exc
+        raise FormatError(f"{name}: not a valid EPUB: {_why(exc)}") from exc
 
     try:
         toc = toc_titles(book.toc)
@@ -54,10 +61,12 @@ def load(data: bytes, path: Path, *, limit: int = DEFAULT_MAX_BYTES) -> LoadedDo
         messages: list[str] = []
         position = 0
         for item in spine_documents(book):
+            check_markup_size(f"{name} ({item.get_name()})", len(item.get_content()))
             decoded = decode_markup(item.get_content(), f"{name} ({item.get_name()})")
             page = html_to_text(decoded.text)
             if not page.text.strip():
                 continue  # A cover image or blank page: nothing to read.
+            budget.spend_chars(len(page.text) + len(_SEPARATOR), "has")
             if decoded.warning:
                 messages.append(decoded.warning)
             if pieces:
@@ -70,7 +79,7 @@ def load(data: bytes, path: Path, *, limit: int = DEFAULT_MAX_BYTES) -> LoadedDo
     except FormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged member inside an otherwise valid zip
-        raise FormatError(f"{name}: not a valid EPUB ({brief(exc)})") from exc
+        raise FormatError(f"{name}: not a valid EPUB: {_why(exc)}") from exc
 
     text, starts = normalise_with_offsets("".join(pieces), starts)
     ends = starts[1:] + [len(text)]
@@ -88,13 +97,61 @@ def load(data: bytes, path: Path, *, limit: int = DEFAULT_MAX_BYTES) -> LoadedDo
     )
 
 
+class _GuardedReader(epub.EpubReader):
+    """ebooklib's reader, reading each member of the archive at most once, within the budget.
+
+    A manifest may name one member under many ids; each is handed the same
+    bytes, read once. Every XML member is checked for entity declarations
+    (defusedxml) before ebooklib parses it.
+    """
+
+    def __init__(self, file: io.BytesIO, options: dict[str, object], budget: Budget) -> None:
+        super().__init__(file, options)
+        self._budget = budget
+        self._members: dict[str, bytes] = {}
+
+    def read_file(self, name: str) -> bytes:
+        key = posixpath.normpath(name)
+        if key not in self._members:
+            data = super().read_file(name)
+            self._budget.spend_bytes(len(data))
+            if key.lower().endswith(_XML_SUFFIXES):
+                refuse_entities(data, f"{self._budget.name} ({key})")
+            self._members[key] = data
+        return self._members[key]
+
+
+_XML_SUFFIXES = (".xml", ".opf", ".ncx", ".xhtml", ".html", ".htm", ".svg", ".smil")
+
+
+def _why(exc: BaseException) -> str:
+    """What is wrong with a book ebooklib could not read, in words rather than a Python error."""
+    if isinstance(exc, KeyError):
+        missing = str(exc.args[0]) if exc.args else "a file"
+        missing = missing.removeprefix("There is no item named ").strip("'\"")
+        return f"it names {missing[:80]}, which it does not hold"
+    if isinstance(exc, (TypeError, AttributeError, IndexError)):
+        return "its package document (the .opf its container names) is missing or incomplete"
+    text = brief(exc)
+    return text if text else "it could not be read"
+
+
 def spine_documents(book: epub.EpubBook) -> Iterable[epub.EpubItem]:
-    """Content documents in spine (reading) order; the navigation document is left out."""
+    """Content documents in spine (reading) order, each once; the navigation document is left out.
+
+    A spine naming a document again (or two ids for one file) would repeat
+    its text; the EPUB standard forbids it, and margin reads each once.
+    """
+    seen: set[str] = set()
     for entry in book.spine:
         idref = entry[0] if isinstance(entry, tuple) else entry
         item = book.get_item_with_id(idref)
         if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
             continue
+        file_name = posixpath.normpath(item.get_name() or "")
+        if file_name in seen:
+            continue
+        seen.add(file_name)
         if isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", None) or ()):
             continue  # The table of contents is already the sections; not text to read.
         yield item

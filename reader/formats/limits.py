@@ -5,7 +5,10 @@ One number bounds it: the largest document margin reads (200 MB unless
 otherwise). It applies to the file on disk, to what an EPUB's archive
 unpacks to (checked from the archive's directory before anything is
 unpacked, and enforced while unpacking, since a member cannot yield more
-than its declared size), and to the text a PDF yields.
+than its declared size, and each member is read once), to the characters
+of text a book yields, and to the text a PDF yields. HTML, whose parse takes
+many times its size in memory, has a stricter bound of its own
+(:func:`check_markup_size`); the numbers live in :mod:`annotations.limits`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import io
 import zipfile
 
 from annotations.errors import FormatError
+from annotations.limits import current, over
 from annotations.interchange.zipped import unsafe_member_name
 
 #: The default limit, in bytes, when neither the environment nor the config sets one.
@@ -37,6 +41,14 @@ def too_large(name: str, what: str, size: int, limit: int) -> FormatError:
     return FormatError(f"{name}: {what} {shown}, over the {megabytes(limit)} limit ({_HOW_TO_RAISE})")
 
 
+def check_markup_size(name: str, size: int) -> None:
+    """Refuse HTML larger than the HTML limit: parsing takes about 120 times the file's size in memory,
+    so HTML has a bound of its own, stricter than other text (``MARGIN_MAX_HTML_MB``, 16 MB unless set)."""
+    limit = current().html_bytes
+    if size > limit:
+        raise over(name, "is HTML of", size, limit, "html_bytes")
+
+
 def check_archive(data: bytes, name: str, limit: int, kind: str) -> None:
     """Refuse a ZIP that would unpack to more than *limit*, has too many entries, or names paths outside itself.
 
@@ -50,6 +62,11 @@ def check_archive(data: bytes, name: str, limit: int, kind: str) -> None:
         raise FormatError(f"{name}: not a valid {kind} (damaged ZIP archive: {exc})") from exc
     if len(members) > MAX_ARCHIVE_MEMBERS:
         raise FormatError(f"{name}: has {len(members):,} entries, more than the {MAX_ARCHIVE_MEMBERS:,} margin reads; refused")
+    names = [member.filename.replace("\\", "/") for member in members]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        shown = twice.encode("unicode_escape").decode("ascii")[:80]
+        raise FormatError(f"{name}: holds two entries named {shown}; refused")
     for member in members:
         if unsafe_member_name(member.filename):
             shown = member.filename.encode("unicode_escape").decode("ascii")[:80]
@@ -59,4 +76,4 @@ def check_archive(data: bytes, name: str, limit: int, kind: str) -> None:
         raise too_large(name, "unpacks to", unpacked, limit)
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "check_archive", "megabytes", "too_large", "unsafe_member_name"]
+__all__ = ["DEFAULT_MAX_BYTES", "check_archive", "check_markup_size", "megabytes", "too_large", "unsafe_member_name"]

@@ -13,10 +13,12 @@ from typing import Protocol, runtime_checkable
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from annotations.errors import MarginError
 from annotations.store import Store
+from reader.crashlog import write_crash_log
 
 from .actions import help_rows, palette_commands
 from .elsewhere import LIBRARY_ERRORS, POSITION_WAIT, WATCH_SECONDS, ChangeWatch, brief_wait, write_failure
@@ -25,6 +27,9 @@ from .screens.help import HelpScreen
 from .screens.library import LibraryScreen
 from .screens.path_prompt import PathPrompt
 from .reading import ReadingScreen, default_export_path
+from .terminal_filter import TerminalSafe
+
+_TERMINAL_SAFE = TerminalSafe()
 
 
 @runtime_checkable
@@ -58,8 +63,30 @@ class MarginApp(App[None]):
         self.changes_seen = 0
         """Times the library was found changed elsewhere (each one redrew the screens)."""
         self._watch: ChangeWatch | None = None
+        self.crash: tuple[BaseException, Path] | None = None
+        """An exception no handler expected, and the log file its traceback went to."""
+
+    # -- nothing stored reaches the terminal raw; a failure leaves one line and a log --------
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), _TERMINAL_SAFE]
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an exception nothing handled: the app exits with status 1.
+        # The traceback goes to a log file instead of the terminal; the CLI names the file.
+        if self.crash is None:
+            self.crash = (error, write_crash_log(error))
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        if self.crash is not None:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
 
     def on_mount(self) -> None:
+        if self.store.read_only:
+            self.notify(f"{self.store.path} is read-only: you can read it, but changes cannot be saved",
+                        title="Read-only library", severity="warning", timeout=10)
         self._watch = ChangeWatch(self.store)
         if self.watch_seconds is not None:
             self.set_interval(self.watch_seconds, self.check_library)

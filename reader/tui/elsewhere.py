@@ -27,7 +27,7 @@ from pathlib import Path
 from annotations.errors import MarginError
 from annotations.model import Document
 from annotations.store import Store
-from annotations.store.connection import LibraryBusy, is_busy
+from annotations.store.connection import LibraryBusy, is_busy, library_failure
 
 __all__ = [
     "BUSY_NOTICE",
@@ -90,8 +90,8 @@ def write_failure(error: Exception) -> str:
     if isinstance(error, LibraryBusy) or is_busy(error):
         return BUSY_NOTICE
     if isinstance(error, sqlite3.Error):
-        reason = " ".join(str(error).split()) or type(error).__name__
-        return f"The library could not be written ({reason}): not saved."
+        line = library_failure(error)
+        return line[:1].upper() + line[1:] + "."
     return str(error)
 
 

@@ -8,11 +8,14 @@ as brat does (one character) or, when only that fits, as two.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import MarginError
+from ...export.files import read_input
+from ...limits import Budget, current, over
 from ..offsets import CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, CountedText, readings
 from .vocabulary import BREAKS, ENTITY_GROUP, TOPIC_GROUP, one_line
 
@@ -83,32 +86,50 @@ def _pairs(path: Path) -> list[tuple[Path, Path]]:
             raise MarginError(f"{anns[0]} does not exist")
     else:
         raise MarginError(f"{path} is neither a brat .ann file nor a folder of them")
+    root = (path if path.is_dir() else path.parent).resolve()
     pairs = []
     for ann in anns:
         txt = ann.with_suffix(".txt")
         if not txt.is_file():
             raise MarginError(f"{ann.name} has no {txt.name} beside it")
+        for file in (ann, txt):
+            _refuse_link_out(file, root)
         pairs.append((ann, txt))
     return pairs
+
+
+def _refuse_link_out(file: Path, root: Path) -> None:
+    """Refuse a file that is a link leading out of the folder being imported (``notes.txt → /etc/passwd``)."""
+    resolved = file.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise MarginError(f"{file.name} is a link to a file outside {root.name}; refused (copy the file in instead)")
+
+
+def _read(file: Path, budget: Budget) -> bytes:
+    """A file of the pair, within the import's budget; a one-line error when it cannot be read."""
+    data = read_input(file, limit=budget.max_bytes - budget.bytes)
+    budget.spend_bytes(len(data), "holds")
+    return data
 
 
 def read_pairs(path: Path) -> list[Pair]:
     """Every ``.ann`` at *path* (a file or a folder) with its text, each read with the conf of its own folder."""
     confs: dict[Path, Conf] = {}
     pairs = []
+    budget = Budget(path.name, max_bytes=current().document_bytes + current().import_bytes)
     for ann, txt in _pairs(path):
         if ann.parent not in confs:
             confs[ann.parent] = _read_conf(ann.parent)
-        pairs.append(_read_pair(ann, txt, confs[ann.parent]))
+        pairs.append(_read_pair(ann, txt, confs[ann.parent], budget))
     return pairs
 
 
 def _read_conf(folder: Path) -> Conf:
     conf = Conf()
     annotation_conf = folder / "annotation.conf"
-    if annotation_conf.is_file():
+    if annotation_conf.is_file() and not annotation_conf.is_symlink():
         section, group = "", None
-        for line in annotation_conf.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in read_input(annotation_conf).decode("utf-8", "replace").splitlines():
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             if line.strip().startswith("[") and line.strip().endswith("]"):
@@ -127,9 +148,9 @@ def _read_conf(folder: Path) -> Conf:
             elif section == "events":
                 conf.events.add(name)
     visual_conf = folder / "visual.conf"
-    if visual_conf.is_file():
+    if visual_conf.is_file() and not visual_conf.is_symlink():
         section = ""
-        for line in visual_conf.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in read_input(visual_conf).decode("utf-8", "replace").splitlines():
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
@@ -145,13 +166,15 @@ def _read_conf(folder: Path) -> Conf:
     return conf
 
 
-def _parse_ann(ann: Path) -> tuple[list[Mention], list[Line], list[str]]:
+def _parse_ann(ann: Path, budget: Budget) -> tuple[list[Mention], list[Line], list[str]]:
+    raw_ann = _read(ann, budget)
+    if len(raw_ann) > current().import_bytes:
+        raise over(ann.name, "is", len(raw_ann), current().import_bytes, "import_bytes")
     try:
-        content = ann.read_bytes().decode("utf-8-sig")
+        content = raw_ann.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise MarginError(f"{ann.name} is not UTF-8 (byte {error.start})") from error
-    except OSError as error:
-        raise MarginError(f"cannot read {ann.name}: {error.strerror or error}") from error
+    del raw_ann
     mentions: list[Mention] = []
     others: list[Line] = []
     seen: set[str] = set()
@@ -160,7 +183,9 @@ def _parse_ann(ann: Path) -> tuple[list[Mention], list[Line], list[str]]:
     def bad(number: int, why: str) -> MarginError:
         return MarginError(f"{ann.name}, line {number}: {why}")
 
-    for number, line in enumerate(content.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    # Line by line (CRLF and CR read as LF), never a list of every line of a large file.
+    for number, line in enumerate(io.StringIO(content, newline=None), start=1):
+        line = line.rstrip("\n")
         if not line.strip():
             continue
         if "\t" not in line:
@@ -212,15 +237,13 @@ def _parse_ann(ann: Path) -> tuple[list[Mention], list[Line], list[str]]:
     return mentions, others, warnings
 
 
-def _read_pair(ann: Path, txt: Path, conf: Conf) -> Pair:
-    mentions, others, warnings = _parse_ann(ann)
+def _read_pair(ann: Path, txt: Path, conf: Conf, budget: Budget) -> Pair:
+    mentions, others, warnings = _parse_ann(ann, budget)
+    raw_bytes = _read(txt, budget)
     try:
-        raw_bytes = txt.read_bytes()
         raw = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as error:
         raise MarginError(f"{txt.name} is not UTF-8 (byte {error.start})") from error
-    except OSError as error:
-        raise MarginError(f"cannot read {txt.name}: {error.strerror or error}") from error
     pair = Pair(ann, txt, raw, raw_bytes, mentions, others, conf, warnings)
     _place(pair)
     return pair

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...errors import MarginError
-from ...export.files import refuse_existing, write_atomically
+from ...export.files import write_folder
 from ...export.naming import unique_file_names
 from ...model import RELATIONS, Annotation, Link, Tag, TagKind
 from ..selection import Selection
@@ -167,12 +167,4 @@ def export_brat(selection: Selection, folder: Path, *, overwrite: bool = False) 
         planned.append((folder / f"{stem}.ann", _ann(text, annotations, links_by_document.get(document.id, []), types)))
     planned.append((folder / "annotation.conf", _annotation_conf(types)))
     planned.append((folder / "visual.conf", _visual_conf(types, selection.tags)))
-    if not overwrite:
-        refuse_existing(path for path, _ in planned)
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as error:
-        raise MarginError(f"cannot make folder {folder}: {error.strerror or error}") from error
-    for path, content in planned:
-        write_atomically(path, content, overwrite=overwrite)
-    return [path for path, _ in planned]
+    return write_folder(folder, planned, overwrite=overwrite)

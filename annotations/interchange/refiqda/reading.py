@@ -14,6 +14,8 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ...errors import MarginError
+from ...export.files import read_input
+from ...limits import Budget
 from ...text import normalise
 from ..codetree import ORIGIN, CodePlan, read_codes
 from ..offsets import CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE, CountedText, readings
@@ -99,6 +101,9 @@ class _Reader:
         self.warnings: list[str] = []
         self.skipped = Counter[str]()
         self.unknown_users: set[str] = set()
+        self.budget = archive.budget if archive is not None else Budget(path.name)
+        """Characters of text taken from the project, counted each time a text is used."""
+        self._texts: dict[str, str] = {}
 
     def user(self, users: dict[str, str], guid: str | None) -> str | None:
         """The name of the user *guid* names; a guid the project does not list is counted and read as nobody."""
@@ -132,19 +137,31 @@ class _Reader:
         inline = child(element, "PlainTextContent")
         if inline is not None and (inline.text or "").strip():
             text = inline.text or ""
+            self.budget.spend_chars(len(text), "holds texts of")
             return text, text.encode("utf-8")
-        data = self.internal(element.get("plainTextPath"))
+        reference = element.get("plainTextPath")
+        data = self.internal(reference)
         if data is not None and data.strip(b"\xef\xbb\xbf \t\r\n"):
-            return _decode(data, f"{self.path.name}: the text of {what}"), data
+            return self._decoded(reference or "", data, what), data
         rich = element.get("richTextPath")
         if rich:
             # NVivo leaves the plain text empty and keeps the transcript as a .docx.
             document = self.internal(rich)
             if document is not None:
-                return rich_text(document, rich, f"{self.path.name}: the rich text of {what}"), document
+                text = rich_text(document, rich, f"{self.path.name}: the rich text of {what}")
+                self.budget.spend_chars(len(text), "holds texts of")
+                return text, document
         if inline is not None:
             return "", b""
-        return None if data is None else (_decode(data, f"{self.path.name}: the text of {what}"), data)
+        return None if data is None else (self._decoded(reference or "", data, what), data)
+
+    def _decoded(self, key: str, data: bytes, what: str) -> str:
+        """One decoded copy per member, however many sources name it; its characters counted each time."""
+        if key not in self._texts:
+            self._texts[key] = _decode(data, f"{self.path.name}: the text of {what}")
+        text = self._texts[key]
+        self.budget.spend_chars(len(text), "holds texts of")
+        return text
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -164,8 +181,7 @@ def read_project(path: Path) -> Project:
     """A ``.qdpx`` project, or a bare ``project.qde``, read and placed."""
     if not path.is_file():
         raise MarginError(f"{path} is not a file")
-    with path.open("rb") as handle:
-        head = handle.read(4)
+    head = _head(path)
     if head.startswith(b"PK"):
         with SafeZip(path) as archive:
             found = [name for name in archive.names if name.casefold() == "project.qde"]
@@ -175,15 +191,23 @@ def read_project(path: Path) -> Project:
                 raise MarginError(f"{path.name} holds more than one project.qde")
             root = parse(archive.read(found[0]), f"{path.name}: project.qde")
             return _read_root(path, root, _Reader(path, archive))
-    root = parse(path.read_bytes(), path.name)
+    root = parse(read_input(path), path.name)
     return _read_root(path, root, _Reader(path, None))
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4)
+    except OSError as error:
+        raise MarginError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def read_codebook(path: Path) -> tuple[list[CodePlan], int]:
     """A ``.qdc`` codebook's codes, and how many code sets it holds (margin has no place for them)."""
     if not path.is_file():
         raise MarginError(f"{path} is not a file")
-    root = parse(path.read_bytes(), path.name)
+    root = parse(read_input(path), path.name)
     if local_name(root) == "Project":
         raise MarginError(f"{path.name} is a project; import it as a .qdpx file")
     if local_name(root) != "CodeBook":

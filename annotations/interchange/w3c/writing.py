@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from ...terminal import json_safe
 from ...model import Annotation, Document, Link, Tag, TagKind
 from ..placing import DOCUMENT_URN
 from ..selection import Selection
@@ -125,7 +126,7 @@ def export_items(selection: Selection) -> list[dict[str, Any]]:
 
 
 def _compact(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 #: Stands for the page's items while the frame around them is laid out.
@@ -153,9 +154,9 @@ def export_collection(selection: Selection) -> str:
         "generator": GENERATOR,
     }
     if not items:
-        return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+        return json_safe(json.dumps(collection, ensure_ascii=False, indent=2)) + "\n"
     collection["first"] = {"id": page_id, "type": "AnnotationPage", "startIndex": 0, "items": [_ITEMS]}
-    frame = json.dumps(collection, ensure_ascii=False, indent=2)
+    frame = json_safe(json.dumps(collection, ensure_ascii=False, indent=2))
     placeholder = f'      "{_ITEMS}"'
     assert frame.count(placeholder) == 1
     return frame.replace(placeholder, ",\n".join("      " + _compact(item) for item in items)) + "\n"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
+import textwrap
+from collections.abc import Iterator
 
 import click
+from rich.cells import cell_len, set_cell_size
 
 from annotations.anchoring import anchor_quote, anchor_span
 from annotations.errors import MarginError
@@ -13,6 +17,8 @@ from annotations.model import RELATIONS, Annotation
 from annotations.sections import Outline
 
 from ..context import Context, pass_context
+from annotations.terminal import json_safe
+
 from ..output import Text, console, one_line, short, table
 
 
@@ -85,12 +91,17 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
     """List annotations in reading order, filtered by document, tag and author."""
     store = ctx.store
     documents = {d.id: d for d in store.documents.all()}
-    doc_ids = [store.documents.resolve(ref).id for ref in docs]
+    doc_ids = list(dict.fromkeys(store.documents.resolve(ref).id for ref in docs))
     tag_ids = sorted({t.id for ref in tags for t in store.tags.matching(ref)})
-    found = store.annotations.list(
-        document_ids=doc_ids, tag_ids=tag_ids, authors=authors, current_only=True, include_orphans=all_versions
+    order = sorted(doc_ids or documents, key=lambda i: (documents[i].title.casefold(), i))
+    # A batch at a time, documents by title, each in reading order: a listing of any size streams.
+    batches: Iterator[list[Annotation]] = (
+        batch
+        for document_id in order
+        for batch in store.annotations.in_reading_order(
+            document_id, tag_ids=tag_ids, authors=authors, current_only=True, include_orphans=all_versions
+        )
     )
-    found.sort(key=lambda a: (documents[a.document_id].title.casefold(), a.document_id, a.start, a.end, a.created, a.id))
     outlines: dict[str, Outline] = {}
 
     def where(a: Annotation) -> str:
@@ -102,16 +113,12 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
 
     if fmt == "json":
         current_versions = {d.id: d.version_id for d in documents.values()}
-        rows = [_as_json(a, documents[a.document_id].title, where(a), current_versions) for a in found]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _print_json(_as_json(a, documents[a.document_id].title, where(a), current_versions) for b in batches for a in b)
         return
-    if not found:
-        click.echo("No annotations match.")
-        return
-    grid = table("id", "document", "where", "quote", "tags", "note", "author")
-    for a in found:
+
+    def row(a: Annotation) -> "Cells":
         marker = {"orphaned": " ∅", "fuzzy": " ≈"}.get(a.anchor_state, "") if a.needs_review or a.orphaned else ""
-        grid.add_row(
+        return (
             short(a.id) + marker,
             Text(one_line(documents[a.document_id].title, 24)),
             Text(one_line(where(a) or f"{a.start}–{a.end}", 20)),
@@ -120,7 +127,48 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
             Text(one_line(a.note, 30)),
             a.author,
         )
-    console().print(grid)
+
+    _print_table((row(a) for batch in batches for a in batch))
+
+
+Cells = tuple[str | Text, ...]
+_COLUMNS = ("id", "document", "where", "quote", "tags", "note", "author")
+#: Rows shown as one table sized to its contents; past this many, tables of fixed widths follow one another.
+_ONE_TABLE = 2000
+_STREAMED_WIDTHS = (10, 24, 20, 40, 30, 30, 16)
+
+
+def _print_table(rows: Iterator[Cells]) -> None:
+    """The rows as a table: one sized to fit when they are few, else printed a part at a time."""
+    first = list(itertools.islice(rows, _ONE_TABLE))
+    if not first:
+        click.echo("No annotations match.")
+        return
+    out = console()
+    if len(first) < _ONE_TABLE:
+        grid = table(*_COLUMNS)
+        for cells in first:
+            grid.add_row(*cells)
+        out.print(grid)
+        return
+    # Many rows: fixed widths, a line per row as it comes (a cell too wide for its column is cut with …).
+    out.print(Text("  ".join(set_cell_size(c, w) for c, w in zip(_COLUMNS, _STREAMED_WIDTHS)).rstrip(), style="bold"))
+    for cells in itertools.chain(first, rows):
+        click.echo("  ".join(_fit(str(cell), width) for cell, width in zip(cells, _STREAMED_WIDTHS)).rstrip())
+
+
+def _fit(text: str, width: int) -> str:
+    return set_cell_size(text, width) if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+
+
+def _print_json(rows: Iterator[dict[str, object]]) -> None:
+    """A JSON array of *rows*, written as it is made: the same text as ``json.dumps(rows, indent=2)``."""
+    opened = False
+    for item in rows:
+        text = textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "  ")
+        click.echo(json_safe(("," if opened else "[") + "\n" + text), nl=False)
+        opened = True
+    click.echo("\n]" if opened else "[]")
 
 
 @click.command("note")

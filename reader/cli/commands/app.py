@@ -11,15 +11,25 @@ from annotations.errors import MarginError
 from annotations.store import Store
 
 from reader.config import MAX_PANES
+from reader.crashlog import crash_line
 from ..context import Context, pass_context
 from reader.samples.demo import seed_demo
 
 
 
 def _run_reader(store: Store, document_ids: list[str]) -> None:
+    """Run the reader; an unexpected failure in it ends the command with one line naming the log of it."""
     from reader.tui.app import MarginApp  # the only import of Textual from the CLI
 
-    MarginApp(store, document_ids=document_ids).run()
+    from ..streams import unguarded
+
+    app = MarginApp(store, document_ids=document_ids)
+    with unguarded():  # the reader draws the screen itself, from text it made safe
+        app.run()
+    if app.crash is not None:
+        raise MarginError(crash_line(*app.crash))
+    if app.return_code:
+        raise MarginError(f"the reader stopped with status {app.return_code}")
 
 
 @click.command("library")

@@ -8,6 +8,8 @@ import click
 
 from ..context import Context, pass_context
 from reader.formats import read_source
+from annotations.terminal import json_safe
+
 from ..output import Text, console, short, table, warn
 
 
@@ -57,7 +59,7 @@ def docs(ctx: Context, fmt: str) -> None:
         import json
         from dataclasses import asdict
 
-        click.echo(json.dumps([asdict(d) for d in documents], ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps([asdict(d) for d in documents], ensure_ascii=False, indent=2)))
         return
     if not documents:
         click.echo("No documents yet: margin import FILE...")

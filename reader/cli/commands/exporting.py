@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from annotations.export.files import refuse_existing, write_atomically
+from annotations.export.files import write_atomically, write_folder
 from annotations.export.gather import markdown_export, markdown_per_document
 from annotations.interchange.formats import FILE_EXPORTS, TEXT_EXPORTS
 
@@ -118,7 +118,6 @@ def _markdown(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
 def _split(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], group_by: str,
            source: str | None, name: str, folder: Path, force: bool) -> None:
     """One Markdown file per document, named from its title; nothing is written if any would be replaced."""
-    from annotations.errors import MarginError
     from annotations.export.naming import unique_file_names
 
     parts = markdown_per_document(
@@ -126,16 +125,8 @@ def _split(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: 
         template=source, template_name=name,
     )
     folder = folder.expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise MarginError(f"{folder} is not a folder")
-    if not folder.parent.is_dir():
-        raise MarginError(f"folder {folder.parent} does not exist")
     paths = [folder / file_name for file_name in unique_file_names([document.title for document, _, _ in parts])]
-    if not force:
-        refuse_existing(paths)
-    folder.mkdir(exist_ok=True)
-    for path, (_, markdown, _) in zip(paths, parts):
-        write_atomically(path, markdown, overwrite=force)
+    write_folder(folder, [(path, markdown) for path, (_, markdown, _) in zip(paths, parts)], overwrite=force)
     count = sum(n for _, _, n in parts)
     click.echo(f"exported {_plural(count, 'annotation')} to {_plural(len(paths), 'file')} in {folder}", err=True)
 

@@ -10,6 +10,7 @@ import click
 from annotations.errors import MarginError
 from annotations.store.connection import is_busy
 from annotations.store.maintenance import backup_database, examine
+from annotations.store.transaction import clear_damage, record_damage, structure_problem
 
 from ..context import Context, pass_context
 
@@ -48,6 +49,7 @@ def backup(ctx: Context, destination: Path, force: bool) -> None:
         if not force:
             raise MarginError(f"{destination} already exists; pass --force to replace it")
     store = ctx.store
+    damage = structure_problem(store.db)
     try:
         backup_database(store.db.conn, destination)
     except OSError as error:
@@ -55,7 +57,14 @@ def backup(ctx: Context, destination: Path, force: bool) -> None:
     except sqlite3.Error as error:
         if is_busy(error):
             raise
+        if damage is not None:
+            raise MarginError(f"the library is damaged ({damage}) and could not be copied: {error}") from error
         raise MarginError(f"cannot write {destination}: {error}") from error
+    if damage is not None:
+        raise MarginError(
+            f"the library is damaged ({damage}); {destination} holds a copy of it as it is, damage included:"
+            " see `margin check`, and keep your older backups"
+        )
     click.echo(f"backed up {library} to {destination} ({_summary(_counts(destination))})")
 
 
@@ -79,6 +88,11 @@ def check(ctx: Context) -> None:
     """
     library = _existing_library(ctx)
     health = examine(ctx.store.db)
+    damage = next((p.removeprefix("integrity: ") for p in health.problems if p.startswith("integrity:")), None)
+    if damage is not None:
+        record_damage(library, damage)
+    elif not ctx.store.read_only:
+        clear_damage(library)
     for problem in health.problems:
         click.echo(f"problem: {problem}")
     if health.counts:

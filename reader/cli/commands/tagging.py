@@ -64,14 +64,16 @@ def tags(click_ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(
+        from annotations.terminal import json_safe
+
+        click.echo(json_safe(json.dumps(
             [
                 {"id": t.id, "name": t.name, "kind": t.kind.value, "entity_type": t.entity_type, "colour": t.colour,
                  "aliases": list(t.aliases), "description": t.description, "count": counts.get(t.id, 0)}
                 for t in all_tags
             ],
             ensure_ascii=False, indent=2,
-        ))
+        )))
         return
     if not all_tags:
         click.echo("No tags yet: margin tags add NAME, or --tag when annotating.")

@@ -15,15 +15,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from annotations.terminal import HIDDEN_CODES
+
 from ..wrapping import WrappedText
 from .painting import Paint, PaintIndex, paint_style
 
-# Characters never sent to the terminal: C0/C1 controls and bidi/format
-# controls.  They take no cells in the layout, so dropping them keeps widths.
-HIDDEN = {code: None for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
-HIDDEN.update(
-    {code: None for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-)
+# Characters never sent to the terminal (annotations.terminal says which).
+# They take no cells in the layout, so dropping them keeps widths.
+HIDDEN: dict[int, None] = dict.fromkeys(HIDDEN_CODES)
 
 
 class RowStyles:
