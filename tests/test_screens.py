@@ -429,3 +429,17 @@ async def test_tag_picker_keeps_a_typed_new_tag_beside_chosen_ones():
         await pilot.press("enter")
         await pilot.pause()
     assert results == [["Person:Alice", "Theme/Growth"]]
+
+
+async def test_a_path_longer_than_its_box_shows_its_end_where_the_file_name_is():
+    from reader.tui.screens.path_prompt import PathPrompt
+
+    long_path = "/home/reader/" + "/".join(["a-rather-long-folder-name"] * 6) + "/reading-notes.md"
+
+    def check(dialog: PathPrompt) -> None:
+        box = dialog.query_one("#path", Input)
+        assert box.cursor_position == len(long_path)
+        shown = long_path[box.scroll_offset.x : box.scroll_offset.x + box.size.width]
+        assert shown.endswith("reading-notes.md"), shown
+
+    assert await run(PathPrompt("Export", long_path), check=check) is UNSET

@@ -14,7 +14,7 @@ import uuid
 
 from reader.samples import sample_paths
 
-from .test_terminal_smoke import pytestmark, start, tmux, wait_for  # noqa: F401 - pytestmark skips without tmux
+from .test_terminal_smoke import ROOT, pytestmark, start, tmux, wait_for  # noqa: F401 - pytestmark skips without tmux
 
 NOTICE_QUOTE = "from 10 March until 28 April"
 ARTICLE_QUOTE = "is not expected to reopen before May"
@@ -23,7 +23,8 @@ ARTICLE_QUOTE = "is not expected to reopen before May"
 def test_a_close_reading_session_ends_in_an_export_that_holds_it(tmp_path):
     notice, article = sample_paths()
     session = f"margin-session-{uuid.uuid4().hex[:8]}"
-    start(tmp_path, session, tmp_path / "session.db", f"open {notice} {article}")
+    # Started in tmp_path, so the export dialog's default file lands there.
+    start(tmp_path, session, tmp_path / "session.db", f"open {notice} {article}", cwd=tmp_path)
     screen = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
 
     def keys(*typed: str) -> None:
@@ -44,7 +45,7 @@ def test_a_close_reading_session_ends_in_an_export_that_holds_it(tmp_path):
         keys("v", *["l"] * (len(quote) - 1))
         assert wait_for(lambda: f"selected {len(quote)} characters" in screen()), screen()
 
-    exported = tmp_path / "session-notes.md"
+    exported = tmp_path / "reading-notes.md"  # the dialog's default for two documents
     try:
         assert wait_for(lambda: "Notice of Temporary Closure" in screen() and "Harbour Bridge Shut" in screen()), screen()
         assert wait_for(lambda: "▶" in screen()), screen()  # the pane keys act on is marked
@@ -85,9 +86,7 @@ def test_a_close_reading_session_ends_in_an_export_that_holds_it(tmp_path):
         assert "Library" not in screen()  # esc closed the panel, it did not leave for the library
         # 5. Export from the reader.
         keys("C-e")
-        assert wait_for(lambda: "Export notes to Markdown" in screen()), screen()
-        keys("C-u")
-        text(str(exported))
+        assert wait_for(lambda: "reading-notes.md" in screen()), screen()  # the box holds its default, focused
         keys("Enter")
         assert wait_for(lambda: "Exported" in screen()), screen()
         keys("q")

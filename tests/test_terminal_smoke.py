@@ -36,11 +36,12 @@ def wait_for(predicate, timeout: float = 15.0) -> bool:
 PASSED_ON = ("MARGIN_DB", "MARGIN_CONFIG", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "PYTHONPATH", "TERM")
 
 
-def start(tmp_path, session: str, db, command_args: str) -> dict:
+def start(tmp_path, session: str, db, command_args: str, cwd=None) -> dict:
+    """Run margin in a new tmux session, in *cwd* (the repository by default)."""
     env = {**os.environ, "MARGIN_DB": str(db), "TERM": "xterm-256color"}
     exports = " ".join(f"{name}={shlex.quote(env[name])}" for name in PASSED_ON if name in env)
     command = (
-        f"cd {shlex.quote(ROOT)} && export {exports}; {shlex.quote(sys.executable)} -m reader.cli --author smoke "
+        f"cd {shlex.quote(str(cwd or ROOT))} && export {exports}; {shlex.quote(sys.executable)} -m reader.cli --author smoke "
         f"{command_args}; echo MARGIN-EXITED-$?; sleep 30"
     )
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", command], env=env, check=True, cwd=ROOT)

@@ -51,7 +51,10 @@ class PathPrompt(Dialog[str | None]):
     def on_mount(self) -> None:
         path = self.query_one("#path", Input)
         path.focus()
-        path.cursor_position = len(path.value)
+        # The cursor goes to the end once the box has its width, so a path longer than
+        # the box scrolls to show its end, where the file name is.
+        path.cursor_position = 0
+        self.call_after_refresh(path.action_end)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

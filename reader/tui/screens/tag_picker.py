@@ -20,7 +20,7 @@ empty list therefore means "no tags"; ``None`` means the reader cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from textual import events
@@ -225,15 +225,11 @@ class TagPicker(Dialog[list[str] | None]):
             query, self._pending = self._pending, None
             self._refilter(query)
 
-    def _catch_up(self) -> None:
-        """Filter for what the box holds now: its change messages may still be on their way."""
+    def _catch_up(self, typed: str) -> None:
+        """Filter for *typed*, what the box held when enter or tab reached it: its change messages may still be on their way."""
         self._pending = None
-        try:
-            current = self.query_one("#filter", Input).value
-        except NoMatches:
-            return
-        if current != self._filtered_for:
-            self._refilter(current)
+        if typed != self._filtered_for:
+            self._refilter(typed)
 
     def _refilter(self, query: str) -> None:
         tags = self._list()
@@ -300,11 +296,13 @@ class TagPicker(Dialog[list[str] | None]):
         except OptionDoesNotExist:
             return None
 
-    def _result(self) -> dict[str, str]:
+    def _result(self, typed: str | None = None) -> dict[str, str]:
         """The values enter applies: everything ticked, plus the highlighted row when text is typed,
         unless rows were ticked by hand since (a new tag typed out is always meant)."""
         result = dict(self._toggled)
-        text = self.query_one("#filter", Input).value.strip() if self.query("#filter") else ""
+        if typed is None:
+            typed = self.query_one("#filter", Input).value if self.query("#filter") else ""
+        text = typed.strip()
         value = self._highlighted_value()
         if text and value is not None and (not self._touched or value.startswith(NEW)):
             result.setdefault(value, self._specs[value])
@@ -334,12 +332,23 @@ class TagPicker(Dialog[list[str] | None]):
         if tags is not None and tags.option_count:
             tags.focus()
 
+    def _when_typed(self, then: Callable[[str], None]) -> None:
+        """Call *then* with the box's text once every key typed before this one has reached it.
+
+        Enter and tab are priority bindings: they run as soon as the app sees
+        them, ahead of letters still queued in the box, and keys typed after
+        them (a backspace) may reach the box before this screen acts. So the
+        text is read in the box's own queue, right after the letters before it.
+        """
+        box = self.query_one("#filter", Input)
+        box.call_later(lambda: self.call_later(then, box.value))
+
     def action_add_highlighted(self) -> None:
         """``tab``: tick the highlighted row (a new tag typed out, too) and clear the filter for the next."""
-        self.query_one("#filter", Input).call_later(self.call_later, self._add_highlighted)
+        self._when_typed(self._add_highlighted)
 
-    def _add_highlighted(self) -> None:
-        self._catch_up()
+    def _add_highlighted(self, typed: str) -> None:
+        self._catch_up(typed)
         value = self._highlighted_value()
         if not self.is_active or value is None:
             return
@@ -360,17 +369,17 @@ class TagPicker(Dialog[list[str] | None]):
         the filter (a fast typist, a paste): the filter's queue is drained first,
         then this screen's, where the resulting list updates wait.
         """
-        self.query_one("#filter", Input).call_later(self.call_later, self._confirm)
+        self._when_typed(self._confirm)
 
-    def _confirm(self) -> None:
+    def _confirm(self, typed: str) -> None:
         """Apply what the line under the list says: the ticked tags, plus the highlighted row when typed."""
         if not self.is_active:
             return
-        self._catch_up()
+        self._catch_up(typed)
         if self._list() is None:
             return
         self._sync_from_list()
-        self.dismiss(list(self._result().values()))
+        self.dismiss(list(self._result(typed).values()))
 
     def action_cycle_entity_type(self) -> None:
         """Make the typed name an entity, then step through the entity types, then back to plain."""
