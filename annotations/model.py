@@ -16,6 +16,9 @@ ENTITY_TYPES: tuple[str, ...] = ("Person", "Organization", "Place", "Date", "Wor
 #: Relations offered by default between linked passages; users may name others.
 RELATIONS: tuple[str, ...] = ("quotes", "paraphrases", "contradicts", "see-also")
 
+#: What an annotation's attribute may hold: brat's flags and values, REFI-QDA's typed variables.
+AttributeValue = str | bool | int | float
+
 #: Code points of context kept on each side of a quote.
 CONTEXT_CHARS = 32
 
@@ -93,6 +96,8 @@ class Tag:
     aliases: tuple[str, ...] = ()
     description: str = ""
     deleted: bool = False
+    identifiers: tuple[str, ...] = ()
+    """Knowledge-base identifiers of what an entity names, as ``PREFIX:ID`` (``UMLS:C0019693``, ``Wikidata:Q42``)."""
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -133,6 +138,8 @@ class Annotation:
     """For a fuzzy placement, how well quote and context matched (0–1)."""
     needs_review: bool = False
     """Placed or orphaned by re-anchoring and not yet accepted, re-attached or deleted by a person."""
+    attributes: tuple[tuple[str, AttributeValue], ...] = ()
+    """Typed attributes by name, in name order (``("Confidence", "High")``, ``("Negation", True)``)."""
 
     @property
     def placement(self) -> str:

@@ -197,3 +197,10 @@ def m002_anchor_states(db: Database) -> None:
 def m003_reading_layout(db: Database) -> None:
     """How each document is laid out for reading: hard-wrapped lines reflowed or kept (NULL: decided from the text)."""
     db.execute("ALTER TABLE reading_state ADD COLUMN reflow INTEGER")
+
+
+@migrations()
+def m005_identifiers_attributes(db: Database) -> None:
+    """Knowledge-base identifiers on tags (``["UMLS:C0019693"]``) and typed attributes on annotations (``{"Negation": true}``)."""
+    db.execute("ALTER TABLE tags ADD COLUMN identifiers TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE annotations ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}'")

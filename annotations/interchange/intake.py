@@ -22,7 +22,8 @@ from datetime import datetime, timezone
 
 from ..anchoring import anchor_span
 from ..errors import MarginError
-from ..model import Document, LoadedDocument, TagKind
+from ..model import AttributeValue, Document, LoadedDocument, TagKind
+from ..properties import attributes_json, clean_identifier
 from ..store import ImportBatch, Store
 from ..store.linking import clean_relation
 from ..store.tagging import canonical_entity_type, normalise_colour
@@ -120,8 +121,15 @@ class Intake:
         entity_type: str | None = None,
         colour: str | None = None,
         description: str = "",
+        identifiers: tuple[str, ...] = (),
     ) -> str:
-        """The id of the tag a file named, created if the library has none like it."""
+        """The id of the tag a file named, created if the library has none like it.
+
+        An entity with *identifiers* is first looked for by them, so one knowledge-base entry
+        written with several names is one tag; names that differ from its own become aliases.
+        """
+        if identifiers and kind is TagKind.ENTITY:
+            return self._identified(name, entity_type, colour, identifiers)
         if kind is TagKind.TOPIC:
             name = clean_topic_path(name.split("/"))
             entity_type = None
@@ -154,6 +162,44 @@ class Intake:
         self.known_names().add(tag.name.casefold())
         return tag.id
 
+    def _identified(self, name: str, entity_type: str | None, colour: str | None, identifiers: tuple[str, ...]) -> str:
+        cleaned: list[str] = []
+        for identifier in identifiers:
+            try:
+                cleaned.append(clean_identifier(identifier))
+            except MarginError as error:
+                self.report.warnings.append(f"{error}; left out")
+                self.report.skipped += 1
+        found = next((t for i in cleaned for t in self.store.tags.identified_by(i)), None)
+        if found is None or found.kind is not TagKind.ENTITY:
+            found = self.store.tags.get(self.tag(TagKind.ENTITY, name, entity_type=entity_type, colour=colour))
+            if found.identifiers and cleaned:
+                # That name is another knowledge-base entry's already: this one is a tag of its own.
+                found = self.store.tags.add(
+                    f"{found.name} ({cleaned[0]})", TagKind.ENTITY, entity_type=found.entity_type, colour=_colour(colour)
+                )
+                self.report.tags += 1
+        for identifier in cleaned:
+            if identifier.casefold() not in {i.casefold() for i in found.identifiers}:
+                owner = self.store.tags.identified_by(identifier)
+                if owner and owner[0].id != found.id:
+                    continue  # names another tag already: the first identifier chose this one
+                found = self.store.tags.add_identifier(found.id, identifier)
+                self.report.identifiers += 1
+        self.alias(found.id, name)
+        return found.id
+
+    def alias(self, tag_id: str, name: str) -> None:
+        """Keep *name* as another name of the tag, unless it is its name or already names a tag."""
+        name = name.strip()
+        tag = self.store.tags.get(tag_id)
+        if not name or name.casefold() in {n.casefold() for n in (tag.name, *tag.aliases)}:
+            return
+        if self.may_name_a_tag(name) and self.store.tags.find(name) is not None:
+            return
+        self.store.tags.add_alias(tag_id, name)
+        self.known_names().add(name.casefold())
+
     def known_names(self) -> set[str]:
         """Every live tag's name, alias and id, case-folded, read once per import and kept up to date."""
         if self._names is None:
@@ -180,6 +226,7 @@ class Intake:
         created: str | None = None,
         updated: str | None = None,
         annotation_id: str | None = None,
+        attributes: dict[str, AttributeValue] | None = None,
     ) -> str:
         """Store one annotation on *document* (offsets into its current text); returns its id.
 
@@ -204,8 +251,10 @@ class Intake:
             created=iso_timestamp(created),
             updated=iso_timestamp(updated),
             annotation_id=annotation_id,
+            attributes=attributes_json(attributes or {}),
         )
         self.report.annotations += 1
+        self.report.attributes += len(attributes or {})
         return new_id
 
     def link(

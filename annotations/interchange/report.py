@@ -15,6 +15,10 @@ class ImportReport:
     tags: int = 0
     links: int = 0
     skipped: int = 0
+    attributes: int = 0
+    """Attributes kept on the imported annotations."""
+    identifiers: int = 0
+    """Knowledge-base identifiers given to entities."""
     coders_split: int = 0
     """Selections split into one annotation per coder (REFI-QDA)."""
     warnings: list[str] = field(default_factory=list)
@@ -28,6 +32,8 @@ class ImportReport:
                 (self.annotations, "annotation"),
                 (self.tags, "tag"),
                 (self.links, "link"),
+                (self.attributes, "attribute"),
+                (self.identifiers, "identifier"),
             )
             if count
         ]

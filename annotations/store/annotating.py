@@ -15,7 +15,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
-from ..model import Anchor, Annotation, Document, Span, Tag
+from ..model import Anchor, Annotation, AttributeValue, Document, Span, Tag
+from ..properties import attributes_from_json, attributes_json, clean_attribute_name
 from .clock import Clock, new_id, new_ids
 from .transaction import writing
 from .history import History
@@ -23,13 +24,13 @@ from .tagging import TagRepo
 
 _COLUMNS = (
     'a.id, v.document_id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.note, a.author,'
-    " a.created, a.updated, a.deleted, a.anchor_state, a.anchor_score, a.needs_review"
+    " a.created, a.updated, a.deleted, a.anchor_state, a.anchor_score, a.needs_review, a.attributes"
 )
 
 #: Fields of an annotation that undo and redo restore (tags are handled apart).
 _SCALARS = (
     "version_id", "start", "end", "exact", "prefix", "suffix", "note", "deleted",
-    "anchor_state", "anchor_score", "needs_review",
+    "anchor_state", "anchor_score", "needs_review", "attributes",
 )
 _POSITION = ("start", "end", "exact", "prefix", "suffix")
 
@@ -76,6 +77,7 @@ class AnnotationRepo:
                 exact=row[5], prefix=row[6], suffix=row[7], note=row[8], author=row[9],
                 created=row[10], updated=row[11], deleted=row[12] is not None,
                 tags=tuple(tags[row[0]]), anchor_state=row[13], anchor_score=row[14], needs_review=bool(row[15]),
+                attributes=attributes_from_json(row[16]),
             )
             for row in rows
         ]
@@ -115,6 +117,7 @@ class AnnotationRepo:
         current_only: bool = True,
         include_deleted: bool = False,
         include_orphans: bool = False,
+        attributes: Iterable[tuple[str, str | None]] = (),
     ) -> list[Annotation]:
         """Annotations filtered by document, tag and author; each filter is an OR over its values.
 
@@ -124,7 +127,7 @@ class AnnotationRepo:
         """
         where, params = self._filters(
             document_ids=document_ids, tag_ids=tag_ids, authors=authors, current_only=current_only,
-            include_deleted=include_deleted, include_orphans=include_orphans,
+            include_deleted=include_deleted, include_orphans=include_orphans, attributes=attributes,
         )
         return self._select(where, params)
 
@@ -156,6 +159,7 @@ class AnnotationRepo:
         current_only: bool = True,
         include_deleted: bool = False,
         include_orphans: bool = False,
+        attributes: Iterable[tuple[str, str | None]] = (),
     ) -> tuple[str, builtins.list[object]]:
         where = ["1 = 1"]
         params: builtins.list[object] = []
@@ -174,6 +178,14 @@ class AnnotationRepo:
                 f"a.id IN (SELECT annotation_id FROM annotation_tags WHERE tag_id IN ({','.join('?' * len(tag_ids))}))"
             )
             params.extend(tag_ids)
+        for name, value in attributes:
+            value = value.casefold() if value is not None and value.casefold() in ("true", "false") else value
+            # Every attribute filter must hold; a value is compared in words (true, 3, High).
+            where.append(
+                "EXISTS (SELECT 1 FROM json_each(a.attributes) WHERE key = ? AND (? IS NULL OR CASE type"
+                " WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(value AS TEXT) END = ?))"
+            )
+            params.extend((name, value, value))
         return " AND ".join(where), params
 
     def overlapping(self, version_id: str, start: int, end: int) -> builtins.list[Annotation]:
@@ -217,7 +229,7 @@ class AnnotationRepo:
     def state(self, annotation_id: str) -> State:
         row = self.db.execute(
             'SELECT version_id, start, "end", exact, prefix, suffix, note, deleted, anchor_state, anchor_score,'
-            " needs_review FROM annotations WHERE id = ?",
+            " needs_review, attributes FROM annotations WHERE id = ?",
             (annotation_id,),
         ).fetchone()
         if row is None:
@@ -384,6 +396,18 @@ class AnnotationRepo:
 
     def set_tags(self, ref: str, tag_ids: Sequence[str]) -> Annotation:
         return self._change(self.live(ref).id, "set tags", tags=sorted(set(tag_ids)))
+
+    def set_attribute(self, ref: str, name: str, value: AttributeValue) -> Annotation:
+        annotation = self.live(ref)
+        changed = {**dict(annotation.attributes), clean_attribute_name(name): value}
+        return self._change(annotation.id, "set attribute", attributes=attributes_json(changed))
+
+    def remove_attribute(self, ref: str, name: str) -> Annotation:
+        annotation = self.live(ref)
+        kept = dict(annotation.attributes)
+        if kept.pop(name.strip(), None) is None:
+            raise MarginError(f"annotation {annotation.id[:8]} has no attribute {name.strip()}")
+        return self._change(annotation.id, "remove attribute", attributes=attributes_json(kept))
 
     def move(self, ref: str, anchor: Anchor) -> Annotation:
         """Change the passage an annotation covers (same version)."""

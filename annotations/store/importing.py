@@ -47,6 +47,7 @@ class ImportBatch:
         created: str | None = None,
         updated: str | None = None,
         annotation_id: str | None = None,
+        attributes: str = "{}",
     ) -> str:
         """Store one annotation on the document's current version; returns its id.
 
@@ -62,10 +63,10 @@ class ImportBatch:
         now = self.clock()
         created = created or now
         self.db.execute(
-            'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated,'
+            " attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
-             anchor.suffix, note, author or self.author, created, updated or created),
+             anchor.suffix, note, author or self.author, created, updated or created, attributes),
         )
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",

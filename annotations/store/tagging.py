@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import ENTITY_TYPES, Tag, TagKind
+from ..properties import clean_identifier
 from .clock import Clock, new_id
 from .transaction import check_writable, writing
 
@@ -95,6 +96,7 @@ def _row_to_tag(row: dict) -> Tag:
         aliases=tuple(json.loads(row["aliases"])),
         description=row["description"],
         deleted=row["deleted"] is not None,
+        identifiers=tuple(json.loads(row["identifiers"])),
     )
 
 
@@ -189,7 +191,20 @@ class TagRepo:
         )
         if len(by_alias) > 1:
             raise Ambiguous(f"“{name}” is an alias of several tags: {', '.join(t.label for t in by_alias)}")
-        return by_alias[0] if by_alias else None
+        identified = [] if by_alias or ":" not in key.rstrip(":") else self.identified_by(key)
+        return by_alias[0] if by_alias else (identified[0] if len(identified) == 1 else None)
+
+    def identified_by(self, identifier: str) -> list[Tag]:
+        """Live tags carrying *identifier* (case-insensitive); a knowledge base alone (``UMLS:``) lists all of its."""
+        key = identifier.strip()
+        # A knowledge base alone compares the start of each identifier (prefixes are ASCII, as lower() folds).
+        test = "lower(substr(value, 1, length(:key))) = lower(:key)" if key.endswith(":") else "value = :key COLLATE NOCASE"
+        rows = self.db.query(
+            "SELECT * FROM tags WHERE deleted IS NULL AND identifiers != '[]'"
+            f" AND EXISTS (SELECT 1 FROM json_each(tags.identifiers) WHERE {test}) ORDER BY name COLLATE NOCASE",
+            {"key": key},
+        )
+        return [_row_to_tag(row) for row in rows]
 
     def resolve(self, ref: str) -> Tag:
         """Like :meth:`find`, also taking a spec such as ``Person:Ada``; raises if missing."""
@@ -238,6 +253,7 @@ class TagRepo:
         colour: str | None = None,
         description: str = "",
         aliases: tuple[str, ...] = (),
+        identifiers: tuple[str, ...] = (),
     ) -> Tag:
         name = clean_topic(name) if kind is TagKind.TOPIC else name.strip()
         if not name:
@@ -250,14 +266,15 @@ class TagRepo:
             raise MarginError(f"a tag named “{name}” already exists")
         for alias in aliases:
             self._check_alias(alias, name)
+        identifiers = tuple(dict.fromkeys(self._check_identifier(i) for i in identifiers))
         now = self.clock()
         tag_id = new_id()
         if aliases:
             self._aliases = None
         check_writable(self.db)
         self.db.execute(
-            "INSERT INTO tags (id, name, kind, entity_type, colour, aliases, description, author, created, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tags (id, name, kind, entity_type, colour, aliases, description, author, created, updated,"
+            " identifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 tag_id,
                 name,
@@ -269,6 +286,7 @@ class TagRepo:
                 self.author,
                 now,
                 now,
+                json.dumps(list(identifiers), ensure_ascii=False),
             ),
         )
         return self.get(tag_id)
@@ -347,6 +365,29 @@ class TagRepo:
             self._set(tag.id, aliases=json.dumps([*tag.aliases, alias], ensure_ascii=False))
         return self.get(tag.id)
 
+    def _check_identifier(self, identifier: str, owner_id: str | None = None) -> str:
+        cleaned = clean_identifier(identifier)
+        other = next((t for t in self.identified_by(cleaned) if t.id != owner_id), None)
+        if other is not None:
+            raise MarginError(f"{cleaned} already identifies {other.label}; merge the two tags to join them")
+        return cleaned
+
+    def add_identifier(self, ref: str, identifier: str) -> Tag:
+        """Say which knowledge-base entry *ref* names; an identifier belongs to one tag only."""
+        tag = self.resolve(ref)
+        cleaned = self._check_identifier(identifier, tag.id)
+        if cleaned.casefold() not in {i.casefold() for i in tag.identifiers}:
+            self._set(tag.id, identifiers=json.dumps([*tag.identifiers, cleaned], ensure_ascii=False))
+        return self.get(tag.id)
+
+    def remove_identifier(self, ref: str, identifier: str) -> Tag:
+        tag = self.resolve(ref)
+        kept = [i for i in tag.identifiers if i.casefold() != identifier.strip().casefold()]
+        if len(kept) == len(tag.identifiers):
+            raise MarginError(f"{tag.label} has no identifier {identifier.strip()}")
+        self._set(tag.id, identifiers=json.dumps(kept, ensure_ascii=False))
+        return self.get(tag.id)
+
     def merge(self, source_ref: str, target_ref: str) -> tuple[Tag, int]:
         """Move every annotation from *source* to *target*, keep its name as an alias, drop it.
 
@@ -381,8 +422,10 @@ class TagRepo:
         self.db.execute("DELETE FROM annotation_tags WHERE tag_id = ?", (source.id,))
         target = self.get(target.id)
         aliases = [*target.aliases, *(a for a in (source.name, *source.aliases) if a not in target.aliases)]
+        identifiers = [*target.identifiers, *(i for i in source.identifiers if i not in target.identifiers)]
         self._set(source.id, deleted=self.clock(), merged_into=target.id)
-        self._set(target.id, aliases=json.dumps(aliases, ensure_ascii=False))
+        self._set(target.id, aliases=json.dumps(aliases, ensure_ascii=False),
+                  identifiers=json.dumps(identifiers, ensure_ascii=False))
         return moved
 
     def delete(self, ref: str, *, force: bool = False) -> int:
