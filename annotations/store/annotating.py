@@ -182,7 +182,7 @@ class AnnotationRepo:
             value = value.casefold() if value is not None and value.casefold() in ("true", "false") else value
             # Every attribute filter must hold; a value is compared in words (true, 3, High).
             where.append(
-                "EXISTS (SELECT 1 FROM json_each(a.attributes) WHERE key = ? AND (? IS NULL OR CASE type"
+                "EXISTS (SELECT 1 FROM json_each(a.attributes) WHERE key = ? COLLATE NOCASE AND (? IS NULL OR CASE type"
                 " WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(value AS TEXT) END = ?))"
             )
             params.extend((name, value, value))
@@ -397,17 +397,17 @@ class AnnotationRepo:
     def set_tags(self, ref: str, tag_ids: Sequence[str]) -> Annotation:
         return self._change(self.live(ref).id, "set tags", tags=sorted(set(tag_ids)))
 
-    def set_attribute(self, ref: str, name: str, value: AttributeValue) -> Annotation:
+    def change_attributes(
+        self, ref: str, setting: Sequence[tuple[str, AttributeValue]] = (), removing: Sequence[str] = ()
+    ) -> Annotation:
+        """Set and remove attributes of one annotation in one step (one undo); removing one it lacks is refused."""
         annotation = self.live(ref)
-        changed = {**dict(annotation.attributes), clean_attribute_name(name): value}
-        return self._change(annotation.id, "set attribute", attributes=attributes_json(changed))
-
-    def remove_attribute(self, ref: str, name: str) -> Annotation:
-        annotation = self.live(ref)
-        kept = dict(annotation.attributes)
-        if kept.pop(name.strip(), None) is None:
-            raise MarginError(f"annotation {annotation.id[:8]} has no attribute {name.strip()}")
-        return self._change(annotation.id, "remove attribute", attributes=attributes_json(kept))
+        changed = dict(annotation.attributes)
+        for name in removing:
+            if changed.pop(name.strip(), None) is None:
+                raise MarginError(f"annotation {annotation.id[:8]} has no attribute {name.strip()}")
+        changed.update((clean_attribute_name(name), value) for name, value in setting)
+        return self._change(annotation.id, "change attributes", attributes=attributes_json(changed))
 
     def move(self, ref: str, anchor: Anchor) -> Annotation:
         """Change the passage an annotation covers (same version)."""

@@ -31,7 +31,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "import": "documents", "docs": "documents", "search": "documents",
     "tags": "tagging",
     "annotate": "annotating", "annotations": "annotating", "note": "annotating", "tag": "annotating",
-    "untag": "annotating", "delete": "annotating", "undo": "annotating", "redo": "annotating", "link": "annotating",
+    "untag": "annotating", "attr": "annotating", "delete": "annotating", "undo": "annotating", "redo": "annotating", "link": "annotating",
     "export": "exporting",
     "refresh": "revisions", "review": "revisions", "import-annotations": "interchange",
     "library": "app", "open": "app", "demo": "app",

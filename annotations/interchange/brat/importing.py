@@ -16,13 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import MarginError
-from ...model import Document, TagKind
+from ...model import AttributeValue, Document, TagKind
+from ...properties import typed_value
 from ...store import Store
 from ...text import normalise
 from ..intake import Intake
 from ..report import ImportReport
 from .reading import Conf, Pair, read_pairs
 from .vocabulary import UNTAGGED, Reference, conf_label, one_line, parse_reference, type_base
+
+
+#: What corpora write as a normalisation's id for a mention linked to no entry.
+_UNLINKED = {"NULL", "NIL", "NONE", ""}
 
 
 @dataclass(slots=True)
@@ -32,6 +37,10 @@ class _Tagging:
     name: str = ""
     entity_type: str | None = None
     colour: str | None = None
+    identifiers: tuple[str, ...] = ()
+    """Other knowledge bases' normalisations (``Wikidata:Q42``) of an entity mention."""
+    surface: str = ""
+    """The mention's own text, kept as an alias of an identified entity named otherwise."""
 
 
 @dataclass(slots=True)
@@ -41,6 +50,7 @@ class _Passage:
     annotation_id: str | None
     taggings: list[_Tagging] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
 
 
 def _margin_tagging(ours: Reference, type_: str, conf: Conf, colour: str | None) -> _Tagging | None:
@@ -64,15 +74,23 @@ def _taggings(pair: Pair) -> tuple[list[_Passage], dict[str, _Passage]]:
     """Passages (several T lines over one passage made one) and the passage of every T id."""
     conf = pair.conf
     triggers = {o.refs[0][1] for o in pair.others if o.kind == "E"}
-    names: dict[str, tuple[str, str]] = {}  # T id → (normalisation id, text)
+    names: dict[str, list[tuple[str, str]]] = {}  # T id → (normalisation id, text) in file order
     for other in pair.others:
-        if other.kind == "N" and other.refs[0][1] not in names:
-            names[other.refs[0][1]] = (other.extra, other.tail.strip())
+        if other.kind == "N":
+            names.setdefault(other.refs[0][1], []).append((other.extra, other.tail.strip()))
     passages: dict[tuple[object, ...], _Passage] = {}
     of_mention: dict[str, _Passage] = {}
     for mention in pair.mentions:
-        refid, named = names.get(mention.id, ("", ""))
-        ours = parse_reference(refid)
+        normalisations = names.get(mention.id, [])
+        ours = next((r for r in (parse_reference(refid) for refid, _ in normalisations) if r), None)
+        # ``Wikidata:NULL`` (NEREL) and ``…:NIL`` say the mention is linked to nothing: not an identifier.
+        foreign = [
+            (refid, name) for refid, name in normalisations
+            if parse_reference(refid) is None and refid.rpartition(":")[2].upper() not in _UNLINKED
+        ]
+        identifiers = tuple(refid for refid, _ in foreign)
+        # Named by another knowledge base's normalisation, else by margin's (a retyped entity keeps its name).
+        named = foreign[0][1] if foreign else (normalisations[0][1] if ours and normalisations else "")
         key: tuple[object, ...] = ("id", ours.annotation_id) if ours else ("span", mention.start, mention.end)
         passage = passages.setdefault(key, _Passage(mention.start, mention.end, ours.annotation_id if ours else None))
         of_mention[mention.id] = passage
@@ -81,6 +99,7 @@ def _taggings(pair: Pair) -> tuple[list[_Passage], dict[str, _Passage]]:
         tagging = _margin_tagging(ours, mention.type, conf, colour) if ours else None
         if tagging is not None:
             if tagging.kind is not None:
+                tagging.identifiers = identifiers if tagging.kind is TagKind.ENTITY else ()
                 passage.taggings.append(tagging)
         elif mention.id in triggers or mention.type in conf.events or mention.type in conf.topics:
             passage.taggings.append(_Tagging(TagKind.TOPIC, label, None, colour))
@@ -90,7 +109,9 @@ def _taggings(pair: Pair) -> tuple[list[_Passage], dict[str, _Passage]]:
             # Named by the normalisation: another knowledge base's name, or margin's for a retyped entity.
             if ours and ours.kind != "entity":
                 named = ""
-            passage.taggings.append(_Tagging(TagKind.ENTITY, named or one_line(mention.text), label, colour))
+            passage.taggings.append(
+                _Tagging(TagKind.ENTITY, named or one_line(mention.text), label, colour, identifiers, one_line(mention.text))
+            )
     return list(passages.values()), of_mention
 
 
@@ -124,21 +145,30 @@ def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
             else:
                 left_out["notes on things margin does not keep"] += 1
         elif other.kind in "AM":
-            left_out["attributes"] += 1
+            passage = passage_of(other.refs[0][1])
+            if passage is None:
+                left_out["attributes of relations"] += 1
+            else:
+                value = typed_value(other.extra) if other.extra.strip() else True
+                if passage.attributes.setdefault(other.type, value) != value:
+                    left_out[f"“{other.type}” values that differ on one passage (the first is kept)"] += 1
     ids: dict[int, str] = {}
     empty = 0
     for passage in passages:
         if passage.start >= passage.end:
             empty += 1
             continue
-        tag_ids = [
-            intake.tag(t.kind, t.name, entity_type=t.entity_type, colour=t.colour)
-            for t in passage.taggings
-            if t.kind is not None
-        ]
+        tag_ids = []
+        for t in passage.taggings:
+            if t.kind is not None:
+                tag_ids.append(
+                    intake.tag(t.kind, t.name, entity_type=t.entity_type, colour=t.colour, identifiers=t.identifiers)
+                )
+                if t.identifiers and t.surface:
+                    intake.alias(tag_ids[-1], t.surface)
         ids[id(passage)] = intake.annotation(
             document, passage.start, passage.end, tag_ids=list(dict.fromkeys(tag_ids)),
-            note="\n".join(passage.notes), annotation_id=passage.annotation_id,
+            note="\n".join(passage.notes), annotation_id=passage.annotation_id, attributes=passage.attributes,
         )
 
     def annotation_of(ref: str) -> str | None:

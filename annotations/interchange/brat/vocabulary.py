@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from ...model import Annotation, Tag, TagKind
+from ...model import Annotation, AttributeValue, Tag, TagKind
+from ...properties import value_text
 
 #: Characters brat keeps in a type name; others become ``_``.
 _NOT_TYPE = re.compile(r"[^A-Za-z0-9_-]")
@@ -110,3 +111,8 @@ def reference(annotation: Annotation, tag: Tag | None) -> tuple[str, str]:
     else:
         parts = ["topic", *tag.parts]
     return refid + "_0_" + "_0_".join(_word(part) for part in parts), one_line(tag.name) or UNTAGGED
+
+
+def attribute_value(value: AttributeValue) -> str:
+    """An attribute's value as one brat word: ``High``, ``3``, ``false`` (spaces inside become ``_``)."""
+    return re.sub(r"\s+", "_", value_text(value).strip()) or "_"

@@ -16,7 +16,9 @@ from ...export.files import write_folder
 from ...export.naming import unique_file_names
 from ...model import RELATIONS, Annotation, Link, Tag, TagKind
 from ..selection import Selection
-from .vocabulary import BREAKS, ENTITY_GROUP, LINE_BREAK, TOPIC_GROUP, UNTAGGED, conf_label, reference, type_base
+from .vocabulary import (
+    BREAKS, ENTITY_GROUP, LINE_BREAK, TOPIC_GROUP, UNTAGGED, attribute_value, conf_label, one_line, reference, type_base,
+)
 
 
 class _Types:
@@ -70,7 +72,7 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _ann(text: str, annotations: list[Annotation], links: list[Link], types: _Types) -> str:
     lines: list[str] = []
-    counts = {"T": 0, "N": 0, "#": 0, "R": 0}
+    counts = {"T": 0, "N": 0, "#": 0, "R": 0, "A": 0}
 
     def next_id(prefix: str) -> str:
         counts[prefix] += 1
@@ -92,6 +94,14 @@ def _ann(text: str, annotations: list[Annotation], links: list[Link], types: _Ty
             lines.append(f"{t_id}\t{types.of(tag)} {spans}\t{quoted}")
             refid, label = reference(annotation, tag)
             lines.append(f"{next_id('N')}\tReference {t_id} {refid}\t{label}")
+            if tag is not None:
+                for identifier in tag.identifiers:
+                    lines.append(f"{next_id('N')}\tReference {t_id} {identifier}\t{one_line(tag.name)}")
+        for name, value in annotation.attributes:
+            if value is True:
+                lines.append(f"{next_id('A')}\t{name} {first[annotation.id]}")
+            else:
+                lines.append(f"{next_id('A')}\t{name} {first[annotation.id]} {attribute_value(value)}")
         notes(first[annotation.id], annotation.note)
     for link in links:
         relation = types.relation[link.relation]
@@ -102,7 +112,19 @@ def _ann(text: str, annotations: list[Annotation], links: list[Link], types: _Ty
     return "".join(line + "\n" for line in lines)
 
 
-def _annotation_conf(types: _Types) -> str:
+def _attributes_conf(annotations: Iterable[Annotation]) -> list[str]:
+    """``[attributes]`` lines: a flag for an attribute only ever set, else its values as brat lists them."""
+    values: dict[str, set[str]] = {}
+    for annotation in annotations:
+        for name, value in annotation.attributes:
+            values.setdefault(name, set()).update(() if value is True else (attribute_value(value),))
+    return [
+        f"{name}\tArg:<ENTITY>" + (f", Value:{'|'.join(sorted(found))}" if found else "")
+        for name, found in sorted(values.items())
+    ]
+
+
+def _annotation_conf(types: _Types, annotations: Iterable[Annotation] = ()) -> str:
     every = [*types.entity.values(), *types.topic.values(), UNTAGGED]
     lines = [
         "# Written by margin. Entity types are grouped under Entities, topics under Topics;",
@@ -115,7 +137,7 @@ def _annotation_conf(types: _Types) -> str:
             lines += [f"\t{name}" for name in names]
     lines += [UNTAGGED, "", "[relations]"]
     lines += [f"{name}\tArg1:{'|'.join(every)}, Arg2:{'|'.join(every)}" for name in types.relation.values()]
-    lines += ["", "[events]", "", "[attributes]", ""]
+    lines += ["", "[events]", "", "[attributes]", *_attributes_conf(annotations), ""]
     return "\n".join(lines)
 
 
@@ -165,6 +187,6 @@ def export_brat(selection: Selection, folder: Path, *, overwrite: bool = False) 
         )
         planned.append((folder / f"{stem}.txt", text))
         planned.append((folder / f"{stem}.ann", _ann(text, annotations, links_by_document.get(document.id, []), types)))
-    planned.append((folder / "annotation.conf", _annotation_conf(types)))
+    planned.append((folder / "annotation.conf", _annotation_conf(types, exported.values())))
     planned.append((folder / "visual.conf", _visual_conf(types, selection.tags)))
     return write_folder(folder, planned, overwrite=overwrite)

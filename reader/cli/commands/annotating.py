@@ -14,6 +14,7 @@ from rich.cells import cell_len, set_cell_size
 from annotations.anchoring import anchor_quote, anchor_span
 from annotations.errors import MarginError
 from annotations.model import RELATIONS, Annotation
+from annotations.properties import attribute_text, clean_attribute_name, parse_attribute
 from annotations.sections import Outline
 
 from ..context import Context, pass_context
@@ -76,6 +77,7 @@ def _as_json(annotation: Annotation, title: str, section: str, current_versions:
         "anchor_state": annotation.anchor_state,
         "anchor_score": annotation.anchor_score,
         "needs_review": annotation.needs_review,
+        "attributes": dict(annotation.attributes),
     }
 
 
@@ -83,13 +85,19 @@ def _as_json(annotation: Annotation, title: str, section: str, current_versions:
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only annotations with this tag or a subtopic of it (repeatable).")
 @click.option("--author", "authors", multiple=True, help="Only this author's annotations (repeatable).")
+@click.option("--attr", "attrs", multiple=True, metavar="NAME[=VALUE]",
+              help="Only annotations with this attribute (with this value); repeat to require several.")
 @click.option("--all-versions", is_flag=True, help="Include annotations not found in the current version of a changed file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
-def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], all_versions: bool,
-                fmt: str) -> None:
-    """List annotations in reading order, filtered by document, tag and author."""
+def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...],
+                     attrs: tuple[str, ...], all_versions: bool, fmt: str) -> None:
+    """List annotations in reading order, filtered by document, tag, author and attribute."""
     store = ctx.store
+    wanted: list[tuple[str, str | None]] = []
+    for spec in attrs:
+        name, equals, value = spec.partition("=")
+        wanted.append((clean_attribute_name(name), value.strip() if equals else None))
     documents = {d.id: d for d in store.documents.all()}
     doc_ids = list(dict.fromkeys(store.documents.resolve(ref).id for ref in docs))
     tag_ids = sorted({t.id for ref in tags for t in store.tags.matching(ref)})
@@ -99,7 +107,8 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
         batch
         for document_id in order
         for batch in store.annotations.in_reading_order(
-            document_id, tag_ids=tag_ids, authors=authors, current_only=True, include_orphans=all_versions
+            document_id, tag_ids=tag_ids, authors=authors, current_only=True, include_orphans=all_versions,
+            attributes=wanted,
         )
     )
     outlines: dict[str, Outline] = {}
@@ -124,6 +133,7 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
             Text(one_line(where(a) or f"{a.start}–{a.end}", 20)),
             Text(one_line(a.exact, 40)),
             Text(", ".join(t.name for t in a.tags)),
+            Text(", ".join(attribute_text(name, value) for name, value in a.attributes)),
             Text(one_line(a.note, 30)),
             a.author,
         )
@@ -132,10 +142,10 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
 
 
 Cells = tuple[str | Text, ...]
-_COLUMNS = ("id", "document", "where", "quote", "tags", "note", "author")
+_COLUMNS = ("id", "document", "where", "quote", "tags", "attributes", "note", "author")
 #: Rows shown as one table sized to its contents; past this many, tables of fixed widths follow one another.
 _ONE_TABLE = 2000
-_STREAMED_WIDTHS = (10, 24, 20, 40, 30, 30, 16)
+_STREAMED_WIDTHS = (10, 24, 20, 40, 30, 20, 30, 16)
 
 
 def _print_table(rows: Iterator[Cells]) -> None:
@@ -209,6 +219,22 @@ def untag(ctx: Context, annotation: str, tags: tuple[str, ...]) -> None:
     click.echo(f"{short(updated.id)} now has {remaining}")
 
 
+@click.command("attr")
+@click.argument("annotation")
+@click.argument("attributes", nargs=-1, metavar="[NAME[=VALUE]]...")
+@click.option("--remove", "removed", multiple=True, metavar="NAME", help="Remove this attribute (repeatable).")
+@pass_context
+def attr(ctx: Context, annotation: str, attributes: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    """Set attributes of ANNOTATION (Negation, Confidence=High, Score=3) or remove them; none given lists them."""
+    setting = [parse_attribute(spec) for spec in attributes]
+    if setting or removed:
+        shown = ctx.store.annotations.change_attributes(annotation, setting, removed)
+    else:
+        shown = ctx.store.annotations.live(annotation)
+    listed = ", ".join(attribute_text(name, value) for name, value in shown.attributes) or "no attributes"
+    click.echo(f"{short(shown.id)}: {listed}")
+
+
 @click.command("delete")
 @click.argument("annotation")
 @pass_context
@@ -251,4 +277,4 @@ def link(ctx: Context, source: str, target: str, relation: str, note: str) -> No
     click.echo(made.id)
 
 
-COMMANDS = [annotate, list_annotations, note, tag, untag, delete, undo, redo, link]
+COMMANDS = [annotate, list_annotations, note, tag, untag, attr, delete, undo, redo, link]

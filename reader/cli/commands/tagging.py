@@ -18,6 +18,8 @@ def _label(tag: Tag | None, name: str, count: int) -> Text:
     label += Text(f"  {count}", style="bold")
     if tag.aliases:
         label += Text(f"  aka {', '.join(tag.aliases)}", style="dim")
+    if tag.identifiers:
+        label += Text(f"  [{', '.join(tag.identifiers)}]", style="cyan")
     if tag.description:
         label += Text(f"  — {tag.description}", style="italic dim")
     return label
@@ -53,13 +55,15 @@ def build_tree(tags: list[Tag], counts: dict[str, int]) -> Tree:
 
 @click.group("tags", invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True)
+@click.option("--ident", "identifier", metavar="ID",
+              help="Only tags with this identifier (UMLS:C0019693), or any of one knowledge base (UMLS:).")
 @click.pass_context
-def tags(click_ctx: click.Context, fmt: str) -> None:
+def tags(click_ctx: click.Context, fmt: str, identifier: str | None) -> None:
     """List tags as a tree with annotation counts, or edit them (see subcommands)."""
     if click_ctx.invoked_subcommand is not None:
         return
     ctx: Context = click_ctx.obj
-    all_tags = ctx.store.tags.all()
+    all_tags = ctx.store.tags.all() if identifier is None else ctx.store.tags.identified_by(identifier)
     counts = ctx.store.tags.counts()
     if fmt == "json":
         import json
@@ -69,12 +73,16 @@ def tags(click_ctx: click.Context, fmt: str) -> None:
         click.echo(json_safe(json.dumps(
             [
                 {"id": t.id, "name": t.name, "kind": t.kind.value, "entity_type": t.entity_type, "colour": t.colour,
-                 "aliases": list(t.aliases), "description": t.description, "count": counts.get(t.id, 0)}
+                 "aliases": list(t.aliases), "identifiers": list(t.identifiers), "description": t.description,
+                 "count": counts.get(t.id, 0)}
                 for t in all_tags
             ],
             ensure_ascii=False, indent=2,
         )))
         return
+    if not all_tags and identifier is not None:
+        click.echo(f"No tag has the identifier {identifier}.")
+        click_ctx.exit(1)
     if not all_tags:
         click.echo("No tags yet: margin tags add NAME, or --tag when annotating.")
         return
@@ -137,6 +145,20 @@ def alias(ctx: Context, tag: str, alias: str) -> None:
     """Add ALIAS as another name of TAG."""
     changed = ctx.store.tags.add_alias(tag, alias)
     click.echo(f"{changed.label} also known as {', '.join(changed.aliases)}")
+
+
+@tags.command("ident")
+@click.argument("tag")
+@click.argument("action", type=click.Choice(["add", "remove"], case_sensitive=False))
+@click.argument("identifier")
+@pass_context
+def ident(ctx: Context, tag: str, action: str, identifier: str) -> None:
+    """ADD or REMOVE a knowledge-base IDENTIFIER (UMLS:C0019693, Wikidata:Q42, a URI) of TAG."""
+    if action.lower() == "add":
+        changed = ctx.store.tags.add_identifier(tag, identifier)
+    else:
+        changed = ctx.store.tags.remove_identifier(tag, identifier)
+    click.echo(f"{changed.label}: {', '.join(changed.identifiers) or 'no identifiers'}")
 
 
 @tags.command("merge")
