@@ -163,13 +163,7 @@ class Intake:
         return tag.id
 
     def _identified(self, name: str, entity_type: str | None, colour: str | None, identifiers: tuple[str, ...]) -> str:
-        cleaned: list[str] = []
-        for identifier in identifiers:
-            try:
-                cleaned.append(clean_identifier(identifier))
-            except MarginError as error:
-                self.report.warnings.append(f"{error}; left out")
-                self.report.skipped += 1
+        cleaned = [c for c in map(self._clean, identifiers) if c]
         found = next((t for i in cleaned for t in self.store.tags.identified_by(i)), None)
         if found is None or found.kind is not TagKind.ENTITY:
             found = self.store.tags.get(self.tag(TagKind.ENTITY, name, entity_type=entity_type, colour=colour))
@@ -180,14 +174,32 @@ class Intake:
                 )
                 self.report.tags += 1
         for identifier in cleaned:
-            if identifier.casefold() not in {i.casefold() for i in found.identifiers}:
-                owner = self.store.tags.identified_by(identifier)
-                if owner and owner[0].id != found.id:
-                    continue  # names another tag already: the first identifier chose this one
-                found = self.store.tags.add_identifier(found.id, identifier)
-                self.report.identifiers += 1
+            self.identify(found.id, identifier, quiet=True)
         self.alias(found.id, name)
         return found.id
+
+    def _clean(self, identifier: str) -> str | None:
+        try:
+            return clean_identifier(identifier)
+        except MarginError as error:
+            self.report.warnings.append(f"{error}; left out")
+            self.report.skipped += 1
+            return None
+
+    def identify(self, tag_id: str, identifier: str, *, quiet: bool = False) -> None:
+        """Give the tag *identifier*, unless another tag has it already (then say so, unless *quiet*)."""
+        cleaned = self._clean(identifier)
+        tag = self.store.tags.get(tag_id)
+        if cleaned is None or cleaned.casefold() in {i.casefold() for i in tag.identifiers}:
+            return
+        owner = next((t for t in self.store.tags.identified_by(cleaned) if t.id != tag_id), None)
+        if owner is not None:
+            if not quiet:
+                self.report.skipped += 1
+                self.report.warnings.append(f"{cleaned} already identifies {owner.label}; not given to {tag.label}")
+            return
+        self.store.tags.add_identifier(tag_id, cleaned)
+        self.report.identifiers += 1
 
     def alias(self, tag_id: str, name: str) -> None:
         """Keep *name* as another name of the tag, unless it is its name or already names a tag."""

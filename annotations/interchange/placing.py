@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..anchoring import anchor_span, find_all
 from ..errors import MarginError, NotFound
-from ..model import Anchor, Document, TagKind
+from ..model import Anchor, AttributeValue, Document, TagKind
 from ..store import Store
 from ..text import normalise, shorten
 from .intake import Intake
@@ -69,6 +69,9 @@ class Incoming:
     utf16: bool = False
     """True when ``start``/``end`` count UTF-16 code units (Hypothesis), not code points."""
     tags: list[str] = field(default_factory=list)
+    identifiers: list[tuple[str | None, str]] = field(default_factory=list)
+    """Knowledge-base identifiers, each with the tag (as the file spells it) it identifies, if one precedes it."""
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
     note: str = ""
     author: str | None = None
     created: str | None = None
@@ -312,11 +315,14 @@ def place(
                 report.skipped += 1
                 report.warnings.append(f"{item.label}{_short(item.exact)} skipped: {how}")
                 continue
+            tag_ids = [_tag_id(store, intake, spec, tags) for spec in dict.fromkeys(item.tags) if spec.strip(" /")]
+            tag_ids += _identified(intake, item, tags, tag_ids, anchor.exact)
             placed[item.key] = intake.annotation(
                 document,
                 anchor.start,
                 anchor.end,
-                tag_ids=[_tag_id(store, intake, spec, tags) for spec in dict.fromkeys(item.tags) if spec.strip(" /")],
+                tag_ids=list(dict.fromkeys(tag_ids)),
+                attributes=item.attributes,
                 note=item.note,
                 author=item.author,
                 created=item.created,
@@ -357,6 +363,25 @@ def _tag_id(store: Store, intake: Intake, spec: str, made: dict[str, str]) -> st
             entity_type = existing.entity_type if existing is not None else None
         made[spec] = intake.tag(kind, name, entity_type=entity_type)
     return made[spec]
+
+
+def _identified(intake: Intake, item: Incoming, made: dict[str, str], tag_ids: list[str], quote: str) -> list[str]:
+    """Give each identifier to the entity tag it follows (else the one entity tag); returns entity tags it made.
+
+    An identifier with no entity to go to becomes an entity of its own (type Thing, named by the
+    passage), found again by the identifier wherever it recurs, with each new passage text an alias.
+    """
+    entities = [t for t in tag_ids if intake.store.tags.get(t).kind is TagKind.ENTITY]
+    extra: list[str] = []
+    for spec, identifier in item.identifiers:
+        owner = made.get(spec) if spec is not None else None
+        if owner not in entities:
+            owner = entities[0] if len(entities) == 1 else None
+        if owner is not None:
+            intake.identify(owner, identifier)
+        else:
+            extra.append(intake.tag(TagKind.ENTITY, quote, entity_type="Thing", identifiers=(identifier,)))
+    return extra
 
 
 def _end_id(store: Store, key: str, placed: dict[str, str]) -> str | None:

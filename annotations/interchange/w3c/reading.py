@@ -17,11 +17,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from urllib.parse import unquote
+
 from ...errors import MarginError
+from ...model import AttributeValue
+from ...properties import clean_attribute_name, identifier_from_uri
 from ...store import Store
 from ..jsonfile import load_json_documents, read_text
 from ..placing import Incoming, IncomingLink, Parsed, place
 from ..report import ImportReport
+from .writing import ATTRIBUTE_URN
 
 #: Body purposes read as tags; any other textual body is part of the note.
 TAG_PURPOSES = frozenset({"tagging", "classifying", "identifying"})
@@ -110,6 +115,27 @@ def _textual(body: Any) -> tuple[str, set[str]] | None:
     return value, {p for p in _as_list(body.get("purpose")) if isinstance(p, str)}
 
 
+def _attribute(body: Any, value: str) -> tuple[str, AttributeValue] | None:
+    """An attribute margin wrote (a ``describing`` body with an ``urn:margin:attribute:`` id), or None."""
+    body_id = body.get("id") if isinstance(body, dict) else None
+    if not isinstance(body_id, str) or not body_id.startswith(ATTRIBUTE_URN) or ":" not in body_id[len(ATTRIBUTE_URN):]:
+        return None
+    name = unquote(body_id.rsplit(":", 1)[1])
+    typed: AttributeValue = value
+    if body.get("format") == "application/json":
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            return None
+        if not isinstance(loaded, (str, bool, int, float)):
+            return None
+        typed = loaded
+    try:
+        return clean_attribute_name(name), typed
+    except MarginError:
+        return None
+
+
 def _key(item: dict[str, Any]) -> str:
     """The annotation's id, or (for one without) a digest of its content, so a re-import still recognises it."""
     given = item.get("id")
@@ -162,14 +188,23 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
     notes: list[str] = []
     if isinstance(item.get("bodyValue"), str):
         notes.append(item["bodyValue"])
+    identifiers: list[tuple[str | None, str]] = []
+    attributes: dict[str, AttributeValue] = {}
     for body in _as_list(item.get("body")):
         textual = _textual(body)
+        if textual is None and isinstance(body, dict) and "identifying" in _as_list(body.get("purpose")) and _iri(body):
+            # A knowledge-base entry (a SpecificResource's source): it identifies the entity tagged just before.
+            identifiers.append((tags[-1] if tags else None, identifier_from_uri(str(_iri(body)))))
+            continue
         if textual is None:
             parsed.warnings.append(f"{label}: a body that is not text ({_iri(body) or 'an object'}) was left out")
             continue
         value, purposes = textual
         purposes = purposes or motivations
-        if purposes & TAG_PURPOSES:
+        attribute = _attribute(body, value)
+        if attribute is not None:
+            attributes[attribute[0]] = attribute[1]
+        elif purposes & TAG_PURPOSES:
             if value.strip():
                 tags.append(value.strip())
         elif value:
@@ -185,6 +220,8 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
         start=_int(position.get("start")),
         end=_int(position.get("end")),
         tags=tags,
+        identifiers=identifiers,
+        attributes=attributes,
         note="\n\n".join(notes),
         author=_author(item.get("creator")),
         created=_str(item.get("created")) or None,

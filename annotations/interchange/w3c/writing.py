@@ -12,18 +12,28 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from urllib.parse import quote
+
+from ...properties import identifier_uri
 from ...terminal import json_safe
 from ...model import Annotation, Document, Link, Tag, TagKind
 from ..placing import DOCUMENT_URN
 from ..selection import Selection
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+#: Bodies with ids under this hold an annotation's attributes (purpose ``describing``).
+ATTRIBUTE_URN = "urn:margin:attribute:"
 GENERATOR = {"type": "Software", "name": "margin"}
 _COLLECTION_NAMESPACE = uuid.UUID("0b7f4a52-8d7e-4c1e-b0a4-3e9d6f2c8a11")
 
 
 def annotation_iri(annotation_id: str) -> str:
     return f"urn:uuid:{annotation_id}"
+
+
+def attribute_iri(annotation_id: str, name: str) -> str:
+    """The id of the body holding one attribute: ``urn:margin:attribute:<annotation id>:<name>``."""
+    return f"{ATTRIBUTE_URN}{annotation_id}:{quote(name, safe='')}"
 
 
 def tag_value(tag: Tag) -> str:
@@ -54,11 +64,19 @@ def annotation_json(
     annotation: Annotation, document: Document, *, context: bool = True, source: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """One annotation as a W3C ``Annotation`` (*source*: the document's, when already made)."""
-    bodies: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": tag_value(tag)}
-        for tag in annotation.tags
-        if not tag.deleted
-    ]
+    bodies: list[dict[str, Any]] = []
+    for tag in annotation.tags:
+        if not tag.deleted:
+            bodies.append({"type": "TextualBody", "purpose": "tagging", "value": tag_value(tag)})
+            # What the entity is, in a knowledge base: right after the tag it belongs to.
+            bodies += [
+                {"type": "SpecificResource", "purpose": "identifying", "source": identifier_uri(identifier)}
+                for identifier in tag.identifiers
+            ]
+    for name, value in annotation.attributes:
+        body = {"id": attribute_iri(annotation.id, name), "type": "TextualBody", "purpose": "describing"}
+        body.update({"value": value} if isinstance(value, str) else {"value": json.dumps(value), "format": "application/json"})
+        bodies.append(body)
     if annotation.note:
         bodies.append(
             {"type": "TextualBody", "purpose": "commenting", "value": annotation.note, "format": "text/markdown"}
