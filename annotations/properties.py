@@ -124,3 +124,30 @@ def attributes_from_json(stored: str | None) -> tuple[tuple[str, AttributeValue]
         return ()
     loaded = json.loads(stored)
     return tuple(sorted((str(k), v) for k, v in loaded.items() if isinstance(v, (str, bool, int, float))))
+
+
+#: How attributes travel in a free-text field (a REFI-QDA selection's description): one last line.
+ATTRIBUTES_LINE = "Attributes:"
+
+
+def with_attributes(text: str, attributes: Iterable[tuple[str, AttributeValue]]) -> str:
+    """*text* followed by an ``Attributes: {...}`` line (JSON, so each value keeps its type), when there are any."""
+    listed = dict(attributes)
+    if not listed:
+        return text
+    line = f"{ATTRIBUTES_LINE} {json.dumps(listed, ensure_ascii=False)}"
+    return f"{text}\n{line}" if text else line
+
+
+def split_attributes(text: str) -> tuple[str, dict[str, AttributeValue]]:
+    """*text* without its last ``Attributes:`` line, and the attributes that line holds (none if it does not read)."""
+    head, _, last = text.rstrip().rpartition("\n")
+    if not last.startswith(ATTRIBUTES_LINE):
+        return text, {}
+    try:
+        loaded = json.loads(last[len(ATTRIBUTES_LINE):])
+    except ValueError:
+        return text, {}
+    if not isinstance(loaded, dict):
+        return text, {}
+    return head.rstrip(), {str(k): v for k, v in loaded.items() if isinstance(v, (str, bool, int, float))}

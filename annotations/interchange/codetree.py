@@ -11,8 +11,11 @@ as it was (name, kind, entity type, colour, description):
   back by its guid, derived from the type name (see :func:`entity_folder_guid`),
   so a topic that happens to be called ``Person`` stays a topic.
 - A tag's id is its code's guid, its colour the code's ``color``, its
-  description the code's ``Description``. Aliases have no place in a code and
-  are not carried.
+  description the code's ``Description``. An entity's knowledge-base
+  identifiers follow its description as a last line, ``Identifiers:
+  UMLS:C0019693 Wikidata:Q42`` (the standard gives codes no attributes), and
+  such a line is read from any tool's codes. Aliases have no place in a code
+  and are not carried.
 
 Codes from other tools read as topics by their path; ATLAS.ti's habit of
 writing a hierarchy into one name (``Coke::diet Coke``) is read as a path too.
@@ -84,7 +87,8 @@ def code_tree(tags: Iterable[Tag]) -> list[Code]:
             description=f"Entities of type {entity_type}",
         )
         folder.children = [
-            Code(guid=t.id, name=t.name, codable=True, colour=t.colour, description=t.description)
+            Code(guid=t.id, name=t.name, codable=True, colour=t.colour,
+                 description=with_identifiers(t.description, t.identifiers))
             for t in entities
             if (t.entity_type or "Thing") == entity_type
         ]
@@ -154,6 +158,7 @@ class CodePlan:
     colour: str | None
     description: str
     codable: bool
+    identifiers: tuple[str, ...] = ()
 
 
 def read_codes(codes_element: Element, *, ours: bool = False) -> Iterator[CodePlan]:
@@ -172,16 +177,36 @@ def _read(
         guid = guid_of(element.get("guid"))
         name = element.get("name") or ""
         codable = (element.get("isCodable") or "true").strip().lower() in ("true", "1")
-        description = child_text(element, "Description")
+        description, identifiers = split_identifiers(child_text(element, "Description"))
         colour = element.get("color")
         if top and entity_type is None and guid == entity_folder_guid(name):
             yield from _read(element, [], name, top=False, split=split)
             continue
         if entity_type is not None:
-            yield CodePlan(guid, TagKind.ENTITY, name, entity_type, colour, description, codable)
+            yield CodePlan(guid, TagKind.ENTITY, name, entity_type, colour, description, codable, identifiers)
             yield from _read(element, [], entity_type, top=False, split=split)
             continue
         here = path + (name.split("::") if split else [name])
-        yield CodePlan(guid, TagKind.TOPIC, clean_topic_path(here), None, colour, description, codable)
+        yield CodePlan(guid, TagKind.TOPIC, clean_topic_path(here), None, colour, description, codable, identifiers)
         yield from _read(element, here, None, top=False, split=split)
 
+
+
+#: The line of a code's description that lists its knowledge-base identifiers.
+IDENTIFIERS_LINE = "Identifiers:"
+
+
+def with_identifiers(description: str, identifiers: Iterable[str]) -> str:
+    """*description* followed by an ``Identifiers:`` line, when there are any."""
+    listed = " ".join(identifiers)
+    if not listed:
+        return description
+    return f"{description}\n{IDENTIFIERS_LINE} {listed}" if description else f"{IDENTIFIERS_LINE} {listed}"
+
+
+def split_identifiers(description: str) -> tuple[str, tuple[str, ...]]:
+    """The description without its last ``Identifiers:`` line, and the identifiers that line lists."""
+    head, _, last = description.rstrip().rpartition("\n")
+    if not last.startswith(IDENTIFIERS_LINE):
+        return description, ()
+    return head.rstrip(), tuple(last[len(IDENTIFIERS_LINE):].split())

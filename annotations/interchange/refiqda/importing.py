@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from ...properties import split_attributes
 from ...store import Store
 from ...text import normalise
 from ..codetree import CodePlan
@@ -58,7 +59,8 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
                     empty += 1
                     continue
                 layers = _layers(selection)
-                notes = [selection.description] + [project.notes.get(g, "") for g in selection.notes]
+                description, attributes = split_attributes(selection.description)
+                notes = [description] + [project.notes.get(g, "") for g in selection.notes]
                 notes += memos.get(selection.guid, [])
                 for number, (coder, codings) in enumerate(layers):
                     own = number == 0
@@ -70,6 +72,7 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
                         created=selection.created if own else (codings[0].created or selection.created),
                         updated=selection.updated if own else (codings[0].created or selection.updated),
                         annotation_id=_layer_id(selection.guid, coder, own),
+                        attributes=attributes,
                     )
                     if own:
                         placed[selection.guid] = placed_id
@@ -123,6 +126,8 @@ def _tags(intake: Intake, codes: Iterable[CodePlan], used: set[str]) -> dict[str
             found[code.guid] = intake.tag(
                 code.kind, code.name, entity_type=code.entity_type, colour=code.colour, description=code.description
             )
+            for identifier in code.identifiers:
+                intake.identify(found[code.guid], identifier)
     return found
 
 

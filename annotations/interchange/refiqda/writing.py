@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 from ...errors import MarginError
 from ...export.files import refuse_existing, write_atomically
 from ...model import Annotation, Link
+from ...properties import with_attributes
 from ...text import shorten
 from ..codetree import ORIGIN, code_elements, code_tree, derived_guid, sets_element
 from ..intake import iso_timestamp
@@ -172,6 +173,11 @@ def _selection_element(annotation: Annotation, notes: list[Element]) -> Element:
         ("modifyingUser", user),
         ("modifiedDateTime", iso_timestamp(annotation.updated)),
     ))
+    if annotation.attributes:
+        # The standard has no variables on selections: attributes travel as the description's last line.
+        description = Element("Description")
+        description.text = xml_safe(with_attributes("", annotation.attributes))
+        element.append(description)
     for tag in annotation.tags:
         coding = Element("Coding", _attributes(
             ("guid", derived_guid("coding", f"{annotation.id}/{tag.id}")),
