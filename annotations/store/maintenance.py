@@ -125,9 +125,9 @@ def _references(conn: sqlite3.Connection) -> list[str]:
 
 #: Text columns a hand edit or a foreign tool could fill with bytes that are not UTF-8, by table.
 _TEXT_COLUMNS = {
-    "annotations": ("exact", "prefix", "suffix", "note", "author"),
+    "annotations": ("exact", "prefix", "suffix", "note", "author", "attributes"),
     "documents": ("title", "source_path"),
-    "tags": ("name", "description", "aliases"),
+    "tags": ("name", "description", "aliases", "identifiers"),
     "links": ("relation", "note"),
 }
 

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from urllib.parse import unquote
-
 from ...errors import MarginError
 from ...model import AttributeValue
 from ...properties import clean_attribute_name, identifier_from_uri
@@ -26,7 +24,7 @@ from ...store import Store
 from ..jsonfile import load_json_documents, read_text
 from ..placing import Incoming, IncomingLink, Parsed, place
 from ..report import ImportReport
-from .writing import ATTRIBUTE_URN
+from .writing import ATTRIBUTE_FORMAT
 
 #: Body purposes read as tags; any other textual body is part of the note.
 TAG_PURPOSES = frozenset({"tagging", "classifying", "identifying"})
@@ -115,23 +113,21 @@ def _textual(body: Any) -> tuple[str, set[str]] | None:
     return value, {p for p in _as_list(body.get("purpose")) if isinstance(p, str)}
 
 
-def _attribute(body: Any, value: str) -> tuple[str, AttributeValue] | None:
-    """An attribute margin wrote (a ``describing`` body with an ``urn:margin:attribute:`` id), or None."""
-    body_id = body.get("id") if isinstance(body, dict) else None
-    if not isinstance(body_id, str) or not body_id.startswith(ATTRIBUTE_URN) or ":" not in body_id[len(ATTRIBUTE_URN):]:
+def _attribute(body: Any, value: str, purposes: set[str]) -> tuple[str, AttributeValue] | None:
+    """An attribute: a ``describing`` JSON body holding one name and a plain value, or None."""
+    if "describing" not in purposes or not isinstance(body, dict) or body.get("format") != ATTRIBUTE_FORMAT:
         return None
-    name = unquote(body_id.rsplit(":", 1)[1])
-    typed: AttributeValue = value
-    if body.get("format") == "application/json":
-        try:
-            loaded = json.loads(value)
-        except ValueError:
-            return None
-        if not isinstance(loaded, (str, bool, int, float)):
-            return None
-        typed = loaded
     try:
-        return clean_attribute_name(name), typed
+        loaded = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(loaded, dict) or len(loaded) != 1:
+        return None
+    ((name, typed),) = loaded.items()
+    if not isinstance(typed, (str, bool, int, float)):
+        return None
+    try:
+        return clean_attribute_name(str(name)), typed
     except MarginError:
         return None
 
@@ -201,7 +197,7 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
             continue
         value, purposes = textual
         purposes = purposes or motivations
-        attribute = _attribute(body, value)
+        attribute = _attribute(body, value, purposes)
         if attribute is not None:
             attributes[attribute[0]] = attribute[1]
         elif purposes & TAG_PURPOSES:

@@ -12,8 +12,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from urllib.parse import quote
-
 from ...properties import identifier_uri
 from ...terminal import json_safe
 from ...model import Annotation, Document, Link, Tag, TagKind
@@ -21,19 +19,14 @@ from ..placing import DOCUMENT_URN
 from ..selection import Selection
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-#: Bodies with ids under this hold an annotation's attributes (purpose ``describing``).
-ATTRIBUTE_URN = "urn:margin:attribute:"
+#: The format of a ``describing`` body holding one attribute as a JSON object (``{"Confidence": "High"}``).
+ATTRIBUTE_FORMAT = "application/json"
 GENERATOR = {"type": "Software", "name": "margin"}
 _COLLECTION_NAMESPACE = uuid.UUID("0b7f4a52-8d7e-4c1e-b0a4-3e9d6f2c8a11")
 
 
 def annotation_iri(annotation_id: str) -> str:
     return f"urn:uuid:{annotation_id}"
-
-
-def attribute_iri(annotation_id: str, name: str) -> str:
-    """The id of the body holding one attribute: ``urn:margin:attribute:<annotation id>:<name>``."""
-    return f"{ATTRIBUTE_URN}{annotation_id}:{quote(name, safe='')}"
 
 
 def tag_value(tag: Tag) -> str:
@@ -73,10 +66,13 @@ def annotation_json(
                 {"type": "SpecificResource", "purpose": "identifying", "source": identifier_uri(identifier)}
                 for identifier in tag.identifiers
             ]
-    for name, value in annotation.attributes:
-        body = {"id": attribute_iri(annotation.id, name), "type": "TextualBody", "purpose": "describing"}
-        body.update({"value": value} if isinstance(value, str) else {"value": json.dumps(value), "format": "application/json"})
-        bodies.append(body)
+    # One attribute per body, a JSON object so its value keeps its type (a body with an id would be
+    # an external resource, which may not have a purpose).
+    bodies += [
+        {"type": "TextualBody", "purpose": "describing", "format": ATTRIBUTE_FORMAT,
+         "value": json.dumps({name: value}, ensure_ascii=False)}
+        for name, value in annotation.attributes
+    ]
     if annotation.note:
         bodies.append(
             {"type": "TextualBody", "purpose": "commenting", "value": annotation.note, "format": "text/markdown"}
