@@ -17,7 +17,11 @@ line ends, so brat's code-point offsets are margin's) and ``<title>.ann``:
 - a link between two annotations of the document as an ``R`` line typed by
   its relation (the exact relation after a tab when brat's characters cannot
   spell it), its note as ``AnnotatorNotes`` on the ``R``. brat relations live
-  inside one document, so links between documents are not written.
+  inside one document, so links between documents are not written;
+- an entity's knowledge-base identifiers as further ``N`` lines on its ``T``
+  (``N3 Reference T1 UMLS:C0019693 PKU``), and each attribute of an
+  annotation as an ``A`` line on its first ``T`` (``A1 Negation T1``,
+  ``A2 Confidence T1 High``), declared under ``[attributes]``.
 
 Beside them ``annotation.conf`` declares the types (entity types under
 ``Entities``, topics under ``Topics``) and relations, and ``visual.conf``
@@ -30,8 +34,13 @@ become one annotation with several tags; an entity mention becomes an entity
 tag of its type, named by its normalisation (``N``) or its text; event
 triggers become topics named by the event type, and each event argument a
 link from the trigger named by its role; ``R`` lines and ``*`` equivalences
-become links; ``AnnotatorNotes`` become notes. Attributes have no place in
-margin and are counted as left out.
+become links; ``AnnotatorNotes`` become notes. Normalisations from other
+knowledge bases become the entity's identifiers: mentions with one identifier
+are one entity (named by the normalisation's text, each other mention's text
+an alias), and ``Wikidata:NULL`` or ``…:NIL`` links nothing. Attributes and
+modifications (``A``, ``M``) become attributes of the passage of their entity
+or of their event's trigger; a value that looks like a number or ``true`` is
+read as one.
 
 The format is one package because writing and reading must agree on every
 name: :mod:`.vocabulary` holds what both sides spell the same way,
