@@ -59,20 +59,22 @@ class History:
         self.clock = clock
         self._owners: dict[Kind, Reverting] = {}
         self._batch: int | None = None
+        self._batch_label = ""
 
     def register(self, kind: Kind, owner: Reverting) -> None:
         """Name the repository that reverts steps of *kind*; each repository calls this as it is built."""
         self._owners[kind] = owner
 
     @contextmanager
-    def together(self) -> Iterator[None]:
-        """One transaction whose changes are one undo step (nested uses join the outer step)."""
+    def together(self, label: str) -> Iterator[None]:
+        """One transaction whose changes are one undo step, called *label* (nested uses join the outer step)."""
         if self._batch is not None:
             with writing(self.db):
                 yield
             return
         with writing(self.db):
             self._batch = self.db.execute("SELECT coalesce(max(batch), 0) + 1 FROM history").fetchone()[0]
+            self._batch_label = label
             try:
                 yield
             finally:
@@ -84,7 +86,7 @@ class History:
         self.db.execute(
             "INSERT INTO history (kind, target_id, label, before, after, author, at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                kind, target_id, label,
+                kind, target_id, self._batch_label if self._batch is not None else label,
                 None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
                 json.dumps(after, ensure_ascii=False, sort_keys=True),
                 self.author, self.clock(), self._batch,

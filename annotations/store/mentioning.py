@@ -98,14 +98,16 @@ class MentionRepo:
         """The annotations that could already mark a hit: those with one of *tags* (with none: all)."""
         return self.annotations.list(document_ids=[document.id], tag_ids=[t.id for t in tags])
 
-    def tag_all(self, hits: Sequence[Hit], tag_specs: Sequence[str], *, note: str = "") -> TaggedAll:
+    def tag_all(
+        self, hits: Sequence[Hit], tag_specs: Sequence[str], *, note: str = "", label: str = "tag every mention"
+    ) -> TaggedAll:
         """Annotate every hit not yet tagged, in one transaction and one undo step.
 
         A hit on exactly the span of an existing annotation gets the tags added
         to that annotation rather than a second annotation over the same words.
         """
         created = added = already = 0
-        with self.history.together():
+        with self.history.together(label):
             tags = [self.tags.ensure(spec) for spec in tag_specs]
             tag_ids = sorted({t.id for t in tags})
             by_document: dict[str, list[Annotation]] = {}
