@@ -105,3 +105,39 @@ def test_entities_lists_types_aliases_counts_and_first_mention(run):
     assert index[0]["documents"][0]["mentions"] == 3
     assert index[0]["first_mention"]["exact"] == "CNPC" and index[1]["first_mention"] is None
     assert "PetroChina" in run("entities").output
+
+
+def test_suggest_then_review_from_the_command_line(run, db_path):
+    run("tags", "add", "Organization:PetroChina")
+    made = run("suggest", "article").output
+    assert "from aliases" in made and "from rules" in made
+    assert annotations(run) == []
+    listed = json.loads(run("suggestions", "--format", "json").output)
+    by_text = {s["exact"]: s for s in listed}
+    assert by_text["PetroChina"]["source"] == "aliases" and by_text["3 March 2024"]["tag"] == "Date:3 March 2024"
+    acronym = next(s for s in listed if s["exact"] == "CNPC")
+    assert "alias added: CNPC" in run("suggestions", "--accept", acronym["id"][:8]).output
+    assert "not proposed again" in run("suggestions", "--reject", by_text["3 March 2024"]["id"]).output
+    assert "0 new suggestions" in run("suggest", "article", "--from", "rules").output
+    assert "accepted" in run("suggestions", "--accept-all", "--source", "aliases").output
+    assert {a["exact"] for a in annotations(run)} == {"CNPC", "PetroChina"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("suggestions", "--accept-all"), ("suggestions", "--tag", "X"), ("suggestions", "--accept", "zzzz"),
+     ("suggestions", "--accept", "abcd", "--reject", "abcd"), ("suggest", "nothing-like-it")],
+)
+def test_bad_suggestion_requests_fail_in_one_line_and_change_nothing(run, db_path, args):
+    run("suggest", "article")
+    before = fingerprint(db_path)
+    result = run(*args, ok=False)
+    assert result.exit_code != 0 and len(result.stderr.strip().splitlines()) == 1
+    assert fingerprint(db_path) == before
+
+
+def test_suggest_from_ner_without_spacy_or_model_says_what_to_install(run, db_path):
+    before = fingerprint(db_path)
+    result = run("suggest", "article", "--from", "ner", "--model", "no_such_model_xx", ok=False)
+    assert result.exit_code == 1 and ("spaCy" in result.stderr)
+    assert fingerprint(db_path) == before
