@@ -131,7 +131,7 @@ def entities(ctx: Context, fmt: str) -> None:
         grid.add_row(
             str(row["type"]), Text(str(row["name"])), Text(", ".join(row["aliases"]), style="dim"),  # type: ignore[arg-type]
             str(row["mentions"]),
-            Text("; ".join(f"{one_line(d['title'], 20)} {d['mentions']}" for d in row["documents"])),  # type: ignore[attr-defined,index]
+            Text("; ".join(f"{one_line(d['title'], 20)} {d['mentions']}" for d in row["documents"])),  # type: ignore[attr-defined]
             Text("" if not first else f"{one_line(first['document'], 20)}: “{one_line(first['exact'], 30)}”"),  # type: ignore[index]
         )
     console().print(grid)
