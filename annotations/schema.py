@@ -204,3 +204,36 @@ def m005_identifiers_attributes(db: Database) -> None:
     """Knowledge-base identifiers on tags (``["UMLS:C0019693"]``) and typed attributes on annotations (``{"Negation": true}``)."""
     db.execute("ALTER TABLE tags ADD COLUMN identifiers TEXT NOT NULL DEFAULT '[]'")
     db.execute("ALTER TABLE annotations ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}'")
+
+
+@migrations()
+def m007_entity_work(db: Database) -> None:
+    """Entity work: changes made together undone together (tagging every mention), and reviewed suggestions.
+
+    ``history.batch`` groups the records of one multi-annotation change into one
+    undo step. ``suggestions`` holds candidate spans with a proposed tag, where
+    they came from and how sure the source was; they are never annotations
+    until accepted, and a rejected one keeps its row so the span is not proposed again.
+    """
+    db.execute("ALTER TABLE history ADD COLUMN batch INTEGER")
+    db.execute(
+        """
+        CREATE TABLE suggestions (
+            id TEXT PRIMARY KEY,
+            version_id TEXT NOT NULL REFERENCES versions(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            source TEXT NOT NULL,
+            score REAL NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+            annotation_id TEXT REFERENCES annotations(id),
+            author TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            CHECK (start < "end")
+        )
+        """
+    )
+    db.execute('CREATE INDEX suggestions_span ON suggestions(version_id, start, "end")')

@@ -21,8 +21,10 @@ from .documents import DocumentRepo, ImportResult
 from .history import History
 from .importing import ImportBatch, importing
 from .linking import LinkRepo
+from .mentioning import MentionRepo
 from .reading import ReadingState
 from .searching import SearchHit, Searcher
+from .suggesting import SuggestionRepo
 from .tagging import TagRepo, TagSpec, parse_tag_spec
 from .transaction import is_read_only
 
@@ -48,6 +50,8 @@ class Store:
         self.history = History(db, author, clock)
         self.annotations = AnnotationRepo(db, author, clock, self.tags, self.history)
         self.links = LinkRepo(db, author, clock, self.history)
+        self.mentions = MentionRepo(self.documents, self.tags, self.annotations, self.history)
+        self.suggestions = SuggestionRepo(db, author, clock, self.tags, self.mentions)
         self.search = Searcher(db, self.documents.sections)
         self.reading = ReadingState(db, clock)
         #: Seconds a write waits for another process's write; stores for worker threads inherit it.

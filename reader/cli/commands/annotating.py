@@ -16,6 +16,7 @@ from annotations.errors import MarginError
 from annotations.model import RELATIONS, Annotation
 from annotations.properties import attribute_text, clean_attribute_name, parse_attribute
 from annotations.sections import Outline
+from annotations.store.history import Step
 
 from ..context import Context, pass_context
 from annotations.terminal import json_safe
@@ -34,14 +35,22 @@ def _note_text(note: str | None) -> str | None:
 @click.argument("document")
 @click.option("--quote", help="The exact text to annotate.")
 @click.option("--occurrence", type=click.IntRange(1), help="Which occurrence of --quote (1 = first) when it appears more than once.")
+@click.option("--all", "every", is_flag=True,
+              help="Every occurrence of --quote, as whole words, across line breaks and quote styles; one undo step.")
+@click.option("--ignore-case", "-i", is_flag=True, help="With --all: also occurrences written in another case.")
 @click.option("--start", type=click.IntRange(0), help="Start offset (characters) instead of --quote.")
 @click.option("--end", type=click.IntRange(0), help="End offset (exclusive) instead of --quote.")
 @click.option("--tag", "tags", multiple=True, help="Tag to apply (repeatable): Theme/Secrecy, Organization:CNPC, or an existing name.")
 @click.option("--note", default="", help="A note; - reads it from standard input.")
 @pass_context
-def annotate(ctx: Context, document: str, quote: str | None, occurrence: int | None, start: int | None,
-             end: int | None, tags: tuple[str, ...], note: str) -> None:
+def annotate(ctx: Context, document: str, quote: str | None, occurrence: int | None, every: bool, ignore_case: bool,
+             start: int | None, end: int | None, tags: tuple[str, ...], note: str) -> None:
     """Annotate a passage of DOCUMENT (an id, or a unique prefix of its title); prints the new id."""
+    if every:
+        _annotate_every(ctx, document, quote, occurrence, start, end, tags, note, ignore_case)
+        return
+    if ignore_case:
+        raise click.UsageError("--ignore-case goes with --all")
     if quote is not None and (start is not None or end is not None):
         raise click.UsageError("give either --quote or --start/--end, not both")
     if quote is None and (start is None or end is None):
@@ -54,6 +63,26 @@ def annotate(ctx: Context, document: str, quote: str | None, occurrence: int | N
     anchor = anchor_quote(text, quote, occurrence) if quote is not None else anchor_span(text, start, end)  # type: ignore[arg-type]
     annotation = store.annotations.create(doc, anchor, tags=tags, note=_note_text(note) or "")
     click.echo(annotation.id)
+
+
+def _annotate_every(ctx: Context, document: str, quote: str | None, occurrence: int | None, start: int | None,
+                    end: int | None, tags: tuple[str, ...], note: str, ignore_case: bool) -> None:
+    if quote is None or start is not None or end is not None or occurrence is not None:
+        raise click.UsageError("--all goes with --quote alone (not --occurrence, --start or --end)")
+    if not quote.strip():
+        raise click.UsageError("the quote is empty")
+    store = ctx.store
+    doc = store.documents.resolve(document)
+    hits = store.mentions.find([quote], [doc], fold_case=ignore_case)
+    if not hits:
+        raise MarginError(f"“{one_line(quote, 40)}” is not in {doc.title} (as whole words)")
+    done = store.mentions.tag_all(hits, tags, note=_note_text(note) or "", label="annotate every occurrence")
+    parts = [f"annotated {done.created} of {len(hits)} occurrence{'s' if len(hits) != 1 else ''}"]
+    if done.added_to:
+        parts.append(f"tagged {done.added_to} existing highlight{'s' if done.added_to != 1 else ''}")
+    if done.already:
+        parts.append(f"{done.already} already done")
+    click.echo("; ".join(parts) + (" (margin undo takes them all back)" if done.changed > 1 else ""))
 
 
 def _as_json(annotation: Annotation, title: str, section: str, current_versions: dict[str, str]) -> dict:
@@ -249,7 +278,7 @@ def delete(ctx: Context, annotation: str) -> None:
 def undo(ctx: Context) -> None:
     """Undo your last change to an annotation or link."""
     step = ctx.store.history.undo()
-    click.echo(f"undid {step.label} on {step.kind} {short(step.target_id)}")
+    click.echo(f"undid {step.label} on {_what(step)}")
 
 
 @click.command("redo")
@@ -257,7 +286,14 @@ def undo(ctx: Context) -> None:
 def redo(ctx: Context) -> None:
     """Redo the change you last undid."""
     step = ctx.store.history.redo()
-    click.echo(f"redid {step.label} on {step.kind} {short(step.target_id)}")
+    click.echo(f"redid {step.label} on {_what(step)}")
+
+
+def _what(step: "Step") -> str:
+    """What a step changed: ``annotation 3f2a9c1e``, or ``12 annotations`` for one made together."""
+    if step.count > 1:
+        return f"{step.count} {step.kind}s"
+    return f"{step.kind} {short(step.target_id)}"
 
 
 @click.command("link")
