@@ -296,6 +296,13 @@ class TagRepo:
             return existing
         return self.add(spec.name, spec.kind or TagKind.TOPIC, entity_type=spec.entity_type)
 
+    def _touch_annotations(self, tag_id: str) -> None:
+        """Mark the annotations carrying *tag_id* as changed now: their tags are about to change."""
+        self.db.execute(
+            "UPDATE annotations SET updated = ? WHERE id IN (SELECT annotation_id FROM annotation_tags WHERE tag_id = ?)",
+            (self.clock(), tag_id),
+        )
+
     def _set(self, tag_id: str, **fields: object) -> None:
         self._aliases = None
         assignments = ", ".join(f"{key} = ?" for key in fields)
@@ -374,6 +381,7 @@ class TagRepo:
 
     def _merge_one(self, source: Tag, target: Tag) -> int:
         moved = self.db.execute("SELECT count(*) FROM annotation_tags WHERE tag_id = ?", (source.id,)).fetchone()[0]
+        self._touch_annotations(source.id)
         self.db.execute(
             "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) SELECT annotation_id, ? FROM annotation_tags WHERE tag_id = ?",
             (target.id, source.id),
@@ -394,6 +402,7 @@ class TagRepo:
                 f"tag “{tag.name}” is used by {used} annotation{'s' if used != 1 else ''}; pass --force to remove it from them"
             )
         with writing(self.db):
+            self._touch_annotations(tag.id)
             self.db.execute("DELETE FROM annotation_tags WHERE tag_id = ?", (tag.id,))
             self._set(tag.id, deleted=self.clock())
         return used
