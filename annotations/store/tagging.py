@@ -25,6 +25,12 @@ PALETTE: tuple[str, ...] = (
     "#f66151", "#dc8add",
 )
 
+#: What a change to a locked codebook is told.
+LOCKED_MESSAGE = (
+    "the codebook of this class pack is locked: tags cannot be created, renamed, merged, recoloured or deleted;"
+    " use one of its tags (see `margin tags`)"
+)
+
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ENTITY_SPEC = re.compile(r"^(?P<type>[^\W\d_][\w\-]{0,40}):(?P<gap>\s*)(?P<name>.+)$")
 
@@ -223,6 +229,15 @@ class TagRepo:
             return [tag]
         return [tag, *self._under(tag.name)]
 
+    def codebook_locked(self) -> bool:
+        """Whether this library is a class pack (or a copy of one) whose teacher locked the codebook."""
+        row = self.db.execute("SELECT max(locked) FROM packs WHERE role IN ('pack', 'copy')").fetchone()
+        return bool(row and row[0])
+
+    def _check_open(self) -> None:
+        if self.codebook_locked():
+            raise MarginError(LOCKED_MESSAGE)
+
     # writing ---------------------------------------------------------------
     def _next_colour(self) -> str:
         # Tags are never removed (deleting is marking), so the last rowid counts them without a scan.
@@ -239,6 +254,7 @@ class TagRepo:
         description: str = "",
         aliases: tuple[str, ...] = (),
     ) -> Tag:
+        self._check_open()
         name = clean_topic(name) if kind is TagKind.TOPIC else name.strip()
         if not name:
             raise MarginError("a tag name is empty")
@@ -313,6 +329,7 @@ class TagRepo:
 
     def rename(self, ref: str, new_name: str) -> list[Tag]:
         """Rename a tag; renaming a topic (or a bare path like ``Claim``) moves the topics below it too."""
+        self._check_open()
         affected = self.matching(ref)
         head = affected[0]
         try:
@@ -337,16 +354,19 @@ class TagRepo:
         return [self.get(tag_id) for tag_id in renames]
 
     def recolour(self, ref: str, colour: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         self._set(tag.id, colour=normalise_colour(colour))
         return self.get(tag.id)
 
     def describe(self, ref: str, description: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         self._set(tag.id, description=description)
         return self.get(tag.id)
 
     def add_alias(self, ref: str, alias: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         alias = alias.strip()
         self._check_alias(alias, tag.name, tag.id)
@@ -360,6 +380,7 @@ class TagRepo:
         A topic's subtopics move under the target too (merging where the target
         already has one of the same name), so nothing is left under a dead path.
         """
+        self._check_open()
         source, target = self.resolve(source_ref), self.resolve(target_ref)
         if source.id == target.id:
             raise MarginError("cannot merge a tag into itself")
@@ -395,6 +416,7 @@ class TagRepo:
 
     def delete(self, ref: str, *, force: bool = False) -> int:
         """Delete a tag; refuses while annotations use it unless *force*. Returns how many lost it."""
+        self._check_open()
         tag = self.resolve(ref)
         used = self.counts().get(tag.id, 0)
         if used and not force:
