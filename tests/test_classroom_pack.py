@@ -143,3 +143,22 @@ def test_a_pack_over_an_existing_file_or_without_documents_is_refused(tmp_path, 
     assert refused.exit_code == 1 and "at least one document" in refused.stderr
     assert not (tmp_path / "p.margin").exists()
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_collect_prints_per_file_what_it_did_and_refuses_foreign_files(tmp_path, margin, teacher):
+    out = tmp_path / "week1.margin"
+    margin("--db", str(teacher), "pack", "create", str(out))
+    for name in ("ada", "bo"):
+        margin("join", str(out), "--author", name, "-o", str(tmp_path / f"{name}.margin"))
+    margin("--db", str(tmp_path / "ada.margin"), "annotate", "Harbour Bridge", "--quote", "Thousands", "--tag", "Claim/Safety")
+    into = tmp_path / "class.db"
+    done = margin("--db", str(teacher), "collect", str(tmp_path / "ada.margin"), str(tmp_path / "bo.margin"), "--into", str(into))
+    assert done.output.splitlines() == [
+        "ada.margin (ada): 1 added, 0 updated, 0 deleted, 0 unchanged, 2 documents added, 3 tags added",
+        "bo.margin (bo): 0 added, 0 updated, 0 deleted, 0 unchanged",
+    ]
+    (tmp_path / "junk.margin").write_text("hello")
+    before = fingerprint(teacher)
+    refused = margin("--db", str(teacher), "collect", str(tmp_path / "ada.margin"), str(tmp_path / "junk.margin"), ok=False)
+    assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1 and "junk.margin" in refused.stderr
+    assert fingerprint(teacher) == before

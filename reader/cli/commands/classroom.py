@@ -96,4 +96,32 @@ def join(ctx: Context, pack_file: Path, author: str | None, out: Path | None, no
         _run_reader(store, [d.id for d in store.documents.all()][:MAX_PANES])
 
 
-COMMANDS = [pack, join]
+@click.command("collect")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--into", type=click.Path(path_type=Path, dir_okay=False), help="The library to collect into (default: --db, or yours).")
+@pass_context
+def collect(ctx: Context, files: tuple[Path, ...], into: Path | None) -> None:
+    """Bring students' FILES into your library, each student's work as their own layer."""
+    from annotations.classroom.collect import collect as collect_files
+    from annotations.terminal import terminal_safe
+
+    if into is not None:
+        ctx.close()
+        ctx.db_path = into
+    reports = collect_files(ctx.store, list(files))
+    for report in reports:
+        who = f" ({report.author})" if report.author else ""
+        extra = "".join(
+            f", {count} {word}{'s' if count != 1 else ''} added"
+            for count, word in ((report.documents, "document"), (report.tags, "tag"))
+            if count
+        )
+        links = f", {report.links} link{'s' if report.links != 1 else ''}" if report.links else ""
+        click.echo(terminal_safe(
+            f"{report.path.name}{who}: {report.added} added, {report.updated} updated, {report.deleted} deleted,"
+            f" {report.unchanged} unchanged{links}{extra}",
+            lines=False,
+        ))
+
+
+COMMANDS = [pack, join, collect]
