@@ -36,7 +36,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "refresh": "revisions", "review": "revisions", "import-annotations": "interchange",
     "library": "app", "open": "app", "demo": "app",
     "backup": "maintenance", "check": "maintenance",
-    "pack": "classroom", "join": "classroom", "collect": "classroom",
+    "pack": "classroom", "join": "classroom", "collect": "classroom", "agreement": "agreement",
 }
 
 
