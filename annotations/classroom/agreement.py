@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MarginError
 from ..store import Store
-from .measures import Coincidences, Matches, cohen_kappa, covered, exact_matches, mean, merged, overlap_length, overlap_matches
+from .measures import Coincidences, Matches, mean
 
 ALL_TAGS = "all tags"
 _TOKEN = re.compile(r"\w+")
@@ -196,8 +196,66 @@ def _overall_alpha(doc: _Document, layers: dict[str, tuple[list[int], list[froze
         matrix.totals[value] += count * (doc.length - since[value])
 
 
+def _paint(length: int, pieces: Iterable[tuple[int, int, int]]) -> bytes:
+    """A document as one byte per unit: each (start, end, code) piece painted with its code, 0 elsewhere."""
+    canvas = bytearray(length)
+    for start, end, code in pieces:
+        canvas[start:end] = bytes((code,)) * (end - start)
+    return bytes(canvas)
+
+
+class _Units:
+    """Paintings of one document compared as big integers, so a comparison runs in C, not unit by unit."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        self.low_bits = int.from_bytes(b"\x01" * length, "big")
+        self._ints: dict[object, int] = {}
+
+    def number(self, key: object, painting: bytes) -> int:
+        if key not in self._ints:
+            self._ints[key] = int.from_bytes(painting, "big")
+        return self._ints[key]
+
+    def forget(self) -> None:
+        """Drop the numbers of one tag's paintings before the next tag's are made (a long book's are large)."""
+        self._ints.clear()
+
+    def same(self, first: int, second: int, *, binary: bool = False) -> int:
+        """Units where two paintings hold the same code: fold each differing byte onto its lowest bit, count.
+
+        Paintings of 0s and 1s (*binary*) differ by one bit per differing unit, and need no folding.
+        """
+        differ = first ^ second
+        if binary:
+            return self.length - differ.bit_count()
+        differ |= differ >> 4
+        differ |= differ >> 2
+        differ |= differ >> 1
+        return self.length - (differ & self.low_bits).bit_count()
+
+
+def _layer_codes(layers: dict[str, tuple[list[int], list[frozenset[str]]]], length: int) -> tuple[dict[str, bytes], dict[int, frozenset[str]]] | None:
+    """Each coder's values painted as codes, when there are few enough distinct values for a byte."""
+    codes: dict[frozenset[str], int] = {frozenset(): 0}
+    painted: dict[str, bytes] = {}
+    for author, (points, values) in layers.items():
+        pieces = []
+        for index, value in enumerate(values):
+            if value not in codes:
+                if len(codes) == 256:
+                    return None
+                codes[value] = len(codes)
+            end = points[index + 1] if index + 1 < len(points) else length
+            if codes[value] and end > points[index]:
+                pieces.append((points[index], end, codes[value]))
+        painted[author] = _paint(length, pieces)
+    return painted, {code: value for value, code in codes.items()}
+
+
 def _pair_confusion(a: tuple[list[int], list[frozenset[str]]], b: tuple[list[int], list[frozenset[str]]], length: int,
                     confusion: dict[tuple[frozenset[str], frozenset[str]], float]) -> None:
+    """The two coders' values unit by unit (the slow way, for documents with over 255 distinct values)."""
     points_a, values_a = a
     points_b, values_b = b
     i = j = 0
@@ -214,6 +272,22 @@ def _pair_confusion(a: tuple[list[int], list[frozenset[str]]], b: tuple[list[int
             i += 1
         if next_b == upto:
             j += 1
+
+
+def _marginals(layer: tuple[list[int], list[frozenset[str]]], length: int) -> dict[frozenset[str], float]:
+    points, values = layer
+    found: dict[frozenset[str], float] = defaultdict(float)
+    for index, value in enumerate(values):
+        found[value] += (points[index + 1] if index + 1 < len(points) else length) - points[index]
+    return found
+
+
+def _kappa_from(agreed: float, total: float, first: dict, second: dict) -> float | None:
+    """Cohen's kappa from the units two coders agree on and each one's totals per value."""
+    if total <= 0:
+        return None
+    expected = sum(w * second.get(v, 0.0) for v, w in first.items()) / (total * total)
+    return None if expected >= 1.0 else (agreed / total - expected) / (1.0 - expected)
 
 
 def measure(
@@ -235,53 +309,77 @@ def measure(
         raise MarginError("agreement needs at least two annotators with annotations in the chosen documents")
     used = sorted({t for doc in documents.values() for spans in doc.spans.values() for t in spans}, key=lambda t: tags[t].casefold())
     pairs = list(itertools.combinations(everyone, 2))
-    rows = [_one_tag(documents, tag_id, tags[tag_id], everyone, pairs) for tag_id in used]
-    rows.append(_all_tags(documents, used, everyone, pairs))
+    matched: dict[tuple[str, str], tuple[Matches, Matches]] = {}
+    units = {doc_id: _Units(doc.length) for doc_id, doc in documents.items()}
+    rows = [_one_tag(documents, tag_id, tags[tag_id], everyone, pairs, matched, units) for tag_id in used]
+    rows.append(_all_tags(documents, used, everyone, pairs, matched, units))
     return Agreement(unit, everyone, len(documents), rows)
 
 
-def _matches(documents: dict[str, _Document], tag_ids: Sequence[str], a: str, b: str) -> tuple[Matches, Matches]:
+def _matches(documents: dict[str, _Document], tag_id: str, a: str, b: str, painted: dict[tuple[str, str], bytes]) -> tuple[Matches, Matches]:
+    """Spans of one tag matched between two coders: exactly, and by overlap (looked up in the other's painting)."""
     exact, overlap = Matches(), Matches()
-    for doc in documents.values():
-        for tag_id in tag_ids:
-            first = doc.spans[a].get(tag_id, []) if a in doc.spans else []
-            second = doc.spans[b].get(tag_id, []) if b in doc.spans else []
-            if first or second:
-                exact.add(exact_matches(first, second))
-                overlap.add(overlap_matches(first, second))
+    for doc_id, doc in documents.items():
+        first = set(doc.spans[a].get(tag_id, ())) if a in doc.spans else set()
+        second = set(doc.spans[b].get(tag_id, ())) if b in doc.spans else set()
+        if not first and not second:
+            continue
+        both = len(first & second)
+        exact.add(Matches(both, len(first), both, len(second)))
+        mine, theirs = painted.get((doc_id, a)), painted.get((doc_id, b))
+        overlap.add(Matches(
+            sum(1 for s, e in first if theirs.find(1, s, e) >= 0) if theirs is not None else 0, len(first),
+            sum(1 for s, e in second if mine.find(1, s, e) >= 0) if mine is not None else 0, len(second),
+        ))
     return exact, overlap
 
 
-def _one_tag(documents: dict[str, _Document], tag_id: str, name: str, authors: list[str], pairs: list[tuple[str, str]]) -> TagAgreement:
+def _one_tag(
+    documents: dict[str, _Document], tag_id: str, name: str, authors: list[str], pairs: list[tuple[str, str]],
+    matched: dict[tuple[str, str], tuple[Matches, Matches]], units: dict[str, _Units],
+) -> TagAgreement:
+    """One tag's row; adds its span matches per pair to *matched*, for the all-tags row."""
     row = TagAgreement(name, {a: sum(len(d.spans[a].get(tag_id, ())) for d in documents.values() if a in d.spans) for a in authors})
     matrix = Coincidences()
-    cover: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    painted: dict[tuple[str, str], bytes] = {}
+    marked: dict[tuple[str, str], int] = {}
     for doc_id, doc in documents.items():
         _tag_alpha(doc, tag_id, matrix)
         for author in doc.coders:
-            cover[(doc_id, author)] = merged(doc.spans[author].get(tag_id, ()))
+            painting = painted[(doc_id, author)] = _paint(doc.length, ((s, e, 1) for s, e in doc.spans[author].get(tag_id, ())))
+            marked[(doc_id, author)] = painting.count(1)
     row.alpha = matrix.alpha()
+    for ints in units.values():
+        ints.forget()
     f1s_exact, f1s_overlap = [], []
     for a, b in pairs:
-        exact, overlap = _matches(documents, [tag_id], a, b)
+        exact, overlap = _matches(documents, tag_id, a, b, painted)
+        total_exact, total_overlap = matched.setdefault((a, b), (Matches(), Matches()))
+        total_exact.add(exact)
+        total_overlap.add(overlap)
         f1s_exact.append(exact.f1())
         f1s_overlap.append(overlap.f1())
-        confusion: dict[tuple[bool, bool], float] = defaultdict(float)
+        agreed = total = 0.0
+        first: dict[bool, float] = defaultdict(float)
+        second: dict[bool, float] = defaultdict(float)
         for doc_id, doc in documents.items():
             if a in doc.spans and b in doc.spans:
-                first, second = cover[(doc_id, a)], cover[(doc_id, b)]
-                both, only_a, only_b = overlap_length(first, second), covered(first), covered(second)
-                confusion[(True, True)] += both
-                confusion[(True, False)] += only_a - both
-                confusion[(False, True)] += only_b - both
-                confusion[(False, False)] += doc.length - only_a - only_b + both
-        row.kappa_pairs[(a, b)] = cohen_kappa(confusion)
+                ints = units[doc_id]
+                agreed += ints.same(ints.number((tag_id, a), painted[(doc_id, a)]), ints.number((tag_id, b), painted[(doc_id, b)]), binary=True)
+                total += doc.length
+                for into, author in ((first, a), (second, b)):
+                    into[True] += marked[(doc_id, author)]
+                    into[False] += doc.length - marked[(doc_id, author)]
+        row.kappa_pairs[(a, b)] = _kappa_from(agreed, total, first, second)
     row.f1_exact, row.f1_overlap = mean(f1s_exact), mean(f1s_overlap)
     row.kappa = mean(row.kappa_pairs.values())
     return row
 
 
-def _all_tags(documents: dict[str, _Document], tag_ids: list[str], authors: list[str], pairs: list[tuple[str, str]]) -> TagAgreement:
+def _all_tags(
+    documents: dict[str, _Document], tag_ids: list[str], authors: list[str], pairs: list[tuple[str, str]],
+    matched: dict[tuple[str, str], tuple[Matches, Matches]], units: dict[str, _Units],
+) -> TagAgreement:
     row = TagAgreement(ALL_TAGS, {
         a: sum(len(d.spans[a].get(t, ())) for d in documents.values() if a in d.spans for t in tag_ids) for a in authors
     })
@@ -292,15 +390,32 @@ def _all_tags(documents: dict[str, _Document], tag_ids: list[str], authors: list
         _overall_alpha(doc, layers[doc_id], matrix)
     row.alpha = matrix.alpha()
     f1s_exact, f1s_overlap = [], []
+    painted = {doc_id: _layer_codes(layers[doc_id], doc.length) for doc_id, doc in documents.items()}
+    marginals = {(doc_id, author): _marginals(layer, doc.length)
+                 for doc_id, doc in documents.items() for author, layer in layers[doc_id].items()}
     for a, b in pairs:
-        exact, overlap = _matches(documents, tag_ids, a, b)
+        exact, overlap = matched.get((a, b), (Matches(), Matches()))
         f1s_exact.append(exact.f1())
         f1s_overlap.append(overlap.f1())
-        confusion: dict[tuple[frozenset[str], frozenset[str]], float] = {}
+        agreed = total = 0.0
+        first: dict[frozenset[str], float] = defaultdict(float)
+        second: dict[frozenset[str], float] = defaultdict(float)
         for doc_id, doc in documents.items():
-            if a in doc.spans and b in doc.spans:
+            if a not in doc.spans or b not in doc.spans:
+                continue
+            codes = painted[doc_id]
+            if codes is not None:
+                ints = units[doc_id]
+                agreed += ints.same(ints.number(("all", a), codes[0][a]), ints.number(("all", b), codes[0][b]))
+            else:
+                confusion: dict[tuple[frozenset[str], frozenset[str]], float] = {}
                 _pair_confusion(layers[doc_id][a], layers[doc_id][b], doc.length, confusion)
-        row.kappa_pairs[(a, b)] = cohen_kappa(confusion)
+                agreed += sum(w for (x, y), w in confusion.items() if x == y)
+            total += doc.length
+            for into, author in ((first, a), (second, b)):
+                for value, weight in marginals[(doc_id, author)].items():
+                    into[value] += weight
+        row.kappa_pairs[(a, b)] = _kappa_from(agreed, total, first, second)
     row.f1_exact, row.f1_overlap = mean(f1s_exact), mean(f1s_overlap)
     row.kappa = mean(row.kappa_pairs.values())
     return row

@@ -168,7 +168,10 @@ class _Merge:
         theirs = self._states(source.db.conn, ids)
         ours = self._states(self.conn, ids)
         names = self._names(self.conn)
-        inserts, updates, tag_rows, noted = [], [], [], []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        tag_rows: list[tuple[str, str]] = []
+        noted: list[tuple[str, str]] = []
         for annotation_id, (state, tag_ids) in theirs.items():
             state = {**state, "version_id": versions.get(state["version_id"], state["version_id"])}
             mapped_tags = sorted({tags[t] for t in tag_ids if t in tags})
