@@ -207,6 +207,30 @@ def m005_identifiers_attributes(db: Database) -> None:
 
 
 @migrations()
+def m006_classroom(db: Database) -> None:
+    """Class packs: a pack file and each student's copy say which pack they are; a teacher's library, which it made.
+
+    ``role`` is ``pack`` in the file handed out, ``copy`` in a student's library made from it
+    (with the student's name and the codebook lock), ``made`` in the library a pack came from
+    (or a library that collected a pack's work), so files of another pack can be told apart.
+    """
+    db.execute(
+        """
+        CREATE TABLE packs (
+            id TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('pack', 'copy', 'made')),
+            title TEXT NOT NULL,
+            instructions TEXT NOT NULL DEFAULT '',
+            locked INTEGER NOT NULL DEFAULT 0,
+            author TEXT,
+            created TEXT NOT NULL,
+            PRIMARY KEY (id, role)
+        )
+        """
+    )
+
+
+@migrations()
 def m007_entity_work(db: Database) -> None:
     """Entity work: changes made together undone together (tagging every mention), and reviewed suggestions.
 

@@ -209,6 +209,25 @@ def test_annotation_records_anchor_author_and_times(store):
     assert a.author == "ada" and a.created == a.updated and len(a.id) == 36
 
 
+def test_changing_only_tags_counts_as_a_change(store):
+    """Collecting students' work picks the later edit by `updated`, so a tag-only edit must move it."""
+    doc = add_document(store)
+    a = annotate(store, doc, "The bridge is safe.", tags=["Claim/Safety"])
+    added = store.annotations.add_tags(a.id, ["Distortion"])
+    assert added.updated > a.updated
+    removed = store.annotations.remove_tags(a.id, ["Distortion"])
+    assert removed.updated > added.updated
+    set_again = store.annotations.set_tags(a.id, [t.id for t in removed.tags])
+    assert set_again.updated == removed.updated  # the same tags: nothing changed
+    store.annotations.add_tags(a.id, ["Stance"])
+    before = store.annotations.get(a.id).updated
+    store.tags.merge("Stance", "Claim/Safety")
+    merged = store.annotations.get(a.id)
+    assert merged.updated > before
+    store.tags.delete("Claim/Safety", force=True)
+    assert store.annotations.get(a.id).updated > merged.updated
+
+
 def test_filters_by_document_tag_and_author(store, db_path):
     doc = add_document(store)
     other = add_document(store, NOTICE + " Extra.", title="Article")

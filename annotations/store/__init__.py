@@ -78,6 +78,12 @@ class Store:
         store.busy_timeout = busy_timeout
         return store
 
+    def as_author(self, author: str) -> "Store":
+        """This store, on the same connection, writing in *author*'s name."""
+        store = Store(self.db, author=author, clock=self.clock)
+        store.busy_timeout = self.busy_timeout
+        return store
+
     @property
     def read_only(self) -> bool:
         """Whether the library was opened read-only (its file, folder or disk cannot be written)."""

@@ -253,13 +253,15 @@ class AnnotationRepo:
         """Write the fields where *target* differs from *current*, keeping the note index in step."""
         if target["note"] != current["note"]:
             self._index_note(annotation_id, target["note"])
-        if any(target[key] != current[key] for key in _SCALARS):
+        tags_changed = sorted(target["tags"]) != sorted(current["tags"])
+        if tags_changed or any(target[key] != current[key] for key in _SCALARS):
+            # A change of tags alone is a change too: collecting students' work picks the later edit by it.
             assignments = ", ".join(f'"{key}" = ?' for key in _SCALARS)
             self.db.execute(
                 f"UPDATE annotations SET {assignments}, updated = ? WHERE id = ?",
                 (*(target[key] for key in _SCALARS), self.clock(), annotation_id),
             )
-        if sorted(target["tags"]) != sorted(current["tags"]):
+        if tags_changed:
             self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
             self.db.conn.executemany(
                 "INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",

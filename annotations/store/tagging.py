@@ -26,6 +26,12 @@ PALETTE: tuple[str, ...] = (
     "#f66151", "#dc8add",
 )
 
+#: What a change to a locked codebook is told.
+LOCKED_MESSAGE = (
+    "the codebook of this class pack is locked: tags cannot be created, renamed, merged, recoloured or deleted;"
+    " use one of its tags (see `margin tags`)"
+)
+
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ENTITY_SPEC = re.compile(r"^(?P<type>[^\W\d_][\w\-]{0,40}):(?P<gap>\s*)(?P<name>.+)$")
 
@@ -238,6 +244,15 @@ class TagRepo:
             return [tag]
         return [tag, *self._under(tag.name)]
 
+    def codebook_locked(self) -> bool:
+        """Whether this library is a class pack (or a copy of one) whose teacher locked the codebook."""
+        row = self.db.execute("SELECT max(locked) FROM packs WHERE role IN ('pack', 'copy')").fetchone()
+        return bool(row and row[0])
+
+    def _check_open(self) -> None:
+        if self.codebook_locked():
+            raise MarginError(LOCKED_MESSAGE)
+
     # writing ---------------------------------------------------------------
     def _next_colour(self) -> str:
         # Tags are never removed (deleting is marking), so the last rowid counts them without a scan.
@@ -255,6 +270,7 @@ class TagRepo:
         aliases: tuple[str, ...] = (),
         identifiers: tuple[str, ...] = (),
     ) -> Tag:
+        self._check_open()
         name = clean_topic(name) if kind is TagKind.TOPIC else name.strip()
         if not name:
             raise MarginError("a tag name is empty")
@@ -314,6 +330,13 @@ class TagRepo:
             return existing
         return self.add(spec.name, spec.kind or TagKind.TOPIC, entity_type=spec.entity_type)
 
+    def _touch_annotations(self, tag_id: str) -> None:
+        """Mark the annotations carrying *tag_id* as changed now: their tags are about to change."""
+        self.db.execute(
+            "UPDATE annotations SET updated = ? WHERE id IN (SELECT annotation_id FROM annotation_tags WHERE tag_id = ?)",
+            (self.clock(), tag_id),
+        )
+
     def _set(self, tag_id: str, **fields: object) -> None:
         self._aliases = None
         assignments = ", ".join(f"{key} = ?" for key in fields)
@@ -324,6 +347,7 @@ class TagRepo:
 
     def rename(self, ref: str, new_name: str) -> list[Tag]:
         """Rename a tag; renaming a topic (or a bare path like ``Claim``) moves the topics below it too."""
+        self._check_open()
         affected = self.matching(ref)
         head = affected[0]
         try:
@@ -348,16 +372,19 @@ class TagRepo:
         return [self.get(tag_id) for tag_id in renames]
 
     def recolour(self, ref: str, colour: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         self._set(tag.id, colour=normalise_colour(colour))
         return self.get(tag.id)
 
     def describe(self, ref: str, description: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         self._set(tag.id, description=description)
         return self.get(tag.id)
 
     def add_alias(self, ref: str, alias: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         alias = alias.strip()
         self._check_alias(alias, tag.name, tag.id)
@@ -394,6 +421,7 @@ class TagRepo:
         A topic's subtopics move under the target too (merging where the target
         already has one of the same name), so nothing is left under a dead path.
         """
+        self._check_open()
         source, target = self.resolve(source_ref), self.resolve(target_ref)
         if source.id == target.id:
             raise MarginError("cannot merge a tag into itself")
@@ -415,6 +443,7 @@ class TagRepo:
 
     def _merge_one(self, source: Tag, target: Tag) -> int:
         moved = self.db.execute("SELECT count(*) FROM annotation_tags WHERE tag_id = ?", (source.id,)).fetchone()[0]
+        self._touch_annotations(source.id)
         self.db.execute(
             "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) SELECT annotation_id, ? FROM annotation_tags WHERE tag_id = ?",
             (target.id, source.id),
@@ -430,6 +459,7 @@ class TagRepo:
 
     def delete(self, ref: str, *, force: bool = False) -> int:
         """Delete a tag; refuses while annotations use it unless *force*. Returns how many lost it."""
+        self._check_open()
         tag = self.resolve(ref)
         used = self.counts().get(tag.id, 0)
         if used and not force:
@@ -437,6 +467,7 @@ class TagRepo:
                 f"tag “{tag.name}” is used by {used} annotation{'s' if used != 1 else ''}; pass --force to remove it from them"
             )
         with writing(self.db):
+            self._touch_annotations(tag.id)
             self.db.execute("DELETE FROM annotation_tags WHERE tag_id = ?", (tag.id,))
             self._set(tag.id, deleted=self.clock())
         return used

@@ -43,6 +43,15 @@ def is_read_only(db: Database) -> bool:
     return _read_only.get(db, False)
 
 
+# Per open library: why every write to it is refused (a class pack is handed out, not written in).
+_refusals: weakref.WeakKeyDictionary[Database, str] = weakref.WeakKeyDictionary()
+
+
+def refuse_writes(db: Database, message: str) -> None:
+    """Refuse every write to *db* with *message*, in one line, before it starts."""
+    _refusals[db] = message
+
+
 def damaged_message(damage: str) -> str:
     return (
         f"the library is damaged ({damage}); nothing was changed. See `margin check`, "
@@ -103,6 +112,8 @@ def check_writable(db: Database) -> None:
     """Refuse, in one line, a write to a library opened read-only or recorded as damaged."""
     if is_read_only(db):
         raise StoreError(READ_ONLY_MESSAGE)
+    if db in _refusals:
+        raise StoreError(_refusals[db])
     damage = recorded_damage(db)
     if damage is not None:
         raise StoreError(damaged_message(damage))

@@ -37,6 +37,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "library": "app", "open": "app", "demo": "app",
     "backup": "maintenance", "check": "maintenance",
     "mentions": "entities", "entities": "entities", "suggest": "suggesting", "suggestions": "suggesting",
+    "pack": "classroom", "join": "classroom", "collect": "classroom", "agreement": "agreement",
 }
 
 

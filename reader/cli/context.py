@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from annotations.classroom.packs import Pack, guard
 from annotations.store import Store
 
 from reader.config import busy_timeout, default_db_path, resolve_author
@@ -24,6 +25,8 @@ class Context:
     db_path: Path | None
     author_flag: str | None
     _store: Store | None = field(default=None, repr=False)
+    #: The class pack the library is, or is a student's copy of (known once the store is open).
+    pack: Pack | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path:
@@ -44,6 +47,10 @@ class Context:
             self._store = Store.open(
                 self.path, author=self.author, create_folder=not chosen, busy_timeout=busy_timeout(), notify=_warn
             )
+            self.pack = guard(self._store)
+            if self.pack is not None and self.pack.role == "copy" and self.pack.author and not self.author_flag:
+                # A student's copy writes in the name it was made for, whatever the machine's config says.
+                self._store = self._store.as_author(self.pack.author)
         return self._store
 
     def close(self) -> None:

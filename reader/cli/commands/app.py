@@ -17,6 +17,16 @@ from reader.samples.demo import seed_demo
 
 
 
+def _refuse_the_pack(ctx: Context) -> Store:
+    """The library to read in, unless it is a class pack handed out (a student works in a copy)."""
+    from annotations.classroom.packs import opening_the_pack_message
+
+    store = ctx.store
+    if ctx.pack is not None and ctx.pack.role == "pack":
+        raise MarginError(opening_the_pack_message(ctx.pack, store.path))
+    return store
+
+
 def _run_reader(store: Store, document_ids: list[str]) -> None:
     """Run the reader; an unexpected failure in it ends the command with one line naming the log of it."""
     from reader.tui.app import MarginApp  # the only import of Textual from the CLI
@@ -36,7 +46,7 @@ def _run_reader(store: Store, document_ids: list[str]) -> None:
 @pass_context
 def library(ctx: Context) -> None:
     """Open the library screen in the reader."""
-    _run_reader(ctx.store, [])
+    _run_reader(_refuse_the_pack(ctx), [])
 
 
 @click.command("open")
@@ -48,6 +58,7 @@ def open_(ctx: Context, targets: tuple[str, ...]) -> None:
 
     if len(targets) > MAX_PANES:
         raise MarginError(f"margin shows at most {MAX_PANES} documents side by side; {len(targets)} were given")
+    _refuse_the_pack(ctx)
     ids = []
     for target in targets:
         if Path(target).expanduser().exists():

@@ -8,7 +8,7 @@ import click
 
 from ..context import Context, pass_context
 from reader.formats import read_source
-from annotations.terminal import json_safe
+from annotations.terminal import json_safe, terminal_safe
 
 from ..output import Text, console, short, table, warn
 
@@ -49,6 +49,17 @@ def import_(ctx: Context, files: tuple[Path, ...]) -> None:
             click.echo(f"imported   {short(doc.id)}  {doc.title} ({doc.length:,} characters, {doc.format})")
 
 
+def _pack_line(ctx: Context) -> str:
+    """What the library is to a class: the pack handed out, or one student's copy of it."""
+    pack = ctx.pack
+    assert pack is not None
+    locked = "; codebook locked" if pack.locked else ""
+    if pack.role == "pack":
+        return (f"This is the class pack “{pack.title}”{locked}. Make your own copy to work in:"
+                f" margin join {ctx.store.path} --author YOUR-NAME")
+    return f"Class pack “{pack.title}”, {pack.author}'s copy{locked}."
+
+
 @click.command("docs")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
@@ -61,6 +72,8 @@ def docs(ctx: Context, fmt: str) -> None:
 
         click.echo(json_safe(json.dumps([asdict(d) for d in documents], ensure_ascii=False, indent=2)))
         return
+    if ctx.pack is not None:
+        click.echo(terminal_safe(_pack_line(ctx), lines=False))
     if not documents:
         click.echo("No documents yet: margin import FILE...")
         return

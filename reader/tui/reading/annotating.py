@@ -51,7 +51,11 @@ class Annotating(ReadingPart):
                 self.fail(error)
 
         self.app.push_screen(
-            TagPicker(self.store.tags.all(), self.store.tags.counts(), selected=[t.id for t in current]), chosen
+            TagPicker(
+                self.store.tags.all(), self.store.tags.counts(), selected=[t.id for t in current],
+                locked=self.store.tags.codebook_locked(),
+            ),
+            chosen,
         )
 
     def note(self, pane: DocumentPane) -> None:

@@ -110,9 +110,12 @@ class TagPicker(Dialog[list[str] | None]):
         counts: Mapping[str, int],
         selected: Iterable[str] = (),
         title: str = "Tag passage",
+        locked: bool = False,
     ) -> None:
         super().__init__()
         self._title = title
+        self._locked = locked
+        """The class pack's codebook is locked: only its tags are offered, none is created."""
         self._counts = dict(counts)
         self._entity_types = sorted({t.entity_type for t in tags if t.entity_type})
         self._tags = [tag for tag in tags if not tag.deleted]
@@ -135,7 +138,8 @@ class TagPicker(Dialog[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = self._title
-            yield FilterInput(placeholder=self.PLACEHOLDER, id="filter", select_on_focus=False)
+            placeholder = "Filter the codebook (locked by your teacher: no new tags)" if self._locked else self.PLACEHOLDER
+            yield FilterInput(placeholder=placeholder, id="filter", select_on_focus=False)
             yield TagList(id="tags")
             yield Static(id="chosen", markup=False)
             yield Static(
@@ -184,7 +188,7 @@ class TagPicker(Dialog[list[str] | None]):
         except MarginError:
             return None, None
         existing = self._existing(spec)
-        if existing is not None:
+        if existing is not None or self._locked:
             return None, existing
         value = NEW + text
         self._specs[value] = text

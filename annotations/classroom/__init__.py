@@ -1,0 +1,1 @@
+"""A class's loop: packs handed out, students' copies collected, agreement between readers."""
