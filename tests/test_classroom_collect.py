@@ -245,3 +245,14 @@ def test_collect_is_idempotent_and_order_independent(tmp_path_factory, before, a
         for path in (files[1], files[2], files[0], files[1]):  # one at a time, in yet another order
             collect(store, [path])
     assert dump(folder / "t4.db") == forward
+
+
+def test_a_students_attributes_travel_with_their_annotation(tmp_path):
+    library, pack = _teacher(tmp_path)
+    with _student(pack, tmp_path, "ada") as ada:
+        made = _annotate(ada, "The closure is a precaution.", "Claim/Safety")
+        ada.annotations.change_attributes(made.id, [("Confidence", "High"), ("Negated", True)])
+    with Store.open(library, author="teacher") as store:
+        collect(store, [tmp_path / "ada.margin"])
+        (collected,) = store.annotations.list(authors=["ada"])
+        assert dict(collected.attributes) == {"Confidence": "High", "Negated": True}

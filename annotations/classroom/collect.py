@@ -30,7 +30,7 @@ from .packs import Pack, _copy_rows, _record, pack_of, packs_made
 
 _ANNOTATION = (
     "id", "version_id", "start", "end", "exact", "prefix", "suffix", "note", "author", "created", "updated",
-    "deleted", "anchor_state", "anchor_score", "needs_review",
+    "deleted", "anchor_state", "anchor_score", "needs_review", "attributes",
 )
 _LINK = ("id", "source_id", "target_id", "relation", "note", "author", "created", "updated", "deleted")
 #: Fields a digest leaves out: ids of rows the two libraries may name differently.
