@@ -7,9 +7,7 @@ parent pointers, so a rename or merge never leaves a dangling parent.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -17,7 +15,13 @@ from ..errors import Ambiguous, MarginError, NotFound
 from ..model import ENTITY_TYPES, Tag, TagKind
 from ..properties import clean_identifier
 from .clock import Clock, new_id
+from .tag_specs import TagSpec, canonical_entity_type, clean_topic, normalise_colour, parse_tag_spec
 from .transaction import check_writable, writing
+
+__all__ = [
+    "LOCKED_MESSAGE", "PALETTE", "TagRepo", "TagSpec",
+    "canonical_entity_type", "clean_topic", "normalise_colour", "parse_tag_spec",
+]
 
 #: Colours chosen to read on dark and light terminals and to stay apart from each other.
 PALETTE: tuple[str, ...] = (
@@ -31,66 +35,6 @@ LOCKED_MESSAGE = (
     "the codebook of this class pack is locked: tags cannot be created, renamed, merged, recoloured or deleted;"
     " use one of its tags (see `margin tags`)"
 )
-
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_ENTITY_SPEC = re.compile(r"^(?P<type>[^\W\d_][\w\-]{0,40}):(?P<gap>\s*)(?P<name>.+)$")
-
-
-@dataclass(frozen=True, slots=True)
-class TagSpec:
-    """A tag as a person types it: ``Organization:CNPC``, ``Theme/Secrecy`` or ``CNPC``."""
-
-    name: str
-    kind: TagKind | None  # None: whatever an existing tag of that name is, else a topic
-    entity_type: str | None = None
-
-
-def canonical_entity_type(name: str) -> str:
-    """``person`` → ``Person``; user-named types keep their spelling."""
-    for known in ENTITY_TYPES:
-        if known.casefold() == name.strip().casefold():
-            return known
-    return name.strip()
-
-
-def clean_topic(name: str) -> str:
-    parts = [part.strip() for part in name.strip().strip("/").split("/")]
-    if not all(parts):
-        raise MarginError(f"tag “{name}” has an empty path segment")
-    return "/".join(parts)
-
-
-def parse_tag_spec(spec: str, known_types: Iterable[str] = ()) -> TagSpec:
-    """Read ``Type:Name`` as an entity only where it is meant as one.
-
-    The type must be one word. A known type (the defaults, or *known_types*
-    already in the library) may be followed by a space (``Person: Ada``); a new
-    type may not, so ``Re: secrecy`` and ``Meeting 10:30`` stay topics, and a
-    name starting with ``/`` (a URL) is never an entity.
-    """
-    spec = spec.strip()
-    if not spec:
-        raise MarginError("a tag name is empty")
-    match = _ENTITY_SPEC.match(spec)
-    if match and match["name"].strip() and not match["name"].startswith("/"):
-        folded = match["type"].casefold()
-        known = {t.casefold() for t in (*ENTITY_TYPES, *known_types)}
-        if folded in known or not match["gap"]:
-            known_spelling = next((t for t in known_types if t.casefold() == folded), match["type"])
-            return TagSpec(match["name"].strip(), TagKind.ENTITY, canonical_entity_type(known_spelling))
-    if "/" in spec:
-        return TagSpec(clean_topic(spec), TagKind.TOPIC)
-    return TagSpec(spec, None)
-
-
-def normalise_colour(colour: str) -> str:
-    colour = colour.strip()
-    if not _HEX.match(colour):
-        raise MarginError(f"colour “{colour}” is not a hex colour like #e5a50a")
-    if len(colour) == 4:
-        colour = "#" + "".join(c * 2 for c in colour[1:])
-    return colour.lower()
-
 
 def _row_to_tag(row: dict) -> Tag:
     return Tag(
