@@ -191,3 +191,9 @@ def m002_anchor_states(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX reanchorings_annotation ON reanchorings(annotation_id, seq)")
+
+
+@migrations()
+def m003_document_renames(db: Database) -> None:
+    """When a document was given a title of the user's own: later versions of its file keep that title."""
+    db.execute("ALTER TABLE documents ADD COLUMN renamed TEXT")

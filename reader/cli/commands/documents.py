@@ -47,11 +47,14 @@ def import_(ctx: Context, files: tuple[Path, ...]) -> None:
             click.echo(f"imported   {short(doc.id)}  {doc.title} ({doc.length:,} characters, {doc.format})")
 
 
-@click.command("docs")
+@click.group("docs", invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@pass_context
-def docs(ctx: Context, fmt: str) -> None:
-    """List documents with their annotation counts."""
+@click.pass_context
+def docs(click_ctx: click.Context, fmt: str) -> None:
+    """List documents with their annotation counts, or rename one (see subcommands)."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx: Context = click_ctx.obj
     documents = ctx.store.documents.all()
     if fmt == "json":
         import json
@@ -69,6 +72,21 @@ def docs(ctx: Context, fmt: str) -> None:
             notes += f", {d.review_count} to review"
         grid.add_row(short(d.id), Text(d.title), notes, str(d.version), d.format, Text(d.source_path))
     console().print(grid)
+
+
+@docs.command("rename")
+@click.argument("document")
+@click.argument("title")
+@pass_context
+def rename(ctx: Context, document: str, title: str) -> None:
+    """Give DOCUMENT the title TITLE, in exports and search too; later versions keep it."""
+    store = ctx.store
+    doc = store.documents.resolve(document)
+    renamed = store.documents.rename(doc.id, title)
+    click.echo(f"renamed    {short(doc.id)}  {doc.title} → {renamed.title}")
+    namesakes = [d for d in store.documents.all() if d.id != doc.id and d.title.casefold() == renamed.title.casefold()]
+    if namesakes:
+        warn(f"another document is also titled “{renamed.title}” ({short(namesakes[0].id)}): name them by id")
 
 
 @click.command("search")
