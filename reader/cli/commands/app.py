@@ -22,14 +22,14 @@ def _run_reader(store: Store, document_ids: list[str]) -> None:
     MarginApp(store, document_ids=document_ids).run()
 
 
-@click.command("library")
+@click.command("library", short_help="Open the library screen in the reader.")
 @pass_context
 def library(ctx: Context) -> None:
     """Open the library screen in the reader."""
     _run_reader(ctx.store, [])
 
 
-@click.command("open")
+@click.command("open", short_help="Open files or documents side by side.")
 @click.argument("targets", nargs=-1, required=True)
 @pass_context
 def open_(ctx: Context, targets: tuple[str, ...]) -> None:
@@ -47,7 +47,7 @@ def open_(ctx: Context, targets: tuple[str, ...]) -> None:
     _run_reader(ctx.store, ids)
 
 
-@click.command("demo")
+@click.command("demo", short_help="Open the bundled samples on a throwaway library.")
 @click.option("--print", "print_only", is_flag=True, help="Print the demo's Markdown export instead of opening the reader.")
 @pass_context
 def demo(ctx: Context, print_only: bool) -> None:

@@ -22,7 +22,7 @@ def import_paths(ctx: Context, paths: list[Path]):
     return results
 
 
-@click.command("import")
+@click.command("import", short_help="Import document files into the library.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_context
 def import_(ctx: Context, files: tuple[Path, ...]) -> None:
@@ -47,7 +47,7 @@ def import_(ctx: Context, files: tuple[Path, ...]) -> None:
             click.echo(f"imported   {short(doc.id)}  {doc.title} ({doc.length:,} characters, {doc.format})")
 
 
-@click.group("docs", invoke_without_command=True)
+@click.group("docs", short_help="List documents, or rename one.", invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def docs(click_ctx: click.Context, fmt: str) -> None:
@@ -74,7 +74,7 @@ def docs(click_ctx: click.Context, fmt: str) -> None:
     console().print(grid)
 
 
-@docs.command("rename")
+@docs.command("rename", short_help="Give a document a new title.")
 @click.argument("document")
 @click.argument("title")
 @pass_context
@@ -89,7 +89,7 @@ def rename(ctx: Context, document: str, title: str) -> None:
         warn(f"another document is also titled “{renamed.title}” ({short(namesakes[0].id)}): name them by id")
 
 
-@click.command("search")
+@click.command("search", short_help="Search the documents' text, or the notes.")
 @click.argument("query")
 @click.option("--notes", is_flag=True, help="Search the notes written on annotations instead of document text.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most documents (or notes) to show.")

@@ -17,7 +17,7 @@ from ..output import short, warn
 CONTEXT_SHOWN = 30
 
 
-@click.command("refresh")
+@click.command("refresh", short_help="Re-read changed files as new versions.")
 @click.argument("documents", nargs=-1)
 @pass_context
 def refresh_(ctx: Context, documents: tuple[str, ...]) -> None:
@@ -69,7 +69,7 @@ def describe_review_item(store: Store, document: Document, annotation: Annotatio
     return lines
 
 
-@click.command("review")
+@click.command("review", short_help="Review annotations a change of text moved.")
 @click.argument("document")
 @click.option("--all", "show_all", is_flag=True, help="Also list moved and approximate placements already reviewed.")
 @click.option("--accept", "accept", multiple=True, metavar="ID", help="Accept this annotation's new place (an orphan stays an orphan).")
