@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from annotations.errors import MarginError
+from annotations.errors import MarginError, NotFound
 from annotations.store import Store
 
 from reader.config import MAX_PANES
 from ..context import Context, pass_context
 from reader.samples.demo import seed_demo
-
 
 
 def _run_reader(store: Store, document_ids: list[str]) -> None:
@@ -42,8 +41,13 @@ def open_(ctx: Context, targets: tuple[str, ...]) -> None:
     for target in targets:
         if Path(target).expanduser().exists():
             ids.append(import_paths(ctx, [Path(target)])[0].document.id)
-        else:
+            continue
+        try:
             ids.append(ctx.store.documents.resolve(target).id)
+        except NotFound:
+            from ..suggest import no_such
+
+            raise MarginError(no_such(target, [d.title for d in ctx.store.documents.all()])) from None
     _run_reader(ctx.store, ids)
 
 
