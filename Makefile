@@ -1,17 +1,21 @@
 # Two entry points, as the README says: `make demo` and `make test`.
 # Both create .venv with the project installed (editable) and its test extras.
+# The set-up is silent unless it fails (pip -qq still prints errors), so what
+# follows it, the reader or the test report, is all that is shown.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PIP := $(BIN)/pip --disable-pip-version-check -qq
 
 .PHONY: demo test bench docs compile clean
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "Setting up $(VENV) (once, and again when pyproject.toml changes)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e '.[test]'
+	@touch $(STAMP)
 
 # Bytecode is compiled ahead (fast when up to date): where PYTHONDONTWRITEBYTECODE is set,
 # an editable install would otherwise compile every module again on each launch.
@@ -19,10 +23,10 @@ compile: $(STAMP)
 	@$(BIN)/python -m compileall -q annotations reader > /dev/null
 
 demo: compile
-	$(BIN)/margin demo
+	@$(BIN)/margin demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q
 
 bench: compile
 	$(BIN)/python benchmarks/run.py

@@ -33,6 +33,7 @@ from .anchoring import anchor_span, find_all
 from .matching import FoldedText, Match, best_infix_errors, distance, errors_per_piece, search
 from .model import Anchor
 from .textdiff import OffsetMap
+from .words import ends_word, nearest_edges, spaced, starts_word, word_edge
 
 AnchorState = Literal["exact", "moved", "fuzzy", "orphaned"]
 
@@ -181,13 +182,9 @@ def _edge_cost(text: str, quote: str, start: int, end: int, prefix: str, suffix:
         (text[end - 1 : end], text[end : end + 1], quote[-1:], suffix[:1]),
     ):
         # A quote that began (or ended) at a word's edge should still do so.
-        if _word_edge(original_inside, original_outside) and not _word_edge(inside, outside):
+        if word_edge(original_inside, original_outside) and not word_edge(inside, outside):
             cost += 1
     return cost
-
-
-def _word_edge(inside: str, outside: str) -> bool:
-    return bool(inside) and inside.isalnum() and not (outside and outside.isalnum())
 
 
 def _settle_edges(text: str, quote: str, start: int, end: int, prefix: str, suffix: str) -> tuple[int, int]:
@@ -209,6 +206,45 @@ def _settle_edges(text: str, quote: str, start: int, end: int, prefix: str, suff
         if cost < best[0]:
             best = (cost, start, new_end)
     return best[1], best[2]
+
+
+def _word_snaps(
+    text: str, quote: str, start: int, end: int, prefix: str, suffix: str
+) -> list[tuple[int, int]] | None:
+    """Spans on word edges near a match that breaks a word edge its quote had, best first.
+
+    "Jam[es Jay Carafano]" for the quote "James Jay Carafano": the start may go
+    back to "James" or on to "Jay"; quote and context say which fits better.
+    None when the match keeps the quote's word edges (or its script has none).
+    """
+    starts, ends = [start], [end]
+    if word_edge(quote[:1], prefix[-1:]) and not starts_word(text, start) and spaced(text, start):
+        starts = nearest_edges(text, start, starts=True)
+    if word_edge(quote[-1:], suffix[:1]) and not ends_word(text, end) and spaced(text, end):
+        ends = nearest_edges(text, end, starts=False)
+    if (starts, ends) == ([start], [end]):
+        return None
+    spans = [(at, to) for at in starts for to in ends if at < to]
+    return sorted(spans, key=lambda span: (_edge_cost(text, quote, span[0], span[1], prefix, suffix), span))
+
+
+def _placed(
+    text: str, quote: str, candidate: _Candidate, prefix: str, suffix: str, hint: int | None
+) -> _Candidate | None:
+    """An acceptable candidate with its edges settled; a quote of whole words stays on whole words.
+
+    None when the settled span breaks a word edge the quote had and no
+    acceptable span on the nearby word edges is left: the words are not there.
+    """
+    start, end = _settle_edges(text, quote, candidate.start, candidate.end, prefix, suffix)
+    spans = _word_snaps(text, quote, start, end, prefix, suffix)
+    for at, to in [(start, end)] if spans is None else spans:
+        moved = candidate if (at, to) == (candidate.start, candidate.end) else _candidate(
+            text, quote, at, to, distance(quote, text[at:to]), prefix, suffix, hint
+        )
+        if spans is None or _acceptable_fuzzy(text, quote, moved):
+            return moved
+    return None
 
 
 def _exact_choice(text: str, quote: str, starts: list[int], prefix: str, suffix: str, hint: int | None,
@@ -289,12 +325,9 @@ def match_quote(
         )
         for candidate in candidates:
             if _acceptable_fuzzy(text, quote, candidate):
-                start, end = _settle_edges(text, quote, candidate.start, candidate.end, prefix, suffix)
-                if (start, end) != (candidate.start, candidate.end):
-                    candidate = _candidate(
-                        text, quote, start, end, distance(quote, text[start:end]), prefix, suffix, hint
-                    )
-                return QuoteMatch(candidate.start, candidate.end, candidate.score, candidate.errors)
+                placed = _placed(text, quote, candidate, prefix, suffix, hint)
+                if placed is not None:
+                    return QuoteMatch(placed.start, placed.end, placed.score, placed.errors)
         if (low, high) == (0, len(text)):
             break
     return None

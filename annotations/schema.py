@@ -200,6 +200,12 @@ def m003_reading_layout(db: Database) -> None:
 
 
 @migrations()
+def m004_document_renames(db: Database) -> None:
+    """When a document was given a title of the user's own: later versions of its file keep that title."""
+    db.execute("ALTER TABLE documents ADD COLUMN renamed TEXT")
+
+
+@migrations()
 def m005_identifiers_attributes(db: Database) -> None:
     """Knowledge-base identifiers on tags (``["UMLS:C0019693"]``) and typed attributes on annotations (``{"Negation": true}``)."""
     db.execute("ALTER TABLE tags ADD COLUMN identifiers TEXT NOT NULL DEFAULT '[]'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,21 @@ from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.formats import read_source
 from reader.tui.reading import ReadingScreen
+from reader.tui.reading.highlights import HighlightDrawing
 from reader.tui.screens.review import ReviewScreen
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.widgets.document_view import DocumentView
 
 from .conftest import fixed_clock
+
+
+async def until(pilot, condition, timeout: float) -> None:
+    """Let the app run (messages, timers, workers) until *condition* holds; fail after *timeout* seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"the reader did not get there in {timeout} s"
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
 
 SIZE = (140, 40)
 
@@ -197,19 +209,16 @@ async def test_opening_a_changed_file_makes_a_new_version_and_moves_its_annotati
 
             def refreshed() -> bool:
                 panes = getattr(app.screen, "panes", [])
-                if not panes or not panes[0].text.startswith("# Memo\n\nA new opening line."):
+                if not panes or not panes[0].query(DocumentView):  # the new pane, not yet composed
+                    return False
+                if not panes[0].text.startswith("# Memo\n\nA new opening line."):
                     return False
                 moved = store.annotations.get(ids["The bridge is safe."])
                 return bool(panes[0].view.highlights_at(moved.start + 1))
 
-            # The check runs on a worker and the pane is rebuilt after it: wait for both, however busy the machine.
-            for _ in range(200):
-                await app.workers.wait_for_complete()
-                await pilot.pause(0.05)
-                if refreshed():
-                    break
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            # The file is compared on a worker, the pane rebuilt after it and its highlights
+            # drawn on another: wait for all of that, up to a generous bound on a busy machine.
+            await until(pilot, refreshed, timeout=60)
             document = store.documents.get(document_id)
             assert document.version == 2
             pane = app.screen.panes[0]
@@ -219,6 +228,34 @@ async def test_opening_a_changed_file_makes_a_new_version_and_moves_its_annotati
             assert moved.version_id == document.version_id and moved.anchor_state == "moved"
             assert pane.text[moved.start : moved.end] == "The bridge is safe."
             assert pane.view.highlights_at(moved.start + 1)
+    finally:
+        store.close()
+
+
+async def test_highlights_arriving_for_a_pane_just_replaced_by_a_new_version_are_let_go(tmp_path):
+    """The race behind a once-flaky test: a pane's highlights are drawn (and say so by a message)
+    just as its file's new version replaces the pane; the message must not reach for the gone pane."""
+    path = tmp_path / "memo.md"
+    path.write_text(ORIGINAL, encoding="utf-8")
+    store = Store.open(tmp_path / "reader.db", author="ada", clock=fixed_clock())
+    try:
+        document_id = _import(store, path)
+        _annotate(store, document_id)
+        app = MarginApp(store, document_ids=[document_id], watch_seconds=None)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
+            old = screen.panes[0]
+            path.write_text(EDITED, encoding="utf-8")
+            _import(store, path)
+            screen.deck.reload(old)
+            await until(pilot, lambda: not old.is_attached, timeout=60)
+            # What a highlights worker finishing just then posts: too late, the pane is gone.
+            screen.highlights.post_message(HighlightDrawing.Drawn(old))
+            await pilot.pause()
+            await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
+            assert app.screen is screen and screen.panes[0].document.version == 2
+            assert screen.panes[0].text == EDITED
     finally:
         store.close()
 

@@ -9,18 +9,22 @@ file changes.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from sqlite_utils import Database
 
-from ..errors import Ambiguous, NotFound
+from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Document, LoadedDocument, Section
 from .clock import Clock, new_id
 from .reanchoring import Reanchorer, ReanchorSummary
 from .transaction import writing
 
 ImportStatus = Literal["new", "unchanged", "new-version", "reverted"]
+
+#: Longest title a document may be given, in characters.
+MAX_TITLE = 500
 
 _DOCUMENT_SELECT = """
 SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
@@ -47,6 +51,22 @@ class ImportResult:
 
 def _row_to_document(row: dict) -> Document:
     return Document(**row)
+
+
+def clean_title(title: str) -> str:
+    """*title* as one line: NFC, with runs of white space and control characters as one space.
+
+    Raises:
+        MarginError: nothing is left, or it is longer than :data:`MAX_TITLE`.
+    """
+    text = unicodedata.normalize("NFC", title)
+    text = "".join(" " if char.isspace() or unicodedata.category(char) == "Cc" else char for char in text)
+    text = " ".join(text.split())
+    if not text:
+        raise MarginError("a title cannot be empty")
+    if len(text) > MAX_TITLE:
+        raise MarginError(f"a title is at most {MAX_TITLE} characters; this one has {len(text)}")
+    return text
 
 
 class DocumentRepo:
@@ -90,6 +110,30 @@ class DocumentRepo:
                 raise Ambiguous(f"“{ref}” matches {len(matches)} documents: {names}")
         raise NotFound(f"no document matches “{ref}” (see `margin docs`)")
 
+    def rename(self, document_id: str, title: str) -> Document:
+        """Give the document *title* (cleaned by :func:`clean_title`); returns the document as it is now.
+
+        The title is the document's own from then on: exports, search and the
+        reader show it, and later versions of its file keep it instead of the
+        title read from the file. The current version's title changes with it,
+        so the full-text index finds the document by its new name.
+
+        Raises:
+            NotFound: no document has this id.
+            MarginError: the title is empty or too long.
+        """
+        title = clean_title(title)
+        with writing(self.db):
+            row = self.db.execute("SELECT current_version FROM documents WHERE id = ?", (document_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no document with id {document_id}")
+            self.db.execute(
+                "UPDATE documents SET title = ?, renamed = ? WHERE id = ?", (title, self.clock(), document_id)
+            )
+            # Only when it differs: the index's trigger re-reads the whole text of the version.
+            self.db.execute("UPDATE versions SET title = ? WHERE id = ? AND title != ?", (title, row[0], title))
+        return self.get(document_id)
+
     def text(self, version_id: str) -> str:
         row = self.db.execute("SELECT text FROM versions WHERE id = ?", (version_id,)).fetchone()
         if row is None:
@@ -124,9 +168,12 @@ class DocumentRepo:
 
     def _import(self, source_path: str, sha256: str, loaded: LoadedDocument) -> ImportResult:
         existing = self.db.execute(
-            "SELECT id, current_version FROM documents WHERE source_path = ? ORDER BY created DESC LIMIT 1",
+            "SELECT id, current_version, CASE WHEN renamed IS NULL THEN NULL ELSE title END"
+            " FROM documents WHERE source_path = ? ORDER BY created DESC LIMIT 1",
             (source_path,),
         ).fetchone()
+        # A title the user gave the document outlasts the one read from its file.
+        own_title = existing[2] if existing is not None else None
         if existing is not None:
             known = self.db.execute(
                 "SELECT v.id, v.id = d.current_version FROM versions v JOIN documents d ON d.id = v.document_id"
@@ -139,6 +186,15 @@ class DocumentRepo:
                 # The file went back to an earlier state: read that version again.
                 with writing(self.db):
                     self.db.execute("UPDATE documents SET current_version = ? WHERE id = ?", (known[0], existing[0]))
+                    if own_title is not None:
+                        self.db.execute(
+                            "UPDATE versions SET title = ? WHERE id = ? AND title != ?", (own_title, known[0], own_title)
+                        )
+                    else:
+                        self.db.execute(
+                            "UPDATE documents SET title = (SELECT title FROM versions WHERE id = ?) WHERE id = ?",
+                            (known[0], existing[0]),
+                        )
                     placed = self.reanchorer.run(existing[0], existing[1])
                 return ImportResult(self.get(existing[0]), "reverted", placed)
         else:
@@ -149,13 +205,14 @@ class DocumentRepo:
                 return ImportResult(self.get(same[0]), "unchanged")
         now = self.clock()
         version_id = new_id()
+        title = own_title or loaded.title
         with writing(self.db):
             if existing is None:
                 document_id = new_id()
                 number = 1
                 self.db.execute(
                     "INSERT INTO documents (id, title, source_path, current_version, created) VALUES (?, ?, ?, NULL, ?)",
-                    (document_id, loaded.title, source_path, now),
+                    (document_id, title, source_path, now),
                 )
             else:
                 document_id = existing[0]
@@ -172,7 +229,7 @@ class DocumentRepo:
                     version_id,
                     document_id,
                     number,
-                    loaded.title,
+                    title,
                     loaded.format,
                     sha256,
                     loaded.text,
@@ -187,7 +244,7 @@ class DocumentRepo:
             )
             self.db.execute(
                 "UPDATE documents SET current_version = ?, title = ? WHERE id = ?",
-                (version_id, loaded.title, document_id),
+                (version_id, title, document_id),
             )
             summary = None if existing is None else self.reanchorer.run(document_id, existing[1])
         return ImportResult(self.get(document_id), "new" if number == 1 else "new-version", summary)

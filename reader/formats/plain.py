@@ -5,8 +5,12 @@ and a blank line after it or after one short subtitle line) and it reads like
 one: ``Chapter 12``, ``BOOK II.``, ``Erstes Kapitel``, ``ACT I.``,
 ``Article 3`` (such lines may be indented). Only when a text has none of
 those are unindented bare Roman numerals, then short capitalised lines,
+then stand-alone subheads (``Going Underground``, see :mod:`.headlines`)
 tried. One pass over the lines; nothing quadratic, so a 3 MB novel
 costs a few tens of milliseconds.
+
+The title is the Project Gutenberg ``Title:`` field, else a headline the
+text opens with (see :mod:`.headlines`), else the file's name.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from annotations.model import LoadedDocument
 from annotations.text import normalise
 
 from .decode import decode
+from .headlines import headline, is_subhead
 from .structure import Heading, spans_from_headings
 
 _MAX_HEADING = 100
@@ -53,6 +58,8 @@ _CAPITALS = re.compile(r"[^\W\d_][^\W_]*(?:[ '’:,&-]+[^\W_]+)*")
 _GUTENBERG_FIELDS = {"Title": "title", "Author": "author", "Language": "language"}
 _GUTENBERG_FIELD = re.compile(r"(Title|Author|Language):\s+(\S.*?)\s*$")
 _HEADER_LINES = 100
+_GUTENBERG_START = re.compile(r"\*\*\* ?START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
+_GUTENBERG_END = re.compile(r"\*\*\* ?END OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
 
 
 def load(data: bytes, path: Path) -> LoadedDocument:
@@ -65,7 +72,7 @@ def load(data: bytes, path: Path) -> LoadedDocument:
     metadata.update({key: value for key, value in fields.items() if key != "title"})
     return LoadedDocument(
         text=text,
-        title=fields.get("title") or path.stem,
+        title=fields.get("title") or headline(lines, _is_chapter_heading) or path.stem,
         format="text",
         sections=spans_from_headings(find_headings(lines), len(text)),
         metadata=metadata,
@@ -89,6 +96,11 @@ def find_headings(lines: list[str]) -> list[Heading]:
     keyword: list[tuple[int, int, str]] = []  # (offset, rank, title)
     roman: list[tuple[int, str]] = []
     capitals: list[tuple[int, str]] = []
+    subheads: list[tuple[int, str]] = []
+    # The opening line is the title or the text's first words; a Gutenberg header is not the text.
+    first_text = next((i for i, line in enumerate(lines) if line.strip()), -1)
+    body = next((i + 1 for i, line in enumerate(lines[:_HEADER_LINES]) if _GUTENBERG_START.match(line)), 0)
+    body_ended = False
     offset = 0
     count = len(lines)
     for index, line in enumerate(lines):
@@ -96,6 +108,8 @@ def find_headings(lines: list[str]) -> list[Heading]:
         offset += len(line) + 1
         if not line or len(line) > _MAX_HEADING or line.isspace():
             continue
+        if body and line.startswith("***") and _GUTENBERG_END.match(line):
+            body_ended = True
         if index > 0 and lines[index - 1].strip():
             continue
         if not _stands_alone(lines, index, count):
@@ -118,6 +132,8 @@ def find_headings(lines: list[str]) -> list[Heading]:
             and (index + 1 >= count or not lines[index + 1].strip())
         ):
             capitals.append((start, title))
+        if index > first_text and index >= body and not body_ended and is_subhead(lines, index):
+            subheads.append((start, title))
     if keyword:
         ranks = sorted({rank for _, rank, _ in keyword})
         return [Heading(start, ranks.index(rank) + 1, title) for start, rank, title in keyword]
@@ -125,7 +141,15 @@ def find_headings(lines: list[str]) -> list[Heading]:
         return [Heading(start, 1, title) for start, title in roman]
     if 2 <= len(capitals) <= max(2, count // 200):
         return [Heading(start, 1, title) for start, title in capitals]
-    return []
+    return [Heading(start, 1, title) for start, title in subheads]
+
+
+def _is_chapter_heading(line: str) -> bool:
+    """Whether *line* (stripped) is a heading that opens a part of the text, such as ``CHAPTER I.``."""
+    match = _KEYWORD_FIRST.fullmatch(line) or _ORDINAL_FIRST.fullmatch(line)
+    if match and line.split(None, 1)[0].lower() not in _NOT_ORDINALS:
+        return True
+    return bool(_ROMAN.fullmatch(line))
 
 
 def _stands_alone(lines: list[str], index: int, count: int) -> bool:

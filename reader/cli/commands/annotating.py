@@ -31,7 +31,7 @@ def _note_text(note: str | None) -> str | None:
     return note
 
 
-@click.command("annotate")
+@click.command("annotate", short_help="Annotate a passage of a document.")
 @click.argument("document")
 @click.option("--quote", help="The exact text to annotate.")
 @click.option("--occurrence", type=click.IntRange(1), help="Which occurrence of --quote (1 = first) when it appears more than once.")
@@ -110,7 +110,7 @@ def _as_json(annotation: Annotation, title: str, section: str, current_versions:
     }
 
 
-@click.command("annotations")
+@click.command("annotations", short_help="List annotations in reading order.")
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only annotations with this tag or a subtopic of it (repeatable).")
 @click.option("--author", "authors", multiple=True, help="Only this author's annotations (repeatable).")
@@ -210,7 +210,7 @@ def _print_json(rows: Iterator[dict[str, object]]) -> None:
     click.echo("\n]" if opened else "[]")
 
 
-@click.command("note")
+@click.command("note", short_help="Set or edit an annotation's note.")
 @click.argument("annotation")
 @click.argument("text", required=False)
 @pass_context
@@ -227,7 +227,7 @@ def note(ctx: Context, annotation: str, text: str | None) -> None:
     click.echo(f"note saved on {short(updated.id)}")
 
 
-@click.command("tag")
+@click.command("tag", short_help="Add tags to an annotation.")
 @click.argument("annotation")
 @click.argument("tags", nargs=-1, required=True)
 @pass_context
@@ -237,7 +237,7 @@ def tag(ctx: Context, annotation: str, tags: tuple[str, ...]) -> None:
     click.echo(f"{short(updated.id)} tagged {', '.join(t.label for t in updated.tags)}")
 
 
-@click.command("untag")
+@click.command("untag", short_help="Remove tags from an annotation.")
 @click.argument("annotation")
 @click.argument("tags", nargs=-1, required=True)
 @pass_context
@@ -264,7 +264,7 @@ def attr(ctx: Context, annotation: str, attributes: tuple[str, ...], removed: tu
     click.echo(f"{short(shown.id)}: {listed}")
 
 
-@click.command("delete")
+@click.command("delete", short_help="Delete an annotation (undo brings it back).")
 @click.argument("annotation")
 @pass_context
 def delete(ctx: Context, annotation: str) -> None:
@@ -273,7 +273,7 @@ def delete(ctx: Context, annotation: str) -> None:
     click.echo(f"deleted {short(deleted.id)} “{one_line(deleted.exact, 40)}”")
 
 
-@click.command("undo")
+@click.command("undo", short_help="Undo your last change to an annotation or link.")
 @pass_context
 def undo(ctx: Context) -> None:
     """Undo your last change to an annotation or link."""
@@ -281,7 +281,7 @@ def undo(ctx: Context) -> None:
     click.echo(f"undid {step.label} on {_what(step)}")
 
 
-@click.command("redo")
+@click.command("redo", short_help="Redo the change you last undid.")
 @pass_context
 def redo(ctx: Context) -> None:
     """Redo the change you last undid."""
@@ -296,7 +296,7 @@ def _what(step: "Step") -> str:
     return f"{step.kind} {short(step.target_id)}"
 
 
-@click.command("link")
+@click.command("link", short_help="Link two annotations by a relation.")
 @click.argument("source")
 @click.argument("target")
 @click.option("--relation", "-r", default="see-also", show_default=True,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotations.errors import MarginError
+from annotations.errors import MarginError, NotFound
 from annotations.store import Store
 
 from reader.config import MAX_PANES
@@ -42,14 +42,14 @@ def _run_reader(store: Store, document_ids: list[str]) -> None:
         raise MarginError(f"the reader stopped with status {app.return_code}")
 
 
-@click.command("library")
+@click.command("library", short_help="Open the library screen in the reader.")
 @pass_context
 def library(ctx: Context) -> None:
     """Open the library screen in the reader."""
     _run_reader(_refuse_the_pack(ctx), [])
 
 
-@click.command("open")
+@click.command("open", short_help="Open files or documents side by side.")
 @click.argument("targets", nargs=-1, required=True)
 @pass_context
 def open_(ctx: Context, targets: tuple[str, ...]) -> None:
@@ -63,12 +63,17 @@ def open_(ctx: Context, targets: tuple[str, ...]) -> None:
     for target in targets:
         if Path(target).expanduser().exists():
             ids.append(import_paths(ctx, [Path(target)])[0].document.id)
-        else:
+            continue
+        try:
             ids.append(ctx.store.documents.resolve(target).id)
+        except NotFound:
+            from ..suggest import no_such
+
+            raise MarginError(no_such(target, [d.title for d in ctx.store.documents.all()])) from None
     _run_reader(ctx.store, ids)
 
 
-@click.command("demo")
+@click.command("demo", short_help="Open the bundled samples on a throwaway library.")
 @click.option("--print", "print_only", is_flag=True, help="Print the demo's Markdown export instead of opening the reader.")
 @pass_context
 def demo(ctx: Context, print_only: bool) -> None:

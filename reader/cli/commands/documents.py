@@ -24,7 +24,7 @@ def import_paths(ctx: Context, paths: list[Path]):
     return results
 
 
-@click.command("import")
+@click.command("import", short_help="Import document files into the library.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_context
 def import_(ctx: Context, files: tuple[Path, ...]) -> None:
@@ -60,11 +60,14 @@ def _pack_line(ctx: Context) -> str:
     return f"Class pack “{pack.title}”, {pack.author}'s copy{locked}."
 
 
-@click.command("docs")
+@click.group("docs", short_help="List documents, or rename one.", invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@pass_context
-def docs(ctx: Context, fmt: str) -> None:
-    """List documents with their annotation counts."""
+@click.pass_context
+def docs(click_ctx: click.Context, fmt: str) -> None:
+    """List documents with their annotation counts, or rename one (see subcommands)."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx: Context = click_ctx.obj
     documents = ctx.store.documents.all()
     if fmt == "json":
         import json
@@ -86,7 +89,22 @@ def docs(ctx: Context, fmt: str) -> None:
     console().print(grid)
 
 
-@click.command("search")
+@docs.command("rename", short_help="Give a document a new title.")
+@click.argument("document")
+@click.argument("title")
+@pass_context
+def rename(ctx: Context, document: str, title: str) -> None:
+    """Give DOCUMENT the title TITLE, in exports and search too; later versions keep it."""
+    store = ctx.store
+    doc = store.documents.resolve(document)
+    renamed = store.documents.rename(doc.id, title)
+    click.echo(f"renamed    {short(doc.id)}  {doc.title} → {renamed.title}")
+    namesakes = [d for d in store.documents.all() if d.id != doc.id and d.title.casefold() == renamed.title.casefold()]
+    if namesakes:
+        warn(f"another document is also titled “{renamed.title}” ({short(namesakes[0].id)}): name them by id")
+
+
+@click.command("search", short_help="Search the documents' text, or the notes.")
 @click.argument("query")
 @click.option("--notes", is_flag=True, help="Search the notes written on annotations instead of document text.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Most documents (or notes) to show.")

@@ -19,7 +19,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-@click.command("export")
+@click.command("export", short_help="Export annotations to Markdown or another format.")
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
     help="markdown; w3c (Web Annotation JSON-LD collection) or jsonl (one annotation per line); "

@@ -15,7 +15,7 @@ from ..output import warn
 MAX_WARNINGS = 20
 
 
-@click.command("import-annotations")
+@click.command("import-annotations", short_help="Import annotations made elsewhere.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["auto", *IMPORTS]), default="auto", show_default=True,

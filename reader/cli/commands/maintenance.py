@@ -27,7 +27,7 @@ def _summary(counts: dict[str, int]) -> str:
     return " · ".join(f"{name} {count:,}" for name, count in counts.items())
 
 
-@click.command("backup")
+@click.command("backup", short_help="Copy the library safely to a file.")
 @click.argument("destination", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace DESTINATION if it already exists.")
 @pass_context
@@ -79,7 +79,7 @@ def _counts(copy: Path) -> dict[str, int]:
     return {"documents": documents, "annotations": annotations}
 
 
-@click.command("check")
+@click.command("check", short_help="Check the library's health and count what it holds.")
 @pass_context
 def check(ctx: Context) -> None:
     """Check the library: file integrity, references, quotes against texts, search indexes; count what it holds.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 import click
 
@@ -17,7 +18,7 @@ from ..output import short, warn
 CONTEXT_SHOWN = 30
 
 
-@click.command("refresh")
+@click.command("refresh", short_help="Re-read changed files as new versions.")
 @click.argument("documents", nargs=-1)
 @pass_context
 def refresh_(ctx: Context, documents: tuple[str, ...]) -> None:
@@ -42,12 +43,31 @@ def refresh_(ctx: Context, documents: tuple[str, ...]) -> None:
             warn(outcome.describe())
         else:
             click.echo(outcome.describe())
-    to_review = sum(store.documents.get(d.id).review_count for d in targets)
-    if to_review:
-        named = targets[0].title if len(targets) == 1 else "DOC"
-        click.echo(f"{to_review} annotation{'s' if to_review != 1 else ''} to review: margin review \"{named}\"")
+    for document in targets:
+        current = store.documents.get(document.id)
+        if current.review_count:
+            click.echo(
+                f"{current.review_count} annotation{'s' if current.review_count != 1 else ''} to review"
+                f" in “{current.title}”: margin review {command_reference(store, current)}"
+            )
     if failed and documents:
         raise click.exceptions.Exit(1)
+
+
+# A title typed in double quotes means itself to a shell: no quote, $, `, \ or !.
+_TYPABLE = re.compile(r"[^\"$`\\!\n]+")
+
+
+def command_reference(store: Store, document: Document) -> str:
+    """How to name *document* on a command line: its title when that finds it and is safe to type, else its id."""
+    title = document.title
+    try:
+        finds_it = store.documents.resolve(title).id == document.id
+    except MarginError:
+        finds_it = False
+    if finds_it and _TYPABLE.fullmatch(title) and title == title.strip():
+        return title if re.fullmatch(r"[\w.,:+=@%/-]+", title) else f'"{title}"'
+    return short(document.id)
 
 
 def _excerpt(text: str, start: int, end: int, prefix: str = "", suffix: str = "") -> str:
@@ -69,7 +89,7 @@ def describe_review_item(store: Store, document: Document, annotation: Annotatio
     return lines
 
 
-@click.command("review")
+@click.command("review", short_help="Review annotations a change of text moved.")
 @click.argument("document")
 @click.option("--all", "show_all", is_flag=True, help="Also list moved and approximate placements already reviewed.")
 @click.option("--accept", "accept", multiple=True, metavar="ID", help="Accept this annotation's new place (an orphan stays an orphan).")

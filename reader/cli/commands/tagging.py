@@ -53,7 +53,7 @@ def build_tree(tags: list[Tag], counts: dict[str, int]) -> Tree:
     return root
 
 
-@click.group("tags", invoke_without_command=True)
+@click.group("tags", short_help="List tags as a tree, or edit them.", invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True)
 @click.option("--ident", "identifier", metavar="ID",
               help="Only tags with this identifier (UMLS:C0019693), or any of one knowledge base (UMLS:).")
@@ -89,7 +89,7 @@ def tags(click_ctx: click.Context, fmt: str, identifier: str | None) -> None:
     console().print(build_tree(all_tags, counts))
 
 
-@tags.command("add")
+@tags.command("add", short_help="Add a topic or entity tag.")
 @click.argument("name")
 @click.option("--entity", "entity_type", metavar="TYPE", help=f"Make an entity of TYPE ({', '.join(ENTITY_TYPES)}, or your own).")
 @click.option("--colour", "--color", "colour", help="Hex colour, e.g. #e5a50a.")
@@ -107,7 +107,7 @@ def add(ctx: Context, name: str, entity_type: str | None, colour: str | None, de
     click.echo(f"added {tag.kind.value} {tag.label} {tag.colour}")
 
 
-@tags.command("rename")
+@tags.command("rename", short_help="Rename a tag (its subtopics move with it).")
 @click.argument("tag")
 @click.argument("new_name")
 @pass_context
@@ -117,7 +117,7 @@ def rename(ctx: Context, tag: str, new_name: str) -> None:
         click.echo(f"renamed to {renamed.label}")
 
 
-@tags.command("colour")
+@tags.command("colour", short_help="Give a tag a new colour.")
 @click.argument("tag")
 @click.argument("colour")
 @pass_context
@@ -127,7 +127,7 @@ def colour(ctx: Context, tag: str, colour: str) -> None:
     click.echo(f"{changed.label} is now {changed.colour}")
 
 
-@tags.command("describe")
+@tags.command("describe", short_help="Say what a tag is for.")
 @click.argument("tag")
 @click.argument("description")
 @pass_context
@@ -137,7 +137,7 @@ def describe(ctx: Context, tag: str, description: str) -> None:
     click.echo(f"described {changed.label}")
 
 
-@tags.command("alias")
+@tags.command("alias", short_help="Add another name for a tag.")
 @click.argument("tag")
 @click.argument("alias")
 @pass_context
@@ -161,7 +161,7 @@ def ident(ctx: Context, tag: str, action: str, identifier: str) -> None:
     click.echo(f"{changed.label}: {', '.join(changed.identifiers) or 'no identifiers'}")
 
 
-@tags.command("merge")
+@tags.command("merge", short_help="Merge one tag into another.")
 @click.argument("source")
 @click.argument("target")
 @pass_context
@@ -171,7 +171,7 @@ def merge(ctx: Context, source: str, target: str) -> None:
     click.echo(f"merged into {merged.label}: {moved} annotation{'s' if moved != 1 else ''} moved")
 
 
-@tags.command("delete")
+@tags.command("delete", short_help="Delete a tag (--force if it is in use).")
 @click.argument("tag")
 @click.option("--force", is_flag=True, help="Delete even if annotations use it (they lose this tag).")
 @pass_context

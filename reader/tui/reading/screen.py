@@ -194,6 +194,8 @@ class ReadingScreen(Screen[None]):
 
     @on(HighlightDrawing.Drawn)
     def _drawn(self, event: HighlightDrawing.Drawn) -> None:
+        if event.pane not in self.deck.panes:
+            return  # replaced by its document's new version, or closed, before this message arrived
         self.refresh_bindings()
         self._show_status(event.pane)
         if event.pane is self.deck.active:
