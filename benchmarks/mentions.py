@@ -6,7 +6,11 @@ median of several runs after a warm-up) beside its target:
 - finding every mention of 50 entities with 3 aliases each (150 names) in a
   3 MB book (Pride and Prejudice repeated), case kept and case folded;
 - rule-based suggestion candidates (names, acronyms with expansions, dates)
-  over the same book.
+  over the same book;
+- in the reader, ``M`` finds one entity's mentions on the event loop up to
+  :data:`reader.tui.reading.entities.FIND_IN_THREAD` characters (on a worker
+  beyond): one entity's 3 names in a text of that size, which must stay
+  well under a frame's worth of waiting.
 
 The names are capitalised words of the book that are mostly written
 capitalised (names of people and places, the shape entity names have), so
@@ -79,6 +83,12 @@ def main() -> None:
         seconds, found = timed(lambda: find_mentions(text, names, fold_case=fold))
         label = f"every mention of {ENTITIES} entities × {ALIASES} names{' (case folded)' if fold else ''}"
         rows.append((label, seconds, 0.2, f"{len(found):,} mentions"))  # type: ignore[arg-type]
+    from reader.tui.reading.entities import FIND_IN_THREAD
+
+    inline, one = text[:FIND_IN_THREAD], {"0": names["0"]}
+    seconds, found = timed(lambda: find_mentions(inline, one))
+    rows.append((f"reader, on the event loop: 1 entity × {ALIASES} names in {FIND_IN_THREAD // 1000} k chars",
+                 seconds, 0.05, f"{len(found):,} mentions"))  # type: ignore[arg-type]
     seconds, found = timed(lambda: rule_candidates(text))
     rows.append(("rule-based suggestions", seconds, 1.0, f"{len(found):,} candidates"))  # type: ignore[arg-type]
     for label, seconds, target, note in rows:

@@ -336,6 +336,14 @@ class TagRepo:
             self._set(tag.id, aliases=json.dumps([*tag.aliases, alias], ensure_ascii=False))
         return self.get(tag.id)
 
+    def remove_alias(self, ref: str, alias: str) -> Tag:
+        tag = self.resolve(ref)
+        kept = [a for a in tag.aliases if a.casefold() != alias.strip().casefold()]
+        if len(kept) == len(tag.aliases):
+            raise MarginError(f"{tag.label} has no alias {alias.strip()}")
+        self._set(tag.id, aliases=json.dumps(kept, ensure_ascii=False))
+        return self.get(tag.id)
+
     def _check_identifier(self, identifier: str, owner_id: str | None = None) -> str:
         cleaned = clean_identifier(identifier)
         other = next((t for t in self.identified_by(cleaned) if t.id != owner_id), None)

@@ -26,10 +26,12 @@ from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import ReadingPart
-from .targets import SEARCH_KEY
+from .targets import SEARCH_KEY, SUGGESTION_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
+#: Suggestions are drawn as faint marks in this colour.
+SUGGESTION_COLOUR = "#a0a0a0"
 #: Above this many highlights, the paint index is built in a worker thread.
 PAINT_IN_THREAD = 1500
 
@@ -84,6 +86,9 @@ class HighlightDrawing(ReadingPart):
     def _highlights(pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
         return to_highlights(spans) + [
             Highlight(start, end, SEARCH_COLOUR, f"{SEARCH_KEY}{start}", True) for start, end in pane.search_hits
+        ] + [
+            Highlight(start, end, SUGGESTION_COLOUR, f"{SUGGESTION_KEY}{sid}", faint=True)
+            for start, end, sid in pane.suggestion_marks
         ]
 
     def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0) -> None:

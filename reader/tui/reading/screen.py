@@ -33,12 +33,14 @@ from ..widgets.key_bar import KeyBar
 from ..widgets.pane import DocumentPane
 from .annotating import Annotating
 from .deck import PaneDeck
+from .entities import EntityWork
 from .highlights import HighlightDrawing
 from .links import LinkMaking
 from .part import Notices, ReadingPart, short_quote
 from .review import ReviewFlow
 from .search import PaneSearch
 from .sources import SourceWatch
+from .suggesting import Suggesting
 from .targets import annotations_at
 
 #: Up to this many highlights, the panel's list is read at once rather than on a worker.
@@ -82,6 +84,10 @@ class ReadingScreen(Screen[None]):
         Binding("ctrl+e", "export", "Export", id="export.markdown"),
         Binding("R", "review", "Review", show=False, id="review.open"),
         Binding("r", "reattach", "Re-attach here", show=False, id="review.reattach"),
+        Binding("M", "tag_every", "Tag every mention", show=False, id="entities.tag_every"),
+        Binding("A", "aliases", "Aliases", show=False, id="entities.aliases"),
+        Binding("Y", "suggestions", "Suggestions", show=False, id="suggestions.review"),
+        Binding("ctrl+y", "suggest", "Suggest mentions", show=False, id="suggestions.make"),
         Binding("escape", "back", "Library", show=False, id="screen.back"),
     ]
 
@@ -99,11 +105,14 @@ class ReadingScreen(Screen[None]):
         notices = Notices(self)
         self.sources = SourceWatch(store, self.deck, notices)
         self.review = ReviewFlow(store, self.deck)
+        self.entities = EntityWork(store)
+        self.suggesting = Suggesting(store, self.deck)
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
         """The components asked about the status line and actions, in order of precedence."""
-        return (self.review, self.links, self.annotating, self.search, self.highlights, self.sources)
+        return (self.review, self.links, self.annotating, self.search, self.highlights, self.sources, self.entities,
+                self.suggesting)
 
     @property
     def cancel_order(self) -> tuple[ReadingPart, ...]:
@@ -145,6 +154,7 @@ class ReadingScreen(Screen[None]):
     # -- drawing --------------------------------------------------------------------------
     def _redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         self.refresh_bindings()
+        self.suggesting.mark(pane)
         self.highlights.redraw(pane, in_background=in_background)
 
     def _show_status(self, pane: DocumentPane) -> None:
@@ -309,6 +319,22 @@ class ReadingScreen(Screen[None]):
     def action_reattach(self) -> None:
         if (pane := self.deck.active) is not None:
             self.review.reattach(pane)
+
+    def action_tag_every(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.entities.tag_every(pane)
+
+    def action_aliases(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.entities.aliases(pane)
+
+    def action_suggestions(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.suggesting.review(pane)
+
+    def action_suggest(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.suggesting.suggest(pane)
 
     def action_next_pane(self) -> None:
         self.deck.focus_step(1)

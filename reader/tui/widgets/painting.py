@@ -20,6 +20,7 @@ from rich.style import Style
 from textual.color import Color
 
 __all__ = [
+    "FAINT_TINT",
     "HIGHLIGHT_TINT",
     "OVERLAP_TINT",
     "Highlight",
@@ -32,6 +33,8 @@ HIGHLIGHT_TINT = 0.32
 """How far a lone highlight's colour is mixed into the pane background."""
 OVERLAP_TINT = 0.6
 """How far the mean colour is mixed in where highlights overlap (also underlined)."""
+FAINT_TINT = 0.12
+"""How far a faint mark's colour (a suggestion, not an annotation) is mixed in (also italic)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Highlight:
     """Id of the annotation the span belongs to."""
     marked: bool = False
     """Drawn with an extra marker (for example: the annotation is linked)."""
+    faint: bool = False
+    """A faint mark (a suggestion waiting for review), never an annotation: drawn only where no highlight is."""
 
 
 class Paint(NamedTuple):
@@ -59,6 +64,8 @@ class Paint(NamedTuple):
     """Mean colour of the highlights covering the run."""
     marked: bool
     """At least one covering highlight is marked."""
+    faint: bool = False
+    """Only faint marks cover the run."""
 
 
 def _parse_rgb(colour: str) -> tuple[int, int, int]:
@@ -80,7 +87,7 @@ class PaintIndex:
 
     def __init__(self, spans: Sequence[Highlight], text_length: int) -> None:
         colours: dict[str, tuple[int, int, int]] = {}
-        events_: list[tuple[int, int, int, int, int, int]] = []
+        events_: list[tuple[int, int, int, int, int, int, int]] = []
         kept: list[Highlight] = []
         for span in spans:
             start = max(0, span.start)
@@ -91,31 +98,41 @@ class PaintIndex:
             if rgb is None:
                 rgb = colours[span.colour] = _parse_rgb(span.colour)
             marked = 1 if span.marked else 0
-            events_.append((start, 1, rgb[0], rgb[1], rgb[2], marked))
-            events_.append((end, -1, -rgb[0], -rgb[1], -rgb[2], -marked))
+            faint = 1 if span.faint else 0
+            events_.append((start, 1, rgb[0], rgb[1], rgb[2], marked, faint))
+            events_.append((end, -1, -rgb[0], -rgb[1], -rgb[2], -marked, -faint))
             kept.append(span)
         events_.sort(key=lambda event: event[0])
 
         starts: list[int] = [0]
         paints: list[Paint | None] = [None]
         count = red = green = blue = marked_count = 0
+        faint_count = faint_red = faint_green = faint_blue = 0  # faint marks are summed apart, and lose to highlights
         index = 0
         total = len(events_)
         while index < total:
             position = events_[index][0]
             while index < total and events_[index][0] == position:
-                _, delta, r, g, b, m = events_[index]
-                count += delta
-                red += r
-                green += g
-                blue += b
-                marked_count += m
+                _, delta, r, g, b, m, f = events_[index]
+                if f:
+                    faint_count += f
+                    faint_red += r
+                    faint_green += g
+                    faint_blue += b
+                else:
+                    count += delta
+                    red += r
+                    green += g
+                    blue += b
+                    marked_count += m
                 index += 1
-            paint = (
-                Paint(count > 1, (red // count, green // count, blue // count), marked_count > 0)
-                if count > 0
-                else None
-            )
+            if count > 0:
+                paint: Paint | None = Paint(count > 1, (red // count, green // count, blue // count), marked_count > 0)
+            elif faint_count > 0:
+                mean = (faint_red // faint_count, faint_green // faint_count, faint_blue // faint_count)
+                paint = Paint(False, mean, False, True)
+            else:
+                paint = None
             if starts[-1] == position:
                 paints[-1] = paint
                 if len(paints) > 1 and paints[-2] == paint:
@@ -177,8 +194,15 @@ def paint_style(paint: Paint, background: RichColor | None, *, no_color: bool) -
     A highlight's colour is mixed into the background (more strongly where
     highlights overlap, which are also underlined); marked runs are bold.
     With ``no_color`` every highlight is underlined and overlaps are italic
-    too, so highlights stay visible without colour.
+    too, so highlights stay visible without colour. A faint run (suggestions
+    only) is barely tinted and italic, never underlined or bold: it cannot be
+    taken for a highlight (without colour: dim italic).
     """
+    if paint.faint:
+        if no_color:
+            return Style(italic=True, dim=True)
+        base = Color.from_rich_color(background) if background is not None else Color(0, 0, 0)
+        return Style(bgcolor=base.blend(Color(*paint.rgb), FAINT_TINT).rich_color, italic=True)
     if no_color:
         return Style(underline=True, italic=paint.overlap or None, bold=paint.marked or None)
     base = Color.from_rich_color(background) if background is not None else Color(0, 0, 0)

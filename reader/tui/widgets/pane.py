@@ -82,6 +82,8 @@ class DocumentPane(Vertical):
         """Spans of the last in-document search, in order."""
         self.search_query = ""
         """The query that produced :attr:`search_hits`."""
+        self.suggestion_marks: list[tuple[int, int, str]] = []
+        """Open suggestions of the version shown (start, end, suggestion id): drawn faintly, never annotations."""
         self.spans: list[Span] = []
         """Annotation spans last drawn, by start."""
         self.synced = False

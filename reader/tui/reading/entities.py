@@ -1,0 +1,155 @@
+"""Entity work from the reading screen: tag every mention at once, and an entity's aliases.
+
+``M`` looks for every mention of the selected phrase, or of the entity under
+the cursor by its name and all its aliases, in the pane's document, and shows
+them in a keyword-in-context preview (:class:`~reader.tui.screens.mentions.MentionPreview`);
+accepting tags them all in one transaction and one undo step, through the
+same store call as ``margin mentions --tag-all``. In a long document the
+finding runs on a worker thread with its own connection, so keys keep
+answering. ``A`` opens the aliases of the entity under the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import work
+
+from annotations.model import Document, Tag, TagKind
+from annotations.store import Store
+from annotations.store.mentioning import Hit, names_of
+
+from ..editing import trim_span
+from ..elsewhere import LIBRARY_ERRORS, write_failure
+from ..screens.aliases import AliasDialog
+from ..screens.mentions import MentionPreview
+from ..screens.tag_picker import tag_spec
+from ..widgets.pane import DocumentPane
+from .part import ReadingPart, short_quote
+from .targets import annotations_at
+
+#: Above this many characters, mentions are found on a worker thread.
+FIND_IN_THREAD = 200_000
+
+
+class EntityWork(ReadingPart):
+    """Tagging every mention of a name or an entity, and editing an entity's aliases."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.finding: str | None = None
+        """What is being looked for on a worker, while it is."""
+
+    def _entity_here(self, pane: DocumentPane) -> Tag | None:
+        """The entity of the highlight under the cursor (else its first tag, for the mention finder)."""
+        tags = [t for a in annotations_at(self.store, pane, pane.view.cursor) for t in a.tags]
+        return next((t for t in tags if t.kind is TagKind.ENTITY), tags[0] if tags else None)
+
+    def _current(self, pane: DocumentPane) -> Document | None:
+        """The pane's document, when the pane shows its current version (the only one mentions are found in)."""
+        try:
+            document = self.store.documents.get(pane.document.id)
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            return None
+        if document.version_id != pane.document.version_id:
+            self.notify(f"{document.title} has a newer version: open it again from the library.", severity="warning")
+            return None
+        return document
+
+    # -- tag every mention ------------------------------------------------------------
+    def tag_every(self, pane: DocumentPane) -> None:
+        """Find every mention of the selection (or of the entity under the cursor) and preview them."""
+        if self.finding is not None:
+            self.notify(f"Still looking for {self.finding}…", timeout=2)
+            return
+        span = pane.view.selected_span
+        tags: list[Tag] = []
+        if span is not None:
+            start, end = trim_span(pane.text, *span)
+            phrase = " ".join(pane.text[start:end].split())
+            if not phrase:
+                self.notify("The selection holds only spaces.", severity="warning")
+                return
+            names: Sequence[str] = [phrase]
+            what = short_quote(phrase, 40)
+        else:
+            entity = self._entity_here(pane)
+            if entity is None:
+                self.notify("Select a phrase, or put the cursor on a tagged highlight, to find every mention.",
+                            severity="warning")
+                return
+            names, what, tags = names_of(entity), entity.label, [entity]
+        document = self._current(pane)
+        if document is None:
+            return
+        if len(pane.text) > FIND_IN_THREAD:
+            self.finding = what
+            self.post_message(self.ModeChanged())
+            self._find_in_thread(pane, document, names, tags, what)
+            return
+        try:
+            hits = self.store.mentions.find(names, [document], tags=tags)
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            return
+        self._preview(pane, what, hits, tags)
+
+    @work(thread=True, group="mentions", exclusive=True)
+    def _find_in_thread(self, pane: DocumentPane, document: Document, names: Sequence[str], tags: list[Tag], what: str) -> None:
+        try:
+            with self.store.reopen() as store:
+                hits: list[Hit] | None = store.mentions.find(names, [document], tags=tags)
+        except LIBRARY_ERRORS as error:
+            self.app.call_from_thread(self.notify, f"Mentions not found: {write_failure(error)}", severity="warning")
+            hits = None
+        self.app.call_from_thread(self._found, pane, what, hits, tags)
+
+    def _found(self, pane: DocumentPane, what: str, hits: list[Hit] | None, tags: list[Tag]) -> None:
+        self.finding = None
+        self.post_message(self.ModeChanged())
+        if hits is not None:
+            self._preview(pane, what, hits, tags)
+
+    def _preview(self, pane: DocumentPane, what: str, hits: list[Hit], tags: list[Tag]) -> None:
+        if not pane.is_mounted:
+            return
+        if not hits:
+            self.notify(f"No mention of {what} in {pane.document.title}.", timeout=3)
+            return
+
+        def accepted(specs: list[str] | None) -> None:
+            if not specs:
+                return
+            try:
+                done = self.store.mentions.tag_all(hits, specs)
+            except LIBRARY_ERRORS as error:
+                self.fail(error)
+                return
+            said = f"Tagged {done.changed} mention{'s' if done.changed != 1 else ''}"
+            if done.already:
+                said += f" ({done.already} already tagged)"
+            self.post_message(self.Redraw(pane, said + (" · u undoes them all" if done.changed > 1 else "")))
+
+        self.app.push_screen(MentionPreview(self.store, what, hits, pane.text, [tag_spec(t) for t in tags]), accepted)
+
+    # -- aliases ----------------------------------------------------------------------------
+    def aliases(self, pane: DocumentPane) -> None:
+        """See, add and remove the aliases of the entity under the cursor."""
+        here = [t for a in annotations_at(self.store, pane, pane.view.cursor) for t in a.tags]
+        entity = next((t for t in here if t.kind is TagKind.ENTITY), None)
+        if entity is None:
+            self.notify("Put the cursor on a highlight tagged with an entity (Person:…, Organization:…).",
+                        severity="warning")
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.post_message(self.Redraw(pane, clear_selection=False))
+
+        self.app.push_screen(AliasDialog(self.store, self.store.tags.get(entity.id)), closed)
+
+    # -- what the screen asks every component ------------------------------------------
+    def hint(self, pane: DocumentPane) -> str | None:
+        return None if self.finding is None else f"finding every mention of {self.finding}… (keys still work)"

@@ -1,0 +1,106 @@
+"""Suggestions in the reading screen: faint marks, the review dialog, and making more.
+
+Open suggestions of the version a pane shows are drawn as faint marks (see
+:attr:`DocumentPane.suggestion_marks`): barely tinted and italic, under any
+highlight, never listed, counted or acted on as annotations. ``Y`` opens the
+review (:class:`~reader.tui.screens.suggestions.SuggestionReview`);
+``ctrl+y`` proposes mentions from the library's aliases and from rules, as
+``margin suggest DOC`` does, on a worker thread with its own connection, so a
+long book never holds up the keys.
+"""
+
+from __future__ import annotations
+
+from textual import work
+
+from annotations.candidates import rule_candidates
+from annotations.store import Store
+
+from ..elsewhere import LIBRARY_ERRORS, write_failure
+from ..screens.suggestions import SuggestionReview
+from ..widgets.pane import DocumentPane
+from .deck import PaneDeck
+from .part import ReadingPart
+
+
+class Suggesting(ReadingPart):
+    """Suggestions' faint marks, their review, and suggesting on a worker."""
+
+    def __init__(self, store: Store, deck: PaneDeck) -> None:
+        super().__init__()
+        self.store = store
+        self.deck = deck
+        """The panes: "go to" in the review lands there."""
+        self.running: set[str] = set()
+        """Documents being read for suggestions on a worker."""
+
+    def mark(self, pane: DocumentPane) -> None:
+        """Read the pane's open suggestions into its faint marks (drawn at its next redraw)."""
+        try:
+            found = self.store.suggestions.list(document_ids=[pane.document.id])
+        except LIBRARY_ERRORS:
+            return  # marks are a hint: the last ones stay until the library answers
+        pane.suggestion_marks = [(s.start, s.end, s.id) for s in found if s.version_id == pane.document.version_id]
+
+    def review(self, pane: DocumentPane) -> None:
+        """Open the review of the pane's open suggestions."""
+        try:
+            document = self.store.documents.get(pane.document.id)
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            return
+        if document.version_id != pane.document.version_id:
+            self.notify(f"{document.title} has a newer version: open it again from the library.", severity="warning")
+            return
+        self.mark(pane)
+        if not pane.suggestion_marks:
+            self.notify(f"No open suggestions in {document.title}: ctrl+y proposes some.", timeout=3)
+            return
+
+        def reviewed(offset: int | None) -> None:
+            self.post_message(self.Redraw(pane, clear_selection=False))  # accepted ones became highlights
+            if offset is not None and pane.is_mounted:
+                self.deck.land(pane, offset)
+
+        self.app.push_screen(SuggestionReview(self.store, document, pane.text), reviewed)
+
+    def suggest(self, pane: DocumentPane) -> None:
+        """Propose mentions in the pane's document from aliases and rules, on a worker."""
+        if pane.document.id in self.running:
+            self.notify("Already looking for suggestions in this document…", timeout=2)
+            return
+        self.running.add(pane.document.id)
+        self.post_message(self.ModeChanged())
+        self._suggest_in_thread(pane)
+
+    @work(thread=True, group="suggest")
+    def _suggest_in_thread(self, pane: DocumentPane) -> None:
+        said: str
+        try:
+            with self.store.reopen() as store:
+                document = store.documents.get(pane.document.id)
+                if document.version_id != pane.document.version_id:
+                    said = f"{document.title} has a newer version: open it again from the library."
+                else:
+                    text = store.documents.text(document.version_id)
+                    aliases = store.suggestions.add(document, store.suggestions.alias_candidates(document))
+                    rules = store.suggestions.add(document, rule_candidates(text))
+                    total = aliases + rules
+                    said = (f"{total} new suggestion{'s' if total != 1 else ''} ({aliases} from aliases, {rules} from rules)"
+                            + (": Y reviews them" if total else ""))
+        except LIBRARY_ERRORS as error:
+            said = f"No suggestions made: {write_failure(error)}"
+        self.app.call_from_thread(self._suggested, pane, said)
+
+    def _suggested(self, pane: DocumentPane, said: str) -> None:
+        self.running.discard(pane.document.id)
+        self.post_message(self.ModeChanged())
+        if pane.is_mounted:
+            self.post_message(self.Redraw(pane, clear_selection=False))
+        self.notify(said, timeout=4)
+
+    # -- what the screen asks every component ------------------------------------------
+    def hint(self, pane: DocumentPane) -> str | None:
+        if pane.document.id in self.running:
+            return "looking for suggestions in this document… (keys still work)"
+        return None
