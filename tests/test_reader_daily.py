@@ -212,3 +212,30 @@ async def test_an_export_that_fails_asks_again_with_the_path_as_typed(library, t
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert fixed.read_text(encoding="utf-8").startswith("---\n")
+
+
+async def test_f2_renames_a_document_from_the_reader_and_the_library(library):
+    documents = seed_demo(library)
+    notice = documents[0]
+    app = MarginApp(library, document_ids=[d.id for d in documents], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f2")
+        await pilot.pause()
+        box = app.screen.query_one("Input")
+        assert box.value == notice.title
+        box.value = "Closure notice, 3 March"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert library.documents.get(notice.id).title == "Closure notice, 3 March"
+        assert "Closure notice, 3 March" in title_of(screen.panes[0])  # the title bar says so at once
+        await pilot.press("escape")  # to the library
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LibraryScreen"
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one("Input").value = "Renamed again"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert {d.title for d in library.documents.all()} & {"Renamed again"}

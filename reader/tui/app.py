@@ -171,6 +171,29 @@ class MarginApp(App[None]):
 
         self.push_screen(PathPrompt("Import file", str(Path.cwd()) + "/", ".txt .md .html .epub .pdf"), chosen)
 
+    def rename_document(self, document_id: str) -> None:
+        """Ask for a new title; every screen shows it, and exports use it from then on."""
+        try:
+            document = self.store.documents.get(document_id)
+        except LIBRARY_ERRORS as error:
+            self.notify(write_failure(error), severity="error", title="Not renamed")
+            return
+
+        def chosen(title: str | None) -> None:
+            if title is None or title.strip() == document.title:
+                return
+            try:
+                self.store.documents.rename(document_id, title)
+            except LIBRARY_ERRORS as error:
+                self.notify(write_failure(error), severity="error", title="Not renamed")
+                return
+            self.notify(f"Renamed to {title.strip()}", timeout=3)
+            for screen in list(self.screen_stack):
+                if isinstance(screen, FollowsLibrary):
+                    screen.library_changed()
+
+        self.push_screen(PathPrompt("Rename document", document.title, "its new title"), chosen)
+
     def action_search_library(self) -> None:
         def searched(query: str | None) -> None:
             if not query:

@@ -11,7 +11,7 @@ pane is the other components' business.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import events
 from textual.containers import Horizontal
@@ -253,6 +253,11 @@ class PaneDeck(Horizontal):
         current = self.active
         index = panes.index(current) if current in panes else 0
         panes[(index + step) % len(panes)].view.focus()
+
+    def retitle(self, pane: DocumentPane, title: str) -> None:
+        """The document was renamed: its title bar says so at once."""
+        pane.document = replace(pane.document, title=title)
+        pane.show_title(pane.view.cursor)
 
     def toggle_reflow(self, pane: DocumentPane) -> bool:
         """Reflow the pane's hard-wrapped lines, or show them as the file has them; remembered per document."""

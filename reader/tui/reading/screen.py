@@ -82,6 +82,7 @@ class ReadingScreen(Screen[None]):
         Binding("ctrl+w", "close_pane", "Close pane", show=False, id="pane.close"),
         Binding("S", "search_library", "Search library", show=False, id="library.search"),
         Binding("ctrl+e", "export", "Export", id="export.markdown"),
+        Binding("f2", "rename_document", "Rename document", show=False, id="library.rename"),
         Binding("R", "review", "Review", show=False, id="review.open"),
         Binding("r", "reattach", "Re-attach here", show=False, id="review.reattach"),
         Binding("M", "tag_every", "Tag every mention", show=False, id="entities.tag_every"),
@@ -405,6 +406,10 @@ class ReadingScreen(Screen[None]):
 
     def action_search_library(self) -> None:
         self.app.action_search_library()  # type: ignore[attr-defined]
+
+    def action_rename_document(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.app.rename_document(pane.document.id)  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
         self.app.action_export([p.document.id for p in self.deck.panes])  # type: ignore[attr-defined]

@@ -110,6 +110,8 @@ class SourceWatch(ReadingPart):
             return False
         except LIBRARY_ERRORS:
             return False  # busy for a moment: the next change redraws it
+        if current.title != pane.document.title:
+            self.deck.retitle(pane, current.title)  # renamed here or elsewhere
         if current.version_id != pane.document.version_id and pane.document.id not in self._refreshing:
             self.notices.once(
                 "version", pane.document.id,

@@ -36,6 +36,7 @@ class LibraryScreen(Screen[None]):
         Binding("o", "open_marked", "Open marked", id="library.open_marked"),
         Binding("i", "import_file", "Import", id="library.import"),
         Binding("S", "search_library", "Search", id="library.search"),
+        Binding("f2", "rename", "Rename", id="library.rename"),
         Binding("ctrl+e", "export", "Export all", id="export.markdown"),
         Binding("escape", "back", "Back to reading", id="screen.back"),
     ]
@@ -149,6 +150,11 @@ class LibraryScreen(Screen[None]):
 
     def action_import_file(self) -> None:
         self.app.action_import_file()  # type: ignore[attr-defined]
+
+    def action_rename(self) -> None:
+        current = self._current()
+        if current is not None:
+            self.app.rename_document(current)  # type: ignore[attr-defined]
 
     def action_search_library(self) -> None:
         self.app.action_search_library()  # type: ignore[attr-defined]
