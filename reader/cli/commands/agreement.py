@@ -77,7 +77,7 @@ def _matrix(result: Agreement, row: TagAgreement):
     return grid
 
 
-@click.command("agreement")
+@click.command("agreement", short_help="Measure how far annotators agree.")
 @click.option("--doc", "docs", multiple=True, help="Only this document (title, start of it, or id); repeatable.")
 @click.option("--tag", "tags", multiple=True, help="Only this tag (a topic brings its subtopics); repeatable.")
 @click.option("--authors", help="Annotators to compare, comma-separated (default: everyone with annotations).")

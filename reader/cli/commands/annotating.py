@@ -248,7 +248,7 @@ def untag(ctx: Context, annotation: str, tags: tuple[str, ...]) -> None:
     click.echo(f"{short(updated.id)} now has {remaining}")
 
 
-@click.command("attr")
+@click.command("attr", short_help="Set, remove or list an annotation's attributes.")
 @click.argument("annotation")
 @click.argument("attributes", nargs=-1, metavar="[NAME[=VALUE]]...")
 @click.option("--remove", "removed", multiple=True, metavar="NAME", help="Remove this attribute (repeatable).")

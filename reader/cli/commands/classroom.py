@@ -13,12 +13,12 @@ from reader.config import load_config
 from ..context import Context, pass_context
 
 
-@click.group("pack")
+@click.group("pack", short_help="Make a class pack to hand out.")
 def pack() -> None:
     """Make a class pack: documents, a codebook and instructions to hand out."""
 
 
-@pack.command("create")
+@pack.command("create", short_help="Write a pack: texts, codebook, instructions.")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--title", help="The pack's title (default: OUT's name).")
 @click.option("--doc", "docs", multiple=True, help="A document to hand out (title, start of it, or id); repeatable. Default: every document.")
@@ -70,7 +70,7 @@ def _author(given: str | None) -> str:
     raise MarginError("give your name with --author NAME (it is recorded on your work)")
 
 
-@click.command("join")
+@click.command("join", short_help="Make your own copy of a class pack.")
 @click.argument("pack_file", metavar="PACK", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--author", help="Your name, recorded on your work (default: config, else asked).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), help="Your copy (default: PACK-NAME beside you).")
@@ -96,7 +96,7 @@ def join(ctx: Context, pack_file: Path, author: str | None, out: Path | None, no
         _run_reader(store, [d.id for d in store.documents.all()][:MAX_PANES])
 
 
-@click.command("collect")
+@click.command("collect", short_help="Bring students' work into this library.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--into", type=click.Path(path_type=Path, dir_okay=False), help="The library to collect into (default: --db, or yours).")
 @pass_context

@@ -26,7 +26,7 @@ def _documents(store: Store, refs: tuple[str, ...]) -> list[Document]:
     return store.documents.all()
 
 
-@click.command("mentions")
+@click.command("mentions", short_help="Find every mention of an entity.")
 @click.argument("entity")
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable; default: every document).")
 @click.option("--ignore-case", "-i", is_flag=True, help="Also mentions written in another case.")
@@ -113,7 +113,7 @@ def entity_index(store: Store) -> list[dict[str, object]]:
     return index
 
 
-@click.command("entities")
+@click.command("entities", short_help="List entities with aliases and mentions.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
 def entities(ctx: Context, fmt: str) -> None:

@@ -19,7 +19,7 @@ from ..context import Context, pass_context
 from ..output import Text, console, one_line, short, table
 
 
-@click.command("suggest")
+@click.command("suggest", short_help="Propose entity mentions to review.")
 @click.argument("document")
 @click.option("--from", "sources", multiple=True, type=click.Choice(SOURCES),
               help="Where suggestions come from (repeatable; default: aliases and rules).")
@@ -55,7 +55,7 @@ def _candidates(store: Store, doc: Document, source: str, nlp: Any) -> list[Cand
     return ner_candidates(text, nlp)
 
 
-@click.command("suggestions")
+@click.command("suggestions", short_help="List, accept or reject suggestions.")
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--source", type=click.Choice(SOURCES), help="Only suggestions from this source.")
 @click.option("--accept", "accept_id", metavar="ID", help="Accept this suggestion: annotate its span with its tag.")

@@ -147,7 +147,7 @@ def alias(ctx: Context, tag: str, alias: str) -> None:
     click.echo(f"{changed.label} also known as {', '.join(changed.aliases)}")
 
 
-@tags.command("ident")
+@tags.command("ident", short_help="Add or remove an entity's identifier.")
 @click.argument("tag")
 @click.argument("action", type=click.Choice(["add", "remove"], case_sensitive=False))
 @click.argument("identifier")
