@@ -12,7 +12,7 @@ widgets that show it. Components never call each other.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual import on
@@ -42,6 +42,18 @@ from .search import PaneSearch
 from .sources import SourceWatch
 from .suggesting import Suggesting
 from .targets import annotations_at
+
+def on_active_pane(part: str, method: str, **arguments: object) -> Callable[[ReadingScreen], None]:
+    """An action that hands the active pane to one component's method: most keys are just that."""
+
+    def action(screen: ReadingScreen) -> None:
+        pane = screen.deck.active
+        if pane is not None:
+            getattr(getattr(screen, part), method)(pane, **arguments)
+
+    action.__doc__ = f"{part}.{method} on the active pane"
+    return action
+
 
 #: Up to this many highlights, the panel's list is read at once rather than on a worker.
 PANEL_AT_ONCE = 500
@@ -275,17 +287,9 @@ class ReadingScreen(Screen[None]):
         return True
 
     # -- keys: each a call on the part that does it ---------------------------------------------
-    def action_tag(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.annotating.tag(pane)
-
-    def action_note(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.annotating.note(pane)
-
-    def action_delete(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.annotating.delete(pane)
+    action_tag = on_active_pane("annotating", "tag")
+    action_note = on_active_pane("annotating", "note")
+    action_delete = on_active_pane("annotating", "delete")
 
     def action_undo(self) -> None:
         self.annotating.history(redo=False)
@@ -293,50 +297,17 @@ class ReadingScreen(Screen[None]):
     def action_redo(self) -> None:
         self.annotating.history(redo=True)
 
-    def action_link(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.links.link(pane)
-
-    def action_follow(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.links.follow(pane)
-
-    def action_search(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.search.open_box(pane)
-
-    def action_next_hit(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.search.step(pane, forward=True)
-
-    def action_previous_hit(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.search.step(pane, forward=False)
-
-    def action_review(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.review.open(pane)
-
-    def action_reattach(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.review.reattach(pane)
-
-    def action_tag_every(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.entities.tag_every(pane)
-
-    def action_aliases(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.entities.aliases(pane)
-
-    def action_suggestions(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.suggesting.review(pane)
-
-    def action_suggest(self) -> None:
-        if (pane := self.deck.active) is not None:
-            self.suggesting.suggest(pane)
-
+    action_link = on_active_pane("links", "link")
+    action_follow = on_active_pane("links", "follow")
+    action_search = on_active_pane("search", "open_box")
+    action_next_hit = on_active_pane("search", "step", forward=True)
+    action_previous_hit = on_active_pane("search", "step", forward=False)
+    action_review = on_active_pane("review", "open")
+    action_reattach = on_active_pane("review", "reattach")
+    action_tag_every = on_active_pane("entities", "tag_every")
+    action_aliases = on_active_pane("entities", "aliases")
+    action_suggestions = on_active_pane("suggesting", "review")
+    action_suggest = on_active_pane("suggesting", "suggest")
     def action_next_pane(self) -> None:
         self.deck.focus_step(1)
 
