@@ -86,9 +86,9 @@ def _lexical(text_a: str, text_b: str) -> list[Pair]:
     return sorted({*pairs, *quoted}, key=lambda p: (p.b_start, p.b_end, p.a_start))
 
 
-def _passage(text: str, span: Span) -> lengths.Passage:
+def _passage(text: str, span: Span, with_names: bool = True) -> lengths.Passage:
     piece = text[span.start : span.end]
-    return lengths.Passage(len("".join(piece.split())), numbers(piece), names(piece))
+    return lengths.Passage(len("".join(piece.split())), numbers(piece), names(piece) if with_names else frozenset())
 
 
 def _by_length(text_a: str, text_b: str) -> list[Pair]:
@@ -112,8 +112,9 @@ def _sentence_pairs(text_a: str, text_b: str, paras_a: list[Span], paras_b: list
     sentences_b = [s for p in paras_b for s in sentences(text_b, p)]
     if len(sentences_a) < 2 or len(sentences_b) < 2:
         return []
-    passages_a = [_passage(text_a, s) for s in sentences_a]
-    passages_b = [_passage(text_b, s) for s in sentences_b]
+    # Inside one pair of paragraphs, lengths and numbers place sentences; names would cost more than they add.
+    passages_a = [_passage(text_a, s, with_names=False) for s in sentences_a]
+    passages_b = [_passage(text_b, s, with_names=False) for s in sentences_b]
     beads = lengths.align(passages_a, passages_b)  # the ratio of this pair of paragraphs
     if any(b.a_start == b.a_end or b.b_start == b.b_end for b in beads) or len(beads) < 2:
         return []

@@ -36,6 +36,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "refresh": "revisions", "review": "revisions", "import-annotations": "interchange",
     "library": "app", "open": "app", "demo": "app",
     "backup": "maintenance", "check": "maintenance",
+    "align": "aligning",
 }
 
 
