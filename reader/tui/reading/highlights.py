@@ -26,10 +26,12 @@ from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import ReadingPart
-from .targets import SEARCH_KEY
+from .targets import GHOST_KEY, SEARCH_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
+#: Suggested alignment pairs (ghost links) are drawn faintly in this colour.
+GHOST_COLOUR = "#3a3a3a"
 #: Above this many highlights, the paint index is built in a worker thread.
 PAINT_IN_THREAD = 1500
 
@@ -84,7 +86,7 @@ class HighlightDrawing(ReadingPart):
     def _highlights(pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
         return to_highlights(spans) + [
             Highlight(start, end, SEARCH_COLOUR, f"{SEARCH_KEY}{start}", True) for start, end in pane.search_hits
-        ]
+        ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks]
 
     def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0) -> None:
         if not self._is_live(pane) or request != self._requests.get(pane.id or "", 0):

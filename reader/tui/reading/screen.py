@@ -39,6 +39,7 @@ from .part import Notices, ReadingPart, short_quote
 from .review import ReviewFlow
 from .search import PaneSearch
 from .sources import SourceWatch
+from .suggestions import AlignmentSuggestions
 from .targets import annotations_at
 
 #: Up to this many highlights, the panel's list is read at once rather than on a worker.
@@ -80,6 +81,9 @@ class ReadingScreen(Screen[None]):
         Binding("ctrl+w", "close_pane", "Close pane", show=False, id="pane.close"),
         Binding("S", "search_library", "Search library", show=False, id="library.search"),
         Binding("ctrl+e", "export", "Export", id="export.markdown"),
+        Binding("A", "align", "Align panes", show=False, id="align.suggest"),
+        Binding("y", "accept_suggestion", "Accept suggestion", show=False, id="align.accept"),
+        Binding("X", "reject_suggestion", "Reject suggestion", show=False, id="align.reject"),
         Binding("R", "review", "Review", show=False, id="review.open"),
         Binding("r", "reattach", "Re-attach here", show=False, id="review.reattach"),
         Binding("escape", "back", "Library", show=False, id="screen.back"),
@@ -99,16 +103,17 @@ class ReadingScreen(Screen[None]):
         notices = Notices(self)
         self.sources = SourceWatch(store, self.deck, notices)
         self.review = ReviewFlow(store, self.deck)
+        self.suggestions = AlignmentSuggestions(store, self.deck)
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
         """The components asked about the status line and actions, in order of precedence."""
-        return (self.review, self.links, self.annotating, self.search, self.highlights, self.sources)
+        return (self.review, self.links, self.annotating, self.search, self.suggestions, self.highlights, self.sources)
 
     @property
     def cancel_order(self) -> tuple[ReadingPart, ...]:
         """Who ``esc`` asks, lightest first: search hits go before a link or a re-attach under way."""
-        return (self.search, self.links, self.review)
+        return (self.search, self.links, self.review, self.suggestions)
 
     def compose(self) -> ComposeResult:
         yield self.deck
@@ -169,6 +174,7 @@ class ReadingScreen(Screen[None]):
     def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         pane = self.deck.pane_for(event.view)
         if pane is not None:
+            self.suggestions.show_partner(pane)
             self._show_status(pane)
             pane.show_title(event.offset)
 
@@ -191,6 +197,7 @@ class ReadingScreen(Screen[None]):
     @on(PaneDeck.Leaving)
     def _pane_leaving(self, event: PaneDeck.Leaving) -> None:
         self.links.pane_leaving(event.pane, event.why)
+        self.suggestions.pane_leaving(event.pane)
 
     @on(HighlightDrawing.Drawn)
     def _drawn(self, event: HighlightDrawing.Drawn) -> None:
@@ -299,6 +306,18 @@ class ReadingScreen(Screen[None]):
     def action_previous_hit(self) -> None:
         if (pane := self.deck.active) is not None:
             self.search.step(pane, forward=False)
+
+    def action_align(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.suggestions.suggest(pane)
+
+    def action_accept_suggestion(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.suggestions.decide(pane, accept=True)
+
+    def action_reject_suggestion(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.suggestions.decide(pane, accept=False)
 
     def action_review(self) -> None:
         if (pane := self.deck.active) is not None:

@@ -82,6 +82,8 @@ class DocumentPane(Vertical):
         """Spans of the last in-document search, in order."""
         self.search_query = ""
         """The query that produced :attr:`search_hits`."""
+        self.ghost_marks: list[tuple[int, int]] = []
+        """Spans of suggested alignment pairs (ghost links), drawn faintly until accepted or rejected."""
         self.spans: list[Span] = []
         """Annotation spans last drawn, by start."""
         self.synced = False
