@@ -59,7 +59,7 @@ def main() -> None:
     _header("ablation: length with the published ratio 1.0 and no number or name anchors")
     original_align, original_passage = lengths.align, alignment._passage
 
-    def plain_passage(text: str, span: alignment.Span) -> lengths.Passage:
+    def plain_passage(text: str, span: alignment.Span, with_names: bool = True) -> lengths.Passage:
         return lengths.Passage(original_passage(text, span).length)
 
     alignment._passage = plain_passage  # type: ignore[assignment]

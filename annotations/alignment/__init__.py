@@ -65,25 +65,30 @@ def align(text_a: str, text_b: str, method: str = "auto", min_score: float | Non
 
 
 def _lexical(text_a: str, text_b: str) -> list[Pair]:
-    quoted: list[Pair] = []
+    import bisect
+
+    similar = sorted(lexical.sentence_pairs(text_a, text_b), key=lambda found: found[1].start)
+    starts_b = [span_b.start for _, span_b, _ in similar]
+    quoted_in: dict[int, list[Pair]] = {}
     for span in lexical.quotations(text_b):
-        located = lexical.locate_quote(text_a, text_b[span.start : span.end])
+        k = bisect.bisect_right(starts_b, span.start) - 1
+        inside = k >= 0 and similar[k][1].start <= span.start and span.end <= similar[k][1].end
+        near = (similar[k][0].start, similar[k][0].end) if inside else None
+        located = lexical.locate_quote(text_a, text_b[span.start : span.end], near)
         if located is not None:
             where, score = located
-            quoted.append(Pair(where.start, where.end, span.start, span.end, score, "quote"))
-    pairs: list[Pair] = []
-    for span_a, span_b, score in lexical.sentence_pairs(text_a, text_b):
-        inside = [q for q in quoted if span_b.start <= q.b_start and q.b_end <= span_b.end
-                  and span_a.start <= q.a_start and q.a_end <= span_a.end]
+            quoted_in.setdefault(k if inside else -1, []).append(
+                Pair(where.start, where.end, span.start, span.end, score, "quote"))
+    pairs = [q for found in quoted_in.values() for q in found]
+    for k, (span_a, span_b, score) in enumerate(similar):
+        inside = [q for q in quoted_in.get(k, ()) if span_a.start <= q.a_start and q.a_end <= span_a.end]
+        # The quotation says more precisely what this pair says; keep the sentence only if it adds words.
+        if inside and sum(q.b_end - q.b_start for q in inside) >= 0.6 * span_b.length:
+            continue
         sentence_a, sentence_b = text_a[span_a.start : span_a.end], text_b[span_b.start : span_b.end]
-        if inside:
-            # The quotation says more precisely what this pair says; keep the sentence only if it adds words.
-            quoted_length = sum(q.b_end - q.b_start for q in inside)
-            if quoted_length >= 0.6 * span_b.length:
-                continue
         method = "quote" if lexical.near_verbatim(sentence_a, sentence_b) else "lexical"
         pairs.append(Pair(span_a.start, span_a.end, span_b.start, span_b.end, score, method))
-    return sorted({*pairs, *quoted}, key=lambda p: (p.b_start, p.b_end, p.a_start))
+    return sorted(set(pairs), key=lambda p: (p.b_start, p.b_end, p.a_start))
 
 
 def _passage(text: str, span: Span, with_names: bool = True) -> lengths.Passage:

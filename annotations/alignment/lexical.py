@@ -6,7 +6,8 @@ meet, as do ``pedestrians`` and ``pedestrian`` (unspaced scripts use
 character bigrams). Every sentence of the report is paired with the source
 sentence nearest by cosine. Quoted strings (between any of the usual
 quotation marks) are looked up in the source, exactly and then allowing an
-edit in eight characters, and paired at the words quoted.
+edit in eight characters near the source sentence most like the quoting
+one, and paired at the words quoted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .segmenting import Span, paragraphs, sentences
 STEM = 5
 #: Quotations shorter than this (in characters) are too common to place.
 MIN_QUOTE = 12
+#: Characters searched either side of the most similar source sentence for a misquoted string.
+WINDOW = 3000
 _QUOTED = re.compile(r"“([^”]{%d,})”|\"([^\"]{%d,})\"|«\s?([^»]{%d,}?)\s?»|„([^“”]{%d,})[“”]|「([^」]{%d,})」|‘([^’]{%d,})’(?!\w)"
                      % ((MIN_QUOTE,) * 6))
 _WORD = re.compile(r"\w+")
@@ -61,7 +64,7 @@ def sentence_pairs(text_a: str, text_b: str) -> Iterator[tuple[Span, Span, float
     for tokens in (*tokens_a, *tokens_b):
         frequency.update(set(tokens))
     total = len(tokens_a) + len(tokens_b)
-    idf = {t: math.log(total / df) for t, df in frequency.items()}
+    idf = {t: math.log((total + 1) / df) for t, df in frequency.items()}  # smoothed: two sentences still compare
     vectors_a, vectors_b = _vectors(tokens_a, idf), _vectors(tokens_b, idf)
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     # Words in more than one sentence in fifty (and fifty sentences) weigh little and would make every
@@ -98,16 +101,20 @@ def quotations(text: str) -> Iterator[Span]:
             yield Span(start, end)
 
 
-def locate_quote(source: str, quote: str) -> tuple[Span, float] | None:
-    """Where *quote* stands in *source*: exactly, or with at most one edit in eight characters."""
+def locate_quote(source: str, quote: str, near: tuple[int, int] | None = None) -> tuple[Span, float] | None:
+    """Where *quote* stands in *source*: exactly anywhere, else with at most one edit in eight
+    characters within *near* (the stretch of the source the quoting sentence resembles)."""
     at = source.find(quote)
     if at >= 0:
         return Span(at, at + len(quote)), 1.0
-    matches = search(source, quote, max(1, len(quote) // 8))
+    if near is None:
+        return None
+    start, end = max(0, near[0] - WINDOW), min(len(source), near[1] + WINDOW)
+    matches = search(source[start:end], quote, max(1, len(quote) // 8))
     if not matches:
         return None
     found = matches[0]
-    return Span(found.start, found.end), max(0.0, 1 - found.errors / len(quote))
+    return Span(start + found.start, start + found.end), max(0.0, 1 - found.errors / len(quote))
 
 
 def near_verbatim(a: str, b: str) -> bool:
