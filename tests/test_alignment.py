@@ -122,3 +122,22 @@ def test_spans_are_offsets_into_the_texts_given():
         assert fixture.text_a[pair.a_start : pair.a_end].strip() == fixture.text_a[pair.a_start : pair.a_end]
         assert pair.a_end > pair.a_start and pair.b_end > pair.b_start
         assert isinstance(Span(pair.a_start, pair.a_end).length, int)
+
+
+def test_offsets_follow_the_anchors_and_interpolate_between_them():
+    from annotations.alignment.offsets import OffsetMap
+
+    mapping = OffsetMap(1000, 300, trusted=[(500, 100)])
+    assert mapping.a_to_b(500) == 100
+    assert mapping.a_to_b(250) == 50  # halfway to the anchor
+    assert mapping.a_to_b(750) == 200  # halfway from the anchor to the end
+    assert mapping.b_to_a(200) == 750
+    assert mapping.a_to_b(0) == 0 and mapping.a_to_b(1000) == 300
+
+
+def test_a_suggestion_against_the_order_of_accepted_links_is_left_out():
+    from annotations.alignment.offsets import OffsetMap
+
+    mapping = OffsetMap(1000, 1000, trusted=[(400, 600)], suggested=[(300, 700), (700, 800), (100, 100)])
+    assert mapping.points == [(0, 0), (100, 100), (400, 600), (700, 800), (1000, 1000)]
+    assert mapping.anchors == 3

@@ -72,12 +72,12 @@ def _lexical(text_a: str, text_b: str) -> list[Pair]:
     quoted_in: dict[int, list[Pair]] = {}
     for span in lexical.quotations(text_b):
         k = bisect.bisect_right(starts_b, span.start) - 1
-        inside = k >= 0 and similar[k][1].start <= span.start and span.end <= similar[k][1].end
-        near = (similar[k][0].start, similar[k][0].end) if inside else None
+        in_pair = k >= 0 and similar[k][1].start <= span.start and span.end <= similar[k][1].end
+        near = (similar[k][0].start, similar[k][0].end) if in_pair else None
         located = lexical.locate_quote(text_a, text_b[span.start : span.end], near)
         if located is not None:
             where, score = located
-            quoted_in.setdefault(k if inside else -1, []).append(
+            quoted_in.setdefault(k if in_pair else -1, []).append(
                 Pair(where.start, where.end, span.start, span.end, score, "quote"))
     pairs = [q for found in quoted_in.values() for q in found]
     for k, (span_a, span_b, score) in enumerate(similar):
