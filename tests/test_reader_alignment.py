@@ -92,3 +92,33 @@ async def test_align_needs_two_panes(library: Store):
         await pilot.press("A")
         await pilot.pause()
         assert app.screen.panes[0].ghost_marks == []
+
+
+async def test_sync_by_alignment_keeps_corresponding_articles_level(tmp_path, shared):
+    from reader.formats import read_source
+
+    from .conftest import fixed_clock
+
+    store = Store.open(tmp_path / "udhr.db", author="ada", clock=fixed_clock())
+    documents = []
+    for name in ("eng.txt", "cmn_hans.txt"):
+        source = read_source(shared / "corpus" / "udhr" / name)
+        documents.append(store.documents.import_loaded(str(source.path), source.sha256, source.document).document)
+    app = MarginApp(store, document_ids=[d.id for d in documents])
+    async with app.run_test(size=(100, 16)) as pilot:
+        await _aligned(pilot, app)
+        english, chinese = app.screen.panes
+        assert english.ghost_marks
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.deck.sync_by_alignment
+        for article, heading in ((20, "第二十条"), (5, "第五条")):
+            english.view.focus()
+            english.view.scroll_to_offset(english.text.index(f"Article {article}\n"), top=True)
+            await pilot.pause()
+            target = chinese.text.index(heading)
+            assert abs(chinese.view.top_offset - target) <= 60, (article, chinese.text[chinese.view.top_offset:][:20])
+        await pilot.press("s")  # back to syncing by share of length
+        await pilot.pause()
+        assert app.screen.deck.synced and not app.screen.deck.sync_by_alignment
+    store.close()

@@ -45,7 +45,7 @@ from .targets import annotations_at
 #: Up to this many highlights, the panel's list is read at once rather than on a worker.
 PANEL_AT_ONCE = 500
 #: Actions that need more than one pane.
-MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync")
+MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync", "toggle_aligned_sync")
 
 
 class ReadingScreen(Screen[None]):
@@ -73,6 +73,7 @@ class ReadingScreen(Screen[None]):
         Binding("tab", "next_pane", "Next pane", id="pane.next"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="pane.previous"),
         Binding("s", "toggle_sync", "Sync scroll", show=False, id="pane.sync"),
+        Binding("z", "toggle_aligned_sync", "Sync by alignment", show=False, id="pane.sync_aligned"),
         Binding("equals_sign", "toggle_reflow", "Reflow lines", show=False, id="pane.reflow"),
         Binding("t", "outline", "Contents", show=False, id="nav.outline"),
         Binding("slash", "search", "Search", id="search.find"),
@@ -104,6 +105,7 @@ class ReadingScreen(Screen[None]):
         self.sources = SourceWatch(store, self.deck, notices)
         self.review = ReviewFlow(store, self.deck)
         self.suggestions = AlignmentSuggestions(store, self.deck)
+        self.deck.alignment_of = self.suggestions.offset_map
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
@@ -336,6 +338,16 @@ class ReadingScreen(Screen[None]):
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
         self.notify(f"Synced scrolling {'on' if on else 'off'}", timeout=2)
+
+    def action_toggle_aligned_sync(self) -> None:
+        anchors = self.deck.toggle_aligned_sync()
+        if anchors is None:
+            self.notify("Synced scrolling off", timeout=2)
+        elif anchors:
+            self.notify(f"Scrolling synced by alignment ({anchors} anchors: links, then suggestions)", timeout=3)
+        else:
+            self.notify("Nothing aligned between these panes yet (L links, A suggests): synced by share of length",
+                        severity="warning", timeout=4)
 
     def action_toggle_reflow(self) -> None:
         if (pane := self.deck.active) is None:

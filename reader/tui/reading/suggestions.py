@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from annotations.alignment import Pair, align
+from annotations.alignment.offsets import OffsetMap
 from annotations.store import Store
 from annotations.store.aligning import Suggestion
 from annotations.text import shorten
@@ -189,6 +190,20 @@ class AlignmentSuggestions(ReadingPart):
             pane_a.view.scroll_to_offset(pair.a_start, top=False)
 
         self.app.push_screen(ChoicePicker("Suggested pairs", choices), chosen)
+
+    def offset_map(self, pane_a: DocumentPane, pane_b: DocumentPane) -> OffsetMap | None:
+        """Anchors from *pane_a* to *pane_b*: their accepted links first, then the suggestions between them."""
+        try:
+            linked = self.store.alignments.linked(pane_a.document, pane_b.document)
+        except LIBRARY_ERRORS:
+            linked = set()
+        suggested: list[tuple[int, int]] = []
+        if self.panes == (pane_a, pane_b):
+            suggested = [(p.a_start, p.b_start) for p in self.pairs]
+        elif self.panes == (pane_b, pane_a):
+            suggested = [(p.b_start, p.a_start) for p in self.pairs]
+        trusted = [(a_start, b_start) for a_start, _, b_start, _ in linked]
+        return OffsetMap(len(pane_a.text), len(pane_b.text), trusted, suggested)
 
     def pane_leaving(self, pane: DocumentPane) -> None:
         if self.panes is not None and pane in self.panes:
