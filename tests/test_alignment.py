@@ -42,7 +42,7 @@ def test_numbers_are_read_in_every_script_the_corpus_uses():
     assert han_number("十") == 10 and han_number("二十") == 20 and han_number("三十一") == 31
 
 
-def test_auto_tells_a_translation_from_two_texts_in_one_language():
+def test_auto_tells_a_translation_from_two_texts_in_one_language(shared):
     english = gold.udhr("German").text_a
     assert dominant_script(english) == "latin"
     for language in gold.UDHR_LANGUAGES:
@@ -116,7 +116,7 @@ def test_unrelated_texts_in_one_language_give_few_pairs():
     assert align(one, other, method="lexical") == []
 
 
-def test_spans_are_offsets_into_the_texts_given():
+def test_spans_are_offsets_into_the_texts_given(shared):
     fixture = gold.udhr("Korean")
     for pair in align(fixture.text_a, fixture.text_b):
         assert fixture.text_a[pair.a_start : pair.a_end].strip() == fixture.text_a[pair.a_start : pair.a_end]
