@@ -267,3 +267,24 @@ def m007_entity_work(db: Database) -> None:
         """
     )
     db.execute('CREATE INDEX suggestions_span ON suggestions(version_id, start, "end")')
+
+
+@migrations()
+def m008_alignment_rejections(db: Database) -> None:
+    """Alignment suggestions a reader turned down, so they are not proposed again (per pair of versions)."""
+    db.execute(
+        """
+        CREATE TABLE alignment_rejections (
+            id INTEGER PRIMARY KEY,
+            version_a TEXT NOT NULL REFERENCES versions(id),
+            a_start INTEGER NOT NULL,
+            a_end INTEGER NOT NULL,
+            version_b TEXT NOT NULL REFERENCES versions(id),
+            b_start INTEGER NOT NULL,
+            b_end INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (version_a, a_start, a_end, version_b, b_start, b_end)
+        )
+        """
+    )

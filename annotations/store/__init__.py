@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .aligning import AlignmentRepo
 from .annotating import AnnotationRepo
 from .clock import Clock, utc_now
 from .connection import DEFAULT_BUSY_TIMEOUT, open_database
@@ -52,6 +53,7 @@ class Store:
         self.links = LinkRepo(db, author, clock, self.history)
         self.mentions = MentionRepo(self.documents, self.tags, self.annotations, self.history)
         self.suggestions = SuggestionRepo(db, author, clock, self.tags, self.mentions)
+        self.alignments = AlignmentRepo(db, author, clock, self.annotations, self.links)
         self.search = Searcher(db, self.documents.sections)
         self.reading = ReadingState(db, clock)
         #: Seconds a write waits for another process's write; stores for worker threads inherit it.

@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
 
+from annotations.alignment.offsets import OffsetMap
 from annotations.store import Store
 
 from reader.config import MAX_PANES
@@ -64,6 +65,11 @@ class PaneDeck(Horizontal):
         """Documents to open at start, left to right."""
         self.synced = False
         """When on, scrolling one pane scrolls the others by the same share of their length."""
+        self.sync_by_alignment = False
+        """When on (with :attr:`synced`), scrolling keeps corresponding passages level instead."""
+        self.alignment_of: Callable[[DocumentPane, DocumentPane], OffsetMap | None] | None = None
+        """Set by the screen: the alignment between two panes (first to second), for syncing by it."""
+        self._maps: dict[tuple[str, str], OffsetMap] = {}
         self._syncing = False
         self._counter = len(self.document_ids)
         self._last: DocumentPane | None = None
@@ -272,11 +278,34 @@ class PaneDeck(Horizontal):
         return reflow
 
     def toggle_sync(self) -> bool:
-        self.synced = not self.synced
+        """Sync by share of length on or off; from syncing by alignment, by share of length instead."""
+        self.synced = self.sync_by_alignment or not self.synced
+        self.sync_by_alignment = False
         for pane in self.panes:
             pane.synced = self.synced
             pane.show_title(pane.view.top_offset)
         return self.synced
+
+    def toggle_aligned_sync(self) -> int | None:
+        """Sync by alignment on (anchors read now: accepted links, then suggestions), or off again.
+
+        Returns how many anchors the panes share (0: none, so syncing falls
+        back to share of length), or ``None`` when it was turned off.
+        """
+        self.sync_by_alignment = not self.sync_by_alignment
+        self.synced = self.sync_by_alignment
+        self._maps = {}
+        anchors = 0
+        if self.sync_by_alignment and self.alignment_of is not None:
+            for pane in self.panes:
+                for other in self.panes:
+                    if pane is not other and (mapping := self.alignment_of(pane, other)) is not None and mapping.anchors:
+                        self._maps[(pane.id or "", other.id or "")] = mapping
+                        anchors = max(anchors, mapping.anchors)
+        for pane in self.panes:
+            pane.synced = self.synced
+            pane.show_title(pane.view.top_offset)
+        return anchors if self.sync_by_alignment else None
 
     def _scrolled(self, pane: DocumentPane, rows: float) -> None:
         pane.show_title(pane.view.top_offset)
@@ -288,7 +317,10 @@ class PaneDeck(Horizontal):
             self._syncing = True
             try:
                 for other in self.panes:
-                    if other is not pane:
+                    mapping = self._maps.get((pane.id or "", other.id or "")) if self.sync_by_alignment else None
+                    if mapping is not None:  # the passage corresponding to this pane's top line, at the top
+                        other.view.scroll_to_offset(mapping.a_to_b(pane.view.top_offset), top=True)
+                    elif other is not pane:
                         other.view.scroll_to(
                             y=round(other.view.scroll_y + share * other.view.max_scroll_y), animate=False
                         )

@@ -26,12 +26,14 @@ from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import ReadingPart
-from .targets import SEARCH_KEY, SUGGESTION_KEY
+from .targets import GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
 #: Suggestions are drawn as faint marks in this colour.
 SUGGESTION_COLOUR = "#a0a0a0"
+#: Suggested alignment pairs (ghost links) are drawn faintly in this colour.
+GHOST_COLOUR = "#3a3a3a"
 #: Above this many highlights, the paint index is built in a worker thread.
 PAINT_IN_THREAD = 1500
 
@@ -89,7 +91,7 @@ class HighlightDrawing(ReadingPart):
         ] + [
             Highlight(start, end, SUGGESTION_COLOUR, f"{SUGGESTION_KEY}{sid}", faint=True)
             for start, end, sid in pane.suggestion_marks
-        ]
+        ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks]
 
     def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0) -> None:
         if not self._is_live(pane) or request != self._requests.get(pane.id or "", 0):

@@ -41,6 +41,7 @@ from .review import ReviewFlow
 from .search import PaneSearch
 from .sources import SourceWatch
 from .suggesting import Suggesting
+from .alignment import AlignmentSuggestions
 from .targets import annotations_at
 
 def on_active_pane(part: str, method: str, **arguments: object) -> Callable[[ReadingScreen], None]:
@@ -58,7 +59,7 @@ def on_active_pane(part: str, method: str, **arguments: object) -> Callable[[Rea
 #: Up to this many highlights, the panel's list is read at once rather than on a worker.
 PANEL_AT_ONCE = 500
 #: Actions that need more than one pane.
-MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync")
+MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync", "toggle_aligned_sync")
 
 
 class ReadingScreen(Screen[None]):
@@ -86,6 +87,7 @@ class ReadingScreen(Screen[None]):
         Binding("tab", "next_pane", "Next pane", id="pane.next"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="pane.previous"),
         Binding("s", "toggle_sync", "Sync scroll", show=False, id="pane.sync"),
+        Binding("z", "toggle_aligned_sync", "Sync by alignment", show=False, id="pane.sync_aligned"),
         Binding("equals_sign", "toggle_reflow", "Reflow lines", show=False, id="pane.reflow"),
         Binding("t", "outline", "Contents", show=False, id="nav.outline"),
         Binding("slash", "search", "Search", id="search.find"),
@@ -95,6 +97,9 @@ class ReadingScreen(Screen[None]):
         Binding("S", "search_library", "Search library", show=False, id="library.search"),
         Binding("ctrl+e", "export", "Export", id="export.markdown"),
         Binding("f2", "rename_document", "Rename document", show=False, id="library.rename"),
+        Binding("ctrl+a", "align", "Align panes", show=False, id="align.suggest"),
+        Binding("y", "accept_suggestion", "Accept suggestion", show=False, id="align.accept"),
+        Binding("X", "reject_suggestion", "Reject suggestion", show=False, id="align.reject"),
         Binding("R", "review", "Review", show=False, id="review.open"),
         Binding("r", "reattach", "Re-attach here", show=False, id="review.reattach"),
         Binding("M", "tag_every", "Tag every mention", show=False, id="entities.tag_every"),
@@ -120,17 +125,19 @@ class ReadingScreen(Screen[None]):
         self.review = ReviewFlow(store, self.deck)
         self.entities = EntityWork(store)
         self.suggesting = Suggesting(store, self.deck)
+        self.alignment = AlignmentSuggestions(store, self.deck)
+        self.deck.alignment_of = self.alignment.offset_map
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
         """The components asked about the status line and actions, in order of precedence."""
-        return (self.review, self.links, self.annotating, self.search, self.highlights, self.sources, self.entities,
-                self.suggesting)
+        return (self.review, self.links, self.annotating, self.search, self.alignment, self.highlights, self.sources,
+                self.entities, self.suggesting)
 
     @property
     def cancel_order(self) -> tuple[ReadingPart, ...]:
         """Who ``esc`` asks, lightest first: search hits go before a link or a re-attach under way."""
-        return (self.search, self.links, self.review)
+        return (self.search, self.links, self.review, self.alignment)
 
     def compose(self) -> ComposeResult:
         yield self.deck
@@ -192,6 +199,7 @@ class ReadingScreen(Screen[None]):
     def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         pane = self.deck.pane_for(event.view)
         if pane is not None:
+            self.alignment.show_partner(pane)
             self._show_status(pane)
             pane.show_title(event.offset)
 
@@ -214,6 +222,7 @@ class ReadingScreen(Screen[None]):
     @on(PaneDeck.Leaving)
     def _pane_leaving(self, event: PaneDeck.Leaving) -> None:
         self.links.pane_leaving(event.pane, event.why)
+        self.alignment.pane_leaving(event.pane)
 
     @on(HighlightDrawing.Drawn)
     def _drawn(self, event: HighlightDrawing.Drawn) -> None:
@@ -308,6 +317,9 @@ class ReadingScreen(Screen[None]):
     action_aliases = on_active_pane("entities", "aliases")
     action_suggestions = on_active_pane("suggesting", "review")
     action_suggest = on_active_pane("suggesting", "suggest")
+    action_align = on_active_pane("alignment", "suggest")
+    action_accept_suggestion = on_active_pane("alignment", "decide", accept=True)
+    action_reject_suggestion = on_active_pane("alignment", "decide", accept=False)
     def action_next_pane(self) -> None:
         self.deck.focus_step(1)
 
@@ -317,6 +329,16 @@ class ReadingScreen(Screen[None]):
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
         self.notify(f"Synced scrolling {'on' if on else 'off'}", timeout=2)
+
+    def action_toggle_aligned_sync(self) -> None:
+        anchors = self.deck.toggle_aligned_sync()
+        if anchors is None:
+            self.notify("Synced scrolling off", timeout=2)
+        elif anchors:
+            self.notify(f"Scrolling synced by alignment ({anchors} anchors: links, then suggestions)", timeout=3)
+        else:
+            self.notify("Nothing aligned between these panes yet (L links, A suggests): synced by share of length",
+                        severity="warning", timeout=4)
 
     def action_toggle_reflow(self) -> None:
         if (pane := self.deck.active) is None:

@@ -16,11 +16,15 @@ from ..widgets.pane import DocumentPane
 SEARCH_KEY = "search:"
 #: Highlights whose key starts with this are suggestions' faint marks, not annotations.
 SUGGESTION_KEY = "suggestion:"
+#: Highlights whose key starts with this are suggested alignment pairs (ghost links), not annotations.
+GHOST_KEY = "ghost:"
 
 
 def annotations_at(store: Store, pane: DocumentPane, offset: int) -> list[Annotation]:
     """The annotations drawn at *offset*, innermost first, each once."""
-    keys = [h.key for h in pane.view.highlights_at(offset) if not h.key.startswith((SEARCH_KEY, SUGGESTION_KEY))]
+    keys = [
+        h.key for h in pane.view.highlights_at(offset) if not h.key.startswith((SEARCH_KEY, SUGGESTION_KEY, GHOST_KEY))
+    ]
     return [store.annotations.get(key) for key in dict.fromkeys(keys)]
 
 

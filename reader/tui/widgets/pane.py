@@ -84,6 +84,8 @@ class DocumentPane(Vertical):
         """The query that produced :attr:`search_hits`."""
         self.suggestion_marks: list[tuple[int, int, str]] = []
         """Open suggestions of the version shown (start, end, suggestion id): drawn faintly, never annotations."""
+        self.ghost_marks: list[tuple[int, int]] = []
+        """Spans of suggested alignment pairs (ghost links), drawn faintly until accepted or rejected."""
         self.spans: list[Span] = []
         """Annotation spans last drawn, by start."""
         self.synced = False
