@@ -37,7 +37,7 @@ def _numbers(spec: str | None, count: int, option: str) -> list[int]:
     return sorted(chosen)
 
 
-@click.command("align")
+@click.command("align", short_help="Propose which passages of two documents correspond.")
 @click.argument("doc_a")
 @click.argument("doc_b")
 @click.option("--method", type=click.Choice(["auto", "lexical", "length"]), default="auto", show_default=True,

@@ -98,7 +98,7 @@ class AlignmentSuggestions(ReadingPart):
         self._show(event.pane_a, event.pane_b, pairs)
         if pairs:
             self.notify(f"{len(pairs)} suggested pair{'s' if len(pairs) != 1 else ''}: y accepts, X rejects, "
-                        "A lists them", timeout=4)
+                        "ctrl+a lists them", timeout=4)
         else:
             self.notify("No corresponding passages to suggest.", timeout=3)
 
@@ -219,7 +219,7 @@ class AlignmentSuggestions(ReadingPart):
         other, start, end = self._partner(pane, index)
         pair = self.pairs[index]
         return (f"suggested ({pair.relation}, {pair.score:.2f}): {short_quote(shorten(other.text[start:end], 60))}"
-                " · y accepts · X rejects · A lists")
+                " · y accepts · X rejects · ctrl+a lists")
 
     def allows(self, action: str, pane: DocumentPane | None) -> bool | None:
         if action == "align":
