@@ -6,6 +6,7 @@ never opens a database itself.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -63,6 +64,8 @@ class MarginApp(App[None]):
         self.changes_seen = 0
         """Times the library was found changed elsewhere (each one redrew the screens)."""
         self._watch: ChangeWatch | None = None
+        self.instructions: tuple[str, str] | None = None
+        """A class pack's title and instructions, when this library is a student's copy of one."""
         self.crash: tuple[BaseException, Path] | None = None
         """An exception no handler expected, and the log file its traceback went to."""
 
@@ -95,6 +98,30 @@ class MarginApp(App[None]):
             self.push_screen(ReadingScreen(self.store, self.document_ids))
         else:
             self.push_screen(LibraryScreen(self.store))
+        self.instructions = self._pack_instructions()
+        if self.instructions is not None and self.document_ids:
+            self.show_instructions()  # a student's copy opens with the teacher's instructions at hand
+
+    def _pack_instructions(self) -> tuple[str, str] | None:
+        """The title and instructions of the class pack this library is a student's copy of, if any."""
+        from annotations.classroom.packs import pack_of
+
+        try:
+            pack = pack_of(self.store.db.conn)
+        except sqlite3.Error:
+            return None
+        if pack is None or pack.role != "copy" or not pack.instructions.strip():
+            return None
+        return pack.title, pack.instructions
+
+    def show_instructions(self) -> None:
+        """Show the class pack's instructions (``I`` in the reader)."""
+        if self.instructions is None:
+            self.notify("This library is not a copy of a class pack with instructions.", severity="warning")
+            return
+        from .screens.instructions import InstructionsScreen
+
+        self.push_screen(InstructionsScreen(*self.instructions))
 
     # -- one source for footer, help and palette --------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -97,6 +97,7 @@ class ReadingScreen(Screen[None]):
         Binding("S", "search_library", "Search library", show=False, id="library.search"),
         Binding("ctrl+e", "export", "Export", id="export.markdown"),
         Binding("f2", "rename_document", "Rename document", show=False, id="library.rename"),
+        Binding("I", "instructions", "Instructions", show=False, id="class.instructions"),
         Binding("ctrl+a", "align", "Align panes", show=False, id="align.suggest"),
         Binding("y", "accept_suggestion", "Accept suggestion", show=False, id="align.accept"),
         Binding("X", "reject_suggestion", "Reject suggestion", show=False, id="align.reject"),
@@ -287,6 +288,8 @@ class ReadingScreen(Screen[None]):
     # -- which actions apply now ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         pane = self.deck.active
+        if action == "instructions":
+            return getattr(self.app, "instructions", None) is not None
         if action in MULTI_PANE_ACTIONS:
             return len(self.deck.panes) > 1
         for part in self.parts:
@@ -403,6 +406,9 @@ class ReadingScreen(Screen[None]):
     def action_rename_document(self) -> None:
         if (pane := self.deck.active) is not None:
             self.app.rename_document(pane.document.id)  # type: ignore[attr-defined]
+
+    def action_instructions(self) -> None:
+        self.app.show_instructions()  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
         self.app.action_export([p.document.id for p in self.deck.panes])  # type: ignore[attr-defined]
