@@ -196,3 +196,14 @@ def test_library_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("MARGIN_DB", str(path))
     result = CliRunner().invoke(cli, ["import", str(sample_paths()[0])])
     assert result.exit_code == 0 and path.exists()
+
+
+def test_an_alias_can_be_taken_away_again_and_a_missing_one_is_one_line(run):
+    margin = run
+    margin("tags", "add", "Organization:China National Petroleum Corporation")
+    margin("tags", "alias", "China National Petroleum Corporation", "CNPC")
+    result = margin("tags", "unalias", "China National Petroleum Corporation", "cnpc")
+    assert "no other names" in result.output
+    refused = margin("tags", "unalias", "China National Petroleum Corporation", "CNPC", ok=False)
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1 and "has no alias CNPC" in refused.stderr

@@ -147,6 +147,16 @@ def alias(ctx: Context, tag: str, alias: str) -> None:
     click.echo(f"{changed.label} also known as {', '.join(changed.aliases)}")
 
 
+@tags.command("unalias", short_help="Remove one of a tag's other names.")
+@click.argument("tag")
+@click.argument("alias")
+@pass_context
+def unalias(ctx: Context, tag: str, alias: str) -> None:
+    """Remove ALIAS from the other names of TAG."""
+    changed = ctx.store.tags.remove_alias(tag, alias)
+    click.echo(f"{changed.label}: {', '.join(changed.aliases) or 'no other names'}")
+
+
 @tags.command("ident", short_help="Add or remove an entity's identifier.")
 @click.argument("tag")
 @click.argument("action", type=click.Choice(["add", "remove"], case_sensitive=False))
