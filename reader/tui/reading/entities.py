@@ -46,18 +46,6 @@ class EntityWork(ReadingPart):
         tags = [t for a in annotations_at(self.store, pane, pane.view.cursor) for t in a.tags]
         return next((t for t in tags if t.kind is TagKind.ENTITY), tags[0] if tags else None)
 
-    def _current(self, pane: DocumentPane) -> Document | None:
-        """The pane's document, when the pane shows its current version (the only one mentions are found in)."""
-        try:
-            document = self.store.documents.get(pane.document.id)
-        except LIBRARY_ERRORS as error:
-            self.fail(error)
-            return None
-        if document.version_id != pane.document.version_id:
-            self.notify(f"{document.title} has a newer version: open it again from the library.", severity="warning")
-            return None
-        return document
-
     # -- tag every mention ------------------------------------------------------------
     def tag_every(self, pane: DocumentPane) -> None:
         """Find every mention of the selection (or of the entity under the cursor) and preview them."""
@@ -81,7 +69,7 @@ class EntityWork(ReadingPart):
                             severity="warning")
                 return
             names, what, tags = names_of(entity), entity.label, [entity]
-        document = self._current(pane)
+        document = self.current_document(pane)
         if document is None:
             return
         if len(pane.text) > FIND_IN_THREAD:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.widget import Widget
 
-from annotations.model import Annotation
+from annotations.model import Annotation, Document
+from annotations.store import Store
 from annotations.text import shorten
 
-from ..elsewhere import write_failure
+from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..widgets.pane import DocumentPane
 
 
@@ -41,6 +42,9 @@ class ReadingPart(Widget):
     DEFAULT_CSS = """
     ReadingPart { display: none; }
     """
+
+    store: Store
+    """The library, for parts that read it (set by each part that is given it)."""
 
     @dataclass
     class Redraw(Message):
@@ -79,6 +83,23 @@ class ReadingPart(Widget):
     def cancel(self, pane: DocumentPane | None) -> bool:
         """Drop what this component has under way (``esc``); ``True`` if there was something."""
         return False
+
+    def current_document(self, pane: DocumentPane, purpose: str = "") -> Document | None:
+        """The pane's document as the library has it now, when the pane shows its current version.
+
+        Otherwise ``None``, having said why: the library could not be read, or
+        a newer version replaced the one shown (open it again ``purpose``).
+        """
+        try:
+            document = self.store.documents.get(pane.document.id)
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            return None
+        if document.version_id != pane.document.version_id:
+            then = f" {purpose}" if purpose else ""
+            self.notify(f"{document.title} has a newer version: open it again from the library{then}.", severity="warning")
+            return None
+        return document
 
     def fail(self, error: Exception) -> None:
         """Say why a write did not happen; the selection and the screen stay as they were, to try again."""

@@ -36,13 +36,8 @@ class ReviewFlow(ReadingPart):
 
     def open(self, pane: DocumentPane) -> None:
         """Open the review queue of *pane*'s document."""
-        try:
-            document = self.store.documents.get(pane.document.id)
-        except LIBRARY_ERRORS as error:
-            self.fail(error)
-            return
-        if document.version_id != pane.document.version_id:
-            self.notify(f"{document.title} has a newer version: open it again from the library to review it.", severity="warning")
+        document = self.current_document(pane, "to review it")
+        if document is None:
             return
         if not document.review_count:
             self.notify(f"Nothing to review in {document.title}.", timeout=2)

@@ -44,13 +44,8 @@ class Suggesting(ReadingPart):
 
     def review(self, pane: DocumentPane) -> None:
         """Open the review of the pane's open suggestions."""
-        try:
-            document = self.store.documents.get(pane.document.id)
-        except LIBRARY_ERRORS as error:
-            self.fail(error)
-            return
-        if document.version_id != pane.document.version_id:
-            self.notify(f"{document.title} has a newer version: open it again from the library.", severity="warning")
+        document = self.current_document(pane)
+        if document is None:
             return
         self.mark(pane)
         if not pane.suggestion_marks:
