@@ -94,6 +94,10 @@ class DocumentPane(Vertical):
         """Keys act on this pane: its title bar says so in colour and with a marker, for any theme or none."""
         self._shown_title = Text()
         self._title_offset = 0
+        self._bar: Static | None = None
+        """The title bar, once composed."""
+        self._view: DocumentView | None = None
+        """The document view, once composed."""
         self._shown_status = Text()
 
     @property
@@ -105,13 +109,15 @@ class DocumentPane(Vertical):
         return self._text
 
     def compose(self) -> ComposeResult:
-        yield Static(self.document.title, classes="pane-title", markup=False)
-        yield DocumentView(
+        self._bar = Static(self.document.title, classes="pane-title", markup=False)
+        self._view = DocumentView(
             self._text,
             sections=[(s.start, s.end, s.level, s.title) for s in self.sections],
             id=f"view-{self.id}" if self.id else None,
             reflow=self._reflow,
         )
+        yield self._bar
+        yield self._view
         yield Static("", classes="pane-status", markup=False)
         yield Input(placeholder="Search this document (enter: find, esc: close)", classes="search")
 
@@ -139,14 +145,15 @@ class DocumentPane(Vertical):
         """How far through the document the view is, in percent: 100 once its end is on screen."""
         if not self._text:
             return 100
-        _, end = self.view.visible_span()
+        _, end = (self._view or self.view).visible_span()
         return 100 if end >= len(self._text) else 100 * end // len(self._text)
 
     def show_title(self, offset: int) -> None:
         """Title bar: the marker of the active pane, how far through, sync, title and the section at *offset*."""
         self._title_offset = offset
-        bars = self.query(".pane-title")
-        if not self.is_mounted or not bars or not self.query(DocumentView):
+        # Called at every key and scroll, so the children are held, not queried.
+        bar, view = self._bar, self._view
+        if not self.is_mounted or bar is None or view is None or not bar.is_attached or not view.is_attached:
             return  # being removed: its children go first
         where = self.outline.label(offset)
         if where.startswith(self.document.title):
@@ -160,7 +167,7 @@ class DocumentPane(Vertical):
             title.append(f"  ›  {where}", style="not bold")
         if title != self._shown_title:
             self._shown_title = title
-            bars.first(Static).update(title, layout=False)
+            bar.update(title, layout=False)
 
     def show_status(self, annotations: Sequence[Annotation], selection: tuple[int, int] | None, extra: str = "") -> None:
         """Describe what is under the cursor: its tags and note, or the selection."""
