@@ -3,7 +3,7 @@
 This module is wiring. The screen composes the pane deck, the annotations
 panel, the key bar and the components that hold the behaviour (annotating,
 links, search, highlight drawing, source watch, review); it holds the one
-:attr:`ReadingScreen.BINDINGS` table the footer, help and palette read, turns
+:attr:`ReadingScreen.BINDINGS` table (``keymap.py``) the footer, help and palette read, turns
 each key into a call on the component that does it, for the active pane
 (attributes down), and routes what components report (messages up) to the
 widgets that show it. Components never call each other.
@@ -17,7 +17,6 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -35,6 +34,7 @@ from .annotating import Annotating
 from .deck import PaneDeck
 from .entities import EntityWork
 from .highlights import HighlightDrawing
+from .keymap import READING_KEYS
 from .links import LinkMaking
 from .part import Notices, ReadingPart, short_quote
 from .review import ReviewFlow
@@ -73,42 +73,7 @@ class ReadingScreen(Screen[None]):
     }
     """
 
-    BINDINGS = [
-        Binding("a", "tag", "Tag", id="annotate.tag"),
-        Binding("enter", "tag", "Tag selection", show=False, id="annotate.tag_selection"),
-        Binding("c", "note", "Note", id="annotate.note"),
-        Binding("n", "next_hit", "Next hit", show=False, id="search.next"),
-        Binding("N", "previous_hit", "Previous hit", show=False, id="search.previous"),
-        Binding("x,delete", "delete", "Delete", show=False, id="annotate.delete"),
-        Binding("u", "undo", "Undo", id="history.undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
-        Binding("L", "link", "Link", id="link.start"),
-        Binding("f", "follow", "Follow link", show=False, id="link.follow"),
-        Binding("tab", "next_pane", "Next pane", id="pane.next"),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="pane.previous"),
-        Binding("s", "toggle_sync", "Sync scroll", show=False, id="pane.sync"),
-        Binding("z", "toggle_aligned_sync", "Sync by alignment", show=False, id="pane.sync_aligned"),
-        Binding("equals_sign", "toggle_reflow", "Reflow lines", show=False, id="pane.reflow"),
-        Binding("t", "outline", "Contents", show=False, id="nav.outline"),
-        Binding("slash", "search", "Search", id="search.find"),
-        Binding("p", "toggle_panel", "Annotations", id="panel.toggle"),
-        Binding("o", "open_document", "Open document", show=False, id="library.open"),
-        Binding("ctrl+w", "close_pane", "Close pane", show=False, id="pane.close"),
-        Binding("S", "search_library", "Search library", show=False, id="library.search"),
-        Binding("ctrl+e", "export", "Export", id="export.markdown"),
-        Binding("f2", "rename_document", "Rename document", show=False, id="library.rename"),
-        Binding("I", "instructions", "Instructions", show=False, id="class.instructions"),
-        Binding("ctrl+a", "align", "Align panes", show=False, id="align.suggest"),
-        Binding("y", "accept_suggestion", "Accept suggestion", show=False, id="align.accept"),
-        Binding("X", "reject_suggestion", "Reject suggestion", show=False, id="align.reject"),
-        Binding("R", "review", "Review", show=False, id="review.open"),
-        Binding("r", "reattach", "Re-attach here", show=False, id="review.reattach"),
-        Binding("M", "tag_every", "Tag every mention", show=False, id="entities.tag_every"),
-        Binding("A", "aliases", "Aliases", show=False, id="entities.aliases"),
-        Binding("Y", "suggestions", "Suggestions", show=False, id="suggestions.review"),
-        Binding("ctrl+y", "suggest", "Suggest mentions", show=False, id="suggestions.make"),
-        Binding("escape", "back", "Library", show=False, id="screen.back"),
-    ]
+    BINDINGS = READING_KEYS
 
     def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
         super().__init__()
@@ -323,6 +288,7 @@ class ReadingScreen(Screen[None]):
     action_align = on_active_pane("alignment", "suggest")
     action_accept_suggestion = on_active_pane("alignment", "decide", accept=True)
     action_reject_suggestion = on_active_pane("alignment", "decide", accept=False)
+
     def action_next_pane(self) -> None:
         self.deck.focus_step(1)
 
@@ -340,7 +306,7 @@ class ReadingScreen(Screen[None]):
         elif anchors:
             self.notify(f"Scrolling synced by alignment ({anchors} anchors: links, then suggestions)", timeout=3)
         else:
-            self.notify("Nothing aligned between these panes yet (L links, A suggests): synced by share of length",
+            self.notify("Nothing aligned between these panes yet (L links, ctrl+a suggests): synced by share of length",
                         severity="warning", timeout=4)
 
     def action_toggle_reflow(self) -> None:
