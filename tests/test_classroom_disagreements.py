@@ -1,0 +1,141 @@
+"""Where two annotators' layers of a document differ, by kind, with both sides' annotations."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.classroom.disagreements import Claim, compare, disagreements, next_place, place_at
+
+from .conftest import add_document
+
+
+def claim(name: str, start: int, end: int, tag: str | None = "X") -> Claim:
+    return Claim(name, start, end, tag)
+
+
+def kinds(places) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return [(p.kind, p.a, p.b) for p in places]
+
+
+def test_the_same_spans_and_tags_are_no_disagreement():
+    a = [claim("a1", 0, 10), claim("a2", 20, 30, "Y")]
+    b = [claim("b1", 0, 10), claim("b2", 20, 30, "Y")]
+    assert compare(a, b) == []
+
+
+def test_each_kind_is_found_with_both_sides_ids_in_the_order_of_the_text():
+    a = [
+        claim("a-only", 100, 110),
+        claim("a-edges", 40, 50),
+        claim("a-tag", 60, 70, "X"),
+    ]
+    b = [
+        claim("b-edges", 42, 55),
+        claim("b-tag", 60, 70, "Y"),
+        claim("b-only", 0, 5),
+    ]
+    assert kinds(compare(a, b)) == [
+        ("only_b", (), ("b-only",)),
+        ("boundaries", ("a-edges",), ("b-edges",)),
+        ("tags", ("a-tag",), ("b-tag",)),
+        ("only_a", ("a-only",), ()),
+    ]
+    place = compare(a, b)[1]
+    assert (place.start, place.end) == (40, 55)
+
+
+def test_a_span_the_other_split_in_two_is_one_boundary_place():
+    a = [claim("long", 0, 40)]
+    b = [claim("first", 0, 18), claim("second", 20, 40)]
+    assert kinds(compare(a, b)) == [("boundaries", ("long",), ("first", "second"))]
+
+
+def test_a_tag_only_one_side_gave_to_a_shared_span_is_a_tags_place():
+    a = [claim("a", 0, 10, "X"), claim("a", 0, 10, "Y")]
+    b = [claim("b", 0, 10, "X")]
+    [place] = compare(a, b)
+    assert (place.kind, place.a, place.b, place.a_tags) == ("tags", ("a",), ("b",), ("Y",))
+
+
+def test_the_same_tag_on_overlapping_spans_is_preferred_to_another_tag_on_the_same_span():
+    a = [claim("a", 10, 20, "X")]
+    b = [claim("b-same-span", 10, 20, "Y"), claim("b-same-tag", 12, 25, "X")]
+    found = kinds(compare(a, b))
+    assert ("boundaries", ("a",), ("b-same-tag",)) in found
+
+
+def test_the_layers_of_a_stored_document(store):
+    document = add_document(store)
+    text = store.documents.text(document.version_id)
+    from annotations.anchoring import anchor_span
+
+    def mark(author: str, quote: str, *tags: str):
+        start = text.index(quote)
+        return store.as_author(author).annotations.create(document, anchor_span(text, start, start + len(quote)), tags=tags)
+
+    ada = mark("ada", "The bridge is safe", "Claim")
+    mark("bo", "The bridge is safe", "Claim")
+    gone = mark("bo", "precaution", "Claim")
+    store.as_author("bo").annotations.delete(gone.id)
+    cost = mark("bo", "met from reserves", "Cost")
+    mark("cy", "closure", "Claim")  # a third layer is not compared
+    found = disagreements(store.annotations.list(document_ids=[document.id]), "ada", "bo")
+    assert kinds(found) == [("only_b", (), (cost.id,))]
+    assert place_at(found, cost.start + 1) == found[0] and place_at(found, ada.start) is None
+
+
+def test_next_place_wraps_round_both_ways():
+    places = compare([claim("a", 10, 20), claim("c", 50, 60)], [])
+    assert next_place(places, 0).start == 10
+    assert next_place(places, 10).start == 50
+    assert next_place(places, 55).start == 10
+    assert next_place(places, 10, forward=False).start == 50
+    assert next_place(places, 51, forward=False).start == 50
+    assert next_place([], 3) is None
+
+
+spans = st.tuples(st.integers(0, 60), st.integers(1, 15), st.sampled_from(["X", "Y", None]))
+
+
+def _layer(prefix: str, drawn: list[tuple[int, int, str | None]]) -> list[Claim]:
+    return [Claim(f"{prefix}{i}", start, start + length, tag) for i, (start, length, tag) in enumerate(drawn)]
+
+
+def _overlaps(x: Claim, y: Claim) -> bool:
+    return x.start < y.end and y.start < x.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(spans, max_size=12), st.lists(spans, max_size=12))
+def test_every_claim_is_agreed_or_in_one_place_of_the_right_kind(drawn_a, drawn_b):
+    a, b = _layer("a", drawn_a), _layer("b", drawn_b)
+    places = compare(a, b)
+    assert all(x.start <= y.start for x, y in zip(places, places[1:]))
+    by_id = {c.annotation_id: c for c in a + b}
+    for place in places:
+        here_a = [by_id[i] for i in place.a]
+        here_b = [by_id[i] for i in place.b]
+        assert place.start == min(c.start for c in here_a + here_b)
+        assert place.end == max(c.end for c in here_a + here_b)
+        if place.kind == "only_a":
+            assert here_a and not here_b and not any(_overlaps(x, y) for x in here_a for y in b)
+        elif place.kind == "only_b":
+            assert here_b and not here_a and not any(_overlaps(x, y) for x in a for y in here_b)
+        elif place.kind == "boundaries":
+            assert any(x.tag == y.tag and _overlaps(x, y) and (x.start, x.end) != (y.start, y.end)
+                       for x in here_a for y in here_b)
+        else:
+            assert any(_overlaps(x, y) for x in here_a for y in here_b)
+    in_places = {i for p in places for i in p.ids}
+    # A claim in no place has a twin on the other side: the same span and tag.
+    for claim_ in a:
+        if claim_.annotation_id not in in_places:
+            assert any((y.start, y.end, y.tag) == (claim_.start, claim_.end, claim_.tag) for y in b)
+    for claim_ in b:
+        if claim_.annotation_id not in in_places:
+            assert any((x.start, x.end, x.tag) == (claim_.start, claim_.end, claim_.tag) for x in a)
+    # Comparing a layer with itself finds nothing; swapping the layers swaps only A and only B.
+    assert compare(a, _layer("c", drawn_a)) == []
+    swapped = compare(b, a)
+    assert sum(p.kind == "only_a" for p in places) == sum(p.kind == "only_b" for p in swapped)
