@@ -288,3 +288,39 @@ def m008_alignment_rejections(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m010_consensus(db: Database) -> None:
+    """A consensus layer's decisions: which annotations each place weighed, and which it copied.
+
+    The consensus layer's annotations are ordinary annotations by the reserved
+    author ``consensus``. A decision is one place a curator settled: ``adopted``
+    (consensus annotations were made from one side) or ``rejected`` (decided,
+    with nothing kept). ``consensus_sources`` lists every annotation the place
+    weighed, and for those copied, the consensus annotation made from them:
+    the provenance a consensus annotation keeps. Rows refer to annotations by
+    id, so they hold through collecting again and re-anchoring.
+    """
+    db.execute(
+        """
+        CREATE TABLE consensus_decisions (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            outcome TEXT NOT NULL CHECK (outcome IN ('adopted', 'rejected')),
+            author TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE consensus_sources (
+            decision_id TEXT NOT NULL REFERENCES consensus_decisions(id),
+            source_id TEXT NOT NULL REFERENCES annotations(id),
+            consensus_id TEXT REFERENCES annotations(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX consensus_sources_source ON consensus_sources(source_id)")
+    db.execute("CREATE INDEX consensus_sources_consensus ON consensus_sources(consensus_id)")

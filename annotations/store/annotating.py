@@ -205,8 +205,8 @@ class AnnotationRepo:
             (version_id, start - longest, end, start),
         )
 
-    def spans(self, version_id: str) -> builtins.list[Span]:
-        """Every live annotation of a version as a drawable span, in one query.
+    def spans(self, version_id: str, author: str | None = None) -> builtins.list[Span]:
+        """Every live annotation of a version (only *author*'s, when given) as a drawable span, in one query.
 
         The colour is that of the first tag (entities before topics, then by
         name); untagged annotations have none and the view picks a default.
@@ -220,8 +220,9 @@ class AnnotationRepo:
                            ON o.id = CASE WHEN l.source_id = a.id THEN l.target_id ELSE l.source_id END
                          WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
                FROM annotations a WHERE a.version_id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
+                 AND (? IS NULL OR a.author = ?)
                ORDER BY a.start, a.\"end\"""",
-            (version_id,),
+            (version_id, author, author),
         ).fetchall()
         return [Span(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows]
 
@@ -326,9 +327,13 @@ class AnnotationRepo:
 
     # writing ---------------------------------------------------------------
     def create(
-        self, document: Document, anchor: Anchor, *, tags: Sequence[str] = (), note: str = ""
+        self, document: Document, anchor: Anchor, *, tags: Sequence[str] = (), note: str = "", author: str | None = None
     ) -> Annotation:
-        """Annotate *anchor* in the document's current version; tags named are created if new."""
+        """Annotate *anchor* in the document's current version; tags named are created if new.
+
+        *author* puts it on another layer than the store's own (a consensus being curated);
+        the undo step is still the store author's.
+        """
         annotation_id = new_id()
         now = self.clock()
         with writing(self.db):
@@ -337,7 +342,7 @@ class AnnotationRepo:
                 'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact,
-                 anchor.prefix, anchor.suffix, note, self.author, now, now),
+                 anchor.prefix, anchor.suffix, note, author or self.author, now, now),
             )
             self.db.conn.executemany(
                 "INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",

@@ -38,7 +38,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "backup": "maintenance", "check": "maintenance",
     "mentions": "entities", "entities": "entities", "suggest": "suggesting", "suggestions": "suggesting",
     "pack": "classroom", "join": "classroom", "collect": "classroom", "agreement": "agreement",
-    "align": "aligning",
+    "align": "aligning", "compare": "app", "curate": "curating",
 }
 
 

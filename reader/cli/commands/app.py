@@ -27,13 +27,13 @@ def _refuse_the_pack(ctx: Context) -> Store:
     return store
 
 
-def _run_reader(store: Store, document_ids: list[str]) -> None:
+def _run_reader(store: Store, document_ids: list[str], layers: tuple[str, str] | None = None) -> None:
     """Run the reader; an unexpected failure in it ends the command with one line naming the log of it."""
     from reader.tui.app import MarginApp  # the only import of Textual from the CLI
 
     from ..streams import unguarded
 
-    app = MarginApp(store, document_ids=document_ids)
+    app = MarginApp(store, document_ids=document_ids, layers=layers)
     with unguarded():  # the reader draws the screen itself, from text it made safe
         app.run()
     if app.crash is not None:
@@ -92,4 +92,20 @@ def demo(ctx: Context, print_only: bool) -> None:
             store.close()
 
 
-COMMANDS = [library, open_, demo]
+@click.command("compare", short_help="Compare two annotators' layers of a document.")
+@click.argument("doc")
+@click.option("--authors", required=True, help="The two layers, comma-separated: annotators' names or consensus.")
+@pass_context
+def compare(ctx: Context, doc: str, authors: str) -> None:
+    """Open DOC twice side by side, one annotator's layer in each, their disagreements marked."""
+    from annotations.classroom.consensus import check_authors
+
+    store = _refuse_the_pack(ctx)
+    document = store.documents.resolve(doc)
+    names = check_authors(store, document, authors.split(","), at_least=2)
+    if len(names) != 2:
+        raise MarginError("name exactly two layers to compare, comma-separated")
+    _run_reader(store, [document.id, document.id], (names[0], names[1]))
+
+
+COMMANDS = [library, open_, demo, compare]

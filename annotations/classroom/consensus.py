@@ -1,0 +1,226 @@
+"""The consensus layer: what a curator kept where annotators disagreed, and where it came from.
+
+Consensus annotations are ordinary annotations whose author is the reserved
+name :data:`CONSENSUS`, so exports, search and the reader treat them as one
+more layer (``margin export --author consensus``). Each decision a curator
+makes about a place is recorded (``consensus_decisions``), with every
+annotation the place weighed and, for those copied, the consensus annotation
+made from them (``consensus_sources``): the provenance.
+
+Adopting a side copies its annotations (passage, tags, note) onto the
+consensus layer as one undo step of the curator's; undoing it deletes the
+copies, and a decision whose copies are all deleted no longer counts. A
+rejection records that the place was decided with nothing kept. Deciding a
+place again replaces the earlier decision (its copies are deleted in the same
+step). Pre-accepting (:func:`pre_accept`) adopts, in one transaction, every
+place where at least *k* annotators marked overlapping spans with the same tag.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..errors import MarginError
+from ..model import Anchor, Annotation, Document
+from ..store import Store
+from ..store.clock import new_id
+from ..store.transaction import writing
+from .disagreements import Disagreement, layer
+
+#: The author name of the consensus layer; no annotator may use it as theirs.
+CONSENSUS = "consensus"
+
+Side = Literal["a", "b"]
+
+
+@dataclass
+class Decision:
+    """One place decided: the annotations made on the consensus layer (none for a rejection)."""
+
+    start: int
+    end: int
+    outcome: str
+    made: list[Annotation] = field(default_factory=list)
+    sources: tuple[str, ...] = ()
+    """Every annotation the place weighed."""
+    agreed: int = 0
+    """For a pre-accepted place: how many annotators agreed on it."""
+
+
+def authors_of(store: Store, document_id: str) -> list[str]:
+    """The annotators of a document (anyone with a live annotation on its current version), consensus aside."""
+    rows = store.db.execute(
+        "SELECT DISTINCT a.author FROM annotations a JOIN documents d ON d.current_version = a.version_id"
+        " WHERE d.id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned' AND a.author != ? ORDER BY a.author",
+        (document_id, CONSENSUS),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def check_authors(store: Store, document: Document, names: Sequence[str], *, at_least: int = 2) -> list[str]:
+    """*names* cleaned, each an annotator of *document* (or the consensus layer); else one line saying who is."""
+    cleaned = [n.strip() for n in names if n.strip()]
+    if len(cleaned) < at_least:
+        raise MarginError(f"name at least {at_least} annotators, comma-separated")
+    if len(set(cleaned)) != len(cleaned):
+        raise MarginError("an annotator is named twice")
+    known = authors_of(store, document.id)
+    unknown = [n for n in cleaned if n not in known and n != CONSENSUS]
+    if unknown:
+        listed = ", ".join(known) if known else "nobody yet"
+        raise MarginError(f"{', '.join(unknown)} annotated nothing in “{document.title}” (its annotators: {listed})")
+    return cleaned
+
+
+def decided_ids(store: Store, document_id: str) -> set[str]:
+    """Annotations weighed by a decision that still holds (a rejection, or an adoption whose copies live)."""
+    rows = store.db.execute(
+        """SELECT s.source_id FROM consensus_sources s JOIN consensus_decisions d ON d.id = s.decision_id
+           WHERE d.document_id = ? AND (d.outcome = 'rejected' OR EXISTS (
+             SELECT 1 FROM consensus_sources c JOIN annotations a ON a.id = c.consensus_id
+             WHERE c.decision_id = d.id AND a.deleted IS NULL))""",
+        (document_id,),
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def provenance(store: Store, consensus_id: str) -> list[Annotation]:
+    """The annotations a consensus annotation was copied from."""
+    rows = store.db.execute(
+        "SELECT DISTINCT source_id FROM consensus_sources WHERE consensus_id = ? ORDER BY source_id", (consensus_id,)
+    ).fetchall()
+    return [store.annotations.get(row[0]) for row in rows]
+
+
+def _withdraw(store: Store, document_id: str, ids: Sequence[str]) -> None:
+    """Earlier decisions weighing any of *ids*: their copies deleted (in the current undo step), their rows gone."""
+    if not ids:
+        return
+    marks = ",".join("?" * len(ids))
+    decisions = [
+        row[0] for row in store.db.execute(
+            f"SELECT DISTINCT s.decision_id FROM consensus_sources s JOIN consensus_decisions d ON d.id = s.decision_id"
+            f" WHERE d.document_id = ? AND s.source_id IN ({marks})",
+            (document_id, *ids),
+        )
+    ]
+    for decision in decisions:
+        copies = store.db.execute(
+            "SELECT DISTINCT c.consensus_id FROM consensus_sources c JOIN annotations a ON a.id = c.consensus_id"
+            " WHERE c.decision_id = ? AND a.deleted IS NULL",
+            (decision,),
+        ).fetchall()
+        for (copy_id,) in copies:
+            store.annotations.delete(copy_id)
+        store.db.execute("DELETE FROM consensus_sources WHERE decision_id = ?", (decision,))
+        store.db.execute("DELETE FROM consensus_decisions WHERE id = ?", (decision,))
+
+
+def _record(store: Store, document_id: str, outcome: str, weighed: Sequence[str], copies: dict[str, str]) -> None:
+    decision = new_id()
+    store.db.execute(
+        "INSERT INTO consensus_decisions (id, document_id, outcome, author, at) VALUES (?, ?, ?, ?, ?)",
+        (decision, document_id, outcome, store.author, store.clock()),
+    )
+    store.db.conn.executemany(
+        "INSERT INTO consensus_sources (decision_id, source_id, consensus_id) VALUES (?, ?, ?)",
+        [(decision, source, copies.get(source)) for source in dict.fromkeys(weighed)],
+    )
+
+
+def _copy(store: Store, document: Document, source: Annotation, *, tag_ids: Sequence[str] | None = None,
+          note: str | None = None) -> Annotation:
+    anchor = Anchor(source.start, source.end, source.exact, source.prefix, source.suffix)
+    made = store.annotations.create(document, anchor, note=source.note if note is None else note, author=CONSENSUS)
+    tags = [t.id for t in source.tags] if tag_ids is None else list(tag_ids)
+    if tags:
+        made = store.annotations.set_tags(made.id, tags)
+    return made
+
+
+def _current(store: Store, document: Document, ids: Sequence[str]) -> list[Annotation]:
+    found = [store.annotations.get(i) for i in ids]
+    for annotation in found:
+        if annotation.deleted or annotation.version_id != document.version_id or annotation.anchor_state == "orphaned":
+            raise MarginError(f"annotation {annotation.id[:8]} changed since the layers were compared: compare again")
+    return found
+
+
+def adopt(store: Store, document: Document, place: Disagreement, side: Side) -> Decision:
+    """Keep one side of *place* on the consensus layer: one undo step; a side with nothing there rejects the place."""
+    chosen = place.a if side == "a" else place.b
+    if not chosen:
+        return reject(store, document, place)
+    label = f"adopt {len(chosen)} annotation{'s' if len(chosen) != 1 else ''} into consensus"
+    with store.history.together(label):
+        sources = _current(store, document, chosen)
+        _withdraw(store, document.id, place.ids)
+        made = [_copy(store, document, source) for source in sources]
+        _record(store, document.id, "adopted", place.ids, {s.id: m.id for s, m in zip(sources, made)})
+    return Decision(place.start, place.end, "adopted", made, place.ids)
+
+
+def reject(store: Store, document: Document, place: Disagreement) -> Decision:
+    """Record that *place* was decided with nothing kept (copies an earlier decision made are deleted)."""
+    with store.history.together("reject a place"):
+        _withdraw(store, document.id, place.ids)
+        _record(store, document.id, "rejected", place.ids, {})
+    return Decision(place.start, place.end, "rejected", [], place.ids)
+
+
+def adopt_all(store: Store, document: Document, places: Sequence[Disagreement], side: Side) -> list[Decision]:
+    """Adopt one side at every place not decided yet, in one transaction (each place one undo step)."""
+    decided = decided_ids(store, document.id)
+    with writing(store.db):
+        return [adopt(store, document, place, side) for place in places if not decided & set(place.ids)]
+
+
+def pre_accept(store: Store, document: Document, authors: Sequence[str], min_agree: int) -> list[Decision]:
+    """Adopt every place where at least *min_agree* of *authors* marked overlapping spans with the same tag.
+
+    The span kept is the one most of them drew (then the earliest, then the
+    longest) with that tag alone; places any annotation of which was already
+    decided are skipped. One transaction; each place adopted is one undo step.
+    """
+    if min_agree < 1 or min_agree > len(authors):
+        raise MarginError(f"--min-agree must be between 1 and the number of annotators ({len(authors)})")
+    annotations = store.annotations.list(document_ids=[document.id], authors=authors)
+    placed = [a for author in authors for a in layer(annotations, author)]
+    decided = decided_ids(store, document.id)
+    by_tag: dict[str | None, list[Annotation]] = {}
+    for annotation in placed:
+        for tag in [t.id for t in annotation.tags] or [None]:
+            by_tag.setdefault(tag, []).append(annotation)
+    groups: list[tuple[str | None, list[Annotation]]] = []
+    for tag, members in by_tag.items():
+        members.sort(key=lambda a: (a.start, a.end, a.id))
+        cluster: list[Annotation] = []
+        reach = -1
+        for annotation in members:
+            if cluster and annotation.start >= reach:
+                groups.append((tag, cluster))
+                cluster = []
+            cluster.append(annotation)
+            reach = max(reach, annotation.end) if len(cluster) > 1 else annotation.end
+        if cluster:
+            groups.append((tag, cluster))
+    groups.sort(key=lambda g: (min(a.start for a in g[1]), g[0] or ""))
+    decisions: list[Decision] = []
+    with writing(store.db):
+        for tag, cluster in groups:
+            agreeing = len({a.author for a in cluster})
+            ids = tuple(a.id for a in cluster)
+            if agreeing < min_agree or decided & set(ids):
+                continue
+            spans = Counter((a.start, a.end) for a in cluster)
+            start, end = min(spans, key=lambda s: (-spans[s], s[0], -(s[1] - s[0])))
+            source = next(a for a in cluster if (a.start, a.end) == (start, end))
+            with store.history.together(f"adopt a place {agreeing} annotators agree on into consensus"):
+                made = _copy(store, document, source, tag_ids=[tag] if tag is not None else [], note="")
+                copied = {a.id: made.id for a in cluster if (a.start, a.end) == (start, end)}
+                _record(store, document.id, "adopted", ids, copied)
+            decisions.append(Decision(start, end, "adopted", [made], ids, agreeing))
+    return decisions
