@@ -52,13 +52,16 @@ class MarginApp(App[None]):
     ]
 
     def __init__(
-        self, store: Store, *, document_ids: Sequence[str] = (), watch_seconds: float | None = WATCH_SECONDS
+        self, store: Store, *, document_ids: Sequence[str] = (), watch_seconds: float | None = WATCH_SECONDS,
+        layers: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         """The library every screen reads and writes."""
         self.document_ids = list(document_ids)
         """Documents to open side by side at start; none shows the library."""
+        self.layers = tuple(layers or ())
+        """One author's layer per pane at start, when comparing two layers of a document."""
         self.watch_seconds = watch_seconds
         """How often to look for changes made by other processes (None: only when asked)."""
         self.changes_seen = 0
@@ -95,7 +98,7 @@ class MarginApp(App[None]):
             self.set_interval(self.watch_seconds, self.check_library)
         # Opening documents straight away shows them first; the library is built only if asked for.
         if self.document_ids:
-            self.push_screen(ReadingScreen(self.store, self.document_ids))
+            self.push_screen(ReadingScreen(self.store, self.document_ids, self.layers))
         else:
             self.push_screen(LibraryScreen(self.store))
         self.instructions = self._pack_instructions()
@@ -152,14 +155,38 @@ class MarginApp(App[None]):
     def _below(self) -> Screen | None:
         return self.screen_stack[-2] if len(self.screen_stack) > 1 else None
 
-    def open_documents(self, document_ids: Sequence[str]) -> None:
-        """Read *document_ids* side by side, replacing the documents being read, if any."""
+    def open_documents(self, document_ids: Sequence[str], layers: Sequence[str] = ()) -> None:
+        """Read *document_ids* side by side (one author's *layers* each, when given), replacing what is read."""
         if isinstance(self.screen, LibraryScreen) and isinstance(self._below(), ReadingScreen):
             self.pop_screen()  # the library was opened from the reader: go back, then swap
         if isinstance(self.screen, ReadingScreen):
-            self.switch_screen(ReadingScreen(self.store, document_ids))
+            self.switch_screen(ReadingScreen(self.store, document_ids, layers))
         else:
-            self.push_screen(ReadingScreen(self.store, document_ids))
+            self.push_screen(ReadingScreen(self.store, document_ids, layers))
+
+    def compare_layers(self, document_id: str) -> None:
+        """Ask for two of a document's layers (its annotators, the consensus), then show them side by side."""
+        from annotations.classroom.consensus import CONSENSUS, authors_of
+
+        try:
+            names = [*authors_of(self.store, document_id), CONSENSUS]
+        except LIBRARY_ERRORS as error:
+            self.notify(write_failure(error), severity="warning")
+            return
+        if len(names) < 2:
+            self.notify("No one has annotated this document yet: there are no layers to compare.", severity="warning")
+            return
+
+        def second(first: str | None) -> None:
+            if first is None:
+                return
+            rest = [(n, n) for n in names if n != first]
+            self.push_screen(
+                ChoicePicker(f"Compare {first} with", rest),
+                lambda other: self.open_documents([document_id, document_id], (first, other)) if other else None,
+            )
+
+        self.push_screen(ChoicePicker("Compare layers: the left pane shows", [(n, n) for n in names]), second)
 
     def action_show_library(self) -> None:
         """Show the library over the reader, so escape there returns to the same panes."""

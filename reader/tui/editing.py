@@ -40,11 +40,15 @@ class Editor:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def annotate(self, document: Document, text: str, span: tuple[int, int], *, tags: Sequence[str] = (), note: str = "") -> Annotation:
+    def annotate(
+        self, document: Document, text: str, span: tuple[int, int], *, tags: Sequence[str] = (), note: str = "",
+        author: str | None = None,
+    ) -> Annotation:
+        """A new annotation on the reader's own layer, or on *author*'s (the consensus, when curating)."""
         start, end = trim_span(text, *span)
         if start >= end:
             raise MarginError("the selection holds only spaces")
-        return self.store.annotations.create(document, anchor_span(text, start, end), tags=tags, note=note)
+        return self.store.annotations.create(document, anchor_span(text, start, end), tags=tags, note=note, author=author)
 
     def set_tags(self, annotation_id: str, specs: Sequence[str]) -> Annotation:
         """Make the annotation's tags exactly *specs*, creating new ones; one undo step."""

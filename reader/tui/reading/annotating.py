@@ -42,7 +42,7 @@ class Annotating(ReadingPart):
                 return
             try:
                 if target.annotation_id is None:
-                    made = self.editor.annotate(pane.document, pane.text, target.span, tags=specs)  # type: ignore[arg-type]
+                    made = self.editor.annotate(pane.document, pane.text, target.span, tags=specs, author=pane.author_layer)  # type: ignore[arg-type]
                     self.post_message(self.Redraw(pane, f"Saved {short_quote(made.exact, 30)}", land_on=made.start))
                 else:
                     self.editor.set_tags(target.annotation_id, specs)
@@ -71,7 +71,7 @@ class Annotating(ReadingPart):
                 return
             try:
                 if existing is None:
-                    made = self.editor.annotate(pane.document, pane.text, target.span, note=note)  # type: ignore[arg-type]
+                    made = self.editor.annotate(pane.document, pane.text, target.span, note=note, author=pane.author_layer)  # type: ignore[arg-type]
                     self.post_message(self.Redraw(pane, "Note saved", land_on=made.start))
                 else:
                     self.editor.set_note(existing.id, note)

@@ -36,6 +36,7 @@ class PaneDeck(Horizontal):
 
     DEFAULT_CSS = """
     PaneDeck { width: 1fr; height: 1fr; }
+    PaneDeck.-layers > DocumentPane { border-right: none; }
     """
 
     @dataclass
@@ -57,11 +58,14 @@ class PaneDeck(Horizontal):
         pane: DocumentPane
         why: str
 
-    def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
-        super().__init__(id="panes")
+    def __init__(self, store: Store, document_ids: Sequence[str], layers: Sequence[str] = ()) -> None:
+        super().__init__(id="panes", classes="-layers" if layers else "")
         self.store = store
         """The library: documents to show and reading positions to keep."""
-        self.document_ids = list(dict.fromkeys(document_ids))[:MAX_PANES]
+        self.pane_layers = list(layers)
+        """One author's layer per pane at start, when comparing layers (the same document may then show twice)."""
+        ids = list(document_ids) if layers else list(dict.fromkeys(document_ids))
+        self.document_ids = ids[:MAX_PANES]
         """Documents to open at start, left to right."""
         self.synced = False
         """When on, scrolling one pane scrolls the others by the same share of their length."""
@@ -80,7 +84,7 @@ class PaneDeck(Horizontal):
     # -- which panes ---------------------------------------------------------------
     def compose(self):  # noqa: ANN201 - ComposeResult
         for index, document_id in enumerate(self.document_ids):
-            yield self._make_pane(document_id, index)
+            yield self._make_pane(document_id, index, self.pane_layers[index] if index < len(self.pane_layers) else None)
 
     @property
     def panes(self) -> list[DocumentPane]:
@@ -120,13 +124,13 @@ class PaneDeck(Horizontal):
             pane.set_active(pane is active)
 
     # -- opening and closing ----------------------------------------------------------
-    def _make_pane(self, document_id: str, index: int) -> DocumentPane:
+    def _make_pane(self, document_id: str, index: int, layer: str | None = None) -> DocumentPane:
         document = self.store.documents.get(document_id)
         text = self.store.documents.text(document.version_id)
         sections = self.store.documents.sections(document.version_id)
         chosen = self.store.reading.reflow(document_id)
         reflow = looks_hard_wrapped(text) if chosen is None else chosen
-        return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow)
+        return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow, layer=layer)
 
     def start(self) -> None:
         """Place the panes composed at start and focus the first."""
@@ -209,7 +213,7 @@ class PaneDeck(Horizontal):
         self._pending_positions.pop(pane.document.id, None)  # an offset into the old text
         self.post_message(self.Leaving(pane, "changed"))
         self._counter += 1
-        new = self._make_pane(pane.document.id, self._counter)
+        new = self._make_pane(pane.document.id, self._counter, pane.author_layer)
         self.mount(new, before=pane)
         pane.remove()
 

@@ -26,7 +26,7 @@ from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import ReadingPart
-from .targets import GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
+from .targets import DISAGREEMENT_KEY, GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
@@ -76,7 +76,7 @@ class HighlightDrawing(ReadingPart):
         if in_background:
             self._read_in_thread(pane, request)
             return
-        self._show(pane, self.store.annotations.spans(pane.document.version_id), request=request)
+        self._show(pane, self.store.annotations.spans(pane.document.version_id, pane.author_layer), request=request)
 
     @staticmethod
     def _is_live(pane: DocumentPane) -> bool:
@@ -91,7 +91,10 @@ class HighlightDrawing(ReadingPart):
         ] + [
             Highlight(start, end, SUGGESTION_COLOUR, f"{SUGGESTION_KEY}{sid}", faint=True)
             for start, end, sid in pane.suggestion_marks
-        ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks]
+        ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks] + [
+            Highlight(start, end, GHOST_COLOUR, f"{DISAGREEMENT_KEY}{start}", decoration=decoration)
+            for start, end, decoration in pane.disagreement_marks
+        ]
 
     def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0) -> None:
         if not self._is_live(pane) or request != self._requests.get(pane.id or "", 0):
@@ -116,7 +119,7 @@ class HighlightDrawing(ReadingPart):
                 return  # a newer read is queued: this one would be drawn over at once
             try:
                 with self.store.reopen() as store:
-                    spans = store.annotations.spans(pane.document.version_id)
+                    spans = store.annotations.spans(pane.document.version_id, pane.author_layer)
             except LIBRARY_ERRORS as error:
                 self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
                 return
@@ -136,21 +139,21 @@ class HighlightDrawing(ReadingPart):
 
         self.run_worker(build, thread=True, group=f"paint-{pane.id}", exclusive=True)
 
-    def read_for_panel(self, document_id: str) -> Listed | None:
-        """A document's annotations and their links for the panel, read now (for a document with few)."""
+    def read_for_panel(self, document_id: str, author: str | None = None) -> Listed | None:
+        """A document's annotations (only *author*'s, when given) and their links for the panel, read now."""
         try:
-            return self._read_listing(self.store, document_id)
+            return self._read_listing(self.store, document_id, author)
         except LIBRARY_ERRORS as error:
             self.notify(f"Annotations not read: {write_failure(error)}", severity="warning")
             return None
 
-    def list_for_panel(self, document_id: str) -> None:
+    def list_for_panel(self, document_id: str, author: str | None = None) -> None:
         """Read a document's annotations and their links on a worker (a book may have thousands); posts :class:`Listed`."""
 
         def load() -> None:
             try:
                 with self.store.reopen() as store:
-                    listed = self._read_listing(store, document_id)
+                    listed = self._read_listing(store, document_id, author)
             except LIBRARY_ERRORS as error:
                 self.app.call_from_thread(self.notify, f"Annotations not read: {write_failure(error)}", severity="warning")
                 return
@@ -158,8 +161,8 @@ class HighlightDrawing(ReadingPart):
 
         self.run_worker(load, thread=True, group="panel", exclusive=True)
 
-    def _read_listing(self, store: Store, document_id: str) -> Listed:
-        found = store.annotations.list(document_ids=[document_id], include_orphans=True)
+    def _read_listing(self, store: Store, document_id: str, author: str | None = None) -> Listed:
+        found = store.annotations.list(document_ids=[document_id], include_orphans=True, authors=[author] if author else [])
         return self.Listed(document_id, found, links_of(store, found))
 
 

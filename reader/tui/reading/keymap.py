@@ -43,5 +43,11 @@ READING_KEYS: list[BindingType] = [
     Binding("A", "aliases", "Aliases", show=False, id="entities.aliases"),
     Binding("Y", "suggestions", "Suggestions", show=False, id="suggestions.review"),
     Binding("ctrl+y", "suggest", "Suggest mentions", show=False, id="suggestions.make"),
+    Binding("right_square_bracket", "next_disagreement", "Next difference", id="compare.next"),
+    Binding("left_square_bracket", "previous_disagreement", "Previous difference", show=False, id="compare.previous"),
+    Binding("ctrl+l", "pick_layer", "Layer", id="compare.layer"),
+    Binding("less_than_sign", "adopt_left", "Keep left", show=False, id="curate.adopt_left"),
+    Binding("greater_than_sign", "adopt_right", "Keep right", show=False, id="curate.adopt_right"),
+    Binding("minus", "reject_place", "Keep neither", show=False, id="curate.reject"),
     Binding("escape", "back", "Library", show=False, id="screen.back"),
 ]

@@ -31,6 +31,7 @@ from ..widgets.document_view import DocumentView
 from ..widgets.key_bar import KeyBar
 from ..widgets.pane import DocumentPane
 from .annotating import Annotating
+from .comparing import Comparing
 from .deck import PaneDeck
 from .entities import EntityWork
 from .highlights import HighlightDrawing
@@ -75,12 +76,12 @@ class ReadingScreen(Screen[None]):
 
     BINDINGS = READING_KEYS
 
-    def __init__(self, store: Store, document_ids: Sequence[str]) -> None:
+    def __init__(self, store: Store, document_ids: Sequence[str], layers: Sequence[str] = ()) -> None:
         super().__init__()
         self.store = store
         """The library, shared with the rest of the app."""
         editor = Editor(store)
-        self.deck = PaneDeck(store, document_ids)
+        self.deck = PaneDeck(store, document_ids, layers)
         """The panes, side by side."""
         self.annotating = Annotating(store, editor, self.deck)
         self.links = LinkMaking(store, editor, self.deck)
@@ -93,12 +94,13 @@ class ReadingScreen(Screen[None]):
         self.suggesting = Suggesting(store, self.deck)
         self.alignment = AlignmentSuggestions(store, self.deck)
         self.deck.alignment_of = self.alignment.offset_map
+        self.comparing = Comparing(store, self.deck)
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
         """The components asked about the status line and actions, in order of precedence."""
-        return (self.review, self.links, self.annotating, self.search, self.alignment, self.highlights, self.sources,
-                self.entities, self.suggesting)
+        return (self.review, self.links, self.annotating, self.search, self.alignment, self.comparing, self.highlights,
+                self.sources, self.entities, self.suggesting)
 
     @property
     def cancel_order(self) -> tuple[ReadingPart, ...]:
@@ -141,6 +143,7 @@ class ReadingScreen(Screen[None]):
     def _redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         self.refresh_bindings()
         self.suggesting.mark(pane)
+        self.comparing.mark(pane)
         self.highlights.redraw(pane, in_background=in_background)
 
     def _show_status(self, pane: DocumentPane) -> None:
@@ -155,8 +158,8 @@ class ReadingScreen(Screen[None]):
         if pane is None or not self.query_one(AnnotationsPanel).has_class("visible"):
             return
         if len(pane.spans) > PANEL_AT_ONCE:
-            self.highlights.list_for_panel(pane.document.id)
-        elif (listed := self.highlights.read_for_panel(pane.document.id)) is not None:
+            self.highlights.list_for_panel(pane.document.id, pane.author_layer)
+        elif (listed := self.highlights.read_for_panel(pane.document.id, pane.author_layer)) is not None:
             # Few enough to read now: keys pressed right after the panel opens act on this list.
             self._listed(listed)
 
@@ -189,6 +192,7 @@ class ReadingScreen(Screen[None]):
     def _pane_leaving(self, event: PaneDeck.Leaving) -> None:
         self.links.pane_leaving(event.pane, event.why)
         self.alignment.pane_leaving(event.pane)
+        self.comparing.pane_leaving(event.pane)
 
     @on(HighlightDrawing.Drawn)
     def _drawn(self, event: HighlightDrawing.Drawn) -> None:
@@ -288,6 +292,12 @@ class ReadingScreen(Screen[None]):
     action_align = on_active_pane("alignment", "suggest")
     action_accept_suggestion = on_active_pane("alignment", "decide", accept=True)
     action_reject_suggestion = on_active_pane("alignment", "decide", accept=False)
+    action_next_disagreement = on_active_pane("comparing", "step", forward=True)
+    action_previous_disagreement = on_active_pane("comparing", "step", forward=False)
+    action_pick_layer = on_active_pane("comparing", "pick_layer")
+    action_adopt_left = on_active_pane("comparing", "decide", side="a")
+    action_adopt_right = on_active_pane("comparing", "decide", side="b")
+    action_reject_place = on_active_pane("comparing", "decide", side=None)
 
     def action_next_pane(self) -> None:
         self.deck.focus_step(1)

@@ -18,12 +18,14 @@ SEARCH_KEY = "search:"
 SUGGESTION_KEY = "suggestion:"
 #: Highlights whose key starts with this are suggested alignment pairs (ghost links), not annotations.
 GHOST_KEY = "ghost:"
+#: Highlights whose key starts with this mark where two compared layers differ, not annotations.
+DISAGREEMENT_KEY = "disagreement:"
 
 
 def annotations_at(store: Store, pane: DocumentPane, offset: int) -> list[Annotation]:
     """The annotations drawn at *offset*, innermost first, each once."""
     keys = [
-        h.key for h in pane.view.highlights_at(offset) if not h.key.startswith((SEARCH_KEY, SUGGESTION_KEY, GHOST_KEY))
+        h.key for h in pane.view.highlights_at(offset) if not h.key.startswith((SEARCH_KEY, SUGGESTION_KEY, GHOST_KEY, DISAGREEMENT_KEY))
     ]
     return [store.annotations.get(key) for key in dict.fromkeys(keys)]
 

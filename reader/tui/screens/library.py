@@ -37,6 +37,7 @@ class LibraryScreen(Screen[None]):
         Binding("i", "import_file", "Import", id="library.import"),
         Binding("S", "search_library", "Search", id="library.search"),
         Binding("f2", "rename", "Rename", id="library.rename"),
+        Binding("c", "compare", "Compare layers", id="library.compare"),
         Binding("ctrl+e", "export", "Export all", id="export.markdown"),
         Binding("escape", "back", "Back to reading", id="screen.back"),
     ]
@@ -155,6 +156,11 @@ class LibraryScreen(Screen[None]):
         current = self._current()
         if current is not None:
             self.app.rename_document(current)  # type: ignore[attr-defined]
+
+    def action_compare(self) -> None:
+        current = self._current()
+        if current is not None:
+            self.app.compare_layers(current)  # type: ignore[attr-defined]
 
     def action_search_library(self) -> None:
         self.app.action_search_library()  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from rich.style import Style
 from textual.color import Color
 
 __all__ = [
+    "DECORATIONS",
     "FAINT_TINT",
     "HIGHLIGHT_TINT",
     "OVERLAP_TINT",
@@ -53,6 +54,17 @@ class Highlight:
     """Drawn with an extra marker (for example: the annotation is linked)."""
     faint: bool = False
     """A faint mark (a suggestion waiting for review), never an annotation: drawn only where no highlight is."""
+    decoration: int = 0
+    """A decoration over the text (one of :data:`DECORATIONS`, 1-based), adding no colour: a disagreement's kind."""
+
+
+#: Decorations a highlight may carry, by number (1-based), each readable without colour; the higher wins an overlap.
+DECORATIONS: tuple[Style, ...] = (
+    Style(bold=True, underline=True),     # 1: only in the left layer
+    Style(italic=True, underline=True),   # 2: only in the right layer
+    Style(reverse=True),                  # 3: different boundaries
+    Style(reverse=True, underline=True),  # 4: different tags
+)
 
 
 class Paint(NamedTuple):
@@ -66,6 +78,10 @@ class Paint(NamedTuple):
     """At least one covering highlight is marked."""
     faint: bool = False
     """Only faint marks cover the run."""
+    decoration: int = 0
+    """The strongest decoration over the run (0: none)."""
+    tinted: bool = True
+    """A highlight or faint mark covers the run (else it is only decorated)."""
 
 
 def _parse_rgb(colour: str) -> tuple[int, int, int]:
@@ -87,20 +103,25 @@ class PaintIndex:
 
     def __init__(self, spans: Sequence[Highlight], text_length: int) -> None:
         colours: dict[str, tuple[int, int, int]] = {}
-        events_: list[tuple[int, int, int, int, int, int, int]] = []
+        events_: list[tuple[int, int, int, int, int, int, int, int]] = []
         kept: list[Highlight] = []
         for span in spans:
             start = max(0, span.start)
             end = min(text_length, span.end)
             if end <= start:
                 continue
+            if span.decoration:
+                events_.append((start, 0, 0, 0, 0, 0, 0, span.decoration))
+                events_.append((end, 0, 0, 0, 0, 0, 0, -span.decoration))
+                kept.append(span)
+                continue
             rgb = colours.get(span.colour)
             if rgb is None:
                 rgb = colours[span.colour] = _parse_rgb(span.colour)
             marked = 1 if span.marked else 0
             faint = 1 if span.faint else 0
-            events_.append((start, 1, rgb[0], rgb[1], rgb[2], marked, faint))
-            events_.append((end, -1, -rgb[0], -rgb[1], -rgb[2], -marked, -faint))
+            events_.append((start, 1, rgb[0], rgb[1], rgb[2], marked, faint, 0))
+            events_.append((end, -1, -rgb[0], -rgb[1], -rgb[2], -marked, -faint, 0))
             kept.append(span)
         events_.sort(key=lambda event: event[0])
 
@@ -108,13 +129,16 @@ class PaintIndex:
         paints: list[Paint | None] = [None]
         count = red = green = blue = marked_count = 0
         faint_count = faint_red = faint_green = faint_blue = 0  # faint marks are summed apart, and lose to highlights
+        decorations = [0] * (len(DECORATIONS) + 1)  # how many decorations of each number cover the position
         index = 0
         total = len(events_)
         while index < total:
             position = events_[index][0]
             while index < total and events_[index][0] == position:
-                _, delta, r, g, b, m, f = events_[index]
-                if f:
+                _, delta, r, g, b, m, f, d = events_[index]
+                if d:
+                    decorations[abs(d)] += 1 if d > 0 else -1
+                elif f:
                     faint_count += f
                     faint_red += r
                     faint_green += g
@@ -126,11 +150,16 @@ class PaintIndex:
                     blue += b
                     marked_count += m
                 index += 1
+            decoration = max((n for n in range(1, len(decorations)) if decorations[n] > 0), default=0)
             if count > 0:
-                paint: Paint | None = Paint(count > 1, (red // count, green // count, blue // count), marked_count > 0)
+                paint: Paint | None = Paint(
+                    count > 1, (red // count, green // count, blue // count), marked_count > 0, False, decoration
+                )
             elif faint_count > 0:
                 mean = (faint_red // faint_count, faint_green // faint_count, faint_blue // faint_count)
-                paint = Paint(False, mean, False, True)
+                paint = Paint(False, mean, False, True, decoration)
+            elif decoration:
+                paint = Paint(False, (0, 0, 0), False, False, decoration, tinted=False)
             else:
                 paint = None
             if starts[-1] == position:
@@ -196,8 +225,18 @@ def paint_style(paint: Paint, background: RichColor | None, *, no_color: bool) -
     With ``no_color`` every highlight is underlined and overlaps are italic
     too, so highlights stay visible without colour. A faint run (suggestions
     only) is barely tinted and italic, never underlined or bold: it cannot be
-    taken for a highlight (without colour: dim italic).
+    taken for a highlight (without colour: dim italic). A decoration (a
+    disagreement's kind) is added over all of it, colour or none.
     """
+    style = _tint_style(paint, background, no_color=no_color)
+    if paint.decoration:
+        style = style + DECORATIONS[paint.decoration - 1]
+    return style
+
+
+def _tint_style(paint: Paint, background: RichColor | None, *, no_color: bool) -> Style:
+    if not paint.tinted:
+        return Style()
     if paint.faint:
         if no_color:
             return Style(italic=True, dim=True)

@@ -67,9 +67,14 @@ class DocumentPane(Vertical):
     """
 
     def __init__(
-        self, document: Document, text: str, sections: Sequence[Section], *, id: str | None = None, reflow: bool = False
+        self, document: Document, text: str, sections: Sequence[Section], *, id: str | None = None, reflow: bool = False,
+        layer: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.author_layer = layer
+        """Only this author's annotations are shown (``None``: everyone's): one layer, when comparing."""
+        self.disagreement_marks: list[tuple[int, int, int]] = []
+        """Places where this pane's layer and the other's differ (start, end, decoration number), when comparing."""
         self._reflow = reflow
         self.document = document
         """The document shown (at its current version)."""
@@ -163,6 +168,8 @@ class DocumentPane(Vertical):
         if self.synced:
             title.append("⇅ ", style="bold")
         title.append(self.document.title, style="bold")
+        if self.author_layer is not None:
+            title.append(f"  · {self.author_layer}", style="bold reverse")
         if where:
             title.append(f"  ›  {where}", style="not bold")
         if title != self._shown_title:

@@ -1,0 +1,228 @@
+"""Comparing two layers of one document, and curating its consensus from them.
+
+When the deck shows the same document twice, each pane one author's layer
+(``margin compare DOC --authors A,B``, or ``c`` on the library screen), this
+component marks every place the layers differ (a decoration per kind, readable
+without colour; see :data:`~reader.tui.widgets.painting.DECORATIONS`), keeps a
+strip beside each pane showing where in the whole document they lie, keeps the
+two panes scrolled to exactly the same place, and walks the places: ``]`` and
+``[`` move both panes to the next or previous one, ``<`` and ``>`` keep the
+left or right layer's side on the consensus layer, ``-`` decides the place with
+nothing kept, ``ctrl+l`` puts another layer (or the consensus) in a pane.
+Tagging in a pane that shows the consensus layer writes to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from annotations.classroom.consensus import CONSENSUS, adopt, authors_of, decided_ids, reject
+from annotations.classroom.disagreements import KIND_NAMES, Disagreement, disagreements, next_place, place_at
+from annotations.store import Store
+
+from ..elsewhere import LIBRARY_ERRORS
+from ..screens.choices import ChoicePicker
+from ..widgets.disagreement_strip import DisagreementStrip
+from ..widgets.pane import DocumentPane
+from .deck import PaneDeck
+from .part import ReadingPart, short_quote
+
+#: The decoration number (painting.DECORATIONS, strip glyphs) of each kind.
+DECORATION = {"only_a": 1, "only_b": 2, "boundaries": 3, "tags": 4}
+#: Keys that write to the pane's layer: only one's own layer or the consensus may be written in.
+WRITING = ("tag", "note", "delete")
+CURATING = ("adopt_left", "adopt_right", "reject_place")
+
+
+class Comparing(ReadingPart):
+    """Two layers of one document side by side: their differences marked, walked and curated."""
+
+    def __init__(self, store: Store, deck: PaneDeck) -> None:
+        super().__init__()
+        self.store = store
+        self.deck = deck
+        """The panes: comparing is on while they are two layers of the same version of one document."""
+        self.places: list[Disagreement] = []
+        """Where the two layers differ, in the order of the text."""
+        self.decided: set[str] = set()
+        """Annotations weighed by a consensus decision that holds."""
+        self._read_at: tuple[object, ...] | None = None
+        self._followed: set[str] = set()
+        self._tag_names: dict[str, str] = {}
+
+    # -- which panes ---------------------------------------------------------------------
+    @property
+    def pair(self) -> tuple[DocumentPane, DocumentPane] | None:
+        panes = self.deck.panes
+        if len(panes) != 2 or any(p.author_layer is None for p in panes):
+            return None
+        left, right = panes
+        if left.document.version_id != right.document.version_id:
+            return None
+        return left, right
+
+    def mark(self, pane: DocumentPane) -> None:
+        """Before a pane is drawn: read where the layers differ (when the library changed) into both panes' marks."""
+        pair = self.pair
+        if pair is None:
+            pane.disagreement_marks = []
+            return
+        self._read(pair)
+        marks = [(p.start, p.end, DECORATION[p.kind]) for p in self.places]
+        for each in pair:
+            each.disagreement_marks = marks
+        self._follow(pair)
+        self._show_strips(pair)
+
+    def _read(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
+        left, right = pair
+        key = (self.store.db.conn.total_changes, self.store.data_version(), left.author_layer, right.author_layer,
+               left.document.version_id)
+        if key == self._read_at:
+            return
+        try:
+            found = self.store.annotations.list(document_ids=[left.document.id], authors=[left.author_layer, right.author_layer])
+            self.decided = decided_ids(self.store, left.document.id)
+            self._tag_names = {t.id: t.label for t in self.store.tags.all()}
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            return
+        assert left.author_layer is not None and right.author_layer is not None
+        self.places = disagreements(found, left.author_layer, right.author_layer)
+        self._read_at = key
+
+    def _follow(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
+        """Once per pane: scrolling it scrolls the other to exactly the same place, and moves the strips' windows."""
+        if not self.deck.synced:
+            self.deck.toggle_sync()
+        for pane in pair:
+            if pane.id not in self._followed and pane.is_mounted:
+                self._followed.add(pane.id or "")
+                self.watch(pane.view, "scroll_y", self._scrolled(pane), init=False)
+
+    def _scrolled(self, pane: DocumentPane) -> Callable[[float], None]:
+        def scrolled(y: float) -> None:
+            pair = self.pair
+            if pair is None or pane not in pair:
+                return
+            other = pair[1] if pane is pair[0] else pair[0]
+            if self.deck.synced and pane is self.deck.active and other.view.scroll_y != y:
+                other.view.scroll_to(y=y, animate=False)
+            self._show_strips(pair)
+
+        return scrolled
+
+    def _show_strips(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
+        marks = pair[0].disagreement_marks
+        for pane in pair:
+            strip = self.strip_of(pane)
+            if strip is None:
+                strip = DisagreementStrip(pane.id or "", id=f"strip-{pane.id}")
+                self.deck.mount(strip, after=pane)
+            window = pane.view.visible_span() if pane.is_mounted else (0, 0)
+            strip.show(marks, len(pane.text), window)
+
+    def strip_of(self, pane: DocumentPane) -> DisagreementStrip | None:
+        return next((s for s in self.deck.query(DisagreementStrip) if s.pane_id == pane.id), None)
+
+    def pane_leaving(self, pane: DocumentPane) -> None:
+        """A pane goes: its strip goes with it, and the other's marks when comparing ends."""
+        strip = self.strip_of(pane)
+        if strip is not None:
+            strip.remove()
+        for other in self.deck.panes:
+            if other is not pane and other.disagreement_marks:
+                other.disagreement_marks = []
+                self.post_message(self.Redraw(other, clear_selection=False))
+
+    # -- walking the places ------------------------------------------------------------------
+    def step(self, pane: DocumentPane, *, forward: bool) -> None:
+        """``]`` / ``[``: both panes to the next (previous) place, at the same offset."""
+        pair = self.pair
+        place = next_place(self.places, pane.view.cursor, forward=forward) if pair else None
+        if pair is None or place is None:
+            self.notify("The two layers do not differ anywhere.", timeout=3)
+            return
+        for each in (pane, *(p for p in pair if p is not pane)):
+            each.view.move_cursor(place.start)
+            each.view.scroll_to_offset(place.start, top=False)
+        number = self.places.index(place) + 1
+        self.notify(f"{number} of {len(self.places)}: {KIND_NAMES[place.kind]}", timeout=2)
+
+    def pick_layer(self, pane: DocumentPane) -> None:
+        """``ctrl+l``: show another annotator's layer, or the consensus, in this pane."""
+        pair = self.pair
+        if pair is None:
+            return
+        other = pair[1] if pane is pair[0] else pair[0]
+        try:
+            names = authors_of(self.store, pane.document.id)
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            return
+        choices = [(n, n) for n in [*names, CONSENSUS] if n not in (pane.author_layer, other.author_layer)]
+        if not choices:
+            self.notify("No other layer in this document.", severity="warning")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name and pane.is_mounted:
+                pane.author_layer = name
+                pane.show_title(pane.view.top_offset)
+                self.post_message(self.Redraw(None, f"Showing {name}'s layer", clear_selection=False))
+
+        self.app.push_screen(ChoicePicker(f"Layer to show instead of {pane.author_layer}", choices), chosen)
+
+    def decide(self, pane: DocumentPane, side: str | None) -> None:
+        """``<`` / ``>`` keep the left or right layer's side of the place under the cursor; ``-`` keeps nothing."""
+        pair = self.pair
+        place = place_at(self.places, pane.view.cursor)
+        if pair is None or place is None:
+            self.notify("Put the cursor on a marked place (] goes to the next).", severity="warning")
+            return
+        document = self.current_document(pane, "to curate it")
+        if document is None:
+            return
+        try:
+            decision = reject(self.store, document, place) if side is None else adopt(self.store, document, place, side)  # type: ignore[arg-type]
+        except LIBRARY_ERRORS as error:
+            self.fail(error)
+            return
+        if decision.outcome == "rejected":
+            said = "Decided: nothing kept here"
+        else:
+            kept = pair[0].author_layer if side == "a" else pair[1].author_layer
+            said = f"Kept {kept}'s {short_quote(decision.made[0].exact, 30)} in the consensus · u undoes"
+        self.post_message(self.Redraw(None, said, clear_selection=False))
+
+    # -- what the screen asks every component ------------------------------------------
+    def hint(self, pane: DocumentPane) -> str | None:
+        pair = self.pair
+        if pair is None:
+            return None
+        place = place_at(self.places, pane.view.cursor)
+        if place is None:
+            return f"{len(self.places)} place{'s' if len(self.places) != 1 else ''} differ · ] next · [ previous · ctrl+l layer"
+        left, right = pair
+        sides = (f"{left.author_layer}: {self._names(place.a_tags) if place.a else 'nothing'} · "
+                 f"{right.author_layer}: {self._names(place.b_tags) if place.b else 'nothing'}")
+        state = " · decided" if set(place.ids) & self.decided else ""
+        keys = "" if self._has_consensus(pair) else " · < keeps left · > keeps right · - neither"
+        return f"{KIND_NAMES[place.kind]}{state}: {sides}{keys}"
+
+    def _names(self, tag_ids: tuple[str | None, ...]) -> str:
+        return ", ".join("(untagged)" if t is None else self._tag_names.get(t, "?") for t in tag_ids)
+
+    @staticmethod
+    def _has_consensus(pair: tuple[DocumentPane, DocumentPane]) -> bool:
+        return any(p.author_layer == CONSENSUS for p in pair)
+
+    def allows(self, action: str, pane: DocumentPane | None) -> bool | None:
+        pair = self.pair
+        if action in ("next_disagreement", "previous_disagreement", "pick_layer"):
+            return pair is not None
+        if action in CURATING:
+            return pair is not None and not self._has_consensus(pair)
+        if action in WRITING and pane is not None and pane.author_layer is not None:
+            return pane.author_layer in (CONSENSUS, self.store.author)
+        return None

@@ -1,0 +1,190 @@
+"""Comparing two annotators' layers in the reader: one layer per pane, differences marked and walked, curated."""
+
+from __future__ import annotations
+
+from annotations.anchoring import anchor_span
+from annotations.classroom.consensus import CONSENSUS, provenance
+from annotations.store import Store
+from reader.tui.app import MarginApp
+from reader.tui.screens.choices import ChoicePicker
+from reader.tui.widgets.disagreement_strip import DisagreementStrip, strip_rows
+
+from .conftest import add_document, fixed_clock
+
+SIZE = (140, 30)
+# Long enough to scroll: the places differ near the start, the middle and the end.
+PARAGRAPH = "The council met on Tuesday. The bridge is safe, the engineer said. Costs will rise next year.\n\n"
+TEXT = "Notice\n\n" + PARAGRAPH * 40
+
+
+def _mark(store: Store, author: str, start: int, length: int, *tags: str):
+    document = store.documents.all()[0]
+    return store.as_author(author).annotations.create(document, anchor_span(TEXT, start, start + length), tags=tags)
+
+
+def _library(tmp_path) -> Store:
+    store = Store.open(tmp_path / "teacher.db", author="teacher", clock=fixed_clock())
+    add_document(store, text=TEXT, title="Council notice")
+    first = TEXT.index("The bridge is safe")
+    middle = TEXT.index("The bridge is safe", len(TEXT) // 2)
+    last = TEXT.rindex("Costs will rise")
+    _mark(store, "ada", first, 18, "Claim")
+    _mark(store, "bo", first, 18, "Claim")          # agreed: no place
+    _mark(store, "ada", middle, 18, "Claim")
+    _mark(store, "bo", middle + 4, 14, "Claim")     # different boundaries
+    _mark(store, "bo", last, 15, "Cost")            # only in bo's layer
+    return store
+
+
+def _compare_app(store: Store, a: str = "ada", b: str = "bo") -> MarginApp:
+    document = store.documents.all()[0]
+    return MarginApp(store, document_ids=[document.id, document.id], layers=(a, b), watch_seconds=None)
+
+
+def _status(pane) -> str:
+    return str(pane.query_one(".pane-status").render())
+
+
+async def _settle(pilot, app) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_compare_opens_one_layer_per_pane_with_the_differences_marked(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        assert (left.author_layer, right.author_layer) == ("ada", "bo")
+        authors = lambda pane: {store.annotations.get(s.id).author for s in pane.spans}  # noqa: E731
+        assert authors(left) == {"ada"} and authors(right) == {"bo"}
+        kinds = [mark[2] for mark in left.disagreement_marks]
+        assert kinds == [3, 2] and right.disagreement_marks == left.disagreement_marks  # boundaries, then only bo
+        assert left.synced and right.synced
+        strips = list(app.screen.query(DisagreementStrip))
+        assert len(strips) == 2
+        lines = strips[0].lines()
+        assert "".join(line[0] for line in lines).strip(" ") .replace(" ", "") == "~B"
+        assert lines.index(next(line for line in lines if line[0] == "~")) < lines.index(
+            next(line for line in lines if line[0] == "B"))
+        assert lines[0][1] == "▐"  # the window: the top of the document is on screen
+
+
+async def test_jumps_move_both_panes_to_the_same_place_and_wrap(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        places = [(start, end) for start, end, _ in left.disagreement_marks]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert left.view.cursor == right.view.cursor == places[0][0]
+        assert left.view.scroll_y == right.view.scroll_y and left.view.top_offset == right.view.top_offset
+        assert "different boundaries" in _status(left) and "ada: Claim" in _status(left)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert left.view.cursor == right.view.cursor == places[1][0]
+        assert left.view.top_offset == right.view.top_offset
+        assert "only in B" in _status(left) and "ada: nothing" in _status(left)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert left.view.cursor == places[0][0]  # round again
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert left.view.cursor == right.view.cursor == places[1][0]
+        strip = next(s for s in app.screen.query(DisagreementStrip) if s.pane_id == left.id)
+        window = [i for i, line in enumerate(strip.lines()) if line[1] == "▐"]
+        assert window and window[-1] >= len(strip.lines()) - 3  # the end of the document is on screen now
+
+
+async def test_scrolling_one_pane_scrolls_the_other_exactly(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        await pilot.press("pagedown", "pagedown", "j", "j")
+        await pilot.pause()
+        assert left.view.scroll_y > 0
+        assert left.view.scroll_y == right.view.scroll_y and left.view.top_offset == right.view.top_offset
+
+
+async def test_keeping_a_side_writes_the_consensus_layer_one_undo_step_each(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, _ = app.screen.panes
+        await pilot.press("right_square_bracket")
+        await pilot.press("greater_than_sign")  # keep bo's edges
+        await pilot.pause()
+        [kept] = store.annotations.list(authors=[CONSENSUS])
+        assert kept.exact == "bridge is safe" and [a.author for a in provenance(store, kept.id)] == ["bo"]
+        assert "decided" in _status(left)
+        await pilot.press("right_square_bracket", "minus")  # nothing kept where only bo marked
+        await pilot.pause()
+        assert len(store.annotations.list(authors=[CONSENSUS])) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.annotations.list(authors=[CONSENSUS]) == []
+
+
+async def test_the_layer_picker_switches_a_pane_to_the_consensus_and_tagging_there_writes_to_it(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        _, right = app.screen.panes
+        right.view.focus()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoicePicker)
+        await pilot.press(*CONSENSUS, "enter")
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        assert right.author_layer == CONSENSUS and right.spans == []
+        assert {m[2] for m in left.disagreement_marks} == {1}  # everything of ada's is only in ada's layer now
+        assert not app.screen.check_action("adopt_left", ())  # with the consensus shown, curating is tagging
+        right.view.focus()
+        right.view.move_cursor(TEXT.index("Costs"))
+        await pilot.press("v", "e", "a")
+        await pilot.pause()
+        await pilot.press(*"Cost", "enter")
+        await _settle(pilot, app)
+        [made] = store.annotations.list(authors=[CONSENSUS])
+        assert made.exact == "Costs" and [t.name for t in made.tags] == ["Cost"]
+        assert [s.id for s in right.spans] == [made.id]
+
+
+async def test_another_annotators_layer_cannot_be_written_in(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        assert not app.screen.check_action("tag", ())
+        assert not app.screen.check_action("delete", ())
+
+
+async def test_the_library_screen_asks_for_two_layers(tmp_path):
+    store = _library(tmp_path)
+    app = MarginApp(store, watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"bo", "enter")
+        await pilot.pause()
+        await pilot.press(*"ada", "enter")
+        await _settle(pilot, app)
+        assert [p.author_layer for p in app.screen.panes] == ["bo", "ada"]
+        assert [m[2] for m in app.screen.panes[0].disagreement_marks] == [3, 1]  # only bo's is on the left now
+
+
+def test_the_strip_puts_each_place_in_its_share_of_the_document():
+    rows = strip_rows([(0, 10, 1), (500, 510, 4), (505, 600, 2), (990, 1000, 3)], 1000, (0, 100), 10)
+    assert [r[0] for r in rows] == ["A", " ", " ", " ", " ", "≠", " ", " ", " ", "~"]
+    assert [r[1] for r in rows] == ["▐"] + [" "] * 9
+    assert strip_rows([], 0, (0, 0), 0) == []
