@@ -49,7 +49,9 @@ def test_command_is_in_the_command_reference(path):
 
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_parenthesis": "(",
-             "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}", "equals_sign": "="}
+             "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}", "equals_sign": "=",
+             "left_square_bracket": "[", "right_square_bracket": "]", "less_than_sign": "<",
+             "greater_than_sign": ">", "minus": "-"}
 
 
 def reader_bindings():

@@ -192,7 +192,8 @@ def pre_accept(store: Store, document: Document, authors: Sequence[str], min_agr
     decided = decided_ids(store, document.id)
     by_tag: dict[str | None, list[Annotation]] = {}
     for annotation in placed:
-        for tag in [t.id for t in annotation.tags] or [None]:
+        tags: list[str | None] = [t.id for t in annotation.tags]
+        for tag in tags or [None]:
             by_tag.setdefault(tag, []).append(annotation)
     groups: list[tuple[str | None, list[Annotation]]] = []
     for tag, members in by_tag.items():

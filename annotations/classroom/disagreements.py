@@ -69,7 +69,8 @@ def claims_of(annotations: Iterable[Annotation]) -> list[Claim]:
     """Each annotation as one claim per tag (one untagged claim when it has none)."""
     found = []
     for annotation in annotations:
-        for tag in [t.id for t in annotation.tags] or [None]:
+        tags: list[str | None] = [t.id for t in annotation.tags]
+        for tag in tags or [None]:
             found.append(Claim(annotation.id, annotation.start, annotation.end, tag))
     return found
 
@@ -142,7 +143,8 @@ def compare(a: Sequence[Claim], b: Sequence[Claim]) -> list[Disagreement]:
                     continue
                 kind = groups[group][0]
                 if kind == wanted and (wanted == "tags" or other.claims[j].tag == claim.tag):
-                    groups[group][mine].add(index)
+                    members = groups[group][1] if mine == 1 else groups[group][2]
+                    members.add(index)
                     own_groups[index] = group
                     return
         if near:

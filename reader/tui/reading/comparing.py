@@ -80,8 +80,9 @@ class Comparing(ReadingPart):
                left.document.version_id)
         if key == self._read_at:
             return
+        layers = [layer for layer in (left.author_layer, right.author_layer) if layer is not None]
         try:
-            found = self.store.annotations.list(document_ids=[left.document.id], authors=[left.author_layer, right.author_layer])
+            found = self.store.annotations.list(document_ids=[left.document.id], authors=layers)
             self.decided = decided_ids(self.store, left.document.id)
             self._tag_names = {t.id: t.label for t in self.store.tags.all()}
         except LIBRARY_ERRORS as error:
