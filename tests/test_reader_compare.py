@@ -120,12 +120,12 @@ async def test_keeping_a_side_writes_the_consensus_layer_one_undo_step_each(tmp_
         left, _ = app.screen.panes
         await pilot.press("right_square_bracket")
         await pilot.press("greater_than_sign")  # keep bo's edges
-        await pilot.pause()
+        await _settle(pilot, app)
         [kept] = store.annotations.list(authors=[CONSENSUS])
         assert kept.exact == "bridge is safe" and [a.author for a in provenance(store, kept.id)] == ["bo"]
         assert "decided" in _status(left)
         await pilot.press("right_square_bracket", "minus")  # nothing kept where only bo marked
-        await pilot.pause()
+        await _settle(pilot, app)
         assert len(store.annotations.list(authors=[CONSENSUS])) == 1
         await pilot.press("u")
         await pilot.pause()
@@ -188,3 +188,21 @@ def test_the_strip_puts_each_place_in_its_share_of_the_document():
     assert [r[0] for r in rows] == ["A", " ", " ", " ", " ", "≠", " ", " ", " ", "~"]
     assert [r[1] for r in rows] == ["▐"] + [" "] * 9
     assert strip_rows([], 0, (0, 0), 0) == []
+
+
+async def test_the_panel_lists_only_the_layer_of_the_pane_it_is_opened_from(tmp_path):
+    from reader.tui.widgets.annotations_panel import AnnotationsPanel
+
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        panel = app.screen.query_one(AnnotationsPanel)
+        await pilot.press("p")
+        await _settle(pilot, app)
+        assert {a.author for a in panel._annotations} == {"ada"} and len(panel._annotations) == 2
+        await pilot.press("p")  # back to the text
+        await pilot.press("tab")
+        await pilot.press("p", "p")
+        await _settle(pilot, app)
+        assert {a.author for a in panel._annotations} == {"bo"} and len(panel._annotations) == 3

@@ -47,6 +47,9 @@ class Comparing(ReadingPart):
         self.decided: set[str] = set()
         """Annotations weighed by a consensus decision that holds."""
         self._read_at: tuple[object, ...] | None = None
+        """What the library was like when the places were read (own and others' commits, the layers)."""
+        self._reading: tuple[object, ...] | None = None
+        """The same, for a read under way on a worker."""
         self._followed: set[str] = set()
         self._tag_names: dict[str, str] = {}
 
@@ -62,12 +65,15 @@ class Comparing(ReadingPart):
         return left, right
 
     def mark(self, pane: DocumentPane) -> None:
-        """Before a pane is drawn: read where the layers differ (when the library changed) into both panes' marks."""
+        """Before a pane is drawn: the places read last into both panes' marks; read again if the library changed."""
         pair = self.pair
         if pair is None:
             pane.disagreement_marks = []
             return
         self._read(pair)
+        self._apply(pair)
+
+    def _apply(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
         marks = [(p.start, p.end, DECORATION[p.kind]) for p in self.places]
         for each in pair:
             each.disagreement_marks = marks
@@ -75,22 +81,39 @@ class Comparing(ReadingPart):
         self._show_strips(pair)
 
     def _read(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
+        """Work out the places on a worker with its own connection (two layers of a book take a moment)."""
         left, right = pair
-        key = (self.store.db.conn.total_changes, self.store.data_version(), left.author_layer, right.author_layer,
-               left.document.version_id)
-        if key == self._read_at:
+        layers = (left.author_layer or "", right.author_layer or "")
+        document_id = left.document.id
+        key = (self.store.db.conn.total_changes, self.store.data_version(), *layers, left.document.version_id)
+        if key in (self._read_at, self._reading):
             return
-        layers = [layer for layer in (left.author_layer, right.author_layer) if layer is not None]
-        try:
-            found = self.store.annotations.list(document_ids=[left.document.id], authors=layers)
-            self.decided = decided_ids(self.store, left.document.id)
-            self._tag_names = {t.id: t.label for t in self.store.tags.all()}
-        except LIBRARY_ERRORS as error:
-            self.fail(error)
-            return
-        assert left.author_layer is not None and right.author_layer is not None
-        self.places = disagreements(found, left.author_layer, right.author_layer)
-        self._read_at = key
+        self._reading = key
+
+        def work() -> None:
+            try:
+                with self.store.reopen() as store:
+                    found = store.annotations.list(document_ids=[document_id], authors=layers)
+                    decided = decided_ids(store, document_id)
+                    names = {t.id: t.label for t in store.tags.all()}
+            except LIBRARY_ERRORS as error:
+                self.app.call_from_thread(self.fail, error)
+                return
+            places = disagreements(found, *layers)
+            self.app.call_from_thread(self._read_done, key, places, decided, names)
+
+        self.run_worker(work, thread=True, group="compare", exclusive=True)
+
+    def _read_done(self, key: tuple[object, ...], places: list[Disagreement], decided: set[str],
+                   names: dict[str, str]) -> None:
+        if key != self._reading:
+            return  # a newer read is under way
+        self._read_at, self._reading = key, None
+        changed = (places, decided) != (self.places, self.decided)
+        self.places, self.decided, self._tag_names = places, decided, names
+        if self.pair is not None and changed:
+            self.post_message(self.Redraw(None, clear_selection=False))
+        self.post_message(self.ModeChanged())
 
     def _follow(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
         """Once per pane: scrolling it scrolls the other to exactly the same place, and moves the strips' windows."""

@@ -242,8 +242,12 @@ class PaneDeck(Horizontal):
 
     # -- moving about ------------------------------------------------------------------
     def go_to(self, document_id: str, offset: int, *, avoid: DocumentPane | None = None) -> None:
-        """Bring *document_id* to a pane (opening it if needed) with the cursor at *offset*."""
-        pane = self.pane_of_document(document_id)
+        """Bring *document_id* to a pane (opening it if needed) with the cursor at *offset*.
+
+        The active pane, when it shows that document (two layers of one document may be side by side).
+        """
+        active = self.active
+        pane = active if active is not None and active.document.id == document_id else self.pane_of_document(document_id)
         if pane is None:
             self.open(document_id, avoid=avoid, then=lambda p: self.land(p, offset))
             return
