@@ -187,3 +187,12 @@ def test_bad_author_names_are_one_line_and_change_nothing(db_path):
     assert "zed annotated nothing" in runner.invoke(cli, ["--db", str(db_path), "compare", "Harbour", "--authors", "ada,zed"]).output
     assert fingerprint(db_path) == before
     json.dumps(before)
+
+
+def test_agreement_leaves_the_consensus_layer_out_unless_it_is_named(store):
+    from annotations.classroom.agreement import measure
+
+    document = _class(store)
+    pre_accept(store, document, ["ada", "bo", "cy"], 2)
+    assert measure(store).authors == ["ada", "bo", "cy"]
+    assert measure(store, authors=["ada", CONSENSUS]).authors == ["ada", CONSENSUS]

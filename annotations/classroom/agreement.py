@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MarginError
 from ..store import Store
+from .consensus import CONSENSUS
 from .measures import Coincidences, Matches, mean
 
 ALL_TAGS = "all tags"
@@ -80,6 +81,9 @@ def _gather(store: Store, document_ids: Sequence[str], tag_ids: set[str], author
     if authors:
         where.append(f"a.author IN ({','.join('?' * len(authors))})")
         params.extend(authors)
+    else:  # the consensus layer is what curating made of the annotators' work, not one more annotator
+        where.append("a.author != ?")
+        params.append(CONSENSUS)
     rows = store.db.execute(
         'SELECT d.id, a.author, a.start, a."end", at.tag_id FROM annotations a'
         " JOIN versions v ON v.id = a.version_id JOIN documents d ON d.id = v.document_id"
