@@ -196,3 +196,21 @@ def test_agreement_leaves_the_consensus_layer_out_unless_it_is_named(store):
     pre_accept(store, document, ["ada", "bo", "cy"], 2)
     assert measure(store).authors == ["ada", "bo", "cy"]
     assert measure(store, authors=["ada", CONSENSUS]).authors == ["ada", CONSENSUS]
+
+
+def test_curate_at_a_terminal_asks_place_by_place(db_path, monkeypatch):
+    with Store.open(db_path, author="teacher", clock=fixed_clock()) as store:
+        document = _class(store)
+    monkeypatch.setattr("reader.cli.commands.curating._interactive", lambda: True)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "curate", "Harbour", "--authors", "ada,bo"], input="s\nb\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "1. only in bo's layer" in result.output and "2. different boundaries" in result.output
+    assert result.output.count("Adopted") == 1 and "3. different tags" in result.output  # q stops at the third
+    with Store.open(db_path, author="teacher") as store:
+        assert _consensus(store, document) == [("closure is a precaution", ("Claim",))]
+        assert store.history.undo().label.startswith("adopt")
+
+
+def test_nobody_joins_a_class_as_the_consensus(tmp_path):
+    result = CliRunner().invoke(cli, ["join", str(tmp_path / "pack.margin"), "--author", "Consensus", "--no-open"])
+    assert result.exit_code == 1 and "join under your own name" in result.output

@@ -88,7 +88,7 @@ async def test_jumps_move_both_panes_to_the_same_place_and_wrap(tmp_path):
         await pilot.pause()
         assert left.view.cursor == right.view.cursor == places[1][0]
         assert left.view.top_offset == right.view.top_offset
-        assert "only in B" in _status(left) and "ada: nothing" in _status(left)
+        assert "only in bo's layer" in _status(left) and "ada: nothing" in _status(left)
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert left.view.cursor == places[0][0]  # round again

@@ -33,6 +33,15 @@ KIND_NAMES: dict[str, str] = {
 }
 
 
+def kind_name(kind: str, a: str = "A", b: str = "B") -> str:
+    """How a kind is named to a person, with the two layers' names."""
+    if kind == "only_a":
+        return f"only in {a}'s layer"
+    if kind == "only_b":
+        return f"only in {b}'s layer"
+    return KIND_NAMES[kind]
+
+
 @dataclass(frozen=True)
 class Claim:
     """One annotation's span with one of its tags (``None``: the annotation has no tag)."""

@@ -81,6 +81,10 @@ def join(ctx: Context, pack_file: Path, author: str | None, out: Path | None, no
     from annotations.classroom.packs import default_copy_name, join_pack
 
     name = _author(author)
+    from annotations.classroom.consensus import CONSENSUS
+
+    if name.casefold() == CONSENSUS:
+        raise MarginError(f"“{CONSENSUS}” is the name of a class's agreed layer: join under your own name")
     target = (out or default_copy_name(pack_file, name)).expanduser()
     join_pack(pack_file.expanduser(), target, author=name)
     if no_open or not sys.stdout.isatty():

@@ -7,7 +7,7 @@ import sys
 import click
 
 from annotations.classroom.consensus import Decision
-from annotations.classroom.disagreements import KIND_NAMES, Disagreement
+from annotations.classroom.disagreements import Disagreement, kind_name
 from annotations.errors import MarginError
 from annotations.model import Document
 from annotations.store import Store
@@ -30,7 +30,7 @@ def _tags(store: Store, tag_ids: tuple[str | None, ...]) -> str:
 
 def _place_line(store: Store, text: str, number: int, place: Disagreement, authors: tuple[str, str]) -> str:
     return (
-        f"{number}. {KIND_NAMES[place.kind]} at {place.start}–{place.end} {_quote(text, place.start, place.end)}:"
+        f"{number}. {kind_name(place.kind, *authors)} at {place.start}–{place.end} {_quote(text, place.start, place.end)}:"
         f" {authors[0]} {_tags(store, place.a_tags)} · {authors[1]} {_tags(store, place.b_tags)}"
     )
 
@@ -93,13 +93,18 @@ def curate(ctx: Context, doc: str, authors: str | None, adopt_all: str | None, m
     if not places:
         click.echo(f"{pair[0]} and {pair[1]} differ nowhere still undecided in “{document.title}”.")
         return
-    if not sys.stdin.isatty():
+    if not _interactive():
         for number, place in enumerate(places, 1):
             click.echo(terminal_safe(_place_line(store, text, number, place, (pair[0], pair[1])), lines=False))
         click.echo(f"{len(places)} place{'s' if len(places) != 1 else ''} undecided: "
                    f"margin compare to walk them in the reader, or --adopt-all / --min-agree here.")
         return
     _walk(store, document, text, places, (pair[0], pair[1]))
+
+
+def _interactive() -> bool:
+    """Whether to ask place by place: someone is at a terminal."""
+    return sys.stdin.isatty()
 
 
 def _open_places(store: Store, document: Document, pair: tuple[str, str]) -> list[Disagreement]:

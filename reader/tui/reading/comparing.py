@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from annotations.classroom.consensus import CONSENSUS, adopt, authors_of, decided_ids, reject
-from annotations.classroom.disagreements import KIND_NAMES, Disagreement, disagreements, next_place, place_at
+from annotations.classroom.disagreements import Disagreement, disagreements, kind_name, next_place, place_at
 from annotations.store import Store
 
 from ..elsewhere import LIBRARY_ERRORS
@@ -69,6 +69,8 @@ class Comparing(ReadingPart):
         pair = self.pair
         if pair is None:
             pane.disagreement_marks = []
+            for strip in self.deck.query(DisagreementStrip):  # comparing ended: a third pane, say
+                strip.remove()
             return
         self._read(pair)
         self._apply(pair)
@@ -171,7 +173,8 @@ class Comparing(ReadingPart):
             each.view.move_cursor(place.start)
             each.view.scroll_to_offset(place.start, top=False)
         number = self.places.index(place) + 1
-        self.notify(f"{number} of {len(self.places)}: {KIND_NAMES[place.kind]}", timeout=2)
+        names = (pair[0].author_layer or "", pair[1].author_layer or "")
+        self.notify(f"{number} of {len(self.places)}: {kind_name(place.kind, *names)}", timeout=2)
 
     def pick_layer(self, pane: DocumentPane) -> None:
         """``ctrl+l``: show another annotator's layer, or the consensus, in this pane."""
@@ -232,7 +235,7 @@ class Comparing(ReadingPart):
                  f"{right.author_layer}: {self._names(place.b_tags) if place.b else 'nothing'}")
         state = " · decided" if set(place.ids) & self.decided else ""
         keys = "" if self._has_consensus(pair) else " · < keeps left · > keeps right · - neither"
-        return f"{KIND_NAMES[place.kind]}{state}: {sides}{keys}"
+        return f"{kind_name(place.kind, left.author_layer or '', right.author_layer or '')}{state}: {sides}{keys}"
 
     def _names(self, tag_ids: tuple[str | None, ...]) -> str:
         return ", ".join("(untagged)" if t is None else self._tag_names.get(t, "?") for t in tag_ids)
