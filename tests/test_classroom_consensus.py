@@ -202,7 +202,9 @@ def test_curate_at_a_terminal_asks_place_by_place(db_path, monkeypatch):
     with Store.open(db_path, author="teacher", clock=fixed_clock()) as store:
         document = _class(store)
     monkeypatch.setattr("reader.cli.commands.curating._interactive", lambda: True)
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "curate", "Harbour", "--authors", "ada,bo"], input="s\nb\nq\n")
+    result = CliRunner().invoke(
+        cli, ["--db", str(db_path), "--author", "teacher", "curate", "Harbour", "--authors", "ada,bo"], input="s\nb\nq\n"
+    )
     assert result.exit_code == 0, result.output
     assert "1. only in bo's layer" in result.output and "2. different boundaries" in result.output
     assert result.output.count("Adopted") == 1 and "3. different tags" in result.output  # q stops at the third
