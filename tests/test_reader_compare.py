@@ -206,3 +206,19 @@ async def test_the_panel_lists_only_the_layer_of_the_pane_it_is_opened_from(tmp_
         await pilot.press("p", "p")
         await _settle(pilot, app)
         assert {a.author for a in panel._annotations} == {"bo"} and len(panel._annotations) == 3
+
+
+async def test_a_reader_opens_the_consensus_beside_their_own_layer(tmp_path):
+    from annotations.classroom.consensus import pre_accept
+
+    store = _library(tmp_path)
+    document = store.documents.all()[0]
+    pre_accept(store, document, ["ada", "bo"], 2)
+    app = _compare_app(store.as_author("ada"), "ada", CONSENSUS)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        mine, agreed = app.screen.panes
+        assert {store.annotations.get(s.id).author for s in agreed.spans} == {CONSENSUS}
+        assert len(agreed.spans) == 2  # the place all agree on, and the one whose edges differ
+        assert app.screen.check_action("tag", ())  # one's own layer can be written in
+        assert not app.screen.check_action("adopt_left", ())
