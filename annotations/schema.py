@@ -324,3 +324,7 @@ def m010_consensus(db: Database) -> None:
     )
     db.execute("CREATE INDEX consensus_sources_source ON consensus_sources(source_id)")
     db.execute("CREATE INDEX consensus_sources_consensus ON consensus_sources(consensus_id)")
+    # Curating makes one undo step per place: finding the next step number and an author's
+    # undone steps must not read the whole history each time.
+    db.execute("CREATE INDEX history_batch ON history(batch)")
+    db.execute("CREATE INDEX history_author ON history(author, undone, seq)")

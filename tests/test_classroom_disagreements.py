@@ -139,3 +139,21 @@ def test_every_claim_is_agreed_or_in_one_place_of_the_right_kind(drawn_a, drawn_
     assert compare(a, _layer("c", drawn_a)) == []
     swapped = compare(b, a)
     assert sum(p.kind == "only_a" for p in places) == sum(p.kind == "only_b" for p in swapped)
+
+
+def test_read_straight_from_the_library_the_places_are_the_same(store):
+    from annotations.anchoring import anchor_span
+    from annotations.classroom.disagreements import disagreements_in
+
+    document = add_document(store)
+    text = store.documents.text(document.version_id)
+    for author, quote, tags in (
+        ("ada", "The bridge is safe", ("Claim", "Safety")), ("bo", "bridge is safe", ("Claim",)),
+        ("ada", "closure", ()), ("bo", "met from reserves", ("Cost",)), ("bo", "precaution", ("Gone",)),
+    ):
+        start = text.index(quote)
+        store.as_author(author).annotations.create(document, anchor_span(text, start, start + len(quote)), tags=tags)
+    store.tags.delete("Gone", force=True)
+    listed = disagreements(store.annotations.list(document_ids=[document.id]), "ada", "bo")
+    assert disagreements_in(store, document.id, "ada", "bo") == listed
+    assert {p.kind for p in listed} == {"boundaries", "tags", "only_a", "only_b"}

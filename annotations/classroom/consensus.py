@@ -134,11 +134,9 @@ def _record(store: Store, document_id: str, outcome: str, weighed: Sequence[str]
 def _copy(store: Store, document: Document, source: Annotation, *, tag_ids: Sequence[str] | None = None,
           note: str | None = None) -> Annotation:
     anchor = Anchor(source.start, source.end, source.exact, source.prefix, source.suffix)
-    made = store.annotations.create(document, anchor, note=source.note if note is None else note, author=CONSENSUS)
     tags = [t.id for t in source.tags] if tag_ids is None else list(tag_ids)
-    if tags:
-        made = store.annotations.set_tags(made.id, tags)
-    return made
+    note = source.note if note is None else note
+    return store.annotations.create(document, anchor, note=note, author=CONSENSUS, tag_ids=tags)
 
 
 def _current(store: Store, document: Document, ids: Sequence[str]) -> list[Annotation]:

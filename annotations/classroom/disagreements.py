@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model import Annotation
+from ..store import Store
 
 Kind = Literal["only_a", "only_b", "boundaries", "tags"]
 #: The kinds, in the order a place is described: the strongest difference first.
@@ -202,6 +203,25 @@ def layer(annotations: Iterable[Annotation], author: str) -> list[Annotation]:
 def disagreements(annotations: Sequence[Annotation], author_a: str, author_b: str) -> list[Disagreement]:
     """Where *author_a*'s and *author_b*'s layers of one document's current version differ."""
     return compare(claims_of(layer(annotations, author_a)), claims_of(layer(annotations, author_b)))
+
+
+def disagreements_in(store: Store, document_id: str, author_a: str, author_b: str) -> list[Disagreement]:
+    """:func:`disagreements` read straight from the library: spans and tag ids only, for a book's thousands."""
+    rows = store.db.execute(
+        """SELECT a.id, a.author, a.start, a."end", t.id FROM annotations a
+           JOIN documents d ON d.current_version = a.version_id
+           LEFT JOIN annotation_tags at ON at.annotation_id = a.id
+           LEFT JOIN tags t ON t.id = at.tag_id AND t.deleted IS NULL
+           WHERE d.id = ? AND a.author IN (?, ?) AND a.deleted IS NULL AND a.anchor_state != 'orphaned'""",
+        (document_id, author_a, author_b),
+    ).fetchall()
+    tagged = {(row[0], row[1]) for row in rows if row[4] is not None}
+    sides: dict[str, dict[Claim, None]] = {author_a: {}, author_b: {}}
+    for annotation_id, author, start, end, tag_id in rows:
+        if tag_id is None and (annotation_id, author) in tagged:
+            continue  # a tag deleted since: the annotation's other tags speak for it
+        sides[author][Claim(annotation_id, start, end, tag_id)] = None
+    return compare(list(sides[author_a]), list(sides[author_b]))
 
 
 def next_place(places: Sequence[Disagreement], offset: int, *, forward: bool = True) -> Disagreement | None:

@@ -327,17 +327,18 @@ class AnnotationRepo:
 
     # writing ---------------------------------------------------------------
     def create(
-        self, document: Document, anchor: Anchor, *, tags: Sequence[str] = (), note: str = "", author: str | None = None
+        self, document: Document, anchor: Anchor, *, tags: Sequence[str] = (), note: str = "", author: str | None = None,
+        tag_ids: Sequence[str] = (),
     ) -> Annotation:
         """Annotate *anchor* in the document's current version; tags named are created if new.
 
-        *author* puts it on another layer than the store's own (a consensus being curated);
-        the undo step is still the store author's.
+        *tag_ids* adds existing tags by id. *author* puts it on another layer than the
+        store's own (a consensus being curated); the undo step is still the store author's.
         """
         annotation_id = new_id()
         now = self.clock()
         with writing(self.db):
-            tag_ids = sorted({self.tags.ensure(spec).id for spec in tags})
+            tag_ids = sorted({self.tags.ensure(spec).id for spec in tags} | set(tag_ids))
             self.db.execute(
                 'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -109,9 +109,9 @@ def _interactive() -> bool:
 
 def _open_places(store: Store, document: Document, pair: tuple[str, str]) -> list[Disagreement]:
     from annotations.classroom.consensus import decided_ids
-    from annotations.classroom.disagreements import disagreements
+    from annotations.classroom.disagreements import disagreements_in
 
-    found = disagreements(store.annotations.list(document_ids=[document.id], authors=pair), *pair)
+    found = disagreements_in(store, document.id, *pair)
     decided = decided_ids(store, document.id)
     return [place for place in found if not decided & set(place.ids)]
 

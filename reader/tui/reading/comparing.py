@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from annotations.classroom.consensus import CONSENSUS, adopt, authors_of, decided_ids, reject
-from annotations.classroom.disagreements import Disagreement, disagreements, kind_name, next_place, place_at
+from annotations.classroom.disagreements import Disagreement, disagreements_in, kind_name, next_place, place_at
 from annotations.store import Store
 
 from ..elsewhere import LIBRARY_ERRORS
@@ -95,13 +95,12 @@ class Comparing(ReadingPart):
         def work() -> None:
             try:
                 with self.store.reopen() as store:
-                    found = store.annotations.list(document_ids=[document_id], authors=layers)
+                    places = disagreements_in(store, document_id, *layers)
                     decided = decided_ids(store, document_id)
                     names = {t.id: t.label for t in store.tags.all()}
             except LIBRARY_ERRORS as error:
                 self.app.call_from_thread(self.fail, error)
                 return
-            places = disagreements(found, *layers)
             self.app.call_from_thread(self._read_done, key, places, decided, names)
 
         self.run_worker(work, thread=True, group="compare", exclusive=True)
