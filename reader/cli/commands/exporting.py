@@ -11,6 +11,7 @@ from annotations.export.gather import markdown_export, markdown_per_document
 from annotations.interchange.formats import FILE_EXPORTS, TEXT_EXPORTS
 
 from ..context import Context, pass_context
+from ..progress import shows_progress
 
 FORMATS = ["markdown", *TEXT_EXPORTS, *FILE_EXPORTS]
 
@@ -44,6 +45,7 @@ def _plural(count: int, noun: str) -> str:
 )
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @pass_context
+@shows_progress
 def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...],
            group_by: str | None, template: Path | None, show_template: bool, output: Path | None,
            split: Path | None, force: bool) -> None:
