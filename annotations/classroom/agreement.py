@@ -50,6 +50,8 @@ class Agreement:
     authors: list[str]
     documents: int
     rows: list[TagAgreement]
+    document_titles: list[str] = field(default_factory=list)
+    """The measured documents' titles, in title order."""
 
 
 @dataclass
@@ -235,7 +237,8 @@ def measure(
     matched: dict[tuple[int, int], tuple[Matches, Matches]] = {}
     rows = [_one_tag(documents, tag_id, tags[tag_id], everyone, pairs, matched) for tag_id in used]
     rows.append(_all_tags(documents, used, everyone, pairs, matched))
-    return Agreement(unit, everyone, len(documents), rows)
+    titles = sorted((store.documents.get(doc_id).title for doc_id in documents), key=lambda t: (t.casefold(), t))
+    return Agreement(unit, everyone, len(documents), rows, titles)
 
 
 def _one_tag(
