@@ -45,8 +45,10 @@ def _cell(text: str) -> str:
     return escape_inline(text, at_line_start=False)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, numbers_from: int = 1) -> list[str]:
-    align = ["---" if i < numbers_from else "---:" for i in range(len(header))]
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, text_at_end: int = 0) -> list[str]:
+    """A Markdown table: a name, then figures (right-aligned), then *text_at_end* columns of text."""
+    numbers = range(1, len(header) - text_at_end)
+    align = ["---:" if i in numbers else "---" for i in range(len(header))]
     return ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |",
             *("| " + " | ".join(row) + " |" for row in rows), ""]
 
@@ -72,6 +74,7 @@ def agreement_markdown(result: Agreement, *, title: str, matrices: bool = False)
         ["tag", "F1 exact", "F1 overlap", "κ (mean of pairs)", "α", "spans per annotator"],
         [[f"**{_cell(row.tag)}**" if row is overall else _cell(row.tag), figure(row.f1_exact), figure(row.f1_overlap),
           figure(row.kappa), figure(row.alpha), _cell(spans_summary(row))] for row in result.rows],
+        text_at_end=1,
     )
     out += ["## Spans per annotator", ""]
     out += _table(
