@@ -25,7 +25,7 @@ contradict the candidate must match it almost exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -361,17 +361,24 @@ def _context_intact(text: str, anchor: Anchor, start: int, end: int) -> bool:
 def reanchor(
     old_text: str, new_text: str, anchors: Sequence[Anchor], offsets: OffsetMap | None = None
 ) -> list[Placement]:
+    """Place each anchor made on *old_text* in *new_text*, in the order given (see :func:`placing`)."""
+    return list(placing(old_text, new_text, anchors, offsets))
+
+
+def placing(
+    old_text: str, new_text: str, anchors: Sequence[Anchor], offsets: OffsetMap | None = None
+) -> Iterator[Placement]:
     """Place each anchor made on *old_text* in *new_text*, in the order given.
 
     Offsets are carried through the edit first (cheap, and right for nearly
     every annotation after a local change); quote search runs only for the
     rest (*offsets*, when the caller already has the map of this edit, saves
-    computing it again). A placement needs review unless the edit left its text untouched
-    or its quote and context are intact where it was found.
+    computing it again). A placement needs review unless the edit left its
+    text untouched or its quote and context are intact where it was found.
+    Placements come one at a time, so long work can show its progress.
     """
     if offsets is None:
         offsets = OffsetMap(old_text, new_text)
-    placements: list[Placement] = []
     folded: FoldedText | None = None  # made when the first quote needs the whole text searched
     window = 4000
     for anchor in anchors:
@@ -381,12 +388,12 @@ def reanchor(
         if span is not None and new_text[span[0] : span[1]] == anchor.exact:
             # Carried through text the edit did not touch: certain, whatever changed around it.
             state: AnchorState = "exact" if span == (anchor.start, anchor.end) else "moved"
-            placements.append(Placement(state, anchor_span(new_text, *span), 1.0, False))
+            yield Placement(state, anchor_span(new_text, *span), 1.0, False)
             continue
         hint = offsets.map(anchor.start)
         if hint == anchor.start and new_text[anchor.start : anchor.end] == anchor.exact:
             # Edited around, but nothing before it moved and its words are still there.
-            placements.append(Placement("exact", anchor_span(new_text, anchor.start, anchor.end), 1.0, False))
+            yield Placement("exact", anchor_span(new_text, anchor.start, anchor.end), 1.0, False)
             continue
         old_starts = find_all(old_text, anchor.exact)
         # Repeats of the same words that the edit carried intact are those passages, not this one.
@@ -405,7 +412,7 @@ def reanchor(
             old_count=old_count, window=max(window, 4 * len(anchor.exact)), taken=taken, folded=folded,
         )
         if found is None:
-            placements.append(Placement("orphaned", None, 0.0, True))
+            yield Placement("orphaned", None, 0.0, True)
         elif found.errors == 0:
             state = "exact" if found.start == anchor.start else "moved"
             # Words found once before and once now, or with (nearly) the same surroundings, need no second look.
@@ -414,9 +421,8 @@ def reanchor(
                 or found.score >= SETTLED_SCORE
                 or _context_intact(new_text, anchor, found.start, found.end)
             )
-            placements.append(Placement(state, anchor_span(new_text, found.start, found.end), 1.0, not settled))
+            yield Placement(state, anchor_span(new_text, found.start, found.end), 1.0, not settled)
         else:
-            placements.append(
+            yield (
                 Placement("fuzzy", anchor_span(new_text, found.start, found.end), round(found.score, 4), True)
             )
-    return placements

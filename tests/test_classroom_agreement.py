@@ -159,3 +159,31 @@ def test_the_command_prints_table_csv_and_json_with_plain_keys(tmp_path):
     assert "Theme/A" in table.output and "Cohen's kappa per pair" in table.output
     lonely = runner.invoke(cli, ["--db", db, "agreement", "--authors", "ada"])
     assert lonely.exit_code == 2 and "at least two" in lonely.stderr
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ada=CODER, bo=CODER, bo_later=CODER, cy_later=CODER)
+def test_pairs_count_only_the_documents_both_coded(tmp_path_factory, ada, bo, bo_later, cy_later):
+    """Two documents; ada codes only the first, cy only the second: each pair is measured where both worked."""
+    store = Store.open(tmp_path_factory.mktemp("agree") / "two.db", author="x", clock=fixed_clock())
+    later = TEXT.upper()
+    spans = {("ada", TEXT): ada, ("bo", TEXT): bo, ("bo", later): bo_later, ("cy", later): cy_later}
+    try:
+        docs = {TEXT: add_document(store, TEXT, title="First"), later: add_document(store, later, title="Second")}
+        for (name, text), own in spans.items():
+            for start, width, tag in own:
+                store.as_author(name).annotations.create(
+                    docs[text], anchor_span(text, start, min(len(text), start + width)), tags=[f"Theme/{tag}"])
+        result = measure(store, authors=["cy", "bo", "ada"])  # not in alphabetical order
+    finally:
+        store.close()
+    units = [(i, i + 1) for i in range(len(TEXT))]
+    rows = {row.tag: row for row in result.rows}
+    for (a, b), text in ((("bo", "ada"), TEXT), (("cy", "bo"), later)):
+        key = (a, b) if (a, b) in rows[ALL_TAGS].kappa_pairs else (b, a)
+        first, second = _dense({a: spans[(key[0], text)], b: spans[(key[1], text)]}, units, {"A", "B"})
+        expected = _reference_kappa(first, second)
+        got = rows[ALL_TAGS].kappa_pairs[key]
+        assert (got is None and expected is None) or got == pytest.approx(expected, abs=1e-9)
+    assert rows[ALL_TAGS].kappa_pairs[("cy", "ada")] is None  # never coded the same document
+    assert rows[ALL_TAGS].spans == {"cy": len(cy_later), "bo": len(bo) + len(bo_later), "ada": len(ada)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from annotations.candidates import rule_candidates
@@ -111,3 +113,23 @@ def test_named_entities_from_a_real_spacy_pipeline(store):
         ("World Bank", "Organization:World Bank", "ner"), ("Darcy Fitzwilliam", "Person:Darcy Fitzwilliam", "ner"),
     ]
     assert store.suggestions.add(doc, candidates) == 2 and store.annotations.list() == []
+
+
+def test_accept_all_keeps_the_type_an_entity_already_has(store):
+    # Rules guess "Thing" for a bare name and "Person" after a title: the same name, two guesses.
+    text = "Elizabeth Bennet walked out. Later Miss Elizabeth Bennet came back, and Elizabeth Bennet smiled."
+    doc = add_document(store, text, "Chapter")
+    store.tags.add("Elizabeth Bennet", TagKind.ENTITY, entity_type="Person")
+    from annotations.candidates import Candidate
+
+    spans = [m.span() for m in re.finditer("Elizabeth Bennet", text)]
+    guesses = ["Thing:Elizabeth Bennet", "Person:Elizabeth Bennet", "Thing:Elizabeth Bennet"]
+    store.suggestions.add(doc, [Candidate(a, b, tag, "rules", 0.4) for (a, b), tag in zip(spans, guesses)])
+    assert store.suggestions.accept_all(source="rules") == 3
+    tagged = store.annotations.list()
+    assert len(tagged) == 3 and {t.label for a in tagged for t in a.tags} == {"Person: Elizabeth Bennet"}
+    # A name that is a topic is not silently made into an entity.
+    store.tags.add("Harbour", TagKind.TOPIC)
+    store.suggestions.add(doc, [Candidate(*re.search("walked", text).span(), "Place:Harbour", "rules", 0.4)])
+    with pytest.raises(Exception, match="topic"):
+        store.suggestions.accept_all(source="rules")

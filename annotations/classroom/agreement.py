@@ -25,6 +25,7 @@ from ..errors import MarginError
 from ..store import Store
 from .consensus import CONSENSUS
 from .measures import Coincidences, Matches, mean
+from .pairwise import PairTotals, ValueAgreement
 
 ALL_TAGS = "all tags"
 _TOKEN = re.compile(r"\w+")
@@ -50,6 +51,8 @@ class Agreement:
     authors: list[str]
     documents: int
     rows: list[TagAgreement]
+    document_titles: list[str] = field(default_factory=list)
+    """The measured documents' titles, in title order."""
 
 
 @dataclass
@@ -200,84 +203,6 @@ def _overall_alpha(doc: _Document, layers: dict[str, tuple[list[int], list[froze
         matrix.totals[value] += count * (doc.length - since[value])
 
 
-def _paint(length: int, pieces: Iterable[tuple[int, int, int]]) -> bytes:
-    """A document as one byte per unit: each (start, end, code) piece painted with its code, 0 elsewhere."""
-    canvas = bytearray(length)
-    for start, end, code in pieces:
-        canvas[start:end] = bytes((code,)) * (end - start)
-    return bytes(canvas)
-
-
-class _Units:
-    """Paintings of one document compared as big integers, so a comparison runs in C, not unit by unit."""
-
-    def __init__(self, length: int) -> None:
-        self.length = length
-        self.low_bits = int.from_bytes(b"\x01" * length, "big")
-        self._ints: dict[object, int] = {}
-
-    def number(self, key: object, painting: bytes) -> int:
-        if key not in self._ints:
-            self._ints[key] = int.from_bytes(painting, "big")
-        return self._ints[key]
-
-    def forget(self) -> None:
-        """Drop the numbers of one tag's paintings before the next tag's are made (a long book's are large)."""
-        self._ints.clear()
-
-    def same(self, first: int, second: int, *, binary: bool = False) -> int:
-        """Units where two paintings hold the same code: fold each differing byte onto its lowest bit, count.
-
-        Paintings of 0s and 1s (*binary*) differ by one bit per differing unit, and need no folding.
-        """
-        differ = first ^ second
-        if binary:
-            return self.length - differ.bit_count()
-        differ |= differ >> 4
-        differ |= differ >> 2
-        differ |= differ >> 1
-        return self.length - (differ & self.low_bits).bit_count()
-
-
-def _layer_codes(layers: dict[str, tuple[list[int], list[frozenset[str]]]], length: int) -> tuple[dict[str, bytes], dict[int, frozenset[str]]] | None:
-    """Each coder's values painted as codes, when there are few enough distinct values for a byte."""
-    codes: dict[frozenset[str], int] = {frozenset(): 0}
-    painted: dict[str, bytes] = {}
-    for author, (points, values) in layers.items():
-        pieces = []
-        for index, value in enumerate(values):
-            if value not in codes:
-                if len(codes) == 256:
-                    return None
-                codes[value] = len(codes)
-            end = points[index + 1] if index + 1 < len(points) else length
-            if codes[value] and end > points[index]:
-                pieces.append((points[index], end, codes[value]))
-        painted[author] = _paint(length, pieces)
-    return painted, {code: value for value, code in codes.items()}
-
-
-def _pair_confusion(a: tuple[list[int], list[frozenset[str]]], b: tuple[list[int], list[frozenset[str]]], length: int,
-                    confusion: dict[tuple[frozenset[str], frozenset[str]], float]) -> None:
-    """The two coders' values unit by unit (the slow way, for documents with over 255 distinct values)."""
-    points_a, values_a = a
-    points_b, values_b = b
-    i = j = 0
-    position = 0
-    while position < length:
-        next_a = points_a[i + 1] if i + 1 < len(points_a) else length
-        next_b = points_b[j + 1] if j + 1 < len(points_b) else length
-        upto = min(next_a, next_b, length)
-        if upto > position:
-            key = (values_a[i], values_b[j])
-            confusion[key] = confusion.get(key, 0.0) + (upto - position)
-        position = upto
-        if next_a == upto:
-            i += 1
-        if next_b == upto:
-            j += 1
-
-
 def _marginals(layer: tuple[list[int], list[frozenset[str]]], length: int) -> dict[frozenset[str], float]:
     points, values = layer
     found: dict[frozenset[str], float] = defaultdict(float)
@@ -312,114 +237,84 @@ def measure(
     if len(everyone) < 2:
         raise MarginError("agreement needs at least two annotators with annotations in the chosen documents")
     used = sorted({t for doc in documents.values() for spans in doc.spans.values() for t in spans}, key=lambda t: tags[t].casefold())
-    pairs = list(itertools.combinations(everyone, 2))
-    matched: dict[tuple[str, str], tuple[Matches, Matches]] = {}
-    units = {doc_id: _Units(doc.length) for doc_id, doc in documents.items()}
-    rows = [_one_tag(documents, tag_id, tags[tag_id], everyone, pairs, matched, units) for tag_id in used]
-    rows.append(_all_tags(documents, used, everyone, pairs, matched, units))
-    return Agreement(unit, everyone, len(documents), rows)
-
-
-def _matches(documents: dict[str, _Document], tag_id: str, a: str, b: str, painted: dict[tuple[str, str], bytes]) -> tuple[Matches, Matches]:
-    """Spans of one tag matched between two coders: exactly, and by overlap (looked up in the other's painting)."""
-    exact, overlap = Matches(), Matches()
-    for doc_id, doc in documents.items():
-        first = set(doc.spans[a].get(tag_id, ())) if a in doc.spans else set()
-        second = set(doc.spans[b].get(tag_id, ())) if b in doc.spans else set()
-        if not first and not second:
-            continue
-        both = len(first & second)
-        exact.add(Matches(both, len(first), both, len(second)))
-        mine, theirs = painted.get((doc_id, a)), painted.get((doc_id, b))
-        overlap.add(Matches(
-            sum(1 for s, e in first if theirs.find(1, s, e) >= 0) if theirs is not None else 0, len(first),
-            sum(1 for s, e in second if mine.find(1, s, e) >= 0) if mine is not None else 0, len(second),
-        ))
-    return exact, overlap
+    pairs = list(itertools.combinations(range(len(everyone)), 2))
+    matched: dict[tuple[int, int], tuple[Matches, Matches]] = {}
+    rows = [_one_tag(documents, tag_id, tags[tag_id], everyone, pairs, matched) for tag_id in used]
+    rows.append(_all_tags(documents, used, everyone, pairs, matched))
+    titles = sorted((store.documents.get(doc_id).title for doc_id in documents), key=lambda t: (t.casefold(), t))
+    return Agreement(unit, everyone, len(documents), rows, titles)
 
 
 def _one_tag(
-    documents: dict[str, _Document], tag_id: str, name: str, authors: list[str], pairs: list[tuple[str, str]],
-    matched: dict[tuple[str, str], tuple[Matches, Matches]], units: dict[str, _Units],
+    documents: dict[str, _Document], tag_id: str, name: str, authors: list[str], pairs: list[tuple[int, int]],
+    matched: dict[tuple[int, int], tuple[Matches, Matches]],
 ) -> TagAgreement:
     """One tag's row; adds its span matches per pair to *matched*, for the all-tags row."""
     row = TagAgreement(name, {a: sum(len(d.spans[a].get(tag_id, ())) for d in documents.values() if a in d.spans) for a in authors})
     matrix = Coincidences()
-    painted: dict[tuple[str, str], bytes] = {}
-    marked: dict[tuple[str, str], int] = {}
-    for doc_id, doc in documents.items():
+    index = {author: i for i, author in enumerate(authors)}
+    totals = PairTotals(len(authors))
+    for doc in documents.values():
         _tag_alpha(doc, tag_id, matrix)
-        for author in doc.coders:
-            painting = painted[(doc_id, author)] = _paint(doc.length, ((s, e, 1) for s, e in doc.spans[author].get(tag_id, ())))
-            marked[(doc_id, author)] = painting.count(1)
+        totals.add_tag(doc.length, [index[a] for a in doc.coders], [doc.spans[a].get(tag_id, ()) for a in doc.coders])
     row.alpha = matrix.alpha()
-    for ints in units.values():
-        ints.forget()
+    spans = totals.spans.tolist()
+    exact_both, touched = totals.exact.tolist(), totals.touched.tolist()
+    agreed, total, marked = totals.agreed.tolist(), totals.total.tolist(), totals.marked.tolist()
     f1s_exact, f1s_overlap = [], []
     for a, b in pairs:
-        exact, overlap = _matches(documents, tag_id, a, b, painted)
+        exact = Matches(exact_both[a][b], spans[a], exact_both[a][b], spans[b])
+        overlap = Matches(touched[a][b], spans[a], touched[b][a], spans[b])
         total_exact, total_overlap = matched.setdefault((a, b), (Matches(), Matches()))
         total_exact.add(exact)
         total_overlap.add(overlap)
         f1s_exact.append(exact.f1())
         f1s_overlap.append(overlap.f1())
-        agreed = total = 0.0
-        first: dict[bool, float] = defaultdict(float)
-        second: dict[bool, float] = defaultdict(float)
-        for doc_id, doc in documents.items():
-            if a in doc.spans and b in doc.spans:
-                ints = units[doc_id]
-                agreed += ints.same(ints.number((tag_id, a), painted[(doc_id, a)]), ints.number((tag_id, b), painted[(doc_id, b)]), binary=True)
-                total += doc.length
-                for into, author in ((first, a), (second, b)):
-                    into[True] += marked[(doc_id, author)]
-                    into[False] += doc.length - marked[(doc_id, author)]
-        row.kappa_pairs[(a, b)] = _kappa_from(agreed, total, first, second)
+        first = {True: float(marked[a][b]), False: float(total[a][b] - marked[a][b])}
+        second = {True: float(marked[b][a]), False: float(total[a][b] - marked[b][a])}
+        row.kappa_pairs[(authors[a], authors[b])] = _kappa_from(float(agreed[a][b]), float(total[a][b]), first, second)
     row.f1_exact, row.f1_overlap = mean(f1s_exact), mean(f1s_overlap)
     row.kappa = mean(row.kappa_pairs.values())
     return row
 
 
 def _all_tags(
-    documents: dict[str, _Document], tag_ids: list[str], authors: list[str], pairs: list[tuple[str, str]],
-    matched: dict[tuple[str, str], tuple[Matches, Matches]], units: dict[str, _Units],
+    documents: dict[str, _Document], tag_ids: list[str], authors: list[str], pairs: list[tuple[int, int]],
+    matched: dict[tuple[int, int], tuple[Matches, Matches]],
 ) -> TagAgreement:
     row = TagAgreement(ALL_TAGS, {
         a: sum(len(d.spans[a].get(t, ())) for d in documents.values() if a in d.spans for t in tag_ids) for a in authors
     })
     matrix = Coincidences()
-    layers: dict[str, dict[str, tuple[list[int], list[frozenset[str]]]]] = {}
+    index = {author: i for i, author in enumerate(authors)}
+    same = ValueAgreement(len(authors))
+    marginals: dict[tuple[str, int], dict[frozenset[str], float]] = {}
+    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
     for doc_id, doc in documents.items():
-        layers[doc_id] = {author: _layers(doc, author, tag_ids) for author in doc.coders}
-        _overall_alpha(doc, layers[doc_id], matrix)
+        layers = {author: _layers(doc, author, tag_ids) for author in doc.coders}
+        _overall_alpha(doc, layers, matrix)
+        here = [index[a] for a in doc.coders]
+        same.add(doc.length, here, list(layers.values()))
+        for author, layer in layers.items():
+            marginals[(doc_id, index[author])] = _marginals(layer, doc.length)
+        for a, b in itertools.combinations(sorted(here), 2):
+            shared[(a, b)].append(doc_id)
     row.alpha = matrix.alpha()
+    agreed = same.agreed.tolist()
     f1s_exact, f1s_overlap = [], []
-    painted = {doc_id: _layer_codes(layers[doc_id], doc.length) for doc_id, doc in documents.items()}
-    marginals = {(doc_id, author): _marginals(layer, doc.length)
-                 for doc_id, doc in documents.items() for author, layer in layers[doc_id].items()}
     for a, b in pairs:
         exact, overlap = matched.get((a, b), (Matches(), Matches()))
         f1s_exact.append(exact.f1())
         f1s_overlap.append(overlap.f1())
-        agreed = total = 0.0
         first: dict[frozenset[str], float] = defaultdict(float)
         second: dict[frozenset[str], float] = defaultdict(float)
-        for doc_id, doc in documents.items():
-            if a not in doc.spans or b not in doc.spans:
-                continue
-            codes = painted[doc_id]
-            if codes is not None:
-                ints = units[doc_id]
-                agreed += ints.same(ints.number(("all", a), codes[0][a]), ints.number(("all", b), codes[0][b]))
-            else:
-                confusion: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-                _pair_confusion(layers[doc_id][a], layers[doc_id][b], doc.length, confusion)
-                agreed += sum(w for (x, y), w in confusion.items() if x == y)
-            total += doc.length
-            for into, author in ((first, a), (second, b)):
-                for value, weight in marginals[(doc_id, author)].items():
+        total = 0.0
+        for doc_id in shared.get((a, b), ()):
+            total += documents[doc_id].length
+            for into, coder in ((first, a), (second, b)):
+                for value, weight in marginals[(doc_id, coder)].items():
                     into[value] += weight
-        row.kappa_pairs[(a, b)] = _kappa_from(agreed, total, first, second)
+        row.kappa_pairs[(authors[a], authors[b])] = _kappa_from(float(agreed[a][b]), total, first, second)
     row.f1_exact, row.f1_overlap = mean(f1s_exact), mean(f1s_overlap)
     row.kappa = mean(row.kappa_pairs.values())
     return row

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MarginError, StoreError
+from ..progress import tracked
 from ..store import Store
 from ..store.transaction import writing
 from .packs import Pack, _copy_rows, _record, pack_of, packs_made
@@ -277,7 +278,7 @@ def collect(store: Store, paths: Sequence[Path]) -> list[Collected]:
         with writing(store.db):
             for pack in adopted:
                 _record(store.db.conn, pack)
-            for path, source in opened:
+            for path, source in tracked("collecting", opened):
                 copy = pack_of(source.db.conn)
                 report = Collected(path, author=copy.author if copy is not None else None)
                 versions = merge.map_versions(source, report)

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ..model import Annotation, Document, Tag, TagKind
+from ..progress import tracked
 from .escaping import escape_block, escape_inline
 from .frontmatter import front_matter
 from .note_markdown import note_markdown
@@ -181,7 +182,7 @@ def _document_section(document: Document, entries: Sequence[Entry]) -> list[str]
     out += [_italic(" · ".join(about)), ""]
     if not entries:
         out += ["No annotations.", ""]
-    for entry in entries:
+    for entry in tracked("writing notes", entries, every=100):
         out += _render_entry(entry, entry.block_id, with_document=False)
     return out
 

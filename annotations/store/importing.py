@@ -16,19 +16,26 @@ from sqlite_utils import Database
 
 from ..errors import MarginError
 from ..model import Anchor, Document
+from ..progress import Advance, task
 from .clock import Clock, new_id
 from .transaction import writing
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+def _uncounted(steps: int = 1) -> None:
+    return None
+
+
 class ImportBatch:
     """Writes of one import; use through :meth:`Store.importing`."""
 
-    def __init__(self, db: Database, author: str, clock: Clock) -> None:
+    def __init__(self, db: Database, author: str, clock: Clock, advance: Advance | None = None) -> None:
         self.db = db
         self.author = author
         self.clock = clock
+        self.advance: Advance = advance or _uncounted
+        """Counts each annotation stored, for a progress bar."""
 
     def has_annotation(self, annotation_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM annotations WHERE id = ?", (annotation_id,)).fetchone() is not None
@@ -55,6 +62,7 @@ class ImportBatch:
         :func:`annotations.anchoring.anchor_span`). A foreign id is kept when it
         is a UUID not yet in the library; otherwise a new one is made.
         """
+        self.advance(1)
         if not 0 <= anchor.start < anchor.end <= document.length:
             raise MarginError(f"span {anchor.start}–{anchor.end} is outside “{document.title}” (0–{document.length})")
         if annotation_id is None or not _UUID.match(annotation_id.lower()) or self.has_annotation(annotation_id.lower()):
@@ -112,5 +120,5 @@ class ImportBatch:
 @contextmanager
 def importing(db: Database, author: str, clock: Clock) -> Iterator[ImportBatch]:
     """One transaction for a whole import: everything commits together or nothing does."""
-    with writing(db):
-        yield ImportBatch(db, author, clock)
+    with writing(db), task("importing annotations") as advance:
+        yield ImportBatch(db, author, clock, advance)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from ..model import Anchor
-from ..reanchoring import reanchor
+from ..progress import tracked
+from ..reanchoring import placing
 from ..textdiff import OffsetMap
 from .clock import Clock
 
@@ -95,7 +96,8 @@ class Reanchorer:
             old_text = self._text(version_id)
             edits[version_id] = OffsetMap(old_text, new_text)
             anchors = [Anchor(row[2], row[3], row[4], row[5], row[6]) for row in group]
-            for row, placed in zip(group, reanchor(old_text, new_text, anchors, edits[version_id])):
+            placements = zip(group, placing(old_text, new_text, anchors, edits[version_id]))
+            for row, placed in tracked("re-anchoring", placements, len(group), every=50):
                 annotation_id, _, start, end, exact, prefix, suffix, old_state, old_review, old_score = row
                 summary.annotation_ids.setdefault(placed.state, []).append(annotation_id)
                 if placed.state == "orphaned":

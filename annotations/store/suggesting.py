@@ -18,7 +18,8 @@ from sqlite_utils import Database
 from ..candidates import Candidate
 from ..errors import Ambiguous, MarginError, NotFound
 from ..mentions import find_mentions, without_possessive
-from ..model import Annotation, Document, TagKind
+from ..model import Annotation, Document, Tag, TagKind
+from ..progress import tracked
 from .clock import Clock, new_ids
 from .mentioning import Hit, MentionRepo, names_of
 from .tagging import TagRepo
@@ -193,11 +194,11 @@ class SuggestionRepo:
         aliases: builtins.list[str] = []
         last: Annotation | None = None
         with self.mentions.history.together("accept suggestions" if len(suggestions) > 1 else "accept suggestion"):
-            for suggestion in suggestions:
+            for suggestion in tracked("accepting suggestions", suggestions, every=20):
                 document = documents[suggestion.document_id]
                 if document.version_id != suggestion.version_id:
                     raise MarginError(f"suggestion {suggestion.id[:8]} was made on an older version of {document.title}")
-                chosen = self.tags.ensure(tag or suggestion.tag)
+                chosen = self.tags.ensure(tag) if tag else self._proposed(suggestion)
                 hit = Hit(document, suggestion.start, suggestion.end, suggestion.exact, suggestion.exact)
                 self.mentions.tag_all([hit], [chosen.id], label="accept suggestion")
                 surface = without_possessive(suggestion.exact)
@@ -216,6 +217,18 @@ class SuggestionRepo:
                      last.id if last else None, self.clock(), suggestion.id),
                 )
         return last, aliases
+
+    def _proposed(self, suggestion: Suggestion) -> Tag:
+        """The suggestion's own tag; an entity already in the library under that name keeps its type.
+
+        Rules and models guess a type ("Thing" for a capitalised name); a person who
+        typed the entity, or an earlier acceptance, has already settled it.
+        """
+        spec = self.tags.parse(suggestion.tag)
+        existing = self.tags.find(spec.name)
+        if existing is not None and spec.kind is TagKind.ENTITY and existing.kind is TagKind.ENTITY:
+            return existing
+        return self.tags.ensure(suggestion.tag)
 
     def accept_all(self, *, source: str, document_ids: Iterable[str] = ()) -> int:
         """Accept every open suggestion from *source* (in the documents named): one undo step."""

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 
-class _SafeConsole(Console):
+class SafeConsole(Console):
     """A console whose every piece of text passes :func:`terminal_safe`: its own styles reach the terminal, stored text's controls never do."""
 
     def render(self, renderable, options=None):
@@ -35,7 +35,7 @@ def console() -> Console:
     from .streams import raw
 
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 10_000
-    return _SafeConsole(
+    return SafeConsole(
         file=raw(sys.stdout), width=width, highlight=False, soft_wrap=False, no_color=not sys.stdout.isatty()
     )
 

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+from pathlib import Path
 
 import click
 
 from annotations.classroom.agreement import Agreement, TagAgreement
+from annotations.classroom.report import figure as _figure
+from annotations.classroom.report import kappa_of, spans_summary
 from annotations.terminal import json_safe, terminal_safe
 
 from ..context import Context, pass_context
 from ..output import Text, console, table
 
-
-def _figure(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+#: What ``-o FILE`` writes when no --format is given, by the file's suffix.
+BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json"}
 
 
 def _plain(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
-
-
-def _spans(row: TagAgreement) -> str:
-    counts = list(row.spans.values())
-    if len(counts) > 4:
-        return f"{sum(counts) / len(counts):.1f} ({min(counts)}–{max(counts)})"
-    return " · ".join(f"{author} {count}" for author, count in row.spans.items())
 
 
 def _as_json(result: Agreement) -> str:
@@ -54,25 +47,12 @@ def _as_json(result: Agreement) -> str:
     )
 
 
-def _as_csv(result: Agreement) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["tag", "f1_exact", "f1_overlap", "kappa", "alpha", *(f"spans {a}" for a in result.authors)])
-    for row in result.rows:
-        writer.writerow([
-            row.tag, *("" if v is None else f"{v:.6f}" for v in (row.f1_exact, row.f1_overlap, row.kappa, row.alpha)),
-            *(row.spans.get(a, 0) for a in result.authors),
-        ])
-    return out.getvalue()
-
-
 def _matrix(result: Agreement, row: TagAgreement):
     grid = table("κ", *result.authors)
     for a in result.authors:
         cells = []
         for b in result.authors:
-            value = row.kappa_pairs.get((a, b), row.kappa_pairs.get((b, a))) if a != b else None
-            cells.append("·" if a == b else _figure(value))
+            cells.append("·" if a == b else _figure(kappa_of(row, a, b)))
         grid.add_row(Text(a), *cells)
     return grid
 
@@ -82,13 +62,36 @@ def _matrix(result: Agreement, row: TagAgreement):
 @click.option("--tag", "tags", multiple=True, help="Only this tag (a topic brings its subtopics); repeatable.")
 @click.option("--authors", help="Annotators to compare, comma-separated (default: everyone with annotations).")
 @click.option("--unit", type=click.Choice(["char", "token"]), default="char", show_default=True, help="What alpha and kappa count.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--matrix", is_flag=True, help="With the table, also print Cohen's kappa for every pair of annotators.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json"]),
+    help="table (the default on screen); markdown (a report to hand back), csv (the per-tag table) or json.",
+)
+@click.option("--matrix", is_flag=True, help="Also show Cohen's kappa for every pair of annotators, per tag.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file; without --format, .md, .csv or .json says which.",
+)
+@click.option("--title", help="Markdown: the report's title (default: the class pack's title).")
+@click.option("--force", is_flag=True, help="Replace the file -o names if it exists.")
 @pass_context
-def agreement(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: str | None, unit: str, fmt: str, matrix: bool) -> None:
-    """How far annotators agree: spans each, F1 (exact, overlap), Cohen's kappa and Krippendorff's alpha."""
+def agreement(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: str | None, unit: str,
+              fmt: str | None, matrix: bool, output: Path | None, title: str | None, force: bool) -> None:
+    """How far annotators agree: spans each, F1 (exact, overlap), Cohen's kappa and Krippendorff's alpha.
+
+    With -o the figures go to a file (a Markdown report, or CSV or JSON), which
+    is never replaced without --force.
+    """
     from annotations.classroom.agreement import measure
 
+    if output is not None and fmt is None:
+        fmt = BY_SUFFIX.get(output.suffix.casefold())
+        if fmt is None:
+            raise click.UsageError("-o FILE: name a .md, .csv or .json file, or give --format markdown|csv|json")
+    if output is not None and fmt == "table":
+        raise click.UsageError("the table is for the screen; write --format markdown, csv or json to a file")
+    if title is not None and fmt != "markdown":
+        raise click.UsageError("--title applies to the Markdown report only")
+    fmt = fmt or "table"
     store = ctx.store
     names = [a.strip() for a in (authors or "").split(",") if a.strip()]
     if authors is not None and len(names) < 2:
@@ -100,16 +103,13 @@ def agreement(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
         authors=names,
         unit=unit,
     )
-    if fmt == "json":
-        click.echo(json_safe(_as_json(result)))
-        return
-    if fmt == "csv":
-        click.echo(terminal_safe(_as_csv(result)), nl=False)
+    if fmt != "table":
+        _write(ctx, result, fmt, output, title, matrix, force)
         return
     grid = table("tag", "spans per annotator", "F1 exact", "F1 overlap", "κ (mean)", "α")
     for row in result.rows:
         style = "bold" if row is result.rows[-1] else ""
-        grid.add_row(Text(row.tag, style=style), Text(_spans(row)), _figure(row.f1_exact), _figure(row.f1_overlap),
+        grid.add_row(Text(row.tag, style=style), Text(spans_summary(row)), _figure(row.f1_exact), _figure(row.f1_overlap),
                      _figure(row.kappa), _figure(row.alpha))
     out = console()
     documents = f"{result.documents} document{'s' if result.documents != 1 else ''}"
@@ -119,6 +119,38 @@ def agreement(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
         for row in result.rows:
             out.print(Text(f"\n{row.tag}: Cohen's kappa per pair", style="bold"))
             out.print(_matrix(result, row))
+
+
+def _write(ctx: Context, result: Agreement, fmt: str, output: Path | None, title: str | None, matrix: bool,
+           force: bool) -> None:
+    from annotations.classroom.report import agreement_csv, agreement_markdown
+
+    if fmt == "json":
+        text = _as_json(result) + "\n"
+    elif fmt == "csv":
+        text = agreement_csv(result)
+    else:
+        text = agreement_markdown(result, title=title or _title(ctx), matrices=matrix)
+    if output is None:
+        click.echo(json_safe(text) if fmt == "json" else terminal_safe(text), nl=False)
+        return
+    from annotations.export.files import write_atomically
+
+    write_atomically(output, text, overwrite=force)
+    click.echo(f"wrote the agreement of {len(result.authors)} annotators to {output}", err=True)
+
+
+def _title(ctx: Context) -> str:
+    """The report's title: after the class pack the library made, when there is just one."""
+    from annotations.classroom.packs import pack_of, packs_made
+
+    made = sorted(set(packs_made(ctx.store.db.conn).values()))
+    pack = pack_of(ctx.store.db.conn)
+    if len(made) == 1:
+        return f"Agreement: {made[0]}"
+    if not made and pack is not None:
+        return f"Agreement: {pack.title}"
+    return "Agreement"
 
 
 COMMANDS = [agreement]

@@ -11,6 +11,7 @@ from annotations.errors import MarginError
 
 from reader.config import load_config
 from ..context import Context, pass_context
+from ..progress import shows_progress
 
 
 @click.group("pack", short_help="Make a class pack to hand out.")
@@ -104,6 +105,7 @@ def join(ctx: Context, pack_file: Path, author: str | None, out: Path | None, no
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--into", type=click.Path(path_type=Path, dir_okay=False), help="The library to collect into (default: --db, or yours).")
 @pass_context
+@shows_progress
 def collect(ctx: Context, files: tuple[Path, ...], into: Path | None) -> None:
     """Bring students' FILES into your library, each student's work as their own layer."""
     from annotations.classroom.collect import collect as collect_files

@@ -8,16 +8,18 @@ import click
 
 from ..context import Context, pass_context
 from reader.formats import read_source
+from annotations.progress import tracked
 from annotations.terminal import json_safe, terminal_safe
 
 from ..output import Text, console, short, table, warn
+from ..progress import shows_progress
 
 
 def import_paths(ctx: Context, paths: list[Path]):
     """Read every file first, then store them: one bad file leaves the library untouched."""
-    sources = [read_source(path) for path in paths]
+    sources = [read_source(path) for path in tracked("reading files", paths)]
     results = []
-    for source in sources:
+    for source in tracked("importing", sources):
         for message in source.document.warnings:
             warn(message)
         results.append(ctx.store.documents.import_loaded(str(source.path), source.sha256, source.document))
@@ -27,6 +29,7 @@ def import_paths(ctx: Context, paths: list[Path]):
 @click.command("import", short_help="Import document files into the library.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_context
+@shows_progress
 def import_(ctx: Context, files: tuple[Path, ...]) -> None:
     """Import FILES (.txt, .md, .html, .epub, .pdf) into the library.
 

@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from annotations.export.files import write_atomically, write_folder
-from annotations.export.gather import markdown_export, markdown_per_document
+from annotations.export.gather import markdown_export
+from annotations.export.split import SPLIT_BY
 from annotations.interchange.formats import FILE_EXPORTS, TEXT_EXPORTS
 
 from ..context import Context, pass_context
+from ..progress import shows_progress
 
 FORMATS = ["markdown", *TEXT_EXPORTS, *FILE_EXPORTS]
 
@@ -40,13 +42,18 @@ def _plural(count: int, noun: str) -> str:
 )
 @click.option(
     "--split", type=click.Path(path_type=Path, file_okay=False),
-    help="Markdown: one file per document in this folder, named after its title.",
+    help="Markdown: one file per document (or per author, see --split-by) in this folder.",
+)
+@click.option(
+    "--split-by", type=click.Choice(list(SPLIT_BY)),
+    help="With --split: one file per document (default, named after its title) or per author (after their name).",
 )
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @pass_context
+@shows_progress
 def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...],
            group_by: str | None, template: Path | None, show_template: bool, output: Path | None,
-           split: Path | None, force: bool) -> None:
+           split: Path | None, split_by: str | None, force: bool) -> None:
     """Export annotations: Markdown by default, or W3C Web Annotation, CSV, REFI-QDA or brat.
 
     Output goes to standard output unless -o names a file; an existing file is
@@ -61,6 +68,8 @@ def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...],
         for given, option in ((group_by, "--group-by"), (template, "--template"), (split, "--split")):
             if given is not None:
                 raise click.UsageError(f"{option} applies to Markdown exports only")
+    if split_by is not None and split is None:
+        raise click.UsageError("--split-by applies with --split FOLDER only")
     if split is not None and output is not None:
         raise click.UsageError("give either -o FILE or --split FOLDER, not both")
     if fmt in FILE_EXPORTS and output is None:
@@ -68,7 +77,7 @@ def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...],
         raise click.UsageError(f"--format {fmt} writes files; name where with -o {what}")
 
     if fmt == "markdown":
-        _markdown(ctx, docs, tags, authors, group_by or "document", template, output, split, force)
+        _markdown(ctx, docs, tags, authors, group_by or "document", template, output, split, split_by or "document", force)
         return
 
     from annotations.interchange.formats import export_files, export_text
@@ -94,7 +103,7 @@ def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...],
 
 
 def _markdown(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], group_by: str,
-              template: Path | None, output: Path | None, split: Path | None, force: bool) -> None:
+              template: Path | None, output: Path | None, split: Path | None, split_by: str, force: bool) -> None:
     source = None
     if template is not None:
         from annotations.export.template import load_template
@@ -102,7 +111,7 @@ def _markdown(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
         source = load_template(template)
     name = template.name if template is not None else "template"
     if split is not None:
-        _split(ctx, docs, tags, authors, group_by, source, name, split, force)
+        _split(ctx, docs, tags, authors, group_by, source, name, split, split_by, force)
         return
     markdown, count = markdown_export(
         ctx.store, document_refs=docs, tag_refs=tags, authors=authors, group_by=group_by,
@@ -116,17 +125,14 @@ def _markdown(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
 
 
 def _split(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], group_by: str,
-           source: str | None, name: str, folder: Path, force: bool) -> None:
-    """One Markdown file per document, named from its title; nothing is written if any would be replaced."""
-    from annotations.export.naming import unique_file_names
-
-    parts = markdown_per_document(
+           source: str | None, name: str, folder: Path, split_by: str, force: bool) -> None:
+    """One Markdown file per document or per author, safely named; nothing is written if any would be replaced."""
+    parts = SPLIT_BY[split_by](
         ctx.store, document_refs=docs, tag_refs=tags, authors=authors, group_by=group_by,
         template=source, template_name=name,
     )
     folder = folder.expanduser()
-    paths = [folder / file_name for file_name in unique_file_names([document.title for document, _, _ in parts])]
-    write_folder(folder, [(path, markdown) for path, (_, markdown, _) in zip(paths, parts)], overwrite=force)
+    paths = write_folder(folder, [(folder / file_name, markdown) for file_name, markdown, _ in parts], overwrite=force)
     count = sum(n for _, _, n in parts)
     click.echo(f"exported {_plural(count, 'annotation')} to {_plural(len(paths), 'file')} in {folder}", err=True)
 

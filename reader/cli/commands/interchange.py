@@ -9,6 +9,7 @@ import click
 from annotations.interchange.formats import IMPORTS
 
 from ..context import Context, pass_context
+from ..progress import shows_progress
 from ..output import warn
 
 #: Warnings shown before the rest are summed up in one line.
@@ -26,6 +27,7 @@ MAX_WARNINGS = 20
     help="W3C, JSON Lines, Hypothesis: put annotations whose document matches none in the library on this one.",
 )
 @pass_context
+@shows_progress
 def import_annotations(ctx: Context, file: Path, fmt: str, document: str | None) -> None:
     """Import annotations from FILE: W3C Web Annotation (collection or JSON Lines), Hypothesis JSON,
     REFI-QDA (.qdpx project, .qdc codebook), brat (.ann, or a folder) or a codebook CSV.

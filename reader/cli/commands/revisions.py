@@ -8,12 +8,14 @@ import click
 
 from annotations.anchoring import anchor_quote
 from annotations.errors import MarginError
+from annotations.progress import tracked
 from annotations.model import Annotation, Document
 from annotations.store import Store
 from annotations.text import one_line_of, shorten
 
 from ..context import Context, pass_context
 from ..output import short, warn
+from ..progress import shows_progress
 
 CONTEXT_SHOWN = 30
 
@@ -21,6 +23,7 @@ CONTEXT_SHOWN = 30
 @click.command("refresh", short_help="Re-read changed files as new versions.")
 @click.argument("documents", nargs=-1)
 @pass_context
+@shows_progress
 def refresh_(ctx: Context, documents: tuple[str, ...]) -> None:
     """Re-read DOCUMENTS' files (all documents if none named); changed ones get a new version.
 
@@ -36,7 +39,7 @@ def refresh_(ctx: Context, documents: tuple[str, ...]) -> None:
         click.echo("the library has no documents")
         return
     failed = 0
-    for document in targets:
+    for document in tracked("refreshing", targets):
         outcome = refresh(store, document)
         if outcome.status in ("missing", "unreadable"):
             failed += 1

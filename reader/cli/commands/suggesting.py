@@ -16,6 +16,7 @@ from annotations.store.suggesting import SOURCES, Suggestion
 from annotations.terminal import json_safe
 
 from ..context import Context, pass_context
+from ..progress import shows_progress
 from ..output import Text, console, one_line, short, table
 
 
@@ -64,6 +65,7 @@ def _candidates(store: Store, doc: Document, source: str, nlp: Any) -> list[Cand
 @click.option("--accept-all", is_flag=True, help="Accept every open suggestion from --source: one undo step.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
+@shows_progress
 def suggestions(ctx: Context, docs: tuple[str, ...], source: str | None, accept_id: str | None, tag: str | None,
                 reject_id: str | None, accept_all: bool, fmt: str) -> None:
     """List open suggestions in context, or accept or reject them."""

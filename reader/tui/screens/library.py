@@ -39,6 +39,7 @@ class LibraryScreen(Screen[None]):
         Binding("f2", "rename", "Rename", id="library.rename"),
         Binding("c", "compare", "Compare layers", id="library.compare"),
         Binding("ctrl+e", "export", "Export all", id="export.markdown"),
+        Binding("A", "agreement", "Agreement", id="library.agreement"),
         Binding("escape", "back", "Back to reading", id="screen.back"),
     ]
 
@@ -176,3 +177,8 @@ class LibraryScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.app.action_export([])  # type: ignore[attr-defined]
+
+    def action_agreement(self) -> None:
+        from .agreement import AgreementScreen
+
+        self.app.push_screen(AgreementScreen(self.store))
