@@ -222,3 +222,18 @@ async def test_a_reader_opens_the_consensus_beside_their_own_layer(tmp_path):
         assert len(agreed.spans) == 2  # the place all agree on, and the one whose edges differ
         assert app.screen.check_action("tag", ())  # one's own layer can be written in
         assert not app.screen.check_action("adopt_left", ())
+
+
+async def test_a_click_on_the_strip_takes_both_panes_to_the_difference_there(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        strip = next(s for s in app.screen.query(DisagreementStrip) if s.pane_id == right.id)
+        row = next(i for i, line in enumerate(strip.lines()) if line[0] == "B")
+        await pilot.click(strip, offset=(0, row))
+        await pilot.pause()
+        only_bo = left.disagreement_marks[-1][0]
+        assert left.view.cursor == right.view.cursor == only_bo
+        assert left.view.top_offset == right.view.top_offset

@@ -142,7 +142,7 @@ class Comparing(ReadingPart):
         for pane in pair:
             strip = self.strip_of(pane)
             if strip is None:
-                strip = DisagreementStrip(pane.id or "", id=f"strip-{pane.id}")
+                strip = DisagreementStrip(pane.id or "", self.go_to_share, id=f"strip-{pane.id}")
                 self.deck.mount(strip, after=pane)
             window = pane.view.visible_span() if pane.is_mounted else (0, 0)
             strip.show(marks, len(pane.text), window)
@@ -174,6 +174,17 @@ class Comparing(ReadingPart):
         number = self.places.index(place) + 1
         names = (pair[0].author_layer or "", pair[1].author_layer or "")
         self.notify(f"{number} of {len(self.places)}: {kind_name(place.kind, *names)}", timeout=2)
+
+    def go_to_share(self, start: int, end: int) -> None:
+        """A click on a strip: both panes to the first place in that share of the text, else to its start."""
+        pair = self.pair
+        if pair is None:
+            return
+        offset = next((p.start for p in self.places if start <= p.start < end or p.start <= start < p.end), start)
+        for each in pair:
+            each.view.move_cursor(min(offset, len(each.text)))
+            each.view.scroll_to_offset(min(offset, len(each.text)), top=False)
+        (self.deck.active or pair[0]).view.focus()
 
     def pick_layer(self, pane: DocumentPane) -> None:
         """``ctrl+l``: show another annotator's layer, or the consensus, in this pane."""

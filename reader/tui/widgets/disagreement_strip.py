@@ -4,14 +4,16 @@ Each row stands for an equal share of the text, top to bottom. A row shows the
 glyph of the strongest difference in its share (``A`` only in the left layer,
 ``B`` only in the right, ``~`` different boundaries, ``≠`` different tags), and
 a bar in the second column marks the share on screen in the pane. Letters and
-a bar, not colours, so it reads the same in any palette or none.
+a bar, not colours, so it reads the same in any palette or none. A click on a
+row goes there (the first difference in its share, else its start).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
+from textual import events
 from textual.widget import Widget
 
 #: The glyph of each disagreement kind, by decoration number (see painting.DECORATIONS).
@@ -51,10 +53,12 @@ class DisagreementStrip(Widget):
     }
     """
 
-    def __init__(self, pane_id: str, *, id: str | None = None) -> None:
+    def __init__(self, pane_id: str, go: Callable[[int, int], None], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.pane_id = pane_id
         """The pane this strip stands beside."""
+        self.go = go
+        """Called with the share of text a clicked row stands for (start, end)."""
         self.marks: list[tuple[int, int, int]] = []
         """The places (start, end, decoration number)."""
         self.length = 1
@@ -72,6 +76,16 @@ class DisagreementStrip(Widget):
     def lines(self) -> list[str]:
         """What the strip shows now, one string per row."""
         return strip_rows(self.marks, self.length, self.window, self.size.height)
+
+    def share(self, row: int) -> tuple[int, int]:
+        """The span of text row *row* stands for."""
+        rows = max(1, self.size.height)
+        length = max(1, self.length)
+        return -(-row * length // rows), -(-(row + 1) * length // rows)
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.go(*self.share(event.y))
 
     def render(self) -> Text:
         text = Text()
