@@ -237,3 +237,28 @@ async def test_a_click_on_the_strip_takes_both_panes_to_the_difference_there(tmp
         only_bo = left.disagreement_marks[-1][0]
         assert left.view.cursor == right.view.cursor == only_bo
         assert left.view.top_offset == right.view.top_offset
+
+
+def test_each_kind_of_difference_has_its_own_style_with_or_without_colour():
+    from rich.color import Color
+
+    from reader.tui.widgets.painting import DECORATIONS, Highlight, PaintIndex, paint_style
+
+    spans = [Highlight(0, 10, "#ff0000", "a1")] + [
+        Highlight(20 * n, 20 * n + 10, "#000000", f"d{n}", decoration=n) for n in range(1, 5)
+    ]
+    paint = PaintIndex(spans, 100)
+    background = Color.parse("#101010")
+    styles = {}
+    for no_color in (False, True):
+        for n in range(1, 5):
+            (_, _, run), = paint.runs(20 * n, 20 * n + 1)
+            assert run is not None and run.decoration == n and not run.tinted
+            style = paint_style(run, background, no_color=no_color)
+            assert style.bgcolor is None  # a difference adds no colour of its own
+            styles[(no_color, n)] = (style.bold, style.italic, style.underline, style.reverse)
+        assert len({styles[(no_color, n)] for n in range(1, 5)}) == 4  # four kinds, four looks
+    (_, _, highlight), = paint.runs(0, 1)
+    assert highlight is not None and highlight.decoration == 0 and highlight.tinted  # annotations keep their tint
+    assert len(DECORATIONS) == 4
+    assert [h.key for h in paint.at(25)] == ["d1"]
