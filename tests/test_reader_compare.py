@@ -262,3 +262,19 @@ def test_each_kind_of_difference_has_its_own_style_with_or_without_colour():
     assert highlight is not None and highlight.decoration == 0 and highlight.tinted  # annotations keep their tint
     assert len(DECORATIONS) == 4
     assert [h.key for h in paint.at(25)] == ["d1"]
+
+
+async def test_sync_can_be_turned_off_and_stays_off(tmp_path):
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        await pilot.press("s")
+        await pilot.press("right_square_bracket")  # a jump still moves both
+        await _settle(pilot, app)
+        assert not app.screen.deck.synced
+        assert left.view.cursor == right.view.cursor
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert left.view.scroll_y != right.view.scroll_y

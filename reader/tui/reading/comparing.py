@@ -118,12 +118,12 @@ class Comparing(ReadingPart):
 
     def _follow(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
         """Once per pane: scrolling it scrolls the other to exactly the same place, and moves the strips' windows."""
-        if not self.deck.synced:
-            self.deck.toggle_sync()
         for pane in pair:
             if pane.id not in self._followed and pane.is_mounted:
                 self._followed.add(pane.id or "")
                 self.watch(pane.view, "scroll_y", self._scrolled(pane), init=False)
+                if not self.deck.synced:  # on when comparing starts; s still turns it off
+                    self.deck.toggle_sync()
 
     def _scrolled(self, pane: DocumentPane) -> Callable[[float], None]:
         def scrolled(y: float) -> None:
