@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from ..model import Anchor
+from ..fragments import join
 from ..reanchoring import reanchor
 from ..textdiff import OffsetMap
 from .clock import Clock
+from .fragments import fragments_of, write_fragments
 
 
 @dataclass(slots=True)
@@ -32,6 +34,8 @@ class ReanchorSummary:
     fuzzy: int = 0
     orphaned: int = 0
     to_review: int = 0
+    fragments_lost: int = 0
+    """Fragments of discontinuous passages not found (each such passage is orphaned whole)."""
     annotation_ids: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -46,6 +50,8 @@ class ReanchorSummary:
             f"{self.total} annotation{'s' if self.total != 1 else ''}: {self.exact} in place, {self.moved} moved, "
             f"{self.fuzzy} found approximately, {self.orphaned} not found"
         )
+        if self.fragments_lost:
+            text += f" ({self.fragments_lost} fragment{'s' if self.fragments_lost != 1 else ''} of passages in pieces not found)"
         if self.to_review:
             text += f"; {self.to_review} to review"
         return text
@@ -91,11 +97,24 @@ class Reanchorer:
             by_version[row[1]].append(row)
         now = self.clock()
         updates, orphans, history = [], [], []
+        pieces = fragments_of(self.db, [row[0] for row in rows])
+        new_fragments: dict[str, tuple[Anchor, ...]] = {}
         for version_id, group in by_version.items():
             old_text = self._text(version_id)
             edits[version_id] = OffsetMap(old_text, new_text)
-            anchors = [Anchor(row[2], row[3], row[4], row[5], row[6]) for row in group]
-            for row, placed in zip(group, reanchor(old_text, new_text, anchors, edits[version_id])):
+            # A passage in fragments is placed fragment by fragment, each like a passage of its own.
+            anchors = [a for row in group for a in pieces.get(row[0], (Anchor(row[2], row[3], row[4], row[5], row[6]),))]
+            placements = iter(reanchor(old_text, new_text, anchors, edits[version_id]))
+            joined = []
+            for row in group:
+                if row[0] not in pieces:
+                    joined.append(next(placements))
+                    continue
+                parts = [next(placements) for _ in pieces[row[0]]]
+                placement, new_fragments[row[0]] = join(new_text, parts)
+                summary.fragments_lost += sum(part.anchor is None for part in parts)
+                joined.append(placement)
+            for row, placed in zip(group, joined):
                 annotation_id, _, start, end, exact, prefix, suffix, old_state, old_review, old_score = row
                 summary.annotation_ids.setdefault(placed.state, []).append(annotation_id)
                 if placed.state == "orphaned":
@@ -141,6 +160,9 @@ class Reanchorer:
             "UPDATE annotations SET anchor_state = 'orphaned', anchor_score = NULL, needs_review = 1 WHERE id = ?",
             orphans,
         )
+        for update in updates:
+            if update[-1] in new_fragments:
+                write_fragments(self.db, update[-1], new_fragments[update[-1]], replace=True)
         self.db.conn.executemany(
             "INSERT INTO reanchorings (annotation_id, from_version, to_version, old_start, old_end, old_exact,"
             " old_prefix, old_suffix, state, score, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
