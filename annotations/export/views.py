@@ -227,7 +227,7 @@ def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple
         id=a.id,
         block_id=Markdown(entry.block_id),
         document=document,
-        quote=a.exact,
+        quote=a.quote,
         prefix=a.prefix,
         suffix=a.suffix,
         start=a.start,
