@@ -92,7 +92,7 @@ class LinkMaking(ReadingPart):
         if len(links) == 1:
             self.post_message(self.GoTo(links[0][1], avoid=pane))
             return
-        choices = [(other.id, f"{link.relation} · {short_quote(other.exact)}") for link, other in links]
+        choices = [(other.id, f"{link.relation} · {short_quote(other.quote)}") for link, other in links]
         others = {other.id: other for _, other in links}
 
         def follow(chosen: str | None) -> None:
