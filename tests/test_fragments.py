@@ -89,3 +89,36 @@ def test_a_passage_with_a_fragment_not_found_is_orphaned_whole_and_keeps_every_f
     assert orphan.orphaned and orphan.version_id == doc.version_id and orphan.fragments == made.fragments
     assert store.annotations.spans(result.document.version_id) == []
 
+
+
+def test_collecting_a_students_passage_in_fragments_keeps_its_fragments(tmp_path):
+    from annotations.classroom.collect import collect
+
+    from .test_classroom_collect import _student, _teacher
+
+    library, pack = _teacher(tmp_path)
+    with _student(pack, tmp_path, "ada") as ada:
+        doc = ada.documents.all()[0]
+        made = fragmented(ada, doc, "The bridge will close", "until 28 April", tags=["Claim/Safety"])
+    with Store.open(library, author="teacher") as store:
+        collect(store, [tmp_path / "ada.margin"])
+        assert store.annotations.get(made.id).fragments == made.fragments
+    with Store.open(tmp_path / "ada.margin", author="ada") as ada:
+        ada.annotations.move(made.id, ada.annotations.get(made.id).fragments[0])
+    with Store.open(library, author="teacher") as store:
+        collect(store, [tmp_path / "ada.margin"])
+        assert store.annotations.get(made.id).fragments == ()
+
+
+def test_agreement_counts_a_passage_in_fragments_where_its_fragments_are(store):
+    from annotations.anchoring import anchor_quote
+    from annotations.classroom.agreement import measure
+
+    doc = add_document(store)
+    fragmented(store.as_author("ada"), doc, "The bridge will close", "until 28 April", tags=["Claim"])
+    bo = store.as_author("bo")
+    for quote in ("The bridge will close", "until 28 April"):
+        bo.annotations.create(doc, anchor_quote(NOTICE, quote), tags=["Claim"])
+    (row,) = [r for r in measure(store).rows if r.tag == "Claim"]
+    # The same characters, gap left out by both: full agreement, and the same spans.
+    assert row.alpha == 1.0 and row.f1_exact == 1.0 and row.spans == {"ada": 2, "bo": 2}
