@@ -41,3 +41,20 @@ def test_offset_pairs_make_fragments_and_bad_pairs_change_nothing(db_path):
         result = invoke(db_path, "annotate", "Notice", *bad)
         assert result.exit_code != 0 and len(result.output.strip().splitlines()) <= 3
     assert fingerprint(db_path) == before
+
+
+def test_refresh_says_when_a_fragment_is_not_found_and_review_shows_the_passage(db_path, tmp_path):
+    path = tmp_path / "memo.md"
+    path.write_text("# Memo\n\nThe bridge will close in March. The closure is a precaution. It reopens in April.\n",
+                    encoding="utf-8")
+    invoke(db_path, "import", str(path))
+    kept = invoke(db_path, "annotate", "Memo", "--quote", "The bridge will close", "--quote", "It reopens").output.strip()
+    lost = invoke(db_path, "annotate", "Memo", "--quote", "The bridge", "--quote", "a precaution").output.strip()
+    path.write_text("# Memo\n\nThe bridge will close in March. It reopens in April.\n", encoding="utf-8")
+    refreshed = invoke(db_path, "refresh")
+    assert refreshed.exit_code == 0 and "1 fragment of passages in fragments not found (kept on the old text)" in refreshed.output
+    review = invoke(db_path, "review", "Memo").output
+    assert lost[:8] in review and "a passage in 2 fragments, not all found" in review
+    assert "The bridge … a precaution" in review
+    (placed,) = [a for a in json.loads(invoke(db_path, "annotations", "--format", "json").output) if a["id"] == kept]
+    assert placed["quote"] == "The bridge will close … It reopens"

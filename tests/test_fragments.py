@@ -84,7 +84,7 @@ def test_a_passage_with_a_fragment_not_found_is_orphaned_whole_and_keeps_every_f
     made = fragmented(store, doc, "The closure is a precaution.", "The bridge reopens in April.")
     result = new_version(store, NOTICE.replace("The bridge reopens in April.", "Work goes on."), "v2")
     assert result.reanchored.orphaned == 1 and result.reanchored.fragments_lost == 1
-    assert "1 fragment of passages in pieces not found" in result.reanchored.describe()
+    assert "1 fragment of passages in fragments not found (kept on the old text)" in result.reanchored.describe()
     orphan = store.annotations.get(made.id)
     assert orphan.orphaned and orphan.version_id == doc.version_id and orphan.fragments == made.fragments
     assert store.annotations.spans(result.document.version_id) == []

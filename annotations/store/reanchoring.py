@@ -51,7 +51,8 @@ class ReanchorSummary:
             f"{self.fuzzy} found approximately, {self.orphaned} not found"
         )
         if self.fragments_lost:
-            text += f" ({self.fragments_lost} fragment{'s' if self.fragments_lost != 1 else ''} of passages in pieces not found)"
+            lost = self.fragments_lost
+            text += f"; {lost} fragment{'s' if lost != 1 else ''} of passages in fragments not found (kept on the old text)"
         if self.to_review:
             text += f"; {self.to_review} to review"
         return text
