@@ -195,3 +195,17 @@ def test_csv_gives_each_fragment_and_markdown_joins_them(library):
     markdown, _ = markdown_export(library)
     assert "> The harbour bridge … is a precaution," in markdown
     assert "will close in March" not in markdown.split("^")[0]
+
+
+def test_a_passage_in_fragments_passes_the_w3c_must_assertions(shared, library, tmp_path):
+    import subprocess
+    import sys
+
+    from annotations.interchange.w3c import export_jsonl
+
+    line = next(line for line in export_jsonl(select(library)).splitlines() if '"target":[' in line)
+    single = tmp_path / "fragments.json"
+    single.write_text(line, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(shared / "tools" / "wa_validate.py"), "-q", str(single)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "CONFORMS (all MUST" in result.stdout, result.stdout + result.stderr
