@@ -129,6 +129,20 @@ def test_w3c_targets_as_recogitos_text_annotator_writes_them_are_one_passage_in_
     assert tuple(p.exact for p in annotation.pieces) == words
 
 
+def test_a_w3c_passage_with_a_fragment_not_in_the_document_is_skipped_and_named(fresh, tmp_path):
+    document = add_document(fresh, TEXT, "Bridge")
+    item = {
+        "id": "https://example.org/anno/2", "type": "Annotation",
+        "target": [{"source": "https://example.org/b.txt", "selector": {"type": "TextQuoteSelector", "exact": quote}}
+                   for quote in ("The harbour bridge", "a ferry instead")],
+    }
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(item), encoding="utf-8")
+    report = import_w3c(fresh, path, document_ref=document.id)
+    assert report.annotations == 0 and report.skipped == 1
+    assert any("fragment “a ferry instead”" in w for w in report.warnings)
+
+
 def test_pyld_reads_margins_w3c_fragments_with_a_local_context(library, tmp_path):
     if not CONTEXT.is_file():
         pytest.skip("no local copy of the W3C annotation context in ../shared")

@@ -313,11 +313,11 @@ def place(
             if item.utf16 and document.id not in offsets:
                 offsets[document.id] = Utf16Offsets(text)
             pieces = [locate(text, piece, offsets.get(document.id)) for piece in item.fragments or [item]]
-            missing = next(((piece, how) for piece, (found, how) in zip(item.fragments or [item], pieces) if found is None), None)
-            if missing is not None:
+            lost = next(((piece, how) for piece, (found, how) in zip(item.fragments or [item], pieces) if found is None), None)
+            if lost is not None:
                 report.skipped += 1
-                what = f" (fragment “{shorten(missing[0].exact or '', 40)}”)" if item.fragments else _short(item.exact)
-                report.warnings.append(f"{item.label}{what} skipped: {missing[1]}")
+                what = f" (fragment “{shorten(lost[0].exact or '', 40)}”)" if item.fragments else _short(item.exact)
+                report.warnings.append(f"{item.label}{what} skipped: {lost[1]}")
                 continue
             anchor = pieces[0][0]
             assert anchor is not None

@@ -94,7 +94,7 @@ def annotation_json(
     return item
 
 
-def _target(anchor: Anchor, source: str) -> dict[str, Any]:
+def _target(anchor: Anchor, source: dict[str, Any]) -> dict[str, Any]:
     """One stretch of a document as a specific resource, by quote (with context) and by position."""
     return {
         "type": "SpecificResource",
