@@ -223,3 +223,11 @@ def test_a_passage_in_fragments_passes_the_w3c_must_assertions(shared, library, 
     result = subprocess.run([sys.executable, str(shared / "tools" / "wa_validate.py"), "-q", str(single)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "CONFORMS (all MUST" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_markdown_template_sees_each_fragment(library):
+    template = "{% for d in documents %}{% for a in d.annotations %}{% for f in a.fragments %}[{{ f.start }}:{{ f.end }} {{ f.quote | md }}]{% endfor %}{% endfor %}{% endfor %}"
+    markdown, _ = markdown_export(library, template=template)
+    words, spans = expected()
+    assert f"[{spans[0][0]}:{spans[0][1]} The harbour bridge]" in markdown
+    assert markdown.count("[") == 3
