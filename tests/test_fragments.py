@@ -122,3 +122,15 @@ def test_agreement_counts_a_passage_in_fragments_where_its_fragments_are(store):
     (row,) = [r for r in measure(store).rows if r.tag == "Claim"]
     # The same characters, gap left out by both: full agreement, and the same spans.
     assert row.alpha == 1.0 and row.f1_exact == 1.0 and row.spans == {"ada": 2, "bo": 2}
+
+
+def test_the_health_check_looks_at_each_fragment(store):
+    from annotations.store.maintenance import examine
+
+    doc = add_document(store)
+    made = fragmented(store, doc, "The bridge will close", "until 28 April")
+    assert not [p for p in examine(store.db).problems if p.startswith("annotations:")]
+    store.db.execute("UPDATE annotation_fragments SET exact = 'something else' WHERE annotation_id = ? AND seq = 1", (made.id,))
+    store.db.conn.commit()
+    (problem,) = [p for p in examine(store.db).problems if p.startswith("annotations:")]
+    assert "1 annotation whose quote is not the text" in problem and made.id[:8] in problem

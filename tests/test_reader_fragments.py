@@ -6,6 +6,7 @@ from __future__ import annotations
 from annotations.anchoring import anchor_quotes
 from reader.tui.app import MarginApp
 from reader.tui.reading import ReadingScreen
+from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
 from .test_reader_flows import SIZE, ids, library, select  # noqa: F401  (the fixture is used by name)
 
@@ -73,3 +74,8 @@ async def test_a_passage_in_fragments_made_elsewhere_is_drawn_only_where_its_fra
             await pilot.pause(0.05)
         assert [(s.start, s.end) for s in pane.spans] == [(f.start, f.end) for f in made.fragments]
         assert not pane.view.highlights_at(fragments[0].end + 2)
+        await pilot.press("p")  # the panel lists it as its fragments joined
+        await pilot.pause()
+        listing = app.screen.query_one(AnnotationsPanel).query_one("OptionList")
+        shown = str(listing.get_option_at_index(0).prompt)
+        assert "The closure … precaution" in shown
