@@ -171,6 +171,8 @@ def test_pyld_reads_margins_w3c_fragments_with_a_local_context(library, tmp_path
             spans.append((int(position[oa + "start"][0]["@value"]), int(position[oa + "end"][0]["@value"])))
         found.append(tuple(sorted(spans)))
     assert sorted(found) == sorted(p[1] for p in pieces(library))
+    links = [i for i in items if oa + "linking" in json.dumps(i.get(oa + "motivatedBy"))]
+    assert len(links) == 1 and len(annotations) == len(library.annotations.list())
 
 
 def test_refiqda_round_trip_rejoins_the_fragments_written_as_selections(library, fresh, tmp_path):
@@ -178,6 +180,13 @@ def test_refiqda_round_trip_rejoins_the_fragments_written_as_selections(library,
     report = import_qdpx(fresh, tmp_path / "project.qdpx")
     assert report.annotations == 2 and report.links == 1
     assert pieces(fresh) == pieces(library)
+
+
+def test_refiqda_export_of_fragments_validates_against_the_schema(shared, library, tmp_path):
+    from .test_interchange_refiqda import validate
+
+    export_qdpx(select(library), tmp_path / "project.qdpx")
+    assert "VALID (schema Project-mrt2019.xsd)" in validate(shared, tmp_path / "project.qdpx")
 
 
 def test_refiqda_fragments_with_one_missing_stay_separate_passages(library, fresh, tmp_path):
