@@ -79,3 +79,24 @@ async def test_a_passage_in_fragments_made_elsewhere_is_drawn_only_where_its_fra
         listing = app.screen.query_one(AnnotationsPanel).query_one("OptionList")
         shown = str(listing.get_option_at_index(0).prompt)
         assert "The closure … precaution" in shown
+
+
+async def test_a_link_from_held_fragments_starts_from_one_passage_in_fragments(library):
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        article = screen.panes[1]
+        await select(pilot, screen, 1, "not expected")
+        await pilot.press("plus")
+        await pilot.pause()
+        await select(pilot, screen, 1, "before May")
+        await pilot.press("L")
+        await pilot.pause()
+        await select(pilot, screen, 0, "until 28 April")
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press(*"contradicts", "enter")
+        await pilot.pause()
+        (source,) = [a for a in library.annotations.list() if a.fragments]
+        assert source.quote == "not expected … before May" and article.held_fragments == []
+        assert [l.relation for l in library.links.for_annotations([source.id])] == ["contradicts"]

@@ -68,6 +68,9 @@ class LinkMaking(ReadingPart):
                     self._set_source((source_pane, source))
                 return
             pane.view.clear_selection()
+            for end, made in ((source_pane, source), (pane, target)):
+                if made.fragments:
+                    end.held_fragments = []  # the held fragments are now a passage at one end of the link
             ends = {link.source_id: source_pane, link.target_id: pane}
             for annotation_id, each in ends.items():
                 if each.is_mounted:
