@@ -49,7 +49,7 @@ def test_command_is_in_the_command_reference(path):
 
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_parenthesis": "(",
-             "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}", "equals_sign": "="}
+             "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}", "equals_sign": "=", "plus": "+"}
 
 
 def reader_bindings():
