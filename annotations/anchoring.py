@@ -7,6 +7,8 @@ the quote is what lets a passage be found again in a changed version.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from .errors import Ambiguous, MarginError, NotFound
 from .model import CONTEXT_CHARS, Anchor
 from .text import shorten
@@ -62,3 +64,53 @@ def anchor_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor
         )
     start = starts[occurrence - 1]
     return anchor_span(text, start, start + len(quote))
+
+
+def fragment_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in text order, those that overlap or touch made one (a passage cannot cover a stretch twice)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def anchor_fragments(text: str, spans: Iterable[tuple[int, int]]) -> tuple[Anchor, tuple[Anchor, ...]]:
+    """The covering anchor and the fragments of a passage made of *spans* of *text*.
+
+    Spans are validated, put in text order and merged where they overlap or
+    touch; one span left means one ordinary passage (no fragments).
+    """
+    spans = list(spans)
+    if not spans:
+        raise MarginError("a passage needs at least one span")
+    pieces = tuple(anchor_span(text, start, end) for start, end in fragment_spans(spans))
+    if len(pieces) == 1:
+        return pieces[0], ()
+    return covering(text, pieces), pieces
+
+
+def covering(text: str, fragments: Sequence[Anchor]) -> Anchor:
+    """The span from the first fragment's start to the last one's end, with its context."""
+    return anchor_span(text, min(f.start for f in fragments), max(f.end for f in fragments))
+
+
+def anchor_quotes(text: str, quotes: Sequence[str], occurrence: int | None = None) -> tuple[Anchor, tuple[Anchor, ...]]:
+    """A passage made of several quotes: the covering anchor and the fragments, as :func:`anchor_fragments`.
+
+    The first quote is placed as :func:`anchor_quote` places it (*occurrence*
+    choosing among repeats); each later one at its first occurrence after the
+    quote before it, so ``the bridge`` … ``reopens`` reads as the text does.
+    """
+    first = anchor_quote(text, quotes[0], occurrence)
+    spans = [(first.start, first.end)]
+    for quote in quotes[1:]:
+        if not quote:
+            raise MarginError("the quote is empty")
+        at = text.find(quote, spans[-1][1])
+        if at == -1:
+            raise NotFound(f"quote “{shorten(quote, 40)}” is not in the document after “{shorten(text[slice(*spans[-1])], 40)}”")
+        spans.append((at, at + len(quote)))
+    return anchor_fragments(text, spans)

@@ -22,6 +22,9 @@ AttributeValue = str | bool | int | float
 #: Code points of context kept on each side of a quote.
 CONTEXT_CHARS = 32
 
+#: How a discontinuous passage's fragments are joined wherever it is shown as one quote.
+FRAGMENT_JOINER = " … "
+
 
 class TagKind(str, Enum):
     """An entity names a thing in the world; a topic is a theme in a hierarchy."""
@@ -140,6 +143,24 @@ class Annotation:
     """Placed or orphaned by re-anchoring and not yet accepted, re-attached or deleted by a person."""
     attributes: tuple[tuple[str, AttributeValue], ...] = ()
     """Typed attributes by name, in name order (``("Confidence", "High")``, ``("Negation", True)``)."""
+    fragments: tuple[Anchor, ...] = ()
+    """A discontinuous passage's fragments in text order (two or more); empty for one stretch of text.
+
+    ``start``/``end``/``exact`` are then the covering span, gap included: use
+    :attr:`pieces` to draw and :attr:`quote` to show what was annotated.
+    """
+
+    @property
+    def pieces(self) -> tuple[Anchor, ...]:
+        """The stretches of text annotated: the fragments, or the one passage."""
+        return self.fragments or (self.anchor,)
+
+    @property
+    def quote(self) -> str:
+        """The annotated words as people read them: fragments joined with `` … ``."""
+        if self.fragments:
+            return FRAGMENT_JOINER.join(fragment.exact for fragment in self.fragments)
+        return self.exact
 
     @property
     def placement(self) -> str:
@@ -162,7 +183,10 @@ class Annotation:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """The least a view needs to draw an annotation: where, which colour, whether linked."""
+    """The least a view needs to draw an annotation: where, which colour, whether linked.
+
+    A discontinuous passage is one span per fragment, all with its id.
+    """
 
     id: str
     start: int

@@ -291,6 +291,34 @@ def m008_alignment_rejections(db: Database) -> None:
 
 
 @migrations()
+def m009_fragments(db: Database) -> None:
+    """Discontinuous passages: an annotation that covers several separate stretches of its text.
+
+    Only such annotations have rows here, one per fragment in text order, each
+    with its own offsets, quote and context (so each is re-anchored like a
+    passage). The annotation's own columns keep the covering span, from the
+    first fragment's start to the last one's end, so everything that reads a
+    single passage (ordering, overlap queries, older exports) still works.
+    Fragments live on the annotation's version and move with it.
+    """
+    db.execute(
+        """
+        CREATE TABLE annotation_fragments (
+            annotation_id TEXT NOT NULL REFERENCES annotations(id),
+            seq INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            suffix TEXT NOT NULL,
+            PRIMARY KEY (annotation_id, seq),
+            CHECK (start < "end")
+        ) WITHOUT ROWID
+        """
+    )
+
+
+@migrations()
 def m010_consensus(db: Database) -> None:
     """A consensus layer's decisions: which annotations each place weighed, and which it copied.
 

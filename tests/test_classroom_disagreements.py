@@ -154,6 +154,13 @@ def test_read_straight_from_the_library_the_places_are_the_same(store):
         start = text.index(quote)
         store.as_author(author).annotations.create(document, anchor_span(text, start, start + len(quote)), tags=tags)
     store.tags.delete("Gone", force=True)
+    from annotations.anchoring import anchor_fragments
+
+    # A passage in fragments claims its fragments, not the words between them.
+    first, second = text.index("Notice"), text.index("Costs")
+    covering, pieces = anchor_fragments(text, [(first, first + 6), (second, second + 5)])
+    split = store.as_author("ada").annotations.create(document, covering, tags=["Heading"], fragments=pieces)
     listed = disagreements(store.annotations.list(document_ids=[document.id]), "ada", "bo")
     assert disagreements_in(store, document.id, "ada", "bo") == listed
     assert {p.kind for p in listed} == {"boundaries", "tags", "only_a", "only_b"}
+    assert [(p.start, p.end) for p in listed if split.id in p.a] == [(first, first + 6), (second, second + 5)]

@@ -51,7 +51,7 @@ def test_command_is_in_the_command_reference(path):
 KEY_NAMES = {"question_mark": "?", "slash": "/", "dollar_sign": "$", "left_parenthesis": "(",
              "right_parenthesis": ")", "left_curly_bracket": "{", "right_curly_bracket": "}", "equals_sign": "=",
              "left_square_bracket": "[", "right_square_bracket": "]", "less_than_sign": "<",
-             "greater_than_sign": ">", "minus": "-"}
+             "greater_than_sign": ">", "minus": "-", "plus": "+"}
 
 
 def reader_bindings():

@@ -87,9 +87,11 @@ def _gather(store: Store, document_ids: Sequence[str], tag_ids: set[str], author
     else:  # the consensus layer is what curating made of the annotators' work, not one more annotator
         where.append("a.author != ?")
         params.append(CONSENSUS)
+    # A passage in fragments counts where its fragments are (each a span), never over its gaps.
     rows = store.db.execute(
-        'SELECT d.id, a.author, a.start, a."end", at.tag_id FROM annotations a'
+        'SELECT d.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end"), at.tag_id FROM annotations a'
         " JOIN versions v ON v.id = a.version_id JOIN documents d ON d.id = v.document_id"
+        " LEFT JOIN annotation_fragments f ON f.annotation_id = a.id"
         " LEFT JOIN annotation_tags at ON at.annotation_id = a.id"
         f" WHERE {' AND '.join(where)}",
         params,

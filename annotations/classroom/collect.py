@@ -26,6 +26,8 @@ from typing import Any
 from ..errors import MarginError, StoreError
 from ..progress import tracked
 from ..store import Store
+from ..model import Anchor
+from ..store.fragments import write_fragments
 from ..store.transaction import writing
 from .packs import Pack, _copy_rows, _record, pack_of, packs_made
 
@@ -159,6 +161,12 @@ class _Merge:
                 f"SELECT annotation_id, tag_id FROM annotation_tags WHERE annotation_id IN ({marks})", chunk
             ):
                 found[annotation_id][1].append(tag_id)
+            # A passage in fragments: its fragments are part of its state (absent for one stretch of text).
+            for annotation_id, *fragment in conn.execute(
+                'SELECT annotation_id, start, "end", exact, prefix, suffix FROM annotation_fragments'
+                f" WHERE annotation_id IN ({marks}) ORDER BY annotation_id, seq", chunk
+            ):
+                found[annotation_id][0].setdefault("fragments", []).append(fragment)
         return found
 
     def _names(self, conn: Any) -> dict[str, str]:
@@ -208,6 +216,8 @@ class _Merge:
                 [(*(s[k] for k in fields), s["id"]) for s in updates],
             )
             self.conn.executemany("DELETE FROM annotation_tags WHERE annotation_id = ?", [(s["id"],) for s in updates])
+        for state in (*inserts, *updates):
+            write_fragments(self.store.db, state["id"], [Anchor(*f) for f in state.get("fragments", [])], replace=True)
         self.conn.executemany("INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", tag_rows)
         self._index_notes(noted)
 

@@ -136,7 +136,9 @@ def _copy(store: Store, document: Document, source: Annotation, *, tag_ids: Sequ
     anchor = Anchor(source.start, source.end, source.exact, source.prefix, source.suffix)
     tags = [t.id for t in source.tags] if tag_ids is None else list(tag_ids)
     note = source.note if note is None else note
-    return store.annotations.create(document, anchor, note=note, author=CONSENSUS, tag_ids=tags)
+    return store.annotations.create(
+        document, anchor, note=note, author=CONSENSUS, tag_ids=tags, fragments=source.fragments
+    )
 
 
 def _current(store: Store, document: Document, ids: Sequence[str]) -> list[Annotation]:

@@ -76,12 +76,16 @@ class Disagreement:
 
 
 def claims_of(annotations: Iterable[Annotation]) -> list[Claim]:
-    """Each annotation as one claim per tag (one untagged claim when it has none)."""
+    """Each annotation as one claim per tag (one untagged claim when it has none) and per stretch of text.
+
+    A passage in fragments claims each fragment, never the gaps between them.
+    """
     found = []
     for annotation in annotations:
         tags: list[str | None] = [t.id for t in annotation.tags]
-        for tag in tags or [None]:
-            found.append(Claim(annotation.id, annotation.start, annotation.end, tag))
+        for piece in annotation.pieces:
+            for tag in tags or [None]:
+                found.append(Claim(annotation.id, piece.start, piece.end, tag))
     return found
 
 
@@ -208,8 +212,9 @@ def disagreements(annotations: Sequence[Annotation], author_a: str, author_b: st
 def disagreements_in(store: Store, document_id: str, author_a: str, author_b: str) -> list[Disagreement]:
     """:func:`disagreements` read straight from the library: spans and tag ids only, for a book's thousands."""
     rows = store.db.execute(
-        """SELECT a.id, a.author, a.start, a."end", t.id FROM annotations a
+        """SELECT a.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end"), t.id FROM annotations a
            JOIN documents d ON d.current_version = a.version_id
+           LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
            LEFT JOIN annotation_tags at ON at.annotation_id = a.id
            LEFT JOIN tags t ON t.id = at.tag_id AND t.deleted IS NULL
            WHERE d.id = ? AND a.author IN (?, ?) AND a.deleted IS NULL AND a.anchor_state != 'orphaned'""",

@@ -81,7 +81,7 @@ def gather_notes(
             if other.document_id not in titles:
                 titles[other.document_id] = store.documents.get(other.document_id).title
             views[here].append(
-                LinkView(link.relation, outgoing, titles[other.document_id], other.exact, link.note, other_id=other.id)
+                LinkView(link.relation, outgoing, titles[other.document_id], other.quote, link.note, other_id=other.id)
             )
 
     return [

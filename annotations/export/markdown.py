@@ -134,7 +134,7 @@ def _render_entry(entry: Entry, block_id: str, *, with_document: bool) -> list[s
         closing = [_byline(a)]
         closing += [_link_line(link, target) for link, target in zip(entry.links, entry.targets)]
         rest += ["\\\n".join(closing), ""]
-        entry.rendered = (escape_block(a.exact, prefix="> ") or ">", "\n".join(rest))
+        entry.rendered = (escape_block(a.quote, prefix="> ") or ">", "\n".join(rest))
     quote, after_quote = entry.rendered
     return [quote, "", f"^{block_id}", "", after_quote]
 

@@ -101,6 +101,15 @@ class DocumentView:
 
 
 @dataclass(slots=True)
+class FragmentView:
+    """One fragment of a passage in fragments: its words and offsets."""
+
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
 class AnnotationView:
     id: str
     block_id: Markdown
@@ -129,6 +138,8 @@ class AnnotationView:
     """``exact``, ``moved``, ``fuzzy`` or ``orphaned``: how the passage was found after its document changed."""
     anchor_score: float | None
     needs_review: bool
+    fragments: list[FragmentView] = field(default_factory=list)
+    """A passage in fragments: each fragment (``quote`` is then their words joined with `` … ``); else empty."""
 
     @property
     def exact(self) -> str:
@@ -227,7 +238,7 @@ def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple
         id=a.id,
         block_id=Markdown(entry.block_id),
         document=document,
-        quote=a.exact,
+        quote=a.quote,
         prefix=a.prefix,
         suffix=a.suffix,
         start=a.start,
@@ -246,6 +257,7 @@ def _annotation_view(entry: Entry, document: DocumentView, tags: dict[str, tuple
         anchor_state=a.anchor_state,
         anchor_score=a.anchor_score,
         needs_review=a.needs_review,
+        fragments=[FragmentView(f.exact, f.start, f.end) for f in a.fragments],
     )
 
 

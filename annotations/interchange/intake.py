@@ -18,11 +18,12 @@ every format shares:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from ..anchoring import anchor_span
+from ..anchoring import anchor_fragments, anchor_span
 from ..errors import MarginError
-from ..model import AttributeValue, Document, LoadedDocument, TagKind
+from ..model import Anchor, AttributeValue, Document, LoadedDocument, TagKind
 from ..properties import attributes_json, clean_identifier
 from ..store import ImportBatch, Store
 from ..store.linking import clean_relation
@@ -239,8 +240,11 @@ class Intake:
         updated: str | None = None,
         annotation_id: str | None = None,
         attributes: dict[str, AttributeValue] | None = None,
+        fragments: Sequence[tuple[int, int]] = (),
     ) -> str:
         """Store one annotation on *document* (offsets into its current text); returns its id.
+
+        A discontinuous passage names its *fragments* (``start``/``end`` are then ignored).
 
         An annotation whose id is already in the library is left as it is and
         its id returned, so links to it still land.
@@ -253,7 +257,12 @@ class Intake:
         text = self._texts.get(document.version_id)
         if text is None:
             text = self._texts[document.version_id] = self.store.documents.text(document.version_id)
-        anchor = anchor_span(text, start, end)
+        pieces: tuple[Anchor, ...] = ()
+        if len(fragments) > 1:
+            anchor, pieces = anchor_fragments(text, fragments)
+            self.report.fragmented += int(bool(pieces))
+        else:
+            anchor = anchor_span(text, start, end)
         new_id = self.batch.annotation(
             document,
             anchor,
@@ -264,6 +273,7 @@ class Intake:
             updated=iso_timestamp(updated),
             annotation_id=annotation_id,
             attributes=attributes_json(attributes or {}),
+            fragments=pieces,
         )
         self.report.annotations += 1
         self.report.attributes += len(attributes or {})

@@ -76,6 +76,8 @@ class Incoming:
     author: str | None = None
     created: str | None = None
     updated: str | None = None
+    fragments: list["Incoming"] = field(default_factory=list)
+    """A passage in fragments: each to be found like a passage (quote, context, position); empty for one passage."""
 
 
 @dataclass(slots=True)
@@ -310,17 +312,22 @@ def place(
             text = texts[document.id]
             if item.utf16 and document.id not in offsets:
                 offsets[document.id] = Utf16Offsets(text)
-            anchor, how = locate(text, item, offsets.get(document.id))
-            if anchor is None:
+            pieces = [locate(text, piece, offsets.get(document.id)) for piece in item.fragments or [item]]
+            lost = next(((piece, how) for piece, (found, how) in zip(item.fragments or [item], pieces) if found is None), None)
+            if lost is not None:
                 report.skipped += 1
-                report.warnings.append(f"{item.label}{_short(item.exact)} skipped: {how}")
+                what = f" (fragment “{shorten(lost[0].exact or '', 40)}”)" if item.fragments else _short(item.exact)
+                report.warnings.append(f"{item.label}{what} skipped: {lost[1]}")
                 continue
+            anchor = pieces[0][0]
+            assert anchor is not None
             tag_ids = [_tag_id(store, intake, spec, tags) for spec in dict.fromkeys(item.tags) if spec.strip(" /")]
             tag_ids += _identified(intake, item, tags, tag_ids, anchor.exact)
             placed[item.key] = intake.annotation(
                 document,
                 anchor.start,
                 anchor.end,
+                fragments=[(found.start, found.end) for found, _ in pieces if found is not None],
                 tag_ids=list(dict.fromkeys(tag_ids)),
                 attributes=item.attributes,
                 note=item.note,

@@ -21,6 +21,8 @@ class ImportReport:
     """Knowledge-base identifiers given to entities."""
     coders_split: int = 0
     """Selections split into one annotation per coder (REFI-QDA)."""
+    fragmented: int = 0
+    """Annotations kept as discontinuous passages (several fragments)."""
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -38,6 +40,8 @@ class ImportReport:
             if count
         ]
         text = f"imported {', '.join(parts) or 'nothing'} from {self.source}"
+        if self.fragmented:
+            text += f" ({self.fragmented} in fragments)"
         if self.skipped:
             text += f"; skipped {self.skipped} (see warnings)"
         return text

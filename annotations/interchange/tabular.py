@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import MarginError
 from ..export.files import read_input
-from ..model import Tag, TagKind
+from ..model import Annotation, Tag, TagKind
 from ..sections import Outline
 from ..store import Store
 from ..store.tagging import canonical_entity_type, parse_tag_spec
@@ -38,7 +38,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ANNOTATION_COLUMNS = (
     "annotation_id", "document", "section", "start", "end", "quote", "tag", "tag_kind", "entity_type",
-    "note", "author", "created", "updated", "document_id", "anchor_state", "anchor_score",
+    "note", "author", "created", "updated", "document_id", "anchor_state", "anchor_score", "fragments",
 )
 CODEBOOK_COLUMNS = (
     "tag", "description", "number of highlights", "number of documents", "kind", "entity type", "colour", "aliases",
@@ -79,6 +79,11 @@ def _tag_order(tag: Tag) -> tuple[int, str, str, str]:
     return (0 if tag.kind is TagKind.TOPIC else 1, (tag.entity_type or "").casefold(), tag.name.casefold(), tag.id)
 
 
+def _fragments(annotation: Annotation) -> str:
+    """A passage in fragments as brat writes offsets, ``0 5;16 23`` (start and end its covering span); else empty."""
+    return ";".join(f"{f.start} {f.end}" for f in annotation.fragments)
+
+
 def export_annotations_csv(selection: Selection) -> str:
     """The selection's annotations as CSV text, documents by title, then reading order."""
     order = {d.id: n for n, d in enumerate(selection.documents)}
@@ -94,10 +99,10 @@ def export_annotations_csv(selection: Selection) -> str:
         tags: list[Tag | None] = [*sorted((t for t in a.tags if not t.deleted), key=_tag_order)] or [None]
         for tag in tags:
             row: list[object] = [
-                a.id, titles.get(a.document_id, ""), section, a.start, a.end, a.exact,
+                a.id, titles.get(a.document_id, ""), section, a.start, a.end, a.quote,
                 tag.name if tag else "", tag.kind.value if tag else "", (tag.entity_type or "") if tag else "",
                 a.note, a.author, a.created, a.updated, a.document_id,
-                a.anchor_state, "" if a.anchor_score is None else a.anchor_score,
+                a.anchor_state, "" if a.anchor_score is None else a.anchor_score, _fragments(a),
             ]
             rows.append(row)
     # Orphans last: their offsets belong to an older text, so none are given.
@@ -105,9 +110,9 @@ def export_annotations_csv(selection: Selection) -> str:
         tags = [*sorted((t for t in a.tags if not t.deleted), key=_tag_order)] or [None]
         for tag in tags:
             rows.append([
-                a.id, titles.get(a.document_id, ""), "", "", "", a.exact,
+                a.id, titles.get(a.document_id, ""), "", "", "", a.quote,
                 tag.name if tag else "", tag.kind.value if tag else "", (tag.entity_type or "") if tag else "",
-                a.note, a.author, a.created, a.updated, a.document_id, "orphaned", "",
+                a.note, a.author, a.created, a.updated, a.document_id, "orphaned", "", "",
             ])
     return _csv(ANNOTATION_COLUMNS, rows)
 

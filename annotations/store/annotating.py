@@ -18,6 +18,7 @@ from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, AttributeValue, Document, Span, Tag
 from ..properties import attributes_from_json, attributes_json, clean_attribute_name
 from .clock import Clock, new_id, new_ids
+from .fragments import fragment_state, fragments_of, write_fragments
 from .transaction import writing
 from .history import History
 from .tagging import TagRepo
@@ -71,13 +72,14 @@ class AnnotationRepo:
 
     def _build(self, rows: list[tuple]) -> list[Annotation]:
         tags = self._tags_for([row[0] for row in rows])
+        fragments = fragments_of(self.db, [row[0] for row in rows])
         return [
             Annotation(
                 id=row[0], document_id=row[1], version_id=row[2], start=row[3], end=row[4],
                 exact=row[5], prefix=row[6], suffix=row[7], note=row[8], author=row[9],
                 created=row[10], updated=row[11], deleted=row[12] is not None,
                 tags=tuple(tags[row[0]]), anchor_state=row[13], anchor_score=row[14], needs_review=bool(row[15]),
-                attributes=attributes_from_json(row[16]),
+                attributes=attributes_from_json(row[16]), fragments=fragments.get(row[0], ()),
             )
             for row in rows
         ]
@@ -199,11 +201,13 @@ class AnnotationRepo:
         ).fetchone()[0]
         if longest is None:
             return []
-        return self._select(
+        found = self._select(
             'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
             " AND a.anchor_state != 'orphaned'",
             (version_id, start - longest, end, start),
         )
+        # A discontinuous passage overlaps only where one of its fragments does, not in its gaps.
+        return [a for a in found if any(p.start < end and p.end > start for p in a.pieces)]
 
     def spans(self, version_id: str, author: str | None = None) -> builtins.list[Span]:
         """Every live annotation of a version (only *author*'s, when given) as a drawable span, in one query.
@@ -212,16 +216,17 @@ class AnnotationRepo:
         name); untagged annotations have none and the view picks a default.
         """
         rows = self.db.execute(
-            """SELECT a.id, a.start, a."end",
+            """SELECT a.id, coalesce(f.start, a.start) AS s, coalesce(f."end", a."end") AS e,
                  (SELECT t.colour FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
                    WHERE at.annotation_id = a.id AND t.deleted IS NULL
                    ORDER BY t.kind, t.name COLLATE NOCASE LIMIT 1),
                  EXISTS (SELECT 1 FROM links l JOIN annotations o
                            ON o.id = CASE WHEN l.source_id = a.id THEN l.target_id ELSE l.source_id END
                          WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
-               FROM annotations a WHERE a.version_id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
+               FROM annotations a LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
+               WHERE a.version_id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
                  AND (? IS NULL OR a.author = ?)
-               ORDER BY a.start, a.\"end\"""",
+               ORDER BY s, e""",
             (version_id, author, author),
         ).fetchall()
         return [Span(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows]
@@ -241,7 +246,7 @@ class AnnotationRepo:
                 "SELECT tag_id FROM annotation_tags WHERE annotation_id = ? ORDER BY tag_id", (annotation_id,)
             )
         ]
-        return {**dict(zip(_SCALARS, row)), "tags": tag_ids}
+        return {**dict(zip(_SCALARS, row)), "tags": tag_ids, "fragments": fragment_state(self.db, annotation_id)}
 
     def _index_note(self, annotation_id: str, note: str) -> None:
         """Keep the note index in step: one row, under the annotation's rowid, per note."""
@@ -255,7 +260,10 @@ class AnnotationRepo:
         if target["note"] != current["note"]:
             self._index_note(annotation_id, target["note"])
         tags_changed = sorted(target["tags"]) != sorted(current["tags"])
-        if tags_changed or any(target[key] != current[key] for key in _SCALARS):
+        fragments_changed = target.get("fragments", []) != current.get("fragments", [])
+        if fragments_changed:
+            write_fragments(self.db, annotation_id, [Anchor(*f) for f in target.get("fragments", [])], replace=True)
+        if tags_changed or fragments_changed or any(target[key] != current[key] for key in _SCALARS):
             # A change of tags alone is a change too: collecting students' work picks the later edit by it.
             assignments = ", ".join(f'"{key}" = ?' for key in _SCALARS)
             self.db.execute(
@@ -286,6 +294,9 @@ class AnnotationRepo:
                 # The document changed since this step: its offsets belong to another text.
                 continue
             target[key] = back_to[key]
+        if "fragments" in undo_from and "fragments" in back_to and undo_from["fragments"] != back_to["fragments"]:
+            if not moved_since:
+                target["fragments"] = back_to["fragments"]
         live = self.tags.live_id
         dropped = {live(t) for t in set(undo_from["tags"]) - set(back_to["tags"])}
         restored = {live(t) for t in set(back_to["tags"]) - set(undo_from["tags"])}
@@ -304,7 +315,7 @@ class AnnotationRepo:
         return self._change(
             annotation.id, "re-attach", version_id=document.version_id, start=anchor.start, end=anchor.end,
             exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
-            anchor_state="exact", anchor_score=None, needs_review=0,
+            anchor_state="exact", anchor_score=None, needs_review=0, fragments=[],
         )
 
     def review_queue(self, document_ids: Iterable[str] = ()) -> builtins.list[Annotation]:
@@ -327,11 +338,13 @@ class AnnotationRepo:
 
     # writing ---------------------------------------------------------------
     def create(
-        self, document: Document, anchor: Anchor, *, tags: Sequence[str] = (), note: str = "", author: str | None = None,
-        tag_ids: Sequence[str] = (),
+        self, document: Document, anchor: Anchor, *, tags: Sequence[str] = (), note: str = "",
+        fragments: Sequence[Anchor] = (), author: str | None = None, tag_ids: Sequence[str] = (),
     ) -> Annotation:
         """Annotate *anchor* in the document's current version; tags named are created if new.
 
+        A discontinuous passage passes its *fragments* (two or more, in text
+        order, from :func:`annotations.anchoring.anchor_fragments`) and their covering span as *anchor*.
         *tag_ids* adds existing tags by id. *author* puts it on another layer than the
         store's own (a consensus being curated); the undo step is still the store author's.
         """
@@ -345,6 +358,7 @@ class AnnotationRepo:
                 (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact,
                  anchor.prefix, anchor.suffix, note, author or self.author, now, now),
             )
+            write_fragments(self.db, annotation_id, fragments)
             self.db.conn.executemany(
                 "INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
                 [(annotation_id, tag_id) for tag_id in tag_ids],
@@ -421,7 +435,7 @@ class AnnotationRepo:
         """Change the passage an annotation covers (same version)."""
         return self._change(
             self.live(ref).id, "move", start=anchor.start, end=anchor.end,
-            exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
+            exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix, fragments=[],
         )
 
     def delete(self, ref: str) -> Annotation:

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from ..errors import MarginError
 from ..model import Anchor, Document
 from ..progress import Advance, task
+from .fragments import write_fragments
 from .clock import Clock, new_id
 from .transaction import writing
 
@@ -55,12 +56,14 @@ class ImportBatch:
         updated: str | None = None,
         annotation_id: str | None = None,
         attributes: str = "{}",
+        fragments: Sequence[Anchor] = (),
     ) -> str:
         """Store one annotation on the document's current version; returns its id.
 
         *anchor* must describe the current text (build it with
         :func:`annotations.anchoring.anchor_span`). A foreign id is kept when it
-        is a UUID not yet in the library; otherwise a new one is made.
+        is a UUID not yet in the library; otherwise a new one is made. A
+        discontinuous passage gives its *fragments* too, *anchor* being their covering span.
         """
         self.advance(1)
         if not 0 <= anchor.start < anchor.end <= document.length:
@@ -76,6 +79,7 @@ class ImportBatch:
             (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
              anchor.suffix, note, author or self.author, created, updated or created, attributes),
         )
+        write_fragments(self.db, annotation_id, fragments)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
             [(annotation_id, tag_id) for tag_id in sorted(set(tag_ids))],

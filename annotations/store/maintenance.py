@@ -190,9 +190,13 @@ def _annotations(conn: sqlite3.Connection) -> list[str]:
     differ: list[str] = []
     version_id: str | None = None
     text = ""
+    # A passage in fragments is checked fragment by fragment too, on its annotation's version.
     rows = conn.execute(
         'SELECT a.id, a.version_id, a.start, a."end", a.exact, v.text IS NOT NULL'
-        " FROM annotations a LEFT JOIN versions v ON v.id = a.version_id ORDER BY a.version_id, a.start"
+        " FROM annotations a LEFT JOIN versions v ON v.id = a.version_id"
+        ' UNION ALL SELECT f.annotation_id, a.version_id, f.start, f."end", f.exact, v.text IS NOT NULL'
+        " FROM annotation_fragments f JOIN annotations a ON a.id = f.annotation_id"
+        " LEFT JOIN versions v ON v.id = a.version_id ORDER BY 2, 3"
     )
     for annotation_id, annotation_version, start, end, exact, has_version in rows:
         if not has_version:
@@ -204,6 +208,7 @@ def _annotations(conn: sqlite3.Connection) -> list[str]:
             outside.append(annotation_id)
         elif text[start:end] != exact:
             differ.append(annotation_id)
+    outside, differ = list(dict.fromkeys(outside)), list(dict.fromkeys(differ))
     problems = []
     if outside:
         problems.append(f"annotations: {_plural(len(outside), 'annotation')} with offsets outside their text ({_some(outside)})")

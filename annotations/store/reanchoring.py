@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from ..model import Anchor
+from ..fragments import join
 from ..progress import tracked
 from ..reanchoring import placing
 from ..textdiff import OffsetMap
 from .clock import Clock
+from .fragments import fragments_of, write_fragments
 
 
 @dataclass(slots=True)
@@ -33,6 +35,8 @@ class ReanchorSummary:
     fuzzy: int = 0
     orphaned: int = 0
     to_review: int = 0
+    fragments_lost: int = 0
+    """Fragments of discontinuous passages not found (each such passage is orphaned whole)."""
     annotation_ids: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -47,6 +51,9 @@ class ReanchorSummary:
             f"{self.total} annotation{'s' if self.total != 1 else ''}: {self.exact} in place, {self.moved} moved, "
             f"{self.fuzzy} found approximately, {self.orphaned} not found"
         )
+        if self.fragments_lost:
+            lost = self.fragments_lost
+            text += f"; {lost} fragment{'s' if lost != 1 else ''} of passages in fragments not found (kept on the old text)"
         if self.to_review:
             text += f"; {self.to_review} to review"
         return text
@@ -92,12 +99,24 @@ class Reanchorer:
             by_version[row[1]].append(row)
         now = self.clock()
         updates, orphans, history = [], [], []
+        pieces = fragments_of(self.db, [row[0] for row in rows])
+        new_fragments: dict[str, tuple[Anchor, ...]] = {}
         for version_id, group in by_version.items():
             old_text = self._text(version_id)
             edits[version_id] = OffsetMap(old_text, new_text)
-            anchors = [Anchor(row[2], row[3], row[4], row[5], row[6]) for row in group]
-            placements = zip(group, placing(old_text, new_text, anchors, edits[version_id]))
-            for row, placed in tracked("re-anchoring", placements, len(group), every=50):
+            # A passage in fragments is placed fragment by fragment, each like a passage of its own.
+            anchors = [a for row in group for a in pieces.get(row[0], (Anchor(row[2], row[3], row[4], row[5], row[6]),))]
+            placements = placing(old_text, new_text, anchors, edits[version_id])
+            joined = []
+            for row in tracked("re-anchoring", group, every=50):
+                if row[0] not in pieces:
+                    joined.append(next(placements))
+                    continue
+                parts = [next(placements) for _ in pieces[row[0]]]
+                placement, new_fragments[row[0]] = join(new_text, parts)
+                summary.fragments_lost += sum(part.anchor is None for part in parts)
+                joined.append(placement)
+            for row, placed in zip(group, joined):
                 annotation_id, _, start, end, exact, prefix, suffix, old_state, old_review, old_score = row
                 summary.annotation_ids.setdefault(placed.state, []).append(annotation_id)
                 if placed.state == "orphaned":
@@ -143,6 +162,9 @@ class Reanchorer:
             "UPDATE annotations SET anchor_state = 'orphaned', anchor_score = NULL, needs_review = 1 WHERE id = ?",
             orphans,
         )
+        for update in updates:
+            if update[-1] in new_fragments:
+                write_fragments(self.db, update[-1], new_fragments[update[-1]], replace=True)
         self.db.conn.executemany(
             "INSERT INTO reanchorings (annotation_id, from_version, to_version, old_start, old_end, old_exact,"
             " old_prefix, old_suffix, state, score, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

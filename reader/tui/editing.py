@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotations.anchoring import anchor_span
+from annotations.anchoring import anchor_fragments
 from annotations.errors import MarginError
 from annotations.model import Annotation, Document, Link
 from annotations.store import Store
@@ -34,6 +34,8 @@ class Target:
     document: Document
     annotation_id: str | None = None
     span: tuple[int, int] | None = None
+    fragments: tuple[tuple[int, int], ...] = ()
+    """For a passage in fragments (held with ``+``): each stretch; *span* then covers them all."""
 
 
 class Editor:
@@ -42,13 +44,18 @@ class Editor:
 
     def annotate(
         self, document: Document, text: str, span: tuple[int, int], *, tags: Sequence[str] = (), note: str = "",
-        author: str | None = None,
+        fragments: Sequence[tuple[int, int]] = (), author: str | None = None,
     ) -> Annotation:
-        """A new annotation on the reader's own layer, or on *author*'s (the consensus, when curating)."""
-        start, end = trim_span(text, *span)
-        if start >= end:
+        """Annotate the selection *span*, or, given *fragments*, the passage they make (each trimmed of spaces).
+
+        It goes on the reader's own layer, or on *author*'s (the consensus, when curating).
+        """
+        trimmed = [trim_span(text, *piece) for piece in (fragments or [span])]
+        trimmed = [(start, end) for start, end in trimmed if start < end]
+        if not trimmed:
             raise MarginError("the selection holds only spaces")
-        return self.store.annotations.create(document, anchor_span(text, start, end), tags=tags, note=note, author=author)
+        anchor, pieces = anchor_fragments(text, trimmed)
+        return self.store.annotations.create(document, anchor, tags=tags, note=note, fragments=pieces, author=author)
 
     def set_tags(self, annotation_id: str, specs: Sequence[str]) -> Annotation:
         """Make the annotation's tags exactly *specs*, creating new ones; one undo step."""
@@ -73,7 +80,7 @@ class Editor:
         if target.annotation_id is not None:
             return target.annotation_id
         assert target.span is not None
-        return self.annotate(target.document, text, target.span).id
+        return self.annotate(target.document, text, target.span, fragments=target.fragments).id
 
     def link(self, source: Target, source_text: str, target: Target, target_text: str, relation: str) -> Link:
         with writing(self.store.db):

@@ -48,6 +48,8 @@ class _Passage:
     start: int
     end: int
     annotation_id: str | None
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    """The fragments of a discontinuous passage (empty for one stretch of text)."""
     taggings: list[_Tagging] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
@@ -91,8 +93,12 @@ def _taggings(pair: Pair) -> tuple[list[_Passage], dict[str, _Passage]]:
         identifiers = tuple(refid for refid, _ in foreign)
         # Named by another knowledge base's normalisation, else by margin's (a retyped entity keeps its name).
         named = foreign[0][1] if foreign else (normalisations[0][1] if ours and normalisations else "")
-        key: tuple[object, ...] = ("id", ours.annotation_id) if ours else ("span", mention.start, mention.end)
-        passage = passages.setdefault(key, _Passage(mention.start, mention.end, ours.annotation_id if ours else None))
+        key: tuple[object, ...] = (
+            ("id", ours.annotation_id) if ours else ("span", mention.start, mention.end, *mention.pieces)
+        )
+        passage = passages.setdefault(
+            key, _Passage(mention.start, mention.end, ours.annotation_id if ours else None, mention.pieces)
+        )
         of_mention[mention.id] = passage
         label = conf.labels.get(mention.type, mention.type) if conf.margin else mention.type
         colour = conf.colours.get(mention.type)
@@ -169,6 +175,7 @@ def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
         ids[id(passage)] = intake.annotation(
             document, passage.start, passage.end, tag_ids=list(dict.fromkeys(tag_ids)),
             note="\n".join(passage.notes), annotation_id=passage.annotation_id, attributes=passage.attributes,
+            fragments=passage.pieces,
         )
 
     def annotation_of(ref: str) -> str | None:

@@ -32,6 +32,11 @@ class Mention:
     start: int = 0
     end: int = 0
     """Offsets into the normalised text (filled in once the counting is known)."""
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    """A discontinuous mention's fragments in the normalised text (empty for one passage).
+
+    Fragments separated only by line breaks, tabs or spaces are one passage
+    (brat writes a passage across lines that way); text between them makes a passage in pieces."""
 
 
 @dataclass(slots=True)
@@ -292,9 +297,19 @@ def _place(pair: Pair) -> None:
         mention.start = offsets[found[min(a for a, _ in mention.fragments)]]
         mention.end = offsets[found[max(b for _, b in mention.fragments)]]
         if len(mention.fragments) > 1:
-            pieces = zip(mention.fragments, mention.fragments[1:])
-            gaps = [counted.base[found[b1] : found[a2]] for (_, b1), (a2, _) in pieces]
-            if any(gap.strip(BREAKS + " ") for gap in gaps):
-                pair.warnings.append(
-                    f"{pair.ann.name}: {mention.id} is in pieces; margin keeps it as one passage from the first to the last"
-                )
+            mention.pieces = _pieces(counted.base, [(found[a], found[b]) for a, b in sorted(mention.fragments)], offsets)
+
+
+def _pieces(base: str, fragments: list[tuple[int, int]], offsets: dict[int, int]) -> list[tuple[int, int]]:
+    """The stretches of a mention in *fragments* (positions in *base*) as normalised spans, joined across breaks.
+
+    Only a gap holding words splits a passage; fewer than two stretches left means one passage (no pieces).
+    """
+    joined: list[tuple[int, int]] = []
+    for a, b in fragments:
+        if joined and not base[joined[-1][1] : a].strip(BREAKS + " "):
+            joined[-1] = (joined[-1][0], max(b, joined[-1][1]))
+        else:
+            joined.append((a, b))
+    pieces = [(offsets[a], offsets[b]) for a, b in joined if b > a]
+    return pieces if len(pieces) > 1 else []

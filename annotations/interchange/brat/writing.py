@@ -85,7 +85,8 @@ def _ann(text: str, annotations: list[Annotation], links: list[Link], types: _Ty
 
     first: dict[str, str] = {}
     for annotation in annotations:
-        fragments = _fragments(text, annotation.start, annotation.end)
+        # A passage in fragments is written as its fragments (each cut at line breaks), never over its gaps.
+        fragments = [run for piece in annotation.pieces for run in _fragments(text, piece.start, piece.end)]
         spans = ";".join(f"{a} {b}" for a, b in fragments)
         quoted = " ".join(text[a:b] for a, b in fragments)
         for tag in annotation.tags or (None,):

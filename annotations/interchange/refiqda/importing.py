@@ -9,7 +9,7 @@ REFI-QDA → margin keeps every id.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ...properties import split_attributes
@@ -19,6 +19,7 @@ from ..codetree import CodePlan
 from ..intake import Intake
 from ..report import ImportReport
 from ..xmltext import is_uuid
+from .fragments import split_fragment
 from .reading import CodingPlan, Project, SelectionPlan, read_codebook, read_project
 
 _LAYERS = "3c1f0b9e-7a2d-4e61-9b8c-5d4e3f2a1b0c"
@@ -54,12 +55,21 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
                     f"“{source.title}” has the same text as “{documents[document.id]}”; both are one document here"
                 )
             documents.setdefault(document.id, source.title)
+            fragments, absorbed, broken = _fragments(source.selections, source.spans)
+            if broken:
+                report.warnings.append(
+                    f"“{source.title}”: {broken} selections name fragments of passages whose other fragments are not"
+                    " all there; each kept as a passage of its own"
+                )
             for selection, (start, end) in zip(source.selections, source.spans):
+                if selection.guid in absorbed:
+                    continue  # a later fragment of a passage: placed with its first
                 if start >= end:
                     empty += 1
                     continue
                 layers = _layers(selection)
                 description, attributes = split_attributes(selection.description)
+                description = split_fragment(description)[0]
                 notes = [description] + [project.notes.get(g, "") for g in selection.notes]
                 notes += memos.get(selection.guid, [])
                 for number, (coder, codings) in enumerate(layers):
@@ -73,6 +83,7 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
                         updated=selection.updated if own else (codings[0].created or selection.updated),
                         annotation_id=_layer_id(selection.guid, coder, own),
                         attributes=attributes,
+                        fragments=fragments.get(selection.guid, ()),
                     )
                     if own:
                         placed[selection.guid] = placed_id
@@ -162,6 +173,35 @@ def _layer_id(guid: str, coder: str | None, own: bool) -> str | None:
     if own:
         return guid if is_uuid(guid) else None
     return str(uuid.uuid5(uuid.UUID(_LAYERS), f"{guid}/{coder or ''}"))
+
+
+def _fragments(
+    selections: Sequence[SelectionPlan], spans: Sequence[tuple[int, int]]
+) -> tuple[dict[str, list[tuple[int, int]]], set[str], int]:
+    """Passages in fragments among a source's selections (see :mod:`.fragments`).
+
+    Returns each passage's fragment spans by its first selection's guid, the
+    guids of its later selections (placed with the first), and how many
+    selections name a passage whose fragments are not all there (those stay separate).
+    """
+    parts: dict[str, dict[int, tuple[SelectionPlan, tuple[int, int], int]]] = {}
+    for selection, span in zip(selections, spans):
+        _, part = split_fragment(split_attributes(selection.description)[0])
+        if part is not None:
+            parts.setdefault(part[0], {}).setdefault(part[1], (selection, span, part[2]))
+    found: dict[str, list[tuple[int, int]]] = {}
+    absorbed: set[str] = set()
+    broken = 0
+    for passage, got in parts.items():
+        count = next(iter(got.values()))[2]
+        first = got.get(1)
+        if set(got) != set(range(1, count + 1)) or any(c != count for _, _, c in got.values()) or first is None \
+                or first[0].guid.lower() != passage:
+            broken += len(got)
+            continue
+        found[first[0].guid] = [got[n][1] for n in range(1, count + 1)]
+        absorbed.update(got[n][0].guid for n in range(2, count + 1))
+    return found, absorbed, broken
 
 
 def _join(notes: Iterable[str]) -> str:

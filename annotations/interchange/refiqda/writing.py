@@ -22,6 +22,7 @@ from ..codetree import ORIGIN, code_elements, code_tree, derived_guid, sets_elem
 from ..intake import iso_timestamp
 from ..selection import Selection
 from ..xmltext import xml_safe
+from .fragments import fragment_guid, fragment_line
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -139,7 +140,7 @@ def _project_xml(selection: Selection, author: str | None) -> bytes:
             ))
             for annotation in selection.annotations_of(document.id):
                 if annotation.id in exported:
-                    source.append(_selection_element(annotation, notes))
+                    source.extend(_selection_elements(annotation, notes))
             sources.append(source)
         root.append(sources)
     link_elements = [_link_element(link, exported, notes) for link in links]
@@ -160,40 +161,48 @@ def _project_name(selection: Selection) -> str:
     return f"{len(selection.documents)} documents from margin"
 
 
-def _selection_element(annotation: Annotation, notes: list[Element]) -> Element:
+def _selection_elements(annotation: Annotation, notes: list[Element]) -> list[Element]:
+    """The annotation as a selection; a passage in fragments as one selection per fragment (see :mod:`.fragments`)."""
     user = _user_guid(annotation.author)
     created = iso_timestamp(annotation.created)
-    element = Element("PlainTextSelection", _attributes(
-        ("guid", annotation.id),
-        ("name", xml_safe(shorten(annotation.exact, 80))),
-        ("startPosition", str(annotation.start)),
-        ("endPosition", str(annotation.end)),
-        ("creatingUser", user),
-        ("creationDateTime", created),
-        ("modifyingUser", user),
-        ("modifiedDateTime", iso_timestamp(annotation.updated)),
-    ))
-    if annotation.attributes:
-        # The standard has no variables on selections: attributes travel as the description's last line.
-        description = Element("Description")
-        description.text = xml_safe(with_attributes("", annotation.attributes))
-        element.append(description)
-    for tag in annotation.tags:
-        coding = Element("Coding", _attributes(
-            ("guid", derived_guid("coding", f"{annotation.id}/{tag.id}")),
-            ("creatingUser", user),
-            ("creationDateTime", created),
-        ))
-        coding.append(Element("CodeRef", {"targetGUID": tag.id}))
-        element.append(coding)
+    note_guid = derived_guid("note", annotation.id)
     if annotation.note:
-        guid = derived_guid("note", annotation.id)
         notes.append(
-            _note(guid, f"Note on “{shorten(annotation.exact, 40)}”", annotation.note, user,
+            _note(note_guid, f"Note on “{shorten(annotation.quote, 40)}”", annotation.note, user,
                   annotation.created, annotation.updated)
         )
-        element.append(Element("NoteRef", {"targetGUID": guid}))
-    return element
+    elements = []
+    count = len(annotation.pieces)
+    for number, piece in enumerate(annotation.pieces, 1):
+        element = Element("PlainTextSelection", _attributes(
+            ("guid", fragment_guid(annotation.id, number)),
+            ("name", xml_safe(shorten(piece.exact, 80))),
+            ("startPosition", str(piece.start)),
+            ("endPosition", str(piece.end)),
+            ("creatingUser", user),
+            ("creationDateTime", created),
+            ("modifyingUser", user),
+            ("modifiedDateTime", iso_timestamp(annotation.updated)),
+        ))
+        part = fragment_line(annotation.id, number, count) if count > 1 else ""
+        if annotation.attributes or part:
+            # The standard has no variables on selections: attributes travel as the description's last line.
+            description = Element("Description")
+            description.text = xml_safe(with_attributes(part, annotation.attributes))
+            element.append(description)
+        for tag in annotation.tags:
+            key = f"{annotation.id}/{tag.id}" + (f"/{number}" if number > 1 else "")
+            coding = Element("Coding", _attributes(
+                ("guid", derived_guid("coding", key)),
+                ("creatingUser", user),
+                ("creationDateTime", created),
+            ))
+            coding.append(Element("CodeRef", {"targetGUID": tag.id}))
+            element.append(coding)
+        if annotation.note:
+            element.append(Element("NoteRef", {"targetGUID": note_guid}))
+        elements.append(element)
+    return elements
 
 
 def _link_element(link: Link, exported: dict[str, Annotation], notes: list[Element]) -> Element:
@@ -209,7 +218,7 @@ def _link_element(link: Link, exported: dict[str, Annotation], notes: list[Eleme
     )
     if link.note:
         guid = derived_guid("link-note", link.id)
-        quote = shorten(exported[link.source_id].exact, 30)
+        quote = shorten(exported[link.source_id].quote, 30)
         notes.append(_note(guid, f"Note on link “{link.relation}” from “{quote}”", link.note,
                            _user_guid(link.author), link.created, link.updated))
         element.append(Element("NoteRef", {"targetGUID": guid}))

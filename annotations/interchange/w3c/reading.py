@@ -169,12 +169,18 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
     if not targets:
         parsed.skip(f"{label} skipped: its target has no text quote or position (a whole document or page)")
         return None
-    if len(targets) > 1:
-        parsed.warnings.append(f"{label}: it has {len(targets)} targets; only the first is kept")
     target = targets[0]
     source = target.get("source")
     # A target without a source (RecogitoJS writes them) is placed on the document given with --doc.
     source_iri = _iri(source) or ""
+    # Several targets on the same source are one passage in fragments (Recogito's text annotator writes
+    # a multi-range selection so); a target on another document cannot join it.
+    same = [t for t in targets if (_iri(t.get("source")) or "") == source_iri]
+    if len(same) < len(targets):
+        parsed.warnings.append(
+            f"{label}: {len(targets) - len(same)} of its {len(targets)} targets are on another document; left out"
+        )
+    fragments = [_fragment(key, label, source_iri, _selectors(t)) for t in same] if len(same) > 1 else []
     also = tuple(v for v in _as_list(source.get("via") if isinstance(source, dict) else None) if isinstance(v, str))
     selectors = _selectors(target)
     quote = selectors.get("TextQuoteSelector", {})
@@ -222,6 +228,19 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
         author=_author(item.get("creator")),
         created=_str(item.get("created")) or None,
         updated=_str(item.get("modified")) or None,
+        fragments=fragments,
+    )
+
+
+def _fragment(key: str, label: str, source: str, selectors: dict[str, dict[str, Any]]) -> Incoming:
+    """One target of a passage in fragments, to be found like a passage of its own."""
+    quote = selectors.get("TextQuoteSelector", {})
+    position = selectors.get("TextPositionSelector", {})
+    return Incoming(
+        key=key, label=label, source=source,
+        exact=quote.get("exact") if isinstance(quote.get("exact"), str) else None,
+        prefix=_str(quote.get("prefix")), suffix=_str(quote.get("suffix")),
+        start=_int(position.get("start")), end=_int(position.get("end")),
     )
 
 

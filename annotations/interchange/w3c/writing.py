@@ -14,7 +14,7 @@ from typing import Any
 
 from ...properties import identifier_uri
 from ...terminal import json_safe
-from ...model import Annotation, Document, Link, Tag, TagKind
+from ...model import Anchor, Annotation, Document, Link, Tag, TagKind
 from ..placing import DOCUMENT_URN
 from ..selection import Selection
 
@@ -88,20 +88,22 @@ def annotation_json(
     item["generator"] = GENERATOR
     if bodies:
         item["body"] = bodies
-    item["target"] = {
+    # A passage in fragments is one target per fragment, all on the same source (as Recogito's text annotator writes them).
+    targets = [_target(piece, source or _source(document)) for piece in annotation.pieces]
+    item["target"] = targets if annotation.fragments else targets[0]
+    return item
+
+
+def _target(anchor: Anchor, source: dict[str, Any]) -> dict[str, Any]:
+    """One stretch of a document as a specific resource, by quote (with context) and by position."""
+    return {
         "type": "SpecificResource",
-        "source": source or _source(document),
+        "source": source,
         "selector": [
-            {
-                "type": "TextQuoteSelector",
-                "exact": annotation.exact,
-                "prefix": annotation.prefix,
-                "suffix": annotation.suffix,
-            },
-            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+            {"type": "TextQuoteSelector", "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix},
+            {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
         ],
     }
-    return item
 
 
 def link_json(link: Link, *, context: bool = True) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import click
 from rich.cells import cell_len, set_cell_size
 
-from annotations.anchoring import anchor_quote, anchor_span
+from annotations.anchoring import anchor_fragments, anchor_quotes
 from annotations.errors import MarginError
 from annotations.model import RELATIONS, Annotation
 from annotations.properties import attribute_text, clean_attribute_name, parse_attribute
@@ -33,35 +33,48 @@ def _note_text(note: str | None) -> str | None:
 
 @click.command("annotate", short_help="Annotate a passage of a document.")
 @click.argument("document")
-@click.option("--quote", help="The exact text to annotate.")
+@click.option("--quote", "quotes", multiple=True,
+              help="The exact text to annotate; repeat for a passage in fragments, each found after the one before.")
 @click.option("--occurrence", type=click.IntRange(1), help="Which occurrence of --quote (1 = first) when it appears more than once.")
 @click.option("--all", "every", is_flag=True,
               help="Every occurrence of --quote, as whole words, across line breaks and quote styles; one undo step.")
 @click.option("--ignore-case", "-i", is_flag=True, help="With --all: also occurrences written in another case.")
-@click.option("--start", type=click.IntRange(0), help="Start offset (characters) instead of --quote.")
-@click.option("--end", type=click.IntRange(0), help="End offset (exclusive) instead of --quote.")
+@click.option("--start", "starts", type=click.IntRange(0), multiple=True,
+              help="Start offset (characters) instead of --quote; repeat with --end for a passage in fragments.")
+@click.option("--end", "ends", type=click.IntRange(0), multiple=True,
+              help="End offset (exclusive) instead of --quote; the nth --end goes with the nth --start.")
 @click.option("--tag", "tags", multiple=True, help="Tag to apply (repeatable): Theme/Secrecy, Organization:CNPC, or an existing name.")
 @click.option("--note", default="", help="A note; - reads it from standard input.")
 @pass_context
-def annotate(ctx: Context, document: str, quote: str | None, occurrence: int | None, every: bool, ignore_case: bool,
-             start: int | None, end: int | None, tags: tuple[str, ...], note: str) -> None:
-    """Annotate a passage of DOCUMENT (an id, or a unique prefix of its title); prints the new id."""
+def annotate(ctx: Context, document: str, quotes: tuple[str, ...], occurrence: int | None, every: bool, ignore_case: bool,
+             starts: tuple[int, ...], ends: tuple[int, ...], tags: tuple[str, ...], note: str) -> None:
+    """Annotate a passage of DOCUMENT (an id, or a unique prefix of its title); prints the new id.
+
+    Several --quote (or several --start/--end pairs) make one passage in
+    fragments: only those stretches are annotated, not the text between them.
+    """
     if every:
-        _annotate_every(ctx, document, quote, occurrence, start, end, tags, note, ignore_case)
+        if len(quotes) > 1 or len(starts) > 1 or len(ends) > 1:
+            raise click.UsageError("--all goes with one --quote")
+        _annotate_every(ctx, document, quotes[0] if quotes else None, occurrence, starts[0] if starts else None,
+                        ends[0] if ends else None, tags, note, ignore_case)
         return
     if ignore_case:
         raise click.UsageError("--ignore-case goes with --all")
-    if quote is not None and (start is not None or end is not None):
+    if quotes and (starts or ends):
         raise click.UsageError("give either --quote or --start/--end, not both")
-    if quote is None and (start is None or end is None):
-        raise click.UsageError("give --quote TEXT, or both --start and --end")
-    if occurrence is not None and quote is None:
+    if not quotes and (not starts or len(starts) != len(ends)):
+        raise click.UsageError("give --quote TEXT, or as many --end as --start")
+    if occurrence is not None and not quotes:
         raise click.UsageError("--occurrence goes with --quote")
     store = ctx.store
     doc = store.documents.resolve(document)
     text = store.documents.text(doc.version_id)
-    anchor = anchor_quote(text, quote, occurrence) if quote is not None else anchor_span(text, start, end)  # type: ignore[arg-type]
-    annotation = store.annotations.create(doc, anchor, tags=tags, note=_note_text(note) or "")
+    if quotes:
+        anchor, fragments = anchor_quotes(text, quotes, occurrence)
+    else:
+        anchor, fragments = anchor_fragments(text, zip(starts, ends))
+    annotation = store.annotations.create(doc, anchor, tags=tags, note=_note_text(note) or "", fragments=fragments)
     click.echo(annotation.id)
 
 
@@ -98,6 +111,8 @@ def _as_json(annotation: Annotation, title: str, section: str, current_versions:
         "exact": annotation.exact,
         "prefix": annotation.prefix,
         "suffix": annotation.suffix,
+        "quote": annotation.quote,
+        "fragments": [{"start": f.start, "end": f.end, "exact": f.exact} for f in annotation.fragments],
         "tags": [{"id": t.id, "name": t.name, "kind": t.kind.value, "entity_type": t.entity_type} for t in annotation.tags],
         "note": annotation.note,
         "author": annotation.author,
@@ -160,7 +175,7 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
             short(a.id) + marker,
             Text(one_line(documents[a.document_id].title, 24)),
             Text(one_line(where(a) or f"{a.start}–{a.end}", 20)),
-            Text(one_line(a.exact, 40)),
+            Text(one_line(a.quote, 40)),
             Text(", ".join(t.name for t in a.tags)),
             Text(", ".join(attribute_text(name, value) for name, value in a.attributes)),
             Text(one_line(a.note, 30)),
@@ -270,7 +285,7 @@ def attr(ctx: Context, annotation: str, attributes: tuple[str, ...], removed: tu
 def delete(ctx: Context, annotation: str) -> None:
     """Delete ANNOTATION (margin undo brings it back)."""
     deleted = ctx.store.annotations.delete(annotation)
-    click.echo(f"deleted {short(deleted.id)} “{one_line(deleted.exact, 40)}”")
+    click.echo(f"deleted {short(deleted.id)} “{one_line(deleted.quote, 40)}”")
 
 
 @click.command("undo", short_help="Undo your last change to an annotation or link.")

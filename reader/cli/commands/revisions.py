@@ -85,8 +85,15 @@ def describe_review_item(store: Store, document: Document, annotation: Annotatio
     before = store.documents.reanchorer.before(annotation.id)
     if before is not None:
         lines.append("  before: " + _excerpt(before["old_exact"], 0, len(before["old_exact"]), before["old_prefix"] or " ", before["old_suffix"] or " "))
-    if annotation.orphaned:
+    pieces = len(annotation.fragments)
+    if annotation.orphaned and pieces:
+        # A passage in fragments is orphaned whole when any fragment is not found: say which words it was.
+        lines.append(f"  now:    not found in version {document.version} (a passage in {pieces} fragments, not all"
+                     f" found: “{shorten(one_line_of(annotation.quote), 120)}”)")
+    elif annotation.orphaned:
         lines.append(f"  now:    not found in version {document.version}")
+    elif pieces:
+        lines.append("  now:    " + " … ".join(f"[{shorten(one_line_of(f.exact), 60)}]" for f in annotation.fragments))
     else:
         lines.append("  now:    " + _excerpt(text, annotation.start, annotation.end))
     return lines

@@ -42,8 +42,12 @@ class Annotating(ReadingPart):
                 return
             try:
                 if target.annotation_id is None:
-                    made = self.editor.annotate(pane.document, pane.text, target.span, tags=specs, author=pane.author_layer)  # type: ignore[arg-type]
-                    self.post_message(self.Redraw(pane, f"Saved {short_quote(made.exact, 30)}", land_on=made.start))
+                    made = self.editor.annotate(
+                        pane.document, pane.text, target.span, tags=specs, fragments=target.fragments,  # type: ignore[arg-type]
+                        author=pane.author_layer,
+                    )
+                    pane.held_fragments = []
+                    self.post_message(self.Redraw(pane, f"Saved {short_quote(made.quote, 30)}", land_on=made.start))
                 else:
                     self.editor.set_tags(target.annotation_id, specs)
                     self.post_message(self.Redraw(pane, "Tags saved"))
@@ -64,14 +68,18 @@ class Annotating(ReadingPart):
             self.notify("Put the cursor on a highlight, or select a passage, to write a note.", severity="warning")
             return
         existing = self.store.annotations.get(target.annotation_id) if target.annotation_id else None
-        quote = existing.exact if existing else target_text(self.store, pane, target)
+        quote = existing.quote if existing else target_text(self.store, pane, target)
 
         def saved(note: str | None) -> None:
             if note is None:
                 return
             try:
                 if existing is None:
-                    made = self.editor.annotate(pane.document, pane.text, target.span, note=note, author=pane.author_layer)  # type: ignore[arg-type]
+                    made = self.editor.annotate(
+                        pane.document, pane.text, target.span, note=note, fragments=target.fragments,  # type: ignore[arg-type]
+                        author=pane.author_layer,
+                    )
+                    pane.held_fragments = []
                     self.post_message(self.Redraw(pane, "Note saved", land_on=made.start))
                 else:
                     self.editor.set_note(existing.id, note)
@@ -94,7 +102,7 @@ class Annotating(ReadingPart):
             self.fail(error)
             self.post_message(self.Redraw(pane, clear_selection=False))
             return
-        self.post_message(self.Redraw(pane, f"Deleted {short_quote(here[0].exact, 30)} · u to undo"))
+        self.post_message(self.Redraw(pane, f"Deleted {short_quote(here[0].quote, 30)} · u to undo"))
 
     def history(self, *, redo: bool) -> None:
         """Undo or redo the person's last step, and show where it happened."""

@@ -26,7 +26,7 @@ from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import ReadingPart
-from .targets import DISAGREEMENT_KEY, GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
+from .targets import DISAGREEMENT_KEY, FRAGMENT_KEY, GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
 SEARCH_COLOUR = "#5f87ff"
@@ -34,6 +34,8 @@ SEARCH_COLOUR = "#5f87ff"
 SUGGESTION_COLOUR = "#a0a0a0"
 #: Suggested alignment pairs (ghost links) are drawn faintly in this colour.
 GHOST_COLOUR = "#3a3a3a"
+#: Fragments held for a passage not yet made are drawn, marked, in this colour.
+FRAGMENT_COLOUR = "#d7af00"
 #: Above this many highlights, the paint index is built in a worker thread.
 PAINT_IN_THREAD = 1500
 
@@ -92,6 +94,7 @@ class HighlightDrawing(ReadingPart):
             Highlight(start, end, SUGGESTION_COLOUR, f"{SUGGESTION_KEY}{sid}", faint=True)
             for start, end, sid in pane.suggestion_marks
         ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks] + [
+            Highlight(start, end, FRAGMENT_COLOUR, f"{FRAGMENT_KEY}{start}", True) for start, end in pane.held_fragments
             Highlight(start, end, GHOST_COLOUR, f"{DISAGREEMENT_KEY}{start}", decoration=decoration)
             for start, end, decoration in pane.disagreement_marks
         ]
@@ -181,5 +184,5 @@ def links_of(store: Store, annotations: list[Annotation]) -> dict[str, list[Link
                 continue
             if other.document_id not in titles:
                 titles[other.document_id] = store.documents.get(other.document_id).title
-            lines.setdefault(here, []).append(LinkLine(link.relation, outgoing, other.exact, titles[other.document_id]))
+            lines.setdefault(here, []).append(LinkLine(link.relation, outgoing, other.quote, titles[other.document_id]))
     return lines

@@ -13,6 +13,7 @@ READING_KEYS: list[BindingType] = [
     Binding("a", "tag", "Tag", id="annotate.tag"),
     Binding("enter", "tag", "Tag selection", show=False, id="annotate.tag_selection"),
     Binding("c", "note", "Note", id="annotate.note"),
+    Binding("plus", "hold_fragment", "Add fragment", show=False, id="annotate.fragment"),
     Binding("n", "next_hit", "Next hit", show=False, id="search.next"),
     Binding("N", "previous_hit", "Previous hit", show=False, id="search.previous"),
     Binding("x,delete", "delete", "Delete", show=False, id="annotate.delete"),

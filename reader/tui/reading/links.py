@@ -68,6 +68,9 @@ class LinkMaking(ReadingPart):
                     self._set_source((source_pane, source))
                 return
             pane.view.clear_selection()
+            for end, made in ((source_pane, source), (pane, target)):
+                if made.fragments:
+                    end.held_fragments = []  # the held fragments are now a passage at one end of the link
             ends = {link.source_id: source_pane, link.target_id: pane}
             for annotation_id, each in ends.items():
                 if each.is_mounted:
@@ -92,7 +95,7 @@ class LinkMaking(ReadingPart):
         if len(links) == 1:
             self.post_message(self.GoTo(links[0][1], avoid=pane))
             return
-        choices = [(other.id, f"{link.relation} · {short_quote(other.exact)}") for link, other in links]
+        choices = [(other.id, f"{link.relation} · {short_quote(other.quote)}") for link, other in links]
         others = {other.id: other for _, other in links}
 
         def follow(chosen: str | None) -> None:

@@ -34,6 +34,7 @@ from .annotating import Annotating
 from .comparing import Comparing
 from .deck import PaneDeck
 from .entities import EntityWork
+from .fragments import FragmentHolding
 from .highlights import HighlightDrawing
 from .keymap import READING_KEYS
 from .links import LinkMaking
@@ -93,19 +94,20 @@ class ReadingScreen(Screen[None]):
         self.entities = EntityWork(store)
         self.suggesting = Suggesting(store, self.deck)
         self.alignment = AlignmentSuggestions(store, self.deck)
+        self.fragments = FragmentHolding()
         self.deck.alignment_of = self.alignment.offset_map
         self.comparing = Comparing(store, self.deck)
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
         """The components asked about the status line and actions, in order of precedence."""
-        return (self.review, self.links, self.annotating, self.search, self.alignment, self.comparing, self.highlights,
-                self.sources, self.entities, self.suggesting)
+        return (self.review, self.links, self.annotating, self.fragments, self.search, self.alignment, self.comparing,
+                self.highlights, self.sources, self.entities, self.suggesting)
 
     @property
     def cancel_order(self) -> tuple[ReadingPart, ...]:
         """Who ``esc`` asks, lightest first: search hits go before a link or a re-attach under way."""
-        return (self.search, self.links, self.review, self.alignment)
+        return (self.search, self.fragments, self.links, self.review, self.alignment)
 
     def compose(self) -> ComposeResult:
         yield self.deck
@@ -243,7 +245,7 @@ class ReadingScreen(Screen[None]):
 
     def _go_to_annotation(self, annotation: Annotation, avoid: DocumentPane | None = None) -> None:
         if annotation.orphaned:
-            self.notify(f"{short_quote(annotation.exact, 40)} is not found in this version: R reviews it.", severity="warning")
+            self.notify(f"{short_quote(annotation.quote, 40)} is not found in this version: R reviews it.", severity="warning")
             return
         self.deck.go_to(annotation.document_id, annotation.start, avoid=avoid)
 
@@ -271,6 +273,7 @@ class ReadingScreen(Screen[None]):
     action_tag = on_active_pane("annotating", "tag")
     action_note = on_active_pane("annotating", "note")
     action_delete = on_active_pane("annotating", "delete")
+    action_hold_fragment = on_active_pane("fragments", "hold")
 
     def action_undo(self) -> None:
         self.annotating.history(redo=False)

@@ -134,7 +134,7 @@ class ReviewScreen(Dialog[ReviewChoice | None]):
     def _row(annotation: Annotation) -> Content:
         state = annotation.placement
         style = "bold $error" if annotation.orphaned else "bold $warning" if annotation.anchor_state == "fuzzy" else "bold"
-        return Content.assemble((f"{state:<11}", style), f"“{shorten(one_line_of(annotation.exact), 70)}”")
+        return Content.assemble((f"{state:<11}", style), f"“{shorten(one_line_of(annotation.quote), 70)}”")
 
     def _show(self, annotation: Annotation) -> None:
         before = self.store.documents.reanchorer.before(annotation.id)
@@ -180,7 +180,7 @@ class ReviewScreen(Dialog[ReviewChoice | None]):
             self.notify(write_failure(error), severity="error", title="Not done")
             return
         what = "Kept as not found" if annotation.orphaned else "Accepted"
-        self.notify(f"{what}: “{shorten(annotation.exact, 30)}”", timeout=2)
+        self.notify(f"{what}: “{shorten(annotation.quote, 30)}”", timeout=2)
         self.reload(index)
 
     def action_delete(self) -> None:
@@ -193,7 +193,7 @@ class ReviewScreen(Dialog[ReviewChoice | None]):
         except LIBRARY_ERRORS as error:
             self.notify(write_failure(error), severity="error", title="Not done")
             return
-        self.notify(f"Deleted “{shorten(annotation.exact, 30)}” · u in the reader to undo", timeout=3)
+        self.notify(f"Deleted “{shorten(annotation.quote, 30)}” · u in the reader to undo", timeout=3)
         self.reload(index)
 
     def action_go(self) -> None:

@@ -34,7 +34,7 @@ MAX_SHOWN = 200
 
 
 def _matches(annotation: Annotation, needle: str) -> bool:
-    haystack = " ".join([annotation.exact, annotation.note, *(t.name for t in annotation.tags), *(t.entity_type or "" for t in annotation.tags)])
+    haystack = " ".join([annotation.quote, annotation.note, *(t.name for t in annotation.tags), *(t.entity_type or "" for t in annotation.tags)])
     return needle in haystack.casefold()
 
 
@@ -143,7 +143,7 @@ class AnnotationsPanel(Vertical):
         text = Text()
         if annotation.orphaned:
             text.append("Not found in this version (R reviews it)\n", style="bold red")
-        text.append(f"“{' '.join(annotation.exact.split())}”\n", style="italic")
+        text.append(f"“{' '.join(annotation.quote.split())}”\n", style="italic")
         for tag in annotation.tags:
             text.append("● ", style=tag.colour)
             text.append(tag.label + "\n")
@@ -204,7 +204,7 @@ class AnnotationsPanel(Vertical):
                 prompt.append("● ", style=tag.colour)
             if not annotation.tags:
                 prompt.append("● ", style=UNTAGGED)
-            prompt.append(shorten(" ".join(annotation.exact.split()), quote_room), style="dim italic" if annotation.orphaned else "")
+            prompt.append(shorten(" ".join(annotation.quote.split()), quote_room), style="dim italic" if annotation.orphaned else "")
             if annotation.tags:
                 prompt.append("\n  " + ", ".join(t.name for t in annotation.tags), style="dim")
             if annotation.note:

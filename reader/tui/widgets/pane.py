@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from annotations.model import Annotation, Document, Section, Span
 from annotations.sections import Outline
+from annotations.text import shorten
 
 from .document_view import DocumentView, Highlight, PaintIndex
 
@@ -91,6 +92,8 @@ class DocumentPane(Vertical):
         """Open suggestions of the version shown (start, end, suggestion id): drawn faintly, never annotations."""
         self.ghost_marks: list[tuple[int, int]] = []
         """Spans of suggested alignment pairs (ghost links), drawn faintly until accepted or rejected."""
+        self.held_fragments: list[tuple[int, int]] = []
+        """Stretches held (``+``) for a passage in fragments, in text order, until they are annotated or dropped."""
         self.spans: list[Span] = []
         """Annotation spans last drawn, by start."""
         self.synced = False
@@ -186,6 +189,8 @@ class DocumentPane(Vertical):
         for annotation in annotations[:2]:
             if status:
                 status.append("\n")
+            if annotation.fragments:
+                status.append(f"“{shorten(annotation.quote, 60)}”  ", style="italic")
             for tag in annotation.tags:
                 status.append("● ", style=tag.colour)
                 status.append(tag.label + "  ")
