@@ -176,18 +176,19 @@ def compare(a: Sequence[Claim], b: Sequence[Claim]) -> list[Disagreement]:
     for j in sorted(free_b - set(group_of_b)):
         settle(j, side_b, side_a, group_of_b, group_of_a, 2)
 
-    places: dict[tuple[Kind, tuple[str, ...], tuple[str, ...]], Disagreement] = {}
+    # One place per stretch of text and the annotations in it: the claims of one annotation's several
+    # tags there are one place; the fragments of a passage in fragments stay places of their own.
+    places: dict[tuple[Kind, int, int, tuple[str, ...], tuple[str, ...]], Disagreement] = {}
     for kind, in_a, in_b in groups:
         claims_a = [side_a.claims[i] for i in sorted(in_a)]
         claims_b = [side_b.claims[j] for j in sorted(in_b)]
         both = claims_a + claims_b
-        key = (kind, _ids(claims_a), _ids(claims_b))
+        start, end = min(c.start for c in both), max(c.end for c in both)
+        key = (kind, start, end, _ids(claims_a), _ids(claims_b))
         found = places.get(key)
         tags_a = _tags(claims_a, found.a_tags if found else ())
         tags_b = _tags(claims_b, found.b_tags if found else ())
-        places[key] = Disagreement(
-            kind, min(c.start for c in both), max(c.end for c in both), key[1], key[2], tags_a, tags_b
-        )
+        places[key] = Disagreement(kind, start, end, key[3], key[4], tags_a, tags_b)
     return sorted(places.values(), key=lambda d: (d.start, d.end, KINDS.index(d.kind), d.a, d.b))
 
 

@@ -95,6 +95,7 @@ class HighlightDrawing(ReadingPart):
             for start, end, sid in pane.suggestion_marks
         ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks] + [
             Highlight(start, end, FRAGMENT_COLOUR, f"{FRAGMENT_KEY}{start}", True) for start, end in pane.held_fragments
+        ] + [
             Highlight(start, end, GHOST_COLOUR, f"{DISAGREEMENT_KEY}{start}", decoration=decoration)
             for start, end, decoration in pane.disagreement_marks
         ]
