@@ -42,11 +42,15 @@ def _plural(count: int, noun: str) -> str:
     "--split", type=click.Path(path_type=Path, file_okay=False),
     help="Markdown: one file per document in this folder, named after its title.",
 )
+@click.option(
+    "--split-by", type=click.Choice(["document", "entity"]),
+    help="With --split: a note per document (default), or also one per entity listing its mentions.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @pass_context
 def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...],
            group_by: str | None, template: Path | None, show_template: bool, output: Path | None,
-           split: Path | None, force: bool) -> None:
+           split: Path | None, split_by: str | None, force: bool) -> None:
     """Export annotations: Markdown by default, or W3C Web Annotation, CSV, REFI-QDA or brat.
 
     Output goes to standard output unless -o names a file; an existing file is
@@ -61,6 +65,8 @@ def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...],
         for given, option in ((group_by, "--group-by"), (template, "--template"), (split, "--split")):
             if given is not None:
                 raise click.UsageError(f"{option} applies to Markdown exports only")
+    if split_by is not None and split is None:
+        raise click.UsageError("--split-by needs --split FOLDER")
     if split is not None and output is not None:
         raise click.UsageError("give either -o FILE or --split FOLDER, not both")
     if fmt in FILE_EXPORTS and output is None:
@@ -68,7 +74,7 @@ def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...],
         raise click.UsageError(f"--format {fmt} writes files; name where with -o {what}")
 
     if fmt == "markdown":
-        _markdown(ctx, docs, tags, authors, group_by or "document", template, output, split, force)
+        _markdown(ctx, docs, tags, authors, group_by or "document", template, output, split, force, split_by)
         return
 
     from annotations.interchange.formats import export_files, export_text
@@ -94,7 +100,8 @@ def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...],
 
 
 def _markdown(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], group_by: str,
-              template: Path | None, output: Path | None, split: Path | None, force: bool) -> None:
+              template: Path | None, output: Path | None, split: Path | None, force: bool,
+              split_by: str | None = None) -> None:
     source = None
     if template is not None:
         from annotations.export.template import load_template
@@ -102,7 +109,7 @@ def _markdown(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
         source = load_template(template)
     name = template.name if template is not None else "template"
     if split is not None:
-        _split(ctx, docs, tags, authors, group_by, source, name, split, force)
+        _split(ctx, docs, tags, authors, group_by, source, name, split, force, by_entity=split_by == "entity")
         return
     markdown, count = markdown_export(
         ctx.store, document_refs=docs, tag_refs=tags, authors=authors, group_by=group_by,
@@ -116,8 +123,11 @@ def _markdown(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
 
 
 def _split(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: tuple[str, ...], group_by: str,
-           source: str | None, name: str, folder: Path, force: bool) -> None:
-    """One Markdown file per document, named from its title; nothing is written if any would be replaced."""
+           source: str | None, name: str, folder: Path, force: bool, *, by_entity: bool = False) -> None:
+    """One Markdown file per document, named from its title; nothing is written if any would be replaced.
+
+    *by_entity* adds one file per entity, listing its mentions with links to their passages.
+    """
     from annotations.export.naming import unique_file_names
 
     parts = markdown_per_document(
@@ -126,9 +136,17 @@ def _split(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], authors: 
     )
     folder = folder.expanduser()
     paths = [folder / file_name for file_name in unique_file_names([document.title for document, _, _ in parts])]
-    write_folder(folder, [(path, markdown) for path, (_, markdown, _) in zip(paths, parts)], overwrite=force)
+    files = [(path, markdown) for path, (_, markdown, _) in zip(paths, parts)]
+    entities = ""
+    if by_entity:
+        from annotations.export.entity_notes import gather_entity_notes
+
+        made = gather_entity_notes(ctx.store, document_refs=docs, tag_refs=tags, authors=authors)
+        files += [(folder / note.file_name, note.markdown) for note in made]
+        entities = f" ({_plural(len(made), 'entity note')})"
+    write_folder(folder, files, overwrite=force)
     count = sum(n for _, _, n in parts)
-    click.echo(f"exported {_plural(count, 'annotation')} to {_plural(len(paths), 'file')} in {folder}", err=True)
+    click.echo(f"exported {_plural(count, 'annotation')} to {_plural(len(files), 'file')}{entities} in {folder}", err=True)
 
 
 COMMANDS = [export]
