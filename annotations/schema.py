@@ -288,3 +288,35 @@ def m008_alignment_rejections(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m011_tag_history(db: Database) -> None:
+    """Undo for changes to tags themselves: merging two entities is one step ``undo`` takes back.
+
+    ``history.kind`` may now be ``tag`` (a tag's name, aliases, identifiers and
+    deletion before and after). SQLite cannot widen a CHECK in place, so the
+    table is copied, every record kept with its sequence number.
+    """
+    db.execute(
+        """
+        CREATE TABLE history_new (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('annotation', 'link', 'tag')),
+            target_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            before TEXT,
+            after TEXT NOT NULL,
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0,
+            batch INTEGER
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO history_new (seq, kind, target_id, label, before, after, author, at, undone, batch)"
+        " SELECT seq, kind, target_id, label, before, after, author, at, undone, batch FROM history"
+    )
+    db.execute("DROP TABLE history")
+    db.execute("ALTER TABLE history_new RENAME TO history")
