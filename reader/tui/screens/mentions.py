@@ -10,7 +10,7 @@ one transaction and one undo step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -68,7 +68,9 @@ class MentionPreview(Dialog[list[str] | None]):
         Binding("t", "choose_tag", "Choose tag", id="mentions.choose_tag"),
     ]
 
-    def __init__(self, store: Store, what: str, hits: Sequence[Hit], text: str, tags: Sequence[str] = ()) -> None:
+    def __init__(
+        self, store: Store, what: str, hits: Sequence[Hit], text: str | Mapping[str, str], tags: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         self.store = store
         """The library: tags to choose from, and which mentions already carry them."""
@@ -77,6 +79,7 @@ class MentionPreview(Dialog[list[str] | None]):
         self.hits = list(hits)
         """The mentions, in reading order, in the document whose *text* is given."""
         self.text = text
+        """The document's text, or (mentions in several documents) each document's text by id."""
         self.tags = list(tags)
         """The tag specs ``enter`` applies."""
         self.tagged: list[bool] = [hit.tagged for hit in self.hits]
@@ -100,7 +103,7 @@ class MentionPreview(Dialog[list[str] | None]):
         highlighted = listing.highlighted or 0
         listing.clear_options()
         listing.add_options(
-            Option(kwic_row(self.text, h.start, h.end, "✓ " if done else "  "), id=str(i))
+            Option(kwic_row(self._text_of(h), h.start, h.end, "✓ " if done else "  "), id=str(i))
             for i, (h, done) in enumerate(zip(self.hits, self.tagged))
         )
         listing.highlighted = min(highlighted, len(self.hits) - 1)
@@ -112,6 +115,9 @@ class MentionPreview(Dialog[list[str] | None]):
         else:
             line = Content.assemble(("no tag chosen yet: ", "italic"), ("t", "bold"), " or enter chooses one")
         self.query_one("#tag", Static).update(line)
+
+    def _text_of(self, hit: Hit) -> str:
+        return self.text if isinstance(self.text, str) else self.text[hit.document.id]
 
     def _mark_tagged(self) -> None:
         """Which mentions an annotation carrying every chosen tag already covers."""
