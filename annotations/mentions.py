@@ -295,6 +295,15 @@ def find_mentions(
     return found
 
 
+def name_key(name: str) -> str:
+    """A name as mention finding tells names apart: quotes, dashes, spacing, soft hyphens and case folded.
+
+    Two names with the same key find the same mentions (with case folded), so
+    ``Petro-China`` is no new name beside ``PetroChina``, nor ``o’brien`` beside ``O'Brien``.
+    """
+    return _key(" ".join(name.translate(_TRANSLATE).replace("\u00ad", "").split())).casefold()
+
+
 _POSSESSIVE = re.compile(r"['\u2019\u02bc]s?$", re.IGNORECASE)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..anchoring import anchor_span
-from ..mentions import Mention, find_mentions
+from ..mentions import Mention, find_mentions, name_key, without_possessive
 from ..model import Annotation, Document, Tag, TagKind
 from .annotating import AnnotationRepo
 from .documents import DocumentRepo
@@ -70,6 +70,23 @@ def names_of(tag: Tag) -> tuple[str, ...]:
     """Every name a tag goes by: its own (the last segment of a topic path) and its aliases."""
     own = tag.name.rsplit("/", 1)[-1] if tag.kind is TagKind.TOPIC else tag.name
     return (own, *tag.aliases)
+
+
+def new_name(tag: Tag, text: str) -> str | None:
+    """*text* (without a possessive) as a new name of the entity *tag*, or None.
+
+    None when *tag* is no entity, or the text is its name or one of its
+    aliases as mention finding compares names (case, quotes, dashes and
+    spacing folded): only a surface form the entity is not yet found by is
+    worth offering as an alias.
+    """
+    if tag.kind is not TagKind.ENTITY:
+        return None
+    surface = without_possessive(text)
+    key = name_key(surface)
+    if not key or key in {name_key(n) for n in (tag.name, *tag.aliases)}:
+        return None
+    return surface
 
 
 class MentionRepo:
