@@ -153,6 +153,8 @@ async def test_rename_aliases_and_tag_every_mention_from_the_library(library):
         assert isinstance(preview, MentionPreview)
         assert {h.document.id for h in preview.hits} == {report.id, notes.id}
         assert preview.tagged.count(True) == 1  # the PetroChina already tagged
+        listed = [str(preview.query_one("#hits").get_option_at_index(i).prompt) for i in range(len(preview.hits))]
+        assert listed[0].startswith("Annual report") and listed[-1].startswith("Later notes")  # which document
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from annotations.mentions import kwic
 from annotations.store import Store
 from annotations.store.mentioning import Hit
+from annotations.terminal import terminal_safe
 from annotations.text import shorten
 
 from .choices import PickList
@@ -103,7 +104,7 @@ class MentionPreview(Dialog[list[str] | None]):
         highlighted = listing.highlighted or 0
         listing.clear_options()
         listing.add_options(
-            Option(kwic_row(self._text_of(h), h.start, h.end, "✓ " if done else "  "), id=str(i))
+            Option(self._row(h, done), id=str(i))
             for i, (h, done) in enumerate(zip(self.hits, self.tagged))
         )
         listing.highlighted = min(highlighted, len(self.hits) - 1)
@@ -115,6 +116,13 @@ class MentionPreview(Dialog[list[str] | None]):
         else:
             line = Content.assemble(("no tag chosen yet: ", "italic"), ("t", "bold"), " or enter chooses one")
         self.query_one("#tag", Static).update(line)
+
+    def _row(self, hit: Hit, done: bool) -> Content:
+        row = kwic_row(self._text_of(hit), hit.start, hit.end, "✓ " if done else "  ")
+        if isinstance(self.text, str):
+            return row
+        # Mentions in several documents: each row says which.
+        return Content.assemble((shorten(terminal_safe(hit.document.title), 18).ljust(19), "italic $accent"), row)
 
     def _text_of(self, hit: Hit) -> str:
         return self.text if isinstance(self.text, str) else self.text[hit.document.id]
