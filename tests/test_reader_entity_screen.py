@@ -175,3 +175,14 @@ async def test_a_locked_codebook_refuses_names_in_one_line_and_changes_nothing(l
         said = [n.message for n in app._notifications]
         assert said.count(LOCKED) >= 1 and "\n" not in LOCKED
         assert store.tags.get(tag.id).aliases == ("CNPC", "PetroChina") and store.tags.find("Petro China").id == other.id
+
+
+def test_only_a_passage_that_could_be_a_name_is_offered_as_an_alias(library):
+    from reader.tui.screens.alias_offer import alias_offers
+
+    store, report, notes, tag, other, first = library
+    entity = store.tags.get(tag.id)
+    assert alias_offers(store, [entity], "the listed arm") == [(entity, "the listed arm")]
+    assert alias_offers(store, [entity], "Analysts said the offer was low, and then left") == []  # a sentence
+    assert alias_offers(store, [entity, entity], "CNPC Ltd’s") == [(entity, "CNPC Ltd")]  # once, no possessive
+    assert alias_offers(store, [store.tags.ensure("Theme/Oil")], "crude") == []  # topics have no names to add

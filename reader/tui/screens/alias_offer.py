@@ -5,7 +5,8 @@ whose text is not yet one of the entity's names (``CNPC`` tagged as China
 National Petroleum Corporation), it asks here: ``y`` adds every name listed
 as an alias, ``n`` or ``esc`` leaves the entity as it was. Names are compared
 as mention finding compares them (:func:`annotations.store.mentioning.new_name`),
-so a form differing only in case, quotes or dashes is not offered. In a class
+so a form differing only in case, quotes or dashes is not offered, and nor is
+a passage too long to be a name (a sentence about the entity). In a class
 pack whose codebook is locked nothing is offered: aliases cannot change there.
 """
 
@@ -74,8 +75,18 @@ class AliasOffer(Dialog[bool]):
         self.dismiss(False)
 
 
+#: A passage longer than this (in words or characters) is a passage about an entity, not a name of it.
+NAME_WORDS, NAME_CHARS = 6, 60
+
+
 def alias_offers(store: Store, tags: Sequence[Tag], text: str) -> list[Offer]:
-    """The (entity, name) pairs worth offering for *text* tagged with *tags*; none in a locked codebook."""
+    """The (entity, name) pairs worth offering for *text* tagged with *tags*; none in a locked codebook.
+
+    Only a passage that could be a name is offered: at most :data:`NAME_WORDS`
+    words and :data:`NAME_CHARS` characters, within one paragraph.
+    """
+    if len(text.split()) > NAME_WORDS or len(text.strip()) > NAME_CHARS or "\n\n" in text.strip():
+        return []
     offers: list[Offer] = []
     for tag in tags:
         surface = new_name(tag, text)
