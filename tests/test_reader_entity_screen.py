@@ -69,8 +69,15 @@ async def test_entities_by_type_with_names_identifiers_and_counts_here_and_in_al
         detail = str(screen.query_one("#detail").render())
         assert "Annual report 1" in detail and "first: Annual report · “PetroChina”" in detail
 
-        await pilot.press("escape")
-        await pilot.pause()
+        await highlight(pilot, screen, "Petro China")
+        await pilot.press("enter")  # to the first mention, in a document not open yet: it opens there
+        reading = app.screen
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if any(p.document.id == notes.id and p.view.cursor > 0 for p in reading.panes):
+                break
+        assert isinstance(reading, ReadingScreen)
+        assert [p.view.cursor for p in reading.panes if p.document.id == notes.id] == [OTHER.index("Petro China")]
     app = MarginApp(store, document_ids=[report.id, notes.id], watch_seconds=None)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_entities(pilot, app)
