@@ -193,3 +193,16 @@ def test_only_a_passage_that_could_be_a_name_is_offered_as_an_alias(library):
     assert alias_offers(store, [entity], "Analysts said the offer was low, and then left") == []  # a sentence
     assert alias_offers(store, [entity, entity], "CNPC Ltd’s") == [(entity, "CNPC Ltd")]  # once, no possessive
     assert alias_offers(store, [store.tags.ensure("Theme/Oil")], "crude") == []  # topics have no names to add
+
+
+def test_a_locked_codebook_keeps_its_aliases_from_the_command_line_too(library):
+    from annotations.errors import MarginError
+
+    store, report, notes, tag, other, first = library
+    store.db.execute("INSERT INTO packs (id, role, title, locked, created) VALUES ('p', 'copy', 'Week 1', 1, 'now')")
+    store.db.conn.commit()
+    for change in (lambda: store.tags.remove_alias(tag.id, "CNPC"), lambda: store.tags.add_alias(tag.id, "X"),
+                   lambda: store.merging.merge(other.id, tag.id)):
+        with pytest.raises(MarginError, match="locked"):
+            change()
+    assert store.tags.get(tag.id).aliases == ("CNPC", "PetroChina")

@@ -341,6 +341,7 @@ class TagRepo:
         return self.get(tag.id)
 
     def remove_alias(self, ref: str, alias: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         kept = [a for a in tag.aliases if a.casefold() != alias.strip().casefold()]
         if len(kept) == len(tag.aliases):
