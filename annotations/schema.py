@@ -356,3 +356,38 @@ def m010_consensus(db: Database) -> None:
     # undone steps must not read the whole history each time.
     db.execute("CREATE INDEX history_batch ON history(batch)")
     db.execute("CREATE INDEX history_author ON history(author, undone, seq)")
+
+
+@migrations()
+def m011_tag_history(db: Database) -> None:
+    """Undo for changes to tags themselves: merging two entities is one step ``undo`` takes back.
+
+    ``history.kind`` may now be ``tag`` (a tag's name, aliases, identifiers and
+    deletion before and after). SQLite cannot widen a CHECK in place, so the
+    table is copied, every record kept with its sequence number.
+    """
+    db.execute(
+        """
+        CREATE TABLE history_new (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('annotation', 'link', 'tag')),
+            target_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            before TEXT,
+            after TEXT NOT NULL,
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0,
+            batch INTEGER
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO history_new (seq, kind, target_id, label, before, after, author, at, undone, batch)"
+        " SELECT seq, kind, target_id, label, before, after, author, at, undone, batch FROM history"
+    )
+    db.execute("DROP TABLE history")
+    db.execute("ALTER TABLE history_new RENAME TO history")
+    # The history's indexes go with the old table: made again on the new one.
+    db.execute("CREATE INDEX IF NOT EXISTS history_batch ON history(batch)")
+    db.execute("CREATE INDEX IF NOT EXISTS history_author ON history(author, undone, seq)")

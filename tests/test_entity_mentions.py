@@ -75,3 +75,18 @@ def test_untagged_highlights_at_every_occurrence(store):
     done = store.mentions.tag_all(store.mentions.find(["CNPC"], [doc]), [])
     assert done.created == 2
     assert store.mentions.tag_all(store.mentions.find(["CNPC"], [doc]), []).already == 2
+
+
+def test_a_new_name_is_one_mention_finding_would_not_already_find():
+    from annotations.model import Tag, TagKind
+    from annotations.store.mentioning import new_name
+
+    entity = Tag(id="t", name="PetroChina", kind=TagKind.ENTITY, colour="#123456", entity_type="Organization",
+                 aliases=("O'Brien Oil", "CNPC"))
+    assert new_name(entity, "China National Petroleum") == "China National Petroleum"
+    assert new_name(entity, "CNPC’s") is None  # a possessive of an alias
+    assert new_name(entity, "petro\u2011china") is None  # case and dashes folded, the hyphen optional
+    assert new_name(entity, "O’Brien  Oil") is None  # curly quote, doubled space
+    assert new_name(entity, "Petro China") == "Petro China"  # a space is a new form: matching would not find it
+    topic = Tag(id="u", name="Theme/Oil", kind=TagKind.TOPIC, colour="#123456")
+    assert new_name(topic, "petroleum") is None  # topics are not offered aliases

@@ -94,3 +94,18 @@ def test_keyword_in_context_is_one_line_with_the_hit_apart():
     assert hit == "China National Petroleum Corporation"
     assert left.endswith("the line ") and "\n" not in left + right
     assert right.startswith(" after")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Ada went home", ["Ada"]),  # at the very start
+        ("(ADA) and ada,Ada", ["ADA", "ada", "Ada"]),  # after punctuation, one right after another
+        ("我们Ada说", ["Ada"]),  # after a character of a script without spaces
+        ("Adam, madam, éAda, ada_x, 1ada", []),  # inside words, an accented letter or a digit before it
+        ("Prof. ’t Hooft and 'T HOOFT", ["’t Hooft", "'T HOOFT"]),  # a name that starts with a quote
+    ],
+)
+def test_case_folded_names_are_found_only_where_a_word_can_begin(text, found):
+    names = {"ada": ["Ada"], "hooft": ["'t Hooft"]}
+    assert [text[m.start:m.end] for m in find_mentions(text, names, fold_case=True)] == found

@@ -8,6 +8,7 @@ from annotations.anchoring import anchor_quote
 from reader.tui.app import MarginApp
 from reader.tui.reading import ReadingScreen
 from reader.tui.reading.targets import annotations_at
+from reader.tui.screens.alias_offer import AliasOffer
 from reader.tui.screens.aliases import AliasDialog
 from reader.tui.screens.mentions import MentionPreview
 from reader.tui.screens.suggestions import SuggestionReview
@@ -164,6 +165,11 @@ async def test_accepting_a_new_surface_form_adds_it_as_an_alias(library):
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
+        assert isinstance(app.screen, AliasOffer)  # offered, never added unasked
+        assert "listed arm" not in store.tags.get(tag.id).aliases
+        assert "“listed arm” is not yet a name of Organization: China National" in str(app.screen.query_one("#names").render())
+        await pilot.press("y")
+        await pilot.pause()
         assert "listed arm" in store.tags.get(tag.id).aliases
         assert isinstance(app.screen, ReadingScreen)  # nothing left open: the review closed
 
@@ -246,3 +252,32 @@ def test_removing_an_alias_keeps_the_others_and_refuses_one_it_lacks(store):
     with pytest.raises(MarginError, match="has no alias CNPC"):
         store.tags.remove_alias(tag.id, "CNPC")
     assert store.tags.get(tag.id).aliases == ("PetroChina",)
+
+
+async def test_tagging_a_new_surface_form_offers_it_as_an_alias_and_n_leaves_the_entity_alone(library):
+    store, document, tag, first = library
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _reading(pilot, app)
+        pane = screen.panes[0]
+
+        async def tag_selection(quote: str, answer: str | None) -> None:
+            start = REPORT.index(quote)
+            pane.view.select_span(start, start + len(quote))
+            await pilot.press("a")
+            await pilot.pause()
+            assert isinstance(app.screen, TagPicker)
+            await pilot.press(*"China National", "enter")
+            await pilot.pause()
+            if answer is not None:
+                assert isinstance(app.screen, AliasOffer), quote
+                await pilot.press(answer)
+                await pilot.pause()
+            assert isinstance(app.screen, ReadingScreen), quote
+
+        await tag_selection("the listed arm", "n")
+        assert store.tags.get(tag.id).aliases == ("CNPC", "PetroChina")
+        await tag_selection("Analysts", "y")
+        assert store.tags.get(tag.id).aliases == ("CNPC", "PetroChina", "Analysts")
+        await tag_selection("CNPC’s", None)  # a name it has, with a possessive and a curly quote: nothing to ask
+        assert len(store.annotations.list(document_ids=[document.id], tag_ids=[tag.id])) == 4

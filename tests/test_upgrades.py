@@ -229,3 +229,34 @@ def test_a_damaged_library_is_not_upgraded(db_path, monkeypatch):
     assert "is damaged" in str(caught.value) and "\n" not in str(caught.value)
     assert db_path.read_bytes() == bytes(data)
     assert not list(db_path.parent.glob("*.bak"))
+
+
+def test_a_library_from_before_tag_steps_keeps_its_undo_history(db_path):
+    """m011 copies the history table so it can hold tag steps: every record survives, and undo still works."""
+    names = [m.name for m in migrations._migrations]
+    with Store.open(db_path, author="ada") as store:
+        document = add_document(store)
+        text = store.documents.text(document.version_id)
+        made = store.annotations.create(document, anchor_quote(text, "precaution"), note="kept")
+    # The library as margin wrote it before m011: the old history table, the migration not applied.
+    old = sqlite3.connect(db_path)
+    rows = old.execute("SELECT seq, kind, target_id, label, before, after, author, at, undone, batch FROM history").fetchall()
+    old.executescript(
+        "DROP TABLE history; CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " kind TEXT NOT NULL CHECK (kind IN ('annotation', 'link')), target_id TEXT NOT NULL, label TEXT NOT NULL,"
+        " before TEXT, after TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0,"
+        " batch INTEGER); DELETE FROM _sqlite_migrations WHERE name = 'm011_tag_history';"
+    )
+    old.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    old.commit()
+    old.close()
+    assert rows and "m011_tag_history" not in _applied(db_path)
+
+    with Store.open(db_path, author="ada") as store:
+        assert _applied(db_path)[-1] == "m011_tag_history" and sorted(_applied(db_path)) == sorted(names)
+        copied = store.db.execute(
+            "SELECT seq, kind, target_id, label, before, after, author, at, undone, batch FROM history"
+        ).fetchall()
+        assert copied == rows
+        assert store.history.undo().target_id == made.id
+        assert store.annotations.list() == []

@@ -1,6 +1,7 @@
 """YAML front matter: the export's title, counts, authors and filters, at the top of the file.
 
-Obsidian and other tools read it as properties. Every value is a
+Obsidian and other tools read it as properties. Tags that go by other names
+are listed with them (``tag_aliases``). Every value is a
 double-quoted scalar (which is also a JSON string), so no title or name can
 turn into YAML structure; templates get the same quoting as a filter.
 """
@@ -55,6 +56,11 @@ def front_matter(
     lines += [f"annotation_count: {len(entries)}", f"tag_count: {len(tag_ids)}"]
     lines += _yaml_list("authors", sorted(authors, key=lambda s: (s.casefold(), s)))
     lines.append(f"updated: {yaml_str(max(stamps)) if stamps else 'null'}")
+    named = {t.id: t for e in entries for t in e.annotation.tags if not t.deleted and t.aliases}
+    if named:  # the other names each tag goes by, so a reader of the notes can find "CNPC" under its entity
+        lines.append("tag_aliases:")
+        for tag in sorted(named.values(), key=lambda t: (t.label.casefold(), t.id)):
+            lines.append(f"  {yaml_str(tag.label)}: [{', '.join(yaml_str(a) for a in tag.aliases)}]")
     if filters:
         lines.append("filters:")
         for key in sorted(filters):

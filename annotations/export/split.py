@@ -1,4 +1,4 @@
-"""A Markdown export cut into several files (``margin export --split``): one per document, or one per author.
+"""A Markdown export cut into several files (``margin export --split``): per document, per author, or per entity too.
 
 Every way of splitting takes the export's filters and gives, in order, the
 file name (made safe and unique by :mod:`.naming`: a title or an author name
@@ -79,7 +79,26 @@ def _layer(notes: Sequence[DocumentNotes], person: str, named: set[str]) -> list
 
 
 #: The ways a Markdown export can be split, by the name ``--split-by`` gives them.
+def per_entity(
+    store: Store, *, document_refs: Sequence[str] = (), tag_refs: Sequence[str] = (), authors: Sequence[str] = (),
+    group_by: str = "document", template: str | None = None, template_name: str = "template",
+) -> list[Part]:
+    """The document files, and beside them one note per entity listing its mentions with links to their passages.
+
+    The entity notes count no annotations of their own: each passage is counted in its document's file.
+    """
+    from .entity_notes import gather_entity_notes
+
+    documents = per_document(
+        store, document_refs=document_refs, tag_refs=tag_refs, authors=authors, group_by=group_by,
+        template=template, template_name=template_name,
+    )
+    made = gather_entity_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+    return documents + [(note.file_name, note.markdown, 0) for note in made]
+
+
 SPLIT_BY: dict[str, Callable[..., list[Part]]] = {
     "document": per_document,
     "author": per_author,
+    "entity": per_entity,
 }

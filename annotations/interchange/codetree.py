@@ -14,8 +14,9 @@ as it was (name, kind, entity type, colour, description):
   description the code's ``Description``. An entity's knowledge-base
   identifiers follow its description as a last line, ``Identifiers:
   UMLS:C0019693 Wikidata:Q42`` (the standard gives codes no attributes), and
-  such a line is read from any tool's codes. Aliases have no place in a code
-  and are not carried.
+  such a line is read from any tool's codes. A tag's aliases go the same way,
+  on an ``Aliases: CNPC; PetroChina`` line before it (as :mod:`.aliases`
+  writes them), and are read back as aliases.
 
 Codes from other tools read as topics by their path; ATLAS.ti's habit of
 writing a hierarchy into one name (``Coke::diet Coke``) is read as a path too.
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from ..model import Tag, TagKind
+from .aliases import join_aliases, split_aliases
 from .intake import clean_topic_path
 from .xmltext import child_text, children, guid_of, xml_safe
 
@@ -77,7 +79,7 @@ def code_tree(tags: Iterable[Tag]) -> list[Code]:
     for tag in sorted((t for t in live if t.kind is TagKind.TOPIC), key=lambda t: (t.name.casefold(), t.id)):
         code = topic_code(tag.parts)
         code.guid, code.name, code.codable = tag.id, tag.parts[-1], True
-        code.colour, code.description = tag.colour, tag.description
+        code.colour, code.description = tag.colour, with_aliases(tag.description, tag.aliases)
     entities = sorted((t for t in live if t.kind is TagKind.ENTITY), key=lambda t: (t.name.casefold(), t.id))
     for entity_type in sorted({t.entity_type or "Thing" for t in entities}, key=str.casefold):
         folder = Code(
@@ -88,7 +90,7 @@ def code_tree(tags: Iterable[Tag]) -> list[Code]:
         )
         folder.children = [
             Code(guid=t.id, name=t.name, codable=True, colour=t.colour,
-                 description=with_identifiers(t.description, t.identifiers))
+                 description=with_identifiers(with_aliases(t.description, t.aliases), t.identifiers))
             for t in entities
             if (t.entity_type or "Thing") == entity_type
         ]
@@ -159,6 +161,7 @@ class CodePlan:
     description: str
     codable: bool
     identifiers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 def read_codes(codes_element: Element, *, ours: bool = False) -> Iterator[CodePlan]:
@@ -178,16 +181,19 @@ def _read(
         name = element.get("name") or ""
         codable = (element.get("isCodable") or "true").strip().lower() in ("true", "1")
         description, identifiers = split_identifiers(child_text(element, "Description"))
+        description, aliases = split_description(description)
         colour = element.get("color")
         if top and entity_type is None and guid == entity_folder_guid(name):
             yield from _read(element, [], name, top=False, split=split)
             continue
         if entity_type is not None:
-            yield CodePlan(guid, TagKind.ENTITY, name, entity_type, colour, description, codable, identifiers)
+            yield CodePlan(guid, TagKind.ENTITY, name, entity_type, colour, description, codable, identifiers, aliases)
             yield from _read(element, [], entity_type, top=False, split=split)
             continue
         here = path + (name.split("::") if split else [name])
-        yield CodePlan(guid, TagKind.TOPIC, clean_topic_path(here), None, colour, description, codable, identifiers)
+        yield CodePlan(
+            guid, TagKind.TOPIC, clean_topic_path(here), None, colour, description, codable, identifiers, aliases
+        )
         yield from _read(element, here, None, top=False, split=split)
 
 
@@ -210,3 +216,23 @@ def split_identifiers(description: str) -> tuple[str, tuple[str, ...]]:
     if not last.startswith(IDENTIFIERS_LINE):
         return description, ()
     return head.rstrip(), tuple(last[len(IDENTIFIERS_LINE):].split())
+
+
+#: The line of a code's description that lists the tag's other names.
+ALIASES_LINE = "Aliases:"
+
+
+def with_aliases(description: str, aliases: Iterable[str]) -> str:
+    """*description* followed by an ``Aliases:`` line, when there are any."""
+    listed = join_aliases(aliases)
+    if not listed:
+        return description
+    return f"{description}\n{ALIASES_LINE} {listed}" if description else f"{ALIASES_LINE} {listed}"
+
+
+def split_description(description: str) -> tuple[str, tuple[str, ...]]:
+    """The description without its last ``Aliases:`` line, and the aliases that line lists."""
+    head, _, last = description.rstrip().rpartition("\n")
+    if not last.startswith(ALIASES_LINE):
+        return description, ()
+    return head.rstrip(), split_aliases(last[len(ALIASES_LINE):])

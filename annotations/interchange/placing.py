@@ -71,6 +71,8 @@ class Incoming:
     tags: list[str] = field(default_factory=list)
     identifiers: list[tuple[str | None, str]] = field(default_factory=list)
     """Knowledge-base identifiers, each with the tag (as the file spells it) it identifies, if one precedes it."""
+    aliases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    """Other names of a tag (as the file spells the tag), kept as its aliases."""
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
     note: str = ""
     author: str | None = None
@@ -323,6 +325,9 @@ def place(
             assert anchor is not None
             tag_ids = [_tag_id(store, intake, spec, tags) for spec in dict.fromkeys(item.tags) if spec.strip(" /")]
             tag_ids += _identified(intake, item, tags, tag_ids, anchor.exact)
+            for spec, names in item.aliases:
+                for name in names if spec in tags else ():
+                    intake.alias(tags[spec], name)
             placed[item.key] = intake.annotation(
                 document,
                 anchor.start,

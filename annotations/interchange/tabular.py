@@ -6,7 +6,7 @@ offsets, quote, note, author and dates.
 
 Codebook: the layout Taguette writes (``tag``, ``description``,
 ``number of highlights``, ``number of documents``) followed by margin's own
-columns (``kind``, ``entity type``, ``colour``, ``aliases``), which Taguette
+columns (``kind``, ``entity type``, ``colour``, ``aliases`` as :mod:`.aliases` writes them), which Taguette
 ignores. Import takes Taguette's layout and the tools that copy it: a
 ``tag`` (or ``name``, or ``path``) column, optionally ``description`` and a
 ``parent`` (or ``tag_parent``) path; comma, semicolon or tab separated.
@@ -29,6 +29,7 @@ from ..model import Annotation, Tag, TagKind
 from ..sections import Outline
 from ..store import Store
 from ..store.tagging import canonical_entity_type, parse_tag_spec
+from .aliases import join_aliases, split_aliases
 from .intake import Intake
 from .report import ImportReport
 from .selection import Selection
@@ -130,7 +131,7 @@ def export_codebook_csv(selection: Selection) -> str:
     rows = [
         [
             tag_spec(tag), tag.description, highlights.get(tag.id, 0), len(documents.get(tag.id, ())),
-            tag.kind.value, tag.entity_type or "", tag.colour, "; ".join(tag.aliases),
+            tag.kind.value, tag.entity_type or "", tag.colour, join_aliases(tag.aliases),
         ]
         for tag in sorted(selection.tags, key=_tag_order)
         if not tag.deleted
@@ -239,7 +240,7 @@ def import_codebook_csv(store: Store, path: Path) -> ImportReport:
             )
             if report.tags == before and description and not tag.description:
                 store.tags.describe(tag.id, description)
-            for alias in (a.strip() for a in cell(row, at_aliases).split(";")):
+            for alias in split_aliases(cell(row, at_aliases)):
                 if alias and alias.casefold() not in {a.casefold() for a in (tag.name, *tag.aliases)}:
                     try:
                         store.tags.add_alias(tag.id, alias)

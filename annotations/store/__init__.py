@@ -20,6 +20,7 @@ from .clock import Clock, utc_now
 from .connection import DEFAULT_BUSY_TIMEOUT, open_database
 from .documents import DocumentRepo, ImportResult
 from .history import History
+from .merging import TagMerging
 from .importing import ImportBatch, importing
 from .linking import LinkRepo
 from .mentioning import MentionRepo
@@ -51,6 +52,8 @@ class Store:
         self.history = History(db, author, clock)
         self.annotations = AnnotationRepo(db, author, clock, self.tags, self.history)
         self.links = LinkRepo(db, author, clock, self.history)
+        self.history.register("tag", self.tags)
+        self.merging = TagMerging(self.tags, self.annotations, self.history)
         self.mentions = MentionRepo(self.documents, self.tags, self.annotations, self.history)
         self.suggestions = SuggestionRepo(db, author, clock, self.tags, self.mentions)
         self.alignments = AlignmentRepo(db, author, clock, self.annotations, self.links)

@@ -1,7 +1,7 @@
 """Undo and redo over the store itself.
 
-Each change is recorded as the full before/after state of one annotation or
-link. Undo writes *before* back, redo writes *after*; a new change after an
+Each change is recorded as the full before/after state of one annotation,
+link or tag. Undo writes *before* back, redo writes *after*; a new change after an
 undo drops the redo branch. Records made inside :meth:`History.together`
 share a batch number and are one step: tagging every mention of an entity is
 undone in one go, however many annotations it made. History is per author, so undoing in a merged
@@ -26,7 +26,7 @@ from ..errors import NothingToUndo
 from .clock import Clock
 from .transaction import writing
 
-Kind = Literal["annotation", "link"]
+Kind = Literal["annotation", "link", "tag"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..anchoring import anchor_span
-from ..mentions import Mention, find_mentions
+from ..mentions import Mention, find_mentions, name_key, without_possessive
 from ..model import Annotation, Document, Tag, TagKind
 from .annotating import AnnotationRepo
 from .documents import DocumentRepo
@@ -51,10 +51,42 @@ class TaggedAll:
         return self.created + self.added_to
 
 
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One entity in the entity index: its tagged mentions per document, and the first of them."""
+
+    tag: Tag
+    per_document: dict[str, int]
+    """Tagged mentions by document id, in library order."""
+    first: Annotation | None
+    """The first tagged mention, in library order then reading order."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_document.values())
+
+
 def names_of(tag: Tag) -> tuple[str, ...]:
     """Every name a tag goes by: its own (the last segment of a topic path) and its aliases."""
     own = tag.name.rsplit("/", 1)[-1] if tag.kind is TagKind.TOPIC else tag.name
     return (own, *tag.aliases)
+
+
+def new_name(tag: Tag, text: str) -> str | None:
+    """*text* (without a possessive) as a new name of the entity *tag*, or None.
+
+    None when *tag* is no entity, or the text is its name or one of its
+    aliases as mention finding compares names (case, quotes, dashes and
+    spacing folded): only a surface form the entity is not yet found by is
+    worth offering as an alias.
+    """
+    if tag.kind is not TagKind.ENTITY:
+        return None
+    surface = without_possessive(text)
+    key = name_key(surface)
+    if not key or key in {name_key(n) for n in (tag.name, *tag.aliases)}:
+        return None
+    return surface
 
 
 class MentionRepo:
@@ -93,6 +125,20 @@ class MentionRepo:
     def of(self, tag: Tag, documents: Iterable[Document], *, fold_case: bool = False) -> list[Hit]:
         """Every mention of an entity (or topic) by its name and aliases."""
         return self.find(names_of(tag), documents, tags=[tag], fold_case=fold_case)
+
+    def index(self) -> list[IndexEntry]:
+        """Every entity, by type and name, with its tagged mentions per document and its first mention."""
+        order = {d.id: i for i, d in enumerate(self.documents.all())}
+        entries = []
+        entities = [t for t in self.tags.all() if t.kind is TagKind.ENTITY]
+        for tag in sorted(entities, key=lambda t: ((t.entity_type or "").casefold(), t.name.casefold(), t.id)):
+            marked = [a for a in self.annotations.list(tag_ids=[tag.id]) if a.document_id in order]
+            per_document: dict[str, int] = {}
+            for annotation in sorted(marked, key=lambda a: order[a.document_id]):
+                per_document[annotation.document_id] = per_document.get(annotation.document_id, 0) + 1
+            first = min(marked, key=lambda a: (order[a.document_id], a.start), default=None)
+            entries.append(IndexEntry(tag, per_document, first))
+        return entries
 
     def _existing(self, document: Document, tags: Sequence[Tag]) -> list[Annotation]:
         """The annotations that could already mark a hit: those with one of *tags* (with none: all)."""

@@ -17,11 +17,11 @@ from sqlite_utils import Database
 
 from ..candidates import Candidate
 from ..errors import Ambiguous, MarginError, NotFound
-from ..mentions import find_mentions, without_possessive
+from ..mentions import find_mentions
 from ..model import Annotation, Document, Tag, TagKind
 from ..progress import tracked
 from .clock import Clock, new_ids
-from .mentioning import Hit, MentionRepo, names_of
+from .mentioning import Hit, MentionRepo, names_of, new_name
 from .tagging import TagRepo
 from .transaction import writing
 
@@ -177,18 +177,22 @@ class SuggestionRepo:
             )
         return self.resolve(suggestion.id)
 
-    def accept(self, ref: str, *, tag: str | None = None) -> tuple[Annotation | None, builtins.list[str]]:
+    def accept(
+        self, ref: str, *, tag: str | None = None, add_aliases: bool = True
+    ) -> tuple[Annotation | None, builtins.list[str]]:
         """Annotate the suggestion's span with its tag (or *tag*); one undo step. Returns the annotation and aliases added."""
-        return self.accept_many([self._open(ref)], tag=tag)
+        return self.accept_many([self._open(ref)], tag=tag, add_aliases=add_aliases)
 
     def accept_many(
-        self, suggestions: Sequence[Suggestion], *, tag: str | None = None
+        self, suggestions: Sequence[Suggestion], *, tag: str | None = None, add_aliases: bool = True
     ) -> tuple[Annotation | None, builtins.list[str]]:
         """Accept *suggestions* in one transaction and one undo step.
 
-        A surface form that is neither the entity's name nor an alias yet (the
-        acronym of a spelled-out name, say) becomes an alias. Returns the last
-        annotation made or tagged, and the aliases added.
+        With *add_aliases*, a surface form that is neither the entity's name
+        nor an alias yet (the acronym of a spelled-out name, say; compared as
+        :func:`~annotations.store.mentioning.new_name` compares) becomes an
+        alias; the reader passes False and offers each instead. Returns the
+        last annotation made or tagged, and the aliases added.
         """
         documents = {d.id: d for d in self.mentions.documents.all()}
         aliases: builtins.list[str] = []
@@ -201,10 +205,8 @@ class SuggestionRepo:
                 chosen = self.tags.ensure(tag) if tag else self._proposed(suggestion)
                 hit = Hit(document, suggestion.start, suggestion.end, suggestion.exact, suggestion.exact)
                 self.mentions.tag_all([hit], [chosen.id], label="accept suggestion")
-                surface = without_possessive(suggestion.exact)
-                if chosen.kind is TagKind.ENTITY and surface.casefold() not in {
-                    n.casefold() for n in (chosen.name, *chosen.aliases)
-                }:
+                surface = new_name(self.tags.get(chosen.id), suggestion.exact) if add_aliases else None
+                if surface is not None:
                     try:
                         self.tags.add_alias(chosen.id, surface)
                         aliases.append(f"{surface} → {chosen.name}")

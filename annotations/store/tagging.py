@@ -36,6 +36,10 @@ LOCKED_MESSAGE = (
     " use one of its tags (see `margin tags`)"
 )
 
+#: The fields of a tag that undo and redo restore.
+_STATE = ("name", "aliases", "identifiers", "deleted", "merged_into")
+
+
 def _row_to_tag(row: dict) -> Tag:
     return Tag(
         id=row["id"],
@@ -337,6 +341,7 @@ class TagRepo:
         return self.get(tag.id)
 
     def remove_alias(self, ref: str, alias: str) -> Tag:
+        self._check_open()
         tag = self.resolve(ref)
         kept = [a for a in tag.aliases if a.casefold() != alias.strip().casefold()]
         if len(kept) == len(tag.aliases):
@@ -408,6 +413,22 @@ class TagRepo:
         self._set(target.id, aliases=json.dumps(aliases, ensure_ascii=False),
                   identifiers=json.dumps(identifiers, ensure_ascii=False))
         return moved
+
+    # state, for undo ------------------------------------------------------
+    def state(self, tag_id: str) -> dict[str, object]:
+        """What undo restores of a tag: its names, identifiers and whether (and into what) it was merged."""
+        row = self.db.execute(
+            "SELECT name, aliases, identifiers, deleted, merged_into FROM tags WHERE id = ?", (tag_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no tag with id {tag_id}")
+        return dict(zip(_STATE, row))
+
+    def revert(self, tag_id: str, undo_from: dict[str, object], back_to: dict[str, object]) -> None:
+        """Undo (or redo) one recorded change to a tag: only the fields that change altered."""
+        changed = {key: back_to[key] for key in _STATE if undo_from.get(key) != back_to.get(key)}
+        if changed:
+            self._set(tag_id, **changed)
 
     def delete(self, ref: str, *, force: bool = False) -> int:
         """Delete a tag; refuses while annotations use it unless *force*. Returns how many lost it."""

@@ -139,6 +139,8 @@ def _tags(intake: Intake, codes: Iterable[CodePlan], used: set[str]) -> dict[str
             )
             for identifier in code.identifiers:
                 intake.identify(found[code.guid], identifier)
+            for alias in code.aliases:
+                intake.alias(found[code.guid], alias)
     return found
 
 

@@ -4,7 +4,8 @@ Export: every annotation becomes an ``Annotation`` whose target is the
 document (``urn:margin:document:<id>``, with the file it was read from as
 ``via``) narrowed by a ``TextQuoteSelector`` and a ``TextPositionSelector``
 (code points into the normalised text, as the standard counts). Tags are
-``TextualBody`` bodies with purpose ``tagging`` (an entity as ``Type:Name``),
+``TextualBody`` bodies with purpose ``tagging`` (an entity as ``Type:Name``;
+a tag with aliases a ``Choice`` of that body and one per alias, read back as aliases),
 the note one with purpose ``commenting``. A link is an annotation with
 motivation ``linking`` whose target is the annotation it starts from and whose
 body is the one it points to, with the relation as a ``classifying`` body.

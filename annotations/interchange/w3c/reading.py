@@ -113,6 +113,14 @@ def _textual(body: Any) -> tuple[str, set[str]] | None:
     return value, {p for p in _as_list(body.get("purpose")) if isinstance(p, str)}
 
 
+def _other_options(body: Any) -> tuple[str, ...]:
+    """The options of a tagging ``Choice`` after its first: the tag's other names (aliases)."""
+    if not isinstance(body, dict) or "Choice" not in _types(body):
+        return ()
+    options = [t for t in map(_textual, _as_list(body.get("items"))) if t is not None]
+    return tuple(value.strip() for value, _ in options[1:] if value.strip())
+
+
 def _attribute(body: Any, value: str, purposes: set[str]) -> tuple[str, AttributeValue] | None:
     """An attribute: a ``describing`` JSON body holding one name and a plain value, or None."""
     if "describing" not in purposes or not isinstance(body, dict) or body.get("format") != ATTRIBUTE_FORMAT:
@@ -192,6 +200,7 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
         notes.append(item["bodyValue"])
     identifiers: list[tuple[str | None, str]] = []
     attributes: dict[str, AttributeValue] = {}
+    aliases: list[tuple[str, tuple[str, ...]]] = []
     for body in _as_list(item.get("body")):
         textual = _textual(body)
         if textual is None and isinstance(body, dict) and "identifying" in _as_list(body.get("purpose")) and _iri(body):
@@ -209,6 +218,9 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
         elif purposes & TAG_PURPOSES:
             if value.strip():
                 tags.append(value.strip())
+                others = _other_options(body)
+                if others:
+                    aliases.append((value.strip(), others))
         elif value:
             notes.append(value)
     return Incoming(
@@ -223,6 +235,7 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
         end=_int(position.get("end")),
         tags=tags,
         identifiers=identifiers,
+        aliases=aliases,
         attributes=attributes,
         note="\n\n".join(notes),
         author=_author(item.get("creator")),

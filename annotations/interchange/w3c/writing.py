@@ -36,6 +36,20 @@ def tag_value(tag: Tag) -> str:
     return tag.name
 
 
+def tag_body(tag: Tag) -> dict[str, Any]:
+    """A tag as a tagging body; a tag with aliases as a ``Choice`` of its name, then each alias.
+
+    A reader that knows nothing of aliases takes a Choice's first option, the tag itself.
+    """
+    body = {"type": "TextualBody", "purpose": "tagging", "value": tag_value(tag)}
+    if not tag.aliases:
+        return body
+    return {
+        "type": "Choice",
+        "items": [body, *({"type": "TextualBody", "purpose": "tagging", "value": a} for a in tag.aliases)],
+    }
+
+
 def _source(document: Document) -> dict[str, Any]:
     source: dict[str, Any] = {"id": DOCUMENT_URN + document.id, "type": "Text", "label": document.title}
     path = document.source_path
@@ -60,7 +74,7 @@ def annotation_json(
     bodies: list[dict[str, Any]] = []
     for tag in annotation.tags:
         if not tag.deleted:
-            bodies.append({"type": "TextualBody", "purpose": "tagging", "value": tag_value(tag)})
+            bodies.append(tag_body(tag))
             # What the entity is, in a knowledge base: right after the tag it belongs to.
             bodies += [
                 {"type": "SpecificResource", "purpose": "identifying", "source": identifier_uri(identifier)}

@@ -307,7 +307,7 @@ def redo(ctx: Context) -> None:
 def _what(step: "Step") -> str:
     """What a step changed: ``annotation 3f2a9c1e``, or ``12 annotations`` for one made together."""
     if step.count > 1:
-        return f"{step.count} {step.kind}s"
+        return f"{step.count} {'tags and annotations' if step.label.startswith('merge ') else step.kind + 's'}"
     return f"{step.kind} {short(step.target_id)}"
 
 

@@ -7,7 +7,7 @@ import json
 import click
 
 from annotations.mentions import kwic
-from annotations.model import Annotation, Document, TagKind
+from annotations.model import Document
 from annotations.store import Store
 from annotations.store.mentioning import Hit
 from annotations.terminal import json_safe
@@ -87,26 +87,19 @@ def mentions(ctx: Context, entity: str, docs: tuple[str, ...], ignore_case: bool
 def entity_index(store: Store) -> list[dict[str, object]]:
     """Entities by type and name, each with aliases, tagged mentions per document and its first mention."""
     documents = {d.id: d for d in store.documents.all()}
-    order = {doc_id: i for i, doc_id in enumerate(documents)}
     index: list[dict[str, object]] = []
-    entities = [t for t in store.tags.all() if t.kind is TagKind.ENTITY]
-    for tag in sorted(entities, key=lambda t: ((t.entity_type or "").casefold(), t.name.casefold())):
-        marked = store.annotations.list(tag_ids=[tag.id])
-        per_document: dict[str, int] = {}
-        for annotation in marked:
-            per_document[annotation.document_id] = per_document.get(annotation.document_id, 0) + 1
-        first: Annotation | None = min(marked, key=lambda a: (order.get(a.document_id, 0), a.start), default=None)
+    for entry in store.mentions.index():
+        tag, first = entry.tag, entry.first
         index.append({
             "id": tag.id, "name": tag.name, "type": tag.entity_type, "aliases": list(tag.aliases),
-            "description": tag.description, "mentions": len(marked),
+            "description": tag.description, "mentions": entry.total,
             "documents": [
                 {"id": doc_id, "title": documents[doc_id].title, "mentions": count}
-                for doc_id, count in sorted(per_document.items(), key=lambda item: order.get(item[0], 0))
-                if doc_id in documents
+                for doc_id, count in entry.per_document.items()
             ],
             "first_mention": None if first is None else {
                 "annotation_id": first.id, "document_id": first.document_id,
-                "document": documents[first.document_id].title if first.document_id in documents else "",
+                "document": documents[first.document_id].title,
                 "start": first.start, "exact": first.exact,
             },
         })

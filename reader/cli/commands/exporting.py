@@ -42,11 +42,12 @@ def _plural(count: int, noun: str) -> str:
 )
 @click.option(
     "--split", type=click.Path(path_type=Path, file_okay=False),
-    help="Markdown: one file per document (or per author, see --split-by) in this folder.",
+    help="Markdown: one file per document (or per author, or with entity notes: see --split-by) in this folder.",
 )
 @click.option(
     "--split-by", type=click.Choice(list(SPLIT_BY)),
-    help="With --split: one file per document (default, named after its title) or per author (after their name).",
+    help="With --split: a file per document (default, named after its title), per author (after their name), "
+    "or per document plus a note per entity listing its mentions.",
 )
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @pass_context

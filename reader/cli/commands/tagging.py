@@ -177,7 +177,7 @@ def ident(ctx: Context, tag: str, action: str, identifier: str) -> None:
 @pass_context
 def merge(ctx: Context, source: str, target: str) -> None:
     """Merge SOURCE into TARGET: its annotations move, its name becomes an alias."""
-    merged, moved = ctx.store.tags.merge(source, target)
+    merged, moved = ctx.store.merging.merge(source, target)
     click.echo(f"merged into {merged.label}: {moved} annotation{'s' if moved != 1 else ''} moved")
 
 

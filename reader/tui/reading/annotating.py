@@ -12,6 +12,7 @@ from annotations.store import Store
 from ..editing import Editor
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..screens.note_editor import NoteEditor
+from ..screens.alias_offer import alias_offers, offer_aliases
 from ..screens.tag_picker import TagPicker
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
@@ -50,9 +51,14 @@ class Annotating(ReadingPart):
                     self.post_message(self.Redraw(pane, f"Saved {short_quote(made.quote, 30)}", land_on=made.start))
                 else:
                     self.editor.set_tags(target.annotation_id, specs)
+                    made = self.store.annotations.get(target.annotation_id)
                     self.post_message(self.Redraw(pane, "Tags saved"))
+                had = {t.id for t in current}
+                offers = alias_offers(self.store, [t for t in made.tags if t.id not in had], made.exact)
             except LIBRARY_ERRORS as error:
                 self.fail(error)
+                return
+            offer_aliases(self.app, self.store, offers, lambda added: None)
 
         self.app.push_screen(
             TagPicker(

@@ -202,8 +202,8 @@ class PaneDeck(Horizontal):
         def ready() -> None:
             self._prepare(new)
             new.view.focus()
-            if then:
-                then(new)
+            if then:  # after the reading position is restored (also after a refresh), not before it
+                self.call_after_refresh(then, new)
 
         self.call_after_refresh(ready)
 

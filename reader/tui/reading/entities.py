@@ -6,7 +6,8 @@ them in a keyword-in-context preview (:class:`~reader.tui.screens.mentions.Menti
 accepting tags them all in one transaction and one undo step, through the
 same store call as ``margin mentions --tag-all``. In a long document the
 finding runs on a worker thread with its own connection, so keys keep
-answering. ``A`` opens the aliases of the entity under the cursor.
+answering. ``A`` opens the aliases of the entity under the cursor, ``T`` the
+entity screen (every entity, for the documents open).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from annotations.store.mentioning import Hit, names_of
 from ..editing import trim_span
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..screens.aliases import AliasDialog
+from ..screens.entities import EntityOutcome, EntityScreen
 from ..screens.mentions import MentionPreview
 from ..screens.tag_picker import tag_spec
 from ..widgets.pane import DocumentPane
@@ -137,6 +139,25 @@ class EntityWork(ReadingPart):
                 self.post_message(self.Redraw(pane, clear_selection=False))
 
         self.app.push_screen(AliasDialog(self.store, self.store.tags.get(entity.id)), closed)
+
+    # -- the entity screen ---------------------------------------------------------------
+    def entity_screen(self, pane: DocumentPane, document_ids: Sequence[str]) -> None:
+        """Every entity with its names and mentions in *document_ids* (the panes'); go where it says."""
+
+        def closed(outcome: EntityOutcome | None) -> None:
+            if outcome is None:
+                return
+            if outcome.changed:
+                self.post_message(self.Redraw(None, clear_selection=False))
+            if outcome.go_to is not None:
+                try:
+                    annotation = self.store.annotations.get(outcome.go_to)
+                except LIBRARY_ERRORS as error:
+                    self.fail(error)
+                    return
+                self.post_message(self.GoTo(annotation))
+
+        self.app.push_screen(EntityScreen(self.store, document_ids), closed)
 
     # -- what the screen asks every component ------------------------------------------
     def hint(self, pane: DocumentPane) -> str | None:

@@ -42,6 +42,7 @@ READING_KEYS: list[BindingType] = [
     Binding("r", "reattach", "Re-attach here", show=False, id="review.reattach"),
     Binding("M", "tag_every", "Tag every mention", show=False, id="entities.tag_every"),
     Binding("A", "aliases", "Aliases", show=False, id="entities.aliases"),
+    Binding("T", "entities", "Entities", show=False, id="entities.screen"),
     Binding("Y", "suggestions", "Suggestions", show=False, id="suggestions.review"),
     Binding("ctrl+y", "suggest", "Suggest mentions", show=False, id="suggestions.make"),
     Binding("right_square_bracket", "next_disagreement", "Next difference", id="compare.next"),

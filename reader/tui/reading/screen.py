@@ -290,6 +290,11 @@ class ReadingScreen(Screen[None]):
     action_reattach = on_active_pane("review", "reattach")
     action_tag_every = on_active_pane("entities", "tag_every")
     action_aliases = on_active_pane("entities", "aliases")
+
+    def action_entities(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.entities.entity_screen(pane, [p.document.id for p in self.deck.panes])
+
     action_suggestions = on_active_pane("suggesting", "review")
     action_suggest = on_active_pane("suggesting", "suggest")
     action_align = on_active_pane("alignment", "suggest")

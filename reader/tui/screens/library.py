@@ -15,6 +15,7 @@ from annotations.store import Store
 from reader.config import MAX_PANES
 from ..elsewhere import LIBRARY_ERRORS, source_gone, write_failure
 from ..widgets.key_bar import KeyBar
+from .entities import EntityOutcome, EntityScreen
 
 
 
@@ -40,6 +41,7 @@ class LibraryScreen(Screen[None]):
         Binding("c", "compare", "Compare layers", id="library.compare"),
         Binding("ctrl+e", "export", "Export all", id="export.markdown"),
         Binding("A", "agreement", "Agreement", id="library.agreement"),
+        Binding("T", "entities", "Entities", id="entities.screen"),
         Binding("escape", "back", "Back to reading", id="screen.back"),
     ]
 
@@ -182,3 +184,20 @@ class LibraryScreen(Screen[None]):
         from .agreement import AgreementScreen
 
         self.app.push_screen(AgreementScreen(self.store))
+    def action_entities(self) -> None:
+        """Every entity in the library; ``enter`` there opens the first mention's document at it."""
+
+        def closed(outcome: EntityOutcome | None) -> None:
+            if outcome is None:
+                return
+            if outcome.changed:
+                self.reload()
+            if outcome.go_to is not None:
+                try:
+                    annotation = self.store.annotations.get(outcome.go_to)
+                except LIBRARY_ERRORS as error:
+                    self.notify(write_failure(error), severity="warning")
+                    return
+                self.app.open_at(annotation.document_id, annotation.start)  # type: ignore[attr-defined]
+
+        self.app.push_screen(EntityScreen(self.store), closed)

@@ -10,7 +10,7 @@ one transaction and one undo step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from annotations.mentions import kwic
 from annotations.store import Store
 from annotations.store.mentioning import Hit
+from annotations.terminal import terminal_safe
 from annotations.text import shorten
 
 from .choices import PickList
@@ -68,7 +69,9 @@ class MentionPreview(Dialog[list[str] | None]):
         Binding("t", "choose_tag", "Choose tag", id="mentions.choose_tag"),
     ]
 
-    def __init__(self, store: Store, what: str, hits: Sequence[Hit], text: str, tags: Sequence[str] = ()) -> None:
+    def __init__(
+        self, store: Store, what: str, hits: Sequence[Hit], text: str | Mapping[str, str], tags: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         self.store = store
         """The library: tags to choose from, and which mentions already carry them."""
@@ -77,6 +80,7 @@ class MentionPreview(Dialog[list[str] | None]):
         self.hits = list(hits)
         """The mentions, in reading order, in the document whose *text* is given."""
         self.text = text
+        """The document's text, or (mentions in several documents) each document's text by id."""
         self.tags = list(tags)
         """The tag specs ``enter`` applies."""
         self.tagged: list[bool] = [hit.tagged for hit in self.hits]
@@ -100,7 +104,7 @@ class MentionPreview(Dialog[list[str] | None]):
         highlighted = listing.highlighted or 0
         listing.clear_options()
         listing.add_options(
-            Option(kwic_row(self.text, h.start, h.end, "✓ " if done else "  "), id=str(i))
+            Option(self._row(h, done), id=str(i))
             for i, (h, done) in enumerate(zip(self.hits, self.tagged))
         )
         listing.highlighted = min(highlighted, len(self.hits) - 1)
@@ -112,6 +116,16 @@ class MentionPreview(Dialog[list[str] | None]):
         else:
             line = Content.assemble(("no tag chosen yet: ", "italic"), ("t", "bold"), " or enter chooses one")
         self.query_one("#tag", Static).update(line)
+
+    def _row(self, hit: Hit, done: bool) -> Content:
+        row = kwic_row(self._text_of(hit), hit.start, hit.end, "✓ " if done else "  ")
+        if isinstance(self.text, str):
+            return row
+        # Mentions in several documents: each row says which.
+        return Content.assemble((shorten(terminal_safe(hit.document.title), 18).ljust(19), "italic $accent"), row)
+
+    def _text_of(self, hit: Hit) -> str:
+        return self.text if isinstance(self.text, str) else self.text[hit.document.id]
 
     def _mark_tagged(self) -> None:
         """Which mentions an annotation carrying every chosen tag already covers."""

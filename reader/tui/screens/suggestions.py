@@ -2,8 +2,8 @@
 
 Each row is a candidate mention in context with its proposed tag, where it
 came from and how sure that source is. ``a`` accepts it (the annotation is
-made; a name the entity did not have yet becomes its alias, as
-``margin suggestions --accept`` does), ``x`` rejects it for good, ``t``
+made; a name the entity does not have yet is offered as an alias, ``y`` adds
+it: see :mod:`.alias_offer`), ``x`` rejects it for good, ``t``
 accepts it under another tag, ``A`` accepts every open suggestion from the
 highlighted one's source in this document (one undo step), ``enter`` goes
 to it. The list shrinks as the person works and the dialog closes when it is
@@ -21,18 +21,27 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from annotations.model import Document
+from annotations.model import Document, Tag
 from annotations.store import Store
 from annotations.store.suggesting import Suggestion
 from annotations.text import shorten
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
+from .alias_offer import alias_offers, offer_aliases
 from .choices import PickList
 from .dialog import Dialog
 from .mentions import keys_line, kwic_row
 from .tag_picker import TagPicker
 
 __all__ = ["SuggestionReview", "accepted_message"]
+
+
+def _distinct(offers: list[tuple[Tag, str]]) -> list[tuple[Tag, str]]:
+    """Each (entity, name) once, in order: accepting all from a source can find one form many times."""
+    seen: dict[tuple[str, str], tuple[Tag, str]] = {}
+    for tag, name in offers:
+        seen.setdefault((tag.id, name.casefold()), (tag, name))
+    return list(seen.values())
 
 
 def accepted_message(count: int, aliases: list[str]) -> str:
@@ -133,12 +142,20 @@ class SuggestionReview(Dialog[int | None]):
     # -- deciding ---------------------------------------------------------------
     def _accept(self, suggestions: list[Suggestion], index: int, tag: str | None = None) -> None:
         try:
-            _, aliases = self.store.suggestions.accept_many(suggestions, tag=tag)
+            self.store.suggestions.accept_many(suggestions, tag=tag, add_aliases=False)
+            offers = [
+                offer
+                for s in suggestions
+                for offer in alias_offers(self.store, [self.store.tags.resolve(tag or s.tag)], s.exact)
+            ]
         except LIBRARY_ERRORS as error:
             self.notify(write_failure(error), severity="error", title="Not done")
             return
-        self.notify(accepted_message(len(suggestions), aliases), timeout=4)
-        self.reload(index)
+        self.notify(accepted_message(len(suggestions), []), timeout=4)
+        if offers:  # a name the entity lacks: asked about, never added unasked
+            offer_aliases(self.app, self.store, _distinct(offers), lambda added: self.reload(index))
+        else:
+            self.reload(index)
 
     def action_accept(self) -> None:
         if (current := self._current()) is not None:
