@@ -49,7 +49,7 @@ def test_without_entity_the_split_writes_documents_only_and_split_by_needs_split
     run("export", "--split", str(tmp_path / "plain"), "--split-by", "document")
     assert len(list((tmp_path / "plain").glob("*.md"))) == 2
     refused = run("export", "--split-by", "entity", ok=False)
-    assert refused.exit_code != 0 and "--split-by needs --split" in refused.output + refused.stderr
+    assert refused.exit_code != 0 and "--split-by applies with --split FOLDER only" in refused.output + refused.stderr
 
 
 def test_an_entity_named_like_a_document_gets_a_name_of_its_own_and_odd_names_stay_safe():
