@@ -80,6 +80,7 @@ class Replica:
         self._version: int | None = None
         self._writing = False
         self._retagged: set[str] = set()
+        self._tag_keys: dict[str, str] = {}
         self.applied = 0
         for kind, shared in self.maps.items():
             shared.observe_deep(partial(self._heard, kind))
@@ -120,6 +121,7 @@ class Replica:
         """Reconcile every row the library, the document or the last agreement knows; returns rows written here."""
         keys = set(self.shadow) | {(kind, str(key)) for kind, shared in self.maps.items() for key in shared.keys()}
         self._version = self.store.data_version()
+        self._tag_keys = self.rows.tag_keys()
         for kind in KINDS:
             times = self.rows.times(kind)
             keys.update((kind, key) for key in times)
@@ -133,7 +135,20 @@ class Replica:
             changed.update((kind, key) for key, time in times.items() if self.seen.get((kind, key)) != time)
             if kind == "tags":  # a renamed tag leaves its old name behind: that row is gone here
                 changed.update(k for k in self.seen if k[0] == "tags" and k[1] not in times)
+                changed.update(self._renamed())
         return changed
+
+    def _renamed(self) -> set[tuple[str, str]]:
+        """Annotations whose tags were renamed here: their tags field changed though they did not."""
+        keys = self.rows.tag_keys()
+        moved = [tag_id for tag_id, key in keys.items() if self._tag_keys.get(tag_id, key) != key]
+        self._tag_keys = keys
+        if not moved:
+            return set()
+        carrying = self.rows.carrying(moved)
+        for annotation_id in carrying:
+            self.seen.pop(("annotations", annotation_id), None)
+        return {("annotations", annotation_id) for annotation_id in carrying}
 
     def tick(self) -> int:
         """Take in what changed on either side since the last tick; returns rows written to the library."""

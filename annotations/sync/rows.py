@@ -206,6 +206,19 @@ class Rows:
             return found
         return dict(self.conn.execute(f"SELECT id, updated FROM {kind}"))
 
+    def tag_keys(self) -> dict[str, str]:
+        """Each tag's id → its key (kind and name): a key that changes is a rename."""
+        return {tag_id: tag_key(kind, name) for tag_id, kind, name in self.conn.execute("SELECT id, kind, name FROM tags")}
+
+    def carrying(self, tag_ids: list[str]) -> list[str]:
+        """The annotations tagged with any of *tag_ids*."""
+        return [
+            row[0] for row in self.conn.execute(
+                "SELECT DISTINCT annotation_id FROM annotation_tags WHERE tag_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(tag_ids),),
+            )
+        ]
+
     def time_of(self, kind: str, key: str) -> str | None:
         """The time row *key* last changed here, or None when the library has no such row."""
         if kind == "documents":
