@@ -150,7 +150,7 @@ async def keep_in_step(
     written = 0
     wait = retry
     while stop is None or not stop.is_set():
-        doc = Doc()
+        doc: Doc = Doc()
         replica = Replica(store, doc, report=say)
         try:
             async with connect(url, additional_headers=headers, max_size=_max_message(), open_timeout=10) as websocket:

@@ -169,7 +169,7 @@ class Replica:
         ordered = sorted(keys, key=lambda k: (KINDS.index(k[0]), k[1]))
         to_doc: list[tuple[str, str, Fields]] = []
         written = 0
-        self._retagged: set[str] = set()
+        self._retagged = set()
         with writing(self.store.db):
             for kind, key in ordered:
                 outcome = self._one(kind, key)
