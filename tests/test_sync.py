@@ -51,6 +51,7 @@ class Peer:
     def set_times(self, *times: str) -> None:
         self.user.clock = self.user.annotations.clock = self.user.links.clock = clock_at(*times)
         self.user.tags.clock = self.user.history.clock = self.user.annotations.clock
+        self.user.documents.clock = self.user.documents.reanchorer.clock = self.user.annotations.clock
 
     def close(self) -> None:
         self.user.close()
@@ -72,7 +73,7 @@ def exchange(*peers: Peer, rounds: int = 4) -> None:
 
 @pytest.fixture
 def pair(tmp_path):
-    first = Store.open(tmp_path / "a.db", author="ada")
+    first = Store.open(tmp_path / "a.db", author="ada", clock=clock_at("2026-11-23T09:00:00.000000Z"))
     add_document(first)
     first.close()
     a = Peer(tmp_path / "a.db", "ada")
@@ -280,6 +281,37 @@ def test_a_text_both_libraries_imported_is_one_document(tmp_path):
     assert a.user.annotations.get(made.id).exact == "The bridge is safe."
     a.close()
     b.close()
+
+
+
+def test_a_new_version_of_a_text_arrives_as_the_current_one_with_its_annotations_moved(pair):
+    a, b = pair
+    made = _annotate(a, "The bridge is safe.", note="follows the text")
+    exchange(a, b)
+    changed = NOTICE.replace("Notice\n\n", "Notice (revised)\n\n")
+    a.set_times("2026-11-23T17:00:00.000000Z")
+    add_document(a.user, changed, path="/docs/Harbour notice.txt")  # the same file, changed: a new version
+    exchange(a, b)
+    document = b.user.documents.all()[0]
+    assert b.user.documents.text(document.version_id) == changed
+    got = b.user.annotations.get(made.id)
+    assert (got.version_id, got.exact, got.note) == (document.version_id, "The bridge is safe.", "follows the text")
+    assert digest(a.user) == digest(b.user)
+
+
+def test_a_busy_library_is_tried_again_at_the_next_tick(tmp_path, pair):
+    a, b = pair
+    made = _annotate(a, "The bridge is safe.", note="waits its turn")
+    a.replica.tick()
+    b.link.db.conn.execute("PRAGMA busy_timeout = 50")
+    blocker = Store.open(b.path, author="other")
+    blocker.db.conn.execute("BEGIN IMMEDIATE")  # another margin holds the write lock
+    b.doc.apply_update(a.doc.get_update(b.doc.get_state()))
+    assert b.replica.tick() == 0
+    blocker.db.conn.execute("ROLLBACK")
+    blocker.close()
+    assert b.replica.tick() == 1
+    assert b.user.annotations.get(made.id).note == "waits its turn"
 
 
 # On loopback: a real server, three clients ---------------------------------------------

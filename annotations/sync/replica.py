@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -33,8 +34,10 @@ from pycrdt import Doc, Map
 
 from ..store import Store
 from ..store.clock import Clock, utc_now
+from ..store.connection import is_busy
 from ..store.transaction import writing
-from .rows import KINDS, Invalid, Missing, Rows, check_field, check_time
+from .checks import Invalid, check_field, check_time
+from .rows import KINDS, Missing, Rows
 
 Entry = tuple[str, Any]  # (time, value)
 Fields = dict[str, Entry]
@@ -69,9 +72,7 @@ class Replica:
         self.clock = clock
         self.report = report or (lambda line: None)
         self.maps = {kind: doc.get(kind, type=Map) for kind in KINDS}
-        self.shadow: dict[tuple[str, str], Fields] = {}
-        for kind, key, state in store.db.conn.execute("SELECT kind, key, state FROM sync_rows"):
-            self.shadow[(kind, key)] = {name: (entry[0], entry[1]) for name, entry in json.loads(state).items()}
+        self.shadow = self._agreed()
         #: Each row's time in the library when last reconciled: a changed time means a local edit.
         self.seen: dict[tuple[str, str], str] = {}
         self.dirty: set[tuple[str, str]] = set()
@@ -84,6 +85,13 @@ class Replica:
         self.applied = 0
         for kind, shared in self.maps.items():
             shared.observe_deep(partial(self._heard, kind))
+
+    def _agreed(self) -> dict[tuple[str, str], Fields]:
+        """What this library last agreed with its peers, row by row (table ``sync_rows``)."""
+        return {
+            (kind, key): {name: (entry[0], entry[1]) for name, entry in json.loads(state).items()}
+            for kind, key, state in self.store.db.conn.execute("SELECT kind, key, state FROM sync_rows")
+        }
 
     # hearing -----------------------------------------------------------------
     def _heard(self, kind: str, events: Iterable[Any]) -> None:
@@ -132,11 +140,21 @@ class Replica:
         changed: set[tuple[str, str]] = set()
         for kind in KINDS:
             times = self.rows.times(kind)
-            changed.update((kind, key) for key, time in times.items() if self.seen.get((kind, key)) != time)
+            fresh = {(kind, key) for key, time in times.items() if self.seen.get((kind, key)) != time}
+            changed |= fresh
+            if kind == "documents" and fresh and self.seen:
+                changed |= self._moved({key for _, key in fresh})
             if kind == "tags":  # a renamed tag leaves its old name behind: that row is gone here
                 changed.update(k for k in self.seen if k[0] == "tags" and k[1] not in times)
                 changed.update(self._renamed())
         return changed
+
+    def _moved(self, texts: set[str]) -> set[tuple[str, str]]:
+        """Annotations a new version re-anchored here: re-anchoring moves them without a new edit time."""
+        moved = self.rows.on_documents_of(texts)
+        for annotation_id in moved:
+            self.seen.pop(("annotations", annotation_id), None)
+        return {("annotations", annotation_id) for annotation_id in moved}
 
     def _renamed(self) -> set[tuple[str, str]]:
         """Annotations whose tags were renamed here: their tags field changed though they did not."""
@@ -161,7 +179,17 @@ class Replica:
             keys |= self.waiting
         if not keys:
             return 0
-        return self._reconcile(keys)
+        try:
+            return self._reconcile(keys)
+        except sqlite3.OperationalError as error:
+            if not is_busy(error):
+                raise
+            # Another margin held the library past the busy timeout: nothing was written; try again next tick.
+            self.shadow = self._agreed()
+            for key in keys:
+                self.seen.pop(key, None)
+            self.dirty |= keys
+            return 0
 
     # one pass ----------------------------------------------------------------
     def _reconcile(self, keys: set[tuple[str, str]]) -> int:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from typing import Any
 
-from .. import limits
 from ..store import Store
 from ..store.clock import new_id
+from .checks import Invalid
 
 #: Kinds of shared rows, in the order they are applied (a link needs its annotations, which need their text).
 KINDS = ("documents", "tags", "annotations", "links")
@@ -41,17 +40,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "links": {"note": "", "deleted": None},
 }
 
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
-_ANCHOR_STATES = ("exact", "moved", "fuzzy", "orphaned")
-_SHORT = 1_000  # names, titles, authors, relations
-_CONTEXT = 1_000  # an anchor's prefix or suffix
-_NOTE = 1_000_000
-_LIST = 10_000
 _TAG_NAMESPACE = uuid.UUID("6b1c2f4e-58d1-4d0e-9a53-0c9d3c6f2a10")
-
-
-class Invalid(ValueError):
-    """A peer's value that may not enter the library (wrong type, too large, outside its text)."""
 
 
 class Missing(LookupError):
@@ -65,105 +54,6 @@ def text_key(text: str) -> str:
 
 def tag_key(kind: str, name: str) -> str:
     return f"{kind}:{name.casefold()}"
-
-
-def _text(value: Any, field: str, limit: int = _SHORT, *, empty: bool = True) -> str:
-    if not isinstance(value, str):
-        raise Invalid(f"{field} is not text")
-    if len(value) > limit:
-        raise Invalid(f"{field} is longer than {limit:,} characters")
-    if not empty and not value.strip():
-        raise Invalid(f"{field} is empty")
-    return value
-
-
-def _time(value: Any, field: str, *, optional: bool = False) -> str | None:
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not _TIME.fullmatch(value):
-        raise Invalid(f"{field} is not a time")
-    return value
-
-
-def check_time(value: Any) -> str:
-    """*value* if it is a time as margin writes them (ISO 8601 UTC), else :class:`Invalid`."""
-    return _time(value, "a time") or ""
-
-
-def _int(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"{field} is not a whole number")
-    return value
-
-
-def _strings(value: Any, field: str) -> list[str]:
-    if not isinstance(value, list) or len(value) > _LIST:
-        raise Invalid(f"{field} is not a list")
-    return [_text(item, field) for item in value]
-
-
-def _json_object(value: Any, field: str) -> str:
-    text = _text(value, field, _NOTE)
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        raise Invalid(f"{field} is not JSON") from None
-    if not isinstance(parsed, dict):
-        raise Invalid(f"{field} is not a JSON object")
-    return text
-
-
-def check_field(kind: str, field: str, value: Any) -> Any:
-    """*value* if it may be field *field* of a *kind* row (types and sizes; offsets are checked on writing)."""
-    if field in ("author", "relation", "title", "colour", "format", "document", "source", "target"):
-        return _text(value, field, empty=field in ("colour",))
-    if field in ("created",):
-        return _time(value, field)
-    if field == "deleted":
-        return _time(value, field, optional=True)
-    if field in ("note", "description"):
-        return _text(value, field, _NOTE)
-    if field in ("tags", "aliases", "identifiers"):
-        return _strings(value, field)
-    if field in ("attributes", "metadata"):
-        return _json_object(value, field)
-    if field == "needs_review":
-        if _int(value, field) not in (0, 1):
-            raise Invalid("needs_review is neither 0 nor 1")
-        return value
-    if kind == "tags" and field == "name":
-        return _text(value, field, empty=False)
-    if kind == "tags" and field == "kind":
-        if value not in ("entity", "topic"):
-            raise Invalid("a tag's kind is neither entity nor topic")
-        return value
-    if kind == "tags" and field == "entity_type":
-        return None if value is None else _text(value, field)
-    if kind == "documents" and field == "text":
-        text = _text(value, field, limits.current().document_bytes)
-        return text
-    if kind == "documents" and field == "sections":
-        if not isinstance(value, list) or len(value) > _LIST * 10:
-            raise Invalid("sections is not a list")
-        for item in value:
-            if not (isinstance(item, list) and len(item) == 4):
-                raise Invalid("a section is not [start, end, level, title]")
-            _int(item[0], "a section's start"), _int(item[1], "a section's end"), _int(item[2], "a section's level")
-            _text(item[3], "a section's title")
-        return value
-    if kind == "annotations" and field == "anchor":
-        if not (isinstance(value, list) and len(value) == 8):
-            raise Invalid("an anchor is not [text, start, end, exact, prefix, suffix, state, score]")
-        key, start, end, exact, prefix, suffix, state, score = value
-        _text(key, "an anchor's text", 64), _int(start, "start"), _int(end, "end")
-        _text(exact, "exact", limits.current().document_bytes), _text(prefix, "prefix", _CONTEXT)
-        _text(suffix, "suffix", _CONTEXT)
-        if state not in _ANCHOR_STATES:
-            raise Invalid("an anchor's state is unknown")
-        if score is not None and (isinstance(score, bool) or not isinstance(score, float)):
-            raise Invalid("an anchor's score is not a number")
-        return value
-    raise Invalid(f"no field {field} in {kind}")
 
 
 class Rows:
@@ -216,6 +106,18 @@ class Rows:
             row[0] for row in self.conn.execute(
                 "SELECT DISTINCT annotation_id FROM annotation_tags WHERE tag_id IN (SELECT value FROM json_each(?))",
                 (json.dumps(tag_ids),),
+            )
+        ]
+
+    def on_documents_of(self, texts: set[str]) -> list[str]:
+        """The annotations on any version of the documents holding the texts *texts*."""
+        versions = self.versions()
+        ids = [versions[key] for key in texts if key in versions]
+        return [
+            row[0] for row in self.conn.execute(
+                "SELECT a.id FROM annotations a JOIN versions v ON v.id = a.version_id WHERE v.document_id IN"
+                " (SELECT document_id FROM versions WHERE id IN (SELECT value FROM json_each(?)))",
+                (json.dumps(ids),),
             )
         ]
 
@@ -354,8 +256,12 @@ class Rows:
             'INSERT INTO sections (version_id, start, "end", level, title) VALUES (?, ?, ?, ?, ?)',
             [(version_id, *section) for section in f["sections"]],
         )
-        if number == 1:
-            self.conn.execute("UPDATE documents SET current_version = ? WHERE id = ?", (version_id, document_id))
+        # The latest text is the one read: a version that arrives later than the one shown but was made after it takes over.
+        self.conn.execute(
+            "UPDATE documents SET current_version = ? WHERE id = ? AND (current_version IS NULL"
+            " OR (SELECT imported_at FROM versions WHERE id = current_version) < ?)",
+            (version_id, document_id, f["created"]),
+        )
         self._key_of_version[version_id] = key
         self._version_of_key[key] = version_id
 
