@@ -110,7 +110,7 @@ class Replica:
         if not isinstance(row, Map):
             return {}
         found: Fields = {}
-        for name, raw in row.items():
+        for name, raw in row.to_py().items():  # one copy out of the engine: far quicker than item by item
             try:
                 time, value = json.loads(raw) if isinstance(raw, str) and len(raw) < 256 * 1024 * 1024 else (None, None)
                 found[name] = (check_time(time), check_field(kind, name, value))
@@ -198,9 +198,11 @@ class Replica:
         to_doc: list[tuple[str, str, Fields]] = []
         written = 0
         self._retagged = set()
+        with self.doc.transaction():  # one read of the document for the whole pass
+            heard = {key: self._doc_fields(*key) for key in ordered}
         with writing(self.store.db):
             for kind, key in ordered:
-                outcome = self._one(kind, key)
+                outcome = self._one(kind, key, heard[(kind, key)])
                 if outcome is not None:
                     written += outcome[0]
                     if outcome[1]:
@@ -211,7 +213,7 @@ class Replica:
                 if k[0] == "annotations" and k not in keys and self._retagged & set(fields.get("tags", (None, ()))[1])
             }
             for kind, key in sorted(touched):
-                outcome = self._one(kind, key, force=True)
+                outcome = self._one(kind, key, self._doc_fields(kind, key), force=True)
                 if outcome is not None and outcome[1]:
                     to_doc.append((kind, key, outcome[1]))
         self._send(to_doc)
@@ -244,12 +246,12 @@ class Replica:
             edits[name] = (time, value)
         return edits
 
-    def _one(self, kind: str, key: str, force: bool = False) -> tuple[int, Fields] | None:
-        """Merge one row: write the library where the document won, and return the fields the document lacks."""
+    def _one(self, kind: str, key: str, theirs: Fields, force: bool = False) -> tuple[int, Fields] | None:
+        """Merge one row with *theirs*, its fields in the document: write the library where the document
+        won, and return the fields the document lacks or holds older."""
         current = (kind, key)
         shadow = self.shadow.get(current, {})
         local = self._local(kind, key, shadow)
-        theirs = self._doc_fields(kind, key)
         mine = {**shadow, **local}
         merged = dict(mine)
         for name, entry in theirs.items():
