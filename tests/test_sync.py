@@ -8,6 +8,7 @@ merge rule is checked without a network; the last ones start a real server on
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -440,3 +441,72 @@ async def test_a_client_with_a_wrong_token_is_refused_in_one_line(tmp_path):
         run.stop_all()
     assert "\n" not in str(refused.value) and "token" in str(refused.value)
     server_store.close()
+
+
+# Any edits, heard in any order ----------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from annotations.store.clock import utc_now  # noqa: E402
+
+QUOTES = ("The bridge is safe.", "The closure is a precaution.", "The bridge reopens in April.")
+STEP = st.one_of(
+    st.tuples(st.just("create"), st.integers(0, 2), st.integers(0, 2)),
+    st.tuples(st.just("note"), st.integers(0, 2), st.text(max_size=12)),
+    st.tuples(st.just("tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B", "Person: C"])),
+    st.tuples(st.just("untag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B", "Person: C"])),
+    st.tuples(st.just("delete"), st.integers(0, 2), st.none()),
+    st.tuples(st.just("hear"), st.integers(0, 2), st.integers(0, 2)),
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("MARGIN_SYNC_EXAMPLES", "15")),
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(STEP, max_size=14), seed=st.integers(0, 2))
+def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_factory, steps, seed):
+    folder = tmp_path_factory.mktemp("peers")
+    first = Store.open(folder / "p0.db", author="p0", clock=clock_at("2026-11-23T09:00:00.000000Z"))
+    add_document(first)
+    first.close()
+    peers = [Peer(folder / f"p{n}.db", f"p{n}") for n in range(3)]
+    made: list[str] = []
+    try:
+        exchange(*peers)
+        for peer in peers:  # real time from here: edits made in quick succession, as people make them
+            peer.user.clock = peer.user.annotations.clock = peer.user.tags.clock = peer.user.history.clock = utc_now
+        for op, who, arg in steps:
+            peer = peers[who]
+            if op == "hear":
+                if arg != who:
+                    exchange(peer, peers[arg], rounds=1)
+                continue
+            if op == "create":
+                made.append(_annotate(peer, QUOTES[arg]).id)
+                continue
+            if not made:
+                continue
+            target = made[(who + seed) % len(made)]
+            try:
+                live = peer.user.annotations.live(target)
+            except Exception:
+                continue  # not here yet, or deleted here
+            if op == "note":
+                peer.user.annotations.set_note(live.id, arg)
+            elif op == "tag":
+                peer.user.annotations.add_tags(live.id, [arg])
+            elif op == "untag" and any(t.name == arg.split(": ")[-1] for t in live.tags):
+                peer.user.annotations.remove_tags(live.id, [arg])
+            elif op == "delete":
+                peer.user.annotations.delete(live.id)
+        exchange(*peers)
+        assert len({digest(peer.user) for peer in peers}) == 1
+        for peer in peers:
+            assert examine(peer.user.db).ok, examine(peer.user.db).problems
+    finally:
+        for peer in peers:
+            peer.close()
