@@ -130,3 +130,53 @@ def test_an_open_reader_notices_what_sync_writes_as_it_notices_another_process(t
     assert sync.tick() > 0
     assert watch.changed()
     assert len(reader_store.documents.all()) == 1
+
+
+async def test_the_open_reader_shows_what_a_background_sync_brings(tmp_path):
+    pytest.importorskip("pycrdt")
+    pytest.importorskip("websockets")
+    import anyio
+
+    from annotations.anchoring import anchor_quote
+    from annotations.sync.network import Background
+    from reader.tui.app import MarginApp
+
+    shared = tmp_path / "shared.db"
+    with Store.open(shared, author="teacher") as store:
+        add_document(store)
+    mine = tmp_path / "mine.db"
+    reading = Store.open(mine, author="ada")
+    heard: list[str] = []
+    with _Server(shared, None) as server:
+        live = Background(str(mine), "ada", f"ws://127.0.0.1:{server.port}", None, heard.append)
+        try:
+            app = MarginApp(reading, watch_seconds=None)
+            async with app.run_test():
+                live.start()
+                with anyio.fail_after(15):
+                    while not reading.documents.all():
+                        await anyio.sleep(0.05)
+                assert app.check_library()  # the document arrived as another process's change does
+                with Store.open(shared, author="teacher") as teacher:
+                    document = teacher.documents.all()[0]
+                    teacher.annotations.create(
+                        document, anchor_quote(teacher.documents.text(document.version_id), "The bridge is safe."),
+                        note="from the teacher",
+                    )
+                with anyio.fail_after(15):
+                    while not reading.annotations.list():
+                        await anyio.sleep(0.05)
+                assert app.check_library()
+                assert reading.annotations.list()[0].note == "from the teacher"
+        finally:
+            live.stop()
+    assert any("in step" in line for line in heard)
+    reading.close()
+
+
+def test_reading_with_sync_refuses_a_bad_address_before_opening_anything(tmp_path):
+    pytest.importorskip("pycrdt")
+    result = _margin("--db", str(tmp_path / "lib.db"), "library", "--sync", "http://example.org")
+    _one_line_error(result, "ws://")
+    result = _margin("--db", str(tmp_path / "lib.db"), "library", "--token-file", __file__)
+    _one_line_error(result, "--sync")

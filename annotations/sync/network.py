@@ -12,6 +12,7 @@ a library only through :class:`~annotations.sync.replica.Replica`, which checks 
 from __future__ import annotations
 
 import hmac
+import threading
 import ipaddress
 from collections.abc import Callable
 from http import HTTPStatus
@@ -191,3 +192,51 @@ async def keep_in_step(
             await anyio.sleep(wait)
         wait = min(wait * 2, 60.0)
     return written
+
+
+class Background:
+    """:func:`keep_in_step` on a thread of its own, with its own connection to the library at *path*.
+
+    For a front end with an event loop of its own (the reader): what arrives is
+    committed by that connection, so the front end sees it as it sees any other
+    process's changes. *report* is called on the sync thread.
+    """
+
+    def __init__(self, path: str, author: str, url: str, token: str | None, report: Callable[[str], None]) -> None:
+        self.path, self.author, self.url, self.token, self.report = path, author, url, token, report
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="margin-sync", daemon=True)
+
+    def start(self) -> "Background":
+        self._thread.start()
+        return self
+
+    def stop(self, wait: float = 5.0) -> None:
+        """Ask the sync to stop, and wait up to *wait* seconds for it to close its connection."""
+        self._done.set()
+        self._thread.join(wait)
+
+    def _run(self) -> None:
+        async def main() -> None:
+            stop = anyio.Event()
+
+            async def watch() -> None:
+                while not self._done.is_set():
+                    await anyio.sleep(TICK)
+                stop.set()
+
+            with Store.open(self.path, author=self.author) as store:
+                async with anyio.create_task_group() as group:
+                    group.start_soon(watch)
+                    try:
+                        await keep_in_step(store, self.url, self.token, stop=stop, report=self.report)
+                    except MarginError as error:
+                        self.report(f"not syncing: {error}")
+                    except Exception as error:  # the reader goes on without live sharing, and says so
+                        self.report(f"sync stopped: {error}")
+                    group.cancel_scope.cancel()
+
+        try:
+            anyio.run(main)
+        except Exception as error:  # the library could not be opened on this thread, say
+            self.report(f"sync stopped: {error}")

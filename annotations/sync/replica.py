@@ -110,7 +110,7 @@ class Replica:
         if not isinstance(row, Map):
             return {}
         found: Fields = {}
-        for name, raw in row.to_py().items():  # one copy out of the engine: far quicker than item by item
+        for name, raw in (row.to_py() or {}).items():  # one copy out of the engine: quicker than item by item
             try:
                 time, value = json.loads(raw) if isinstance(raw, str) and len(raw) < 256 * 1024 * 1024 else (None, None)
                 found[name] = (check_time(time), check_field(kind, name, value))

@@ -158,4 +158,27 @@ def sync(ctx: Context, url: str, token_file: Path | None, once: bool) -> None:
         click.echo(f"{taken[0]} change{'s' if taken[0] != 1 else ''} taken in from {url}.")
 
 
+def sync_options(command: Any) -> Any:
+    """``--sync URL`` and ``--token-file F`` for a command that opens the reader."""
+    command = click.option("--token-file", "sync_token", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                           help="With --sync: file holding the server's token.")(command)
+    return click.option("--sync", "sync_url", metavar="URL", help="Keep the library in step with a margin server while reading.")(command)
+
+
+def live_sync(ctx: Context, url: str | None, token_file: Path | None) -> Any:
+    """A not yet started background sync for the reader, checked first (one-line errors), or None without --sync."""
+    if url is None:
+        if token_file is not None:
+            raise MarginError("--token-file goes with --sync URL")
+        return None
+    _needs_extra()
+    from annotations.sync.network import Background
+
+    if not url.startswith(("ws://", "wss://")):
+        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    token = _read_token(token_file.expanduser()) if token_file is not None else None
+    store = ctx.store
+    return Background(store.path, store.author, url, token, report=lambda line: None)
+
+
 COMMANDS = [serve, sync]
