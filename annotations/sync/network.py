@@ -146,20 +146,27 @@ async def keep_in_step(
     :class:`Refused`; an unreachable server is retried (every *retry* seconds,
     doubling up to a minute) unless *once*.
     """
-    say = report or (lambda line: None)
+    told = {"state": ""}
+
+    def say(line: str, state: str) -> None:
+        """Tell *report* when the connection's state changes, not at every try."""
+        if report is not None and told["state"] != state:
+            report(line)
+        told["state"] = state
+
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     written = 0
     wait = retry
     while stop is None or not stop.is_set():
         doc: Doc = Doc()
-        replica = Replica(store, doc, report=say)
+        replica = Replica(store, doc, report=report)
         try:
             async with connect(url, additional_headers=headers, max_size=_max_message(), open_timeout=10) as websocket:
                 async with Provider(doc, _Channel(websocket)) as provider:
                     with anyio.fail_after(SYNC_WAIT):
                         await provider.synced.wait()
                     written += replica.start()
-                    say(f"in step with {url}")
+                    say(f"in step with {url}", "in step")
                     wait = retry
                     while not once and (stop is None or not stop.is_set()):
                         if websocket.state.name != "OPEN":
@@ -172,19 +179,19 @@ async def keep_in_step(
                 return written
             if stop is not None and stop.is_set():
                 break
-            say(f"lost {url}; edits are kept here and sent on reconnecting")
+            say(f"lost {url}; edits are kept here and sent on reconnecting", "away")
         except InvalidStatus as error:
             if error.response.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
                 raise Refused(f"{url} refused this client: wrong or missing token") from None
             if once:
                 raise MarginError(f"{url} answered {error.response.status_code}, not a margin server") from None
-            say(f"{url} answered {error.response.status_code}; trying again in {wait:.0f} s")
+            say(f"{url} answered {error.response.status_code}; trying again", "away")
         except InvalidURI:
             raise MarginError(f"{url} is not a ws:// or wss:// address") from None
         except (OSError, TimeoutError, ConnectionClosed, InvalidHandshake) as error:
             if once:
                 raise MarginError(f"cannot reach {url}: {error}") from None
-            say(f"cannot reach {url} ({error}); edits are kept here, trying again in {wait:.0f} s")
+            say(f"cannot reach {url} ({error}); edits are kept here, trying again", "away")
         if stop is not None:
             with anyio.move_on_after(wait):
                 await stop.wait()
