@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import ipaddress
 import json
 
 from ..store import Store
 from .rows import KINDS, Rows
 
-__all__ = ["INSTALL_HINT", "digest", "missing"]
+__all__ = ["INSTALL_HINT", "digest", "is_loopback", "missing"]
 
 #: What to tell someone whose margin lacks the sync packages.
 INSTALL_HINT = "live sharing needs the sync extra: pip install 'margin[sync]'"
@@ -31,6 +32,16 @@ def missing() -> str | None:
         except (ImportError, ValueError):
             return INSTALL_HINT
     return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether *host* names this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def digest(store: Store) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 import threading
-import ipaddress
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -28,7 +27,10 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from .. import limits
 from ..errors import MarginError
 from ..store import Store
+from . import is_loopback
 from .replica import Replica
+
+__all__ = ["Background", "Refused", "is_loopback", "keep_in_step", "serve"]
 
 #: The one room a server holds: one library per server.
 ROOM = "/margin"
@@ -40,16 +42,6 @@ SYNC_WAIT = 60.0
 
 class Refused(MarginError):
     """The server would not let this client in (a wrong or missing token)."""
-
-
-def is_loopback(host: str) -> bool:
-    """Whether *host* names this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _max_message() -> int:

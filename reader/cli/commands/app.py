@@ -30,7 +30,8 @@ def _refuse_the_pack(ctx: Context) -> Store:
 
 
 def _run_reader(
-    store: Store, document_ids: list[str], layers: tuple[str, str] | None = None, live: Any = None
+    store: Store, document_ids: list[str], layers: tuple[str, str] | None = None, live: Any = None,
+    ask_author: bool = False,
 ) -> None:
     """Run the reader (with *live*, a background sync, running beside it); an unexpected failure in it
     ends the command with one line naming the log of it."""
@@ -38,7 +39,7 @@ def _run_reader(
 
     from ..streams import unguarded
 
-    app = MarginApp(store, document_ids=document_ids, layers=layers)
+    app = MarginApp(store, document_ids=document_ids, layers=layers, ask_author=ask_author)
     if live is not None:
 
         def tell(line: str) -> None:  # called on the sync's thread
@@ -63,11 +64,12 @@ def _run_reader(
 
 @click.command("library", short_help="Open the library screen in the reader.")
 @sync_options
+@click.option("--ask-author", is_flag=True, help="Ask for the reader's name first (margin web asks each visitor).")
 @pass_context
-def library(ctx: Context, sync_url: str | None, sync_token: Path | None) -> None:
+def library(ctx: Context, sync_url: str | None, sync_token: Path | None, ask_author: bool) -> None:
     """Open the library screen in the reader."""
     store = _refuse_the_pack(ctx)
-    _run_reader(store, [], live=live_sync(ctx, sync_url, sync_token))
+    _run_reader(store, [], live=live_sync(ctx, sync_url, sync_token), ask_author=ask_author)
 
 
 @click.command("open", short_help="Open files or documents side by side.")
