@@ -248,6 +248,16 @@ def test_a_peers_bad_annotation_is_refused_and_nothing_is_written(tmp_path, pair
     assert examine(b.user.db).ok
 
 
+def test_a_row_under_a_key_margin_never_makes_is_refused(pair):
+    a, b = pair
+    heard: list[str] = []
+    b.replica.report = heard.append
+    _hostile(a, "x" * 5000 + "\x1b[2J", {"note": ["2030-01-01T00:00:00.000000Z", "hi"]})
+    exchange(a, b)
+    assert b.user.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+    assert heard and all(len(line) < 300 for line in heard)
+
+
 def test_a_peers_oversized_or_mistyped_field_is_dropped_and_the_good_value_restored(pair):
     a, b = pair
     made = _annotate(a, "The bridge is safe.", note="kept")

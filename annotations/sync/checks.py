@@ -122,3 +122,18 @@ def check_field(kind: str, field: str, value: Any) -> Any:
             raise Invalid("an anchor's score is not a number")
         return value
     raise Invalid(f"no field {field} in {kind}")
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_ID = re.compile(r"[0-9A-Za-z_.:-]{1,100}")
+
+
+def check_key(kind: str, key: str) -> str:
+    """*key* if it may name a row of *kind*: a text's SHA-256, ``kind:name`` for a tag, a plain id otherwise."""
+    if kind == "documents" and _HEX64.fullmatch(key):
+        return key
+    if kind == "tags" and key.partition(":")[0] in ("entity", "topic") and len(key) <= _SHORT + 7:
+        return key
+    if kind in ("annotations", "links") and _ID.fullmatch(key):
+        return key
+    raise Invalid(f"{kind[:-1]} key is not one margin makes")

@@ -36,7 +36,7 @@ from ..store import Store
 from ..store.clock import Clock, utc_now
 from ..store.connection import is_busy
 from ..store.transaction import writing
-from .checks import Invalid, check_field, check_time
+from .checks import Invalid, check_field, check_key, check_time
 from .rows import KINDS, Missing, Rows
 
 Entry = tuple[str, Any]  # (time, value)
@@ -109,6 +109,11 @@ class Replica:
         row = self.maps[kind].get(key)
         if not isinstance(row, Map):
             return {}
+        try:
+            check_key(kind, key)
+        except Invalid as error:
+            self._refuse(kind, key, str(error))
+            return {}
         found: Fields = {}
         for name, raw in (row.to_py() or {}).items():  # one copy out of the engine: quicker than item by item
             try:
@@ -122,7 +127,8 @@ class Replica:
     def _refuse(self, kind: str, key: str, why: str) -> None:
         if self.refused.get((kind, key)) != why:
             self.refused[(kind, key)] = why
-            self.report(f"refused a change from a peer to {kind} {key}: {why}")
+            shown = key if len(key) <= 80 else key[:77] + "..."
+            self.report(f"refused a change from a peer to {kind} {shown}: {why}")
 
     # the loop ----------------------------------------------------------------
     def start(self) -> int:
