@@ -467,6 +467,8 @@ STEP = st.one_of(
     st.tuples(st.just("tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B", "Person: C"])),
     st.tuples(st.just("untag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B", "Person: C"])),
     st.tuples(st.just("delete"), st.integers(0, 2), st.none()),
+    st.tuples(st.just("drop tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B", "Person: C"])),
+    st.tuples(st.just("rename tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B"])),
     st.tuples(st.just("hear"), st.integers(0, 2), st.integers(0, 2)),
 )
 
@@ -497,6 +499,13 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
                 continue
             if op == "create":
                 made.append(_annotate(peer, QUOTES[arg]).id)
+                continue
+            if op in ("drop tag", "rename tag"):
+                found = peer.user.tags.find(arg.split(": ")[-1])
+                if found is not None and op == "drop tag":
+                    peer.user.tags.delete(found.id, force=True)
+                elif found is not None and peer.user.tags.find(arg + "2") is None:
+                    peer.user.tags.rename(found.id, arg + "2")
                 continue
             if not made:
                 continue
