@@ -164,6 +164,22 @@ def test_a_deletion_racing_an_edit_stays_deleted_and_keeps_the_edit(pair):
     assert examine(a.user.db).ok and examine(b.user.db).ok
 
 
+def test_a_passage_in_fragments_arrives_with_its_fragments(pair):
+    from annotations.anchoring import anchor_fragments
+
+    a, b = pair
+    document = a.user.documents.all()[0]
+    text = a.user.documents.text(document.version_id)
+    first, second = text.index("The closure"), text.index("The bridge is safe")
+    anchor, fragments = anchor_fragments(text, [(first, first + 11), (second, second + 10)])
+    made = a.user.annotations.create(document, anchor, fragments=fragments, note="two stretches")
+    exchange(a, b)
+    got = b.user.annotations.get(made.id)
+    assert [f.exact for f in got.fragments] == ["The closure", "The bridge"]
+    assert examine(b.user.db).ok
+    assert digest(a.user) == digest(b.user)
+
+
 def test_numbers_keep_their_types(pair):
     a, b = pair
     made = _annotate(a, "The bridge is safe.")
@@ -223,10 +239,11 @@ def _hostile(peer: Peer, key: str, fields: dict) -> None:
 @pytest.mark.parametrize(
     "anchor",
     [
-        [0, 9999, 10010, "x", "", "", "exact", None],  # offsets outside the text
-        [0, 0, 6, "Wrong!", "", "", "exact", None],  # a quote that is not the text there
-        [0, "0", 6, "Notice", "", "", "exact", None],  # a number as text
-        [0, 0, 6, "Notice", "", "", "rm -rf", None],  # an unknown state
+        [0, 9999, 10010, "x", "", "", "exact", None, []],  # offsets outside the text
+        [0, 0, 6, "Wrong!", "", "", "exact", None, []],  # a quote that is not the text there
+        [0, "0", 6, "Notice", "", "", "exact", None, []],  # a number as text
+        [0, 0, 6, "Notice", "", "", "rm -rf", None, []],  # an unknown state
+        [0, 0, 6, "Notice", "", "", "exact", None, [[0, 2, "No", "", ""], [3, 99, "x", "", ""]]],  # a fragment outside
     ],
 )
 def test_a_peers_bad_annotation_is_refused_and_nothing_is_written(tmp_path, pair, anchor):

@@ -110,9 +110,9 @@ def check_field(kind: str, field: str, value: Any) -> Any:
             _text(item[3], "a section's title")
         return value
     if kind == "annotations" and field == "anchor":
-        if not (isinstance(value, list) and len(value) == 8):
-            raise Invalid("an anchor is not [text, start, end, exact, prefix, suffix, state, score]")
-        key, start, end, exact, prefix, suffix, state, score = value
+        if not (isinstance(value, list) and len(value) == 9):
+            raise Invalid("an anchor is not [text, start, end, exact, prefix, suffix, state, score, fragments]")
+        key, start, end, exact, prefix, suffix, state, score, fragments = value
         _text(key, "an anchor's text", 64), _int(start, "start"), _int(end, "end")
         _text(exact, "exact", limits.current().document_bytes), _text(prefix, "prefix", _CONTEXT)
         _text(suffix, "suffix", _CONTEXT)
@@ -120,6 +120,14 @@ def check_field(kind: str, field: str, value: Any) -> Any:
             raise Invalid("an anchor's state is unknown")
         if score is not None and (isinstance(score, bool) or not isinstance(score, float)):
             raise Invalid("an anchor's score is not a number")
+        if not isinstance(fragments, list) or len(fragments) == 1 or len(fragments) > _LIST:
+            raise Invalid("a passage's fragments are not a list of two or more")
+        for fragment in fragments:
+            if not (isinstance(fragment, list) and len(fragment) == 5):
+                raise Invalid("a fragment is not [start, end, exact, prefix, suffix]")
+            _int(fragment[0], "a fragment's start"), _int(fragment[1], "a fragment's end")
+            _text(fragment[2], "a fragment's quote", limits.current().document_bytes)
+            _text(fragment[3], "a fragment's prefix", _CONTEXT), _text(fragment[4], "a fragment's suffix", _CONTEXT)
         return value
     raise Invalid(f"no field {field} in {kind}")
 

@@ -19,7 +19,9 @@ import json
 import uuid
 from typing import Any
 
+from ..model import Anchor
 from ..store import Store
+from ..store.fragments import fragment_state, write_fragments
 from ..store.clock import new_id
 from .checks import Invalid
 
@@ -189,7 +191,10 @@ class Rows:
         if row is None:
             return None
         self.versions()
-        anchor = [self._key_of_version[row[0]], *row[1:6], row[6], None if row[7] is None else float(row[7])]
+        anchor = [
+            self._key_of_version[row[0]], *row[1:6], row[6], None if row[7] is None else float(row[7]),
+            fragment_state(self.store.db, key),
+        ]
         tags = sorted(
             tag_key(kind, name)
             for kind, name in self.conn.execute(
@@ -295,7 +300,7 @@ class Rows:
             self.conn.execute("DELETE FROM annotation_tags WHERE tag_id = ?", (tag_id,))
 
     def _write_annotations(self, key: str, f: dict[str, Any], updated: str) -> None:
-        text_of, start, end, exact, prefix, suffix, state, score = f["anchor"]
+        text_of, start, end, exact, prefix, suffix, state, score, fragments = f["anchor"]
         version_id = self.versions().get(text_of)
         if version_id is None:
             raise Missing(f"annotation {key}: its text has not arrived")
@@ -304,6 +309,13 @@ class Rows:
             raise Invalid(f"annotation {key}: offsets outside its text")
         if text[start:end] != exact:
             raise Invalid(f"annotation {key}: its quote is not the text at its offsets")
+        previous_end = start
+        for f_start, f_end, f_exact, _, _ in fragments:
+            if not previous_end <= f_start < f_end <= end or text[f_start:f_end] != f_exact:
+                raise Invalid(f"annotation {key}: a fragment lies outside its passage or misquotes it")
+            previous_end = f_end
+        if fragments and (fragments[0][0], fragments[-1][1]) != (start, end):
+            raise Invalid(f"annotation {key}: its fragments do not span its passage")
         columns = (
             "version_id", "start", "end", "exact", "prefix", "suffix", "anchor_state", "anchor_score", "note",
             "author", "created", "deleted", "needs_review", "attributes", "updated",
@@ -319,6 +331,7 @@ class Rows:
             self.conn.execute(
                 f"INSERT INTO annotations (id, {', '.join(quoted)}) VALUES (?{', ?' * len(columns)})", (key, *values)
             )
+        write_fragments(self.store.db, key, [Anchor(*fragment) for fragment in fragments], replace=True)
         tag_ids = sorted({t for t in (self._tag_id(k, live=True) for k in f["tags"]) if t is not None})
         self.conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (key,))
         self.conn.executemany(
