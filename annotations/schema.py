@@ -319,6 +319,27 @@ def m009_fragments(db: Database) -> None:
 
 
 @migrations()
+def m013_sync_state(db: Database) -> None:
+    """Live sharing: what this library last agreed with its peers, row by row, field by field.
+
+    ``state`` is a JSON object ``{field: [time, value]}`` for one shared row
+    (``kind`` is ``documents``, ``tags``, ``annotations`` or ``links``; ``key`` its
+    text hash, ``kind:name``, or id). A field of the library that differs from it
+    was edited here since, so only that field travels, with the row's edit time.
+    """
+    db.execute(
+        """
+        CREATE TABLE sync_rows (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            state TEXT NOT NULL,
+            PRIMARY KEY (kind, key)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+@migrations()
 def m010_consensus(db: Database) -> None:
     """A consensus layer's decisions: which annotations each place weighed, and which it copied.
 

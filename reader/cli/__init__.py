@@ -39,6 +39,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "mentions": "entities", "entities": "entities", "suggest": "suggesting", "suggestions": "suggesting",
     "pack": "classroom", "join": "classroom", "collect": "classroom", "agreement": "agreement",
     "align": "aligning", "compare": "app", "curate": "curating",
+    "serve": "sync", "sync": "sync", "web": "web",
 }
 
 

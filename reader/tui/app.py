@@ -54,6 +54,7 @@ class MarginApp(App[None]):
     def __init__(
         self, store: Store, *, document_ids: Sequence[str] = (), watch_seconds: float | None = WATCH_SECONDS,
         layers: Sequence[str] | None = None,
+        ask_author: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
@@ -64,6 +65,8 @@ class MarginApp(App[None]):
         """One author's layer per pane at start, when comparing two layers of a document."""
         self.watch_seconds = watch_seconds
         """How often to look for changes made by other processes (None: only when asked)."""
+        self.ask_author = ask_author
+        """Ask for the reader's name before anything is shown (each visitor of `margin web`)."""
         self.changes_seen = 0
         """Times the library was found changed elsewhere (each one redrew the screens)."""
         self._watch: ChangeWatch | None = None
@@ -96,6 +99,24 @@ class MarginApp(App[None]):
         self._watch = ChangeWatch(self.store)
         if self.watch_seconds is not None:
             self.set_interval(self.watch_seconds, self.check_library)
+        if self.ask_author:
+            self._ask_name()
+            return
+        self._first_screen()
+
+    def _ask_name(self) -> None:
+        def named(name: str | None) -> None:
+            if name is None:
+                self.exit()
+            elif not name.strip():
+                self._ask_name()
+            else:
+                self.store = self.store.as_author(" ".join(name.split())[:100])
+                self._first_screen()
+
+        self.push_screen(PathPrompt("Your name", "", "Everything you make here carries it."), named)
+
+    def _first_screen(self) -> None:
         # Opening documents straight away shows them first; the library is built only if asked for.
         if self.document_ids:
             self.push_screen(ReadingScreen(self.store, self.document_ids, self.layers))

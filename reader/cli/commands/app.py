@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,6 +14,7 @@ from annotations.store import Store
 from reader.config import MAX_PANES
 from reader.crashlog import crash_line
 from ..context import Context, pass_context
+from .sync import live_sync, sync_options
 from reader.samples.demo import seed_demo
 
 
@@ -27,15 +29,33 @@ def _refuse_the_pack(ctx: Context) -> Store:
     return store
 
 
-def _run_reader(store: Store, document_ids: list[str], layers: tuple[str, str] | None = None) -> None:
-    """Run the reader; an unexpected failure in it ends the command with one line naming the log of it."""
+def _run_reader(
+    store: Store, document_ids: list[str], layers: tuple[str, str] | None = None, live: Any = None,
+    ask_author: bool = False,
+) -> None:
+    """Run the reader (with *live*, a background sync, running beside it); an unexpected failure in it
+    ends the command with one line naming the log of it."""
     from reader.tui.app import MarginApp  # the only import of Textual from the CLI
 
     from ..streams import unguarded
 
-    app = MarginApp(store, document_ids=document_ids, layers=layers)
-    with unguarded():  # the reader draws the screen itself, from text it made safe
-        app.run()
+    app = MarginApp(store, document_ids=document_ids, layers=layers, ask_author=ask_author)
+    if live is not None:
+
+        def tell(line: str) -> None:  # called on the sync's thread
+            try:
+                app.call_from_thread(app.notify, line, title="Live sharing")
+            except RuntimeError:
+                pass  # the reader is starting or has closed: the line is not worth a failure
+
+        live.report = tell
+        live.start()
+    try:
+        with unguarded():  # the reader draws the screen itself, from text it made safe
+            app.run()
+    finally:
+        if live is not None:
+            live.stop()
     if app.crash is not None:
         raise MarginError(crash_line(*app.crash))
     if app.return_code:
@@ -43,22 +63,27 @@ def _run_reader(store: Store, document_ids: list[str], layers: tuple[str, str] |
 
 
 @click.command("library", short_help="Open the library screen in the reader.")
+@sync_options
+@click.option("--ask-author", is_flag=True, help="Ask for the reader's name first (margin web asks each visitor).")
 @pass_context
-def library(ctx: Context) -> None:
+def library(ctx: Context, sync_url: str | None, sync_token: Path | None, ask_author: bool) -> None:
     """Open the library screen in the reader."""
-    _run_reader(_refuse_the_pack(ctx), [])
+    store = _refuse_the_pack(ctx)
+    _run_reader(store, [], live=live_sync(ctx, sync_url, sync_token), ask_author=ask_author)
 
 
 @click.command("open", short_help="Open files or documents side by side.")
 @click.argument("targets", nargs=-1, required=True)
+@sync_options
 @pass_context
-def open_(ctx: Context, targets: tuple[str, ...]) -> None:
+def open_(ctx: Context, targets: tuple[str, ...], sync_url: str | None, sync_token: Path | None) -> None:
     """Open up to three FILES or DOCUMENTS side by side (files are imported first if new)."""
     from .documents import import_paths
 
     if len(targets) > MAX_PANES:
         raise MarginError(f"margin shows at most {MAX_PANES} documents side by side; {len(targets)} were given")
     _refuse_the_pack(ctx)
+    live = live_sync(ctx, sync_url, sync_token)  # its mistakes are refused before any file is imported
     ids = []
     for target in targets:
         if Path(target).expanduser().exists():
@@ -70,7 +95,7 @@ def open_(ctx: Context, targets: tuple[str, ...]) -> None:
             from ..suggest import no_such
 
             raise MarginError(no_such(target, [d.title for d in ctx.store.documents.all()])) from None
-    _run_reader(ctx.store, ids)
+    _run_reader(ctx.store, ids, live=live)
 
 
 @click.command("demo", short_help="Open the bundled samples on a throwaway library.")

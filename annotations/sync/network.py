@@ -1,0 +1,241 @@
+"""The wire: one shared library served over WebSockets, and libraries kept in step with it.
+
+The server is pycrdt-websocket's room (the Yjs sync protocol, as Jupyter's
+real-time collaboration uses it) behind the ``websockets`` server, which
+refuses a connection without the right token before any byte of a document
+is read. The server is itself a peer: its own library is kept in step with the
+room like any client's, so it holds the class's work when every laptop is shut.
+Nothing here executes or fetches anything a peer sends; a peer's changes reach
+a library only through :class:`~annotations.sync.replica.Replica`, which checks them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import anyio
+from pycrdt import Doc, Provider
+from pycrdt.websocket import WebsocketServer
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import serve as websocket_serve
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+
+from .. import limits
+from ..errors import MarginError
+from ..store import Store
+from . import is_loopback
+from .replica import Replica
+
+__all__ = ["Background", "Refused", "is_loopback", "keep_in_step", "serve"]
+
+#: The one room a server holds: one library per server.
+ROOM = "/margin"
+#: Seconds between two looks at the library and the document.
+TICK = 0.05
+#: Seconds a client waits for the server's copy of the library before it gives up on that connection.
+SYNC_WAIT = 60.0
+
+
+class Refused(MarginError):
+    """The server would not let this client in (a wrong or missing token)."""
+
+
+def _max_message() -> int:
+    # The first message carries the whole library: room for the largest document margin would import.
+    return limits.current().document_bytes * 2 + 16 * 1024 * 1024
+
+
+class _Channel:
+    """A ``websockets`` connection as the channel pycrdt's sync protocol speaks through."""
+
+    def __init__(self, websocket: Any) -> None:
+        self._websocket = websocket
+
+    @property
+    def path(self) -> str:
+        return ROOM
+
+    def __aiter__(self) -> "_Channel":
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            return await self.recv()
+        except ConnectionClosed:
+            raise StopAsyncIteration from None
+
+    async def send(self, message: bytes) -> None:
+        await self._websocket.send(message)
+
+    async def recv(self) -> bytes:
+        message = await self._websocket.recv()
+        return message.encode() if isinstance(message, str) else bytes(message)
+
+
+def _authorised(header: str | None, token: str | None) -> bool:
+    if token is None:
+        return True
+    given = (header or "").removeprefix("Bearer ").strip()
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+def _ignore(exception: Exception, log: Any) -> bool:
+    return True  # a client that sent garbage or vanished is dropped; the room goes on for the others
+
+
+async def serve(
+    store: Store,
+    host: str,
+    port: int,
+    token: str | None,
+    *,
+    ready: Callable[[int], None] | None = None,
+    stop: anyio.Event | None = None,
+    report: Callable[[str], None] | None = None,
+) -> None:
+    """Serve *store*'s library on *host*:*port* until *stop* is set (or forever); *ready* hears the port."""
+    server = WebsocketServer(auto_clean_rooms=False, exception_handler=_ignore)
+    async with server:
+        room = await server.get_room(ROOM)
+        replica = Replica(store, room.ydoc, report=report)
+        replica.start()
+
+        def check(connection: Any, request: Any) -> Any:
+            if not _authorised(request.headers.get("Authorization"), token):
+                return connection.respond(HTTPStatus.UNAUTHORIZED, "wrong or missing token\n")
+            return None
+
+        async def handler(websocket: Any) -> None:
+            await server.serve(_Channel(websocket))
+
+        async with websocket_serve(handler, host, port, process_request=check, max_size=_max_message()) as listening:
+            if ready is not None:
+                ready(next(iter(listening.sockets)).getsockname()[1])
+            while stop is None or not stop.is_set():
+                replica.tick()
+                await anyio.sleep(TICK)
+        listening.close()
+
+
+async def keep_in_step(
+    store: Store,
+    url: str,
+    token: str | None,
+    *,
+    stop: anyio.Event | None = None,
+    once: bool = False,
+    report: Callable[[str], None] | None = None,
+    retry: float = 1.0,
+) -> int:
+    """Keep *store* in step with the server at *url*, reconnecting after a drop, until *stop* is set.
+
+    With *once*, take in the server's copy, send what this library changed, and
+    return. Returns the rows written to the library. A refused token raises
+    :class:`Refused`; an unreachable server is retried (every *retry* seconds,
+    doubling up to a minute) unless *once*.
+    """
+    told = {"state": ""}
+
+    def say(line: str, state: str) -> None:
+        """Tell *report* when the connection's state changes, not at every try."""
+        if report is not None and told["state"] != state:
+            report(line)
+        told["state"] = state
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    written = 0
+    wait = retry
+    while stop is None or not stop.is_set():
+        doc: Doc = Doc()
+        replica = Replica(store, doc, report=report)
+        try:
+            async with connect(url, additional_headers=headers, max_size=_max_message(), open_timeout=10) as websocket:
+                async with Provider(doc, _Channel(websocket)) as provider:
+                    with anyio.fail_after(SYNC_WAIT):
+                        await provider.synced.wait()
+                    written += replica.start()
+                    say(f"in step with {url}", "in step")
+                    wait = retry
+                    while not once and (stop is None or not stop.is_set()):
+                        if websocket.state.name != "OPEN":
+                            break
+                        written += replica.tick()
+                        await anyio.sleep(TICK)
+                    if once:
+                        await anyio.sleep(TICK)  # let the last changes leave before the connection closes
+            if once:
+                return written
+            if stop is not None and stop.is_set():
+                break
+            say(f"lost {url}; edits are kept here and sent on reconnecting", "away")
+        except InvalidStatus as error:
+            if error.response.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
+                raise Refused(f"{url} refused this client: wrong or missing token") from None
+            if once:
+                raise MarginError(f"{url} answered {error.response.status_code}, not a margin server") from None
+            say(f"{url} answered {error.response.status_code}; trying again", "away")
+        except InvalidURI:
+            raise MarginError(f"{url} is not a ws:// or wss:// address") from None
+        except (OSError, TimeoutError, ConnectionClosed, InvalidHandshake) as error:
+            if once:
+                raise MarginError(f"cannot reach {url}: {error}") from None
+            say(f"cannot reach {url} ({error}); edits are kept here, trying again", "away")
+        if stop is not None:
+            with anyio.move_on_after(wait):
+                await stop.wait()
+        else:
+            await anyio.sleep(wait)
+        wait = min(wait * 2, 60.0)
+    return written
+
+
+class Background:
+    """:func:`keep_in_step` on a thread of its own, with its own connection to the library at *path*.
+
+    For a front end with an event loop of its own (the reader): what arrives is
+    committed by that connection, so the front end sees it as it sees any other
+    process's changes. *report* is called on the sync thread.
+    """
+
+    def __init__(self, path: str, author: str, url: str, token: str | None, report: Callable[[str], None]) -> None:
+        self.path, self.author, self.url, self.token, self.report = path, author, url, token, report
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="margin-sync", daemon=True)
+
+    def start(self) -> "Background":
+        self._thread.start()
+        return self
+
+    def stop(self, wait: float = 5.0) -> None:
+        """Ask the sync to stop, and wait up to *wait* seconds for it to close its connection."""
+        self._done.set()
+        self._thread.join(wait)
+
+    def _run(self) -> None:
+        async def main() -> None:
+            stop = anyio.Event()
+
+            async def watch() -> None:
+                while not self._done.is_set():
+                    await anyio.sleep(TICK)
+                stop.set()
+
+            with Store.open(self.path, author=self.author) as store:
+                async with anyio.create_task_group() as group:
+                    group.start_soon(watch)
+                    try:
+                        await keep_in_step(store, self.url, self.token, stop=stop, report=self.report)
+                    except MarginError as error:
+                        self.report(f"not syncing: {error}")
+                    except Exception as error:  # the reader goes on without live sharing, and says so
+                        self.report(f"sync stopped: {error}")
+                    group.cancel_scope.cancel()
+
+        try:
+            anyio.run(main)
+        except Exception as error:  # the library could not be opened on this thread, say
+            self.report(f"sync stopped: {error}")

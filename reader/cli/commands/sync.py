@@ -1,0 +1,184 @@
+"""Live sharing on the command line: ``margin serve`` holds a shared library, ``margin sync`` keeps one in step."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotations.errors import MarginError
+from annotations.terminal import terminal_safe
+
+from ..context import Context, pass_context
+
+DEFAULT_PORT = 8765
+
+
+def _needs_extra() -> None:
+    from annotations.sync import missing
+
+    hint = missing()
+    if hint is not None:
+        raise MarginError(hint)
+
+
+def _read_token(path: Path) -> str:
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise MarginError(f"cannot read the token file {path}: {error}") from error
+    if not token or len(token) > 4096 or any(c.isspace() for c in token):
+        raise MarginError(f"the token file {path} holds no token (one line, no spaces)")
+    return token
+
+
+def _new_token(path: Path) -> str:
+    """Write a fresh random token to *path*, readable by its owner only."""
+    token = secrets.token_urlsafe(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(token + "\n")
+    except OSError as error:
+        raise MarginError(f"cannot write the token file {path}: {error}") from error
+    return token
+
+
+def _say(line: str) -> None:
+    click.echo(terminal_safe(line, lines=False), err=True)
+
+
+def _run(main: Any) -> None:
+    """Run *main* (an async function taking a stop event) until it ends or ctrl+c / SIGTERM asks it to stop."""
+    import anyio
+
+    async def runner() -> None:
+        stop = anyio.Event()
+        async with anyio.create_task_group() as group:
+
+            async def signals() -> None:
+                with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as received:
+                    async for _ in received:
+                        stop.set()
+                        return
+
+            group.start_soon(signals)
+            await main(stop)
+            group.cancel_scope.cancel()
+
+    try:
+        anyio.run(runner)
+    except BaseExceptionGroup as group:  # the task group wraps what the server or client raised
+        for error in _leaves(group):
+            if isinstance(error, (MarginError, OSError)):
+                raise error from None
+        raise
+
+
+def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
+    found: list[BaseException] = []
+    for error in group.exceptions:
+        found.extend(_leaves(error) if isinstance(error, BaseExceptionGroup) else [error])
+    return found
+
+
+@click.command("serve", short_help="Share this library live with other margins.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; any but loopback needs --token-file.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free one).")
+@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False), help="File holding the token clients must give; made with a new random token if absent.")
+@click.option("--db", "db", type=click.Path(path_type=Path, dir_okay=False), help="The library to share (default: the one margin uses).")
+@pass_context
+def serve(ctx: Context, host: str, port: int, token_file: Path | None, db: Path | None) -> None:
+    """Serve one library for `margin sync` clients until ctrl+c; the library keeps every change made through it.
+
+    Listens on loopback unless --host says otherwise; any other address needs
+    --token-file, and a client without that token is refused.
+    """
+    _needs_extra()
+    from annotations.sync.network import is_loopback, serve as serve_library
+
+    if not is_loopback(host) and token_file is None:
+        raise MarginError(f"serving on {host} needs --token-file: without a token anyone who reaches it could write to the library")
+    token = None
+    if token_file is not None:
+        token_file = token_file.expanduser()
+        if token_file.exists():
+            token = _read_token(token_file)
+        else:
+            token = _new_token(token_file)
+            _say(f"Wrote a new token to {token_file}; give it to the people who sync with this library.")
+    if db is not None:
+        ctx.db_path = db
+    store = ctx.store
+
+    def ready(bound: int) -> None:
+        guard = "token required" if token else "no token: this machine only"
+        _say(f"Serving {ctx.path} on ws://{host}:{bound} ({guard}); ctrl+c stops.")
+
+    async def main(stop: Any) -> None:
+        await serve_library(store, host, port, token, ready=ready, stop=stop, report=_say)
+
+    try:
+        _run(main)
+    except OSError as error:
+        raise MarginError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    _say("Stopped serving.")
+
+
+@click.command("sync", short_help="Keep this library in step with a margin server.")
+@click.argument("url")
+@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="File holding the server's token.")
+@click.option("--once", is_flag=True, help="Take in the server's changes, send this library's, and stop.")
+@pass_context
+def sync(ctx: Context, url: str, token_file: Path | None, once: bool) -> None:
+    """Keep this library in step with the server at URL (ws://HOST:PORT) until ctrl+c.
+
+    Annotations, notes, tags, links, deletions and documents travel both ways;
+    edits made while the connection is down are sent when it is back. An open
+    reader on this library shows what arrives within a second.
+    """
+    _needs_extra()
+    from annotations.sync.network import keep_in_step
+
+    if not url.startswith(("ws://", "wss://")):
+        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    token = _read_token(token_file.expanduser()) if token_file is not None else None
+    store = ctx.store
+    taken: list[int] = []
+
+    async def main(stop: Any) -> None:
+        taken.append(await keep_in_step(store, url, token, stop=stop, once=once, report=_say))
+
+    _run(main)
+    if taken:
+        click.echo(f"{taken[0]} change{'s' if taken[0] != 1 else ''} taken in from {url}.")
+
+
+def sync_options(command: Any) -> Any:
+    """``--sync URL`` and ``--token-file F`` for a command that opens the reader."""
+    command = click.option("--token-file", "sync_token", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                           help="With --sync: file holding the server's token.")(command)
+    return click.option("--sync", "sync_url", metavar="URL", help="Keep the library in step with a margin server while reading.")(command)
+
+
+def live_sync(ctx: Context, url: str | None, token_file: Path | None) -> Any:
+    """A not yet started background sync for the reader, checked first (one-line errors), or None without --sync."""
+    if url is None:
+        if token_file is not None:
+            raise MarginError("--token-file goes with --sync URL")
+        return None
+    _needs_extra()
+    from annotations.sync.network import Background
+
+    if not url.startswith(("ws://", "wss://")):
+        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    token = _read_token(token_file.expanduser()) if token_file is not None else None
+    store = ctx.store
+    return Background(store.path, store.author, url, token, report=lambda line: None)
+
+
+COMMANDS = [serve, sync]

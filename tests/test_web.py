@@ -1,0 +1,137 @@
+"""`margin web`: the reader in a browser. A Pilot test of the name asked first, and a real headless
+Chromium that opens the page, makes a highlight and finds it in the library under the visitor's name.
+
+The browser test needs textual-serve, selenium, and Debian's chromium and chromium-driver; it is
+skipped cleanly without them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotations.store import Store
+from reader.cli import cli
+
+from .conftest import add_document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def test_a_reader_that_asks_for_a_name_writes_in_that_name(db_path):
+    from reader.tui.app import MarginApp
+    from reader.tui.screens.library import LibraryScreen
+
+    store = Store.open(db_path, author="the machine's")
+    add_document(store)
+    app = MarginApp(store, ask_author=True, watch_seconds=None)
+    async with app.run_test() as pilot:
+        assert not isinstance(app.screen, LibraryScreen)
+        await pilot.press("enter")  # an empty name is asked again
+        assert not isinstance(app.screen, LibraryScreen)
+        for key in "Grace":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.store.author == "Grace"
+    store.close()
+
+
+def test_web_refuses_an_address_beyond_this_machine(tmp_path):
+    pytest.importorskip("textual_serve")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "lib.db"), "web", "--host", "0.0.0.0"])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("Error: margin web serves this machine only")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _browser():
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver):
+        pytest.skip("Debian's chromium and chromium-driver are not installed")
+    options = Options()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,800"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def test_a_visitor_makes_a_highlight_in_headless_chromium_and_it_is_in_the_library(tmp_path):
+    pytest.importorskip("textual_serve")
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    library = tmp_path / "class.db"
+    with Store.open(library, author="teacher") as store:
+        add_document(store)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "reader.cli", "--db", str(library), "web", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    browser = None
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "margin web did not start"
+                time.sleep(0.1)
+        browser = _browser()
+        browser.set_page_load_timeout(20)
+        browser.get(f"http://127.0.0.1:{port}")
+        terminal = browser.find_element(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")
+
+        def press(*keys: str, settle: float = 0.5) -> None:
+            browser.execute_script("arguments[0].focus()", terminal)
+            ActionChains(browser).send_keys(*keys).perform()
+            time.sleep(settle)
+
+        def annotations() -> list[tuple[str, str]]:
+            with sqlite3.connect(library) as conn:
+                return conn.execute("SELECT exact, author FROM annotations").fetchall()
+
+        time.sleep(3)  # the visitor's margin starts
+        press("Grace Hopper", settle=0.3)
+        press(Keys.ENTER, settle=1.5)  # named; the library screen
+        press(Keys.ENTER, settle=2.0)  # open the document
+        press("v")
+        press("e")
+        press("a")
+        press("Theme/Web", settle=0.3)
+        press(Keys.ENTER)
+        deadline = time.monotonic() + 15
+        while not annotations():
+            assert time.monotonic() < deadline, "no highlight reached the library"
+            time.sleep(0.2)
+        assert annotations() == [("Notice", "Grace Hopper")]
+    finally:
+        if browser is not None:
+            browser.quit()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
