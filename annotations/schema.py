@@ -319,27 +319,6 @@ def m009_fragments(db: Database) -> None:
 
 
 @migrations()
-def m013_sync_state(db: Database) -> None:
-    """Live sharing: what this library last agreed with its peers, row by row, field by field.
-
-    ``state`` is a JSON object ``{field: [time, value]}`` for one shared row
-    (``kind`` is ``documents``, ``tags``, ``annotations`` or ``links``; ``key`` its
-    text hash, ``kind:name``, or id). A field of the library that differs from it
-    was edited here since, so only that field travels, with the row's edit time.
-    """
-    db.execute(
-        """
-        CREATE TABLE sync_rows (
-            kind TEXT NOT NULL,
-            key TEXT NOT NULL,
-            state TEXT NOT NULL,
-            PRIMARY KEY (kind, key)
-        ) WITHOUT ROWID
-        """
-    )
-
-
-@migrations()
 def m010_consensus(db: Database) -> None:
     """A consensus layer's decisions: which annotations each place weighed, and which it copied.
 
@@ -412,3 +391,24 @@ def m011_tag_history(db: Database) -> None:
     # The history's indexes go with the old table: made again on the new one.
     db.execute("CREATE INDEX IF NOT EXISTS history_batch ON history(batch)")
     db.execute("CREATE INDEX IF NOT EXISTS history_author ON history(author, undone, seq)")
+
+
+@migrations()
+def m013_sync_state(db: Database) -> None:
+    """Live sharing: what this library last agreed with its peers, row by row, field by field.
+
+    ``state`` is a JSON object ``{field: [time, value]}`` for one shared row
+    (``kind`` is ``documents``, ``tags``, ``annotations`` or ``links``; ``key`` its
+    text hash, ``kind:name``, or id). A field of the library that differs from it
+    was edited here since, so only that field travels, with the row's edit time.
+    """
+    db.execute(
+        """
+        CREATE TABLE sync_rows (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            state TEXT NOT NULL,
+            PRIMARY KEY (kind, key)
+        ) WITHOUT ROWID
+        """
+    )
