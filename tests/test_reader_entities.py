@@ -156,8 +156,8 @@ async def test_accepting_a_new_surface_form_adds_it_as_an_alias(library):
     store, document, tag, first = library
     from annotations.candidates import Candidate
 
-    start = REPORT.index("listed arm")
-    store.suggestions.add(document, [Candidate(start, start + len("listed arm"), ENTITY, "rules", 0.5)])
+    start = REPORT.index("Analysts")
+    store.suggestions.add(document, [Candidate(start, start + len("Analysts"), ENTITY, "rules", 0.5)])
     app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
     async with app.run_test(size=SIZE) as pilot:
         await _reading(pilot, app)
@@ -166,11 +166,11 @@ async def test_accepting_a_new_surface_form_adds_it_as_an_alias(library):
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AliasOffer)  # offered, never added unasked
-        assert "listed arm" not in store.tags.get(tag.id).aliases
-        assert "“listed arm” is not yet a name of Organization: China National" in str(app.screen.query_one("#names").render())
+        assert "Analysts" not in store.tags.get(tag.id).aliases
+        assert "“Analysts” is not yet a name of Organization: China National" in str(app.screen.query_one("#names").render())
         await pilot.press("y")
         await pilot.pause()
-        assert "listed arm" in store.tags.get(tag.id).aliases
+        assert "Analysts" in store.tags.get(tag.id).aliases
         assert isinstance(app.screen, ReadingScreen)  # nothing left open: the review closed
 
 
@@ -275,9 +275,28 @@ async def test_tagging_a_new_surface_form_offers_it_as_an_alias_and_n_leaves_the
                 await pilot.pause()
             assert isinstance(app.screen, ReadingScreen), quote
 
-        await tag_selection("the listed arm", "n")
+        await tag_selection("the listed arm", None)  # words about it, not a name: nothing to ask
+        await tag_selection("Annual report", "n")
         assert store.tags.get(tag.id).aliases == ("CNPC", "PetroChina")
         await tag_selection("Analysts", "y")
         assert store.tags.get(tag.id).aliases == ("CNPC", "PetroChina", "Analysts")
         await tag_selection("CNPC’s", None)  # a name it has, with a possessive and a curly quote: nothing to ask
-        assert len(store.annotations.list(document_ids=[document.id], tag_ids=[tag.id])) == 4
+        assert len(store.annotations.list(document_ids=[document.id], tag_ids=[tag.id])) == 5
+
+
+async def test_an_entity_made_in_the_tag_dialog_is_not_offered_the_passage_as_an_alias(library):
+    store, document, tag, first = library
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _reading(pilot, app)
+        pane = screen.panes[0]
+        start = REPORT.index("Analysts")
+        pane.view.select_span(start, start + len("Analysts"))
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Person:Market Analysts", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)  # its name was just chosen: no question about another
+        made = store.tags.find("Market Analysts")
+        assert made is not None and made.aliases == ()
+        assert len(store.annotations.list(document_ids=[document.id], tag_ids=[made.id])) == 1

@@ -189,7 +189,9 @@ def test_only_a_passage_that_could_be_a_name_is_offered_as_an_alias(library):
 
     store, report, notes, tag, other, first = library
     entity = store.tags.get(tag.id)
-    assert alias_offers(store, [entity], "the listed arm") == [(entity, "the listed arm")]
+    assert alias_offers(store, [entity], "the listed arm") == []  # words about it, not a name
+    assert alias_offers(store, [entity], "the PetroChina arm") == [(entity, "the PetroChina arm")]
+    assert alias_offers(store, [entity], "中国石油") == [(entity, "中国石油")]  # a script without capitals
     assert alias_offers(store, [entity], "Analysts said the offer was low, and then left") == []  # a sentence
     assert alias_offers(store, [entity, entity], "CNPC Ltd’s") == [(entity, "CNPC Ltd")]  # once, no possessive
     assert alias_offers(store, [store.tags.ensure("Theme/Oil")], "crude") == []  # topics have no names to add

@@ -53,16 +53,22 @@ class Annotating(ReadingPart):
                     self.editor.set_tags(target.annotation_id, specs)
                     made = self.store.annotations.get(target.annotation_id)
                     self.post_message(self.Redraw(pane, "Tags saved"))
-                had = {t.id for t in current}
-                offers = alias_offers(self.store, [t for t in made.tags if t.id not in had], made.exact)
+                # Only an entity that was there before is offered a new name: one made in this
+                # dialog was just named by the person, who chose its name over the passage's words.
+                offers = alias_offers(
+                    self.store, [t for t in made.tags if t.id in existed and t.id not in had], made.exact
+                )
             except LIBRARY_ERRORS as error:
                 self.fail(error)
                 return
             offer_aliases(self.app, self.store, offers, lambda added: None)
 
+        tags = self.store.tags.all()
+        existed = {t.id for t in tags}
+        had = {t.id for t in current}
         self.app.push_screen(
             TagPicker(
-                self.store.tags.all(), self.store.tags.counts(), selected=[t.id for t in current],
+                tags, self.store.tags.counts(), selected=[t.id for t in current],
                 locked=self.store.tags.codebook_locked(),
             ),
             chosen,

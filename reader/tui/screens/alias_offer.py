@@ -83,10 +83,13 @@ def alias_offers(store: Store, tags: Sequence[Tag], text: str) -> list[Offer]:
     """The (entity, name) pairs worth offering for *text* tagged with *tags*; none in a locked codebook.
 
     Only a passage that could be a name is offered: at most :data:`NAME_WORDS`
-    words and :data:`NAME_CHARS` characters, within one paragraph.
+    words and :data:`NAME_CHARS` characters, within one paragraph, and with a
+    capital letter where its script has them.
     """
     if len(text.split()) > NAME_WORDS or len(text.strip()) > NAME_CHARS or "\n\n" in text.strip():
         return []
+    if any(c.islower() for c in text) and not any(c.isupper() or c.istitle() for c in text):
+        return []  # "the lighthouse keeper": words about someone, not a name (scripts without case pass)
     offers: list[Offer] = []
     for tag in tags:
         surface = new_name(tag, text)
