@@ -346,6 +346,8 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
         "MARGIN_DB": str(library.path),
         "MARGIN_CONFIG": str(folder / "no-config.toml"),
         "COLORTERM": "truecolor",
+        # The checkout this script lives in, whichever checkout the interpreter has installed.
+        "PYTHONPATH": str(ROOT),
     }
     tmux = Tmux(folder, env)
     results: list[Result] = []
@@ -696,11 +698,14 @@ def launch_breakdown(library: Library) -> dict[str, float]:
         " import reader.tui.app; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
     )
     starts, cli_imports, app_imports = [], [], []
+    checkout = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(3):
         began = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True, cwd=ROOT.parent)
         starts.append(time.perf_counter() - began)
-        out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, cwd=ROOT.parent)
+        out = subprocess.run(
+            [sys.executable, "-c", probe], check=True, capture_output=True, cwd=ROOT.parent, env=checkout
+        )
         cli_s, app_s = map(float, out.stdout.split())
         cli_imports.append(cli_s)
         app_imports.append(app_s)
