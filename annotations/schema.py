@@ -7,6 +7,7 @@ list does not know was written by a newer margin, and is refused.
 
 from __future__ import annotations
 
+from . import sqlite_loading  # noqa: F401  (first: sqlite-utils without numpy)
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 

@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import sqlite_loading  # noqa: F401  (first: sqlite-utils without numpy)
 from sqlite_utils import Database
 
 from .aligning import AlignmentRepo
