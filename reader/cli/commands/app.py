@@ -13,7 +13,6 @@ from annotations.store import Store
 from reader.config import MAX_PANES
 from reader.crashlog import crash_line
 from ..context import Context, pass_context
-from reader.samples.demo import seed_demo
 
 
 
@@ -54,14 +53,14 @@ def library(ctx: Context) -> None:
 @pass_context
 def open_(ctx: Context, targets: tuple[str, ...]) -> None:
     """Open up to three FILES or DOCUMENTS side by side (files are imported first if new)."""
-    from .documents import import_paths
-
     if len(targets) > MAX_PANES:
         raise MarginError(f"margin shows at most {MAX_PANES} documents side by side; {len(targets)} were given")
     _refuse_the_pack(ctx)
     ids = []
     for target in targets:
         if Path(target).expanduser().exists():
+            from .documents import import_paths  # tables and formats: not needed to open by id
+
             ids.append(import_paths(ctx, [Path(target)])[0].document.id)
             continue
         try:
@@ -79,6 +78,7 @@ def open_(ctx: Context, targets: tuple[str, ...]) -> None:
 def demo(ctx: Context, print_only: bool) -> None:
     """Open the bundled sample documents side by side, on a throwaway library."""
     from annotations.export.gather import markdown_export
+    from reader.samples.demo import seed_demo
 
     with tempfile.TemporaryDirectory(prefix="margin-demo-") as folder:
         store = Store.open(Path(folder) / "demo.db", author=ctx.author)
