@@ -380,6 +380,8 @@ def test_bulk_ids_are_valid_distinct_uuid4():
 
     ids = new_ids(2000)
     assert len(set(ids)) == 2000
+    assert ids == sorted(ids)  # a bulk insert appends to the id index rather than scattering across it
+    assert new_ids(2000)[0] != ids[0]
     for identifier in ids:
         parsed = uuid.UUID(identifier)
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == identifier
