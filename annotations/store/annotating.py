@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, AttributeValue, Document, Span, Tag
+from ..schema import LONG_ANNOTATION
 from ..properties import attributes_from_json, attributes_json, clean_attribute_name
 from .clock import Clock, new_id, new_ids
 from .transaction import writing
@@ -192,13 +193,15 @@ class AnnotationRepo:
         """Live annotations of a version that overlap ``[start, end)``, in reading order.
 
         The longest annotation bounds how far before *start* one can begin, which
-        turns the overlap test into a range scan over the position index.
+        turns the overlap test into a range scan over the position index: the
+        bound is :data:`LONG_ANNOTATION` unless the index of long ones holds a
+        longer one (the condition below is that index's own, so SQLite uses it).
         """
-        longest = self.db.execute(
-            'SELECT max("end" - start) FROM annotations WHERE version_id = ?', (version_id,)
+        longer = self.db.execute(
+            f'SELECT max("end" - start) FROM annotations WHERE version_id = ? AND "end" - start > {LONG_ANNOTATION}',
+            (version_id,),
         ).fetchone()[0]
-        if longest is None:
-            return []
+        longest = max(LONG_ANNOTATION, longer or 0)
         return self._select(
             'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
             " AND a.anchor_state != 'orphaned'",
@@ -365,7 +368,7 @@ class AnnotationRepo:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            noted = [(row[0],) for row in rows if row[7].strip()]
+            noted = [(row[0],) for row in rows if row[7] and not row[7].isspace()]
             self.db.conn.executemany(
                 "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", noted
             )

@@ -25,7 +25,7 @@ def new_ids(count: int) -> list[str]:
 
     Made at once, bulk inserts spend less time naming rows; in order, the rows
     of a bulk insert go into the id index one after another instead of being
-    scattered across it (a 100,000-row insert takes a tenth less). They are
+    scattered across it (a 100,000-row insert takes a tenth less CPU). They are
     as random as any: only their order within one call is chosen.
     """
     raw = os.urandom(16 * count).hex()
