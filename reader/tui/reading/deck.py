@@ -99,6 +99,18 @@ class PaneDeck(Horizontal):
             return self._last
         return panes[0] if panes else None
 
+    @property
+    def current(self) -> DocumentPane | None:
+        """:attr:`active` as focus changes last decided it, without walking the DOM.
+
+        For the screen's ``check_action``, asked once per binding each time the keys
+        shown are worked out; focus entering another pane updates it (and the keys).
+        """
+        last = self._last
+        if last is not None and last.parent is self:
+            return last
+        return next((child for child in self.children if isinstance(child, DocumentPane)), None)
+
     def pane_for(self, widget: object) -> DocumentPane | None:
         """The pane holding *widget* (a view, a search box)."""
         return next((p for p in self.panes if widget is p or p in getattr(widget, "ancestors", ())), None)
