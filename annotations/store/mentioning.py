@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..anchoring import anchor_span
-from ..mentions import Mention, find_mentions
 from ..model import Annotation, Document, Tag, TagKind
 from .annotating import AnnotationRepo
 from .documents import DocumentRepo
 from .history import History
 from .tagging import TagRepo
+
+if TYPE_CHECKING:
+    from ..mentions import Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,8 @@ class MentionRepo:
         A hit counts as tagged when a live annotation carrying every one of
         *tags* overlaps it (with no tags: an annotation on exactly that span).
         """
+        from ..mentions import find_mentions  # its patterns compile at import: loaded when names are looked for
+
         hits: list[Hit] = []
         for document in documents:
             text = self.documents.text(document.version_id)
@@ -106,6 +111,8 @@ class MentionRepo:
         A hit on exactly the span of an existing annotation gets the tags added
         to that annotation rather than a second annotation over the same words.
         """
+        from ..mentions import Mention
+
         created = added = already = 0
         with self.history.together(label):
             tags = [self.tags.ensure(spec) for spec in tag_specs]

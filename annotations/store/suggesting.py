@@ -17,7 +17,6 @@ from sqlite_utils import Database
 
 from ..candidates import Candidate
 from ..errors import Ambiguous, MarginError, NotFound
-from ..mentions import find_mentions, without_possessive
 from ..model import Annotation, Document, TagKind
 from .clock import Clock, new_ids
 from .mentioning import Hit, MentionRepo, names_of
@@ -67,6 +66,8 @@ class SuggestionRepo:
         entities = {t.id: t for t in self.tags.all() if t.kind is TagKind.ENTITY}
         if not entities:
             return []
+        from ..mentions import find_mentions  # compiled patterns: loaded when first needed
+
         text = self.mentions.documents.text(document.version_id)
         found = find_mentions(text, {tag_id: names_of(tag) for tag_id, tag in entities.items()})
         tagged = {
@@ -192,6 +193,8 @@ class SuggestionRepo:
         documents = {d.id: d for d in self.mentions.documents.all()}
         aliases: builtins.list[str] = []
         last: Annotation | None = None
+        from ..mentions import without_possessive
+
         with self.mentions.history.together("accept suggestions" if len(suggestions) > 1 else "accept suggestion"):
             for suggestion in suggestions:
                 document = documents[suggestion.document_id]

@@ -22,7 +22,6 @@ from annotations.store.mentioning import Hit, names_of
 from ..editing import trim_span
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..screens.aliases import AliasDialog
-from ..screens.mentions import MentionPreview
 from ..screens.tag_picker import tag_spec
 from ..widgets.pane import DocumentPane
 from .part import ReadingPart, short_quote
@@ -119,6 +118,8 @@ class EntityWork(ReadingPart):
             if done.already:
                 said += f" ({done.already} already tagged)"
             self.post_message(self.Redraw(pane, said + (" · u undoes them all" if done.changed > 1 else "")))
+
+        from ..screens.mentions import MentionPreview  # with the mention finder: loaded when first shown
 
         self.app.push_screen(MentionPreview(self.store, what, hits, pane.text, [tag_spec(t) for t in tags]), accepted)
 
