@@ -377,7 +377,7 @@ def bench_export(work: Workspace, big_text: str) -> Result:
     store.close()
     tagged = len({r[0] for r in rows})
     return Result(
-        "export_10k", f"export {exported:,} annotations to Markdown", total_timing.median, 0.5,
+        "export_10k", f"export {exported:,} annotations to Markdown", total_timing.median, 0.25,
         len(total_timing.samples),
         details={"annotations": exported, "documents": len(notes), "tagged": tagged, "links": links,
                  "gather_s": gather_timing.median, "render_s": render_timing.median, "total_s": total_timing.median,
