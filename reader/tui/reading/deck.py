@@ -138,6 +138,7 @@ class PaneDeck(Horizontal):
         sections = self.store.documents.sections(document.version_id)
         chosen = self.store.reading.reflow(document_id)
         reflow = looks_hard_wrapped(text) if chosen is None else chosen
+        self.store.release_memory()  # the text's pages: kept as a Python string now
         return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow)
 
     def start(self) -> None:
