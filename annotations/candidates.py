@@ -14,7 +14,6 @@ import bisect
 from dataclasses import dataclass
 from functools import cache
 
-from .mentions import find_mentions
 
 #: Words that make a capitalised name an organisation or a place.
 ORGANISATION_WORDS = frozenset(
@@ -109,6 +108,8 @@ def rule_candidates(text: str) -> list[Candidate]:
         acronyms.setdefault(short, spec)
         found[(start, match.end(1))] = Candidate(start, match.end(1), spec, "rules", 0.9)
     if acronyms:
+        from .mentions import find_mentions  # its patterns compile at import; the store imports this module
+
         for mention in find_mentions(text, {spec: [short] for short, spec in acronyms.items()}):
             found.setdefault((mention.start, mention.end), Candidate(mention.start, mention.end, mention.key, "rules", 0.8))
     taken = sorted(found)

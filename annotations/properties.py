@@ -120,7 +120,7 @@ def attributes_json(attributes: Iterable[tuple[str, AttributeValue]] | Mapping[s
 
 
 def attributes_from_json(stored: str | None) -> tuple[tuple[str, AttributeValue], ...]:
-    if not stored:
+    if not stored or stored == "{}":  # what almost every annotation holds: no parse for it
         return ()
     loaded = json.loads(stored)
     return tuple(sorted((str(k), v) for k, v in loaded.items() if isinstance(v, (str, bool, int, float))))

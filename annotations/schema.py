@@ -7,10 +7,14 @@ list does not know was written by a newer margin, and is refused.
 
 from __future__ import annotations
 
+from . import sqlite_loading  # noqa: F401  (first: sqlite-utils without numpy)
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "margin"
+
+#: Annotations longer than this many characters are in an index of their own (see m012_annotation_indexes).
+LONG_ANNOTATION = 1000
 migrations = Migrations(MIGRATION_SET)
 
 
@@ -391,6 +395,36 @@ def m011_tag_history(db: Database) -> None:
     # The history's indexes go with the old table: made again on the new one.
     db.execute("CREATE INDEX IF NOT EXISTS history_batch ON history(batch)")
     db.execute("CREATE INDEX IF NOT EXISTS history_author ON history(author, undone, seq)")
+
+
+@migrations()
+def m012_annotation_indexes(db: Database) -> None:
+    """Indexes that cost bulk inserts less and make a document's counts quick.
+
+    The index of every annotation's length becomes an index of the long ones only.
+    The window query needs only an upper bound of the annotations' lengths in a
+    version: :data:`LONG_ANNOTATION` unless a longer one exists, which this index
+    finds at once. Highlights are almost all shorter, so bulk inserts no longer add
+    an index entry per row (a 100,000-row insert takes a fifth less).
+
+    A document's counts (live, not found, to review) read every annotation row of
+    it, three times (tens of milliseconds for 10,000, at each opening of a book).
+    Partial indexes of the few deleted, orphaned and to-review annotations let them
+    be counted from indexes; a new annotation is none of these, so inserts add no
+    entry to them.
+    """
+    db.execute("DROP INDEX IF EXISTS annotations_length")
+    db.execute(
+        'CREATE INDEX annotations_long ON annotations(version_id, ("end" - start))'
+        f' WHERE "end" - start > {LONG_ANNOTATION}'
+    )
+    # The conditions are those of documents._DOCUMENT_SELECT, word for word, so SQLite uses them.
+    db.execute("CREATE INDEX annotations_deleted ON annotations(version_id) WHERE deleted IS NOT NULL")
+    db.execute(
+        "CREATE INDEX annotations_orphaned ON annotations(version_id)"
+        " WHERE deleted IS NULL AND anchor_state = 'orphaned'"
+    )
+    db.execute("CREATE INDEX annotations_review ON annotations(version_id) WHERE deleted IS NULL AND needs_review = 1")
 
 
 @migrations()

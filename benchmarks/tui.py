@@ -346,6 +346,8 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
         "MARGIN_DB": str(library.path),
         "MARGIN_CONFIG": str(folder / "no-config.toml"),
         "COLORTERM": "truecolor",
+        # The checkout this script lives in, whichever checkout the interpreter has installed.
+        "PYTHONPATH": str(ROOT),
     }
     tmux = Tmux(folder, env)
     results: list[Result] = []
@@ -425,7 +427,7 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
                       f" one capture-pane {ms(capture_cost)}")
         for key, where, samples in (("page_start", "start", start_pages), ("page_end", "end", end_pages)):
             results.append(Result(
-                f"tmux_{key}", f"page down key to changed screen, {where} of book (tmux)", median(samples), 0.030,
+                f"tmux_{key}", f"page down key to changed screen, {where} of book (tmux)", median(samples), 0.012,
                 len(samples),
                 notes=[f"{floor_note}; net of floor {ms(median(samples) - key_floor)}; max {ms(max(samples))}"],
                 details={"samples_s": samples, "key_floor_s": key_floor, "capture_s": capture_cost},
@@ -443,8 +445,8 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
 
         # 7. Peak memory of the margin process.
         for key, ids, markers, target in (
-            ("memory_one", [first.id], [first.marker], 100e6),
-            ("memory_two", [first.id, second.id], [first.marker, second.marker], None),
+            ("memory_one", [first.id], [first.marker], 60e6),
+            ("memory_two", [first.id, second.id], [first.marker, second.marker], 75e6),
         ):
             set_positions(library)
             out = folder / f"{key}.maxrss"
@@ -477,6 +479,47 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
     finally:
         tmux.close()
         set_positions(library)
+    return results
+
+
+def bench_peers(library: Library, folder: Path, margin: list[Result]) -> list[Result]:
+    """Other readers (benchmarks/peers.py) on the same book, by the same driver: launch and page down.
+
+    Each figure is reported with margin's own from this run as a ratio (margin's time over the peer's).
+    """
+    from peers import peers  # noqa: PLC0415 (benchmarks/peers.py)
+
+    first = library.first
+    found, skipped = peers(first.text, first.title, first.marker, folder)
+    results = [Result(f"peer_{line.split(':')[0]}", f"peer {line.split(':')[0]}", None, None, 0, notes=[line])
+               for line in skipped]
+    ours = {r.key: r.figure for r in margin if r.figure is not None}
+    tmux = Tmux(folder, {"COLORTERM": "truecolor"})
+    try:
+        for peer in found:
+            command = tmux.command(*peer.argv, env=peer.env)
+            launched = launch(tmux, command, [peer.marker], LAUNCH_RUNS)
+            name, began = tmux.start(command)
+            try:
+                tmux.wait_for(name, began, [peer.marker])
+                tmux.settled(name, quiet=0.3)
+                pages = [tmux.key_to_change(name, "PageDown") for _ in range(PRESSES)]
+            finally:
+                tmux.kill(name)
+            for key, what, samples, margin_key in (
+                ("launch", "launch to first text", launched, "launch_one"),
+                ("page", "page down key to changed screen, start of book", pages, "tmux_page_start"),
+            ):
+                figure = median(samples)
+                ratio = ours[margin_key] / figure if margin_key in ours and figure else None
+                label = f"{peer.name}: {what} (tmux)" + (f"; margin {ratio:.2f}×" if ratio else "")
+                results.append(Result(
+                    f"peer_{peer.name}_{key}", label, figure, None, len(samples),
+                    notes=[f"runs {', '.join(ms(x) for x in samples)}"],
+                    details={"samples_s": samples, "margin_ratio": ratio},
+                ))
+    finally:
+        tmux.close()
     return results
 
 
@@ -696,11 +739,14 @@ def launch_breakdown(library: Library) -> dict[str, float]:
         " import reader.tui.app; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
     )
     starts, cli_imports, app_imports = [], [], []
+    checkout = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(3):
         began = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True, cwd=ROOT.parent)
         starts.append(time.perf_counter() - began)
-        out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, cwd=ROOT.parent)
+        out = subprocess.run(
+            [sys.executable, "-c", probe], check=True, capture_output=True, cwd=ROOT.parent, env=checkout
+        )
         cli_s, app_s = map(float, out.stdout.split())
         cli_imports.append(cli_s)
         app_imports.append(app_s)
@@ -837,6 +883,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             stage("under tmux: launches, keys, memory")
             results.extend(attempt("tmux", "figures under tmux", lambda: bench_tmux(library, folder)))
+            stage("under tmux: other readers on the same book")
+            results.extend(attempt("peers", "other readers", lambda: bench_peers(library, folder, results)))
 
         stage("in-app: page down, resize")
         results.extend(attempt("in_app", "in-app figures", lambda: asyncio.run(in_app(library))))

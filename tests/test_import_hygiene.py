@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,3 +48,17 @@ for args in (["import", *map(str, sample_paths())], ["docs"], ["annotate", "Noti
     modules = loaded_modules(code)
     assert "reader.cli" in modules
     assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
+
+
+def test_opening_a_library_does_not_load_numpy_yet_numpy_still_works():
+    # sqlite-utils would import numpy (about 45 ms on every command) only to know its number types.
+    pytest.importorskip("numpy")
+    modules = loaded_modules(
+        "import reader.cli, annotations.store, annotations.schema\n"
+        "from annotations.store import Store\n"
+        "Store.open(':memory:', author='a').close()"
+    )
+    assert "sqlite_utils" in modules
+    assert "numpy" not in modules and "pandas" not in modules
+    after = loaded_modules("import annotations.store\nimport numpy\nassert numpy.arange(3).sum() == 3")
+    assert "numpy" in after

@@ -461,3 +461,28 @@ async def test_starting_a_selection_says_so_before_the_first_move(library):
         await pilot.press("l", "l")
         await pilot.pause()
         assert "selected 3 characters" in str(pane.query_one(".pane-status").render())  # both ends included
+
+
+async def test_what_a_key_may_do_follows_the_pane_focus_entered_last(library):
+    notice_id, article_id = ids(library)
+    notice = library.documents.get(notice_id)
+    text = library.documents.text(notice.version_id)
+    from annotations.anchoring import anchor_quote
+
+    first = library.annotations.create(notice, anchor_quote(text, "until 28 April"))
+    second = library.annotations.create(notice, anchor_quote(text, "The closure is a precaution"))
+    library.links.create(first.id, second.id, "see-also")
+    app = MarginApp(library, document_ids=[notice_id, article_id])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.active is screen.panes[0]
+        assert screen.check_action("follow", ()) is True  # the notice holds linked highlights
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.active is screen.panes[1]
+        assert screen.check_action("follow", ()) is False  # the article holds none
+        await pilot.press("p")  # the panel takes focus; keys still act on the article
+        await pilot.pause()
+        assert screen.check_action("follow", ()) is False

@@ -380,6 +380,8 @@ def test_bulk_ids_are_valid_distinct_uuid4():
 
     ids = new_ids(2000)
     assert len(set(ids)) == 2000
+    assert ids == sorted(ids)  # a bulk insert appends to the id index rather than scattering across it
+    assert new_ids(2000)[0] != ids[0]
     for identifier in ids:
         parsed = uuid.UUID(identifier)
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == identifier
@@ -611,3 +613,15 @@ def test_a_second_open_in_the_same_process_keeps_the_first_ones_writes(db_path):
     assert sorted(a.note for a in check.annotations.list()) == ["bob", "first", "second", "third"]
     assert check.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     check.close()
+
+
+def test_get_many_finds_deleted_ones_too_and_leaves_out_unknown_ids(store):
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    store.annotations.insert_many(doc.version_id, [(anchor_span(text, n % 180, n % 180 + 4), "") for n in range(600)])
+    ids = [row[0] for row in store.db.execute("SELECT id FROM annotations ORDER BY rowid")]
+    store.annotations.delete(ids[3])
+    found = store.annotations.get_many([*ids, "not-an-id", ids[0]])
+    assert set(found) == set(ids) and len(ids) == 600  # more than one chunk of ids
+    assert found[ids[3]].deleted and not found[ids[4]].deleted
+    assert found[ids[5]] == store.annotations.get(ids[5])

@@ -260,3 +260,40 @@ def test_a_library_from_before_tag_steps_keeps_its_undo_history(db_path):
         assert copied == rows
         assert store.history.undo().target_id == made.id
         assert store.annotations.list() == []
+
+
+def test_a_library_from_before_m012_keeps_every_annotation_findable_and_counted(db_path, monkeypatch):
+    """m012 replaces the length index and adds count indexes: what was made before it is found and counted alike."""
+    from annotations.anchoring import anchor_span
+
+    earlier = Migrations(MIGRATION_SET)
+    earlier._migrations = [m for m in migrations._migrations if m.name != "m012_annotation_indexes"]
+    monkeypatch.setattr(connection, "migrations", earlier)
+    text = "".join(f"Line {n} of the notice, with some words.\n" for n in range(400))
+    spans = [(10, 30), (100, 4100), (5000, 5040), (2000, 9000)]
+    with Store.open(db_path, author="ada") as store:
+        doc = add_document(store, text, title="Long notice")
+        store.annotations.insert_many(doc.version_id, [(anchor_span(text, s, e), "") for s, e in spans])
+        assert "annotations_length" in {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
+        extra = store.annotations.insert_many(doc.version_id, [(anchor_span(text, n, n + 5), "") for n in (60, 70, 80)])
+        assert extra == 3
+        with store.db.atomic():  # one deleted, one not found after an edit, one to review
+            store.db.execute("UPDATE annotations SET deleted = '2026' WHERE start = 60")
+            store.db.execute("UPDATE annotations SET anchor_state = 'orphaned' WHERE start = 70")
+            store.db.execute("UPDATE annotations SET needs_review = 1 WHERE start = 80")
+    before = fingerprint(db_path)
+    monkeypatch.setattr(connection, "migrations", migrations)
+
+    with Store.open(db_path, author="ada") as store:
+        names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "annotations_long" in names and "annotations_length" not in names
+        counted = store.documents.get(doc.id)
+        assert (counted.annotation_count, counted.orphaned_count, counted.review_count) == (len(spans) + 1, 1, 1)
+        store.annotations.delete(store.annotations.overlapping(doc.version_id, 80, 81)[0].id)  # counts follow
+        counted = store.documents.get(doc.id)
+        assert (counted.annotation_count, counted.orphaned_count, counted.review_count) == (len(spans), 1, 0)
+        for window in ((0, 50), (4050, 4060), (8990, 9500), (5010, 5020)):
+            found = sorted((a.start, a.end) for a in store.annotations.overlapping(doc.version_id, *window))
+            assert found == sorted((s, e) for s, e in spans if s < window[1] and e > window[0])
+    copy = db_path.with_name(f"{db_path.name}.before-m012_annotation_indexes.bak")
+    assert fingerprint(copy) == before

@@ -66,6 +66,10 @@ def _references(run: str) -> str:
     return "".join(ch if ch == _VT else f"&#{ord(ch)};" for ch in run)
 
 
+#: First characters :func:`_guard_line_start` may have to escape.
+_MAY_OPEN_BLOCK = frozenset("-+>=0123456789")
+
+
 def _guard_line_start(core: str) -> str:
     """Escape what would make an already-escaped line open a block."""
     first = core[0]
@@ -91,6 +95,16 @@ def _escape_fragment(
             if at_line_start:
                 out = _guard_line_start(out)
             return out  # nothing at the edges to protect
+        lead_end = len(text) - len(text.lstrip(_TRIMMED))
+        return _edges(text[:lead_end] + out + text[lead_end + len(core) :], out, at_line_start=at_line_start,
+                      outer_start=outer_start, outer_end=outer_end)
+    return _edges(text, core, at_line_start=at_line_start, outer_start=outer_start, outer_end=outer_end)
+
+
+def _edges(text: str, core: str, *, at_line_start: bool, outer_start: bool, outer_end: bool) -> str:
+    """An escaped line, *text*, whose *core* (*text* less its edge whitespace) is not all of it."""
+    if core:
+        out = core
         lead_end = len(text) - len(text.lstrip(_TRIMMED))
         if at_line_start and not lead_end:
             out = _guard_line_start(out)
@@ -136,16 +150,19 @@ def _block_lines(text: str) -> list[str]:
     # A paragraph cannot end in a hard break, so trailing line breaks are kept
     # as the characters themselves.
     trailing = len(text) - len(body)
-    lines = body.split("\n")
+    # Escaping never reaches across a line break nor touches the whitespace at a
+    # line's edges, so the whole text is escaped at once and then cut into lines
+    # (one regex pass per block, not per line: exports spend most of their time here).
+    lines = _ESCAPE.sub(_backslash, body).split("\n")
     last = len(lines) - 1
     out: list[str] = []
     for index, line in enumerate(lines):
-        piece = _escape_fragment(
-            line,
-            at_line_start=True,
-            outer_start=index == 0,
-            outer_end=index == last and not trailing,
-        )
+        core = line.strip(_TRIMMED)
+        if core and len(core) == len(line):  # the usual line: nothing at its edges to protect
+            piece = _guard_line_start(core) if core[0] in _MAY_OPEN_BLOCK else core
+        else:
+            piece = _edges(line, core, at_line_start=True, outer_start=index == 0,
+                           outer_end=index == last and not trailing)
         out.append(piece + "\\" if index < last else piece)
     if trailing:
         out[-1] += "&#10;" * trailing

@@ -66,17 +66,16 @@ def gather_notes(
         by_document[annotation.document_id].append(annotation)
 
     links = store.links.for_annotations([a.id for a in annotations])
-    others = {
-        other_id: store.annotations.get(other_id)
-        for link in links
-        for other_id in (link.source_id, link.target_id)
-    }
+    others = {a.id: a for a in annotations}  # most ends of the links are among them; the rest in one query
+    others.update(store.annotations.get_many(
+        other_id for link in links for other_id in (link.source_id, link.target_id) if other_id not in others
+    ))
     titles: dict[str, str] = {}
     views: dict[str, list[LinkView]] = defaultdict(list)
     for link in links:
         for here, there, outgoing in ((link.source_id, link.target_id, True), (link.target_id, link.source_id, False)):
-            other = others[there]
-            if other.deleted:
+            other = others.get(there)
+            if other is None or other.deleted:
                 continue
             if other.document_id not in titles:
                 titles[other.document_id] = store.documents.get(other.document_id).title

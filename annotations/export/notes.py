@@ -135,9 +135,11 @@ def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]
         elsewhere.update(item.elsewhere)
     everything = [e for _, entries in per_document for e in entries]
     _assign_block_ids(everything)
-    here = {e.annotation.id: LinkTarget(e.block_id) for e in everything}
+    linked = {link.other_id for entry in everything for link in entry.links}  # few: a target for these only
+    here = {e.annotation.id: LinkTarget(e.block_id) for e in everything if e.annotation.id in linked}
     for entry in everything:
-        entry.targets = tuple(here.get(link.other_id) or elsewhere.get(link.other_id) for link in entry.links)
+        if entry.links:
+            entry.targets = tuple(here.get(link.other_id) or elsewhere.get(link.other_id) for link in entry.links)
     return per_document
 
 

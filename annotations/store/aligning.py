@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from ..alignment import Pair
 from ..anchoring import anchor_span
 from ..errors import MarginError
 from ..model import Document, Link
@@ -22,6 +22,9 @@ from .annotating import AnnotationRepo
 from .clock import Clock
 from .linking import LinkRepo
 from .transaction import writing
+
+if TYPE_CHECKING:  # the aligner itself loads only when a translation is aligned
+    from ..alignment import Pair
 
 Key = tuple[int, int, int, int]
 

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, AttributeValue, Document, Span, Tag
+from ..schema import LONG_ANNOTATION
 from ..properties import attributes_from_json, attributes_json, clean_attribute_name
 from .clock import Clock, new_id, new_ids
 from .fragments import fragment_state, fragments_of, write_fragments
@@ -93,6 +94,15 @@ class AnnotationRepo:
         if not found:
             raise NotFound(f"no annotation with id {annotation_id}")
         return found[0]
+
+    def get_many(self, annotation_ids: Iterable[str]) -> dict[str, Annotation]:
+        """The annotations with these ids (deleted ones too), by id, in a few queries; unknown ids are left out."""
+        wanted = builtins.list(dict.fromkeys(annotation_ids))
+        found: dict[str, Annotation] = {}
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            found.update((a.id, a) for a in self._select(f"a.id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
 
     def resolve(self, ref: str) -> Annotation:
         """An annotation by full id or a unique id prefix (at least 4 characters)."""
@@ -194,13 +204,15 @@ class AnnotationRepo:
         """Live annotations of a version that overlap ``[start, end)``, in reading order.
 
         The longest annotation bounds how far before *start* one can begin, which
-        turns the overlap test into a range scan over the position index.
+        turns the overlap test into a range scan over the position index: the
+        bound is :data:`LONG_ANNOTATION` unless the index of long ones holds a
+        longer one (the condition below is that index's own, so SQLite uses it).
         """
-        longest = self.db.execute(
-            'SELECT max("end" - start) FROM annotations WHERE version_id = ?', (version_id,)
+        longer = self.db.execute(
+            f'SELECT max("end" - start) FROM annotations WHERE version_id = ? AND "end" - start > {LONG_ANNOTATION}',
+            (version_id,),
         ).fetchone()[0]
-        if longest is None:
-            return []
+        longest = max(LONG_ANNOTATION, longer or 0)
         found = self._select(
             'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
             " AND a.anchor_state != 'orphaned'",
@@ -385,7 +397,7 @@ class AnnotationRepo:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            noted = [(row[0],) for row in rows if row[7].strip()]
+            noted = [(row[0],) for row in rows if row[7] and not row[7].isspace()]
             self.db.conn.executemany(
                 "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", noted
             )

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..anchoring import anchor_span
-from ..mentions import Mention, find_mentions, name_key, without_possessive
 from ..model import Annotation, Document, Tag, TagKind
 from .annotating import AnnotationRepo
 from .documents import DocumentRepo
 from .history import History
 from .tagging import TagRepo
+
+if TYPE_CHECKING:
+    from ..mentions import Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ def new_name(tag: Tag, text: str) -> str | None:
     """
     if tag.kind is not TagKind.ENTITY:
         return None
+    from ..mentions import name_key, without_possessive  # compiled patterns: loaded when first needed
+
     surface = without_possessive(text)
     key = name_key(surface)
     if not key or key in {name_key(n) for n in (tag.name, *tag.aliases)}:
@@ -109,6 +114,8 @@ class MentionRepo:
         A hit counts as tagged when a live annotation carrying every one of
         *tags* overlaps it (with no tags: an annotation on exactly that span).
         """
+        from ..mentions import find_mentions  # its patterns compile at import: loaded when names are looked for
+
         hits: list[Hit] = []
         for document in documents:
             text = self.documents.text(document.version_id)
@@ -152,6 +159,8 @@ class MentionRepo:
         A hit on exactly the span of an existing annotation gets the tags added
         to that annotation rather than a second annotation over the same words.
         """
+        from ..mentions import Mention
+
         created = added = already = 0
         with self.history.together(label):
             tags = [self.tags.ensure(spec) for spec in tag_specs]

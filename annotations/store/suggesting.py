@@ -17,7 +17,6 @@ from sqlite_utils import Database
 
 from ..candidates import Candidate
 from ..errors import Ambiguous, MarginError, NotFound
-from ..mentions import find_mentions
 from ..model import Annotation, Document, Tag, TagKind
 from ..progress import tracked
 from .clock import Clock, new_ids
@@ -68,6 +67,8 @@ class SuggestionRepo:
         entities = {t.id: t for t in self.tags.all() if t.kind is TagKind.ENTITY}
         if not entities:
             return []
+        from ..mentions import find_mentions  # compiled patterns: loaded when first needed
+
         text = self.mentions.documents.text(document.version_id)
         found = find_mentions(text, {tag_id: names_of(tag) for tag_id, tag in entities.items()})
         tagged = {

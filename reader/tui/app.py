@@ -24,7 +24,6 @@ from reader.crashlog import write_crash_log
 from .actions import help_rows, palette_commands
 from .elsewhere import LIBRARY_ERRORS, POSITION_WAIT, WATCH_SECONDS, ChangeWatch, brief_wait, write_failure
 from .screens.choices import ChoicePicker
-from .screens.help import HelpScreen
 from .screens.library import LibraryScreen
 from .screens.path_prompt import PathPrompt
 from .reading import ReadingScreen, default_export_path
@@ -153,6 +152,8 @@ class MarginApp(App[None]):
         yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen  # loaded when first asked for
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_rows(self.screen)))

@@ -15,7 +15,6 @@ from reader.config import MAX_PANES
 from reader.crashlog import crash_line
 from ..context import Context, pass_context
 from .sync import live_sync, sync_options
-from reader.samples.demo import seed_demo
 
 
 
@@ -78,8 +77,6 @@ def library(ctx: Context, sync_url: str | None, sync_token: Path | None, ask_aut
 @pass_context
 def open_(ctx: Context, targets: tuple[str, ...], sync_url: str | None, sync_token: Path | None) -> None:
     """Open up to three FILES or DOCUMENTS side by side (files are imported first if new)."""
-    from .documents import import_paths
-
     if len(targets) > MAX_PANES:
         raise MarginError(f"margin shows at most {MAX_PANES} documents side by side; {len(targets)} were given")
     _refuse_the_pack(ctx)
@@ -87,6 +84,8 @@ def open_(ctx: Context, targets: tuple[str, ...], sync_url: str | None, sync_tok
     ids = []
     for target in targets:
         if Path(target).expanduser().exists():
+            from .documents import import_paths  # tables and formats: not needed to open by id
+
             ids.append(import_paths(ctx, [Path(target)])[0].document.id)
             continue
         try:
@@ -104,6 +103,7 @@ def open_(ctx: Context, targets: tuple[str, ...], sync_url: str | None, sync_tok
 def demo(ctx: Context, print_only: bool) -> None:
     """Open the bundled sample documents side by side, on a throwaway library."""
     from annotations.export.gather import markdown_export
+    from reader.samples.demo import seed_demo
 
     with tempfile.TemporaryDirectory(prefix="margin-demo-") as folder:
         store = Store.open(Path(folder) / "demo.db", author=ctx.author)

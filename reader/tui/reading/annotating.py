@@ -11,7 +11,6 @@ from annotations.store import Store
 
 from ..editing import Editor
 from ..elsewhere import LIBRARY_ERRORS, write_failure
-from ..screens.note_editor import NoteEditor
 from ..screens.alias_offer import alias_offers, offer_aliases
 from ..screens.tag_picker import TagPicker
 from ..widgets.pane import DocumentPane
@@ -75,6 +74,8 @@ class Annotating(ReadingPart):
         )
 
     def note(self, pane: DocumentPane) -> None:
+        from ..screens.note_editor import NoteEditor  # Textual's text area: loaded when a note is written
+
         target = target_here(self.store, pane)
         if target is None:
             self.notify("Put the cursor on a highlight, or select a passage, to write a note.", severity="warning")

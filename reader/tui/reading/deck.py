@@ -103,6 +103,18 @@ class PaneDeck(Horizontal):
             return self._last
         return panes[0] if panes else None
 
+    @property
+    def current(self) -> DocumentPane | None:
+        """:attr:`active` as focus changes last decided it, without walking the DOM.
+
+        For the screen's ``check_action``, asked once per binding each time the keys
+        shown are worked out; focus entering another pane updates it (and the keys).
+        """
+        last = self._last
+        if last is not None and last.parent is self:
+            return last
+        return next((child for child in self.children if isinstance(child, DocumentPane)), None)
+
     def pane_for(self, widget: object) -> DocumentPane | None:
         """The pane holding *widget* (a view, a search box)."""
         return next((p for p in self.panes if widget is p or p in getattr(widget, "ancestors", ())), None)
@@ -130,6 +142,7 @@ class PaneDeck(Horizontal):
         sections = self.store.documents.sections(document.version_id)
         chosen = self.store.reading.reflow(document_id)
         reflow = looks_hard_wrapped(text) if chosen is None else chosen
+        self.store.release_memory()  # the text's pages: kept as a Python string now
         return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow, layer=layer)
 
     def start(self) -> None:

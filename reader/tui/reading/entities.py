@@ -23,8 +23,6 @@ from annotations.store.mentioning import Hit, names_of
 from ..editing import trim_span
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..screens.aliases import AliasDialog
-from ..screens.entities import EntityOutcome, EntityScreen
-from ..screens.mentions import MentionPreview
 from ..screens.tag_picker import tag_spec
 from ..widgets.pane import DocumentPane
 from .part import ReadingPart, short_quote
@@ -122,6 +120,8 @@ class EntityWork(ReadingPart):
                 said += f" ({done.already} already tagged)"
             self.post_message(self.Redraw(pane, said + (" · u undoes them all" if done.changed > 1 else "")))
 
+        from ..screens.mentions import MentionPreview  # with the mention finder: loaded when first shown
+
         self.app.push_screen(MentionPreview(self.store, what, hits, pane.text, [tag_spec(t) for t in tags]), accepted)
 
     # -- aliases ----------------------------------------------------------------------------
@@ -143,6 +143,7 @@ class EntityWork(ReadingPart):
     # -- the entity screen ---------------------------------------------------------------
     def entity_screen(self, pane: DocumentPane, document_ids: Sequence[str]) -> None:
         """Every entity with its names and mentions in *document_ids* (the panes'); go where it says."""
+        from ..screens.entities import EntityOutcome, EntityScreen  # loaded when first shown
 
         def closed(outcome: EntityOutcome | None) -> None:
             if outcome is None:

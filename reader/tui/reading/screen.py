@@ -189,6 +189,7 @@ class ReadingScreen(Screen[None]):
     @on(PaneDeck.ActiveChanged)
     def _active_changed(self, event: PaneDeck.ActiveChanged) -> None:
         self._refresh_panel()
+        self.refresh_bindings()  # check_action answers for the pane now active
 
     @on(PaneDeck.Leaving)
     def _pane_leaving(self, event: PaneDeck.Leaving) -> None:
@@ -258,7 +259,7 @@ class ReadingScreen(Screen[None]):
 
     # -- which actions apply now ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        pane = self.deck.active
+        pane = self.deck.current  # asked for every binding: no walk of the DOM here
         if action == "instructions":
             return getattr(self.app, "instructions", None) is not None
         if action in MULTI_PANE_ACTIONS:

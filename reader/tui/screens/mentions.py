@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from annotations.mentions import kwic
 from annotations.store import Store
 from annotations.store.mentioning import Hit
 from annotations.terminal import terminal_safe
@@ -39,6 +38,8 @@ CONTEXT = 28
 
 def kwic_row(text: str, start: int, end: int, mark: str = "") -> Content:
     """One line of keyword in context: dim text either side of the mention in bold."""
+    from annotations.mentions import kwic  # the mention finder compiles its patterns at import
+
     left, middle, right = kwic(text, start, end, width=CONTEXT)
     return Content.assemble(
         (mark, "bold $success"), (left.rjust(CONTEXT), "dim"), (shorten(middle, 40), "bold"), (right.ljust(CONTEXT), "dim")

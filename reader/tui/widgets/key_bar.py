@@ -44,9 +44,9 @@ class KeyBar(Static):
         """Show as many keys as fit, in order; help, quit and the palette always stay."""
         if not self.is_mounted or screen is not self.screen:
             return
-        items = [(keys, description) for binding_id, keys, description in shown_actions(screen)
-                 if not binding_id.startswith("app.")]
-        always = [(keys, description) for binding_id, keys, description in shown_actions(screen)
+        shown = shown_actions(screen)  # once: each call asks the screen about every binding
+        items = [(keys, description) for binding_id, keys, description in shown if not binding_id.startswith("app.")]
+        always = [(keys, description) for binding_id, keys, description in shown
                   if binding_id.startswith("app.")] + [("ctrl+p", "commands")]
         room = max(0, self.size.width - 2) - sum(len(k) + len(d) + 3 for k, d in always)
         kept = []

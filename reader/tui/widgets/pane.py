@@ -153,7 +153,10 @@ class DocumentPane(Vertical):
         """How far through the document the view is, in percent: 100 once its end is on screen."""
         if not self._text:
             return 100
-        _, end = (self._view or self.view).visible_span()
+        view = self._view or self.view
+        if not view.laid_out:
+            return 0  # not wrapped yet: wrapping 3 MB for a width about to change would cost a whole wrap
+        _, end = view.visible_span()
         return 100 if end >= len(self._text) else 100 * end // len(self._text)
 
     def show_title(self, offset: int) -> None:

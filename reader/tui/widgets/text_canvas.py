@@ -108,6 +108,11 @@ class TextCanvas(ScrollView):
         return layout
 
     @property
+    def laid_out(self) -> bool:
+        """True once the text has been wrapped for the view's real width."""
+        return self._laid_out
+
+    @property
     def top_offset(self) -> int:
         """Offset at the start of the first visible row."""
         return self.layout_index.row_start(self.scroll_offset.y)

@@ -18,6 +18,7 @@ are.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 __all__ = ["looks_hard_wrapped", "reflowed", "wrap_width"]
 
@@ -31,7 +32,7 @@ _OWN_START = re.compile(r"\s|[-*•·–—>|#]|\d{1,3}[.)]\s|\(?[a-zA-Z][.)]\s|
 
 def wrap_width(lines: list[str]) -> int:
     """The width a text was wrapped at: the length most long lines reach (0 when there is none)."""
-    lengths = sorted(len(line) for line in lines if len(line.strip()) > 0)
+    lengths = sorted([len(line) for line in lines if line and not line.isspace()])
     if len(lengths) < 8:
         return 0
     # The 80th percentile: most lines of a wrapped paragraph come close to it, and
@@ -65,10 +66,18 @@ def reflowed(text: str) -> str:
     if not width:
         return text
     shortest = width * SHORT_LINE
+    own_start = _OWN_START.match
     pieces: list[str] = []
-    for line, following in zip(lines, lines[1:]):
-        pieces.append(line)
-        soft = len(line) >= shortest and line.strip() and following.strip() and not _OWN_START.match(following)
-        pieces.append(" " if soft else "\n")
-    pieces.append(lines[-1])
+    add = pieces.append
+    line = lines[0]
+    for following in islice(lines, 1, None):
+        add(line)
+        # Cheapest tests first: this runs once per line of the book, on the event loop.
+        soft = (
+            len(line) >= shortest and following and not following[0].isspace() and not line.isspace()
+            and not own_start(following)
+        )
+        add(" " if soft else "\n")
+        line = following
+    add(line)
     return "".join(pieces)
