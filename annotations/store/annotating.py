@@ -19,6 +19,7 @@ from ..model import Anchor, Annotation, AttributeValue, Document, Span, Tag
 from ..schema import LONG_ANNOTATION
 from ..properties import attributes_from_json, attributes_json, clean_attribute_name
 from .clock import Clock, new_id, new_ids
+from .filters import annotation_filters
 from .fragments import fragment_state, fragments_of, write_fragments
 from .transaction import writing
 from .history import History
@@ -137,7 +138,7 @@ class AnnotationRepo:
         *include_orphans* adds those not found there (their offsets refer to the
         version they were made on, so never slice the current text with them).
         """
-        where, params = self._filters(
+        where, params = annotation_filters(
             document_ids=document_ids, tag_ids=tag_ids, authors=authors, current_only=current_only,
             include_deleted=include_deleted, include_orphans=include_orphans, attributes=attributes,
         )
@@ -150,7 +151,7 @@ class AnnotationRepo:
 
         Only one batch is held at once, so a listing of any size streams.
         """
-        where, params = self._filters(document_ids=[document_id], **filters)
+        where, params = annotation_filters(document_ids=[document_id], **filters)
         sql = (
             f"SELECT {_COLUMNS} FROM annotations a JOIN versions v ON v.id = a.version_id WHERE {where}"
             ' ORDER BY a.start, a."end", a.created, a.id'
@@ -161,44 +162,6 @@ class AnnotationRepo:
                 yield self._build(rows)
         finally:
             cursor.close()
-
-    def _filters(
-        self,
-        *,
-        document_ids: Iterable[str] = (),
-        tag_ids: Iterable[str] = (),
-        authors: Iterable[str] = (),
-        current_only: bool = True,
-        include_deleted: bool = False,
-        include_orphans: bool = False,
-        attributes: Iterable[tuple[str, str | None]] = (),
-    ) -> tuple[str, builtins.list[object]]:
-        where = ["1 = 1"]
-        params: builtins.list[object] = []
-        if not include_deleted:
-            where.append("a.deleted IS NULL")
-        if current_only:
-            placed = "(a.version_id = (SELECT current_version FROM documents WHERE id = v.document_id) AND a.anchor_state != 'orphaned')"
-            where.append(f"({placed} OR a.anchor_state = 'orphaned')" if include_orphans else placed)
-        for column, values in (("v.document_id", list(document_ids)), ("a.author", list(authors))):
-            if values:
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-        tag_ids = list(tag_ids)
-        if tag_ids:
-            where.append(
-                f"a.id IN (SELECT annotation_id FROM annotation_tags WHERE tag_id IN ({','.join('?' * len(tag_ids))}))"
-            )
-            params.extend(tag_ids)
-        for name, value in attributes:
-            value = value.casefold() if value is not None and value.casefold() in ("true", "false") else value
-            # Every attribute filter must hold; a value is compared in words (true, 3, High).
-            where.append(
-                "EXISTS (SELECT 1 FROM json_each(a.attributes) WHERE key = ? COLLATE NOCASE AND (? IS NULL OR CASE type"
-                " WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(value AS TEXT) END = ?))"
-            )
-            params.extend((name, value, value))
-        return " AND ".join(where), params
 
     def overlapping(self, version_id: str, start: int, end: int) -> builtins.list[Annotation]:
         """Live annotations of a version that overlap ``[start, end)``, in reading order.
