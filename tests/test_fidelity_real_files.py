@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,30 @@ def test_qc_itself_rebuilds_the_same_project(tmp_path):
     out = tmp_path / "again.qdpx"
     subprocess.run([sys.executable, str(FOREIGN / "qc" / "make.py"), str(out)], check=True)
     assert qde_facts(out) == qde_facts(FOREIGN / "qc" / "qc_project.qdpx")
+
+
+@pytest.mark.skipif(shutil.which("qc") is None, reason="qc (pip install qualitative-coding) is not installed")
+def test_qc_reads_margins_refiqda_export_with_every_coders_codings(importer, tmp_path):
+    import sqlite3
+
+    from annotations.interchange.refiqda import export_qdpx
+    from annotations.interchange.selection import select
+
+    import_file(importer, FOREIGN / "qc" / "qc_project.qdpx")
+    export_qdpx(select(importer), tmp_path / "margin.qdpx")
+    project = tmp_path / "qc"
+    project.mkdir()
+    # qc 1.7.8 leaves a breakpoint() in its importer; PYTHONBREAKPOINT=0 lets it run unattended.
+    subprocess.run(["qc", "init", "--import", str(tmp_path / "margin.qdpx")], cwd=project, check=True,
+                   capture_output=True, env={**os.environ, "PYTHONBREAKPOINT": "0"})
+    db = sqlite3.connect(project / "qualitative_coding.sqlite3")
+    by_coder = dict(db.execute("SELECT coder_id, count(*) FROM coded_line GROUP BY coder_id").fetchall())
+    codes = {name for (name,) in db.execute("SELECT name FROM code")}
+    db.close()
+    # qc places each coding on a line of its own reckoning; who coded what, and how often, is compared.
+    assert by_coder == library_facts(importer)["codings"]
+    assert codes >= {t.name.rsplit("/", 1)[-1] for t in importer.tags.all()}
+    assert sorted(p.name for p in (project / "corpus").iterdir()) == ["mabel.txt", "roy.txt"]
 
 
 def installed(package: str, *parts: str) -> Path:
