@@ -80,6 +80,20 @@ def test_taguette_itself_rebuilds_the_same_files(tmp_path):
         assert (tmp_path / name).read_text(encoding="utf-8") == (TAGUETTE / name).read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(importlib.util.find_spec("taguette") is None, reason="Taguette is not installed")
+def test_taguette_reads_margins_codebook_csv_back_with_every_tag_and_description(store):
+    import io
+
+    from taguette.import_codebook import list_tags_csv
+
+    from annotations.interchange.selection import select
+    from annotations.interchange.tabular import export_codebook_csv
+
+    import_file(store, TAGUETTE / "taguette.sqlite3")
+    read = list_tags_csv(io.BytesIO(export_codebook_csv(select(store)).encode("utf-8")))
+    assert {row["path"]: row["description"] for row in read} == project_facts()["tags"]
+
+
 def csv_facts() -> dict[str, set[str]]:
     with (TAGUETTE / "highlights.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
