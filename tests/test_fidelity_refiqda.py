@@ -96,6 +96,15 @@ def test_a_bare_plain_text_path_is_read_from_the_archives_sources_folder(store, 
     assert report.skipped == 0
 
 
+def test_a_source_without_a_name_is_titled_by_its_file_name_outside_the_archive(store, tmp_path):
+    # qc 1.3 writes no name at all; archive files (internal://GUID.txt) give no better title.
+    sources = """<TextSource guid="50000000-0000-4000-8000-000000000001" plainTextPath="board_2017.txt"/>
+      <TextSource guid="50000000-0000-4000-8000-000000000002" plainTextPath="internal://50000000-0000-4000-8000-000000000002.txt"/>"""
+    files = {"sources/board_2017.txt": TEXT.encode(), "sources/50000000-0000-4000-8000-000000000002.txt": b"Other text.\n"}
+    import_qdpx(store, qdpx(tmp_path, project(sources), files))
+    assert sorted(d.title for d in store.documents.all()) == ["Untitled source", "board_2017.txt"]
+
+
 def word_file(paragraphs: list[str]) -> bytes:
     document = docx.Document()
     for paragraph in paragraphs:

@@ -4,8 +4,11 @@ file and its highlights CSV import as highlights, checked against counts read fr
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,9 +24,9 @@ from .conftest import fingerprint
 TAGUETTE = Path(__file__).parent / "fixtures" / "foreign" / "taguette"
 
 
-def project_facts() -> dict[str, object]:
+def project_facts(folder: Path = TAGUETTE) -> dict[str, object]:
     """What the project file holds, read with sqlite3 alone."""
-    db = sqlite3.connect(f"file:{TAGUETTE / 'taguette.sqlite3'}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{folder / 'taguette.sqlite3'}?mode=ro", uri=True)
     try:
         by_user: dict[str, int] = {}
         for (payload,) in db.execute("SELECT payload FROM commands"):
@@ -67,6 +70,28 @@ def test_a_taguette_project_file_imports_documents_tags_and_each_users_highlight
     # Importing it again adds nothing.
     again = import_file(store, TAGUETTE / "taguette.sqlite3")
     assert again.annotations == 0 and len(store.annotations.list()) == facts["highlights"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("taguette") is None, reason="Taguette is not installed")
+def test_taguette_itself_rebuilds_the_same_files(tmp_path):
+    subprocess.run([sys.executable, str(TAGUETTE / "make.py"), str(tmp_path)], check=True)
+    assert project_facts(tmp_path) == project_facts()
+    for name in ("highlights.csv", "codebook.csv"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (TAGUETTE / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("taguette") is None, reason="Taguette is not installed")
+def test_taguette_reads_margins_codebook_csv_back_with_every_tag_and_description(store):
+    import io
+
+    from taguette.import_codebook import list_tags_csv
+
+    from annotations.interchange.selection import select
+    from annotations.interchange.tabular import export_codebook_csv
+
+    import_file(store, TAGUETTE / "taguette.sqlite3")
+    read = list_tags_csv(io.BytesIO(export_codebook_csv(select(store)).encode("utf-8")))
+    assert {row["path"]: row["description"] for row in read} == project_facts()["tags"]
 
 
 def csv_facts() -> dict[str, set[str]]:

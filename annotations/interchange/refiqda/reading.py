@@ -284,11 +284,21 @@ def _read_root(path: Path, root: Element, reader: _Reader) -> Project:
     return project
 
 
+def _file_name(element: Element) -> str:
+    """A nameless source's own file name, where its text lies outside the archive (qc 1.3
+    writes ``plainTextPath="board_2017.txt"`` and no name); archive files are named by guid."""
+    for attribute in ("plainTextPath", "richTextPath"):
+        path = (element.get(attribute) or "").strip()
+        if path and not path.startswith("internal://"):
+            return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return ""
+
+
 def _source(
     element: Element, title: str | None, reader: _Reader, users: dict[str, str], known_codes: set[str]
 ) -> list[SourcePlan]:
     guid = guid_of(element.get("guid"))
-    title = (title or element.get("name") or "").strip() or "Untitled source"
+    title = (title or element.get("name") or "").strip() or _file_name(element) or "Untitled source"
     found = reader.text_of(element, f"“{title}”")
     selection_elements = children(element, "PlainTextSelection")
     if found is None:
