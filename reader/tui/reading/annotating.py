@@ -68,7 +68,7 @@ class Annotating(ReadingPart):
         self.app.push_screen(
             TagPicker(
                 tags, self.store.tags.counts(), selected=[t.id for t in current],
-                locked=self.store.tags.codebook_locked(),
+                locked=self.store.tags.codebook_locked(), add_alias=self.store.tags.add_alias,
             ),
             chosen,
         )

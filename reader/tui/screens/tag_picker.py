@@ -2,7 +2,11 @@
 
 Tagging happens constantly while reading, so the picker is built for typing:
 the filter matches names, entity types and aliases fuzzily, best first, and
-``enter`` applies the chosen tags plus the highlighted row. What ``enter``
+names and aliases also as mention finding compares them (case, quotes,
+dashes and spacing folded: ``petro-china`` finds the alias ``PetroChina``);
+a row found by an alias shows it, ``China National Petroleum Corporation
+(CNPC)``. ``ctrl+o`` adds the typed text as an alias of the highlighted
+entity or tag (when the dialog is given a way to write it). ``enter`` applies the chosen tags plus the highlighted row. What ``enter``
 will apply is always spelled out under the list, so it never has to be
 guessed. ``tab`` adds the highlighted row (an existing tag, or a new one
 typed out) and clears the filter for the next, so several new tags are made
@@ -29,6 +33,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 
+from reader.tui.elsewhere import LIBRARY_ERRORS, write_failure
 from reader.tui.screens.dialog import Dialog
 from textual.css.query import NoMatches
 from textual.widgets import Input, SelectionList, Static
@@ -38,34 +43,16 @@ from textual.widgets.selection_list import Selection
 from annotations.errors import MarginError
 from annotations.model import ENTITY_TYPES, Tag, TagKind
 from annotations.store.tagging import TagSpec, parse_tag_spec
-from reader.tui.screens.choices import Ranked, fuzzy_rank
+from annotations.text import shorten
+from reader.tui.screens.choices import ChoicePicker, Ranked, fuzzy_rank
 from reader.tui.screens.tag_list import FilterInput, TagList
+from reader.tui.screens.tag_names import TagNames, starts_a_word, tag_spec, typed_name
 from reader.tui.widgets.typing_redirect import redirect_typing
 
 __all__ = ["TagPicker", "tag_spec"]
 
 #: Value prefix of the "create" row, so it can never collide with a tag id.
 NEW = "new:"
-
-
-def tag_spec(tag: Tag) -> str:
-    """How margin names an existing tag so that applying it finds exactly that tag."""
-    if tag.kind is TagKind.ENTITY:
-        return f"{tag.entity_type}:{tag.name}"
-    return tag.name
-
-
-def _starts_a_word(text: str, texts: Sequence[str]) -> bool:
-    """True when *text* begins one of the words of *texts* (case folded): the person is typing that name."""
-    needle = text.casefold()
-    for candidate in texts:
-        folded = candidate.casefold()
-        if folded.startswith(needle):
-            return True
-        for separator in (" ", "/", ":", "-"):
-            if any(word.startswith(needle) for word in folded.split(separator)[1:]):
-                return True
-    return False
 
 
 class TagPicker(Dialog[list[str] | None]):
@@ -100,6 +87,7 @@ class TagPicker(Dialog[list[str] | None]):
         Binding("tab", "add_highlighted", "Add, type the next", priority=True, id="tag_picker.add"),
         Binding("down", "focus_list", "To list", show=False, id="dialog.to_list"),
         Binding("ctrl+n", "cycle_entity_type", "Entity type", show=False, id="tag_picker.entity_type"),
+        Binding("ctrl+o", "add_alias", "Add as alias", show=False, id="tag_picker.alias"),
     ]
 
     PLACEHOLDER = "Filter, or type a new tag: Theme/Secrecy, Person:Ada Lovelace"
@@ -111,8 +99,11 @@ class TagPicker(Dialog[list[str] | None]):
         selected: Iterable[str] = (),
         title: str = "Tag passage",
         locked: bool = False,
+        add_alias: Callable[[str, str], Tag] | None = None,
     ) -> None:
         super().__init__()
+        self._add_alias = None if locked else add_alias
+        """Writes an alias (tag id, alias) and returns the tag as it is then; None: the picker cannot add aliases."""
         self._title = title
         self._locked = locked
         """The class pack's codebook is locked: only its tags are offered, none is created."""
@@ -120,6 +111,8 @@ class TagPicker(Dialog[list[str] | None]):
         self._entity_types = sorted({t.entity_type for t in tags if t.entity_type})
         self._tags = [tag for tag in tags if not tag.deleted]
         self._by_id = {tag.id: tag for tag in self._tags}
+        self._names = TagNames(self._tags)
+        """Every name and alias folded as mention finding folds them, for the folded match."""
         #: What each list value applies: tag ids and "create" rows alike.
         self._specs: dict[str, str] = {tag.id: tag_spec(tag) for tag in self._tags}
         #: Toggled values in the order they were toggled; the result is built from it.
@@ -142,8 +135,9 @@ class TagPicker(Dialog[list[str] | None]):
             yield FilterInput(placeholder=placeholder, id="filter", select_on_focus=False)
             yield TagList(id="tags")
             yield Static(id="chosen", markup=False)
+            alias = " · ctrl+o add as alias" if self._add_alias is not None else ""
             yield Static(
-                "enter apply · tab add and type the next · ↓ list, space tick · ctrl+n entity type · esc cancel",
+                f"enter apply · tab add and type the next · ↓ list, space tick · ctrl+n entity type{alias} · esc cancel",
                 classes="keys",
                 markup=False,
             )
@@ -161,22 +155,31 @@ class TagPicker(Dialog[list[str] | None]):
 
     def _existing(self, spec: TagSpec) -> Tag | None:
         """The tag the store would take ``spec`` to mean (by name or alias), if any."""
-        key = spec.name.casefold()
-        for tag in self._tags:
-            if tag.name.casefold() == key or any(alias.casefold() == key for alias in tag.aliases):
-                return tag
-        return None
+        return self._names.named(spec.name)
 
     def _prompt(self, tag: Tag, matched: str) -> Content:
         parts: list[str | tuple[str, str]] = [("● ", tag.colour), tag.name]
+        if matched in tag.aliases and matched != tag.name:  # found by this alias: say so
+            parts.append(f" ({matched})")
         if tag.kind is TagKind.ENTITY:
             parts.append((f"  {tag.entity_type}", "italic"))
-        if matched in tag.aliases:
-            parts.append((f"  = {matched}", "dim"))
         count = self._counts.get(tag.id, 0)
         if count:
             parts.append((f"  {count}", "dim"))
         return Content.assemble(*parts)
+
+    def _ranked(self, text: str) -> list[Ranked[Tag]]:
+        """Tags matching *text*: fuzzily, then those only a folded name or alias matches (``petro-china``)."""
+        ranked = fuzzy_rank(text, self._tags, self._texts)
+        found = {item.entry.id: index for index, item in enumerate(ranked)}
+        for match in self._names.matching(text):
+            index = found.get(match.tag.id)
+            if index is None:
+                found[match.tag.id] = len(ranked)
+                ranked.append(Ranked(match.tag, 0.0, match.name))
+            elif match.whole and ranked[index].text not in (match.name, match.tag.name):
+                ranked[index] = ranked[index]._replace(text=match.name)  # the alias typed out is the one to show
+        return ranked
 
     def _create_row(self, text: str) -> tuple[Selection[str] | None, Tag | None]:
         """The "create" row for ``text`` and the existing tag it names; at most one is not None.
@@ -242,7 +245,7 @@ class TagPicker(Dialog[list[str] | None]):
         self._sync_from_list()
         text = query.strip()
         if text:
-            ranked = fuzzy_rank(text, self._tags, self._texts)
+            ranked = self._ranked(text)
         else:
             ordered = sorted(
                 self._tags,
@@ -269,7 +272,7 @@ class TagPicker(Dialog[list[str] | None]):
             # The best existing match is highlighted when the typed text begins one
             # of its names (the person is typing it); otherwise the create row.
             best = ranked[0].entry if ranked else None
-            typing_a_name = best is not None and _starts_a_word(text, self._texts(best))
+            typing_a_name = best is not None and starts_a_word(text, self._texts(best))
             tags.highlighted = 1 if create is not None and len(rows) > 1 and typing_a_name else 0
         self._touched = False
         self._filtered_for = query
@@ -388,17 +391,10 @@ class TagPicker(Dialog[list[str] | None]):
     def action_cycle_entity_type(self) -> None:
         """Make the typed name an entity, then step through the entity types, then back to plain."""
         filter_input = self.query_one("#filter", Input)
-        text = filter_input.value.strip()
-        if not text:
+        typed = typed_name(filter_input.value, self._entity_types)
+        if typed is None:
             return
-        try:
-            spec = parse_tag_spec(text, self._entity_types)
-        except MarginError:
-            return
-        if spec.kind is TagKind.ENTITY:
-            name, current = spec.name, spec.entity_type
-        else:
-            name, current = text, None
+        name, current = typed
         if current in ENTITY_TYPES:
             position = ENTITY_TYPES.index(current) + 1
             following = ENTITY_TYPES[position] if position < len(ENTITY_TYPES) else None
@@ -408,3 +404,47 @@ class TagPicker(Dialog[list[str] | None]):
         filter_input.cursor_position = len(filter_input.value)
         filter_input.focus()
 
+    def action_add_alias(self) -> None:
+        """``ctrl+o``: the typed text becomes an alias of the highlighted tag, written at once."""
+        self._when_typed(self._add_typed_alias)
+
+    def _add_typed_alias(self, typed: str) -> None:
+        if not self.is_active:
+            return
+        self._catch_up(typed)
+        if self._add_alias is None:
+            why = "the codebook is locked" if self._locked else "aliases are added from the entity screen (T) here"
+            self.notify(f"No alias added: {why}.", severity="warning")
+            return
+        named = typed_name(typed, self._entity_types)
+        if named is None:
+            self.notify("Type the other name first, then ctrl+o.", severity="warning")
+            return
+        alias = named[0]
+        value = self._highlighted_value()
+        tag = self._by_id.get(value) if value is not None else None
+        if tag is not None:
+            self._write_alias(tag.id, alias, typed)
+            return
+        # The text names no tag yet: which one is it another name of?
+        entities = sorted(self._tags, key=lambda t: (t.kind is not TagKind.ENTITY, t.label.casefold()))
+
+        def chosen(tag_id: str | None) -> None:
+            if tag_id is not None:
+                self._write_alias(tag_id, alias, typed)
+
+        self.app.push_screen(ChoicePicker(f"“{shorten(alias, 40)}” is another name of…", [(t.id, t.label) for t in entities]),
+                             chosen)
+
+    def _write_alias(self, tag_id: str, alias: str, typed: str) -> None:
+        assert self._add_alias is not None
+        try:
+            changed = self._add_alias(tag_id, alias)
+        except LIBRARY_ERRORS as error:
+            self.notify(write_failure(error), severity="error", title="Not added")
+            return
+        self._tags = [changed if t.id == changed.id else t for t in self._tags]
+        self._by_id[changed.id] = changed
+        self._names.update(changed)
+        self.notify(f"“{alias}” is now an alias of {changed.label}", timeout=3)
+        self._refilter(typed)  # the tag now answers to the text: first, highlighted
