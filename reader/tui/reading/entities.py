@@ -2,7 +2,8 @@
 
 ``M`` looks for every mention of the selected phrase, or of the entity under
 the cursor by its name and all its aliases, in the pane's document, and shows
-them in a keyword-in-context preview (:class:`~reader.tui.screens.mentions.MentionPreview`);
+them in a keyword-in-context preview (:class:`~reader.tui.screens.mentions.MentionPreview`),
+where ``s`` looks further: the documents open, then the whole library;
 accepting tags them all in one transaction and one undo step, through the
 same store call as ``margin mentions --tag-all``. In a long document the
 finding runs on a worker thread with its own connection, so keys keep
@@ -13,6 +14,7 @@ entity screen (every entity, for the documents open).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -28,6 +30,9 @@ from ..widgets.pane import DocumentPane
 from .part import ReadingPart, short_quote
 from .targets import annotations_at
 
+if TYPE_CHECKING:
+    from ..screens.mentions import MentionScopes
+
 #: Above this many characters, mentions are found on a worker thread.
 FIND_IN_THREAD = 200_000
 
@@ -40,6 +45,8 @@ class EntityWork(ReadingPart):
         self.store = store
         self.finding: str | None = None
         """What is being looked for on a worker, while it is."""
+        self.scopes: MentionScopes | None = None
+        """Where the preview of the last ``M`` can look further."""
 
     def _entity_here(self, pane: DocumentPane) -> Tag | None:
         """The entity of the highlight under the cursor (else its first tag, for the mention finder)."""
@@ -47,8 +54,11 @@ class EntityWork(ReadingPart):
         return next((t for t in tags if t.kind is TagKind.ENTITY), tags[0] if tags else None)
 
     # -- tag every mention ------------------------------------------------------------
-    def tag_every(self, pane: DocumentPane) -> None:
-        """Find every mention of the selection (or of the entity under the cursor) and preview them."""
+    def tag_every(self, pane: DocumentPane, open_ids: Sequence[str] = ()) -> None:
+        """Find every mention of the selection (or of the entity under the cursor) and preview them.
+
+        The preview can look further: *open_ids* (the documents open side by side), then every document.
+        """
         if self.finding is not None:
             self.notify(f"Still looking for {self.finding}…", timeout=2)
             return
@@ -72,6 +82,13 @@ class EntityWork(ReadingPart):
         document = self.current_document(pane)
         if document is None:
             return
+        scopes = [("this document", (document.id,))]
+        if len(set(open_ids) | {document.id}) > 1:
+            scopes.append(("the open documents", tuple(dict.fromkeys([document.id, *open_ids]))))
+        scopes.append(("every document", None))
+        from ..screens.mentions import MentionScopes  # loaded when first needed, as the preview is
+
+        self.scopes = MentionScopes(tuple(names), tuple(tags), tuple(scopes))
         if len(pane.text) > FIND_IN_THREAD:
             self.finding = what
             self.post_message(self.ModeChanged())
@@ -103,26 +120,29 @@ class EntityWork(ReadingPart):
     def _preview(self, pane: DocumentPane, what: str, hits: list[Hit], tags: list[Tag]) -> None:
         if not pane.is_mounted:
             return
-        if not hits:
+        if not hits and len(self.store.documents.all()) < 2:
             self.notify(f"No mention of {what} in {pane.document.title}.", timeout=3)
             return
+        from ..screens.mentions import MentionPreview  # with the mention finder: loaded when first shown
+
+        preview = MentionPreview(self.store, what, hits, pane.text, [tag_spec(t) for t in tags], scopes=self.scopes)
 
         def accepted(specs: list[str] | None) -> None:
             if not specs:
                 return
             try:
-                done = self.store.mentions.tag_all(hits, specs)
+                done = self.store.mentions.tag_all(preview.hits, specs)
             except LIBRARY_ERRORS as error:
                 self.fail(error)
                 return
             said = f"Tagged {done.changed} mention{'s' if done.changed != 1 else ''}"
             if done.already:
                 said += f" ({done.already} already tagged)"
-            self.post_message(self.Redraw(pane, said + (" · u undoes them all" if done.changed > 1 else "")))
+            elsewhere = any(hit.document.id != pane.document.id for hit in preview.hits)
+            said += " · u undoes them all" if done.changed > 1 else ""
+            self.post_message(self.Redraw(None if elsewhere else pane, said))
 
-        from ..screens.mentions import MentionPreview  # with the mention finder: loaded when first shown
-
-        self.app.push_screen(MentionPreview(self.store, what, hits, pane.text, [tag_spec(t) for t in tags]), accepted)
+        self.app.push_screen(preview, accepted)
 
     # -- aliases ----------------------------------------------------------------------------
     def aliases(self, pane: DocumentPane) -> None:

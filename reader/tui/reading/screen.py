@@ -289,7 +289,10 @@ class ReadingScreen(Screen[None]):
     action_previous_hit = on_active_pane("search", "step", forward=False)
     action_review = on_active_pane("review", "open")
     action_reattach = on_active_pane("review", "reattach")
-    action_tag_every = on_active_pane("entities", "tag_every")
+    def action_tag_every(self) -> None:
+        if (pane := self.deck.active) is not None:
+            self.entities.tag_every(pane, [p.document.id for p in self.deck.panes])
+
     action_aliases = on_active_pane("entities", "aliases")
 
     def action_entities(self) -> None:

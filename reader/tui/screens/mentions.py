@@ -4,15 +4,21 @@ The reading screen finds the mentions (of a selected phrase, or of the entity
 under the cursor by all its names) and hands them here. The dialog lists each
 in its context, the ones already carrying the chosen tag marked ``✓``, says
 which tag ``enter`` will apply, and lets ``t`` choose another with the tag
-picker. It returns the tag specs to apply; the reading screen writes them in
-one transaction and one undo step.
+picker. Given :class:`MentionScopes`, ``s`` looks again, further: this
+document, the documents open side by side, every document in the library
+(on a worker thread with its own connection, so keys keep answering); each
+row then names its document. It returns the tag specs to apply, for the
+mentions it shows last (:attr:`MentionPreview.hits`); the caller writes them
+in one transaction and one undo step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -21,16 +27,19 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
+from annotations.errors import NotFound
+from annotations.model import Document, Tag
 from annotations.store import Store
 from annotations.store.mentioning import Hit
 from annotations.terminal import terminal_safe
 from annotations.text import shorten
 
+from ..elsewhere import LIBRARY_ERRORS, write_failure
 from .choices import PickList
 from .dialog import Dialog
 from .tag_picker import TagPicker
 
-__all__ = ["MentionPreview", "keys_line", "kwic_row"]
+__all__ = ["MentionPreview", "MentionScopes", "keys_line", "kwic_row"]
 
 #: Characters of context on each side of a mention.
 CONTEXT = 28
@@ -44,6 +53,18 @@ def kwic_row(text: str, start: int, end: int, mark: str = "") -> Content:
     return Content.assemble(
         (mark, "bold $success"), (left.rjust(CONTEXT), "dim"), (shorten(middle, 40), "bold"), (right.ljust(CONTEXT), "dim")
     )
+
+
+@dataclass(frozen=True)
+class MentionScopes:
+    """Where the preview can look for the same names: each scope's label and its documents, narrowest first."""
+
+    names: tuple[str, ...]
+    """The names (and aliases) looked for."""
+    tags: tuple[Tag, ...]
+    """A hit counts as tagged when an annotation carrying all of these covers it (as :meth:`MentionRepo.find`)."""
+    scopes: tuple[tuple[str, tuple[str, ...] | None], ...]
+    """(label, document ids); ids None: every document in the library. The first is what the preview opens with."""
 
 
 def keys_line(screen: Screen[Any], bindings: Sequence[BindingType]) -> Content:
@@ -68,10 +89,17 @@ class MentionPreview(Dialog[list[str] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "accept", "Tag them all", id="mentions.accept"),
         Binding("t", "choose_tag", "Choose tag", id="mentions.choose_tag"),
+        Binding("s", "next_scope", "Where to look", id="mentions.scope"),
     ]
 
     def __init__(
-        self, store: Store, what: str, hits: Sequence[Hit], text: str | Mapping[str, str], tags: Sequence[str] = ()
+        self,
+        store: Store,
+        what: str,
+        hits: Sequence[Hit],
+        text: str | Mapping[str, str],
+        tags: Sequence[str] = (),
+        scopes: MentionScopes | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -86,13 +114,25 @@ class MentionPreview(Dialog[list[str] | None]):
         """The tag specs ``enter`` applies."""
         self.tagged: list[bool] = [hit.tagged for hit in self.hits]
         """Per mention: already marked with the chosen tags."""
+        self.scopes = scopes
+        """Where else ``s`` looks; None: only where these hits were found."""
+        self.scope = 0
+        """Which of :attr:`scopes` the hits are from."""
+        self.looking: int | None = None
+        """The scope being searched on a worker, while it is."""
+        self._found: dict[int, tuple[list[Hit], str | Mapping[str, str]]] = {0: (self.hits, text)}
+        """Hits and texts of each scope searched so far (the dialog is modal: the library holds still)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = f"Every mention of {shorten(self.what, 50)}"
+            dialog.border_title = self._title()
             yield PickList(handoff_up=False, id="hits")
             yield Static("", id="tag")
             yield Static(keys_line(self, self.BINDINGS), classes="keys")
+
+    def _title(self) -> str:
+        where = f" · in {self.scopes.scopes[self.scope][0]}" if self.scopes is not None else ""
+        return f"Every mention of {shorten(self.what, 50)}{where}"
 
     def on_mount(self) -> None:
         if self.tags:
@@ -108,9 +148,14 @@ class MentionPreview(Dialog[list[str] | None]):
             Option(self._row(h, done), id=str(i))
             for i, (h, done) in enumerate(zip(self.hits, self.tagged))
         )
-        listing.highlighted = min(highlighted, len(self.hits) - 1)
+        listing.highlighted = min(highlighted, len(self.hits) - 1) if self.hits else None
         already = sum(self.tagged)
         listing.border_subtitle = f"{len(self.hits)} mentions · {already} already tagged (✓)"
+        if self.looking is not None and self.scopes is not None:
+            listing.border_subtitle = f"looking in {self.scopes.scopes[self.looking][0]}… (keys still work)"
+        elif not self.hits and self.scopes is not None and self.scope + 1 < len(self.scopes.scopes):
+            listing.border_subtitle = f"none here · s looks in {self.scopes.scopes[self.scope + 1][0]}"
+        self.query_one("#dialog").border_title = self._title()
         if self.tags:
             todo = len(self.hits) - already
             line = Content.assemble("enter tags ", (str(todo), "bold"), " with ", (", ".join(self.tags), "bold"))
@@ -164,7 +209,60 @@ class MentionPreview(Dialog[list[str] | None]):
         self.app.push_screen(TagPicker(self.store.tags.all(), self.store.tags.counts(), selected=selected,
                                          add_alias=self.store.tags.add_alias), chosen)
 
+    def action_next_scope(self) -> None:
+        """Look for the same names in the next scope (after the widest, back to the first)."""
+        if self.scopes is None or len(self.scopes.scopes) < 2:
+            self.notify("Only this document can be searched from here.", timeout=2)
+            return
+        if self.looking is not None:
+            return
+        following = (self.scope + 1) % len(self.scopes.scopes)
+        if following in self._found:
+            self._show_scope(following, *self._found[following])
+            return
+        self.looking = following
+        self._fill()
+        self._search(self.scopes, following)
+
+    @work(thread=True, exclusive=True, group="mention-scope")
+    def _search(self, scopes: MentionScopes, index: int) -> None:
+        hits: list[Hit] | None = None
+        texts: dict[str, str] = {}
+        try:
+            with self.store.reopen() as store:
+                ids = scopes.scopes[index][1]
+                documents = store.documents.all() if ids is None else [d for i in ids if (d := _document(store, i))]
+                hits = store.mentions.find(scopes.names, documents, tags=scopes.tags)
+                with_hits = {hit.document.id for hit in hits}
+                texts = {d.id: store.documents.text(d.version_id) for d in documents if d.id in with_hits}
+        except LIBRARY_ERRORS as error:
+            self.app.call_from_thread(self.notify, f"Mentions not found: {write_failure(error)}", severity="warning")
+        self.app.call_from_thread(self._searched, index, hits, texts)
+
+    def _searched(self, index: int, hits: list[Hit] | None, texts: dict[str, str]) -> None:
+        self.looking = None
+        if not self.is_attached:
+            return
+        if hits is None:
+            self._fill()
+            return
+        self._found[index] = (hits, texts)
+        self._show_scope(index, hits, texts)
+
+    def _show_scope(self, index: int, hits: list[Hit], text: str | Mapping[str, str]) -> None:
+        self.scope, self.hits, self.text = index, list(hits), text
+        self.tagged = [hit.tagged for hit in self.hits]
+        if self.tags:
+            self._mark_tagged()
+        self._fill()
+
     def action_accept(self) -> None:
+        if self.looking is not None:
+            self.notify("Still looking: enter tags what the list shows once it is filled.", timeout=2)
+            return
+        if not self.hits:
+            self.notify("No mention to tag here.", timeout=2)
+            return
         if not self.tags:
             self.action_choose_tag()
             return
@@ -173,3 +271,11 @@ class MentionPreview(Dialog[list[str] | None]):
     def on_option_list_option_selected(self, event: PickList.OptionSelected) -> None:
         event.stop()
         self.action_accept()
+
+
+def _document(store: Store, document_id: str) -> Document | None:
+    """The document *document_id*, or None if it was deleted meanwhile."""
+    try:
+        return store.documents.get(document_id)
+    except NotFound:
+        return None
