@@ -85,6 +85,8 @@ def per_entity(
 ) -> list[Part]:
     """The document files, and beside them one note per entity listing its mentions with links to their passages.
 
+    A *template* lays out the document files, and the entity notes too when it reads ``entity``.
+
     The entity notes count no annotations of their own: each passage is counted in its document's file.
     """
     from .entity_notes import gather_entity_notes
@@ -93,7 +95,10 @@ def per_entity(
         store, document_refs=document_refs, tag_refs=tag_refs, authors=authors, group_by=group_by,
         template=template, template_name=template_name,
     )
-    made = gather_entity_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+    made = gather_entity_notes(
+        store, document_refs=document_refs, tag_refs=tag_refs, authors=authors,
+        template=template, template_name=template_name,
+    )
     return documents + [(note.file_name, note.markdown, 0) for note in made]
 
 

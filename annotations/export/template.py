@@ -9,12 +9,13 @@ sandbox it runs in, with its escaping and filters, in :mod:`.sandbox`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 
 from ..errors import MarginError
 from .bounds import TemplateBound, bounded_output, refuse_other_files, time_bound
@@ -27,15 +28,18 @@ from .views import template_context
 __all__ = [
     "Markdown",
     "default_template",
+    "lays_out_entities",
     "load_template",
+    "render_entity_template",
     "render_template",
     "template_context",
 ]
 
 
-def default_template() -> str:
-    """The built-in layout as a template: where a user's own template starts."""
-    return resources.files("annotations.export").joinpath("templates/default.md.j2").read_text(encoding="utf-8")
+def default_template(kind: str = "document") -> str:
+    """The built-in layout as a template: where a user's own template starts (``entity``: an entity's note)."""
+    file = "templates/entity.md.j2" if kind == "entity" else "templates/default.md.j2"
+    return resources.files("annotations.export").joinpath(file).read_text(encoding="utf-8")
 
 
 def load_template(path: Path) -> str:
@@ -74,9 +78,32 @@ def render_template(
     tries to reach outside its variables gives a one-line :class:`MarginError`
     naming *name* and the line.
     """
+    return _render(source, lambda: template_context(notes, group_by=group_by, filters=filters), name)
+
+
+def lays_out_entities(source: str, name: str = "template") -> bool:
+    """Whether the template lays out entity notes too: it reads the variable ``entity``.
+
+    Templates that never mention it leave entity notes to the built-in layout.
+    """
+    try:
+        return "entity" in meta.find_undeclared_variables(environment().parse(source))
+    except jinja2.TemplateSyntaxError as error:
+        raise MarginError(f"{name}, line {error.lineno}: {_one_line(error.message or '')}") from None
+
+
+def render_entity_template(source: str, context: Mapping[str, object], *, name: str = "template") -> str:
+    """Render an entity's note (*context* from :func:`~.entity_notes.entity_context`) through *source*.
+
+    Sandboxed, bounded and reporting errors exactly as :func:`render_template` does.
+    """
+    return _render(source, lambda: dict(context), name)
+
+
+def _render(source: str, context_of: Callable[[], Mapping[str, object]], name: str) -> str:
     try:
         template = _compiled(source)
-        context = template_context(notes, group_by=group_by, filters=filters)
+        context = context_of()
         with time_bound():
             text = bounded_output(template.generate(context))
     except jinja2.TemplateSyntaxError as error:

@@ -48,6 +48,8 @@ class TagView:
     description: str
     label: str
     """``Person: Ada Lovelace`` for an entity, the path for a topic (the heading under ``group_by: tag``)."""
+    identifiers: tuple[str, ...] = ()
+    """Knowledge-base identifiers (``wikidata:Q7183``), as ``margin tags identify`` adds them."""
 
     @property
     def is_entity(self) -> bool:
@@ -188,13 +190,44 @@ class GroupView:
     annotations: list[AnnotationView]
 
 
+@dataclass(slots=True)
+class MentionView(AnnotationView):
+    """In an entity's note: a passage tagged with the entity, and the way back to it."""
+
+    note_name: str = ""
+    """The document note that holds the passage's block (its file name without ``.md``)."""
+    target: Markdown = Markdown("")
+    """A link to the passage's block: ``[[Annual report#^2c3de425|Annual report]]``."""
+    short_quote: str = ""
+    """The quote on one line, cut at a word past 200 characters (with ``…``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityDocumentView:
+    """In an entity's note: one document and the entity's mentions in it, in reading order."""
+
+    document: DocumentView
+    note_name: str
+    """The document's note (file name without ``.md``)."""
+    link: Markdown
+    """A link to that note, ``[[Annual report]]``."""
+    mentions: list[MentionView]
+
+    @property
+    def title(self) -> str:
+        return self.document.title
+
+
 #: Every view type: data only, so the sandbox lets a template read their public fields.
-VIEWS = frozenset({TagView, LinkItem, DocumentView, AnnotationView, GroupView})
+VIEWS = frozenset({TagView, LinkItem, DocumentView, AnnotationView, GroupView, MentionView, EntityDocumentView})
 
 
 def _tag_view(tag: Tag) -> TagView:
     label = f"{tag.entity_type}: {tag.name}" if tag.kind is TagKind.ENTITY and tag.entity_type else tag.name
-    return TagView(tag.id, tag.name, tag.kind.value, tag.entity_type, tag.colour, tag.aliases, tag.description, label)
+    return TagView(
+        tag.id, tag.name, tag.kind.value, tag.entity_type, tag.colour, tag.aliases, tag.description, label,
+        tag.identifiers,
+    )
 
 
 def _link_item(link: LinkView, target: LinkTarget | None) -> LinkItem:
@@ -298,6 +331,7 @@ def template_context(
         "updated": max(stamps) if stamps else None,
         "filters": ordered_filters,
         "incoming_phrases": INCOMING_PHRASES,
+        "entity": None,  # set only in an entity's note (--split-by entity): a template can tell the two apart
     }
 
 

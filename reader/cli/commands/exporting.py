@@ -35,7 +35,8 @@ def _plural(count: int, noun: str) -> str:
     "--template", type=click.Path(path_type=Path, dir_okay=False),
     help="Markdown: lay the notes out with this Jinja2 template (see --show-template).",
 )
-@click.option("--show-template", is_flag=True, help="Print the built-in Markdown template, to start your own from.")
+@click.option("--show-template", is_flag=True,
+              help="Print the built-in Markdown template, to start your own from (with --split-by entity: an entity's note).")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path),
     help="Write to this file (a folder for brat) instead of standard output.",
@@ -63,7 +64,7 @@ def export(ctx: Context, fmt: str, docs: tuple[str, ...], tags: tuple[str, ...],
     if show_template:
         from annotations.export.template import default_template
 
-        click.echo(default_template(), nl=False)
+        click.echo(default_template("entity" if split_by == "entity" else "document"), nl=False)
         return
     if fmt != "markdown":
         for given, option in ((group_by, "--group-by"), (template, "--template"), (split, "--split")):
