@@ -49,6 +49,15 @@ def resolve_author(flag: str | None) -> str:
         return "anonymous"
 
 
+def ner_model() -> str:
+    """The spaCy model named-entity suggestions load: ``MARGIN_NER_MODEL``, else ``ner_model`` in the config,
+    else en_core_web_sm. A package name or a folder spaCy saved a pipeline in."""
+    from annotations.ner import DEFAULT_MODEL
+
+    configured = os.environ.get("MARGIN_NER_MODEL") or load_config().get("ner_model")
+    return configured.strip() if isinstance(configured, str) and configured.strip() else DEFAULT_MODEL
+
+
 #: Largest document margin reads, in megabytes (the file, and what an EPUB unpacks to).
 DEFAULT_MAX_DOCUMENT_MB = 200.0
 

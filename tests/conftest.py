@@ -24,6 +24,7 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("MARGIN_CONFIG", str(home / "config" / "margin" / "config.toml"))
     monkeypatch.delenv("MARGIN_DB", raising=False)
+    monkeypatch.delenv("MARGIN_NER_MODEL", raising=False)
 
 
 @pytest.fixture

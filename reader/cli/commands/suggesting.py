@@ -24,7 +24,8 @@ from ..output import Text, console, one_line, short, table
 @click.argument("document")
 @click.option("--from", "sources", multiple=True, type=click.Choice(SOURCES),
               help="Where suggestions come from (repeatable; default: aliases and rules).")
-@click.option("--model", default=None, help="The spaCy model for --from ner (default: en_core_web_sm).")
+@click.option("--model", default=None,
+              help="The spaCy model for --from ner (default: ner_model in the config, else en_core_web_sm).")
 @pass_context
 def suggest(ctx: Context, document: str, sources: tuple[str, ...], model: str | None) -> None:
     """Propose entity mentions in DOCUMENT for review; no annotation is made or changed."""
@@ -32,9 +33,10 @@ def suggest(ctx: Context, document: str, sources: tuple[str, ...], model: str | 
     doc = store.documents.resolve(document)
     nlp = None
     if "ner" in sources:
-        from annotations.ner import DEFAULT_MODEL, load_pipeline
+        from annotations.ner import load_pipeline
+        from reader.config import ner_model
 
-        nlp = load_pipeline(model or DEFAULT_MODEL)  # before anything is stored: a missing spaCy changes nothing
+        nlp = load_pipeline(model or ner_model())  # before anything is stored: a missing spaCy changes nothing
     made = {}
     for source in dict.fromkeys(sources or ("aliases", "rules")):
         made[source] = store.suggestions.add(doc, _candidates(store, doc, source, nlp))

@@ -5,16 +5,23 @@ Open suggestions of the version a pane shows are drawn as faint marks (see
 highlight, never listed, counted or acted on as annotations. ``Y`` opens the
 review (:class:`~reader.tui.screens.suggestions.SuggestionReview`);
 ``ctrl+y`` proposes mentions from the library's aliases and from rules, as
-``margin suggest DOC`` does, on a worker thread with its own connection, so a
-long book never holds up the keys.
+``margin suggest DOC`` does, and from spaCy's named entities when spaCy and
+its model (``ner_model`` in the config) are installed, on a worker thread with
+its own connection, so a long book never holds up the keys. Without spaCy
+the notification says how to get it; the model is loaded once, on the worker.
 """
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from textual import work
 
-from annotations.candidates import rule_candidates
+from annotations.candidates import Candidate, rule_candidates
+from annotations.errors import MarginError
 from annotations.store import Store
+from reader.config import ner_model
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..screens.suggestions import SuggestionReview
@@ -33,6 +40,10 @@ class Suggesting(ReadingPart):
         """The panes: "go to" in the review lands there."""
         self.running: set[str] = set()
         """Documents being read for suggestions on a worker."""
+        self._pipelines: dict[str, Any] = {}
+        """spaCy pipelines loaded so far, by model: loading one takes seconds, so it is done once."""
+        self._spacy = threading.Lock()
+        """One worker at a time loads or runs spaCy (two documents may be suggested for at once)."""
 
     def mark(self, pane: DocumentPane) -> None:
         """Read the pane's open suggestions into its faint marks (drawn at its next redraw)."""
@@ -80,12 +91,33 @@ class Suggesting(ReadingPart):
                     text = store.documents.text(document.version_id)
                     aliases = store.suggestions.add(document, store.suggestions.alias_candidates(document))
                     rules = store.suggestions.add(document, rule_candidates(text))
-                    total = aliases + rules
-                    said = (f"{total} new suggestion{'s' if total != 1 else ''} ({aliases} from aliases, {rules} from rules)"
-                            + (": Y reviews them" if total else ""))
+                    named, why_not = self._named_entities(text)
+                    ner = store.suggestions.add(document, named) if named else 0
+                    total = aliases + rules + ner
+                    detail = f"{aliases} from aliases, {rules} from rules"
+                    detail += "" if why_not else f", {ner} from named entities"
+                    said = (f"{total} new suggestion{'s' if total != 1 else ''} ({detail})"
+                            + (": Y reviews them" if total else "")
+                            + (f" · no named entities: {why_not}" if why_not else ""))
         except LIBRARY_ERRORS as error:
             said = f"No suggestions made: {write_failure(error)}"
         self.app.call_from_thread(self._suggested, pane, said)
+
+    def _named_entities(self, text: str) -> tuple[list[Candidate], str | None]:
+        """spaCy's entities in *text* (on the worker), or none and why: spaCy or its model is not installed."""
+        model = ner_model()
+        with self._spacy:
+            nlp = self._pipelines.get(model)
+            if nlp is None:
+                from annotations.ner import load_pipeline
+
+                try:
+                    nlp = self._pipelines[model] = load_pipeline(model)
+                except MarginError as error:
+                    return [], str(error)
+            from annotations.ner import ner_candidates
+
+            return ner_candidates(text, nlp), None
 
     def _suggested(self, pane: DocumentPane, said: str) -> None:
         self.running.discard(pane.document.id)
