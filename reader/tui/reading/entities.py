@@ -82,7 +82,7 @@ class EntityWork(ReadingPart):
         document = self.current_document(pane)
         if document is None:
             return
-        scopes = [("this document", (document.id,))]
+        scopes: list[tuple[str, tuple[str, ...] | None]] = [("this document", (document.id,))]
         if len(set(open_ids) | {document.id}) > 1:
             scopes.append(("the open documents", tuple(dict.fromkeys([document.id, *open_ids]))))
         scopes.append(("every document", None))
