@@ -181,3 +181,25 @@ async def test_a_locked_codebook_adds_no_alias(store):
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert store.tags.get(cnpc.id).aliases == ("CNPC", "PetroChina")
+
+
+async def test_a_thousand_tags_list_the_best_rows_and_typing_reaches_any_of_them():
+    from annotations.model import Tag
+
+    many = [Tag(f"t{i:04d}", f"Theme/Topic {i:04d}", TagKind.TOPIC, "#e5a50a") for i in range(1000)]
+    many.append(Tag("late", "Zygote", TagKind.ENTITY, "#000", "Thing", ("Zeta Holdings",)))
+    app = Harness()
+    results: list[Any] = []
+    async with app.run_test(size=SIZE) as pilot:
+        picker = TagPicker(many, {})
+        app.push_screen(picker, results.append)
+        await pilot.pause()
+        listing = picker.query_one("#tags", SelectionList)
+        assert listing.option_count == 200 and "200 of 1001" in str(listing.border_subtitle)
+        await typed(pilot, app, "zeta h")  # the last tag, by the start of its alias
+        assert rows(picker)[1][0] == "late" and "Zygote (Zeta Holdings)" in rows(picker)[1][1]
+        assert highlighted(picker) == "late"  # typing its name: enter takes it, not "create"
+        assert listing.border_subtitle == ""
+        await pilot.press("enter")
+        await pilot.pause()
+    assert results == [["Thing:Zygote"]]

@@ -10,15 +10,16 @@ key press costs a comparison of short strings per name, not a folding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from annotations.errors import MarginError
 from annotations.mentions import name_key
 from annotations.model import Tag, TagKind
 from annotations.store.tagging import parse_tag_spec
+from reader.tui.screens.choices import Ranked, fuzzy_rank
 
-__all__ = ["NameMatch", "TagNames", "starts_a_word", "tag_spec", "typed_name"]
+__all__ = ["NameMatch", "TagNames", "rank_tags", "starts_a_word", "tag_spec", "typed_name"]
 
 
 def tag_spec(tag: Tag) -> str:
@@ -113,3 +114,21 @@ class TagNames:
                         return self._tags[tag_id]
                     found = found or self._tags[tag_id]
         return found
+
+
+def rank_tags(text: str, tags: Sequence[Tag], texts: Callable[[Tag], Sequence[str]], names: TagNames) -> list[Ranked[Tag]]:
+    """Tags matching *text*: fuzzily over *texts*, then those only a folded name or alias matches (``petro-china``).
+
+    A tag whose alias the text names whole shows that alias, even when its
+    fuzzy match was on another of its texts.
+    """
+    ranked = fuzzy_rank(text, tags, texts)
+    found = {item.entry.id: index for index, item in enumerate(ranked)}
+    for match in names.matching(text):
+        index = found.get(match.tag.id)
+        if index is None:
+            found[match.tag.id] = len(ranked)
+            ranked.append(Ranked(match.tag, 0.0, match.name))
+        elif match.whole and ranked[index].text not in (match.name, match.tag.name):
+            ranked[index] = ranked[index]._replace(text=match.name)
+    return ranked

@@ -46,13 +46,15 @@ from annotations.store.tagging import TagSpec, parse_tag_spec
 from annotations.text import shorten
 from reader.tui.screens.choices import ChoicePicker, Ranked, fuzzy_rank
 from reader.tui.screens.tag_list import FilterInput, TagList
-from reader.tui.screens.tag_names import TagNames, starts_a_word, tag_spec, typed_name
+from reader.tui.screens.tag_names import TagNames, rank_tags, starts_a_word, tag_spec, typed_name
 from reader.tui.widgets.typing_redirect import redirect_typing
 
 __all__ = ["TagPicker", "tag_spec"]
 
 #: Value prefix of the "create" row, so it can never collide with a tag id.
 NEW = "new:"
+#: Rows listed at most, best first.
+MAX_ROWS = 200
 
 
 class TagPicker(Dialog[list[str] | None]):
@@ -168,19 +170,6 @@ class TagPicker(Dialog[list[str] | None]):
             parts.append((f"  {count}", "dim"))
         return Content.assemble(*parts)
 
-    def _ranked(self, text: str) -> list[Ranked[Tag]]:
-        """Tags matching *text*: fuzzily, then those only a folded name or alias matches (``petro-china``)."""
-        ranked = fuzzy_rank(text, self._tags, self._texts)
-        found = {item.entry.id: index for index, item in enumerate(ranked)}
-        for match in self._names.matching(text):
-            index = found.get(match.tag.id)
-            if index is None:
-                found[match.tag.id] = len(ranked)
-                ranked.append(Ranked(match.tag, 0.0, match.name))
-            elif match.whole and ranked[index].text not in (match.name, match.tag.name):
-                ranked[index] = ranked[index]._replace(text=match.name)  # the alias typed out is the one to show
-        return ranked
-
     def _create_row(self, text: str) -> tuple[Selection[str] | None, Tag | None]:
         """The "create" row for ``text`` and the existing tag it names; at most one is not None.
 
@@ -245,7 +234,7 @@ class TagPicker(Dialog[list[str] | None]):
         self._sync_from_list()
         text = query.strip()
         if text:
-            ranked = self._ranked(text)
+            ranked = rank_tags(text, self._tags, self._texts, self._names)
         else:
             ordered = sorted(
                 self._tags,
@@ -262,10 +251,12 @@ class TagPicker(Dialog[list[str] | None]):
             kept = next((item for item in ranked if item.entry.id == existing.id), None)
             ranked = [item for item in ranked if item.entry.id != existing.id]
             ranked.insert(0, kept or Ranked(existing, 0.0, existing.name))
+        # Only the best rows are built (the list shows a dozen): a key costs the same with 100 tags or 5,000.
         rows += [
             Selection(self._prompt(item.entry, item.text), item.entry.id, item.entry.id in self._toggled)
-            for item in ranked
+            for item in ranked[:MAX_ROWS]
         ]
+        tags.border_subtitle = f"best {MAX_ROWS} of {len(ranked)}: type to narrow" if len(ranked) > MAX_ROWS else ""
         tags.clear_options()
         tags.add_options(rows)
         if rows:
