@@ -128,3 +128,28 @@ async def test_an_entity_with_no_mention_here_opens_an_empty_preview_that_looks_
         await pilot.press("enter")  # nothing to tag: the preview stays, nothing is written
         await pilot.pause()
         assert app.screen is preview and [a.id for a in store.annotations.list(tag_ids=[elsewhere.id])] == [rain.id]
+
+
+async def test_the_entity_screen_preview_looks_from_the_open_documents_to_the_library(library):
+    from reader.tui.screens.entities import EntityScreen
+
+    store, (report, memo, archive), tag, first = library
+    app = MarginApp(store, document_ids=[memo.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        entities = app.screen
+        assert isinstance(entities, EntityScreen) and entities.current.tag.id == tag.id
+        await pilot.press("M")
+        await pilot.pause()
+        preview = app.screen
+        assert isinstance(preview, MentionPreview)
+        assert [h.document.id for h in preview.hits] == [memo.id]
+        await pilot.press("s")
+        await settled(pilot, preview)
+        assert {h.document.id for h in preview.hits} == {report.id, memo.id, archive.id}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is entities
+        assert len(store.annotations.list(tag_ids=[tag.id])) == len(preview.hits) == 6

@@ -32,7 +32,7 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from annotations.store import Store
-from annotations.store.mentioning import IndexEntry
+from annotations.store.mentioning import IndexEntry, names_of
 from annotations.terminal import terminal_safe
 from annotations.text import shorten
 
@@ -40,7 +40,7 @@ from ..elsewhere import LIBRARY_ERRORS, write_failure
 from .aliases import AliasDialog
 from .choices import ChoicePicker, PickList
 from .dialog import Dialog
-from .mentions import MentionPreview, keys_line
+from .mentions import MentionPreview, MentionScopes, keys_line
 from .path_prompt import PathPrompt
 from .tag_picker import tag_spec
 
@@ -269,15 +269,20 @@ class EntityScreen(Dialog[EntityOutcome]):
             self.notify(write_failure(error), severity="warning")
             return
         where = "the documents being read" if self.document_ids else "the library"
-        if not hits:
+        scopes = None
+        if self.document_ids:  # s in the preview looks in the whole library too
+            widths = ((where, tuple(self.document_ids)), ("every document", None))
+            scopes = MentionScopes(names_of(entry.tag), (entry.tag,), widths)
+        if not hits and scopes is None:
             self.notify(f"No mention of {_safe(entry.tag.label, 50)} in {where}.", timeout=3)
             return
+        preview = MentionPreview(self.store, entry.tag.label, hits, texts, [tag_spec(entry.tag)], scopes=scopes)
 
         def accepted(specs: list[str] | None) -> None:
             if not specs:
                 return
             try:
-                done = self.store.mentions.tag_all(hits, specs)
+                done = self.store.mentions.tag_all(preview.hits, specs)
             except LIBRARY_ERRORS as error:
                 self.notify(write_failure(error), severity="error", title="Not tagged")
                 return
@@ -286,7 +291,7 @@ class EntityScreen(Dialog[EntityOutcome]):
                 said += f" ({done.already} already tagged)"
             self._done(said + (" · u undoes them all" if done.changed > 1 else ""), entry.tag.id)
 
-        self.app.push_screen(MentionPreview(self.store, entry.tag.label, hits, texts, [tag_spec(entry.tag)]), accepted)
+        self.app.push_screen(preview, accepted)
 
     def action_cancel(self) -> None:
         self.dismiss(EntityOutcome(self.changed))

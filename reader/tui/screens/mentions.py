@@ -207,7 +207,7 @@ class MentionPreview(Dialog[list[str] | None]):
         known = {t.id for t in self.store.tags.all()}
         selected = [t.id for spec in self.tags if (t := self.store.tags.find(self.store.tags.parse(spec).name)) and t.id in known]
         self.app.push_screen(TagPicker(self.store.tags.all(), self.store.tags.counts(), selected=selected,
-                                         add_alias=self.store.tags.add_alias), chosen)
+                                       add_alias=self.store.tags.add_alias), chosen)
 
     def action_next_scope(self) -> None:
         """Look for the same names in the next scope (after the widest, back to the first)."""

@@ -180,7 +180,8 @@ class SuggestionReview(Dialog[int | None]):
                 return
             self._accept([suggestion], index, specs[0])
 
-        self.app.push_screen(TagPicker(self.store.tags.all(), self.store.tags.counts(), selected=[]), chosen)
+        self.app.push_screen(TagPicker(self.store.tags.all(), self.store.tags.counts(), selected=[],
+                                       add_alias=self.store.tags.add_alias), chosen)
 
     def action_reject(self) -> None:
         current = self._current()
