@@ -153,3 +153,28 @@ async def test_the_entity_screen_preview_looks_from_the_open_documents_to_the_li
         await pilot.pause()
         assert app.screen is entities
         assert len(store.annotations.list(tag_ids=[tag.id])) == len(preview.hits) == 6
+
+
+async def test_thousands_of_mentions_list_the_first_thousand_and_tag_them_all(store):
+    text = "Ledger\n\n" + "".join(f"Entry {i}: paid to CNPC.\n" for i in range(1200))
+    document = add_document(store, text, "Ledger")
+    tag = store.tags.ensure(ENTITY)
+    store.tags.add_alias(tag.id, "CNPC")
+    first = store.annotations.create(document, anchor_quote(text, "CNPC", 1), tags=[tag.id])
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.panes[0].view.move_cursor(first.start + 1)
+        await pilot.press("M")
+        await pilot.pause()
+        preview = app.screen
+        assert isinstance(preview, MentionPreview) and len(preview.hits) == 1200
+        listing = preview.query_one("#hits")
+        assert listing.option_count == 1000
+        assert "1,200 mentions (the first 1,000 listed) · 1 already tagged" in listing.border_subtitle
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(store.annotations.list(tag_ids=[tag.id])) == 1200
+        await pilot.press("u")
+        await pilot.pause()
+        assert [a.id for a in store.annotations.list(tag_ids=[tag.id])] == [first.id]

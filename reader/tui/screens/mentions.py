@@ -43,6 +43,8 @@ __all__ = ["MentionPreview", "MentionScopes", "keys_line", "kwic_row"]
 
 #: Characters of context on each side of a mention.
 CONTEXT = 28
+#: Mentions listed at most (a name common in a whole library is found thousands of times); ``enter`` tags all.
+MAX_LISTED = 1000
 
 
 def kwic_row(text: str, start: int, end: int, mark: str = "") -> Content:
@@ -144,13 +146,15 @@ class MentionPreview(Dialog[list[str] | None]):
         listing = self.query_one("#hits", PickList)
         highlighted = listing.highlighted or 0
         listing.clear_options()
+        listed = min(len(self.hits), MAX_LISTED)  # the rest are tagged all the same, only not drawn
         listing.add_options(
             Option(self._row(h, done), id=str(i))
-            for i, (h, done) in enumerate(zip(self.hits, self.tagged))
+            for i, (h, done) in enumerate(zip(self.hits[:listed], self.tagged[:listed]))
         )
-        listing.highlighted = min(highlighted, len(self.hits) - 1) if self.hits else None
+        listing.highlighted = min(highlighted, listed - 1) if listed else None
         already = sum(self.tagged)
-        listing.border_subtitle = f"{len(self.hits)} mentions · {already} already tagged (✓)"
+        shown = f" (the first {listed:,} listed)" if listed < len(self.hits) else ""
+        listing.border_subtitle = f"{len(self.hits):,} mentions{shown} · {already:,} already tagged (✓)"
         if self.looking is not None and self.scopes is not None:
             listing.border_subtitle = f"looking in {self.scopes.scopes[self.looking][0]}… (keys still work)"
         elif not self.hits and self.scopes is not None and self.scope + 1 < len(self.scopes.scopes):
@@ -158,7 +162,7 @@ class MentionPreview(Dialog[list[str] | None]):
         self.query_one("#dialog").border_title = self._title()
         if self.tags:
             todo = len(self.hits) - already
-            line = Content.assemble("enter tags ", (str(todo), "bold"), " with ", (", ".join(self.tags), "bold"))
+            line = Content.assemble("enter tags ", (f"{todo:,}", "bold"), " with ", (", ".join(self.tags), "bold"))
         else:
             line = Content.assemble(("no tag chosen yet: ", "italic"), ("t", "bold"), " or enter chooses one")
         self.query_one("#tag", Static).update(line)
