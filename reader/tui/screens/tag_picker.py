@@ -6,11 +6,11 @@ names and aliases also as mention finding compares them (case, quotes,
 dashes and spacing folded: ``petro-china`` finds the alias ``PetroChina``);
 a row found by an alias shows it, ``China National Petroleum Corporation
 (CNPC)``. ``ctrl+o`` adds the typed text as an alias of the highlighted
-entity or tag (when the dialog is given a way to write it). ``enter`` applies the chosen tags plus the highlighted row. What ``enter``
-will apply is always spelled out under the list, so it never has to be
-guessed. ``tab`` adds the highlighted row (an existing tag, or a new one
-typed out) and clears the filter for the next, so several new tags are made
-in one dialog; ``space`` toggles rows in the list. Choices survive further
+entity or tag (when the dialog is given a way to write it). ``enter``
+applies the chosen tags plus the highlighted row. What ``enter`` will
+apply is always spelled out under the list, so it never has to be guessed.
+``tab`` adds the highlighted row (an existing tag, or a new one typed out)
+and clears the filter for the next, so several new tags are made in one dialog; ``space`` toggles rows in the list. Choices survive further
 filtering. Ticked rows read ``[x]``, unticked ``[ ]``, with or without colour.
 
 When the typed text names no existing tag, the list offers to create it, read
@@ -43,6 +43,7 @@ from textual.widgets.selection_list import Selection
 from annotations.errors import MarginError
 from annotations.model import ENTITY_TYPES, Tag, TagKind
 from annotations.store.tagging import TagSpec, parse_tag_spec
+from annotations.terminal import terminal_safe
 from annotations.text import shorten
 from reader.tui.screens.choices import ChoicePicker, Ranked, fuzzy_rank
 from reader.tui.screens.tag_list import FilterInput, TagList
@@ -162,7 +163,7 @@ class TagPicker(Dialog[list[str] | None]):
     def _prompt(self, tag: Tag, matched: str) -> Content:
         parts: list[str | tuple[str, str]] = [("● ", tag.colour), tag.name]
         if matched in tag.aliases and matched != tag.name:  # found by this alias: say so
-            parts.append(f" ({matched})")
+            parts.append(f" ({terminal_safe(matched, lines=False)})")
         if tag.kind is TagKind.ENTITY:
             parts.append((f"  {tag.entity_type}", "italic"))
         count = self._counts.get(tag.id, 0)
@@ -424,7 +425,7 @@ class TagPicker(Dialog[list[str] | None]):
             if tag_id is not None:
                 self._write_alias(tag_id, alias, typed)
 
-        self.app.push_screen(ChoicePicker(f"“{shorten(alias, 40)}” is another name of…", [(t.id, t.label) for t in entities]),
+        self.app.push_screen(ChoicePicker(f"“{shorten(alias, 40)}” is another name of…", [(t.id, terminal_safe(t.label, lines=False)) for t in entities]),
                              chosen)
 
     def _write_alias(self, tag_id: str, alias: str, typed: str) -> None:
@@ -437,5 +438,5 @@ class TagPicker(Dialog[list[str] | None]):
         self._tags = [changed if t.id == changed.id else t for t in self._tags]
         self._by_id[changed.id] = changed
         self._names.update(changed)
-        self.notify(f"“{alias}” is now an alias of {changed.label}", timeout=3)
+        self.notify(f"“{alias}” is now an alias of {terminal_safe(changed.label, lines=False)}", timeout=3)
         self._refilter(typed)  # the tag now answers to the text: first, highlighted
