@@ -40,6 +40,8 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Any:
         return spacy.load(model)
     except OSError:
         raise MarginError(f"spaCy has no model “{model}”: python -m spacy download {model}") from None
+    except ValueError as error:  # a folder whose config spaCy cannot read, a model for another spaCy
+        raise MarginError(f"spaCy could not load “{model}”: {' '.join(str(error).split())[:200]}") from None
 
 
 def _pieces(text: str) -> Iterator[tuple[int, str]]:

@@ -141,3 +141,15 @@ def test_suggest_from_ner_without_spacy_or_model_says_what_to_install(run, db_pa
     result = run("suggest", "article", "--from", "ner", "--model", "no_such_model_xx", ok=False)
     assert result.exit_code == 1 and ("spaCy" in result.stderr)
     assert fingerprint(db_path) == before
+
+
+def test_suggest_from_ner_with_a_broken_pipeline_folder_fails_in_one_line(run, db_path, tmp_path):
+    pytest.importorskip("spacy")
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "meta.json").write_text('{"lang": "en", "name": "broken", "version": "0.0.0"}', encoding="utf-8")
+    (broken / "config.cfg").write_text("[nlp\nnot a config", encoding="utf-8")
+    before = fingerprint(db_path)
+    result = run("suggest", "article", "--from", "ner", "--model", str(broken), ok=False)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "spaCy could not load" in result.stderr and fingerprint(db_path) == before

@@ -85,3 +85,17 @@ async def test_without_spacy_aliases_and_rules_still_suggest_and_the_notice_says
     line = next(line for line in said if "new suggestion" in line)
     assert "pip install 'margin[ner]'" in line and "from rules" in line and "from named entities" not in line
     assert store.suggestions.list(source="rules") and store.annotations.list() == []
+
+
+async def test_a_folder_that_is_no_spacy_pipeline_is_reported_in_one_line(store, tmp_path, monkeypatch):
+    pytest.importorskip("spacy")
+    broken = tmp_path / "not-a-model"
+    broken.mkdir()
+    (broken / "meta.json").write_text('{"lang": "en", "name": "broken", "version": "0.0.0"}', encoding="utf-8")
+    (broken / "config.cfg").write_text("[nlp\nthis is not a config", encoding="utf-8")
+    monkeypatch.setenv("MARGIN_NER_MODEL", str(broken))
+    document = add_document(store, ARTICLE, "Markets")
+    said, screen = await suggest(store, document)
+    line = next(line for line in said if "new suggestion" in line)
+    assert "no named entities: spaCy could not load" in line and "Config validation error" in line and "\n" not in line
+    assert store.suggestions.list(source="rules") and store.annotations.list() == []

@@ -21,6 +21,7 @@ from textual import work
 from annotations.candidates import Candidate, rule_candidates
 from annotations.errors import MarginError
 from annotations.store import Store
+from annotations.text import shorten
 from reader.config import ner_model
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
@@ -115,9 +116,14 @@ class Suggesting(ReadingPart):
                     nlp = self._pipelines[model] = load_pipeline(model)
                 except MarginError as error:
                     return [], str(error)
+                except Exception as error:  # a folder that is no spaCy pipeline, a model for another version...
+                    return [], shorten(f"spaCy could not load {model}: {' '.join(str(error).split())}", 200)
             from annotations.ner import ner_candidates
 
-            return ner_candidates(text, nlp), None
+            try:
+                return ner_candidates(text, nlp), None
+            except Exception as error:  # the pipeline is the user's: its failure is reported, not a crash
+                return [], shorten(f"spaCy stopped: {' '.join(str(error).split())}", 200)
 
     def _suggested(self, pane: DocumentPane, said: str) -> None:
         self.running.discard(pane.document.id)
