@@ -56,3 +56,28 @@ async def test_keys_at_a_typists_pace_with_enter():
         await pilot.press(*NAME, "backspace", "enter")
         await pilot.pause(0.2)
     assert results == [[NAME[:-1]]]
+
+
+#: A big codebook: 700 topics and 300 entities with three aliases each.
+THOUSAND = [Tag(f"t{i:04d}", f"Theme/Topic {i}", TagKind.TOPIC, "#e5a50a") for i in range(700)] + [
+    Tag(f"e{i:04d}", f"Organization number {i}", TagKind.ENTITY, "#3584e4", "Organization",
+        (f"Acronym{i}", f"Petro China {i}", f"O’Brien {i}"))
+    for i in range(300)
+]
+
+
+@pytest.mark.parametrize(("typed", "applied"), [
+    ("Acronym299", "Organization:Organization number 299"),  # an alias, typed out
+    ("o'brien 42", "Organization:Organization number 42"),   # an alias with another quote
+    (NAME, NAME),                                            # a new tag
+])
+async def test_a_burst_then_enter_with_a_thousand_tags_applies_what_was_typed(typed, applied):
+    app = Harness()
+    results: list[object] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(TagPicker(THOUSAND, {}), results.append)
+        await pilot.pause()
+        for key in [*typed, "enter"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(1.0)
+    assert results == [[applied]]
