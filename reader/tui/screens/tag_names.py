@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from annotations.errors import MarginError
-from annotations.mentions import name_key
 from annotations.model import Tag, TagKind
 from annotations.store.tagging import parse_tag_spec
 from reader.tui.screens.choices import Ranked, fuzzy_rank
@@ -76,6 +75,8 @@ class TagNames:
 
     def update(self, tag: Tag) -> None:
         """Take *tag* as it is now (an alias added, say)."""
+        from annotations.mentions import name_key  # the mention finder loads when first used, not at launch
+
         self._tags[tag.id] = tag
         names = [tag.name, *tag.aliases]
         self._names[tag.id] = [(name_key(name), name) for name in names]
@@ -86,6 +87,8 @@ class TagNames:
         For each tag the best of its names: the whole name over a start, its
         own name over an alias.
         """
+        from annotations.mentions import name_key
+
         key = name_key(text)
         if not key:
             return []
@@ -105,6 +108,8 @@ class TagNames:
 
     def named(self, text: str) -> Tag | None:
         """The tag whose name or alias *text* is (folded), if one is; its own name wins over another's alias."""
+        from annotations.mentions import name_key
+
         key = name_key(text)
         found: Tag | None = None
         for tag_id, names in self._names.items():
