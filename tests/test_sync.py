@@ -327,6 +327,39 @@ def test_a_new_version_of_a_text_arrives_as_the_current_one_with_its_annotations
     assert digest(a.user) == digest(b.user)
 
 
+def test_a_renamed_document_travels_and_the_later_rename_wins(pair):
+    a, b = pair
+    document = a.user.documents.all()[0]
+    a.set_times("2026-11-23T11:00:00.000000Z")
+    a.user.documents.rename(document.id, "Notice from the harbour master")
+    exchange(a, b)
+    assert [d.title for d in b.user.documents.all()] == ["Notice from the harbour master"]
+    assert b.user.search.documents("master")  # found by its new name, as a rename made there would be
+    # Both rename it while apart: the later rename wins everywhere, whoever hears first.
+    a.set_times("2026-11-23T12:00:05.000000Z")
+    b.set_times("2026-11-23T12:00:00.000000Z")
+    a.user.documents.rename(document.id, "Ada's title, later")
+    b.user.documents.rename(b.user.documents.all()[0].id, "Bo's title, earlier")
+    exchange(a, b)
+    assert [d.title for d in a.user.documents.all()] == [d.title for d in b.user.documents.all()] == ["Ada's title, later"]
+    assert digest(a.user) == digest(b.user)
+    # A new version of the file keeps the title given, on both sides.
+    a.set_times("2026-11-23T17:00:00.000000Z")
+    add_document(a.user, NOTICE.replace("Notice\n\n", "Notice (revised)\n\n"), path="/docs/Harbour notice.txt")
+    exchange(a, b)
+    assert [(d.title, d.version) for d in b.user.documents.all()] == [("Ada's title, later", 2)]
+    assert digest(a.user) == digest(b.user)
+    assert examine(b.user.db).ok
+
+
+def test_a_title_that_is_not_one_clean_line_is_refused(pair):
+    a, b = pair
+    key = next(iter(a.doc.get("documents", type=Map).keys()))
+    a.doc.get("documents", type=Map)[key]["renamed"] = json.dumps(["2026-11-24T10:00:00.000000Z", "two\nlines"])
+    exchange(a, b)
+    assert [d.title for d in b.user.documents.all()] == ["Harbour notice"]
+
+
 def test_a_busy_library_is_tried_again_at_the_next_tick(tmp_path, pair):
     a, b = pair
     made = _annotate(a, "The bridge is safe.", note="waits its turn")
@@ -452,6 +485,25 @@ async def test_three_clients_on_loopback_converge_through_every_race(tmp_path):
         finally:
             run.stop_all()
     for store in (*run.links.values(), server_store):
+        store.close()
+
+
+async def test_a_document_renamed_in_one_library_is_renamed_in_the_others_on_loopback(tmp_path):
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    add_document(server_store)
+    async with anyio.create_task_group() as group:
+        run = Running(group, tmp_path, server_store)
+        try:
+            await run.start_server()
+            ada, bo = run.start_client("ada"), run.start_client("bo")
+            await until(lambda: all(len(u.documents.all()) == 1 for u in (ada, bo)), "the text reaches everyone")
+            ada.documents.rename(ada.documents.all()[0].id, "Week 3: the harbour notice")
+            everyone = (server_store, ada, bo)
+            await until(lambda: all(u.documents.all()[0].title == "Week 3: the harbour notice" for u in everyone), "renamed")
+            await until(lambda: len({digest(store) for store in everyone}) == 1, "every library the same")
+        finally:
+            run.stop_all()
+    for store in (*run.links.values(), server_store, ada, bo):
         store.close()
 
 
