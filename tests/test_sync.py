@@ -522,6 +522,87 @@ async def test_a_client_with_a_wrong_token_is_refused_in_one_line(tmp_path):
     server_store.close()
 
 
+async def _raw_client(url: str, doc: Doc, write, stop: anyio.Event) -> None:
+    """A peer with the token that writes into the document itself, past any check of margin's."""
+    from pycrdt import Provider
+    from websockets.asyncio.client import connect
+
+    from annotations.sync.network import _Channel
+
+    try:
+        async with connect(url, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as websocket:
+            async with Provider(doc, _Channel(websocket)) as provider:
+                await provider.synced.wait()
+                write(doc)
+                with anyio.move_on_after(2.0):  # time enough to be heard, or hung up on
+                    while websocket.state.name == "OPEN" and not stop.is_set():
+                        await anyio.sleep(0.02)
+    except Exception:  # noqa: BLE001 — the server hanging up on it is what is tested
+        pass
+
+
+async def _served_with(tmp_path, allowance, write):
+    """Serve a library held to *allowance*; a raw peer writes *write*; returns the server's log and the rows a newcomer hears."""
+    from annotations.sync.network import serve as serve_library
+
+    said: list[str] = []
+    tmp_path.mkdir(exist_ok=True)
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    add_document(server_store)
+    stop_server, stop_peer = anyio.Event(), anyio.Event()
+    bound: list[int] = []
+    async with anyio.create_task_group() as group:
+        group.start_soon(lambda: serve_library(
+            server_store, "127.0.0.1", 0, TOKEN, ready=bound.append, stop=stop_server, report=said.append, allowance=allowance
+        ))
+        with anyio.fail_after(WAIT):
+            while not bound:
+                await anyio.sleep(0.01)
+        url = f"ws://127.0.0.1:{bound[0]}"
+        await _raw_client(url, Doc(), write, stop_peer)
+        newcomer, done = Doc(), anyio.Event()
+        done.set()
+        await _raw_client(url, newcomer, lambda doc: None, done)
+        stop_server.set()
+    server_store.close()
+    return said, set(newcomer.get("annotations", type=Map).keys())
+
+
+async def test_a_peer_sending_an_update_over_the_size_limit_is_disconnected_and_nothing_of_it_applied(tmp_path):
+    from annotations.sync.network import Allowance
+
+    def big(doc):
+        doc.get("annotations", type=Map)["oversized"] = Map({"note": json.dumps(["2026-11-24T10:00:00.000000Z", "x" * 200_000])})
+
+    said, heard = await _served_with(tmp_path / "held", Allowance(update_bytes=100_000), big)
+    assert len(said) == 1 and said[0].startswith("disconnected 127.0.0.1:") and "nothing of it was applied" in said[0]
+    assert "oversized" not in heard  # a newcomer hears no trace of it
+    said, heard = await _served_with(tmp_path / "allowed", Allowance(), big)  # the default allows it
+    assert said == [] and "oversized" in heard
+
+
+async def test_a_peer_sending_too_many_updates_is_disconnected_in_one_line(tmp_path):
+    from annotations.sync.network import Allowance
+
+    def many(doc):
+        notes = doc.get("annotations", type=Map)
+        for n in range(40):
+            notes[f"flood{n}"] = Map({"note": json.dumps(["2026-11-24T10:00:00.000000Z", str(n)])})  # one update each
+
+    said, heard = await _served_with(tmp_path, Allowance(updates_per_minute=20), many)
+    assert len(said) == 1 and said[0].startswith("disconnected 127.0.0.1:") and "20 updates" in said[0]
+    assert "\n" not in said[0]
+    assert 0 < len(heard) <= 20  # what came within the allowance stays; nothing after it
+
+
+def test_the_rate_allows_a_minutes_updates_at_once_then_waits():
+    from annotations.sync.network import Allowance, _Bucket
+
+    bucket = _Bucket(Allowance().updates_per_minute)
+    assert all(bucket.take(1) for _ in range(3_000))  # a burst the size of a minute's allowance
+    assert not bucket.take(1)
+
+
 # Any edits, heard in any order ----------------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

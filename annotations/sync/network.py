@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hmac
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -30,7 +32,7 @@ from ..store import Store
 from . import is_loopback
 from .replica import Replica
 
-__all__ = ["Background", "Refused", "is_loopback", "keep_in_step", "serve"]
+__all__ = ["Allowance", "Background", "Refused", "is_loopback", "keep_in_step", "serve"]
 
 #: The one room a server holds: one library per server.
 ROOM = "/margin"
@@ -47,6 +49,45 @@ class Refused(MarginError):
 def _max_message() -> int:
     # The first message carries the whole library: room for the largest document margin would import.
     return limits.current().document_bytes * 2 + 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What one connection may send the server; a peer that sends more is disconnected.
+
+    The first update a client sends holds everything the server lacks (a whole
+    library joining for the first time), so the size allows the largest document
+    margin would import. The rate allows a burst of *updates_per_minute* at once,
+    then that many a minute; bytes are allowed four largest updates a minute.
+    """
+
+    update_bytes: int = 256 * limits.MB
+    updates_per_minute: int = 3_000
+
+    @property
+    def bytes_per_minute(self) -> int:
+        return self.update_bytes * 4
+
+
+class _Bucket:
+    """A token bucket: *capacity* at most, filling at *capacity* a minute."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = self.level = float(capacity)
+        self.at = time.monotonic()
+
+    def take(self, amount: float) -> bool:
+        now = time.monotonic()
+        self.level = min(self.capacity, self.level + (now - self.at) * self.capacity / 60)
+        self.at = now
+        if amount > self.level:
+            return False
+        self.level -= amount
+        return True
+
+
+#: WebSocket close codes: a message over the size the endpoint accepts; a policy (the rate) broken.
+TOO_BIG, POLICY = 1009, 1008
 
 
 class _Channel:
@@ -76,6 +117,40 @@ class _Channel:
         return message.encode() if isinstance(message, str) else bytes(message)
 
 
+class _Guarded(_Channel):
+    """A client's connection on the server, held to an :class:`Allowance`: a message over it is never passed on."""
+
+    def __init__(self, websocket: Any, allowance: Allowance, report: Callable[[str], None]) -> None:
+        super().__init__(websocket)
+        self.allowance = allowance
+        self.report = report
+        self.updates = _Bucket(allowance.updates_per_minute)
+        self.bytes = _Bucket(allowance.bytes_per_minute)
+
+    def _peer(self) -> str:
+        address = getattr(self._websocket, "remote_address", None)
+        return f"{address[0]}:{address[1]}" if isinstance(address, tuple) and len(address) >= 2 else "a peer"
+
+    async def recv(self) -> bytes:
+        try:
+            message = await super().recv()
+        except ConnectionClosed as error:
+            if error.sent is not None and error.sent.code == TOO_BIG:  # refused by websockets before it was read whole
+                self.report(
+                    f"disconnected {self._peer()}: it sent an update over {limits.megabytes(self.allowance.update_bytes)}"
+                    " (--max-update-mb); nothing of it was applied"
+                )
+            raise
+        if not self.updates.take(1) or not self.bytes.take(len(message)):
+            self.report(
+                f"disconnected {self._peer()}: it sent more than {self.allowance.updates_per_minute:,} updates"
+                f" or {limits.megabytes(self.allowance.bytes_per_minute)} a minute (--max-updates-per-minute, --max-update-mb)"
+            )
+            await self._websocket.close(POLICY, "over the server's rate limit")
+            raise ConnectionClosed(None, None)
+        return message
+
+
 def _authorised(header: str | None, token: str | None) -> bool:
     if token is None:
         return True
@@ -96,8 +171,12 @@ async def serve(
     ready: Callable[[int], None] | None = None,
     stop: anyio.Event | None = None,
     report: Callable[[str], None] | None = None,
+    allowance: Allowance = Allowance(),
 ) -> None:
-    """Serve *store*'s library on *host*:*port* until *stop* is set (or forever); *ready* hears the port."""
+    """Serve *store*'s library on *host*:*port* until *stop* is set (or forever); *ready* hears the port.
+
+    Each connection is held to *allowance*; *report* hears who was disconnected for going over it.
+    """
     server = WebsocketServer(auto_clean_rooms=False, exception_handler=_ignore)
     async with server:
         room = await server.get_room(ROOM)
@@ -110,9 +189,10 @@ async def serve(
             return None
 
         async def handler(websocket: Any) -> None:
-            await server.serve(_Channel(websocket))
+            await server.serve(_Guarded(websocket, allowance, report or (lambda line: None)))
 
-        async with websocket_serve(handler, host, port, process_request=check, max_size=_max_message()) as listening:
+        serving = websocket_serve(handler, host, port, process_request=check, max_size=allowance.update_bytes)
+        async with serving as listening:
             if ready is not None:
                 ready(next(iter(listening.sockets)).getsockname()[1])
             while stop is None or not stop.is_set():
@@ -167,11 +247,15 @@ async def keep_in_step(
                         await anyio.sleep(TICK)
                     if once:
                         await anyio.sleep(TICK)  # let the last changes leave before the connection closes
+                held = websocket.close_code in (TOO_BIG, POLICY)
             if once:
                 return written
             if stop is not None and stop.is_set():
                 break
-            say(f"lost {url}; edits are kept here and sent on reconnecting", "away")
+            if held:
+                say(f"{url} disconnected this client: it sent more than the server allows; trying again", "held")
+            else:
+                say(f"lost {url}; edits are kept here and sent on reconnecting", "away")
         except InvalidStatus as error:
             if error.response.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
                 raise Refused(f"{url} refused this client: wrong or missing token") from None
