@@ -522,6 +522,46 @@ async def test_a_client_with_a_wrong_token_is_refused_in_one_line(tmp_path):
     server_store.close()
 
 
+async def test_each_reader_sees_who_else_is_connected_and_a_name_goes_when_its_reader_leaves(tmp_path):
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    seen: dict[str, list[str]] = {}
+    async with anyio.create_task_group() as group:
+        run = Running(group, tmp_path, server_store)
+        await run.start_server()
+        stops = {}
+        scopes = {}
+
+        def join(name: str) -> None:
+            stops[name] = stop = anyio.Event()
+            scopes[name] = scope = anyio.CancelScope()
+            store = run.links.setdefault(name, Store.open(tmp_path / f"{name}.db", author=name))
+
+            async def client() -> None:
+                with scope:
+                    await keep_in_step(store, run.url, TOKEN, stop=stop, retry=0.1,
+                                       present=lambda names: seen.__setitem__(name, names))
+
+            group.start_soon(client)
+
+        try:
+            join("Ada")
+            join("bo")
+            await until(lambda: seen.get("Ada") == ["bo"] and seen.get("bo") == ["Ada"], "each sees the other")
+            join("Cy \x1b[31mRed")  # a name is shown as text, never obeyed by the terminal
+            await until(lambda: len(seen.get("Ada", [])) == 2, "a third reader")
+            assert seen["Ada"][0] == "bo" and seen["Ada"][1].startswith("Cy ") and "\x1b" not in seen["Ada"][1]
+            stops["bo"].set()  # leaves, saying so
+            await until(lambda: "bo" not in seen["Ada"], "bo's name goes")
+            scopes["Cy \x1b[31mRed"].cancel()  # drops without a word: the server withdraws the name
+            await until(lambda: seen["Ada"] == [], "the dropped reader's name goes too, well before it would expire")
+        finally:
+            for stop in stops.values():
+                stop.set()
+            run.stop_all()
+    for store in (*run.links.values(), server_store):
+        store.close()
+
+
 async def _raw_client(url: str, doc: Doc, write, stop: anyio.Event) -> None:
     """A peer with the token that writes into the document itself, past any check of margin's."""
     from pycrdt import Provider
@@ -679,3 +719,21 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
     finally:
         for peer in peers:
             peer.close()
+
+
+def test_a_name_not_renewed_expires_and_a_long_or_garbled_name_is_cut_to_one_short_line():
+    import time
+
+    from annotations.sync.presence import EXPIRES, NAME_CHARS, Presence
+
+    ada, bo = Presence(Doc(), "ada"), Presence(Doc(), "bo " + "o" * 200 + "\n\x07")
+    now = time.time()
+    ada.hear(bo.announcement(now))
+    ada.hear(b"\x01\xff\xff garbage")  # ignored
+    (name,) = ada.names()
+    assert name.startswith("bo ") and len(name) == NAME_CHARS and "\n" not in name and "\x07" not in name
+    assert bo.announcement(now + 1) is None  # renewed every 15 s, not every tick
+    ada.expire(now + EXPIRES - 5)
+    assert len(ada.names()) == 1
+    ada.expire(now + EXPIRES + 1)
+    assert ada.names() == []

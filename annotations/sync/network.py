@@ -30,6 +30,7 @@ from .. import limits
 from ..errors import MarginError
 from ..store import Store
 from . import is_loopback
+from .presence import Presence, claimed, is_presence
 from .replica import Replica
 
 __all__ = ["Allowance", "Background", "Refused", "is_loopback", "keep_in_step", "serve"]
@@ -91,10 +92,14 @@ TOO_BIG, POLICY = 1009, 1008
 
 
 class _Channel:
-    """A ``websockets`` connection as the channel pycrdt's sync protocol speaks through."""
+    """A ``websockets`` connection as the channel pycrdt's sync protocol speaks through.
 
-    def __init__(self, websocket: Any) -> None:
+    With *presence* (a client), awareness messages go to it rather than to the sync protocol.
+    """
+
+    def __init__(self, websocket: Any, presence: Presence | None = None) -> None:
         self._websocket = websocket
+        self.presence = presence
 
     @property
     def path(self) -> str:
@@ -105,7 +110,11 @@ class _Channel:
 
     async def __anext__(self) -> bytes:
         try:
-            return await self.recv()
+            while True:
+                message = await self.recv()
+                if self.presence is None or not is_presence(message):
+                    return message
+                self.presence.hear(message)
         except ConnectionClosed:
             raise StopAsyncIteration from None
 
@@ -126,6 +135,8 @@ class _Guarded(_Channel):
         self.report = report
         self.updates = _Bucket(allowance.updates_per_minute)
         self.bytes = _Bucket(allowance.bytes_per_minute)
+        #: The awareness client ids this connection spoke for: withdrawn when it ends.
+        self.claimed: set[int] = set()
 
     def _peer(self) -> str:
         address = getattr(self._websocket, "remote_address", None)
@@ -148,6 +159,8 @@ class _Guarded(_Channel):
             )
             await self._websocket.close(POLICY, "over the server's rate limit")
             raise ConnectionClosed(None, None)
+        if is_presence(message) and len(self.claimed) < 64:
+            self.claimed.update(claimed(message))
         return message
 
 
@@ -189,7 +202,13 @@ async def serve(
             return None
 
         async def handler(websocket: Any) -> None:
-            await server.serve(_Guarded(websocket, allowance, report or (lambda line: None)))
+            channel = _Guarded(websocket, allowance, report or (lambda line: None))
+            try:
+                await server.serve(channel)
+            finally:  # a client that left without saying so: the others stop showing its name now
+                gone = [client for client in channel.claimed if client in room.awareness.states]
+                if gone and not (stop is not None and stop.is_set()):  # a stopping server tells no one
+                    room.awareness.remove_awareness_states(gone, "local")
 
         serving = websocket_serve(handler, host, port, process_request=check, max_size=allowance.update_bytes)
         async with serving as listening:
@@ -210,10 +229,13 @@ async def keep_in_step(
     once: bool = False,
     report: Callable[[str], None] | None = None,
     retry: float = 1.0,
+    present: Callable[[list[str]], None] | None = None,
 ) -> int:
     """Keep *store* in step with the server at *url*, reconnecting after a drop, until *stop* is set.
 
-    With *once*, take in the server's copy, send what this library changed, and
+    Unless *once*, the client announces its author's name to the others on the
+    server, and *present* hears the others' names whenever they change (none
+    while disconnected). With *once*, take in the server's copy, send what this library changed, and
     return. Returns the rows written to the library. A refused token raises
     :class:`Refused`; an unreachable server is retried (every *retry* seconds,
     doubling up to a minute) unless *once*.
@@ -227,14 +249,16 @@ async def keep_in_step(
         told["state"] = state
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    shown: list[list[str]] = [[]]
     written = 0
     wait = retry
     while stop is None or not stop.is_set():
         doc: Doc = Doc()
         replica = Replica(store, doc, report=report)
+        presence = None if once else Presence(doc, store.author)
         try:
             async with connect(url, additional_headers=headers, max_size=_max_message(), open_timeout=10) as websocket:
-                async with Provider(doc, _Channel(websocket)) as provider:
+                async with Provider(doc, _Channel(websocket, presence)) as provider:
                     with anyio.fail_after(SYNC_WAIT):
                         await provider.synced.wait()
                     written += replica.start()
@@ -244,9 +268,14 @@ async def keep_in_step(
                         if websocket.state.name != "OPEN":
                             break
                         written += replica.tick()
+                        if presence is not None:
+                            await _keep_present(websocket, presence, present, shown)
                         await anyio.sleep(TICK)
                     if once:
                         await anyio.sleep(TICK)  # let the last changes leave before the connection closes
+                    elif presence is not None and websocket.state.name == "OPEN":
+                        with anyio.move_on_after(1):
+                            await websocket.send(presence.farewell())
                 held = websocket.close_code in (TOO_BIG, POLICY)
             if once:
                 return written
@@ -268,6 +297,7 @@ async def keep_in_step(
             if once:
                 raise MarginError(f"cannot reach {url}: {error}") from None
             say(f"cannot reach {url} ({error}); edits are kept here, trying again", "away")
+        _show(present, shown, [])  # away: nobody is known to be reading
         if stop is not None:
             with anyio.move_on_after(wait):
                 await stop.wait()
@@ -277,16 +307,38 @@ async def keep_in_step(
     return written
 
 
+async def _keep_present(
+    websocket: Any, presence: Presence, present: Callable[[list[str]], None] | None, shown: list[list[str]]
+) -> None:
+    """Announce this client when due, forget names gone stale, and tell *present* of any change."""
+    now = time.time()
+    message = presence.announcement(now)
+    if message is not None:
+        await websocket.send(message)
+    presence.expire(now)
+    _show(present, shown, presence.names())
+
+
+def _show(present: Callable[[list[str]], None] | None, shown: list[list[str]], names: list[str]) -> None:
+    if present is not None and names != shown[0]:
+        shown[0] = names
+        present(names)
+
+
 class Background:
     """:func:`keep_in_step` on a thread of its own, with its own connection to the library at *path*.
 
     For a front end with an event loop of its own (the reader): what arrives is
     committed by that connection, so the front end sees it as it sees any other
-    process's changes. *report* is called on the sync thread.
+    process's changes. *report* and *present* (the others reading now) are called on the sync thread.
     """
 
-    def __init__(self, path: str, author: str, url: str, token: str | None, report: Callable[[str], None]) -> None:
+    def __init__(
+        self, path: str, author: str, url: str, token: str | None, report: Callable[[str], None],
+        present: Callable[[list[str]], None] | None = None,
+    ) -> None:
         self.path, self.author, self.url, self.token, self.report = path, author, url, token, report
+        self.present = present
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="margin-sync", daemon=True)
 
@@ -312,7 +364,9 @@ class Background:
                 async with anyio.create_task_group() as group:
                     group.start_soon(watch)
                     try:
-                        await keep_in_step(store, self.url, self.token, stop=stop, report=self.report)
+                        await keep_in_step(
+                            store, self.url, self.token, stop=stop, report=self.report, present=self.present
+                        )
                     except MarginError as error:
                         self.report(f"not syncing: {error}")
                     except Exception as error:  # the reader goes on without live sharing, and says so

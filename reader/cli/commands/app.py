@@ -48,7 +48,14 @@ def _run_reader(
             except RuntimeError:
                 pass  # the reader is starting or has closed: the line is not worth a failure
 
+        def present(names: list[str]) -> None:  # called on the sync's thread
+            try:
+                app.call_from_thread(app.show_present, names)
+            except RuntimeError:
+                pass
+
         live.report = tell
+        live.present = present
         live.start()
     try:
         with unguarded():  # the reader draws the screen itself, from text it made safe
