@@ -78,7 +78,7 @@ def web_server(command: str, host: str, port: int, token: str | None) -> Any:
     """
     from textual_serve.server import Server
 
-    class Serving(Server):  # type: ignore[misc]
+    class Serving(Server):
         async def _make_app(self) -> Any:
             app = await super()._make_app()
             if token is not None:
