@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ pytest.importorskip("websockets")
 
 from pycrdt import Doc, Map  # noqa: E402
 
-from annotations.anchoring import anchor_quote  # noqa: E402
+from annotations.anchoring import anchor_quote, anchor_span  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from annotations.store.maintenance import examine  # noqa: E402
 from annotations.sync import digest  # noqa: E402
@@ -504,6 +505,39 @@ async def test_a_document_renamed_in_one_library_is_renamed_in_the_others_on_loo
         finally:
             run.stop_all()
     for store in (*run.links.values(), server_store, ada, bo):
+        store.close()
+
+
+async def test_ten_clients_each_writing_twenty_annotations_at_once_all_converge(tmp_path):
+    """The benchmark's 30 × 50, made small enough for every run (benchmarks/sync.py measures the large one)."""
+    clients, each = 10, 20
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    add_document(server_store)
+    text = server_store.documents.text(server_store.documents.all()[0].version_id)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+    async with anyio.create_task_group() as group:
+        run = Running(group, tmp_path, server_store)
+        try:
+            await run.start_server()
+            users = [run.start_client(f"p{n}") for n in range(clients)]
+            everyone = [server_store, *users]
+            await until(lambda: all(len(u.documents.all()) == 1 for u in users), "the text reaches everyone")
+            for n, user in enumerate(users):
+                document = user.documents.all()[0]
+                for k in range(each):  # every client at once, on words that overlap other clients' passages
+                    start, end = words[(n * each + k) % len(words)]
+                    user.annotations.create(document, anchor_span(text, start, end), note=f"p{n} #{k}")
+            total = clients * each
+            with anyio.fail_after(20):
+                while not (all(len(u.annotations.list()) == total for u in everyone)
+                           and len({digest(u) for u in everyone}) == 1):
+                    await anyio.sleep(0.1)
+            for store in everyone:
+                health = examine(store.db)
+                assert health.ok, health.problems
+        finally:
+            run.stop_all()
+    for store in (*run.links.values(), server_store, *users):
         store.close()
 
 
