@@ -314,7 +314,10 @@ async def _keep_present(
     now = time.time()
     message = presence.announcement(now)
     if message is not None:
-        await websocket.send(message)
+        try:
+            await websocket.send(message)
+        except ConnectionClosed:
+            return  # the loop sees the connection gone and says so
     presence.expire(now)
     _show(present, shown, presence.names())
 
