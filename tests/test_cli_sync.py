@@ -219,3 +219,10 @@ async def test_the_reader_shows_who_else_is_reading_in_its_key_bar(tmp_path):
             live.stop()
             other.stop()
     reading.close()
+
+
+def test_a_background_sync_never_started_stops_without_a_fuss(tmp_path):
+    pytest.importorskip("pycrdt")
+    from annotations.sync.network import Background
+
+    Background(str(tmp_path / "lib.db"), "ada", "ws://127.0.0.1:1", None, lambda line: None).stop()  # the reader closed first

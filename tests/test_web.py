@@ -35,6 +35,8 @@ async def test_a_reader_that_asks_for_a_name_writes_in_that_name(db_path):
     store = Store.open(db_path, author="the machine's")
     add_document(store)
     app = MarginApp(store, ask_author=True, watch_seconds=None)
+    told: list[str] = []
+    app.when_named = told.append  # a live sync (`--sync`) starts under the name given
     async with app.run_test() as pilot:
         assert not isinstance(app.screen, LibraryScreen)
         await pilot.press("enter")  # an empty name is asked again
@@ -45,6 +47,7 @@ async def test_a_reader_that_asks_for_a_name_writes_in_that_name(db_path):
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert app.store.author == "Grace"
+        assert told == ["Grace"]
     store.close()
 
 

@@ -352,7 +352,8 @@ class Background:
     def stop(self, wait: float = 5.0) -> None:
         """Ask the sync to stop, and wait up to *wait* seconds for it to close its connection."""
         self._done.set()
-        self._thread.join(wait)
+        if self._thread.ident is not None:  # never started (the reader closed before its name was given)
+            self._thread.join(wait)
 
     def _run(self) -> None:
         async def main() -> None:

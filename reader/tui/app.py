@@ -7,7 +7,7 @@ never opens a database itself.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -77,6 +77,8 @@ class MarginApp(App[None]):
         """An exception no handler expected, and the log file its traceback went to."""
         self.present: tuple[str, ...] = ()
         """The others reading the shared library now (`--sync`), shown in the key bar."""
+        self.when_named: Callable[[str], None] | None = None
+        """Told the name the reader gave when asked (`ask_author`): a live sync starts under it."""
 
     # -- nothing stored reaches the terminal raw; a failure leaves one line and a log --------
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -115,6 +117,8 @@ class MarginApp(App[None]):
                 self._ask_name()
             else:
                 self.store = self.store.as_author(" ".join(name.split())[:100])
+                if self.when_named is not None:
+                    self.when_named(self.store.author)
                 self._first_screen()
 
         self.push_screen(PathPrompt("Your name", "", "Everything you make here carries it."), named)

@@ -54,9 +54,16 @@ def _run_reader(
             except RuntimeError:
                 pass
 
+        def named(name: str) -> None:  # asked first: the sync announces the name given
+            live.author = name
+            live.start()
+
         live.report = tell
         live.present = present
-        live.start()
+        if ask_author:
+            app.when_named = named
+        else:
+            live.start()
     try:
         with unguarded():  # the reader draws the screen itself, from text it made safe
             app.run()
