@@ -694,6 +694,7 @@ STEP = st.one_of(
     st.tuples(st.just("drop tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B", "Person: C"])),
     st.tuples(st.just("rename tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B"])),
     st.tuples(st.just("hear"), st.integers(0, 2), st.integers(0, 2)),
+    st.tuples(st.just("rename document"), st.integers(0, 2), st.sampled_from(["Week 1", "Week 2"])),
 )
 
 
@@ -715,6 +716,7 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
         exchange(*peers)
         for peer in peers:  # real time from here: edits made in quick succession, as people make them
             peer.user.clock = peer.user.annotations.clock = peer.user.tags.clock = peer.user.history.clock = utc_now
+            peer.user.documents.clock = utc_now
         for op, who, arg in steps:
             peer = peers[who]
             if op == "hear":
@@ -723,6 +725,9 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
                 continue
             if op == "create":
                 made.append(_annotate(peer, QUOTES[arg]).id)
+                continue
+            if op == "rename document":
+                peer.user.documents.rename(peer.user.documents.all()[0].id, arg)
                 continue
             if op in ("drop tag", "rename tag"):
                 found = peer.user.tags.find(arg.split(": ")[-1])
@@ -748,6 +753,7 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
                 peer.user.annotations.delete(live.id)
         exchange(*peers)
         assert len({digest(peer.user) for peer in peers}) == 1
+        assert len({peer.user.documents.all()[0].title for peer in peers}) == 1
         for peer in peers:
             assert examine(peer.user.db).ok, examine(peer.user.db).problems
     finally:
