@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import shlex
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,7 @@ def web(ctx: Context, port: int, host: str, token_file: Path | None) -> None:
     library = store.path
     ctx.close()
     session = shlex.join([sys.executable, "-m", "reader.cli", "--db", library, "library", "--ask-author"])
-    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    shown = socket.gethostname() if host in ("0.0.0.0", "::", "") else host  # every address: this machine's name
     _say(f"Serving the reader on {library} at http://{shown}:{port}; ctrl+c stops.")
     if token is not None:
         _say(f"Visitors sign in with the token in {token_file}, or open http://{shown}:{port}/?token={quote(token)}")
