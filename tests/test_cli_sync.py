@@ -180,3 +180,49 @@ def test_reading_with_sync_refuses_a_bad_address_before_opening_anything(tmp_pat
     _one_line_error(result, "ws://")
     result = _margin("--db", str(tmp_path / "lib.db"), "library", "--token-file", __file__)
     _one_line_error(result, "--sync")
+
+
+async def test_the_reader_shows_who_else_is_reading_in_its_key_bar(tmp_path):
+    pytest.importorskip("pycrdt")
+    pytest.importorskip("websockets")
+    import anyio
+
+    from annotations.sync.network import Background
+    from reader.tui.app import MarginApp
+    from reader.tui.widgets.key_bar import KeyBar
+
+    shared = tmp_path / "shared.db"
+    Store.open(shared, author="teacher").close()
+    reading = Store.open(tmp_path / "ada.db", author="ada")
+    with _Server(shared, None) as server:
+        url = f"ws://127.0.0.1:{server.port}"
+        app = MarginApp(reading, watch_seconds=None)
+        live = Background(str(tmp_path / "ada.db"), "ada", url, None, lambda line: None)
+        other = Background(str(tmp_path / "bo.db"), "Bo Lind", url, None, lambda line: None)
+        try:
+            async with app.run_test() as pilot:
+                live.present = lambda names: app.call_from_thread(app.show_present, names)
+                live.start()
+                other.start()
+                with anyio.fail_after(15):
+                    while app.present != ("Bo Lind",):
+                        await anyio.sleep(0.05)
+                await pilot.pause()
+                assert "reading now Bo Lind" in str(app.screen.query_one(KeyBar).render())
+                other.stop()  # Bo closes the reader
+                with anyio.fail_after(15):
+                    while app.present:
+                        await anyio.sleep(0.05)
+                await pilot.pause()
+                assert "reading now" not in str(app.screen.query_one(KeyBar).render())
+        finally:
+            live.stop()
+            other.stop()
+    reading.close()
+
+
+def test_a_background_sync_never_started_stops_without_a_fuss(tmp_path):
+    pytest.importorskip("pycrdt")
+    from annotations.sync.network import Background
+
+    Background(str(tmp_path / "lib.db"), "ada", "ws://127.0.0.1:1", None, lambda line: None).stop()  # the reader closed first

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ pytest.importorskip("websockets")
 
 from pycrdt import Doc, Map  # noqa: E402
 
-from annotations.anchoring import anchor_quote  # noqa: E402
+from annotations.anchoring import anchor_quote, anchor_span  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from annotations.store.maintenance import examine  # noqa: E402
 from annotations.sync import digest  # noqa: E402
@@ -327,6 +328,39 @@ def test_a_new_version_of_a_text_arrives_as_the_current_one_with_its_annotations
     assert digest(a.user) == digest(b.user)
 
 
+def test_a_renamed_document_travels_and_the_later_rename_wins(pair):
+    a, b = pair
+    document = a.user.documents.all()[0]
+    a.set_times("2026-11-23T11:00:00.000000Z")
+    a.user.documents.rename(document.id, "Notice from the harbour master")
+    exchange(a, b)
+    assert [d.title for d in b.user.documents.all()] == ["Notice from the harbour master"]
+    assert b.user.search.documents("master")  # found by its new name, as a rename made there would be
+    # Both rename it while apart: the later rename wins everywhere, whoever hears first.
+    a.set_times("2026-11-23T12:00:05.000000Z")
+    b.set_times("2026-11-23T12:00:00.000000Z")
+    a.user.documents.rename(document.id, "Ada's title, later")
+    b.user.documents.rename(b.user.documents.all()[0].id, "Bo's title, earlier")
+    exchange(a, b)
+    assert [d.title for d in a.user.documents.all()] == [d.title for d in b.user.documents.all()] == ["Ada's title, later"]
+    assert digest(a.user) == digest(b.user)
+    # A new version of the file keeps the title given, on both sides.
+    a.set_times("2026-11-23T17:00:00.000000Z")
+    add_document(a.user, NOTICE.replace("Notice\n\n", "Notice (revised)\n\n"), path="/docs/Harbour notice.txt")
+    exchange(a, b)
+    assert [(d.title, d.version) for d in b.user.documents.all()] == [("Ada's title, later", 2)]
+    assert digest(a.user) == digest(b.user)
+    assert examine(b.user.db).ok
+
+
+def test_a_title_that_is_not_one_clean_line_is_refused(pair):
+    a, b = pair
+    key = next(iter(a.doc.get("documents", type=Map).keys()))
+    a.doc.get("documents", type=Map)[key]["renamed"] = json.dumps(["2026-11-24T10:00:00.000000Z", "two\nlines"])
+    exchange(a, b)
+    assert [d.title for d in b.user.documents.all()] == ["Harbour notice"]
+
+
 def test_a_busy_library_is_tried_again_at_the_next_tick(tmp_path, pair):
     a, b = pair
     made = _annotate(a, "The bridge is safe.", note="waits its turn")
@@ -455,6 +489,58 @@ async def test_three_clients_on_loopback_converge_through_every_race(tmp_path):
         store.close()
 
 
+async def test_a_document_renamed_in_one_library_is_renamed_in_the_others_on_loopback(tmp_path):
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    add_document(server_store)
+    async with anyio.create_task_group() as group:
+        run = Running(group, tmp_path, server_store)
+        try:
+            await run.start_server()
+            ada, bo = run.start_client("ada"), run.start_client("bo")
+            await until(lambda: all(len(u.documents.all()) == 1 for u in (ada, bo)), "the text reaches everyone")
+            ada.documents.rename(ada.documents.all()[0].id, "Week 3: the harbour notice")
+            everyone = (server_store, ada, bo)
+            await until(lambda: all(u.documents.all()[0].title == "Week 3: the harbour notice" for u in everyone), "renamed")
+            await until(lambda: len({digest(store) for store in everyone}) == 1, "every library the same")
+        finally:
+            run.stop_all()
+    for store in (*run.links.values(), server_store, ada, bo):
+        store.close()
+
+
+async def test_ten_clients_each_writing_twenty_annotations_at_once_all_converge(tmp_path):
+    """The benchmark's 30 × 50, made small enough for every run (benchmarks/sync.py measures the large one)."""
+    clients, each = 10, 20
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    add_document(server_store)
+    text = server_store.documents.text(server_store.documents.all()[0].version_id)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+    async with anyio.create_task_group() as group:
+        run = Running(group, tmp_path, server_store)
+        try:
+            await run.start_server()
+            users = [run.start_client(f"p{n}") for n in range(clients)]
+            everyone = [server_store, *users]
+            await until(lambda: all(len(u.documents.all()) == 1 for u in users), "the text reaches everyone")
+            for n, user in enumerate(users):
+                document = user.documents.all()[0]
+                for k in range(each):  # every client at once, on words that overlap other clients' passages
+                    start, end = words[(n * each + k) % len(words)]
+                    user.annotations.create(document, anchor_span(text, start, end), note=f"p{n} #{k}")
+            total = clients * each
+            with anyio.fail_after(20):
+                while not (all(len(u.annotations.list()) == total for u in everyone)
+                           and len({digest(u) for u in everyone}) == 1):
+                    await anyio.sleep(0.1)
+            for store in everyone:
+                health = examine(store.db)
+                assert health.ok, health.problems
+        finally:
+            run.stop_all()
+    for store in (*run.links.values(), server_store, *users):
+        store.close()
+
+
 async def test_a_client_with_a_wrong_token_is_refused_in_one_line(tmp_path):
     from annotations.sync.network import Refused
 
@@ -468,6 +554,127 @@ async def test_a_client_with_a_wrong_token_is_refused_in_one_line(tmp_path):
         run.stop_all()
     assert "\n" not in str(refused.value) and "token" in str(refused.value)
     server_store.close()
+
+
+async def test_each_reader_sees_who_else_is_connected_and_a_name_goes_when_its_reader_leaves(tmp_path):
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    seen: dict[str, list[str]] = {}
+    async with anyio.create_task_group() as group:
+        run = Running(group, tmp_path, server_store)
+        await run.start_server()
+        stops = {}
+        scopes = {}
+
+        def join(name: str) -> None:
+            stops[name] = stop = anyio.Event()
+            scopes[name] = scope = anyio.CancelScope()
+            store = run.links.setdefault(name, Store.open(tmp_path / f"{name}.db", author=name))
+
+            async def client() -> None:
+                with scope:
+                    await keep_in_step(store, run.url, TOKEN, stop=stop, retry=0.1,
+                                       present=lambda names: seen.__setitem__(name, names))
+
+            group.start_soon(client)
+
+        try:
+            join("Ada")
+            join("bo")
+            await until(lambda: seen.get("Ada") == ["bo"] and seen.get("bo") == ["Ada"], "each sees the other")
+            join("Cy \x1b[31mRed")  # a name is shown as text, never obeyed by the terminal
+            await until(lambda: len(seen.get("Ada", [])) == 2, "a third reader")
+            assert seen["Ada"][0] == "bo" and seen["Ada"][1].startswith("Cy ") and "\x1b" not in seen["Ada"][1]
+            stops["bo"].set()  # leaves, saying so
+            await until(lambda: "bo" not in seen["Ada"], "bo's name goes")
+            scopes["Cy \x1b[31mRed"].cancel()  # drops without a word: the server withdraws the name
+            await until(lambda: seen["Ada"] == [], "the dropped reader's name goes too, well before it would expire")
+        finally:
+            for stop in stops.values():
+                stop.set()
+            run.stop_all()
+    for store in (*run.links.values(), server_store):
+        store.close()
+
+
+async def _raw_client(url: str, doc: Doc, write, stop: anyio.Event) -> None:
+    """A peer with the token that writes into the document itself, past any check of margin's."""
+    from pycrdt import Provider
+    from websockets.asyncio.client import connect
+
+    from annotations.sync.network import _Channel
+
+    try:
+        async with connect(url, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as websocket:
+            async with Provider(doc, _Channel(websocket)) as provider:
+                await provider.synced.wait()
+                write(doc)
+                with anyio.move_on_after(2.0):  # time enough to be heard, or hung up on
+                    while websocket.state.name == "OPEN" and not stop.is_set():
+                        await anyio.sleep(0.02)
+    except Exception:  # noqa: BLE001 — the server hanging up on it is what is tested
+        pass
+
+
+async def _served_with(tmp_path, allowance, write):
+    """Serve a library held to *allowance*; a raw peer writes *write*; returns the server's log and the rows a newcomer hears."""
+    from annotations.sync.network import serve as serve_library
+
+    said: list[str] = []
+    tmp_path.mkdir(exist_ok=True)
+    server_store = Store.open(tmp_path / "server.db", author="teacher")
+    add_document(server_store)
+    stop_server, stop_peer = anyio.Event(), anyio.Event()
+    bound: list[int] = []
+    async with anyio.create_task_group() as group:
+        group.start_soon(lambda: serve_library(
+            server_store, "127.0.0.1", 0, TOKEN, ready=bound.append, stop=stop_server, report=said.append, allowance=allowance
+        ))
+        with anyio.fail_after(WAIT):
+            while not bound:
+                await anyio.sleep(0.01)
+        url = f"ws://127.0.0.1:{bound[0]}"
+        await _raw_client(url, Doc(), write, stop_peer)
+        newcomer, done = Doc(), anyio.Event()
+        done.set()
+        await _raw_client(url, newcomer, lambda doc: None, done)
+        stop_server.set()
+    server_store.close()
+    return said, set(newcomer.get("annotations", type=Map).keys())
+
+
+async def test_a_peer_sending_an_update_over_the_size_limit_is_disconnected_and_nothing_of_it_applied(tmp_path):
+    from annotations.sync.network import Allowance
+
+    def big(doc):
+        doc.get("annotations", type=Map)["oversized"] = Map({"note": json.dumps(["2026-11-24T10:00:00.000000Z", "x" * 200_000])})
+
+    said, heard = await _served_with(tmp_path / "held", Allowance(update_bytes=100_000), big)
+    assert len(said) == 1 and said[0].startswith("disconnected 127.0.0.1:") and "nothing of it was applied" in said[0]
+    assert "oversized" not in heard  # a newcomer hears no trace of it
+    said, heard = await _served_with(tmp_path / "allowed", Allowance(), big)  # the default allows it
+    assert said == [] and "oversized" in heard
+
+
+async def test_a_peer_sending_too_many_updates_is_disconnected_in_one_line(tmp_path):
+    from annotations.sync.network import Allowance
+
+    def many(doc):
+        notes = doc.get("annotations", type=Map)
+        for n in range(40):
+            notes[f"flood{n}"] = Map({"note": json.dumps(["2026-11-24T10:00:00.000000Z", str(n)])})  # one update each
+
+    said, heard = await _served_with(tmp_path, Allowance(updates_per_minute=20), many)
+    assert len(said) == 1 and said[0].startswith("disconnected 127.0.0.1:") and "20 updates" in said[0]
+    assert "\n" not in said[0]
+    assert 0 < len(heard) <= 20  # what came within the allowance stays; nothing after it
+
+
+def test_the_rate_allows_a_minutes_updates_at_once_then_waits():
+    from annotations.sync.network import Allowance, _Bucket
+
+    bucket = _Bucket(Allowance().updates_per_minute)
+    assert all(bucket.take(1) for _ in range(3_000))  # a burst the size of a minute's allowance
+    assert not bucket.take(1)
 
 
 # Any edits, heard in any order ----------------------------------------------------------
@@ -487,6 +694,7 @@ STEP = st.one_of(
     st.tuples(st.just("drop tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B", "Person: C"])),
     st.tuples(st.just("rename tag"), st.integers(0, 2), st.sampled_from(["Theme/A", "Theme/B"])),
     st.tuples(st.just("hear"), st.integers(0, 2), st.integers(0, 2)),
+    st.tuples(st.just("rename document"), st.integers(0, 2), st.sampled_from(["Week 1", "Week 2"])),
 )
 
 
@@ -508,6 +716,7 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
         exchange(*peers)
         for peer in peers:  # real time from here: edits made in quick succession, as people make them
             peer.user.clock = peer.user.annotations.clock = peer.user.tags.clock = peer.user.history.clock = utc_now
+            peer.user.documents.clock = utc_now
         for op, who, arg in steps:
             peer = peers[who]
             if op == "hear":
@@ -516,6 +725,9 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
                 continue
             if op == "create":
                 made.append(_annotate(peer, QUOTES[arg]).id)
+                continue
+            if op == "rename document":
+                peer.user.documents.rename(peer.user.documents.all()[0].id, arg)
                 continue
             if op in ("drop tag", "rename tag"):
                 found = peer.user.tags.find(arg.split(": ")[-1])
@@ -541,8 +753,27 @@ def test_any_edits_heard_in_any_order_leave_every_library_the_same(tmp_path_fact
                 peer.user.annotations.delete(live.id)
         exchange(*peers)
         assert len({digest(peer.user) for peer in peers}) == 1
+        assert len({peer.user.documents.all()[0].title for peer in peers}) == 1
         for peer in peers:
             assert examine(peer.user.db).ok, examine(peer.user.db).problems
     finally:
         for peer in peers:
             peer.close()
+
+
+def test_a_name_not_renewed_expires_and_a_long_or_garbled_name_is_cut_to_one_short_line():
+    import time
+
+    from annotations.sync.presence import EXPIRES, NAME_CHARS, Presence
+
+    ada, bo = Presence(Doc(), "ada"), Presence(Doc(), "bo " + "o" * 200 + "\n\x07")
+    now = time.time()
+    ada.hear(bo.announcement(now))
+    ada.hear(b"\x01\xff\xff garbage")  # ignored
+    (name,) = ada.names()
+    assert name.startswith("bo ") and len(name) == NAME_CHARS and "\n" not in name and "\x07" not in name
+    assert bo.announcement(now + 1) is None  # renewed every 15 s, not every tick
+    ada.expire(now + EXPIRES - 5)
+    assert len(ada.names()) == 1
+    ada.expire(now + EXPIRES + 1)
+    assert ada.names() == []

@@ -7,6 +7,7 @@ skipped cleanly without them.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -15,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import anyio
 import pytest
 from click.testing import CliRunner
 
@@ -33,6 +35,8 @@ async def test_a_reader_that_asks_for_a_name_writes_in_that_name(db_path):
     store = Store.open(db_path, author="the machine's")
     add_document(store)
     app = MarginApp(store, ask_author=True, watch_seconds=None)
+    told: list[str] = []
+    app.when_named = told.append  # a live sync (`--sync`) starts under the name given
     async with app.run_test() as pilot:
         assert not isinstance(app.screen, LibraryScreen)
         await pilot.press("enter")  # an empty name is asked again
@@ -43,15 +47,58 @@ async def test_a_reader_that_asks_for_a_name_writes_in_that_name(db_path):
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert app.store.author == "Grace"
+        assert told == ["Grace"]
     store.close()
 
 
-def test_web_refuses_an_address_beyond_this_machine(tmp_path):
+def test_web_refuses_an_address_beyond_this_machine_without_a_token_file(tmp_path):
     pytest.importorskip("textual_serve")
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "lib.db"), "web", "--host", "0.0.0.0"])
     assert result.exit_code == 1
-    assert result.output.strip().startswith("Error: margin web serves this machine only")
+    assert result.output.strip().startswith("Error: serving on 0.0.0.0 needs --token-file")
     assert len(result.output.strip().splitlines()) == 1
+
+
+async def test_only_a_browser_signed_in_with_the_token_gets_a_page_or_a_session():
+    pytest.importorskip("textual_serve")
+    from aiohttp import WSServerHandshakeError
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from reader.cli.commands.web import web_server
+
+    quiet = shlex.join([sys.executable, "-c", "pass"])  # a session that ends at once: only whether one starts matters
+    app = await web_server(quiet, "127.0.0.1", 0, "the-right-token")._make_app()
+    async with TestClient(TestServer(app)) as client:
+        for path in ("/", "/?token=a-wrong-token", "/static/css/xterm.css"):
+            answer = await client.get(path, allow_redirects=False)
+            assert answer.status == 401, path
+            assert 'name="token"' in await answer.text()  # the sign-in form, and nothing of margin
+        assert "not the token" in await (await client.get("/?token=a-wrong-token")).text()
+        with pytest.raises(WSServerHandshakeError) as refused:
+            await client.ws_connect("/ws")
+        assert refused.value.status == 401
+        with pytest.raises(WSServerHandshakeError):
+            await client.ws_connect("/ws?token=a-wrong-token")
+
+        signed = await client.get("/?token=the-right-token", allow_redirects=False)
+        assert (signed.status, signed.headers["Location"]) == (303, "/")  # the token leaves the address bar
+        page = await client.get("/")
+        assert page.status == 200 and "xterm" in await page.text()
+        assert f"ws://{page.url.host}:{page.url.port}/ws" in await page.text()  # back to the address the browser used
+        session = await client.ws_connect("/ws")  # the cookie opens a session
+        await anyio.sleep(0.5)  # its process starts, fails to speak Textual's protocol and ends
+        await session.close()
+
+
+async def test_on_loopback_without_a_token_file_there_is_no_sign_in():
+    pytest.importorskip("textual_serve")
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from reader.cli.commands.web import web_server
+
+    app = await web_server(shlex.join([sys.executable, "-c", "pass"]), "127.0.0.1", 0, None)._make_app()
+    async with TestClient(TestServer(app)) as client:
+        assert (await client.get("/")).status == 200
 
 
 def _free_port() -> int:
@@ -75,7 +122,8 @@ def _browser():
     return webdriver.Chrome(service=Service(driver), options=options)
 
 
-def test_a_visitor_makes_a_highlight_in_headless_chromium_and_it_is_in_the_library(tmp_path):
+@pytest.mark.parametrize("signing_in", [False, True], ids=["loopback", "signed-in"])
+def test_a_visitor_makes_a_highlight_in_headless_chromium_and_it_is_in_the_library(tmp_path, signing_in):
     pytest.importorskip("textual_serve")
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
@@ -85,8 +133,11 @@ def test_a_visitor_makes_a_highlight_in_headless_chromium_and_it_is_in_the_libra
     with Store.open(library, author="teacher") as store:
         add_document(store)
     port = _free_port()
+    token_file = tmp_path / "class.token"
+    token_file.write_text("the-class-token\n")
+    signing = ["--token-file", str(token_file)] if signing_in else []
     server = subprocess.Popen(
-        [sys.executable, "-m", "reader.cli", "--db", str(library), "web", "--port", str(port)],
+        [sys.executable, "-m", "reader.cli", "--db", str(library), "web", "--port", str(port), *signing],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     browser = None
@@ -101,7 +152,15 @@ def test_a_visitor_makes_a_highlight_in_headless_chromium_and_it_is_in_the_libra
                 time.sleep(0.1)
         browser = _browser()
         browser.set_page_load_timeout(20)
-        browser.get(f"http://127.0.0.1:{port}")
+        if signing_in:
+            browser.get(f"http://127.0.0.1:{port}/?token=a-guess")
+            assert "not the token" in browser.page_source
+            assert not browser.find_elements(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")  # no session
+            field = browser.find_element(By.NAME, "token")
+            field.send_keys("the-class-token")
+            field.submit()
+        else:
+            browser.get(f"http://127.0.0.1:{port}")
         terminal = browser.find_element(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")
 
         def press(*keys: str, settle: float = 0.5) -> None:

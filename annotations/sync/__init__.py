@@ -45,7 +45,7 @@ def is_loopback(host: str) -> bool:
 
 
 def digest(store: Store) -> str:
-    """A digest of everything a library shares (texts, tags, annotations, links, deletions), ids aside.
+    """A digest of everything a library shares (texts, titles given, tags, annotations, links, deletions), ids aside.
 
     Two libraries in step have the same digest, whatever their local ids,
     paths and reading positions.
@@ -57,7 +57,7 @@ def digest(store: Store) -> str:
             fields = rows.read(kind, key)
             if fields is None:
                 continue
-            if kind == "documents":
-                fields = {}  # the key is the text; titles and ids stay each library's own
+            if kind == "documents":  # the key is the text; ids, and titles read from files, stay each library's own
+                fields = {"renamed": fields.get("renamed")}
             content.update(json.dumps([kind, key, fields], sort_keys=True, ensure_ascii=False).encode())
     return content.hexdigest()

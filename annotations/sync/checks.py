@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from .. import limits
+from ..errors import MarginError
+from ..store.documents import MAX_TITLE, clean_title
 
 
 class Invalid(ValueError):
@@ -97,6 +99,15 @@ def check_field(kind: str, field: str, value: Any) -> Any:
         return value
     if kind == "tags" and field == "entity_type":
         return None if value is None else _text(value, field)
+    if kind == "documents" and field == "renamed":
+        if value is None:
+            return None
+        try:
+            if _text(value, field, MAX_TITLE, empty=False) == clean_title(value):
+                return value
+        except MarginError:
+            pass
+        raise Invalid("a title is not one clean line")
     if kind == "documents" and field == "text":
         text = _text(value, field, limits.current().document_bytes)
         return text

@@ -242,7 +242,12 @@ class Replica:
         if self.seen.get(current) == times and shadow:
             return {}
         if kind == "documents" and shadow:
-            return {}  # a text never changes; the same text imported twice keeps its first agreed fields
+            # A text never changes (the same text imported twice keeps its first agreed fields); its title can.
+            agreed_title = shadow.get("renamed", ("", None))
+            if fields["renamed"] == agreed_title[1]:
+                return {}
+            time = times if times > agreed_title[0] else _after(agreed_title[0])
+            return {"renamed": (time, fields["renamed"])}
         agreed = self.rows.as_written(kind, {name: value for name, (_, value) in shadow.items()})
         edits: Fields = {}
         for name, value in fields.items():
@@ -270,7 +275,8 @@ class Replica:
             values = {name: value for name, (_, value) in merged.items()}
             try:
                 with writing(self.store.db):  # a savepoint: a row that fails leaves no trace
-                    self.rows.write(kind, key, values, max(time for time, _ in merged.values()))
+                    at = {name: time for name, (time, _) in merged.items()}
+                    self.rows.write(kind, key, values, max(at.values()), at)
             except Missing:
                 self.waiting.add(current)
                 return None

@@ -5,7 +5,9 @@ gave it: a document version is its text's SHA-256, a tag its kind and name
 (``topic:theme/loss``), an annotation or a link its id. A row is a set of
 fields; a field is what one edit changes at once (an annotation's passage is
 one field, its note another, its tags a third, its deletion a fourth), so two
-people editing different fields of one row both keep their edit.
+people editing different fields of one row both keep their edit. A document's
+text never changes; the title someone gave it (``renamed``) is its one field that
+can, and each version of the document carries it.
 
 Values from a peer are checked here before anything is written, as an
 imported file would be: types, sizes, offsets inside the text, the quote
@@ -36,11 +38,16 @@ REQUIRED = {
     "links": ("source", "target", "relation", "author", "created"),
 }
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "documents": {"metadata": "{}", "sections": []},
+    "documents": {"metadata": "{}", "sections": [], "renamed": None},
     "tags": {"entity_type": None, "aliases": [], "description": "", "identifiers": [], "deleted": None},
     "annotations": {"note": "", "deleted": None, "needs_review": 0, "attributes": "{}", "tags": []},
     "links": {"note": "", "deleted": None},
 }
+
+#: Each version's time: when it was imported, or when its document was last renamed, whichever is later.
+_DOCUMENT_TIMES = (
+    "SELECT v.id, max(v.imported_at, coalesce(d.renamed, '')) FROM versions v JOIN documents d ON d.id = v.document_id"
+)
 
 _TAG_NAMESPACE = uuid.UUID("6b1c2f4e-58d1-4d0e-9a53-0c9d3c6f2a10")
 
@@ -86,7 +93,7 @@ class Rows:
             self.versions()
             return {
                 key: at
-                for version_id, at in self.conn.execute("SELECT id, imported_at FROM versions")
+                for version_id, at in self.conn.execute(_DOCUMENT_TIMES)
                 if (key := self._key_of_version[version_id]) and self._version_of_key[key] == version_id
             }
         if kind == "tags":
@@ -127,13 +134,13 @@ class Rows:
         """The time row *key* last changed here, or None when the library has no such row."""
         if kind == "documents":
             version_id = self.versions().get(key)
-            query, params = "SELECT imported_at FROM versions WHERE id = ?", (version_id,)
+            query, params = _DOCUMENT_TIMES + " WHERE v.id = ?", (version_id,)
         elif kind == "tags":
             query, params = "SELECT updated FROM tags WHERE id = ?", (self._tag_id(key),)
         else:
             query, params = f"SELECT updated FROM {kind} WHERE id = ?", (key,)
         row = self.conn.execute(query, params).fetchone()
-        return row[0] if row else None
+        return row[-1] if row else None
 
     def _tag_id(self, key: str, *, live: bool = False) -> str | None:
         kind, _, name = key.partition(":")
@@ -169,7 +176,11 @@ class Rows:
                 'SELECT start, "end", level, title FROM sections WHERE version_id = ? ORDER BY id', (version_id,)
             )
         ]
-        return dict(zip(("document", "title", "format", "text", "metadata", "created"), row)) | {"sections": sections}
+        renamed = self.conn.execute(
+            "SELECT CASE WHEN renamed IS NULL THEN NULL ELSE title END FROM documents WHERE id = ?", (row[0],)
+        ).fetchone()[0]
+        fields = dict(zip(("document", "title", "format", "text", "metadata", "created"), row))
+        return fields | {"sections": sections, "renamed": renamed}
 
     def _read_tags(self, key: str) -> dict[str, Any] | None:
         tag_id = self._tag_id(key)
@@ -221,20 +232,43 @@ class Rows:
         return fields
 
     # writing -----------------------------------------------------------------
-    def write(self, kind: str, key: str, fields: dict[str, Any], updated: str) -> None:
+    def write(self, kind: str, key: str, fields: dict[str, Any], updated: str, at: dict[str, str] | None = None) -> None:
         """Write the row *key* as *fields* (every field, defaults filled in); inside the caller's transaction.
 
+        *at* holds each field's edit time where known (a document's rename needs its own).
         Raises :class:`Invalid` for what may not be written and :class:`Missing`
         for a row whose text or annotations have not arrived yet.
         """
         missing = [name for name in REQUIRED[kind] if name not in fields]
         if missing:
             raise Missing(f"{kind} {key} has no {', '.join(missing)} yet")
+        if kind == "documents":
+            self._write_documents(key, {**DEFAULTS[kind], **fields}, (at or {}).get("renamed", updated))
+            return
         getattr(self, f"_write_{kind}")(key, {**DEFAULTS[kind], **fields}, updated)
 
-    def _write_documents(self, key: str, f: dict[str, Any], updated: str) -> None:
-        if key in self.versions():
-            return  # a text is never rewritten; the same text is the same version
+    def _write_documents(self, key: str, f: dict[str, Any], renamed_at: str) -> None:
+        version_id = self.versions().get(key)
+        if version_id is None:
+            version_id = self._insert_version(key, f)
+        if f["renamed"] is not None:  # a text is never rewritten; only its document's title is
+            self._rename(version_id, f["renamed"], renamed_at)
+
+    def _rename(self, version_id: str, title: str, at: str) -> None:
+        """Give the document of *version_id* the title *title* from a rename made at *at*, unless it was renamed later here."""
+        document_id = self.conn.execute("SELECT document_id FROM versions WHERE id = ?", (version_id,)).fetchone()[0]
+        changed = self.conn.execute(
+            "UPDATE documents SET title = ?, renamed = ? WHERE id = ? AND (renamed IS NULL OR renamed < ?"
+            " OR (renamed = ? AND title != ?))",
+            (title, at, document_id, at, at, title),
+        ).rowcount
+        if changed:  # the current version's title too, so search finds it by its new name (as a rename here does)
+            self.conn.execute(
+                "UPDATE versions SET title = ? WHERE id = (SELECT current_version FROM documents WHERE id = ?) AND title != ?",
+                (title, document_id, title),
+            )
+
+    def _insert_version(self, key: str, f: dict[str, Any]) -> str:
         text = f["text"]
         if text_key(text) != key:
             raise Invalid("a document's text does not match its hash")
@@ -267,8 +301,15 @@ class Rows:
             " OR (SELECT imported_at FROM versions WHERE id = current_version) < ?)",
             (version_id, document_id, f["created"]),
         )
+        # A document renamed here keeps its title in every version, as a new version imported here does.
+        self.conn.execute(
+            "UPDATE versions SET title = (SELECT title FROM documents WHERE id = ?) WHERE id = ?"
+            " AND (SELECT renamed FROM documents WHERE id = ?) IS NOT NULL",
+            (document_id, version_id, document_id),
+        )
         self._key_of_version[version_id] = key
         self._version_of_key[key] = version_id
+        return version_id
 
     def _write_tags(self, key: str, f: dict[str, Any], updated: str) -> None:
         if tag_key(f["kind"], f["name"]) != key:

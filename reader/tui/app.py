@@ -7,7 +7,7 @@ never opens a database itself.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -28,6 +28,7 @@ from .screens.library import LibraryScreen
 from .screens.path_prompt import PathPrompt
 from .reading import ReadingScreen, default_export_path
 from .terminal_filter import TerminalSafe
+from .widgets.key_bar import KeyBar
 
 _TERMINAL_SAFE = TerminalSafe()
 
@@ -73,6 +74,10 @@ class MarginApp(App[None]):
         """A class pack's title and instructions, when this library is a student's copy of one."""
         self.crash: tuple[BaseException, Path] | None = None
         """An exception no handler expected, and the log file its traceback went to."""
+        self.present: tuple[str, ...] = ()
+        """The others reading the shared library now (`--sync`), shown in the key bar."""
+        self.when_named: Callable[[str], None] | None = None
+        """Told the name the reader gave when asked (`ask_author`): a live sync starts under it."""
 
     # -- nothing stored reaches the terminal raw; a failure leaves one line and a log --------
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -111,6 +116,8 @@ class MarginApp(App[None]):
                 self._ask_name()
             else:
                 self.store = self.store.as_author(" ".join(name.split())[:100])
+                if self.when_named is not None:
+                    self.when_named(self.store.author)
                 self._first_screen()
 
         self.push_screen(PathPrompt("Your name", "", "Everything you make here carries it."), named)
@@ -159,6 +166,13 @@ class MarginApp(App[None]):
         self.push_screen(HelpScreen(help_rows(self.screen)))
 
     # -- changes made elsewhere ------------------------------------------------------
+    def show_present(self, names: Sequence[str]) -> None:
+        """Show *names*, the others reading the shared library now, in every screen's key bar."""
+        self.present = tuple(names)
+        for screen in self.screen_stack:
+            for bar in screen.query(KeyBar):
+                bar.redraw()
+
     def check_library(self) -> bool:
         """Redraw every screen if another process changed the library; True if it had.
 

@@ -47,8 +47,22 @@ def _run_reader(
             except RuntimeError:
                 pass  # the reader is starting or has closed: the line is not worth a failure
 
+        def present(names: list[str]) -> None:  # called on the sync's thread
+            try:
+                app.call_from_thread(app.show_present, names)
+            except RuntimeError:
+                pass
+
+        def named(name: str) -> None:  # asked first: the sync announces the name given
+            live.author = name
+            live.start()
+
         live.report = tell
-        live.start()
+        live.present = present
+        if ask_author:
+            app.when_named = named
+        else:
+            live.start()
     try:
         with unguarded():  # the reader draws the screen itself, from text it made safe
             app.run()

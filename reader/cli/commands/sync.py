@@ -91,15 +91,24 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free one).")
 @click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False), help="File holding the token clients must give; made with a new random token if absent.")
 @click.option("--db", "db", type=click.Path(path_type=Path, dir_okay=False), help="The library to share (default: the one margin uses).")
+@click.option("--max-update-mb", default=256, show_default=True, type=click.IntRange(1, 4096),
+              help="Largest update one client may send; a client sending more is disconnected.")
+@click.option("--max-updates-per-minute", default=3000, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Updates one client may send a minute (and at once); a client sending more is disconnected.")
 @pass_context
-def serve(ctx: Context, host: str, port: int, token_file: Path | None, db: Path | None) -> None:
+def serve(
+    ctx: Context, host: str, port: int, token_file: Path | None, db: Path | None, max_update_mb: int, max_updates_per_minute: int
+) -> None:
     """Serve one library for `margin sync` clients until ctrl+c; the library keeps every change made through it.
 
     Listens on loopback unless --host says otherwise; any other address needs
     --token-file, and a client without that token is refused.
     """
     _needs_extra()
-    from annotations.sync.network import is_loopback, serve as serve_library
+    from annotations import limits
+    from annotations.sync.network import Allowance, is_loopback, serve as serve_library
+
+    allowance = Allowance(update_bytes=max_update_mb * limits.MB, updates_per_minute=max_updates_per_minute)
 
     if not is_loopback(host) and token_file is None:
         raise MarginError(f"serving on {host} needs --token-file: without a token anyone who reaches it could write to the library")
@@ -120,7 +129,7 @@ def serve(ctx: Context, host: str, port: int, token_file: Path | None, db: Path 
         _say(f"Serving {ctx.path} on ws://{host}:{bound} ({guard}); ctrl+c stops.")
 
     async def main(stop: Any) -> None:
-        await serve_library(store, host, port, token, ready=ready, stop=stop, report=_say)
+        await serve_library(store, host, port, token, ready=ready, stop=stop, report=_say, allowance=allowance)
 
     try:
         _run(main)

@@ -1,4 +1,4 @@
-"""The footer: the keys shown for what can be done here, drawn as one line of text.
+"""The footer: the keys shown for what can be done here, drawn as one line of text, and who else is reading.
 
 It reads the same active bindings as the help screen and the command palette
 (see :mod:`reader.tui.actions`), so they cannot disagree. One ``Static`` is used
@@ -40,6 +40,10 @@ class KeyBar(Static):
     def on_resize(self) -> None:
         self._bindings_changed(self.screen)
 
+    def redraw(self) -> None:
+        """Draw again: the others reading now (the app's ``present``) changed."""
+        self._bindings_changed(self.screen)
+
     def _bindings_changed(self, screen: Screen) -> None:
         """Show as many keys as fit, in order; help, quit and the palette always stay."""
         if not self.is_mounted or screen is not self.screen:
@@ -48,6 +52,9 @@ class KeyBar(Static):
         items = [(keys, description) for binding_id, keys, description in shown if not binding_id.startswith("app.")]
         always = [(keys, description) for binding_id, keys, description in shown
                   if binding_id.startswith("app.")] + [("ctrl+p", "commands")]
+        present = tuple(getattr(self.app, "present", ()))  # others reading the shared library now
+        if present:
+            always.append(("reading now", ", ".join(present)))
         room = max(0, self.size.width - 2) - sum(len(k) + len(d) + 3 for k, d in always)
         kept = []
         for keys, description in items:
