@@ -64,6 +64,8 @@ class HighlightDrawing(ReadingPart):
         self._lock = threading.Lock()
         self._requests: dict[str, int] = {}
         """Per pane id, the number of the latest read: an older read finishing late is dropped."""
+        self._read_at: dict[str, tuple[object, ...]] = {}
+        """Per pane id, what the library was like (and which layer) when the spans it shows were read."""
 
     def redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         """Redraw a pane's highlights from the store (plus its search hits).
@@ -75,10 +77,13 @@ class HighlightDrawing(ReadingPart):
         """
         request = self._requests.get(pane.id or "", 0) + 1
         self._requests[pane.id or ""] = request
+        key = (self.store.db.conn.total_changes, self.store.data_version(), pane.author_layer, pane.document.version_id)
         if in_background:
-            self._read_in_thread(pane, request)
+            # Nothing changed since the spans shown were read (only the marks over them, say): index them again, unread.
+            same = self._read_at.get(pane.id or "") == key
+            self._read_in_thread(pane, request, key, list(pane.spans) if same else None)
             return
-        self._show(pane, self.store.annotations.spans(pane.document.version_id, pane.author_layer), request=request)
+        self._show(pane, self.store.annotations.spans(pane.document.version_id, pane.author_layer), request=request, key=key)
 
     @staticmethod
     def _is_live(pane: DocumentPane) -> bool:
@@ -100,10 +105,12 @@ class HighlightDrawing(ReadingPart):
             for start, end, decoration in pane.disagreement_marks
         ]
 
-    def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0) -> None:
+    def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0,
+              key: tuple[object, ...] = ()) -> None:
         if not self._is_live(pane) or request != self._requests.get(pane.id or "", 0):
             return
         pane.spans = spans
+        self._read_at[pane.id or ""] = key
         if paint is not None:
             pane.view.set_paint(paint)
         else:
@@ -115,20 +122,22 @@ class HighlightDrawing(ReadingPart):
         self.post_message(self.Drawn(pane))
 
     @work(thread=True, group="spans")
-    def _read_in_thread(self, pane: DocumentPane, request: int) -> None:
+    def _read_in_thread(self, pane: DocumentPane, request: int, key: tuple[object, ...], spans: list[Span] | None) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
         with self._lock:
             if request != self._requests.get(pane.id or "", 0):
                 return  # a newer read is queued: this one would be drawn over at once
-            try:
-                with self.store.reopen() as store:
-                    spans = store.annotations.spans(pane.document.version_id, pane.author_layer)
-            except LIBRARY_ERRORS as error:
-                self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
-                return
+            if spans is None:
+                try:
+                    with self.store.reopen() as store:
+                        spans = store.annotations.spans(pane.document.version_id, pane.author_layer)
+                except LIBRARY_ERRORS as error:
+                    self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
+                    return
             paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
-        self.app.call_from_thread(lambda: self._show(pane, spans, paint, request=request))
+            read = spans
+        self.app.call_from_thread(lambda: self._show(pane, read, paint, request=request, key=key))
 
     def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
         """Index many highlights off the event loop; a newer request for the same pane wins."""
