@@ -54,7 +54,6 @@ from annotations.classroom.disagreements import disagreements, disagreements_in 
 from annotations.model import LoadedDocument  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from annotations.store.clock import new_ids  # noqa: E402
-from run import synthetic_text  # noqa: E402  (benchmarks/run.py)
 
 BOOK_BYTES = 3_000_000
 PER_LAYER = 5_000
@@ -65,6 +64,8 @@ TARGET_READ = 1.0
 
 
 def _build(path: Path) -> str:
+    from run import synthetic_text  # benchmarks/run.py (which puts its own checkout first on the path)
+
     text = synthetic_text(BOOK_BYTES)
     rng = random.Random(3)
     with Store.open(path, author="teacher") as store:
