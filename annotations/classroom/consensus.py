@@ -113,6 +113,11 @@ def decided_by_hand(store: Store, document_id: str) -> set[str]:
     ``--min-agree`` leaves them as the curator made them. Undoing or deleting
     the hand-made annotation opens them again.
     """
+    if store.db.execute(
+        "SELECT 1 FROM annotations a JOIN documents d ON d.current_version = a.version_id"
+        " WHERE d.id = ? AND a.author = ? AND a.deleted IS NULL LIMIT 1", (document_id, CONSENSUS),
+    ).fetchone() is None:
+        return set()  # no consensus yet: nothing to read
     rows = store.db.execute(_STRETCHES, (document_id,)).fetchall()
     copied = {row[0] for row in store.db.execute(
         "SELECT DISTINCT s.consensus_id FROM consensus_sources s JOIN consensus_decisions d ON d.id = s.decision_id"

@@ -195,10 +195,14 @@ def compare(a: Sequence[Claim], b: Sequence[Claim]) -> list[Disagreement]:
 
 
 def _ids(claims: Sequence[Claim]) -> tuple[str, ...]:
+    if len(claims) == 1:  # most places: one annotation a side
+        return (claims[0].annotation_id,)
     return tuple(sorted({c.annotation_id for c in claims}))
 
 
 def _tags(claims: Sequence[Claim], already: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    if len(claims) == 1 and not already:
+        return (claims[0].tag,)
     return tuple(sorted(set(already) | {c.tag for c in claims}, key=lambda t: t or ""))
 
 

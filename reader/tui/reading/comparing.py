@@ -106,7 +106,14 @@ class Comparing(ReadingPart):
                 return
             self.app.call_from_thread(self._read_done, key, places, decided, by_hand, names)
 
-        self.run_worker(work, thread=True, group="compare", exclusive=True)
+        def start() -> None:
+            if key == self._reading:
+                self.run_worker(work, thread=True, group="compare", exclusive=True)
+
+        if self._read_at is None:  # opening: the text first, then the worker (it would slow the first frame)
+            self.call_after_refresh(start)
+        else:
+            start()
 
     def _read_done(self, key: tuple[object, ...], places: list[Disagreement], decided: set[str], by_hand: set[str],
                    names: dict[str, str]) -> None:
