@@ -144,7 +144,7 @@ class HighlightDrawing(ReadingPart):
                 pane.view.set_highlights(highlights)
         self.post_message(self.Drawn(pane))
 
-    @work(thread=True, group="spans")
+    @work(thread=True, group="spans", description="read and index a pane's highlights")  # not its thousands of spans' repr
     def _read_in_thread(self, pane: DocumentPane, request: int, key: tuple[object, ...], spans: list[Span] | None,
                         base: PaintIndex | None, over: PaintIndex | None) -> None:
         # One pane at a time: two threads building indexes at once fight the event
