@@ -11,44 +11,62 @@ five runs; building the library is outside the clock.
   view does on a worker when it opens and after each edit);
 * ``--min-agree 2`` over both layers (one transaction, each place one undo
   step), on a fresh copy of the library each run;
-* in the reader (Textual's headless driver): opening the book twice side by
-  side as plain panes, and as the compare view until both panes carry the
-  differences and the strips are drawn. The first is the baseline the second
-  is measured beside, in the same run.
+* in the reader (Textual's headless driver): opening the book in one plain
+  pane, and as the compare view until both panes are painted with their
+  layer's highlights and the differences' decorations and the strips show the
+  differences. The first is the baseline the second is measured beside, in
+  the same run;
+* under tmux (160x50, the driver of ``benchmarks/tui.py``): ``margin open``
+  and ``margin compare --authors ada,bo`` launched as a person runs them,
+  until the book's first line is on screen, and for the compare view until the
+  strips show the differences (a ``≠`` beside the text); beside them, the floor
+  of a minimal Textual app printing the same line. Skipped without tmux
+  (``--no-tmux``).
+
+``--baseline DIR`` measures the reader figures of another checkout too (e.g.
+``git worktree add --detach ../before main``), alternating with this one in
+the same run, so a change is judged on a machine as loaded for both.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+#: The code measured: this checkout, or the one a --baseline run names (set for the child process).
+ROOT = Path(os.environ.get("MARGIN_BENCH_CODE") or HERE.parent)
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
 
 from annotations.classroom.consensus import pre_accept  # noqa: E402
 from annotations.classroom.disagreements import disagreements, disagreements_in  # noqa: E402
 from annotations.model import LoadedDocument  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from annotations.store.clock import new_ids  # noqa: E402
-from run import synthetic_text  # noqa: E402  (benchmarks/run.py)
 
 BOOK_BYTES = 3_000_000
 PER_LAYER = 5_000
 TAGS = ("Theme/Pride", "Theme/Marriage", "Question", "Person:Elizabeth")
 RUNS = 5
+READER_RUNS = 5
 TARGET_READ = 1.0
 """Seconds: the differences of a book's two layers, read and worked out (off the event loop)."""
 
 
 def _build(path: Path) -> str:
+    from run import synthetic_text  # benchmarks/run.py (which puts its own checkout first on the path)
+
     text = synthetic_text(BOOK_BYTES)
     rng = random.Random(3)
     with Store.open(path, author="teacher") as store:
@@ -87,36 +105,153 @@ def _median(times: list[float]) -> str:
     return f"{statistics.median(times) * 1000:.0f} ms"
 
 
-async def _open(path: Path, document_id: str, layers: tuple[str, str] | None) -> tuple[float, float]:
-    """Seconds until the panes show their text, and until they show everything (highlights; differences, strips)."""
+def _painted(pane: object) -> int:
+    """How many highlights and decorations the pane's view is painted with now (its paint index's length)."""
+    paint = getattr(pane.view, "_paint", None)  # type: ignore[attr-defined]
+    return len(paint) if paint is not None else 0
+
+
+async def _open(path: Path, document_id: str, layers: tuple[str, str] | None) -> tuple[float, float, float, float]:
+    """Seconds until the panes show their text, and until they show everything (highlights; differences, strips);
+    then the longest the event loop was held (a 5 ms timer's largest gap) while they got there, and in the
+    1.5 s after a place is decided (``]`` then ``>``; compare view only)."""
     from reader.tui.app import MarginApp
 
     with Store.open(path, author="teacher") as store:
         ids = [document_id, document_id] if layers is not None else [document_id]
         app = MarginApp(store, document_ids=ids, layers=layers, watch_seconds=None)
+        ticks: list[float] = []
+        app.call_later(lambda: app.set_interval(0.005, lambda: ticks.append(time.perf_counter())))
         started = time.perf_counter()
         shown: float | None = None
+
+        def gap(since: float, until: float) -> float:
+            seen = [t for t in ticks if since <= t <= until]
+            return max((b - a for a, b in zip(seen, seen[1:])), default=0.0)
+
         async with app.run_test(size=(160, 50)) as pilot:
             while True:
                 await pilot.pause(0.01)
                 panes = getattr(app.screen, "panes", [])
                 if len(panes) == len(ids) and shown is None:
                     shown = time.perf_counter() - started
-                ready = len(panes) == len(ids) and all(p.spans for p in panes)
+                ready = len(panes) == len(ids) and all(p.spans and _painted(p) >= len(p.spans) for p in panes)
                 if layers is not None:
-                    ready = ready and all(p.disagreement_marks for p in panes) and len(app.screen.query("DisagreementStrip")) == 2
+                    strips = app.screen.query("DisagreementStrip")
+                    ready = (ready and all(p.disagreement_marks and _painted(p) >= len(p.spans) + len(p.disagreement_marks)
+                                           for p in panes)
+                             and len(strips) == 2 and all(s.marks for s in strips))
                 if ready and shown is not None:
-                    return shown, time.perf_counter() - started
+                    done = time.perf_counter()
+                    opening = gap(started + shown, done)
+                    deciding = 0.0
+                    if layers is not None:
+                        pressed = time.perf_counter()
+                        await pilot.press("right_square_bracket", "greater_than_sign")
+                        await pilot.pause(1.5)
+                        deciding = gap(pressed, time.perf_counter())
+                    return shown, done - started, opening, deciding
                 if time.perf_counter() - started > 60:
                     raise RuntimeError("the panes never showed their highlights")
 
 
-def main() -> None:
+FLOOR_APP = """
+import sys
+from textual.app import App
+from textual.widgets import Static
+class Floor(App):
+    def compose(self):
+        yield Static(open(sys.argv[1], encoding="utf-8").read(8000))
+Floor().run()
+"""
+"""A minimal Textual app showing the book's opening: the floor of any Textual reader (imports, first frame)."""
+
+
+def _child_open(library: Path, document_id: str, mode: str) -> tuple[float, ...]:
+    """The headless figures of the code named by MARGIN_BENCH_CODE, in a fresh interpreter: (text, ready) seconds."""
+    code = os.environ.get("MARGIN_BENCH_CODE") or str(HERE.parent)
+    copy = library.with_name(f"reader-{mode}.db")  # the compare view decides a place: never in the library measured
+    shutil.copy(library, copy)
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", str(copy), document_id, mode],
+        env={**os.environ, "MARGIN_BENCH_CODE": code, "PYTHONPATH": code}, cwd=code,
+        capture_output=True, text=True, check=True,
+    )
+    return tuple(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _reader_figures(library: Path, document_id: str, trees: list[Path], runs: int) -> dict[Path, dict[str, list]]:
+    """Headless opens, plain and compared, for each tree in turn (alternating, so load falls alike on each)."""
+    figures: dict[Path, dict[str, list]] = {tree: {"plain": [], "compare": []} for tree in trees}
+    for _ in range(runs):
+        for tree in trees:
+            os.environ["MARGIN_BENCH_CODE"] = str(tree)
+            for mode in ("plain", "compare"):
+                figures[tree][mode].append(_child_open(library, document_id, mode))
+    os.environ.pop("MARGIN_BENCH_CODE", None)
+    return figures
+
+
+def _tmux_figures(library: Path, document_id: str, folder: Path, trees: list[Path]) -> dict[str, float] | str:
+    """Launch to screen under tmux with benchmarks/tui.py's driver: the floor, then per tree open and compare."""
+    if shutil.which("tmux") is None:
+        return "tmux not installed"
+    import tui  # benchmarks/tui.py: its private tmux server and launch loop
+
+    with Store.open(library, author="teacher") as store:
+        opening = store.documents.text(store.documents.get(document_id).version_id)
+    first = next(line for line in opening.split("\n")[:40] if len(line) >= 40)[:30]
+    sample = folder / "opening.txt"
+    sample.write_text(opening[:8000], encoding="utf-8")
+    env = {"MARGIN_DB": str(library), "MARGIN_CONFIG": str(folder / "no-config.toml"), "COLORTERM": "truecolor"}
+    tmux = tui.Tmux(folder, env)
+    figures: dict[str, float] = {}
+    try:
+        figures["floor"] = tui.median(tui.launch(tmux, tmux.command(sys.executable, "-c", FLOOR_APP, str(sample)),
+                                                 [first], tui.LAUNCH_RUNS))
+        samples: dict[str, list[float]] = {}
+        for _ in range(tui.LAUNCH_RUNS + 1):
+            for index, tree in enumerate(trees):
+                tmux.cwd = tree
+                code_env = {"PYTHONPATH": str(tree)}
+                plain = tmux.command(sys.executable, "-m", "reader.cli", "open", document_id, env=code_env)
+                compared = tmux.command(sys.executable, "-m", "reader.cli", "compare", document_id, "--authors", "ada,bo",
+                                        env=code_env)
+                for key, command, markers in ((f"open{index}", plain, [first]), (f"compare{index}", compared, [first])):
+                    name, began = tmux.start(command)
+                    try:
+                        shown = tmux.wait_for(name, began, markers)
+                        if key.startswith("compare"):
+                            differences = tmux.wait_for(name, began, ["≠"])
+                            samples.setdefault(f"differences{index}", []).append(differences)
+                    finally:
+                        tmux.kill(name)
+                    samples.setdefault(key, []).append(shown)
+        for key, values in samples.items():
+            figures[key] = tui.median(values[1:] if len(values) > 1 else values)  # the first launch warms up
+    finally:
+        tmux.close()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", type=Path, help="another checkout whose reader is measured beside this one")
+    parser.add_argument("--no-tmux", action="store_true", help="skip the launches under tmux")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        library, document_id, mode = args.child
+        layers = ("ada", "bo") if mode == "compare" else None
+        print(json.dumps(asyncio.run(_open(Path(library), document_id, layers))))
+        return
+    trees = [*([args.baseline.resolve()] if args.baseline else []), HERE.parent]
+    names = {tree: ("before" if args.baseline and tree == trees[0] else "this") for tree in trees}
     with tempfile.TemporaryDirectory(prefix="margin-compare-") as folder:
         library = Path(folder) / "library.db"
         document_id = _build(library)
         reads, records, curates = [], [], []
-        places = 0
+        places = adopted = 0
         for run in range(RUNS):
             with Store.open(library, author="teacher") as store:
                 started = time.perf_counter()
@@ -134,16 +269,37 @@ def main() -> None:
                 started = time.perf_counter()
                 adopted = len(pre_accept(store, document, ["ada", "bo"], 2))
                 curates.append(time.perf_counter() - started)
-        plain = [asyncio.run(_open(library, document_id, None)) for _ in range(3)]
-        compared = [asyncio.run(_open(library, document_id, ("ada", "bo"))) for _ in range(3)]
-    print(f"3 MB book, two layers of {PER_LAYER:,} annotations; median of {RUNS} runs (3 for the reader)")
+        reader = _reader_figures(library, document_id, trees, READER_RUNS)
+        terminal = "skipped (--no-tmux)" if args.no_tmux else _tmux_figures(library, document_id, Path(folder), trees)
+    print(f"3 MB book, two layers of {PER_LAYER:,} annotations; median of {RUNS} runs ({READER_RUNS} for the reader)")
     print(f"  where the layers differ, read and worked out: {_median(reads)} ({places:,} places; target ≤ {TARGET_READ:.0f} s, on a worker)")
     print(f"    the same through full annotation records:   {_median(records)}")
     print(f"  --min-agree 2 over both layers:              {_median(curates)} ({adopted:,} places adopted, one transaction)")
-    print(f"  reader, the book in one plain pane:          text {_median([t for t, _ in plain])},"
-          f" all 10,000 highlights {_median([t for _, t in plain])}")
-    print(f"  reader, the compare view (two panes):        text {_median([t for t, _ in compared])},"
-          f" highlights, differences and strips {_median([t for _, t in compared])}")
+    for tree in trees:
+        plain, compared = reader[tree]["plain"], reader[tree]["compare"]
+        label = f"[{names[tree]}: {tree}]" if args.baseline else ""
+        print(f"  reader, headless {label}")
+        print(f"    the book in one plain pane:   text {_median([f[0] for f in plain])},"
+              f" all 5,000 + 5,000 highlights painted {_median([f[1] for f in plain])};"
+              f" event loop held at most {_median([f[2] for f in plain])}")
+        print(f"    the compare view (two panes): text {_median([f[0] for f in compared])},"
+              f" highlights, differences and strips painted {_median([f[1] for f in compared])};"
+              f" event loop held at most {_median([f[2] for f in compared])} meanwhile,"
+              f" {_median([f[3] for f in compared])} after a place is decided (target ≤ 50 ms)")
+    if isinstance(terminal, str):
+        print(f"  under tmux: {terminal}")
+        return
+    floor = terminal["floor"]
+    print(f"  under tmux, launch to screen (median of 5 after a warm-up); target: first text ≤ 1.15 × the floor,"
+          f" highlights ≤ 50 ms after it")
+    print(f"    floor, a minimal Textual app showing the opening: {floor * 1000:.0f} ms")
+    for index, tree in enumerate(trees):
+        label = f" [{names[tree]}]" if args.baseline else ""
+        text, compare_text = terminal[f"open{index}"], terminal[f"compare{index}"]
+        differences = terminal[f"differences{index}"]
+        print(f"    margin open{label}: first text {text * 1000:.0f} ms ({text / floor:.2f} × floor)")
+        print(f"    margin compare{label}: first text {compare_text * 1000:.0f} ms ({compare_text / floor:.2f} × floor),"
+              f" differences in the strips {differences * 1000:.0f} ms (+{(differences - compare_text) * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":

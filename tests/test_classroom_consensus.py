@@ -216,3 +216,64 @@ def test_curate_at_a_terminal_asks_place_by_place(db_path, monkeypatch):
 def test_nobody_joins_a_class_as_the_consensus(tmp_path):
     result = CliRunner().invoke(cli, ["join", str(tmp_path / "pack.margin"), "--author", "Consensus", "--no-open"])
     assert result.exit_code == 1 and "join under your own name" in result.output
+
+
+def _by_hand(store: Store, quote: str, *tags: str):
+    """A consensus annotation made by hand: tagged straight into the consensus layer, copied from nobody."""
+    return _mark(store, CONSENSUS, quote, *tags)
+
+
+def test_a_consensus_annotation_made_by_hand_decides_the_places_it_lies_over(store):
+    from annotations.classroom.consensus import made_by_hand
+
+    document = _class(store)
+    places = _places(store, document)
+    tags = next(p for p in places if p.kind == "tags")  # ada Cost, bo Claim on "met from reserves"
+    edges = next(p for p in places if p.kind == "boundaries")
+    made = _by_hand(store, "from reserves", "Cost")
+    decided = decided_ids(store, document.id)
+    assert set(tags.ids) <= decided and not set(edges.ids) & decided
+    assert made_by_hand(store, made.id) and provenance(store, made.id) == []
+    copied = adopt(store, document, edges, "a").made[0]
+    assert not made_by_hand(store, copied.id)  # a copy shows where it came from instead
+    store.annotations.delete(made.id)  # the hand-made annotation gone, its places are open again
+    assert not set(tags.ids) & decided_ids(store, document.id)
+
+
+def test_min_agree_skips_a_place_decided_by_hand(store):
+    document = _class(store)
+    _by_hand(store, "bridge is", "Claim")
+    made = pre_accept(store, document, ["ada", "bo", "cy"], 2)
+    assert [d.made[0].exact for d in made] == ["The closure is a precaution"]  # not "The bridge is safe"
+    assert sorted(_consensus(store, document)) == [("The closure is a precaution", ("Claim",)), ("bridge is", ("Claim",))]
+
+
+def test_curate_lists_a_place_decided_by_hand_no_longer(db_path):
+    with Store.open(db_path, author="teacher", clock=fixed_clock()) as store:
+        _class(store)
+        _by_hand(store, "met from reserves", "Cost")
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "curate", "Harbour", "--authors", "ada,bo"])
+    assert result.exit_code == 0, result.output
+    assert "reserves" not in result.output and "closure is a precaution" in result.output
+    assert "2 places undecided" in result.output
+
+
+def test_min_agree_groups_a_passage_in_fragments_fragment_by_fragment(store):
+    from annotations.anchoring import anchor_fragments
+
+    document = add_document(store)
+    text = store.documents.text(document.version_id)
+
+    def span(quote: str) -> tuple[int, int]:
+        return text.index(quote), text.index(quote) + len(quote)
+
+    covering, fragments = anchor_fragments(text, [span("The bridge will close"), span("The bridge is safe")])
+    store.as_author("ada").annotations.create(document, covering, fragments=fragments, tags=["Claim"])
+    _mark(store, "bo", "The bridge is safe", "Claim")
+    _mark(store, "cy", "The closure is a precaution", "Claim")  # in the gap between ada's fragments
+    made = pre_accept(store, document, ["ada", "bo", "cy"], 2)
+    # Only the fragment bo also marked agrees; the covering span would have gathered all three readers.
+    assert [(d.agreed, d.made[0].exact, d.made[0].fragments) for d in made] == [(2, "The bridge is safe", ())]
+    [kept] = store.annotations.list(authors=[CONSENSUS])
+    assert sorted(a.author for a in provenance(store, kept.id)) == ["ada", "bo"]
+    assert pre_accept(store, document, ["ada", "bo", "cy"], 3) == []

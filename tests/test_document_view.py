@@ -6,6 +6,8 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -421,3 +423,29 @@ def test_highlights_stay_visible_without_colour(monkeypatch):
             assert overlap.underline and overlap.italic
 
     asyncio.run(run())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20), st.sampled_from(["#ff0000", "#00ff00"]),
+                       st.booleans(), st.booleans()), max_size=8),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20), st.integers(1, 4)), max_size=6),
+)
+def test_decorations_laid_over_an_index_paint_as_one_index_of_both(spans, decorations):
+    # The compare view indexes its differences apart from the highlights under them: what is drawn is the same.
+    from reader.tui.widgets.painting import DecoratedPaint
+
+    under = [Highlight(s, s + n, colour, f"h{i}", marked, faint) for i, (s, n, colour, marked, faint) in enumerate(spans)]
+    over = [Highlight(s, s + n, "#3a3a3a", f"d{i}", decoration=d) for i, (s, n, d) in enumerate(decorations)]
+    whole, layered = PaintIndex(under + over, 70), DecoratedPaint(PaintIndex(under, 70), PaintIndex(over, 70))
+
+    def cells(index: PaintIndex, start: int, end: int) -> list[object]:
+        runs = index.runs(start, end)
+        assert runs[0][0] == start and runs[-1][1] == end and all(a[1] == b[0] for a, b in zip(runs, runs[1:]))
+        return [paint for run_start, run_end, paint in runs for _ in range(run_start, run_end)]
+
+    for start, end in ((0, 70), (5, 33), (40, 41)):
+        assert cells(layered, start, end) == cells(whole, start, end)
+    for offset in (0, 10, 35, 69):
+        assert sorted(h.key for h in layered.at(offset)) == sorted(h.key for h in whole.at(offset))
+    assert len(layered) == len(whole)

@@ -329,3 +329,14 @@ def test_layout_does_not_load_textual() -> None:
     probe = "import sys, reader.tui.wrapping; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_two_layouts_of_one_text_agree_and_rewrapping_one_leaves_the_other():
+    # Two panes showing one document (two layers compared) share the work of wrapping it, never its rows.
+    text = ("A line of several words that wraps at a narrow width. " * 40 + "\n") * 5
+    first, second = WrappedText(text, 30), WrappedText("".join(list(text)), 30)
+    rows = [first.row_start(r) for r in range(first.row_count)]
+    assert [second.row_start(r) for r in range(second.row_count)] == rows
+    second.rewrap(50)
+    assert [first.row_start(r) for r in range(first.row_count)] == rows
+    assert second.row_count < first.row_count == WrappedText(text, 30).row_count

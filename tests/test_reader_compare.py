@@ -278,3 +278,19 @@ async def test_sync_can_be_turned_off_and_stays_off(tmp_path):
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         assert left.view.scroll_y != right.view.scroll_y
+
+
+async def test_a_place_tagged_by_hand_in_the_consensus_shows_as_decided_by_hand(tmp_path):
+    store = _library(tmp_path)
+    middle = TEXT.index("The bridge is safe", len(TEXT) // 2)
+    _mark(store, CONSENSUS, middle + 4, 10, "Claim")  # tagged straight into the consensus, over the boundaries place
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, _ = app.screen.panes
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "different boundaries · decided by hand in the consensus" in _status(left)
+        await pilot.press("right_square_bracket")  # only in bo's layer: nothing of the consensus there
+        await pilot.pause()
+        assert "decided" not in _status(left)

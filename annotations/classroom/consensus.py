@@ -14,10 +14,15 @@ rejection records that the place was decided with nothing kept. Deciding a
 place again replaces the earlier decision (its copies are deleted in the same
 step). Pre-accepting (:func:`pre_accept`) adopts, in one transaction, every
 place where at least *k* annotators marked overlapping spans with the same tag.
+
+A consensus annotation made by hand (tagged in the consensus layer, copied
+from nobody: :func:`made_by_hand`) decides every place it lies over, for the
+compare view, ``margin curate`` and pre-accepting alike.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,7 +81,13 @@ def check_authors(store: Store, document: Document, names: Sequence[str], *, at_
 
 
 def decided_ids(store: Store, document_id: str) -> set[str]:
-    """Annotations weighed by a decision that still holds (a rejection, or an adoption whose copies live)."""
+    """Annotations weighed by a decision that still holds (a rejection, or an adoption whose copies live),
+    and those a consensus annotation made by hand lies over (:func:`decided_by_hand`)."""
+    return decided_by_curating(store, document_id) | decided_by_hand(store, document_id)
+
+
+def decided_by_curating(store: Store, document_id: str) -> set[str]:
+    """Annotations weighed by a decision that still holds: a rejection, or an adoption whose copies live."""
     rows = store.db.execute(
         """SELECT s.source_id FROM consensus_sources s JOIN consensus_decisions d ON d.id = s.decision_id
            WHERE d.document_id = ? AND (d.outcome = 'rejected' OR EXISTS (
@@ -87,8 +98,55 @@ def decided_ids(store: Store, document_id: str) -> set[str]:
     return {row[0] for row in rows}
 
 
+#: The live, placed stretches (fragment by fragment) of a document's current version, with their authors.
+_STRETCHES = """SELECT a.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end") FROM annotations a
+    JOIN documents d ON d.current_version = a.version_id
+    LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
+    WHERE d.id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'"""
+
+
+def decided_by_hand(store: Store, document_id: str) -> set[str]:
+    """Annotators' annotations a consensus annotation made by hand lies over (any stretch of each overlapping).
+
+    Tagging straight into the consensus layer decides the places it covers as
+    surely as adopting a side: those places are no longer open, and
+    ``--min-agree`` leaves them as the curator made them. Undoing or deleting
+    the hand-made annotation opens them again.
+    """
+    if store.db.execute(
+        "SELECT 1 FROM annotations a JOIN documents d ON d.current_version = a.version_id"
+        " WHERE d.id = ? AND a.author = ? AND a.deleted IS NULL LIMIT 1", (document_id, CONSENSUS),
+    ).fetchone() is None:
+        return set()  # no consensus yet: nothing to read
+    rows = store.db.execute(_STRETCHES, (document_id,)).fetchall()
+    copied = {row[0] for row in store.db.execute(
+        "SELECT DISTINCT s.consensus_id FROM consensus_sources s JOIN consensus_decisions d ON d.id = s.decision_id"
+        " WHERE d.document_id = ? AND s.consensus_id IS NOT NULL", (document_id,))}
+    by_hand = sorted((start, end) for identifier, author, start, end in rows
+                     if author == CONSENSUS and identifier not in copied and end > start)
+    if not by_hand:
+        return set()
+    starts = [start for start, _ in by_hand]
+    longest = max(end - start for start, end in by_hand)
+    found: set[str] = set()
+    for identifier, author, start, end in rows:
+        if author == CONSENSUS:
+            continue
+        low = bisect.bisect_left(starts, start - longest)
+        high = bisect.bisect_left(starts, max(end, start + 1))
+        if any(by_hand[i][1] > start for i in range(low, high)):
+            found.add(identifier)
+    return found
+
+
+def made_by_hand(store: Store, consensus_id: str) -> bool:
+    """Whether a consensus annotation was made by hand (tagged in the consensus layer), not copied by a decision."""
+    row = store.db.execute("SELECT 1 FROM consensus_sources WHERE consensus_id = ? LIMIT 1", (consensus_id,)).fetchone()
+    return row is None
+
+
 def provenance(store: Store, consensus_id: str) -> list[Annotation]:
-    """The annotations a consensus annotation was copied from."""
+    """The annotations a consensus annotation was copied from (none: made by hand, see :func:`made_by_hand`)."""
     rows = store.db.execute(
         "SELECT DISTINCT source_id FROM consensus_sources WHERE consensus_id = ? ORDER BY source_id", (consensus_id,)
     ).fetchall()
@@ -181,47 +239,55 @@ def adopt_all(store: Store, document: Document, places: Sequence[Disagreement], 
 def pre_accept(store: Store, document: Document, authors: Sequence[str], min_agree: int) -> list[Decision]:
     """Adopt every place where at least *min_agree* of *authors* marked overlapping spans with the same tag.
 
-    The span kept is the one most of them drew (then the earliest, then the
-    longest) with that tag alone; places any annotation of which was already
-    decided are skipped. One transaction; each place adopted is one undo step.
+    A passage in fragments takes part fragment by fragment: each fragment
+    agrees with what overlaps it, never with the gap between fragments. The
+    span kept is the one most of them drew (then the earliest, then the
+    longest) with that tag alone; a fragment kept is kept as a passage of its
+    own. Places any annotation of which was already decided (by a decision or
+    a consensus annotation made by hand) are skipped. One transaction; each
+    place adopted is one undo step.
     """
     if min_agree < 1 or min_agree > len(authors):
         raise MarginError(f"--min-agree must be between 1 and the number of annotators ({len(authors)})")
     annotations = store.annotations.list(document_ids=[document.id], authors=authors)
     placed = [a for author in authors for a in layer(annotations, author)]
     decided = decided_ids(store, document.id)
-    by_tag: dict[str | None, list[Annotation]] = {}
+    by_tag: dict[str | None, list[tuple[Anchor, Annotation]]] = {}
     for annotation in placed:
         tags: list[str | None] = [t.id for t in annotation.tags]
         for tag in tags or [None]:
-            by_tag.setdefault(tag, []).append(annotation)
-    groups: list[tuple[str | None, list[Annotation]]] = []
+            by_tag.setdefault(tag, []).extend((piece, annotation) for piece in annotation.pieces)
+    groups: list[tuple[str | None, list[tuple[Anchor, Annotation]]]] = []
     for tag, members in by_tag.items():
-        members.sort(key=lambda a: (a.start, a.end, a.id))
-        cluster: list[Annotation] = []
+        members.sort(key=lambda m: (m[0].start, m[0].end, m[1].id))
+        cluster: list[tuple[Anchor, Annotation]] = []
         reach = -1
-        for annotation in members:
-            if cluster and annotation.start >= reach:
+        for piece, annotation in members:
+            if cluster and piece.start >= reach:
                 groups.append((tag, cluster))
                 cluster = []
-            cluster.append(annotation)
-            reach = max(reach, annotation.end) if len(cluster) > 1 else annotation.end
+            cluster.append((piece, annotation))
+            reach = max(reach, piece.end) if len(cluster) > 1 else piece.end
         if cluster:
             groups.append((tag, cluster))
-    groups.sort(key=lambda g: (min(a.start for a in g[1]), g[0] or ""))
+    groups.sort(key=lambda g: (min(p.start for p, _ in g[1]), g[0] or ""))
     decisions: list[Decision] = []
     with writing(store.db):
         for tag, cluster in groups:
-            agreeing = len({a.author for a in cluster})
-            ids = tuple(a.id for a in cluster)
+            agreeing = len({a.author for _, a in cluster})
+            ids = tuple(dict.fromkeys(a.id for _, a in cluster))
             if agreeing < min_agree or decided & set(ids):
                 continue
-            spans = Counter((a.start, a.end) for a in cluster)
+            spans = Counter((p.start, p.end) for p, _ in cluster)
             start, end = min(spans, key=lambda s: (-spans[s], s[0], -(s[1] - s[0])))
-            source = next(a for a in cluster if (a.start, a.end) == (start, end))
+            piece, source = next((p, a) for p, a in cluster if (p.start, p.end) == (start, end))
+            tag_ids = [tag] if tag is not None else []
             with store.history.together(f"adopt a place {agreeing} annotators agree on into consensus"):
-                made = _copy(store, document, source, tag_ids=[tag] if tag is not None else [], note="")
-                copied = {a.id: made.id for a in cluster if (a.start, a.end) == (start, end)}
+                if source.fragments:  # one fragment of a passage: kept as a passage of its own
+                    made = store.annotations.create(document, piece, note="", author=CONSENSUS, tag_ids=tag_ids)
+                else:
+                    made = _copy(store, document, source, tag_ids=tag_ids, note="")
+                copied = {a.id: made.id for p, a in cluster if (p.start, p.end) == (start, end)}
                 _record(store, document.id, "adopted", ids, copied)
             decisions.append(Decision(start, end, "adopted", [made], ids, agreeing))
     return decisions

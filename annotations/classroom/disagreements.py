@@ -95,13 +95,15 @@ class _Spans:
     def __init__(self, claims: Sequence[Claim]) -> None:
         self.claims = sorted(claims, key=lambda c: (c.start, c.end, c.annotation_id, c.tag or ""))
         self.starts = [c.start for c in self.claims]
+        self.ends = [c.end for c in self.claims]
         self.longest = max((c.end - c.start for c in self.claims), default=0)
 
     def overlapping(self, start: int, end: int) -> list[int]:
         """Indexes of the claims overlapping ``[start, end)``."""
         low = bisect.bisect_left(self.starts, start - self.longest)
         high = bisect.bisect_left(self.starts, end)
-        return [i for i in range(low, high) if self.claims[i].end > start and self.claims[i].start < end]
+        ends, starts = self.ends, self.starts
+        return [i for i in range(low, high) if ends[i] > start and starts[i] < end]
 
 
 def _overlap(x: Claim, y: Claim) -> int:
@@ -193,10 +195,14 @@ def compare(a: Sequence[Claim], b: Sequence[Claim]) -> list[Disagreement]:
 
 
 def _ids(claims: Sequence[Claim]) -> tuple[str, ...]:
+    if len(claims) == 1:  # most places: one annotation a side
+        return (claims[0].annotation_id,)
     return tuple(sorted({c.annotation_id for c in claims}))
 
 
 def _tags(claims: Sequence[Claim], already: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    if len(claims) == 1 and not already:
+        return (claims[0].tag,)
     return tuple(sorted(set(already) | {c.tag for c in claims}, key=lambda t: t or ""))
 
 

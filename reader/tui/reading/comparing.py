@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from annotations.classroom.consensus import CONSENSUS, adopt, authors_of, decided_ids, reject
+from annotations.classroom.consensus import CONSENSUS, adopt, authors_of, decided_by_curating, decided_by_hand, reject
 from annotations.classroom.disagreements import Disagreement, disagreements_in, kind_name, next_place, place_at
 from annotations.store import Store
 
@@ -45,7 +45,9 @@ class Comparing(ReadingPart):
         self.places: list[Disagreement] = []
         """Where the two layers differ, in the order of the text."""
         self.decided: set[str] = set()
-        """Annotations weighed by a consensus decision that holds."""
+        """Annotations weighed by a consensus decision that holds, or lain over by a consensus annotation made by hand."""
+        self.by_hand: set[str] = set()
+        """Of those, the ones a consensus annotation made by hand lies over."""
         self._read_at: tuple[object, ...] | None = None
         """What the library was like when the places were read (own and others' commits, the layers)."""
         self._reading: tuple[object, ...] | None = None
@@ -96,24 +98,32 @@ class Comparing(ReadingPart):
             try:
                 with self.store.reopen() as store:
                     places = disagreements_in(store, document_id, *layers)
-                    decided = decided_ids(store, document_id)
+                    by_hand = decided_by_hand(store, document_id)
+                    decided = decided_by_curating(store, document_id) | by_hand
                     names = {t.id: t.label for t in store.tags.all()}
             except LIBRARY_ERRORS as error:
                 self.app.call_from_thread(self.fail, error)
                 return
-            self.app.call_from_thread(self._read_done, key, places, decided, names)
+            self.app.call_from_thread(self._read_done, key, places, decided, by_hand, names)
 
-        self.run_worker(work, thread=True, group="compare", exclusive=True)
+        def start() -> None:
+            if key == self._reading:
+                self.run_worker(work, thread=True, group="compare", exclusive=True)
 
-    def _read_done(self, key: tuple[object, ...], places: list[Disagreement], decided: set[str],
+        if self._read_at is None:  # opening: the text first, then the worker (it would slow the first frame)
+            self.call_after_refresh(start)
+        else:
+            start()
+
+    def _read_done(self, key: tuple[object, ...], places: list[Disagreement], decided: set[str], by_hand: set[str],
                    names: dict[str, str]) -> None:
         if key != self._reading:
             return  # a newer read is under way
         self._read_at, self._reading = key, None
-        changed = (places, decided) != (self.places, self.decided)
-        self.places, self.decided, self._tag_names = places, decided, names
-        if self.pair is not None and changed:
-            self.post_message(self.Redraw(None, clear_selection=False))
+        changed = (places, decided, by_hand) != (self.places, self.decided, self.by_hand)
+        self.places, self.decided, self.by_hand, self._tag_names = places, decided, by_hand, names
+        if self.pair is not None and changed:  # only the marks changed: the highlights are re-read on a worker
+            self.post_message(self.Redraw(None, clear_selection=False, in_background=True))
         self.post_message(self.ModeChanged())
 
     def _follow(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
@@ -230,7 +240,7 @@ class Comparing(ReadingPart):
         else:
             kept = pair[0].author_layer if side == "a" else pair[1].author_layer
             said = f"Kept {kept}'s {short_quote(decision.made[0].exact, 30)} in the consensus · u undoes"
-        self.post_message(self.Redraw(None, said, clear_selection=False))
+        self.post_message(self.Redraw(None, said, clear_selection=False, in_background=True))
 
     # -- what the screen asks every component ------------------------------------------
     def hint(self, pane: DocumentPane) -> str | None:
@@ -243,7 +253,9 @@ class Comparing(ReadingPart):
         left, right = pair
         sides = (f"{left.author_layer}: {self._names(place.a_tags) if place.a else 'nothing'} · "
                  f"{right.author_layer}: {self._names(place.b_tags) if place.b else 'nothing'}")
-        state = " · decided" if set(place.ids) & self.decided else ""
+        weighed = set(place.ids)
+        state = " · decided" if weighed & self.decided else ""
+        state += " by hand in the consensus" if state and weighed & self.by_hand and not weighed & (self.decided - self.by_hand) else ""
         keys = "" if self._has_consensus(pair) else " · < keeps left · > keeps right · - neither"
         return f"{kind_name(place.kind, left.author_layer or '', right.author_layer or '')}{state}: {sides}{keys}"
 

@@ -24,6 +24,7 @@ from annotations.store import Store
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
+from ..widgets.painting import DecoratedPaint
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import ReadingPart
 from .targets import DISAGREEMENT_KEY, FRAGMENT_KEY, GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
@@ -64,6 +65,12 @@ class HighlightDrawing(ReadingPart):
         self._lock = threading.Lock()
         self._requests: dict[str, int] = {}
         """Per pane id, the number of the latest read: an older read finishing late is dropped."""
+        self._read_at: dict[str, tuple[object, ...]] = {}
+        """Per pane id, what the library was like (and which layer) when the spans it shows were read."""
+        self._bases: dict[str, tuple[list[Span], tuple[object, ...], PaintIndex]] = {}
+        """Per pane id, the index of its spans and marks under the decorations, with what it was built from."""
+        self._decorations: tuple[list[tuple[int, int, int]], int, PaintIndex] | None = None
+        """The last index of decorations (two compared layers' differences), shared by both panes, and its marks."""
 
     def redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         """Redraw a pane's highlights from the store (plus its search hits).
@@ -75,10 +82,18 @@ class HighlightDrawing(ReadingPart):
         """
         request = self._requests.get(pane.id or "", 0) + 1
         self._requests[pane.id or ""] = request
+        key = (self.store.db.conn.total_changes, self.store.data_version(), pane.author_layer, pane.document.version_id)
         if in_background:
-            self._read_in_thread(pane, request)
+            # Nothing changed since the spans shown were read (only the marks over them, say): they are not read
+            # again, and what is indexed already (the spans and marks, the decorations) is not indexed again.
+            spans = pane.spans if self._read_at.get(pane.id or "") == key else None
+            built = self._bases.get(pane.id or "")
+            base = built[2] if built and spans is not None and built[0] is spans and built[1] == self._marks(pane) else None
+            shared = self._decorations
+            over = shared[2] if shared and (shared[0], shared[1]) == (pane.disagreement_marks, len(pane.text)) else None
+            self._read_in_thread(pane, request, key, spans, base, over)
             return
-        self._show(pane, self.store.annotations.spans(pane.document.version_id, pane.author_layer), request=request)
+        self._show(pane, self.store.annotations.spans(pane.document.version_id, pane.author_layer), request=request, key=key)
 
     @staticmethod
     def _is_live(pane: DocumentPane) -> bool:
@@ -87,7 +102,23 @@ class HighlightDrawing(ReadingPart):
         return pane.is_mounted and bool(pane.query(DocumentView))
 
     @staticmethod
-    def _highlights(pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
+    def _marks(pane: DocumentPane) -> tuple[object, ...]:
+        """What is drawn under the decorations besides the spans: search hits, suggestions, ghosts, held fragments."""
+        return (tuple(pane.search_hits), tuple(pane.suggestion_marks), tuple(pane.ghost_marks), tuple(pane.held_fragments))
+
+    @classmethod
+    def _highlights(cls, pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
+        return cls._under(pane, spans) + cls._decorated(pane)
+
+    @staticmethod
+    def _decorated(pane: DocumentPane) -> list[Highlight]:
+        return [
+            Highlight(start, end, GHOST_COLOUR, f"{DISAGREEMENT_KEY}{start}", decoration=decoration)
+            for start, end, decoration in pane.disagreement_marks
+        ]
+
+    @staticmethod
+    def _under(pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
         return to_highlights(spans) + [
             Highlight(start, end, SEARCH_COLOUR, f"{SEARCH_KEY}{start}", True) for start, end in pane.search_hits
         ] + [
@@ -95,15 +126,14 @@ class HighlightDrawing(ReadingPart):
             for start, end, sid in pane.suggestion_marks
         ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks] + [
             Highlight(start, end, FRAGMENT_COLOUR, f"{FRAGMENT_KEY}{start}", True) for start, end in pane.held_fragments
-        ] + [
-            Highlight(start, end, GHOST_COLOUR, f"{DISAGREEMENT_KEY}{start}", decoration=decoration)
-            for start, end, decoration in pane.disagreement_marks
         ]
 
-    def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0) -> None:
+    def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0,
+              key: tuple[object, ...] = ()) -> None:
         if not self._is_live(pane) or request != self._requests.get(pane.id or "", 0):
             return
         pane.spans = spans
+        self._read_at[pane.id or ""] = key
         if paint is not None:
             pane.view.set_paint(paint)
         else:
@@ -114,21 +144,37 @@ class HighlightDrawing(ReadingPart):
                 pane.view.set_highlights(highlights)
         self.post_message(self.Drawn(pane))
 
-    @work(thread=True, group="spans")
-    def _read_in_thread(self, pane: DocumentPane, request: int) -> None:
+    @work(thread=True, group="spans", description="read and index a pane's highlights")  # not its thousands of spans' repr
+    def _read_in_thread(self, pane: DocumentPane, request: int, key: tuple[object, ...], spans: list[Span] | None,
+                        base: PaintIndex | None, over: PaintIndex | None) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
         with self._lock:
             if request != self._requests.get(pane.id or "", 0):
                 return  # a newer read is queued: this one would be drawn over at once
-            try:
-                with self.store.reopen() as store:
-                    spans = store.annotations.spans(pane.document.version_id, pane.author_layer)
-            except LIBRARY_ERRORS as error:
-                self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
-                return
-            paint = PaintIndex(self._highlights(pane, spans), len(pane.text))
-        self.app.call_from_thread(lambda: self._show(pane, spans, paint, request=request))
+            if spans is None:
+                try:
+                    with self.store.reopen() as store:
+                        spans = store.annotations.spans(pane.document.version_id, pane.author_layer)
+                except LIBRARY_ERRORS as error:
+                    self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
+                    return
+            marks, decorations, length = self._marks(pane), list(pane.disagreement_marks), len(pane.text)
+            if base is None:
+                base = PaintIndex(self._under(pane, spans), length)
+            shared = self._decorations  # the other pane of a comparison may have just built it
+            if decorations and over is None and shared and (shared[0], shared[1]) == (decorations, length):
+                over = shared[2]
+            if decorations and over is None:
+                over = PaintIndex(self._decorated(pane), length)
+                self._decorations = (decorations, length, over)
+            read, under, above = spans, base, over
+
+        def show() -> None:
+            self._bases[pane.id or ""] = (read, marks, under)
+            self._show(pane, read, DecoratedPaint(under, above) if decorations and above else under, request=request, key=key)
+
+        self.app.call_from_thread(show)
 
     def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
         """Index many highlights off the event loop; a newer request for the same pane wins."""

@@ -60,6 +60,8 @@ class ReadingPart(Widget):
         message: str | None = None
         land_on: int | None = None
         clear_selection: bool = True
+        in_background: bool = False
+        """Read and index the highlights on a worker (a book's thousands; nothing the user just did waits on it)."""
 
     @dataclass
     class ModeChanged(Message):

@@ -221,7 +221,7 @@ class ReadingScreen(Screen[None]):
                 pane.view.clear_selection()
             if event.land_on is not None:
                 pane.view.move_cursor(event.land_on)
-            self._redraw(pane)
+            self._redraw(pane, in_background=event.in_background)
         if event.message:
             self.notify(event.message, timeout=2)
 

@@ -21,6 +21,7 @@ from textual.color import Color
 
 __all__ = [
     "DECORATIONS",
+    "DecoratedPaint",
     "FAINT_TINT",
     "HIGHLIGHT_TINT",
     "OVERLAP_TINT",
@@ -215,6 +216,53 @@ class PaintIndex:
     def __len__(self) -> int:
         return len(self._spans)
 
+
+
+class DecoratedPaint(PaintIndex):
+    """Decorations laid over a paint index, each index built on its own.
+
+    The differences of two compared layers change with every decision while
+    the highlights under them do not: a change of either rebuilds only its own
+    index, and both panes of a comparison share one index of the differences.
+    """
+
+    def __init__(self, base: PaintIndex, over: PaintIndex) -> None:  # noqa: D107  (no sweep: both are built)
+        self.base = base
+        """The highlights (and marks) under the decorations."""
+        self.over = over
+        """The decorations: an index of decorated highlights only."""
+
+    def runs(self, start: int, end: int) -> list[tuple[int, int, Paint | None]]:
+        over = self.over.runs(start, end)
+        if all(paint is None for _, _, paint in over):
+            return self.base.runs(start, end)
+        base = self.base.runs(start, end)
+        merged: list[tuple[int, int, Paint | None]] = []
+        i = j = 0
+        position = start
+        while i < len(base) and j < len(over):
+            stop = min(base[i][1], over[j][1])
+            below, above = base[i][2], over[j][2]
+            if above is None:
+                paint = below
+            elif below is None:
+                paint = above
+            else:
+                paint = below._replace(decoration=max(below.decoration, above.decoration))
+            if stop > position:
+                merged.append((position, stop, paint))
+                position = stop
+            if base[i][1] == stop:
+                i += 1
+            if over[j][1] == stop:
+                j += 1
+        return merged
+
+    def at(self, offset: int) -> list[Highlight]:
+        return sorted(self.base.at(offset) + self.over.at(offset), key=lambda span: span.start)
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.over)
 
 
 def paint_style(paint: Paint, background: RichColor | None, *, no_color: bool) -> Style:

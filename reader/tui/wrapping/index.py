@@ -15,6 +15,11 @@ from .clusters import BREAK_SPACES, NO_ROW_END, NO_ROW_START, TAB, cut_clusters,
 Cluster = tuple[int, int, int, int]
 """A cluster on a row: ``(start, end, cell_x, cells)``, offsets absolute."""
 
+#: The last few layouts made: (text, width, tab size, row starts). Two panes showing the same
+#: text at the same width (two layers of one document compared) wrap it once between them.
+_RECENT: list[tuple[str, int, int, array[int]]] = []
+_KEEP = 2
+
 
 class WrappedText:
     """Visual rows of a text soft-wrapped at a width in terminal cells.
@@ -65,6 +70,16 @@ class WrappedText:
             self._wrap()
 
     def _wrap(self) -> None:
+        text, width, tab_size = self._text, self._width, self._tab_size
+        for seen, seen_width, seen_tab, seen_starts in _RECENT:
+            if (seen_width, seen_tab) == (width, tab_size) and (seen is text or seen == text):
+                self._starts = seen_starts  # shared: the row starts are only ever replaced, never changed in place
+                return
+        self._wrap_anew()
+        _RECENT.insert(0, (text, width, tab_size, self._starts))
+        del _RECENT[_KEEP:]
+
+    def _wrap_anew(self) -> None:
         width = self._width
         double_fit = width // 2
         starts = array("q")
