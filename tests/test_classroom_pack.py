@@ -162,3 +162,9 @@ def test_collect_prints_per_file_what_it_did_and_refuses_foreign_files(tmp_path,
     refused = margin("--db", str(teacher), "collect", str(tmp_path / "ada.margin"), str(tmp_path / "junk.margin"), ok=False)
     assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1 and "junk.margin" in refused.stderr
     assert fingerprint(teacher) == before
+
+
+def test_making_a_pack_says_how_many_documents_in_words(tmp_path, margin, teacher):
+    one = margin("--db", str(teacher), "pack", "create", str(tmp_path / "one.margin"), "--doc", "Harbour Bridge").output
+    both = margin("--db", str(teacher), "pack", "create", str(tmp_path / "both.margin")).output
+    assert "(1 document)" in one and "(2 documents)" in both

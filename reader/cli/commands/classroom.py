@@ -53,7 +53,7 @@ def pack_create(
         codebook=codebook, instructions=text, locked=lock_codebook,
     )
     locked = ", codebook locked" if made.locked else ""
-    click.echo(f"Wrote class pack “{made.title}” to {out} ({len(document_ids)} documents{locked}).")
+    click.echo(f"Wrote class pack “{made.title}” to {out} ({len(document_ids)} document{'' if len(document_ids) == 1 else 's'}{locked}).")
     click.echo(f"Students make their own copy with: margin join {out} --author NAME")
 
 
