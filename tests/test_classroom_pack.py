@@ -168,3 +168,12 @@ def test_making_a_pack_says_how_many_documents_in_words(tmp_path, margin, teache
     one = margin("--db", str(teacher), "pack", "create", str(tmp_path / "one.margin"), "--doc", "Harbour Bridge").output
     both = margin("--db", str(teacher), "pack", "create", str(tmp_path / "both.margin")).output
     assert "(1 document)" in one and "(2 documents)" in both
+
+
+def test_joining_under_a_name_with_control_characters_is_refused(tmp_path, margin, teacher):
+    out = tmp_path / "week1.margin"
+    margin("--db", str(teacher), "pack", "create", str(out))
+    for name in ("Ada\nLovelace", "Ada\x1b[2J", "Ada\u202eecalevoL"):
+        refused = margin("join", str(out), "--author", name, "-o", str(tmp_path / "x.margin"), ok=False)
+        assert refused.exit_code == 1 and "control characters" in refused.stderr
+        assert not (tmp_path / "x.margin").exists()

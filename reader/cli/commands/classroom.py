@@ -86,6 +86,10 @@ def join(ctx: Context, pack_file: Path, author: str | None, out: Path | None, no
 
     if name.casefold() == CONSENSUS:
         raise MarginError(f"“{CONSENSUS}” is the name of a class's agreed layer: join under your own name")
+    from annotations.terminal import has_hidden
+
+    if has_hidden(name):
+        raise MarginError("your name cannot hold line breaks, tabs or control characters")
     target = (out or default_copy_name(pack_file, name)).expanduser()
     join_pack(pack_file.expanduser(), target, author=name)
     if no_open or not sys.stdout.isatty():
