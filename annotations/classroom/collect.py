@@ -29,6 +29,7 @@ from ..store import Store
 from ..model import Anchor
 from ..store.fragments import write_fragments
 from ..store.transaction import writing
+from .consensus import CONSENSUS
 from .packs import Pack, _copy_rows, _record, pack_of, packs_made
 
 _ANNOTATION = (
@@ -53,6 +54,8 @@ class Collected:
     links: int = 0
     documents: int = 0
     tags: int = 0
+    left_out: int = 0
+    """Annotations the file holds that are not its author's to bring: the consensus layer, another's layer."""
 
 
 def _digest(state: dict[str, Any], tag_names: Sequence[str]) -> str:
@@ -173,6 +176,11 @@ class _Merge:
         return {tag_id: f"{kind}:{name.casefold()}" for tag_id, kind, name in conn.execute("SELECT id, kind, name FROM tags")}
 
     def annotations(self, source: Store, versions: dict[str, str], tags: dict[str, str], report: Collected) -> None:
+        """Bring the file's annotations; of a student's copy (*report.author*), only that student's own.
+
+        The consensus layer is built here by curating, so a file's rows by ``consensus`` are left out,
+        and no row moves from one layer to another (a file cannot rewrite someone else's annotation).
+        """
         ids = [row[0] for row in source.db.conn.execute("SELECT id FROM annotations")]
         theirs = self._states(source.db.conn, ids)
         ours = self._states(self.conn, ids)
@@ -186,6 +194,10 @@ class _Merge:
             mapped_tags = sorted({tags[t] for t in tag_ids if t in tags})
             incoming = (state["updated"], _digest(state, [names.get(t, t) for t in mapped_tags]))
             here = ours.get(annotation_id)
+            if state["author"] == CONSENSUS or (report.author is not None and state["author"] != report.author) \
+                    or (here is not None and here[0]["author"] != state["author"]):
+                report.left_out += 1
+                continue
             if here is not None:
                 current, current_tags = here
                 if incoming <= (current["updated"], _digest(current, [names.get(t, t) for t in current_tags])):

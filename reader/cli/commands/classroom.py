@@ -127,6 +127,8 @@ def collect(ctx: Context, files: tuple[Path, ...], into: Path | None) -> None:
             if count
         )
         links = f", {report.links} link{'s' if report.links != 1 else ''}" if report.links else ""
+        if report.left_out:
+            extra += f", {report.left_out} left out (the consensus layer or another annotator's)"
         click.echo(terminal_safe(
             f"{report.path.name}{who}: {report.added} added, {report.updated} updated, {report.deleted} deleted,"
             f" {report.unchanged} unchanged{links}{extra}",
