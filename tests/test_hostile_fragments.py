@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import resource
 import zipfile
@@ -10,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from annotations.anchoring import anchor_fragments
+from annotations.interchange.placing import MAX_FRAGMENTS
 from annotations.interchange.refiqda import export_qdpx, import_qdpx
 from annotations.interchange.selection import select
+from annotations.interchange.w3c import import_w3c
 from annotations.store import Store
 
 from .conftest import NOTICE, add_document, fixed_clock
@@ -91,3 +94,29 @@ def test_a_set_that_does_not_add_up_keeps_every_selection_as_its_own_passage(pro
 def test_a_whole_set_is_one_passage_again(project, fresh):
     import_qdpx(fresh, project)
     assert covered(fresh) == [((0, 9), (20, 31), (40, 52))]
+
+
+def _w3c(path: Path, targets: list[dict]) -> Path:  # type: ignore[type-arg]
+    body = [{"type": "TextualBody", "value": "Theme/Closure", "purpose": "tagging"}]
+    path.write_text(json.dumps([{"id": "urn:x:1", "type": "Annotation", "body": body, "target": targets}]))
+    return path
+
+
+def _quote(exact: str, *, junk: int = 0) -> dict:  # type: ignore[type-arg]
+    return {"source": "urn:x:notice", "selector": [{"type": "Other"}] * junk + [{"type": "TextQuoteSelector", "exact": exact}]}
+
+
+def test_a_w3c_passage_of_more_fragments_than_allowed_is_skipped_saying_so(store, tmp_path):
+    document = add_document(store)
+    path = _w3c(tmp_path / "many.json", [_quote("bridge")] * (MAX_FRAGMENTS + 1))
+    report = import_w3c(store, path, document_ref=document.id)
+    assert store.annotations.list() == []
+    assert any(f"{MAX_FRAGMENTS + 1:,} fragments" in warning for warning in report.warnings)
+
+
+def test_a_w3c_quote_after_thousands_of_other_selectors_is_still_found(store, tmp_path):
+    document = add_document(store)
+    path = _w3c(tmp_path / "wide.json", [_quote("The closure", junk=20_000), _quote("a precaution", junk=20_000)])
+    import_w3c(store, path, document_ref=document.id)
+    (made,) = store.annotations.list()
+    assert [p.exact for p in made.pieces] == ["The closure", "a precaution"]
