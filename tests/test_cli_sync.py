@@ -45,6 +45,13 @@ def test_sync_refuses_an_address_that_is_not_a_websocket(tmp_path):
     _one_line_error(_margin("--db", str(tmp_path / "lib.db"), "sync", "http://example.org/"), "ws://")
 
 
+@pytest.mark.parametrize("url", ["ws://127.0.0.1:99999", "ws://[::1", "ws://host:port", "ws://", "ws://:8765"])
+def test_sync_refuses_an_address_with_no_host_or_an_impossible_port_in_one_line(tmp_path, url):
+    pytest.importorskip("pycrdt")
+    for args in (["sync", url, "--once"], ["library", "--sync", url]):
+        _one_line_error(_margin("--db", str(tmp_path / "lib.db"), *args), url)
+
+
 class _Server:
     """`serve` for one library on a free loopback port, in a thread; stops by itself when the test ends."""
 

@@ -86,6 +86,21 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     return found
 
 
+def _check_url(url: str) -> None:
+    """One line unless *url* is a ``ws://`` or ``wss://`` address with a host and, if any, a port that can be."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises on a port past 65535 or not a number
+    except ValueError:
+        raise MarginError(f"{url} is not a ws:// or wss:// address with a valid host and port") from None
+    if parts.scheme not in ("ws", "wss"):
+        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    if not parts.hostname:
+        raise MarginError(f"{url} names no host: ws://HOST:PORT")
+
+
 @click.command("serve", short_help="Share this library live with other margins.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; any but loopback needs --token-file.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free one).")
@@ -144,8 +159,7 @@ def sync(ctx: Context, url: str, token_file: Path | None, once: bool) -> None:
     _needs_extra()
     from annotations.sync.network import keep_in_step
 
-    if not url.startswith(("ws://", "wss://")):
-        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    _check_url(url)
     token = _read_token(token_file.expanduser()) if token_file is not None else None
     store = ctx.store
     taken: list[int] = []
@@ -174,8 +188,7 @@ def live_sync(ctx: Context, url: str | None, token_file: Path | None) -> Any:
     _needs_extra()
     from annotations.sync.network import Background
 
-    if not url.startswith(("ws://", "wss://")):
-        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    _check_url(url)
     token = _read_token(token_file.expanduser()) if token_file is not None else None
     store = ctx.store
     return Background(store.path, store.author, url, token, report=lambda line: None)
