@@ -276,6 +276,8 @@ def test_a_students_file_cannot_write_the_consensus_layer_or_anothers_work(tmp_p
         _annotate(bo, "met from reserves", "Claim/Safety")
     with Store.open(library, author="teacher") as store:
         collect(store, [tmp_path / "ada.margin", tmp_path / "bo.margin"])
+        ids = sorted(a.id for a in store.annotations.list())
+        teachers = store.links.create(ids[0], ids[1], "see-also")
     before = dump(library)
     ada_id = next(row[0] for row in before if row[5] == "ada")
     forged = tmp_path / "bo.margin"
@@ -289,8 +291,15 @@ def test_a_students_file_cannot_write_the_consensus_layer_or_anothers_work(tmp_p
         " SELECT ?, version_id, start, \"end\", exact, prefix, suffix, 'rewritten', 'bo', created, ? FROM annotations LIMIT 1",
         ada_id, later,
     )
+    # ... and the teacher's link between them, deleted.
+    _forge(
+        forged,
+        'INSERT INTO links (id, source_id, target_id, relation, note, author, created, updated, deleted)'
+        " VALUES (?, ?, ?, 'see-also', '', 'bo', ?, ?, ?)",
+        teachers.id, ids[0], ids[1], later, later, later,
+    )
     with Store.open(library, author="teacher") as store:
         (report,) = collect(store, [forged])
-    assert report.left_out == 3 and report.added == report.updated == 0
+    assert report.left_out == 4 and report.added == report.updated == report.links == 0
     assert dump(library) == before
 

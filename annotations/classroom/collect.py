@@ -250,6 +250,11 @@ class _Merge:
             if ends < (1 if state["source_id"] == state["target_id"] else 2):
                 continue
             current = self.conn.execute(f"SELECT {_columns(_LINK)} FROM links WHERE id = ?", (state["id"],)).fetchone()
+            # As with annotations: a student's file brings that student's links only, and moves none between layers.
+            if (report.author is not None and state["author"] != report.author) \
+                    or (current is not None and dict(zip(_LINK, current))["author"] != state["author"]):
+                report.left_out += 1
+                continue
             if current is None:
                 self.conn.execute(f"INSERT INTO links ({_columns(_LINK)}) VALUES ({','.join('?' * len(_LINK))})", row)
                 report.links += 1
