@@ -173,6 +173,10 @@ async def test_comparing_layers_under_hostile_names_draws_no_controls(store):
         await pilot.press("]")  # the next place they differ, named in the status line
         await pilot.pause(0.3)
         assert_drawn_clean(app, "Bo")
+        await pilot.press("ctrl+l")  # the layers to choose from, by author
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ReadingScreen)
+        assert_drawn_clean(app, "Bo")
 
 
 async def test_the_agreement_screen_draws_no_controls(store):
