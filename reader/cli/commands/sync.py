@@ -26,13 +26,21 @@ def _needs_extra() -> None:
         raise MarginError(hint)
 
 
+_TOKEN_BYTES = 4096
+
+
 def _read_token(path: Path) -> str:
+    """The token in *path*: read no further than a token can be long (a device or a big file named by mistake)."""
+    if not path.is_file():
+        raise MarginError(f"the token file {path} is not a regular file")
     try:
-        token = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as error:
+        with path.open("rb") as handle:
+            data = handle.read(_TOKEN_BYTES + 3)  # a token, and the line end after it (CRLF too)
+    except OSError as error:
         raise MarginError(f"cannot read the token file {path}: {error}") from error
-    if not token or len(token) > 4096 or any(c.isspace() for c in token):
-        raise MarginError(f"the token file {path} holds no token (one line, no spaces)")
+    token = data.decode("ascii", "replace").strip()
+    if not token or len(data) > _TOKEN_BYTES + 2 or not (token.isascii() and token.isprintable()) or " " in token:
+        raise MarginError(f"the token file {path} holds no token (one line of letters, digits and signs, no spaces)")
     return token
 
 
