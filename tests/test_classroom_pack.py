@@ -177,3 +177,13 @@ def test_joining_under_a_name_with_control_characters_is_refused(tmp_path, margi
         refused = margin("join", str(out), "--author", name, "-o", str(tmp_path / "x.margin"), ok=False)
         assert refused.exit_code == 1 and "control characters" in refused.stderr
         assert not (tmp_path / "x.margin").exists()
+
+
+def test_instructions_that_are_a_device_or_too_long_are_refused_and_no_pack_is_written(tmp_path, margin, teacher):
+    long = tmp_path / "long.md"
+    long.write_bytes(b"x" * (1024 * 1024 + 1))
+    for instructions, said in (("/dev/zero", "not a regular file"), (str(long), "longer than 1 MB")):
+        out = tmp_path / "week1.margin"
+        refused = margin("--db", str(teacher), "pack", "create", str(out), "--instructions", instructions, ok=False)
+        assert refused.exit_code == 1 and said in refused.stderr
+        assert not out.exists()

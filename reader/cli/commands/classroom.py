@@ -42,12 +42,7 @@ def pack_create(
         tag_ids = [t.id for ref in tags for t in store.tags.matching(ref)]
     elif codebook is not None:
         tag_ids = []  # a codebook file given alone is the whole codebook
-    text = ""
-    if instructions is not None:
-        try:
-            text = instructions.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise MarginError(f"cannot read instructions {instructions.name}: {error}") from error
+    text = _instructions(instructions) if instructions is not None else ""
     made = create_pack(
         store, out.expanduser(), title=title or out.stem, document_ids=document_ids, tag_ids=tag_ids,
         codebook=codebook, instructions=text, locked=lock_codebook,
@@ -55,6 +50,23 @@ def pack_create(
     locked = ", codebook locked" if made.locked else ""
     click.echo(f"Wrote class pack “{made.title}” to {out} ({len(document_ids)} document{'' if len(document_ids) == 1 else 's'}{locked}).")
     click.echo(f"Students make their own copy with: margin join {out} --author NAME")
+
+
+#: Instructions are a page or a few of Markdown: a file past this is not them (a device, a book named by mistake).
+INSTRUCTIONS_BYTES = 1024 * 1024
+
+
+def _instructions(path: Path) -> str:
+    if not path.is_file():
+        raise MarginError(f"instructions {path.name}: not a regular file")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(INSTRUCTIONS_BYTES + 1)
+        if len(data) > INSTRUCTIONS_BYTES:
+            raise MarginError(f"instructions {path.name}: longer than 1 MB; instructions are a page of Markdown")
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MarginError(f"cannot read instructions {path.name}: {error}") from error
 
 
 def _author(given: str | None) -> str:
