@@ -303,3 +303,22 @@ def test_a_students_file_cannot_write_the_consensus_layer_or_anothers_work(tmp_p
     assert report.left_out == 4 and report.added == report.updated == report.links == 0
     assert dump(library) == before
 
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        'UPDATE annotations SET start = 9999, "end" = 10010, updated = ?',  # past the end of the text
+        "UPDATE annotations SET exact = 'something else', updated = ?",  # a quote that is not the text there
+        "UPDATE annotations SET version_id = 'no-such-version', updated = ?",  # a text the file does not hold
+    ],
+)
+def test_a_copy_whose_annotation_does_not_fit_its_text_is_refused_whole(tmp_path, change):
+    library, pack = _teacher(tmp_path)
+    with _student(pack, tmp_path, "ada") as ada:
+        _annotate(ada, "The bridge will close", "Claim/Safety")
+    _forge(tmp_path / "ada.margin", change, "2099-01-01T00:00:00.000000Z")
+    before = fingerprint(library)
+    with Store.open(library, author="teacher") as store, pytest.raises(MarginError, match="does not fit its text"):
+        collect(store, [tmp_path / "ada.margin"])
+    assert fingerprint(library) == before

@@ -172,6 +172,23 @@ class _Merge:
                 found[annotation_id][0].setdefault("fragments", []).append(fragment)
         return found
 
+    def _check_fits(self, state: dict[str, Any], texts: dict[str, str | None], path: Path) -> None:
+        """Refuse the file, in one line, when an annotation of it does not fit its text: a copy damaged or forged."""
+        version_id = state["version_id"]
+        if version_id not in texts:
+            row = self.conn.execute("SELECT text FROM versions WHERE id = ?", (version_id,)).fetchone()
+            texts[version_id] = row[0] if row else None
+        text = texts[version_id]
+        pieces = [(state["start"], state["end"], state["exact"])] + [(f[0], f[1], f[2]) for f in state.get("fragments", [])]
+        if text is None or not all(
+            isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) and text[start:end] == exact
+            for start, end, exact in pieces
+        ):
+            raise MarginError(
+                f"{path.name}: annotation {str(state['id'])[:8]} does not fit its text (its offsets or quote were changed);"
+                " nothing was collected"
+            )
+
     def _names(self, conn: Any) -> dict[str, str]:
         return {tag_id: f"{kind}:{name.casefold()}" for tag_id, kind, name in conn.execute("SELECT id, kind, name FROM tags")}
 
@@ -189,8 +206,10 @@ class _Merge:
         updates: list[dict[str, Any]] = []
         tag_rows: list[tuple[str, str]] = []
         noted: list[tuple[str, str]] = []
+        texts: dict[str, str | None] = {}
         for annotation_id, (state, tag_ids) in theirs.items():
             state = {**state, "version_id": versions.get(state["version_id"], state["version_id"])}
+            self._check_fits(state, texts, report.path)
             mapped_tags = sorted({tags[t] for t in tag_ids if t in tags})
             incoming = (state["updated"], _digest(state, [names.get(t, t) for t in mapped_tags]))
             here = ours.get(annotation_id)
