@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MarginError
 from ..store import Store
-from .consensus import CONSENSUS
+from .consensus import CONSENSUS, named
 from .measures import Coincidences, Matches, mean
 from .pairwise import PairTotals, ValueAgreement
 
@@ -243,8 +243,8 @@ def measure(
     if unknown:
         present = sorted({a for doc in _gather(store, list(document_ids), chosen, [], unit).values() for a in doc.coders})
         raise MarginError(
-            f"{', '.join(unknown)} annotated nothing in the chosen documents"
-            f" (their annotators: {', '.join(present) if present else 'nobody yet'})"
+            f"{named(unknown)} annotated nothing in the chosen documents"
+            f" (their annotators: {named(present) if present else 'nobody yet'})"
         )
     if len(everyone) < 2:
         raise MarginError("agreement needs at least two annotators with annotations in the chosen documents")
