@@ -144,6 +144,28 @@ def test_one_annotator_is_refused(tmp_path):
         store.close()
 
 
+def test_a_name_given_twice_or_that_annotated_nothing_is_refused_naming_the_annotators(tmp_path):
+    store = _library(tmp_path, {"ada": [(0, 10, "A")], "bo": [(5, 10, "A")]})
+    try:
+        with pytest.raises(MarginError, match="named twice"):
+            measure(store, authors=["ada", "ada"])
+        with pytest.raises(MarginError, match=r"^bob annotated nothing in the chosen documents \(their annotators: ada, bo\)$"):
+            measure(store, authors=["ada", "bob"])  # a typo, not a reader who marked nothing
+        assert measure(store, authors=["ada", "bo"]).authors == ["ada", "bo"]
+    finally:
+        store.close()
+
+
+def test_a_class_of_hundreds_is_named_in_a_short_line_when_a_name_is_wrong(tmp_path):
+    store = _library(tmp_path, {f"student{n:03}": [(n % 40, 5, "A")] for n in range(300)})
+    try:
+        with pytest.raises(MarginError) as caught:
+            measure(store, authors=["student000", "nobody"])
+        assert str(caught.value).endswith("student009 and 290 more)") and len(str(caught.value)) < 300
+    finally:
+        store.close()
+
+
 def test_the_command_prints_table_csv_and_json_with_plain_keys(tmp_path):
     _library(tmp_path, {"ada": [(0, 10, "A"), (20, 10, "A")], "bo": [(0, 10, "A"), (25, 15, "A")]}).close()
     runner = CliRunner()

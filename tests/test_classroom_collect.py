@@ -259,3 +259,66 @@ def test_a_students_attributes_travel_with_their_annotation(tmp_path):
         collect(store, [tmp_path / "ada.margin"])
         (collected,) = store.annotations.list(authors=["ada"])
         assert dict(collected.attributes) == {"Confidence": "High", "Negated": True}
+
+
+def _forge(path: Path, sql: str, *params: object) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+def test_a_students_file_cannot_write_the_consensus_layer_or_anothers_work(tmp_path):
+    library, pack = _teacher(tmp_path)
+    with _student(pack, tmp_path, "ada") as ada, _student(pack, tmp_path, "bo") as bo:
+        _annotate(ada, "The bridge will close", "Claim/Safety")
+        _annotate(bo, "a precaution", "Claim/Safety")
+        _annotate(bo, "met from reserves", "Claim/Safety")
+    with Store.open(library, author="teacher") as store:
+        collect(store, [tmp_path / "ada.margin", tmp_path / "bo.margin"])
+        ids = sorted(a.id for a in store.annotations.list())
+        teachers = store.links.create(ids[0], ids[1], "see-also")
+    before = dump(library)
+    ada_id = next(row[0] for row in before if row[5] == "ada")
+    forged = tmp_path / "bo.margin"
+    later = "2099-01-01T00:00:00.000000Z"
+    # Bo's file: one of his annotations passed off as the consensus, another as Ada's, and Ada's own rewritten.
+    _forge(forged, "UPDATE annotations SET author = 'consensus', updated = ? WHERE exact = 'a precaution'", later)
+    _forge(forged, "UPDATE annotations SET author = 'ada', updated = ? WHERE exact = 'met from reserves'", later)
+    _forge(
+        forged,
+        'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
+        " SELECT ?, version_id, start, \"end\", exact, prefix, suffix, 'rewritten', 'bo', created, ? FROM annotations LIMIT 1",
+        ada_id, later,
+    )
+    # ... and the teacher's link between them, deleted.
+    _forge(
+        forged,
+        'INSERT INTO links (id, source_id, target_id, relation, note, author, created, updated, deleted)'
+        " VALUES (?, ?, ?, 'see-also', '', 'bo', ?, ?, ?)",
+        teachers.id, ids[0], ids[1], later, later, later,
+    )
+    with Store.open(library, author="teacher") as store:
+        (report,) = collect(store, [forged])
+    assert report.left_out == 4 and report.added == report.updated == report.links == 0
+    assert dump(library) == before
+
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        'UPDATE annotations SET start = 9999, "end" = 10010, updated = ?',  # past the end of the text
+        "UPDATE annotations SET exact = 'something else', updated = ?",  # a quote that is not the text there
+        "UPDATE annotations SET version_id = 'no-such-version', updated = ?",  # a text the file does not hold
+    ],
+)
+def test_a_copy_whose_annotation_does_not_fit_its_text_is_refused_whole(tmp_path, change):
+    library, pack = _teacher(tmp_path)
+    with _student(pack, tmp_path, "ada") as ada:
+        _annotate(ada, "The bridge will close", "Claim/Safety")
+    _forge(tmp_path / "ada.margin", change, "2099-01-01T00:00:00.000000Z")
+    before = fingerprint(library)
+    with Store.open(library, author="teacher") as store, pytest.raises(MarginError, match="does not fit its text"):
+        collect(store, [tmp_path / "ada.margin"])
+    assert fingerprint(library) == before

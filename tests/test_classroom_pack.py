@@ -162,3 +162,28 @@ def test_collect_prints_per_file_what_it_did_and_refuses_foreign_files(tmp_path,
     refused = margin("--db", str(teacher), "collect", str(tmp_path / "ada.margin"), str(tmp_path / "junk.margin"), ok=False)
     assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1 and "junk.margin" in refused.stderr
     assert fingerprint(teacher) == before
+
+
+def test_making_a_pack_says_how_many_documents_in_words(tmp_path, margin, teacher):
+    one = margin("--db", str(teacher), "pack", "create", str(tmp_path / "one.margin"), "--doc", "Harbour Bridge").output
+    both = margin("--db", str(teacher), "pack", "create", str(tmp_path / "both.margin")).output
+    assert "(1 document)" in one and "(2 documents)" in both
+
+
+def test_joining_under_a_name_with_control_characters_is_refused(tmp_path, margin, teacher):
+    out = tmp_path / "week1.margin"
+    margin("--db", str(teacher), "pack", "create", str(out))
+    for name in ("Ada\nLovelace", "Ada\x1b[2J", "Ada\u202eecalevoL"):
+        refused = margin("join", str(out), "--author", name, "-o", str(tmp_path / "x.margin"), ok=False)
+        assert refused.exit_code == 1 and "control characters" in refused.stderr
+        assert not (tmp_path / "x.margin").exists()
+
+
+def test_instructions_that_are_a_device_or_too_long_are_refused_and_no_pack_is_written(tmp_path, margin, teacher):
+    long = tmp_path / "long.md"
+    long.write_bytes(b"x" * (1024 * 1024 + 1))
+    for instructions, said in (("/dev/zero", "not a regular file"), (str(long), "longer than 1 MB")):
+        out = tmp_path / "week1.margin"
+        refused = margin("--db", str(teacher), "pack", "create", str(out), "--instructions", instructions, ok=False)
+        assert refused.exit_code == 1 and said in refused.stderr
+        assert not out.exists()

@@ -45,6 +45,25 @@ def test_sync_refuses_an_address_that_is_not_a_websocket(tmp_path):
     _one_line_error(_margin("--db", str(tmp_path / "lib.db"), "sync", "http://example.org/"), "ws://")
 
 
+@pytest.mark.parametrize("url", ["ws://127.0.0.1:99999", "ws://[::1", "ws://host:port", "ws://", "ws://:8765"])
+def test_sync_refuses_an_address_with_no_host_or_an_impossible_port_in_one_line(tmp_path, url):
+    pytest.importorskip("pycrdt")
+    for args in (["sync", url, "--once"], ["library", "--sync", url]):
+        _one_line_error(_margin("--db", str(tmp_path / "lib.db"), *args), url)
+
+
+def test_a_token_file_that_is_a_device_too_long_or_holds_controls_is_refused_at_once(tmp_path):
+    pytest.importorskip("pycrdt")
+    long, odd = tmp_path / "long.token", tmp_path / "odd.token"
+    long.write_text("x" * 5000)
+    odd.write_text("abc\x1b[2Jdef\n")
+    for token_file, said in (("/dev/zero", "not a regular file"), (str(long), "holds no token"), (str(odd), "holds no token")):
+        _one_line_error(_margin("--db", str(tmp_path / "lib.db"), "sync", "ws://127.0.0.1:1", "--token-file", token_file, "--once"), said)
+    fine = tmp_path / "fine.token"
+    fine.write_text("A-b_c.1~" * 512 + "\r\n")  # the longest a token may be, with a CRLF
+    _one_line_error(_margin("--db", str(tmp_path / "lib.db"), "sync", "ws://127.0.0.1:1", "--token-file", str(fine), "--once"), "cannot reach")
+
+
 class _Server:
     """`serve` for one library on a free loopback port, in a thread; stops by itself when the test ends."""
 

@@ -195,6 +195,9 @@ def test_only_a_passage_that_could_be_a_name_is_offered_as_an_alias(library):
     assert alias_offers(store, [entity], "Analysts said the offer was low, and then left") == []  # a sentence
     assert alias_offers(store, [entity, entity], "CNPC Ltd’s") == [(entity, "CNPC Ltd")]  # once, no possessive
     assert alias_offers(store, [store.tags.ensure("Theme/Oil")], "crude") == []  # topics have no names to add
+    assert alias_offers(store, [entity], "Petro\x1b[2JChina") == []  # a terminal control is no part of a name
+    assert alias_offers(store, [entity], "Petro\u202eChina") == []  # nor is a direction override
+    assert alias_offers(store, [entity], "Petro\nChina") == [(entity, "Petro China")]  # a name across a line
 
 
 def test_a_locked_codebook_keeps_its_aliases_from_the_command_line_too(library):

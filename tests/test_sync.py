@@ -7,6 +7,7 @@ merge rule is checked without a network; the last ones start a real server on
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -245,6 +246,9 @@ def _hostile(peer: Peer, key: str, fields: dict) -> None:
         [0, "0", 6, "Notice", "", "", "exact", None, []],  # a number as text
         [0, 0, 6, "Notice", "", "", "rm -rf", None, []],  # an unknown state
         [0, 0, 6, "Notice", "", "", "exact", None, [[0, 2, "No", "", ""], [3, 99, "x", "", ""]]],  # a fragment outside
+        [0, 0, 6, "Notice", "", "", "fuzzy", float("nan"), []],  # a score that is no number
+        [0, 0, 6, "Notice", "", "", "fuzzy", 1e308, []],  # a score past 1
+        [0, 2**64, 2**64 + 6, "Notice", "", "", "exact", None, []],  # past what SQLite holds
     ],
 )
 def test_a_peers_bad_annotation_is_refused_and_nothing_is_written(tmp_path, pair, anchor):
@@ -263,6 +267,23 @@ def test_a_peers_bad_annotation_is_refused_and_nothing_is_written(tmp_path, pair
     assert digest(b.user) == before
     assert b.user.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
     assert heard and all("\n" not in line for line in heard)
+    assert examine(b.user.db).ok
+
+
+@pytest.mark.parametrize("section", [[0, 3, 2**64, "x"], [2**64, 2**64 + 1, 1, "x"], [-1, 3, 1, "x"]])
+def test_a_new_document_with_a_section_number_past_what_sqlite_holds_is_taken_without_it(pair, section):
+    a, b = pair
+    heard: list[str] = []
+    b.replica.report = heard.append
+    documents = a.doc.get("documents", type=Map)
+    shared = {name: json.loads(value) for name, value in next(iter(documents.values())).items()}
+    text = "A second text.\n"
+    later = "2030-01-01T00:00:00.000000Z"
+    shared.update(text=[later, text], document=[later, "doc-two"], sections=[later, [section]])
+    with a.doc.transaction():
+        documents[hashlib.sha256(text.encode()).hexdigest()] = Map({k: json.dumps(v) for k, v in shared.items()})
+    exchange(a, b)
+    assert heard and "section" in heard[0]
     assert examine(b.user.db).ok
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MarginError
 from ..store import Store
-from .consensus import CONSENSUS
+from .consensus import CONSENSUS, named
 from .measures import Coincidences, Matches, mean
 from .pairwise import PairTotals, ValueAgreement
 
@@ -234,8 +234,18 @@ def measure(
         raise MarginError(f"unknown unit “{unit}”: choose char or token")
     tags = {t.id: t.name for t in store.tags.all()}
     chosen = set(tag_ids) if tag_ids else set(tags)
+    if len(set(authors)) != len(authors):
+        raise MarginError("an annotator is named twice")
     documents = _gather(store, list(document_ids), chosen, list(authors), unit)
     everyone = sorted({a for doc in documents.values() for a in doc.coders}) if not authors else list(authors)
+    # A name that annotated none of the documents is far more often a typo than a reader who marked nothing.
+    unknown = [a for a in authors if not any(a in doc.spans for doc in documents.values())]
+    if unknown:
+        present = sorted({a for doc in _gather(store, list(document_ids), chosen, [], unit).values() for a in doc.coders})
+        raise MarginError(
+            f"{named(unknown)} annotated nothing in the chosen documents"
+            f" (their annotators: {named(present) if present else 'nobody yet'})"
+        )
     if len(everyone) < 2:
         raise MarginError("agreement needs at least two annotators with annotations in the chosen documents")
     used = sorted({t for doc in documents.values() for spans in doc.spans.values() for t in spans}, key=lambda t: tags[t].casefold())

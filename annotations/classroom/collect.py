@@ -29,6 +29,7 @@ from ..store import Store
 from ..model import Anchor
 from ..store.fragments import write_fragments
 from ..store.transaction import writing
+from .consensus import CONSENSUS
 from .packs import Pack, _copy_rows, _record, pack_of, packs_made
 
 _ANNOTATION = (
@@ -53,6 +54,8 @@ class Collected:
     links: int = 0
     documents: int = 0
     tags: int = 0
+    left_out: int = 0
+    """Annotations the file holds that are not its author's to bring: the consensus layer, another's layer."""
 
 
 def _digest(state: dict[str, Any], tag_names: Sequence[str]) -> str:
@@ -169,10 +172,32 @@ class _Merge:
                 found[annotation_id][0].setdefault("fragments", []).append(fragment)
         return found
 
+    def _check_fits(self, state: dict[str, Any], texts: dict[str, str | None], path: Path) -> None:
+        """Refuse the file, in one line, when an annotation of it does not fit its text: a copy damaged or forged."""
+        version_id = state["version_id"]
+        if version_id not in texts:
+            row = self.conn.execute("SELECT text FROM versions WHERE id = ?", (version_id,)).fetchone()
+            texts[version_id] = row[0] if row else None
+        text = texts[version_id]
+        pieces = [(state["start"], state["end"], state["exact"])] + [(f[0], f[1], f[2]) for f in state.get("fragments", [])]
+        if text is None or not all(
+            isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) and text[start:end] == exact
+            for start, end, exact in pieces
+        ):
+            raise MarginError(
+                f"{path.name}: annotation {str(state['id'])[:8]} does not fit its text (its offsets or quote were changed);"
+                " nothing was collected"
+            )
+
     def _names(self, conn: Any) -> dict[str, str]:
         return {tag_id: f"{kind}:{name.casefold()}" for tag_id, kind, name in conn.execute("SELECT id, kind, name FROM tags")}
 
     def annotations(self, source: Store, versions: dict[str, str], tags: dict[str, str], report: Collected) -> None:
+        """Bring the file's annotations; of a student's copy (*report.author*), only that student's own.
+
+        The consensus layer is built here by curating, so a file's rows by ``consensus`` are left out,
+        and no row moves from one layer to another (a file cannot rewrite someone else's annotation).
+        """
         ids = [row[0] for row in source.db.conn.execute("SELECT id FROM annotations")]
         theirs = self._states(source.db.conn, ids)
         ours = self._states(self.conn, ids)
@@ -181,11 +206,17 @@ class _Merge:
         updates: list[dict[str, Any]] = []
         tag_rows: list[tuple[str, str]] = []
         noted: list[tuple[str, str]] = []
+        texts: dict[str, str | None] = {}
         for annotation_id, (state, tag_ids) in theirs.items():
             state = {**state, "version_id": versions.get(state["version_id"], state["version_id"])}
+            self._check_fits(state, texts, report.path)
             mapped_tags = sorted({tags[t] for t in tag_ids if t in tags})
             incoming = (state["updated"], _digest(state, [names.get(t, t) for t in mapped_tags]))
             here = ours.get(annotation_id)
+            if state["author"] == CONSENSUS or (report.author is not None and state["author"] != report.author) \
+                    or (here is not None and here[0]["author"] != state["author"]):
+                report.left_out += 1
+                continue
             if here is not None:
                 current, current_tags = here
                 if incoming <= (current["updated"], _digest(current, [names.get(t, t) for t in current_tags])):
@@ -238,6 +269,11 @@ class _Merge:
             if ends < (1 if state["source_id"] == state["target_id"] else 2):
                 continue
             current = self.conn.execute(f"SELECT {_columns(_LINK)} FROM links WHERE id = ?", (state["id"],)).fetchone()
+            # As with annotations: a student's file brings that student's links only, and moves none between layers.
+            if (report.author is not None and state["author"] != report.author) \
+                    or (current is not None and dict(zip(_LINK, current))["author"] != state["author"]):
+                report.left_out += 1
+                continue
             if current is None:
                 self.conn.execute(f"INSERT INTO links ({_columns(_LINK)}) VALUES ({','.join('?' * len(_LINK))})", row)
                 report.links += 1

@@ -65,6 +65,12 @@ def authors_of(store: Store, document_id: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+def named(names: Sequence[str], most: int = 10) -> str:
+    """*names* for a one-line message: the first *most*, then how many more (a class may have hundreds)."""
+    shown = ", ".join(names[:most])
+    return f"{shown} and {len(names) - most} more" if len(names) > most else shown
+
+
 def check_authors(store: Store, document: Document, names: Sequence[str], *, at_least: int = 2) -> list[str]:
     """*names* cleaned, each an annotator of *document* (or the consensus layer); else one line saying who is."""
     cleaned = [n.strip() for n in names if n.strip()]
@@ -75,8 +81,8 @@ def check_authors(store: Store, document: Document, names: Sequence[str], *, at_
     known = authors_of(store, document.id)
     unknown = [n for n in cleaned if n not in known and n != CONSENSUS]
     if unknown:
-        listed = ", ".join(known) if known else "nobody yet"
-        raise MarginError(f"{', '.join(unknown)} annotated nothing in “{document.title}” (its annotators: {listed})")
+        listed = named(known) if known else "nobody yet"
+        raise MarginError(f"{named(unknown)} annotated nothing in “{document.title}” (its annotators: {listed})")
     return cleaned
 
 

@@ -29,6 +29,8 @@ from .report import ImportReport
 
 #: Where margin's own exports name a document: ``urn:margin:document:<id>``.
 DOCUMENT_URN = "urn:margin:document:"
+#: The most fragments one passage may have (as live sharing allows): each is looked for in the text on its own.
+MAX_FRAGMENTS = 10_000
 _NAMESPACE = uuid.UUID("6f0d3b8e-5a4f-4f7e-9a55-0c1d2b3a4e5f")
 _UUID_URN = re.compile(r"^urn:uuid:([0-9a-fA-F-]{36})$")
 
@@ -314,8 +316,18 @@ def place(
             text = texts[document.id]
             if item.utf16 and document.id not in offsets:
                 offsets[document.id] = Utf16Offsets(text)
-            pieces = [locate(text, piece, offsets.get(document.id)) for piece in item.fragments or [item]]
-            lost = next(((piece, how) for piece, (found, how) in zip(item.fragments or [item], pieces) if found is None), None)
+            wanted = item.fragments or [item]
+            if len(wanted) > MAX_FRAGMENTS:
+                report.skipped += 1
+                report.warnings.append(f"{item.label} skipped: {len(wanted):,} fragments, more than {MAX_FRAGMENTS:,}")
+                continue
+            pieces: list[tuple[Anchor | None, str]] = []
+            lost: tuple[Incoming, str] | None = None
+            for piece in wanted:  # the first fragment not found settles it: the rest are not looked for
+                pieces.append(locate(text, piece, offsets.get(document.id)))
+                if pieces[-1][0] is None:
+                    lost = (piece, pieces[-1][1])
+                    break
             if lost is not None:
                 report.skipped += 1
                 what = f" (fragment “{shorten(lost[0].exact or '', 40)}”)" if item.fragments else _short(item.exact)

@@ -50,9 +50,14 @@ def check_time(value: Any) -> str:
     return _time(value, "a time") or ""
 
 
+_LARGEST = 2**63 - 1  # what SQLite stores as an integer; every whole number margin sends is at least 0
+
+
 def _int(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"{field} is not a whole number")
+    if not 0 <= value <= _LARGEST:
+        raise Invalid(f"{field} is out of range")
     return value
 
 
@@ -129,8 +134,8 @@ def check_field(kind: str, field: str, value: Any) -> Any:
         _text(suffix, "suffix", _CONTEXT)
         if state not in _ANCHOR_STATES:
             raise Invalid("an anchor's state is unknown")
-        if score is not None and (isinstance(score, bool) or not isinstance(score, float)):
-            raise Invalid("an anchor's score is not a number")
+        if score is not None and (isinstance(score, bool) or not isinstance(score, float) or not 0.0 <= score <= 1.0):
+            raise Invalid("an anchor's score is not a number from 0 to 1")
         if not isinstance(fragments, list) or len(fragments) == 1 or len(fragments) > _LIST:
             raise Invalid("a passage's fragments are not a list of two or more")
         for fragment in fragments:

@@ -114,14 +114,17 @@ def brief_wait(store: Store, seconds: float) -> Iterator[None]:
 def source_gone(document: Document) -> bool:
     """True when the file the document was imported from is no longer there.
 
-    A web address is not checked. ``FILE#part`` (a source inside a project
-    file) is gone when FILE is.
+    A web address is not checked, nor a source that is no absolute path (a
+    class pack names its texts by title: the teacher's folders are not the
+    student's). ``FILE#part`` (a source inside a project file) is gone when FILE is.
     """
     source = document.source_path
     if not source or "://" in source:
         return False
     try:
         path = Path(source).expanduser()
+        if not path.is_absolute():
+            return False
         if not path.exists() and "#" in source:
             path = Path(source.split("#", 1)[0]).expanduser()
         return not path.exists()

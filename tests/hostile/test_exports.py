@@ -11,9 +11,11 @@ from click.testing import CliRunner
 
 from annotations.errors import MarginError
 from annotations.export import files
+from annotations.terminal import HIDDEN_CODES
 from reader.cli import cli
 
 from ..conftest import fingerprint
+
 from .harness import margin
 
 
@@ -118,3 +120,16 @@ def test_the_temporary_name_is_unpredictable_and_made_exclusively(tmp_path, monk
     assert (tmp_path / "a.md").read_text(encoding="utf-8") == "two"
     with pytest.raises(MarginError, match="already exists"):
         files.write_atomically(tmp_path / "a.md", "three", overwrite=False)
+
+
+def test_entity_notes_under_hostile_names_stay_in_the_folder_with_safe_names(hostile_db, tmp_path):
+    out = tmp_path / "vault"
+    around = set(tmp_path.rglob("*"))
+    run = margin(hostile_db, "export", "--split", str(out), "--split-by", "entity")
+    assert run.code == 0, run.err
+    written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert len(written) == 2  # the document's note and Eve's
+    for path in written:
+        assert len(path.parts) == 1
+        assert not any(ord(ch) in HIDDEN_CODES for ch in path.name), path.name
+    assert {p for p in tmp_path.rglob("*") if out not in (p, *p.parents)} == around  # nothing beside the folder

@@ -143,3 +143,50 @@ def test_an_unexpected_failure_in_a_command_is_one_line_naming_a_log(hostile_db,
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.startswith("Error: margin stopped on an unexpected error (KeyError); the details are in")
     assert anchor_span  # (imported for the fixture's text)
+
+
+async def test_the_entity_screen_draws_no_controls(store):
+    document = store.documents.all()[0]
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.panes[0].view.focus()  # type: ignore[attr-defined]
+        await pilot.press("T")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ReadingScreen)
+        assert_drawn_clean(app, "Eve")
+        await pilot.press("enter")  # the entity's mentions, or its detail
+        await pilot.pause(0.3)
+        assert_drawn_clean(app, "Eve")
+
+
+async def test_comparing_layers_under_hostile_names_draws_no_controls(store):
+    document = store.documents.all()[0]
+    text = store.documents.text(document.version_id)
+    evil = f"Bo{HOSTILE}\nsecond line"
+    store.as_author(evil).annotations.create(document, anchor_span(text, 0, 12), tags=["Theme/y"])
+    layers = (store.annotations.list()[0].author, evil)
+    app = MarginApp(store, document_ids=[document.id, document.id], layers=layers, watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert_drawn_clean(app, "Bo")
+        await pilot.press("]")  # the next place they differ, named in the status line
+        await pilot.pause(0.3)
+        assert_drawn_clean(app, "Bo")
+        await pilot.press("ctrl+l")  # the layers to choose from, by author
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ReadingScreen)
+        assert_drawn_clean(app, "Bo")
+
+
+async def test_the_agreement_screen_draws_no_controls(store):
+    document = store.documents.all()[0]
+    text = store.documents.text(document.version_id)
+    store.as_author(f"Bo{HOSTILE}\nsecond line").annotations.create(document, anchor_span(text, 0, 12), tags=["Theme/y"])
+    app = MarginApp(store, watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause(1.0)
+        assert not isinstance(app.screen, LibraryScreen)
+        assert_drawn_clean(app, "all tags")

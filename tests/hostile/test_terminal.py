@@ -15,7 +15,7 @@ PRINTERS = [
     ["export"], ["export", "--format", "csv"], ["export", "--format", "codebook-csv"], ["export", "--group-by", "tag"],
     ["export", "--format", "w3c"], ["export", "--format", "jsonl"], ["docs", "--format", "json"],
     ["annotations", "--format", "json"], ["tags", "--format", "json"], ["annotate", "Title", "--quote", "nowhere\x1b]0;x\x07"],
-    ["tags", "add", "Theme/x\x1b]0;PWNED\x07\u202e"],
+    ["tags", "add", "Theme/x\x1b]0;PWNED\x07\u202e"], ["entities"], ["suggest", "Title", "--from", "rules"],
 ]
 
 

@@ -197,8 +197,10 @@ def _fragments(
     for passage, got in parts.items():
         count = next(iter(got.values()))[2]
         first = got.get(1)
-        if set(got) != set(range(1, count + 1)) or any(c != count for _, _, c in got.values()) or first is None \
-                or first[0].guid.lower() != passage:
+        # The count is checked against what is there before any range is made of it: a file may claim 10**12.
+        # A set with an empty fragment stays apart too, so its other fragments are not lost with the empty one.
+        if len(got) != count or set(got) != set(range(1, count + 1)) or any(c != count for _, _, c in got.values()) \
+                or first is None or first[0].guid.lower() != passage or any(s >= e for _, (s, e), _ in got.values()):
             broken += len(got)
             continue
         found[first[0].guid] = [got[n][1] for n in range(1, count + 1)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -152,9 +153,9 @@ def _key(item: dict[str, Any]) -> str:
 def _selectors(target: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The target's text quote and position selectors, also where they refine another (a ``FragmentSelector``)."""
     found: dict[str, dict[str, Any]] = {}
-    pending = list(_as_list(target.get("selector")))
-    while pending:
-        selector = pending.pop(0)
+    pending = deque(_as_list(target.get("selector")))
+    while pending and len(found) < 2:  # both kinds found: the rest cannot change them
+        selector = pending.popleft()
         if not isinstance(selector, dict):
             continue
         for kind in ("TextQuoteSelector", "TextPositionSelector"):

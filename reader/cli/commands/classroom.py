@@ -42,19 +42,31 @@ def pack_create(
         tag_ids = [t.id for ref in tags for t in store.tags.matching(ref)]
     elif codebook is not None:
         tag_ids = []  # a codebook file given alone is the whole codebook
-    text = ""
-    if instructions is not None:
-        try:
-            text = instructions.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise MarginError(f"cannot read instructions {instructions.name}: {error}") from error
+    text = _instructions(instructions) if instructions is not None else ""
     made = create_pack(
         store, out.expanduser(), title=title or out.stem, document_ids=document_ids, tag_ids=tag_ids,
         codebook=codebook, instructions=text, locked=lock_codebook,
     )
     locked = ", codebook locked" if made.locked else ""
-    click.echo(f"Wrote class pack “{made.title}” to {out} ({len(document_ids)} documents{locked}).")
+    click.echo(f"Wrote class pack “{made.title}” to {out} ({len(document_ids)} document{'' if len(document_ids) == 1 else 's'}{locked}).")
     click.echo(f"Students make their own copy with: margin join {out} --author NAME")
+
+
+#: Instructions are a page or a few of Markdown: a file past this is not them (a device, a book named by mistake).
+INSTRUCTIONS_BYTES = 1024 * 1024
+
+
+def _instructions(path: Path) -> str:
+    if not path.is_file():
+        raise MarginError(f"instructions {path.name}: not a regular file")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(INSTRUCTIONS_BYTES + 1)
+        if len(data) > INSTRUCTIONS_BYTES:
+            raise MarginError(f"instructions {path.name}: longer than 1 MB; instructions are a page of Markdown")
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MarginError(f"cannot read instructions {path.name}: {error}") from error
 
 
 def _author(given: str | None) -> str:
@@ -86,6 +98,10 @@ def join(ctx: Context, pack_file: Path, author: str | None, out: Path | None, no
 
     if name.casefold() == CONSENSUS:
         raise MarginError(f"“{CONSENSUS}” is the name of a class's agreed layer: join under your own name")
+    from annotations.terminal import has_hidden
+
+    if has_hidden(name):
+        raise MarginError("your name cannot hold line breaks, tabs or control characters")
     target = (out or default_copy_name(pack_file, name)).expanduser()
     join_pack(pack_file.expanduser(), target, author=name)
     if no_open or not sys.stdout.isatty():
@@ -123,6 +139,8 @@ def collect(ctx: Context, files: tuple[Path, ...], into: Path | None) -> None:
             if count
         )
         links = f", {report.links} link{'s' if report.links != 1 else ''}" if report.links else ""
+        if report.left_out:
+            extra += f", {report.left_out} left out (the consensus layer or another annotator's)"
         click.echo(terminal_safe(
             f"{report.path.name}{who}: {report.added} added, {report.updated} updated, {report.deleted} deleted,"
             f" {report.unchanged} unchanged{links}{extra}",

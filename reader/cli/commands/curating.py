@@ -88,10 +88,10 @@ def curate(ctx: Context, doc: str, authors: str | None, adopt_all: str | None, m
         decisions = consensus.adopt_all(store, document, places, "a" if adopt_all == pair[0] else "b")
         for decision in decisions:
             click.echo(terminal_safe(_said(store, text, decision), lines=False))
-        click.echo(f"{len(decisions)} place{'s' if len(decisions) != 1 else ''} decided: {adopt_all}'s side kept.")
+        click.echo(terminal_safe(f"{len(decisions)} place{'s' if len(decisions) != 1 else ''} decided: {adopt_all}'s side kept.", lines=False))
         return
     if not places:
-        click.echo(f"{pair[0]} and {pair[1]} differ nowhere still undecided in “{document.title}”.")
+        click.echo(terminal_safe(f"{pair[0]} and {pair[1]} differ nowhere still undecided in “{document.title}”.", lines=False))
         return
     if not _interactive():
         for number, place in enumerate(places, 1):
@@ -122,8 +122,9 @@ def _walk(store: Store, document: Document, text: str, places: list[Disagreement
 
     for number, place in enumerate(places, 1):
         click.echo(terminal_safe(_place_line(store, text, number, place, pair), lines=False))
+        # The prompt goes to the terminal by readline, around the guarded standard output: made safe here.
         answer = click.prompt(
-            f"  a: keep {pair[0]}'s · b: keep {pair[1]}'s · r: neither · s: skip · q: stop",
+            terminal_safe(f"  a: keep {pair[0]}'s · b: keep {pair[1]}'s · r: neither · s: skip · q: stop", lines=False),
             type=click.Choice(["a", "b", "r", "s", "q"]), show_choices=False, default="s",
         )
         if answer == "q":

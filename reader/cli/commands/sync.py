@@ -26,13 +26,21 @@ def _needs_extra() -> None:
         raise MarginError(hint)
 
 
+_TOKEN_BYTES = 4096
+
+
 def _read_token(path: Path) -> str:
+    """The token in *path*: read no further than a token can be long (a device or a big file named by mistake)."""
+    if not path.is_file():
+        raise MarginError(f"the token file {path} is not a regular file")
     try:
-        token = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as error:
+        with path.open("rb") as handle:
+            data = handle.read(_TOKEN_BYTES + 3)  # a token, and the line end after it (CRLF too)
+    except OSError as error:
         raise MarginError(f"cannot read the token file {path}: {error}") from error
-    if not token or len(token) > 4096 or any(c.isspace() for c in token):
-        raise MarginError(f"the token file {path} holds no token (one line, no spaces)")
+    token = data.decode("ascii", "replace").strip()
+    if not token or len(data) > _TOKEN_BYTES + 2 or not (token.isascii() and token.isprintable()) or " " in token:
+        raise MarginError(f"the token file {path} holds no token (one line of letters, digits and signs, no spaces)")
     return token
 
 
@@ -84,6 +92,21 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     for error in group.exceptions:
         found.extend(_leaves(error) if isinstance(error, BaseExceptionGroup) else [error])
     return found
+
+
+def _check_url(url: str) -> None:
+    """One line unless *url* is a ``ws://`` or ``wss://`` address with a host and, if any, a port that can be."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises on a port past 65535 or not a number
+    except ValueError:
+        raise MarginError(f"{url} is not a ws:// or wss:// address with a valid host and port") from None
+    if parts.scheme not in ("ws", "wss"):
+        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    if not parts.hostname:
+        raise MarginError(f"{url} names no host: ws://HOST:PORT")
 
 
 @click.command("serve", short_help="Share this library live with other margins.")
@@ -153,8 +176,7 @@ def sync(ctx: Context, url: str, token_file: Path | None, once: bool) -> None:
     _needs_extra()
     from annotations.sync.network import keep_in_step
 
-    if not url.startswith(("ws://", "wss://")):
-        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    _check_url(url)
     token = _read_token(token_file.expanduser()) if token_file is not None else None
     store = ctx.store
     taken: list[int] = []
@@ -183,8 +205,7 @@ def live_sync(ctx: Context, url: str | None, token_file: Path | None) -> Any:
     _needs_extra()
     from annotations.sync.network import Background
 
-    if not url.startswith(("ws://", "wss://")):
-        raise MarginError(f"{url} is not a ws:// or wss:// address")
+    _check_url(url)
     token = _read_token(token_file.expanduser()) if token_file is not None else None
     store = ctx.store
     return Background(store.path, store.author, url, token, report=lambda line: None)

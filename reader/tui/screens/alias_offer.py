@@ -24,7 +24,7 @@ from textual.widgets import Static
 from annotations.model import Tag
 from annotations.store import Store
 from annotations.store.mentioning import new_name
-from annotations.terminal import terminal_safe
+from annotations.terminal import has_hidden, terminal_safe
 from annotations.text import shorten
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
@@ -88,6 +88,8 @@ def alias_offers(store: Store, tags: Sequence[Tag], text: str) -> list[Offer]:
     """
     if len(text.split()) > NAME_WORDS or len(text.strip()) > NAME_CHARS or "\n\n" in text.strip():
         return []
+    if has_hidden(" ".join(text.split())):
+        return []  # a terminal control or direction mark in the text: no name anyone would search by
     if any(c.islower() for c in text) and not any(c.isupper() or c.istitle() for c in text):
         return []  # "the lighthouse keeper": words about someone, not a name (scripts without case pass)
     offers: list[Offer] = []
