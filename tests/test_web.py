@@ -7,6 +7,7 @@ skipped cleanly without them.
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import socket
@@ -98,7 +99,15 @@ async def test_on_loopback_without_a_token_file_there_is_no_sign_in():
 
     app = await web_server(shlex.join([sys.executable, "-c", "pass"]), "127.0.0.1", 0, None)._make_app()
     async with TestClient(TestServer(app)) as client:
-        assert (await client.get("/")).status == 200
+        page = await client.get("/")
+        assert page.status == 200
+        # Everything the page loads comes from margin's own server: no font service, nothing fetched elsewhere.
+        body = await page.text()
+        assert "textual.js" in body
+        own = str(client.make_url("/")).rstrip("/")
+        loaded = re.findall(r"""(?:href|src)=["']([^"']+)""", body)
+        elsewhere = [url for url in loaded if re.match(r"(?:https?:)?//", url) and not url.startswith(own)]
+        assert loaded and not elsewhere, elsewhere
 
 
 def _free_port() -> int:

@@ -91,7 +91,27 @@ def web_server(command: str, host: str, port: int, token: str | None) -> Any:
             self.public_url = f"{'https' if scheme == 'https' else 'http'}://{request.host}"
             return await super().handle_index(request)
 
-    return Serving(command, host=host, port=port, title="margin")
+    return Serving(command, host=host, port=port, title="margin", templates_path=offline_templates())
+
+
+def offline_templates() -> Path:
+    """textual-serve's page, without the web font it links from a font service: margin fetches nothing.
+
+    The page falls back to the browser's monospace font; made once per run in a temporary folder.
+    """
+    import atexit
+    import re
+    import shutil
+    import tempfile
+
+    import textual_serve
+
+    page = (Path(textual_serve.__file__).parent / "templates" / "app_index.html").read_text(encoding="utf-8")
+    page = re.sub(r"<link[^>]*fonts\.(?:googleapis|gstatic)\.com[^>]*>", "", page)
+    folder = Path(tempfile.mkdtemp(prefix="margin-web-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    (folder / "app_index.html").write_text(page, encoding="utf-8")
+    return folder
 
 
 @click.command("web", short_help="Serve the reader to web browsers.")
