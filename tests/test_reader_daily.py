@@ -239,3 +239,35 @@ async def test_f2_renames_a_document_from_the_reader_and_the_library(library):
         await pilot.press("enter")
         await pilot.pause()
         assert {d.title for d in library.documents.all()} & {"Renamed again"}
+
+
+async def test_a_key_updates_text_status_and_title_in_one_frame(library):
+    """The status line and title follow the cursor as it moves, not a frame later, so a
+    page-down is drawn once and text and status are never seen out of step."""
+    text = "\n\n".join(f"Paragraph {i} " + "words " * 30 for i in range(300))
+    document = add_document(library, text, title="long")
+    start = text.index("Paragraph 40 ")
+    library.annotations.create(document, anchor_quote(text, "Paragraph 40 words"), note="a landmark")
+    app = MarginApp(library, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        pane = screen.panes[0]
+        pane.view.move_cursor(start)  # no pause: nothing has been drawn since
+        assert "a landmark" in status_of(pane)
+        await pilot.pause()
+
+        frames = []
+        original = screen._compositor_refresh
+
+        def counted() -> None:
+            frames.append(1)
+            original()
+
+        screen._compositor_refresh = counted
+        before = title_of(pane)
+        await pilot.press("pagedown")
+        await pilot.pause(0.1)
+        assert "a landmark" not in status_of(pane)
+        assert title_of(pane) != before  # further through
+        assert len(frames) == 1

@@ -166,13 +166,14 @@ class ReadingScreen(Screen[None]):
             self._listed(listed)
 
     # -- messages up ------------------------------------------------------------------------
-    @on(DocumentView.CursorMoved)
-    def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
-        pane = self.deck.pane_for(event.view)
-        if pane is not None:
-            self.alignment.show_partner(pane)
-            self._show_status(pane)
-            pane.show_title(event.offset)
+    def _cursor_moved(self, pane: DocumentPane) -> Callable[[int], None]:
+        def moved(offset: int) -> None:
+            if self.deck.pane_for(pane.view) is pane:
+                self.alignment.show_partner(pane)
+                self._show_status(pane)
+                pane.show_title(offset)
+
+        return moved
 
     @on(DocumentView.SelectionChanged)
     def _selection_changed(self, event: DocumentView.SelectionChanged) -> None:
@@ -183,6 +184,9 @@ class ReadingScreen(Screen[None]):
 
     @on(PaneDeck.Opened)
     def _pane_opened(self, event: PaneDeck.Opened) -> None:
+        # Followed as the cursor changes, not through CursorMoved, which arrives after the
+        # frame: status line and title then change in the same frame as the text (one per key).
+        self.watch(event.pane.view, "cursor", self._cursor_moved(event.pane))
         self._redraw(event.pane, in_background=True)
         self.sources.announce(event.pane)
 
