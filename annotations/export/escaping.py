@@ -46,6 +46,10 @@ _ESCAPE = re.compile(
     r"|%(?:(?<=%%)|(?=%))"
 )
 
+#: The characters every branch of :data:`_ESCAPE` starts with: most text has
+#: none, and this plain search rules that out several times quicker than the full one.
+_MAY_ESCAPE = re.compile(r"[\\`*\[\]<|#$^~_&=%]")
+
 #: An ordered-list marker at the start of a line: digits then ``.`` or ``)``.
 _ORDERED_MARKER = re.compile(r"[0-9]+(?=[.)])")
 
@@ -59,6 +63,11 @@ def clean(text: str) -> str:
     if _UNREPRESENTABLE.search(text):
         return _UNREPRESENTABLE.sub("\ufffd", text)
     return text
+
+
+def _escaped(text: str) -> str:
+    """*text* with :data:`_ESCAPE`'s characters backslash-escaped."""
+    return _ESCAPE.sub(_backslash, text) if _MAY_ESCAPE.search(text) else text
 
 
 def _references(run: str) -> str:
@@ -88,7 +97,7 @@ def _escape_fragment(
     """Escape *text* (already cleaned) for use within one line of Markdown."""
     core = text.strip(_TRIMMED)
     if core:
-        out = _ESCAPE.sub(_backslash, core)
+        out = _escaped(core)
         if "\n" in out or "\r" in out:
             out = out.replace("\n", "&#10;").replace("\r", "&#13;")
         if len(core) == len(text):
@@ -153,7 +162,7 @@ def _block_lines(text: str) -> list[str]:
     # Escaping never reaches across a line break nor touches the whitespace at a
     # line's edges, so the whole text is escaped at once and then cut into lines
     # (one regex pass per block, not per line: exports spend most of their time here).
-    lines = _ESCAPE.sub(_backslash, body).split("\n")
+    lines = _escaped(body).split("\n")
     last = len(lines) - 1
     out: list[str] = []
     for index, line in enumerate(lines):
