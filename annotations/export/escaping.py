@@ -174,6 +174,9 @@ def _block(text: str) -> str:
         if line and line[0] not in _LOOK_AT_START and line[-1] not in _TRIMMED_SET:
             out.append(line)  # the usual line: nothing at its edges to protect, nothing it could open
             continue
+        if not line:  # a blank line between paragraphs of the quote
+            out.append("")
+            continue
         core = line.strip(_TRIMMED)
         if core and len(core) == len(line):
             piece = _guard_line_start(core)
