@@ -56,6 +56,8 @@ _LINK_DEFINITION = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]:")
 #: and no whitespace before a ``#`` or ``^`` (which could then be a tag or block id).
 _WIKILINK = re.compile(r"!?\[\[(?:[^\[\]\n`<>$%\\\s#^]|[ \t](?![#^])|(?<![ \t])[#^])+\]\]")
 _BACKTICKS = re.compile(r"`+")
+#: What :func:`_inline` may write otherwise than it reads (a line without any is left as it is).
+_MAY_CHANGE = re.compile("[" + re.escape("".join(sorted(_ALWAYS)) + "`%") + "]")
 #: Line ends as CommonMark counts them, and the separators some editors also break lines at.
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
 
@@ -70,6 +72,8 @@ def _backtick_runs(line: str) -> dict[int, list[int]]:
 
 def _inline(line: str, start: int = 0) -> str:
     """*line* from *start* on, with every structural character outside code escaped."""
+    if not _MAY_CHANGE.search(line, start):
+        return line[start:]
     out: list[str] = []
     i, n = start, len(line)
     runs = _backtick_runs(line) if "`" in line else {}
@@ -129,6 +133,8 @@ def note_markdown(text: str, *, prefix: str = "") -> str:
     without trailing spaces), and the result stays inside that container.
     Returns ``""`` for a note with nothing in it.
     """
+    if not text:  # most annotations have no note
+        return ""
     lines = _LINE_BREAKS.sub("\n", clean(text)).split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
