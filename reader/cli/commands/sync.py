@@ -56,6 +56,26 @@ def _new_token(path: Path) -> str:
     return token
 
 
+def server_token(host: str, token_file: Path | None, *, exposed: str, hand_to: str) -> str | None:
+    """The token a server on *host* asks for: read from *token_file*, or made there; None on loopback without one.
+
+    Any address but loopback needs a token file (*exposed* says what a stranger would get without one);
+    a new token is announced as one to give to *hand_to*.
+    """
+    from annotations.sync import is_loopback
+
+    if not is_loopback(host) and token_file is None:
+        raise MarginError(f"serving on {host} needs --token-file: without a token anyone who reaches it {exposed}")
+    if token_file is None:
+        return None
+    token_file = token_file.expanduser()
+    if token_file.exists():
+        return _read_token(token_file)
+    token = _new_token(token_file)
+    _say(f"Wrote a new token to {token_file}; give it to {hand_to}.")
+    return token
+
+
 def _say(line: str) -> None:
     click.echo(terminal_safe(line, lines=False), err=True)
 
@@ -129,20 +149,11 @@ def serve(
     """
     _needs_extra()
     from annotations import limits
-    from annotations.sync.network import Allowance, is_loopback, serve as serve_library
+    from annotations.sync.network import Allowance, serve as serve_library
 
     allowance = Allowance(update_bytes=max_update_mb * limits.MB, updates_per_minute=max_updates_per_minute)
-
-    if not is_loopback(host) and token_file is None:
-        raise MarginError(f"serving on {host} needs --token-file: without a token anyone who reaches it could write to the library")
-    token = None
-    if token_file is not None:
-        token_file = token_file.expanduser()
-        if token_file.exists():
-            token = _read_token(token_file)
-        else:
-            token = _new_token(token_file)
-            _say(f"Wrote a new token to {token_file}; give it to the people who sync with this library.")
+    token = server_token(host, token_file, exposed="could write to the library",
+                         hand_to="the people who sync with this library")
     if db is not None:
         ctx.db_path = db
     store = ctx.store

@@ -21,10 +21,9 @@ from urllib.parse import quote
 import click
 
 from annotations.errors import MarginError
-from annotations.sync import is_loopback
 
 from ..context import Context, pass_context
-from .sync import _new_token, _read_token, _say
+from .sync import _say, server_token
 
 #: What to tell someone whose margin lacks textual-serve.
 WEB_HINT = "margin web needs the web extra: pip install 'margin[web]'"
@@ -131,16 +130,7 @@ def web(ctx: Context, port: int, host: str, token_file: Path | None) -> None:
         import textual_serve.server  # noqa: F401
     except ImportError:
         raise MarginError(WEB_HINT) from None
-    if not is_loopback(host) and token_file is None:
-        raise MarginError(f"serving on {host} needs --token-file: without a token anyone who reaches it gets a margin on this library")
-    token = None
-    if token_file is not None:
-        token_file = token_file.expanduser()
-        if token_file.exists():
-            token = _read_token(token_file)
-        else:
-            token = _new_token(token_file)
-            _say(f"Wrote a new token to {token_file}; give it to your visitors.")
+    token = server_token(host, token_file, exposed="gets a margin on this library", hand_to="your visitors")
     store = ctx.store  # opened (made, or upgraded) once here, before any visitor's margin opens it
     library = store.path
     ctx.close()
