@@ -53,6 +53,11 @@ class TaggedAll:
     def changed(self) -> int:
         return self.created + self.added_to
 
+    def describe(self) -> str:
+        """What the reader says afterwards: "Tagged 3 mentions (2 already tagged)"."""
+        said = f"Tagged {self.changed} mention{'s' if self.changed != 1 else ''}"
+        return said + (f" ({self.already} already tagged)" if self.already else "")
+
 
 @dataclass(frozen=True, slots=True)
 class IndexEntry:

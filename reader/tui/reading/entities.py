@@ -135,9 +135,7 @@ class EntityWork(ReadingPart):
             except LIBRARY_ERRORS as error:
                 self.fail(error)
                 return
-            said = f"Tagged {done.changed} mention{'s' if done.changed != 1 else ''}"
-            if done.already:
-                said += f" ({done.already} already tagged)"
+            said = done.describe()
             elsewhere = any(hit.document.id != pane.document.id for hit in preview.hits)
             said += " · u undoes them all" if done.changed > 1 else ""
             self.post_message(self.Redraw(None if elsewhere else pane, said))

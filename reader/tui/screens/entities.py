@@ -286,10 +286,7 @@ class EntityScreen(Dialog[EntityOutcome]):
             except LIBRARY_ERRORS as error:
                 self.notify(write_failure(error), severity="error", title="Not tagged")
                 return
-            said = f"Tagged {done.changed} mention{'s' if done.changed != 1 else ''}"
-            if done.already:
-                said += f" ({done.already} already tagged)"
-            self._done(said + (" · u undoes them all" if done.changed > 1 else ""), entry.tag.id)
+            self._done(done.describe() + (" · u undoes them all" if done.changed > 1 else ""), entry.tag.id)
 
         self.app.push_screen(preview, accepted)
 
