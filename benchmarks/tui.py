@@ -64,6 +64,9 @@ WIDTH, HEIGHT = 160, 50
 LAUNCH_RUNS = 5
 PRESSES = 20
 JUMPS = 10
+#: Resizes of the two-book session, each to the narrower width and back.
+RESIZES = 5
+RESIZE_TO = 120
 #: Where the "end of the book" measurements start: this many characters before the end.
 END_BACK = 250_000
 #: Longest wait for anything to appear on screen.
@@ -263,6 +266,9 @@ class Tmux:
 
     def send(self, name: str, *keys: str) -> None:
         self._run("send-keys", "-t", name, *keys)
+
+    def resize(self, name: str, columns: int) -> None:
+        self._run("resize-window", "-t", name, "-x", str(columns), "-y", str(HEIGHT))
 
     def pane_pid(self, name: str) -> int | None:
         result = self._run("display-message", "-p", "-t", name, "#{pane_pid}", check=False)
@@ -479,6 +485,123 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
     finally:
         tmux.close()
         set_positions(library)
+    return results
+
+
+def settle_time(tmux: Tmux, name: str, began: float, before: str, quiet: float = 0.3) -> tuple[float, str]:
+    """Poll until the screen has differed from *before* and then not changed for *quiet* seconds.
+
+    Returns the seconds from *began* to the first capture showing the final screen, and that screen.
+    """
+    screen, shown_at, changed_at = before, began, began
+    while True:
+        again = tmux.capture(name)
+        now = time.perf_counter()
+        if again != screen:
+            screen, shown_at, changed_at = again, now, now
+        elif screen != before and now - changed_at >= quiet:
+            return shown_at - began, screen
+        if now - began > TIMEOUT:
+            raise RuntimeError(f"the screen did not settle; it shows:\n{screen}")
+
+
+def key_figures(tmux: Tmux, name: str) -> dict[str, list[float]]:
+    """Page down, page up and end, each key to changed screen, from where the session's view is.
+
+    Page down and page up alternate, so the place read stays where it was; end is pressed a page
+    above where the last end press landed, so every press changes the screen.
+    """
+    figures: dict[str, list[float]] = {"PageDown": [], "PageUp": [], "End": []}
+    for _ in range(PRESSES):
+        figures["PageDown"].append(tmux.key_to_change(name, "PageDown"))
+        figures["PageUp"].append(tmux.key_to_change(name, "PageUp"))
+    for _ in range(JUMPS):
+        figures["End"].append(tmux.key_to_change(name, "End"))
+        tmux.key_to_change(name, "PageUp")
+    return figures
+
+
+def bench_keys_tmux(library: Library, folder: Path, roots: list[Path]) -> list[Result]:
+    """Keys at the start and at the end of the book, one book and two side by side; re-wrap on resize.
+
+    With more than one checkout in *roots* (``--baseline``), each session of one is followed by the
+    same session of the other, so both are measured on a machine equally loaded.
+    """
+    first, second = library.first, library.second
+    samples: dict[tuple[str, str], list[float]] = {}
+    resizes: dict[str, list[float]] = {}
+    widths: dict[str, set[int]] = {}
+    tmuxes = [Tmux(folder, {
+        "MARGIN_DB": str(library.path), "MARGIN_CONFIG": str(folder / "no-config.toml"),
+        "COLORTERM": "truecolor", "PYTHONPATH": str(root),
+    }) for root in roots]
+    try:
+        for books, label in (([first], "one book"), ([first, second], "two books")):
+            ids = [book.id for book in books]
+            markers = [book.marker for book in books]
+            for where in ("start", "end"):
+                for root, tmux in zip(roots, tmuxes):
+                    if where == "start":
+                        set_positions(library)
+                    else:
+                        set_positions(library, len(first.text) - END_BACK, len(second.text) - END_BACK)
+                    name, began = tmux.start(tmux.command(*margin_argv(*ids)))
+                    try:
+                        if where == "start":
+                            tmux.wait_for(name, began, markers)
+                        else:
+                            time.sleep(1.5)  # no known line to wait for here
+                        tmux.settled(name, quiet=0.3)
+                        for key, values in key_figures(tmux, name).items():
+                            samples.setdefault((f"{root}", f"{key}|{label}|{where}"), []).extend(values)
+                    finally:
+                        tmux.kill(name)
+        # Re-wrap of two books on a resize, to the settled screen.
+        for root, tmux in zip(roots, tmuxes):
+            set_positions(library, len(first.text) // 2, len(second.text) // 2)
+            name, began = tmux.start(tmux.command(*margin_argv(first.id, second.id)))
+            try:
+                time.sleep(1.5)
+                before = tmux.settled(name, quiet=0.3)
+                for _ in range(RESIZES):
+                    for columns in (RESIZE_TO, WIDTH):
+                        began = time.perf_counter()
+                        tmux.resize(name, columns)
+                        spent, before = settle_time(tmux, name, began, before, quiet=0.5)
+                        resizes.setdefault(f"{root}", []).append(spent)
+                        widths.setdefault(f"{root}", set()).add(max(len(line) for line in before.splitlines()))
+            finally:
+                tmux.kill(name)
+    finally:
+        for tmux in tmuxes:
+            tmux.close()
+        set_positions(library)
+
+    results = []
+    for index, root in enumerate(roots):
+        which = "" if index == 0 else f" [baseline {root.name}]"
+        suffix = "" if index == 0 else "_baseline"
+        for (seen_root, what), values in samples.items():
+            if seen_root != f"{root}":
+                continue
+            key, label, where = what.split("|")
+            results.append(Result(
+                f"tmux_keys_{key.lower()}_{label.split()[0]}_{where}{suffix}",
+                f"{key} key to changed screen, {where} of book, {label} (tmux){which}",
+                median(values), 0.012, len(values),
+                notes=[f"max {ms(max(values))}; runs {', '.join(ms(v) for v in values)}"],
+                details={"samples_s": values},
+            ))
+        values = resizes.get(f"{root}", [])
+        if values:
+            results.append(Result(
+                f"tmux_resize_two{suffix}",
+                f"resize {WIDTH} ↔ {RESIZE_TO} columns to the settled screen, two 3 MB books (tmux){which}",
+                median(values), 0.100, len(values),
+                notes=[f"max {ms(max(values))}; widest line on the settled screens {sorted(widths[f'{root}'])};"
+                       f" runs {', '.join(ms(v) for v in values)}"],
+                details={"samples_s": values},
+            ))
     return results
 
 
@@ -847,6 +970,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--no-tmux", action="store_true", help="skip the figures taken under tmux")
+    parser.add_argument("--keys-only", action="store_true", help="only the keys and resize under tmux")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose keys and resize are measured alternately")
     args = parser.parse_args(argv)
 
     info = machine()
@@ -881,19 +1006,26 @@ def main(argv: list[str] | None = None) -> int:
                                ("tmux_page", "page down key to frame (tmux)"), ("memory", "peak RSS (tmux)")):
                 results.append(Result(key, label, None, None, 0, notes=[f"skipped: {skipped_why}"]))
         else:
-            stage("under tmux: launches, keys, memory")
-            results.extend(attempt("tmux", "figures under tmux", lambda: bench_tmux(library, folder)))
-            stage("under tmux: other readers on the same book")
-            results.extend(attempt("peers", "other readers", lambda: bench_peers(library, folder, results)))
+            roots = [ROOT] + ([args.baseline.resolve()] if args.baseline else [])
+            if not args.keys_only:
+                stage("under tmux: launches, keys, memory")
+                results.extend(attempt("tmux", "figures under tmux", lambda: bench_tmux(library, folder)))
+            stage("under tmux: page down, page up, end; one and two books; resize")
+            results.extend(attempt("tmux_keys", "keys and resize under tmux",
+                                   lambda: bench_keys_tmux(library, folder, roots)))
+            if not args.keys_only:
+                stage("under tmux: other readers on the same book")
+                results.extend(attempt("peers", "other readers", lambda: bench_peers(library, folder, results)))
 
-        stage("in-app: page down, resize")
-        results.extend(attempt("in_app", "in-app figures", lambda: asyncio.run(in_app(library))))
-        stage("in-app: event-loop gaps after the first text")
-        results.extend(attempt("input_gap", "event-loop gap", lambda: gap_results(library)))
+        if not args.keys_only:
+            stage("in-app: page down, resize")
+            results.extend(attempt("in_app", "in-app figures", lambda: asyncio.run(in_app(library))))
+            stage("in-app: event-loop gaps after the first text")
+            results.extend(attempt("input_gap", "event-loop gap", lambda: gap_results(library)))
 
         stage("launch breakdown")
         try:
-            breakdown = launch_breakdown(library)
+            breakdown = {} if args.keys_only else launch_breakdown(library)
         except Exception as error:  # noqa: BLE001 - report and go on
             breakdown = {}
             print(f"launch breakdown failed: {error!r}", file=sys.stderr)
