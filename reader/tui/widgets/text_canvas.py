@@ -12,17 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
 from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+
+from ..terminal_filter import TerminalSafe
 
 from ..wrapping import WrappedText
 from ..wrapping.reflow import reflowed
 from .headings import heading_spans
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
+from .steady_scrollbar import SteadyScrollBar
+
+
+#: Whole lines a view keeps (a few screens): paging back and forth draws nothing anew.
+KEPT_ROWS = 400
 
 
 class TextCanvas(ScrollView):
@@ -86,6 +96,23 @@ class TextCanvas(ScrollView):
         """The view's styles, combined per kind of cell."""
         self._painter: RowPainter | None = None
         """Draws rows from the text, the wrapped index and the paint."""
+        self._drawn_generation = 0
+        """Counts changes to what every row is drawn from (paint, wrap, reflow)."""
+        self._drawn_frame: tuple[object, ...] = ()
+        """What the kept rows were drawn under."""
+        self._drawn_rows: dict[tuple[object, ...], Strip] = {}
+        """Whole lines drawn, by row and what of the cursor and selection touches it."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scroll bar (made on first use, as Textual makes it), one that redraws only when it changes."""
+        if self._vertical_scrollbar is None:
+            bar = self._vertical_scrollbar = SteadyScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     # -- what is shown -----------------------------------------------------------
 
@@ -139,6 +166,7 @@ class TextCanvas(ScrollView):
         self._shown = reflowed(self._text) if reflow else self._text
         self._wrapped = None
         self._painter = None
+        self._drawn_generation += 1
         if self._laid_out:
             self._relayout()
         self.refresh()
@@ -166,6 +194,7 @@ class TextCanvas(ScrollView):
     def set_paint(self, paint: PaintIndex) -> None:
         """Replace the highlights with an index built elsewhere (e.g. in a worker thread)."""
         self._paint = paint
+        self._drawn_generation += 1
         self.refresh()
 
     def scroll_to_offset(self, offset: int, top: bool = True) -> None:
@@ -216,6 +245,7 @@ class TextCanvas(ScrollView):
         self._restoring = True
         try:
             layout.rewrap(width)
+            self._drawn_generation += 1
             self.virtual_size = Size(self.scrollable_content_region.width, layout.row_count)
             self._scroll_to_row(layout.row_of(anchor))
         finally:
@@ -253,7 +283,86 @@ class TextCanvas(ScrollView):
             # A size change reached the compositor before our Resize handler: re-wrap now
             # rather than draw one frame of rows cut at the old width.
             self._relayout()
-        return super().render_lines(crop)
+        box = self._plain_box()
+        if box is None:
+            return super().render_lines(crop)
+        return self._draw(crop, *box)
+
+    def _plain_box(self) -> tuple[int, int] | None:
+        """The left and right padding, when the view's box is no more than that and a background.
+
+        Then :meth:`_draw` makes each line whole; anything else (a border, padding above or below,
+        tint, opacity) goes through Textual's own drawing.
+        """
+        styles = self.styles
+        top, right, bottom, left = styles.padding
+        if top or bottom or any(edge for edge, _ in styles.border) or any(edge for edge, _ in styles.outline):
+            return None
+        if styles.tint.a or self.opacity != 1 or styles.text_opacity != 1:
+            return None
+        if styles.has_rule("hatch") and styles.hatch != "none":
+            return None
+        return left, right
+
+    def _draw(self, crop: Region, left: int, right: int) -> list[Strip]:
+        """Whole lines of the view: each row drawn once, padded and filtered, then kept while it looks the same.
+
+        A row is kept under everything its drawing depends on (the row, the cursor and the selection
+        where they touch it, the paint, the styles, the widths and the line filters), so a page
+        down draws only the rows new on screen, a page back up draws none, and a cursor move two.
+        """
+        width = self.region.width
+        text_width = self.scrollable_content_region.width
+        filled = width - left - right
+        base_background, background = self.background_colors
+        inner = RichStyle(bgcolor=(base_background + background).rich_color)
+        base = self._styles.base
+        # The rows never hold the characters the app's terminal filter drops (the painter drops them).
+        filters = tuple(f for f in self.get_line_filters() if not isinstance(f, TerminalSafe))
+        frame = (self._drawn_generation, width, text_width, left, right, inner, filters, background, self._styles.key)
+        if frame != self._drawn_frame:
+            self._drawn_frame = frame
+            self._drawn_rows.clear()
+        layout = self.layout_index
+        top = self.scroll_offset.y
+        cursor = self.cursor
+        selection = self.selected_span
+        rows = self._drawn_rows
+        count = layout.row_count
+        lines = []
+        for y in crop.line_range:
+            row = top + y
+            if 0 <= row < count:
+                start, end = layout.row_span(row)
+                on_row = cursor if start <= cursor <= end else -1
+                selected = None
+                if selection is not None and selection[0] <= end and selection[1] > start:
+                    selected = (max(selection[0], start), min(selection[1], end + 1))
+                key: tuple[object, ...] = (row, on_row, selected)
+            else:
+                key = (-1,)
+            strip = rows.get(key)
+            if strip is None:
+                # The same segments Textual's drawing makes: the row filled to the text's width
+                # in the view's style, then the gutter and the padding in the background's.
+                content = self.render_row(row) if key[0] != -1 else Strip([])
+                line = [Segment(" " * left, inner)] if left else []
+                line.extend(content.adjust_cell_length(text_width, base)._segments)
+                if filled > text_width:
+                    line.append(Segment(" " * (filled - text_width), inner))
+                if right:
+                    line.append(Segment(" " * right, inner))
+                strip = Strip(line, width)
+                for line_filter in filters:
+                    strip = strip.apply_filter(line_filter, background)
+                if len(rows) >= KEPT_ROWS:
+                    del rows[next(iter(rows))]
+                rows[key] = strip
+            lines.append(strip)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            lines = [line.crop(x1, x2) for line in lines]
+        return lines
 
     def _prepare_styles(self) -> None:
         try:
