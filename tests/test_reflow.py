@@ -9,7 +9,7 @@ import pytest
 from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.wrapping import WrappedText
-from reader.tui.wrapping.reflow import looks_hard_wrapped, reflowed
+from reader.tui.wrapping.reflow import looks_hard_wrapped, reflowed, soft_breaks
 
 from .conftest import add_document, fixed_clock
 
@@ -57,6 +57,29 @@ def test_soft_breaks_become_spaces_and_nothing_else_moves():
     ]
     assert shown.split("\n\n") == [" ".join(p.split()) for p in PROSE]  # one line per paragraph
     assert looks_hard_wrapped(text)
+
+
+@pytest.mark.parametrize("width", [9, 20, 37, 71])
+def test_wrapping_with_the_soft_breaks_lays_out_exactly_as_the_reflowed_copy(width):
+    # The reader keeps the soft breaks, not a reflowed copy: rows, cells and row text must be the same.
+    prose = [p.replace("king", "“king”").replace("queen", "queen\tof 漢字 hearts") for p in PROSE]
+    text = hard_wrapped(prose, width=60)
+    breaks = soft_breaks(text)
+    assert len(breaks) > 10
+    copy = WrappedText(reflowed(text), width)
+    kept = WrappedText(text, width, soft=breaks)
+    assert kept.row_count == copy.row_count
+    for row in range(copy.row_count):
+        assert kept.row_span(row) == copy.row_span(row)
+        assert kept.row_text(row) == copy.row_text(row)
+        assert kept.row_ends_paragraph(row) == copy.row_ends_paragraph(row)
+        assert kept.row_clusters(row) == copy.row_clusters(row)
+    for offset in range(0, len(text), 7):
+        assert kept.cell_of(offset) == copy.cell_of(offset)
+        assert kept.cluster_span(offset) == copy.cluster_span(offset)
+    for row in range(0, copy.row_count, 3):
+        for cell in (0, 5, width - 1, width + 3):
+            assert kept.offset_at(row, cell) == copy.offset_at(row, cell)
 
 
 def test_verse_lists_headings_and_short_lines_keep_their_breaks():

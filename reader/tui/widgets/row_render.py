@@ -18,6 +18,7 @@ from textual.strip import Strip
 from annotations.terminal import HIDDEN_CODES
 
 from ..wrapping import WrappedText
+from ..wrapping.clusters import is_plain
 from .painting import Paint, PaintIndex, paint_style
 
 # Characters never sent to the terminal (annotations.terminal says which).
@@ -112,7 +113,8 @@ class RowPainter:
             cuts.add(cursor_low)
             cuts.add(min(cursor_high, end))
 
-        plain = layout.is_plain_row(row)
+        shown = layout.shown(start, end)  # soft line breaks as spaces
+        plain = is_plain(shown)
         if plain:
             cluster_starts: list[int] = []
             pieces: list[str] = []
@@ -120,7 +122,8 @@ class RowPainter:
             clusters = layout.row_clusters(row)
             cluster_starts = [cluster[0] for cluster in clusters]
             pieces = [
-                " " * cells if text[cluster_start] == "\t" else text[cluster_start:cluster_end].translate(HIDDEN)
+                " " * cells if text[cluster_start] == "\t"
+                else shown[cluster_start - start : cluster_end - start].translate(HIDDEN)
                 for cluster_start, cluster_end, _x, cells in clusters
             ]
             # Styles change only where a cluster starts.
@@ -149,7 +152,7 @@ class RowPainter:
             selected = select_low <= low < select_high
             on_cursor = cursor_low <= low < cursor_high
             if plain:
-                piece = text[low:high]
+                piece = shown[low - start : high - start]
             else:
                 piece = "".join(
                     pieces[bisect_left(cluster_starts, low) : bisect_left(cluster_starts, high)]

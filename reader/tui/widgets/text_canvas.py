@@ -24,7 +24,7 @@ from textual.strip import Strip
 from ..terminal_filter import TerminalSafe
 
 from ..wrapping import WrappedText
-from ..wrapping.reflow import reflowed
+from ..wrapping.reflow import soft_breaks
 from .headings import heading_spans
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
@@ -72,8 +72,8 @@ class TextCanvas(ScrollView):
         """The document's normalised text."""
         self._reflow = reflow
         """Soft line breaks of hard-wrapped paragraphs are shown as spaces."""
-        self._shown = reflowed(text) if reflow else text
-        """What is wrapped and drawn: the text, or its reflowed copy (same length, same offsets)."""
+        self._soft = soft_breaks(text) if reflow else None
+        """The newlines drawn as spaces when reflowed (kept instead of a reflowed copy of the text)."""
         self._tab_size = tab_size
         """Distance between tab stops in cells."""
         self._wrapped: WrappedText | None = None
@@ -131,7 +131,7 @@ class TextCanvas(ScrollView):
         """The wrapped-line index for the current width."""
         layout = self._wrapped
         if layout is None:
-            layout = self._wrapped = WrappedText(self._shown, self._wrap_width(), self._tab_size)
+            layout = self._wrapped = WrappedText(self._text, self._wrap_width(), self._tab_size, self._soft)
         return layout
 
     @property
@@ -163,7 +163,7 @@ class TextCanvas(ScrollView):
         if reflow == self._reflow:
             return
         self._reflow = reflow
-        self._shown = reflowed(self._text) if reflow else self._text
+        self._soft = soft_breaks(self._text) if reflow else None
         self._wrapped = None
         self._painter = None
         self._drawn_generation += 1
@@ -391,7 +391,7 @@ class TextCanvas(ScrollView):
         painter = self._painter
         if painter is None:
             painter = self._painter = RowPainter(
-                self._shown, self.layout_index, self._paint, self._headings, self._heading_starts, self._styles
+                self._text, self.layout_index, self._paint, self._headings, self._heading_starts, self._styles
             )
         painter.paint = self._paint
         return painter.row(row, self.cursor, self.selected_span)

@@ -7,17 +7,17 @@ so the rules in :mod:`reader.tui.wrapping` are applied here, row by row.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 
 from .clusters import BREAK_SPACES, NO_ROW_END, NO_ROW_START, TAB, cut_clusters, is_plain, tab_cells
 
 Cluster = tuple[int, int, int, int]
 """A cluster on a row: ``(start, end, cell_x, cells)``, offsets absolute."""
 
-#: The last few layouts made: (text, width, tab size, row starts). Two panes showing the same
-#: text at the same width (two layers of one document compared) wrap it once between them.
-_RECENT: list[tuple[str, int, int, array[int]]] = []
+#: The last few layouts made: (text, soft breaks, width, tab size, row starts). Two panes showing the
+#: same text at the same width (two layers of one document compared) wrap it once between them.
+_RECENT: list[tuple[str, array[int], int, int, array[int]]] = []
 _KEEP = 2
 
 
@@ -32,11 +32,17 @@ class WrappedText:
         text: Normalised document text.
         width: Wrap width in cells (at least 1).
         tab_size: Distance between tab stops, in cells.
+        soft: Offsets of newlines shown as spaces (the soft line breaks of a
+            reflowed text, :func:`reader.tui.wrapping.reflow.soft_breaks`),
+            ascending. Rows, cells and row text are those of the text with
+            these newlines replaced by spaces, without a copy of it.
     """
 
-    def __init__(self, text: str, width: int, tab_size: int = 4) -> None:
+    def __init__(self, text: str, width: int, tab_size: int = 4, soft: array[int] | None = None) -> None:
         self._text = text
         """The text being laid out."""
+        self._soft: array[int] = soft if soft is not None else array("q")
+        """Offsets of newlines shown as spaces, ascending."""
         self._tab_size = max(1, tab_size)
         """Distance between tab stops, in cells."""
         self._width = max(1, width)
@@ -70,13 +76,16 @@ class WrappedText:
             self._wrap()
 
     def _wrap(self) -> None:
-        text, width, tab_size = self._text, self._width, self._tab_size
-        for seen, seen_width, seen_tab, seen_starts in _RECENT:
-            if (seen_width, seen_tab) == (width, tab_size) and (seen is text or seen == text):
+        text, soft, width, tab_size = self._text, self._soft, self._width, self._tab_size
+        for seen, seen_soft, seen_width, seen_tab, seen_starts in _RECENT:
+            if (
+                (seen_width, seen_tab) == (width, tab_size) and (seen is text or seen == text)
+                and (seen_soft is soft or seen_soft == soft)
+            ):
                 self._starts = seen_starts  # shared: the row starts are only ever replaced, never changed in place
                 return
         self._wrap_anew()
-        _RECENT.insert(0, (text, width, tab_size, self._starts))
+        _RECENT.insert(0, (text, soft, width, tab_size, self._starts))
         del _RECENT[_KEEP:]
 
     def _wrap_anew(self) -> None:
@@ -87,7 +96,7 @@ class WrappedText:
         wrap_plain = self._wrap_plain
         wrap_clusters = self._wrap_clusters
         offset = 0
-        for paragraph in self._text.split("\n"):
+        for paragraph in self._paragraphs():
             length = len(paragraph)
             append(offset)
             if length <= double_fit:
@@ -102,6 +111,49 @@ class WrappedText:
                 wrap_clusters(paragraph, offset, append)
             offset += length + 1
         self._starts = starts
+
+    def _paragraphs(self) -> Iterator[str]:
+        """The text cut at its newlines, lines joined by a space at each soft break."""
+        lines = self._text.split("\n")
+        soft = self._soft
+        if not soft:
+            yield from lines
+            return
+        waiting = soft[0]
+        next_soft = 1
+        count = len(soft)
+        joined: list[str] = []
+        offset = 0
+        for line in lines:
+            offset += len(line)  # where the newline after this line is
+            if offset == waiting:
+                joined.append(line)
+                waiting = soft[next_soft] if next_soft < count else -1
+                next_soft += 1
+            elif joined:
+                joined.append(line)
+                yield " ".join(joined)
+                joined = []
+            else:
+                yield line
+            offset += 1
+        if joined:  # pragma: no cover - a soft break is always followed by a line
+            yield " ".join(joined)
+
+    def _is_soft(self, offset: int) -> bool:
+        """True if the newline at *offset* is shown as a space."""
+        soft = self._soft
+        if not soft:
+            return False
+        index = bisect_left(soft, offset)
+        return index < len(soft) and soft[index] == offset
+
+    def shown(self, start: int, end: int) -> str:
+        """``text[start:end]`` as drawn: soft line breaks as spaces."""
+        segment = self._text[start:end]
+        if self._soft and "\n" in segment:
+            return segment.replace("\n", " ")
+        return segment
 
     def _wrap_plain(self, paragraph: str, base: int, append: Callable[[int], None]) -> None:
         """Wrap a paragraph of single-cell characters that only breaks at spaces."""
@@ -183,7 +235,7 @@ class WrappedText:
         start = starts[row]
         if row + 1 < len(starts):
             end = starts[row + 1]
-            if end > start and self._text[end - 1] == "\n":
+            if end > start and self._text[end - 1] == "\n" and not self._is_soft(end - 1):
                 end -= 1
         else:
             end = len(self._text)
@@ -199,12 +251,12 @@ class WrappedText:
         if row + 1 >= len(self._starts):
             return True
         next_start = self._starts[row + 1]
-        return next_start > 0 and self._text[next_start - 1] == "\n"
+        return next_start > 0 and self._text[next_start - 1] == "\n" and not self._is_soft(next_start - 1)
 
     def row_text(self, row: int) -> str:
-        """The text of a visual row, as stored (tabs not expanded)."""
+        """The text of a visual row, as drawn (soft line breaks as spaces, tabs not expanded)."""
         start, end = self.row_span(row)
-        return self._text[start:end]
+        return self.shown(start, end)
 
     def row_of(self, offset: int) -> int:
         """The visual row holding an offset (clamped into the text).
@@ -228,7 +280,7 @@ class WrappedText:
         row, if any, is not included.
         """
         start, end = self.row_span(row)
-        segment = self._text[start:end]
+        segment = self.shown(start, end)
         if is_plain(segment):
             return [(start + i, start + i + 1, i, 1) for i in range(len(segment))]
         starts, widths = cut_clusters(segment)
@@ -250,7 +302,7 @@ class WrappedText:
     def row_cells(self, row: int) -> int:
         """Cells the row's text takes (a hanging space counts)."""
         start, end = self.row_span(row)
-        segment = self._text[start:end]
+        segment = self.shown(start, end)
         if is_plain(segment):
             return len(segment)
         clusters = self.row_clusters(row)
@@ -266,7 +318,7 @@ class WrappedText:
         offset = min(max(offset, 0), len(self._text))
         row = self.row_of(offset)
         start, end = self.row_span(row)
-        segment = self._text[start:end]
+        segment = self.shown(start, end)
         if is_plain(segment):
             return row, min(offset, end) - start
         for cluster_start, cluster_end, cell_x, cells in self.row_clusters(row):
@@ -286,7 +338,7 @@ class WrappedText:
         row = self._clamp_row(row)
         start, end = self.row_span(row)
         cell_x = max(cell_x, 0)
-        segment = self._text[start:end]
+        segment = self.shown(start, end)
         last_of_paragraph = self.row_ends_paragraph(row)
         if is_plain(segment):
             if cell_x < len(segment):
@@ -316,7 +368,7 @@ class WrappedText:
         start, end = self.row_span(row)
         if offset >= end:
             return offset, offset + 1
-        segment = self._text[start:end]
+        segment = self.shown(start, end)
         if is_plain(segment):
             return offset, offset + 1
         for cluster_start, cluster_end, _x, _cells in self.row_clusters(row):

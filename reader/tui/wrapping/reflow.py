@@ -18,9 +18,10 @@ are.
 from __future__ import annotations
 
 import re
+from array import array
 from itertools import islice
 
-__all__ = ["looks_hard_wrapped", "reflowed", "wrap_width"]
+__all__ = ["looks_hard_wrapped", "reflowed", "soft_breaks", "wrap_width"]
 
 #: A line this much shorter than the text's wrap width ends on purpose (verse, a heading, a paragraph's end).
 SHORT_LINE = 0.7
@@ -59,25 +60,40 @@ def looks_hard_wrapped(text: str) -> bool:
     return near_width >= 0.5 * len(filled) and longer <= 0.05 * len(filled) and continued >= 0.4 * len(filled)
 
 
-def reflowed(text: str) -> str:
-    """*text* with its soft line breaks turned into spaces (same length, same offsets)."""
+def soft_breaks(text: str) -> array[int]:
+    """Offsets of *text*'s soft line breaks, ascending: the newlines :func:`reflowed` shows as spaces.
+
+    The reader keeps these instead of a reflowed copy of the text (a 3 MB book held twice);
+    the wrapped-line index reads the text with these newlines as spaces.
+    """
+    found: array[int] = array("q")
     lines = text.split("\n")
     width = wrap_width(lines)
     if not width:
-        return text
+        return found
     shortest = width * SHORT_LINE
     own_start = _OWN_START.match
-    pieces: list[str] = []
-    add = pieces.append
+    add = found.append
+    offset = -1
     line = lines[0]
     for following in islice(lines, 1, None):
-        add(line)
-        # Cheapest tests first: this runs once per line of the book, on the event loop.
-        soft = (
+        offset += len(line) + 1
+        # Cheapest tests first: this runs once per line of the book.
+        if (
             len(line) >= shortest and following and not following[0].isspace() and not line.isspace()
             and not own_start(following)
-        )
-        add(" " if soft else "\n")
+        ):
+            add(offset)
         line = following
-    add(line)
-    return "".join(pieces)
+    return found
+
+
+def reflowed(text: str) -> str:
+    """*text* with its soft line breaks turned into spaces (same length, same offsets)."""
+    breaks = soft_breaks(text)
+    if not breaks:
+        return text
+    shown = list(text)  # small texts only (tests, examples): the reader keeps the breaks, not a copy
+    for offset in breaks:
+        shown[offset] = " "
+    return "".join(shown)
