@@ -531,21 +531,24 @@ def bench_keys_tmux(library: Library, folder: Path, roots: list[Path]) -> list[R
     samples: dict[tuple[str, str], list[float]] = {}
     resizes: dict[str, list[float]] = {}
     widths: dict[str, set[int]] = {}
-    tmuxes = [Tmux(folder, {
-        "MARGIN_DB": str(library.path), "MARGIN_CONFIG": str(folder / "no-config.toml"),
-        "COLORTERM": "truecolor", "PYTHONPATH": str(root),
-    }) for root in roots]
+    tmux = Tmux(folder, {
+        "MARGIN_DB": str(library.path), "MARGIN_CONFIG": str(folder / "no-config.toml"), "COLORTERM": "truecolor",
+    })
+
+    def start(root: Path, ids: list[str]) -> tuple[str, float]:
+        return tmux.start(tmux.command(*margin_argv(*ids), env={"PYTHONPATH": str(root)}))
+
     try:
         for books, label in (([first], "one book"), ([first, second], "two books")):
             ids = [book.id for book in books]
             markers = [book.marker for book in books]
             for where in ("start", "end"):
-                for root, tmux in zip(roots, tmuxes):
+                for root in roots:
                     if where == "start":
                         set_positions(library)
                     else:
                         set_positions(library, len(first.text) - END_BACK, len(second.text) - END_BACK)
-                    name, began = tmux.start(tmux.command(*margin_argv(*ids)))
+                    name, began = start(root, ids)
                     try:
                         if where == "start":
                             tmux.wait_for(name, began, markers)
@@ -557,9 +560,9 @@ def bench_keys_tmux(library: Library, folder: Path, roots: list[Path]) -> list[R
                     finally:
                         tmux.kill(name)
         # Re-wrap of two books on a resize, to the settled screen.
-        for root, tmux in zip(roots, tmuxes):
+        for root in roots:
             set_positions(library, len(first.text) // 2, len(second.text) // 2)
-            name, began = tmux.start(tmux.command(*margin_argv(first.id, second.id)))
+            name, began = start(root, [first.id, second.id])
             try:
                 time.sleep(1.5)
                 before = tmux.settled(name, quiet=0.3)
@@ -573,8 +576,7 @@ def bench_keys_tmux(library: Library, folder: Path, roots: list[Path]) -> list[R
             finally:
                 tmux.kill(name)
     finally:
-        for tmux in tmuxes:
-            tmux.close()
+        tmux.close()
         set_positions(library)
 
     results = []
