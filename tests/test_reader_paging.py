@@ -1,0 +1,193 @@
+"""Paging, resizing and reflowed text draw the right rows, highlights, cursor and selection.
+
+The reading pane draws its lines itself (each row once, kept while it looks the same) rather
+than through Textual's per-line drawing; these tests hold it to what Textual's own drawing of
+the same rows gives, cell by cell, after the moves that reuse kept rows.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from annotations.store import Store
+from reader.tui.app import MarginApp
+from reader.tui.widgets.document_view import DocumentView, Highlight
+
+from .conftest import add_document, fixed_clock
+from .test_reflow import PROSE, hard_wrapped
+
+ORANGE = "#e6a23c"
+LONG = "\n\n".join(f"Paragraph {index:04d}. " + " ".join(["words follow one another"] * 9) for index in range(600))
+
+
+class PaddedApp(App[None]):
+    """One view padded left and right, as the reading pane has it."""
+
+    CSS = "DocumentView { padding: 0 1; }"
+
+    def __init__(self, text: str, reflow: bool = False) -> None:
+        super().__init__()
+        self.text = text
+        self.reflow = reflow
+
+    def compose(self) -> ComposeResult:
+        yield DocumentView(self.text, id="doc", reflow=self.reflow)
+
+
+def cells(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
+    """Each line as its cells: character and style (however the segments are cut)."""
+    return [[(char, segment.style) for segment in strip for char in segment.text if not segment.control]
+            for strip in strips]
+
+
+def drawn(view: DocumentView) -> list[Strip]:
+    return view.render_lines(Region(0, 0, view.region.width, view.region.height))
+
+
+def as_textual_draws(view: DocumentView) -> list[Strip]:
+    """The same lines through Textual's own drawing of the view (its line cache emptied first)."""
+    view._styles_cache.clear()
+    return Widget.render_lines(view, Region(0, 0, view.region.width, view.region.height))
+
+
+def shown_rows(view: DocumentView) -> list[str]:
+    layout = view.layout_index
+    top = view.scroll_offset.y
+    height = view.scrollable_content_region.height
+    return [layout.row_text(row) for row in range(top, min(top + height, layout.row_count))]
+
+
+def styles_of(strips: list[Strip], text: str) -> list[Style | None]:
+    return [segment.style for strip in strips for segment in strip if text in segment.text]
+
+
+async def test_paging_draws_the_rows_of_each_page_as_textual_would():
+    app = PaddedApp(LONG)
+    async with app.run_test(size=(70, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        view.focus()
+        await pilot.pause()
+        height = view.scrollable_content_region.height
+        first = drawn(view)
+        assert cells(first) == cells(as_textual_draws(view))
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert view.scroll_offset.y == height  # one whole screen on
+        assert view.layout_index.row_of(view.cursor) == height  # the cursor is on the new top row
+        page = drawn(view)
+        assert cells(page) == cells(as_textual_draws(view))
+        assert [strip.text.strip() for strip in page] == [row.strip() for row in shown_rows(view)]
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert view.scroll_offset.y == 0
+        assert cells(drawn(view)) == cells(first)  # the kept rows, and the cursor back on row 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert view.cursor == len(LONG)
+        assert cells(drawn(view)) == cells(as_textual_draws(view))
+        assert "Paragraph 0599." in "".join(strip.text for strip in drawn(view))
+
+
+async def test_highlights_are_drawn_on_their_text_after_paging_and_after_a_resize():
+    app = PaddedApp(LONG)
+    async with app.run_test(size=(70, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        view.focus()
+        await pilot.pause()
+        start = LONG.index("Paragraph 0040.")
+        end = start + len("Paragraph 0040.")
+        for _ in range(12):
+            if view.visible_span()[1] > end:
+                break
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert view.visible_span()[0] <= start
+        view.move_cursor(end + 40)  # off the highlight, whose row keeps its drawing otherwise
+        await pilot.pause()
+        drawn(view)  # rows drawn before the highlight was added must not be reused
+        view.set_highlights([Highlight(start, end, ORANGE, "a1")])
+        await pilot.pause()
+        plain = view._styles.base
+        lines = drawn(view)
+        assert cells(lines) == cells(as_textual_draws(view))
+        (style,) = set(styles_of(lines, "Paragraph 0040."))
+        assert style is not None and style.bgcolor != plain.bgcolor  # painted
+        assert set(styles_of(lines, "Paragraph 0041")) <= {plain, view._styles.style(False, None, False, True)}
+        await pilot.resize_terminal(50, 20)
+        await pilot.pause()
+        await pilot.pause()
+        assert view.layout_index.width == view.scrollable_content_region.width - 1
+        view.scroll_to_offset(start)
+        view.move_cursor(end + 40)
+        await pilot.pause()
+        lines = drawn(view)
+        assert max(strip.cell_length for strip in lines) == view.region.width
+        assert cells(lines) == cells(as_textual_draws(view))
+        assert style in styles_of(lines, "Paragraph 0040.")
+
+
+async def test_cursor_and_selection_over_a_soft_line_break_of_reflowed_text():
+    text = hard_wrapped(PROSE)
+    app = PaddedApp(text, reflow=True)
+    async with app.run_test(size=(90, 24)) as pilot:
+        view = app.query_one(DocumentView)
+        view.focus()
+        await pilot.pause()
+        soft = text.index("\n")  # the first line break falls inside a paragraph: it is shown as a space
+        assert text[soft + 1] != "\n"
+        drawn(view)  # rows drawn before the selection must not be reused
+        row, cell = view.layout_index.cell_of(soft)
+        past = view.layout_index.row_start(row + 2) + 3  # a whole row selected between the ends
+        view.select_span(soft - 5, past)
+        await pilot.pause()
+        lines = drawn(view)
+        assert cells(lines) == cells(as_textual_draws(view))
+        assert "\n" not in "".join(strip.text for strip in lines)
+        selected = view._styles.style(False, None, True, False)
+        line = cells(lines)[row - view.scroll_offset.y]
+        padding = 1
+        assert line[padding + cell] == (" ", selected)  # the break is drawn as a selected space
+        chosen = "".join(
+            char for line in cells(lines) for char, style in line
+            if style in (selected, view._styles.style(False, None, True, True))
+        )
+        assert chosen == text[soft - 5 : past].replace("\n", " ")
+        assert view.selected_span == (soft - 5, past)
+        await pilot.press("j")
+        await pilot.pause()
+        assert cells(drawn(view)) == cells(as_textual_draws(view))  # the selection moved with the cursor
+
+
+async def test_two_books_scroll_together_when_synced(tmp_path):
+    store = Store.open(tmp_path / "r.db", author="ada", clock=fixed_clock())
+    first = add_document(store, LONG, title="first")
+    second = add_document(store, LONG.replace("words", "lines"), title="second")
+    app = MarginApp(store, document_ids=[first.id, second.id], watch_seconds=None)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        left, right = (pane.view for pane in app.screen.panes)
+        left.focus()
+        await pilot.pause()
+        if not app.screen.deck.synced:
+            await pilot.press("s")
+            await pilot.pause()
+        assert app.screen.deck.synced
+        for _ in range(3):
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert left.scroll_offset.y > 0 and right.scroll_offset.y > 0
+        assert abs(left.scroll_offset.y / left.max_scroll_y - right.scroll_offset.y / right.max_scroll_y) < 0.01
+        assert cells(drawn(right)) == cells(as_textual_draws(right))
+        await pilot.press("s")
+        await pilot.pause()
+        assert not app.screen.deck.synced
+        before = right.scroll_offset.y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert right.scroll_offset.y == before  # no longer follows
+    store.close()
+
