@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from itertools import accumulate, count, filterfalse
+from operator import add
 
 from .clusters import BREAK_SPACES, NO_ROW_END, NO_ROW_START, TAB, cut_clusters, is_plain, tab_cells
 
@@ -19,6 +21,8 @@ Cluster = tuple[int, int, int, int]
 #: same text at the same width (two layers of one document compared) wrap it once between them.
 _RECENT: list[tuple[str, array[int], int, int, array[int]]] = []
 _KEEP = 2
+
+_UNKNOWN, _PLAIN, _MIXED = 0, 1, 2
 
 
 class WrappedText:
@@ -49,6 +53,10 @@ class WrappedText:
         """Current wrap width in cells."""
         self._starts: array[int] = array("q")
         """Offset at which each visual row starts (ascending)."""
+        self._paragraph_starts: array[int] | None = None
+        """Where each paragraph starts, then one past the text's end plus one; found at the first wrap."""
+        self._plain = bytearray()
+        """Per paragraph: plain (one cell a character), mixed, or not known yet."""
         self._wrap()
 
     # -- building -----------------------------------------------------------
@@ -89,56 +97,54 @@ class WrappedText:
         del _RECENT[_KEEP:]
 
     def _wrap_anew(self) -> None:
+        if self._paragraph_starts is None:
+            self._find_paragraphs()
+        paragraph_starts, plain = self._paragraph_starts, self._plain
+        assert paragraph_starts is not None
+        text = self._text
+        find = text.find
         width = self._width
         double_fit = width // 2
         starts = array("q")
         append = starts.append
         wrap_plain = self._wrap_plain
         wrap_clusters = self._wrap_clusters
-        offset = 0
-        for paragraph in self._paragraphs():
-            length = len(paragraph)
+        for index in range(len(paragraph_starts) - 1):
+            offset = paragraph_starts[index]
+            end = paragraph_starts[index + 1] - 1
+            length = end - offset
             append(offset)
             if length <= double_fit:
                 # Even at two cells per character it fits: only a tab can
                 # widen a character further.
-                if TAB in paragraph:
-                    wrap_clusters(paragraph, offset, append)
-            elif is_plain(paragraph):
+                if find(TAB, offset, end) >= 0:
+                    wrap_clusters(self.shown(offset, end), offset, append)
+                continue
+            kind = plain[index]
+            if kind == _UNKNOWN:
+                kind = plain[index] = _PLAIN if is_plain(self.shown(offset, end)) else _MIXED
+            if kind == _PLAIN:
                 if length > width:
-                    wrap_plain(paragraph, offset, append)
+                    wrap_plain(offset, length, append)
             else:
-                wrap_clusters(paragraph, offset, append)
-            offset += length + 1
+                wrap_clusters(self.shown(offset, end), offset, append)
         self._starts = starts
 
-    def _paragraphs(self) -> Iterator[str]:
-        """The text cut at its newlines, lines joined by a space at each soft break."""
-        lines = self._text.split("\n")
-        soft = self._soft
-        if not soft:
-            yield from lines
-            return
-        waiting = soft[0]
-        next_soft = 1
-        count = len(soft)
-        joined: list[str] = []
-        offset = 0
-        for line in lines:
-            offset += len(line)  # where the newline after this line is
-            if offset == waiting:
-                joined.append(line)
-                waiting = soft[next_soft] if next_soft < count else -1
-                next_soft += 1
-            elif joined:
-                joined.append(line)
-                yield " ".join(joined)
-                joined = []
-            else:
-                yield line
-            offset += 1
-        if joined:  # pragma: no cover - a soft break is always followed by a line
-            yield " ".join(joined)
+    def _find_paragraphs(self) -> None:
+        """Where each paragraph starts (at the text's start and after each newline not shown as a space).
+
+        Found once per text and kept for every width, with whether each paragraph is plain once
+        that is known, so a re-wrap neither cuts the text into paragraphs nor measures them again.
+        """
+        text = self._text
+        # Where each line starts: the lengths of the lines before it plus their newlines (no loop in Python).
+        starts = array("q", map(add, accumulate(map(len, text.split("\n")), initial=0), count()))
+        if self._soft:
+            after_soft = {offset + 1 for offset in self._soft}
+            starts = array("q", filterfalse(after_soft.__contains__, starts))
+        # The last entry is one past the end of the last paragraph and its newline: len(text) + 1.
+        self._paragraph_starts = starts
+        self._plain = bytearray([_UNKNOWN]) * (len(starts) - 1)
 
     def _is_soft(self, offset: int) -> bool:
         """True if the newline at *offset* is shown as a space."""
@@ -155,20 +161,27 @@ class WrappedText:
             return segment.replace("\n", " ")
         return segment
 
-    def _wrap_plain(self, paragraph: str, base: int, append: Callable[[int], None]) -> None:
-        """Wrap a paragraph of single-cell characters that only breaks at spaces."""
+    def _wrap_plain(self, base: int, length: int, append: Callable[[int], None]) -> None:
+        """Wrap the paragraph of *length* single-cell characters at *base* that only breaks at spaces.
+
+        Read in place in the text: a newline inside a paragraph is a soft break, shown as a space.
+        """
         width = self._width
-        length = len(paragraph)
+        text = self._text
+        find_space = text.rfind
+        soft = bool(self._soft)
         position = 0
-        find_space = paragraph.rfind
         while length - position > width:
             edge = position + width
-            if paragraph[edge] == " ":
+            char = text[base + edge]
+            if char == " " or (soft and char == "\n"):
                 # The space at the edge hangs unless it ends the paragraph.
                 position = edge + 1 if edge + 1 < length else edge
             else:
-                space = find_space(" ", position, edge)
-                position = space + 1 if space >= 0 else edge
+                space = find_space(" ", base + position, base + edge)
+                if soft:
+                    space = max(space, find_space("\n", base + position, base + edge))
+                position = space - base + 1 if space >= 0 else edge
             append(base + position)
 
     def _wrap_clusters(self, paragraph: str, base: int, append: Callable[[int], None]) -> None:
