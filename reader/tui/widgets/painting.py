@@ -10,6 +10,8 @@ and benchmarks can probe it without a running app.
 
 from __future__ import annotations
 
+from array import array
+
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +41,7 @@ FAINT_TINT = 0.12
 """How far a faint mark's colour (a suggestion, not an annotation) is mixed in (also italic)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Highlight:
     """One highlighted span, as the app hands it to a view."""
 
@@ -128,6 +130,7 @@ class PaintIndex:
 
         starts: list[int] = [0]
         paints: list[Paint | None] = [None]
+        shared: dict[Paint, Paint] = {}
         count = red = green = blue = marked_count = 0
         faint_count = faint_red = faint_green = faint_blue = 0  # faint marks are summed apart, and lose to highlights
         decorations = [0] * (len(DECORATIONS) + 1)  # how many decorations of each number cover the position
@@ -163,6 +166,8 @@ class PaintIndex:
                 paint = Paint(False, (0, 0, 0), False, False, decoration, tinted=False)
             else:
                 paint = None
+            if paint is not None:
+                paint = shared.setdefault(paint, paint)  # one object per distinct paint, not one per run
             if starts[-1] == position:
                 paints[-1] = paint
                 if len(paints) > 1 and paints[-2] == paint:
@@ -171,7 +176,7 @@ class PaintIndex:
             elif paints[-1] != paint:
                 starts.append(position)
                 paints.append(paint)
-        self._starts = starts
+        self._starts = array("q", starts)
         """Offset at which each run starts (ascending, first is 0)."""
         self._paints = paints
         """Paint of each run (``None`` where no highlight is)."""
@@ -179,7 +184,7 @@ class PaintIndex:
         kept.sort(key=lambda span: span.start)
         self._spans = kept
         """Highlights in start order, for point queries."""
-        self._span_starts = [span.start for span in kept]
+        self._span_starts = array("q", [span.start for span in kept])
         self._longest = max((span.end - span.start for span in kept), default=0)
 
     def runs(self, start: int, end: int) -> list[tuple[int, int, Paint | None]]:
