@@ -82,6 +82,10 @@ class RowPainter:
 
     def row(self, row: int, cursor: int, selection: tuple[int, int] | None) -> Strip:
         """Draw one visual row (not padded to the view's width); *selection* is the selected ``(start, end)``."""
+        return Strip(self.row_segments(row, cursor, selection)[0])
+
+    def row_segments(self, row: int, cursor: int, selection: tuple[int, int] | None) -> tuple[list[Segment], int]:
+        """The segments of one visual row and the cells they take (for a view that makes its lines whole)."""
         layout = self.layout
         text = self.text
         start, end = layout.row_span(row)
@@ -118,8 +122,10 @@ class RowPainter:
         if plain:
             cluster_starts: list[int] = []
             pieces: list[str] = []
+            cells = end - start
         else:
             clusters = layout.row_clusters(row)
+            cells = clusters[-1][2] + clusters[-1][3] if clusters else 0
             cluster_starts = [cluster[0] for cluster in clusters]
             pieces = [
                 " " * cells if text[cluster_start] == "\t"
@@ -167,4 +173,5 @@ class RowPainter:
             if at_end or newline_selected:
                 in_heading = any(h_start <= end < h_end for h_start, h_end in row_headings)
                 segments.append(Segment(" ", style_for(in_heading, None, newline_selected, at_end)))
-        return Strip(segments)
+                cells += 1
+        return segments, cells

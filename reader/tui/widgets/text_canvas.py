@@ -344,17 +344,23 @@ class TextCanvas(ScrollView):
             strip = rows.get(key)
             if strip is None:
                 # The same segments Textual's drawing makes: the row filled to the text's width
-                # in the view's style, then the gutter and the padding in the background's.
-                content = self.render_row(row) if key[0] != -1 else Strip([])
+                # in the view's style, then the gutter and the padding in the background's; the
+                # line filters applied to them before the one strip is made.
+                segments, cells = self._row_segments(row) if key[0] != -1 else ([], 0)
+                if cells > text_width:
+                    cut = Strip(segments).crop(0, text_width)
+                    segments, cells = list(cut), cut.cell_length
                 line = [Segment(" " * left, inner)] if left else []
-                line.extend(content.adjust_cell_length(text_width, base)._segments)
+                line.extend(segments)
+                if text_width > cells:
+                    line.append(Segment(" " * (text_width - cells), base))
                 if filled > text_width:
                     line.append(Segment(" " * (filled - text_width), inner))
                 if right:
                     line.append(Segment(" " * right, inner))
-                strip = Strip(line, width)
                 for line_filter in filters:
-                    strip = strip.apply_filter(line_filter, background)
+                    line = line_filter.apply(line, background)
+                strip = Strip(line, width)
                 if len(rows) >= KEPT_ROWS:
                     del rows[next(iter(rows))]
                 rows[key] = strip
@@ -386,6 +392,9 @@ class TextCanvas(ScrollView):
 
     def render_row(self, row: int) -> Strip:
         """Draw one visual row (not padded to the widget's width)."""
+        return Strip(self._row_segments(row)[0])
+
+    def _row_segments(self, row: int) -> tuple[list[Segment], int]:
         if self._styles.key is None:
             self._prepare_styles()
         painter = self._painter
@@ -394,4 +403,4 @@ class TextCanvas(ScrollView):
                 self._text, self.layout_index, self._paint, self._headings, self._heading_starts, self._styles
             )
         painter.paint = self._paint
-        return painter.row(row, self.cursor, self.selected_span)
+        return painter.row_segments(row, self.cursor, self.selected_span)
