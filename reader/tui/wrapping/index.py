@@ -125,7 +125,7 @@ class WrappedText:
                 kind = plain[index] = _PLAIN if is_plain(self.shown(offset, end)) else _MIXED
             if kind == _PLAIN:
                 if length > width:
-                    wrap_plain(offset, length, append)
+                    wrap_plain(self.shown(offset, end), offset, append)
             else:
                 wrap_clusters(self.shown(offset, end), offset, append)
         self._starts = starts
@@ -161,27 +161,20 @@ class WrappedText:
             return segment.replace("\n", " ")
         return segment
 
-    def _wrap_plain(self, base: int, length: int, append: Callable[[int], None]) -> None:
-        """Wrap the paragraph of *length* single-cell characters at *base* that only breaks at spaces.
-
-        Read in place in the text: a newline inside a paragraph is a soft break, shown as a space.
-        """
+    def _wrap_plain(self, paragraph: str, base: int, append: Callable[[int], None]) -> None:
+        """Wrap a paragraph of single-cell characters that only breaks at spaces."""
         width = self._width
-        text = self._text
-        find_space = text.rfind
-        soft = bool(self._soft)
+        length = len(paragraph)
         position = 0
+        find_space = paragraph.rfind
         while length - position > width:
             edge = position + width
-            char = text[base + edge]
-            if char == " " or (soft and char == "\n"):
+            if paragraph[edge] == " ":
                 # The space at the edge hangs unless it ends the paragraph.
                 position = edge + 1 if edge + 1 < length else edge
             else:
-                space = find_space(" ", base + position, base + edge)
-                if soft:
-                    space = max(space, find_space("\n", base + position, base + edge))
-                position = space - base + 1 if space >= 0 else edge
+                space = find_space(" ", position, edge)
+                position = space + 1 if space >= 0 else edge
             append(base + position)
 
     def _wrap_clusters(self, paragraph: str, base: int, append: Callable[[int], None]) -> None:
