@@ -242,10 +242,10 @@ class TextCanvas(ScrollView):
         layout = self.layout_index
         width = self._wrap_width()
         anchor = self._reading_offset
+        rewrapped = layout.width != width or not self._laid_out
         self._restoring = True
         try:
             layout.rewrap(width)
-            self._drawn_generation += 1
             self.virtual_size = Size(self.scrollable_content_region.width, layout.row_count)
             self._scroll_to_row(layout.row_of(anchor))
         finally:
@@ -254,7 +254,11 @@ class TextCanvas(ScrollView):
             # A cursor set before the view had a size should be on screen.
             self._laid_out = True
             self._scroll_row_visible(layout.row_of(self.cursor))
-        self.refresh()
+        if rewrapped:
+            # Rows are drawn anew; when only the height changed (or the Resize handler comes after the
+            # compositor already re-wrapped), Textual redraws what it must and this frame is not drawn twice.
+            self._drawn_generation += 1
+            self.refresh()
 
     def _scroll_to_row(self, row: int) -> None:
         self.scroll_to(y=row, animate=False, force=True)
