@@ -488,28 +488,28 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
     return results
 
 
-def settle_time(
-    tmux: Tmux, name: str, began: float, before: str, quiet: float = 0.3, columns: int | None = None
-) -> tuple[float, str]:
-    """Poll until the screen has differed from *before* and then not changed for *quiet* seconds.
-
-    With *columns* (after a resize), *before* cut to that width is not a new screen either: it is
-    what tmux shows before the program has drawn anything at the new width.
-    Returns the seconds from *began* to the first capture showing the final screen, and that screen.
-    """
-    stale = {before}
-    if columns is not None:
-        stale.add("\n".join(line[:columns].rstrip() for line in before.split("\n")))
-    screen, shown_at, changed_at = before, began, began
+def resettled(tmux: Tmux, name: str, began: float, final: Any, quiet: float) -> tuple[float, str]:
+    """Poll until the screen passes *final* and has not changed for *quiet* seconds: when it first showed, and it."""
+    screen, shown_at, changed_at = tmux.capture(name), began, began
     while True:
         again = tmux.capture(name)
         now = time.perf_counter()
         if again != screen:
             screen, shown_at, changed_at = again, now, now
-        elif screen not in stale and now - changed_at >= quiet:
+        elif final(screen) and now - changed_at >= quiet:
             return shown_at - began, screen
         if now - began > TIMEOUT:
             raise RuntimeError(f"the screen did not settle; it shows:\n{screen}")
+
+
+def split_at(screen: str, columns: int) -> bool:
+    """True once two panes are drawn for *columns*: the first pane's right edge in the middle of its title line.
+
+    What tmux shows by itself after a resize (the old screen cut, or what it held from before a
+    narrowing) has that edge where the old width put it.
+    """
+    edge = screen.split("\n", 1)[0].find("▕")
+    return abs(edge - (columns // 2 - 1)) <= 2
 
 
 def key_figures(tmux: Tmux, name: str) -> dict[str, list[float]]:
@@ -577,7 +577,7 @@ def bench_keys_tmux(library: Library, folder: Path, roots: list[Path]) -> list[R
                     for columns in (RESIZE_TO, WIDTH):
                         began = time.perf_counter()
                         tmux.resize(name, columns)
-                        spent, before = settle_time(tmux, name, began, before, quiet=0.5, columns=columns)
+                        spent, before = resettled(tmux, name, began, lambda screen, c=columns: split_at(screen, c), 0.5)
                         resizes.setdefault(f"{root}", []).append(spent)
                         widths.setdefault(f"{root}", set()).add(max(len(line) for line in before.splitlines()))
             finally:
