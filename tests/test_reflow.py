@@ -9,7 +9,7 @@ import pytest
 from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.wrapping import WrappedText
-from reader.tui.wrapping.reflow import looks_hard_wrapped, reflowed, soft_breaks
+from reader.tui.wrapping.reflow import line_breaks, looks_hard_wrapped, reflowed, soft_breaks
 
 from .conftest import add_document, fixed_clock
 
@@ -69,6 +69,12 @@ def test_wrapping_with_the_soft_breaks_lays_out_exactly_as_the_reflowed_copy(wid
     copy = WrappedText(reflowed(text), width)
     kept = WrappedText(text, width, soft=breaks)
     assert kept.row_count == copy.row_count
+    soft, paragraphs = line_breaks(text)
+    assert soft == breaks and paragraphs is not None
+    given = WrappedText(text, width, soft=soft, paragraphs=paragraphs)  # paragraphs found in the same pass
+    assert [given.row_start(row) for row in range(given.row_count)] == [
+        copy.row_start(row) for row in range(copy.row_count)
+    ]
     for row in range(copy.row_count):
         assert kept.row_span(row) == copy.row_span(row)
         assert kept.row_text(row) == copy.row_text(row)

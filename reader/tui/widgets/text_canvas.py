@@ -10,6 +10,7 @@ and the mouse do with the cursor is :class:`~reader.tui.widgets.document_view.Do
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from rich.segment import Segment
@@ -24,7 +25,7 @@ from textual.strip import Strip
 from ..terminal_filter import TerminalSafe
 
 from ..wrapping import WrappedText
-from ..wrapping.reflow import soft_breaks
+from ..wrapping.reflow import line_breaks
 from .headings import heading_spans
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
@@ -72,8 +73,12 @@ class TextCanvas(ScrollView):
         """The document's normalised text."""
         self._reflow = reflow
         """Soft line breaks of hard-wrapped paragraphs are shown as spaces."""
-        self._soft = soft_breaks(text) if reflow else None
+        self._soft: array[int] | None = None
         """The newlines drawn as spaces when reflowed (kept instead of a reflowed copy of the text)."""
+        self._paragraphs: array[int] | None = None
+        """Where the paragraphs start when reflowed (found with the soft line breaks)."""
+        if reflow:
+            self._soft, self._paragraphs = line_breaks(text)
         self._tab_size = tab_size
         """Distance between tab stops in cells."""
         self._wrapped: WrappedText | None = None
@@ -131,7 +136,9 @@ class TextCanvas(ScrollView):
         """The wrapped-line index for the current width."""
         layout = self._wrapped
         if layout is None:
-            layout = self._wrapped = WrappedText(self._text, self._wrap_width(), self._tab_size, self._soft)
+            layout = self._wrapped = WrappedText(
+                self._text, self._wrap_width(), self._tab_size, self._soft, self._paragraphs
+            )
         return layout
 
     @property
@@ -163,7 +170,7 @@ class TextCanvas(ScrollView):
         if reflow == self._reflow:
             return
         self._reflow = reflow
-        self._soft = soft_breaks(self._text) if reflow else None
+        self._soft, self._paragraphs = line_breaks(self._text) if reflow else (None, None)
         self._wrapped = None
         self._painter = None
         self._drawn_generation += 1

@@ -40,9 +40,14 @@ class WrappedText:
             reflowed text, :func:`reader.tui.wrapping.reflow.soft_breaks`),
             ascending. Rows, cells and row text are those of the text with
             these newlines replaced by spaces, without a copy of it.
+        paragraphs: Where the paragraphs start, as :func:`reader.tui.wrapping.reflow.line_breaks`
+            gives them with *soft*; found here when not given.
     """
 
-    def __init__(self, text: str, width: int, tab_size: int = 4, soft: array[int] | None = None) -> None:
+    def __init__(
+        self, text: str, width: int, tab_size: int = 4, soft: array[int] | None = None,
+        paragraphs: array[int] | None = None,
+    ) -> None:
         self._text = text
         """The text being laid out."""
         self._soft: array[int] = soft if soft is not None else array("q")
@@ -53,9 +58,9 @@ class WrappedText:
         """Current wrap width in cells."""
         self._starts: array[int] = array("q")
         """Offset at which each visual row starts (ascending)."""
-        self._paragraph_starts: array[int] | None = None
+        self._paragraph_starts: array[int] | None = paragraphs
         """Where each paragraph starts, then one past the text's end plus one; found at the first wrap."""
-        self._plain = bytearray()
+        self._plain = bytearray([_UNKNOWN]) * (len(paragraphs) - 1) if paragraphs is not None else bytearray()
         """Per paragraph: plain (one cell a character), mixed, or not known yet."""
         self._wrap()
 
@@ -109,9 +114,11 @@ class WrappedText:
         append = starts.append
         wrap_plain = self._wrap_plain
         wrap_clusters = self._wrap_clusters
-        for index in range(len(paragraph_starts) - 1):
-            offset = paragraph_starts[index]
-            end = paragraph_starts[index + 1] - 1
+        soft = bool(self._soft)
+        following = iter(paragraph_starts)
+        next(following)
+        for index, (offset, after) in enumerate(zip(paragraph_starts, following)):
+            end = after - 1
             length = end - offset
             append(offset)
             if length <= double_fit:
@@ -121,13 +128,18 @@ class WrappedText:
                     wrap_clusters(self.shown(offset, end), offset, append)
                 continue
             kind = plain[index]
+            if kind == _PLAIN and length <= width:
+                continue
+            paragraph = text[offset:end]
+            if soft and "\n" in paragraph:
+                paragraph = paragraph.replace("\n", " ")
             if kind == _UNKNOWN:
-                kind = plain[index] = _PLAIN if is_plain(self.shown(offset, end)) else _MIXED
+                kind = plain[index] = _PLAIN if is_plain(paragraph) else _MIXED
             if kind == _PLAIN:
                 if length > width:
-                    wrap_plain(self.shown(offset, end), offset, append)
+                    wrap_plain(paragraph, offset, append)
             else:
-                wrap_clusters(self.shown(offset, end), offset, append)
+                wrap_clusters(paragraph, offset, append)
         self._starts = starts
 
     def _find_paragraphs(self) -> None:

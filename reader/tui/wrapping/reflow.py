@@ -21,7 +21,7 @@ import re
 from array import array
 from itertools import islice
 
-__all__ = ["looks_hard_wrapped", "reflowed", "soft_breaks", "wrap_width"]
+__all__ = ["line_breaks", "looks_hard_wrapped", "reflowed", "soft_breaks", "wrap_width"]
 
 #: A line this much shorter than the text's wrap width ends on purpose (verse, a heading, a paragraph's end).
 SHORT_LINE = 0.7
@@ -66,14 +66,26 @@ def soft_breaks(text: str) -> array[int]:
     The reader keeps these instead of a reflowed copy of the text (a 3 MB book held twice);
     the wrapped-line index reads the text with these newlines as spaces.
     """
+    return line_breaks(text)[0]
+
+
+def line_breaks(text: str) -> tuple[array[int], array[int] | None]:
+    """The soft line breaks (as :func:`soft_breaks`), and where the paragraphs of the reflowed text start.
+
+    The starts are those :class:`~reader.tui.wrapping.WrappedText` would find itself (0, then
+    after each hard newline, then ``len(text) + 1``), found here in the same pass over the
+    lines, so a reflowed book is cut into lines once; ``None`` when the text is left as it is.
+    """
     found: array[int] = array("q")
     lines = text.split("\n")
     width = wrap_width(lines)
     if not width:
-        return found
+        return found, None
+    starts: array[int] = array("q", [0])
     shortest = width * SHORT_LINE
     own_start = _OWN_START.match
-    add = found.append
+    soft = found.append
+    hard = starts.append
     offset = -1
     line = lines[0]
     for following in islice(lines, 1, None):
@@ -83,9 +95,12 @@ def soft_breaks(text: str) -> array[int]:
             len(line) >= shortest and following and not following[0].isspace() and not line.isspace()
             and not own_start(following)
         ):
-            add(offset)
+            soft(offset)
+        else:
+            hard(offset + 1)
         line = following
-    return found
+    hard(len(text) + 1)
+    return found, starts
 
 
 def reflowed(text: str) -> str:
