@@ -191,3 +191,28 @@ async def test_two_books_scroll_together_when_synced(tmp_path):
         assert right.scroll_offset.y == before  # no longer follows
     store.close()
 
+
+
+async def test_the_scroll_bar_of_a_long_text_follows_the_place_read_in_whole_cells():
+    app = PaddedApp(LONG * 4)
+    async with app.run_test(size=(70, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        view.focus()
+        await pilot.pause()
+        bar = view.vertical_scrollbar
+
+        def thumb_rows() -> list[int]:
+            lines = bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+            return [y for y, line in enumerate(lines) if any(s.style is not None and s.style.reverse for s in line)]
+
+        assert thumb_rows() == [0]
+        kept = bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert bar.render_lines(Region(0, 0, bar.size.width, bar.size.height)) is kept  # not a cell further: not redrawn
+        await pilot.press("end")
+        await pilot.pause()
+        assert thumb_rows() == [bar.size.height - 1]
+        view.scroll_to_offset(len(view.text) // 2)
+        await pilot.pause()
+        assert thumb_rows() == [(bar.size.height - 1) // 2] or thumb_rows() == [bar.size.height // 2]

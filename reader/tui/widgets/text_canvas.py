@@ -23,7 +23,6 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from ..terminal_filter import TerminalSafe
-
 from ..wrapping import WrappedText
 from ..wrapping.reflow import line_breaks
 from .headings import heading_spans
