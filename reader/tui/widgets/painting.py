@@ -134,6 +134,7 @@ class PaintIndex:
         count = red = green = blue = marked_count = 0
         faint_count = faint_red = faint_green = faint_blue = 0  # faint marks are summed apart, and lose to highlights
         decorations = [0] * (len(DECORATIONS) + 1)  # how many decorations of each number cover the position
+        decorated = 0  # how many decorations cover the position, of any number
         index = 0
         total = len(events_)
         while index < total:
@@ -142,6 +143,7 @@ class PaintIndex:
                 _, delta, r, g, b, m, f, d = events_[index]
                 if d:
                     decorations[abs(d)] += 1 if d > 0 else -1
+                    decorated += 1 if d > 0 else -1
                 elif f:
                     faint_count += f
                     faint_red += r
@@ -154,7 +156,9 @@ class PaintIndex:
                     blue += b
                     marked_count += m
                 index += 1
-            decoration = max((n for n in range(1, len(decorations)) if decorations[n] > 0), default=0)
+            decoration = (
+                max((n for n in range(1, len(decorations)) if decorations[n] > 0), default=0) if decorated else 0
+            )
             if count > 0:
                 paint: Paint | None = Paint(
                     count > 1, (red // count, green // count, blue // count), marked_count > 0, False, decoration
