@@ -625,3 +625,21 @@ def test_get_many_finds_deleted_ones_too_and_leaves_out_unknown_ids(store):
     assert set(found) == set(ids) and len(ids) == 600  # more than one chunk of ids
     assert found[ids[3]].deleted and not found[ids[4]].deleted
     assert found[ids[5]] == store.annotations.get(ids[5])
+
+
+def test_spans_within_a_stretch_are_the_spans_overlapping_it_long_ones_included(store):
+    text = " ".join(f"word{i}" for i in range(20_000))
+    doc = add_document(store, text, "Long")
+    rng = random.Random(4)
+    pairs = []
+    for _ in range(400):
+        start = rng.randrange(0, len(text) - 300)
+        pairs.append((anchor_span(text, start, start + rng.randrange(1, 300)), ""))
+    pairs.append((anchor_span(text, 10, len(text) - 10), ""))  # longer than any usual bound: still found
+    store.annotations.insert_many(doc.version_id, pairs)
+    every = store.annotations.spans(doc.version_id)
+    for start, end in ((0, 2_000), (50_000, 53_000), (len(text) - 500, len(text))):
+        expected = [s for s in every if s.start < end and s.end > start]
+        assert store.annotations.spans(doc.version_id, within=(start, end)) == expected
+        assert any(s.end - s.start > 100_000 for s in expected)
+    assert store.annotations.spans(doc.version_id, author="nobody", within=(0, 2_000)) == []

@@ -171,11 +171,7 @@ class AnnotationRepo:
         bound is :data:`LONG_ANNOTATION` unless the index of long ones holds a
         longer one (the condition below is that index's own, so SQLite uses it).
         """
-        longer = self.db.execute(
-            f'SELECT max("end" - start) FROM annotations WHERE version_id = ? AND "end" - start > {LONG_ANNOTATION}',
-            (version_id,),
-        ).fetchone()[0]
-        longest = max(LONG_ANNOTATION, longer or 0)
+        longest = self._longest(version_id)
         found = self._select(
             'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
             " AND a.anchor_state != 'orphaned'",
@@ -184,12 +180,30 @@ class AnnotationRepo:
         # A discontinuous passage overlaps only where one of its fragments does, not in its gaps.
         return [a for a in found if any(p.start < end and p.end > start for p in a.pieces)]
 
-    def spans(self, version_id: str, author: str | None = None) -> builtins.list[Span]:
+    def _longest(self, version_id: str) -> int:
+        """How far before a place an annotation of the version overlapping it can begin (its longest one's length)."""
+        longer = self.db.execute(
+            f'SELECT max("end" - start) FROM annotations WHERE version_id = ? AND "end" - start > {LONG_ANNOTATION}',
+            (version_id,),
+        ).fetchone()[0]
+        return max(LONG_ANNOTATION, longer or 0)
+
+    def spans(
+        self, version_id: str, author: str | None = None, within: tuple[int, int] | None = None
+    ) -> builtins.list[Span]:
         """Every live annotation of a version (only *author*'s, when given) as a drawable span, in one query.
 
         The colour is that of the first tag (entities before topics, then by
         name); untagged annotations have none and the view picks a default.
+        *within* ``(start, end)`` keeps the annotations overlapping that stretch
+        (all the pieces of a discontinuous one): what a screen shows, read in a
+        range scan of the position index as :meth:`overlapping` reads it.
         """
+        window, bounds = "", ()
+        if within is not None:
+            start, end = within
+            window = ' AND a.start >= ? AND a.start < ? AND a."end" > ?'
+            bounds = (start - self._longest(version_id), end, start)
         rows = self.db.execute(
             """SELECT a.id, coalesce(f.start, a.start) AS s, coalesce(f."end", a."end") AS e,
                  (SELECT t.colour FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
@@ -200,9 +214,9 @@ class AnnotationRepo:
                          WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
                FROM annotations a LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
                WHERE a.version_id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
-                 AND (? IS NULL OR a.author = ?)
+                 AND (? IS NULL OR a.author = ?)""" + window + """
                ORDER BY s, e""",
-            (version_id, author, author),
+            (version_id, author, author, *bounds),
         ).fetchall()
         return [Span(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows]
 
