@@ -199,7 +199,7 @@ class AnnotationRepo:
         (all the pieces of a discontinuous one): what a screen shows, read in a
         range scan of the position index as :meth:`overlapping` reads it.
         """
-        window, bounds = "", ()
+        window, bounds = "", ()  # type: tuple[str, tuple[int, ...]]
         if within is not None:
             start, end = within
             window = ' AND a.start >= ? AND a.start < ? AND a."end" > ?'

@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Document, LoadedDocument, Section
 from .clock import Clock, new_id
-from .reanchoring import Reanchorer, ReanchorSummary
 from .transaction import writing
+
+if TYPE_CHECKING:
+    from .reanchoring import Reanchorer, ReanchorSummary
 
 ImportStatus = Literal["new", "unchanged", "new-version", "reverted"]
 
@@ -76,7 +78,16 @@ class DocumentRepo:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.reanchorer = Reanchorer(db, clock)
+        self._reanchorer: Reanchorer | None = None
+
+    @property
+    def reanchorer(self) -> Reanchorer:
+        """What places a document's annotations on its new version (loaded when a version is first made)."""
+        if self._reanchorer is None:
+            from .reanchoring import Reanchorer
+
+            self._reanchorer = Reanchorer(self.db, self.clock)
+        return self._reanchorer
 
     def _query(self, where: str = "", params: tuple = ()) -> list[Document]:
         sql = _DOCUMENT_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY v.title COLLATE NOCASE, d.id"
