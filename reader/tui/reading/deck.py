@@ -307,7 +307,8 @@ class PaneDeck(Horizontal):
         self.sync_by_alignment = False
         for pane in self.panes:
             pane.synced = self.synced
-            pane.show_title(pane.view.top_offset)
+            if pane.view.laid_out:  # else the title is shown once the text is placed, wrapped once at its width
+                pane.show_title(pane.view.top_offset)
         return self.synced
 
     def toggle_aligned_sync(self) -> int | None:
