@@ -83,3 +83,25 @@ def test_opening_a_library_does_not_parse_dates_yet_sqlite_utils_still_can():
         "assert issubclass(ParserError, ValueError)"
     )
     assert "dateutil.parser._parser" in after
+
+
+def test_the_pattern_sqlite_utils_compiles_at_import_is_compiled_when_first_used_and_works():
+    from annotations.store import Store
+    import re
+    import sqlite_utils.db
+
+    assert re.compile.__module__ == "re"  # compiling is as it was for everyone else
+    with Store.open(":memory:", author="a") as store:
+        assert store.db["versions_fts"].virtual_table_using == "FTS5"
+        assert store.db["annotations"].virtual_table_using is None
+    pattern = sqlite_utils.db._virtual_table_using_re
+    assert pattern.match('create virtual table "x" using fts4 (a)').group("using") == "fts4"
+    assert pattern.flags & re.IGNORECASE
+
+
+def test_opening_a_library_compiles_no_pattern_it_does_not_use():
+    modules = loaded_modules(
+        "from annotations.store import Store\nStore.open(':memory:', author='a').close()\n"
+        "import sqlite_utils.db\nassert sqlite_utils.db._virtual_table_using_re._compiled is None"
+    )
+    assert "sqlite_utils.db" in modules
