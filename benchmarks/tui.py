@@ -992,7 +992,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tmux", action="store_true", help="skip the figures taken under tmux")
     parser.add_argument("--launch", action="store_true", help="only the launches under tmux and the launch breakdown")
     parser.add_argument("--baseline", type=Path, help="another checkout whose launches are measured too, alternating")
+    parser.add_argument("--runs", type=int, default=LAUNCH_RUNS, help=f"launches per figure (default {LAUNCH_RUNS})")
     args = parser.parse_args(argv)
+    global LAUNCH_RUNS
+    LAUNCH_RUNS = max(1, args.runs)
 
     info = machine()
     print(f"margin reader benchmarks — Python {info['python']}, SQLite {info['sqlite']}, {info['cores']} cores,"
