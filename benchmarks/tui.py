@@ -987,6 +987,7 @@ def gap_results(library: Library) -> list[Result]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global LAUNCH_RUNS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--no-tmux", action="store_true", help="skip the figures taken under tmux")
@@ -994,7 +995,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="another checkout whose launches are measured too, alternating")
     parser.add_argument("--runs", type=int, default=LAUNCH_RUNS, help=f"launches per figure (default {LAUNCH_RUNS})")
     args = parser.parse_args(argv)
-    global LAUNCH_RUNS
     LAUNCH_RUNS = max(1, args.runs)
 
     info = machine()
