@@ -25,7 +25,7 @@ from ..screens.choices import ChoicePicker
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
-from .part import ReadingPart, short_quote
+from .part import HEAVY_WORK, ReadingPart, short_quote
 
 #: The decoration number (painting.DECORATIONS, strip glyphs) of each kind.
 DECORATION = {"only_a": 1, "only_b": 2, "boundaries": 3, "tags": 4}
@@ -103,7 +103,7 @@ class Comparing(ReadingPart):
 
         def work() -> None:
             try:
-                with self.store.reopen() as store:
+                with HEAVY_WORK, self.store.reopen() as store:
                     places = disagreements_in(store, document_id, *layers)
                     by_hand = decided_by_hand(store, document_id)
                     decided = decided_by_curating(store, document_id) | by_hand

@@ -16,7 +16,6 @@ worker does not compete with it for the interpreter.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from textual import work
@@ -31,7 +30,7 @@ from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.painting import DecoratedPaint
 from ..widgets.pane import DocumentPane, to_highlights
-from .part import ReadingPart
+from .part import HEAVY_WORK, ReadingPart
 from .targets import DISAGREEMENT_KEY, FRAGMENT_KEY, GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
@@ -69,7 +68,6 @@ class HighlightDrawing(ReadingPart):
         super().__init__()
         self.store = store
         """The library highlights are read from (workers open their own connection to it)."""
-        self._lock = threading.Lock()
         self._requests: dict[str, int] = {}
         """Per pane id, the number of the latest read: an older read finishing late is dropped."""
         self._read_at: dict[str, tuple[object, ...]] = {}
@@ -175,7 +173,7 @@ class HighlightDrawing(ReadingPart):
                         base: PaintIndex | None, over: PaintIndex | None) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
-        with self._lock:
+        with HEAVY_WORK:
             if request != self._requests.get(pane.id or "", 0):
                 return  # a newer read is queued: this one would be drawn over at once
             if spans is None:
