@@ -195,15 +195,9 @@ class AnnotationRepo:
 
         The colour is that of the first tag (entities before topics, then by
         name); untagged annotations have none and the view picks a default.
-        *within* ``(start, end)`` keeps the annotations overlapping that stretch
-        (all the pieces of a discontinuous one): what a screen shows, read in a
-        range scan of the position index as :meth:`overlapping` reads it.
+        *within* ``(start, end)`` keeps those overlapping that stretch (a screen's), in a range scan as in :meth:`overlapping`.
         """
-        window, bounds = "", ()  # type: tuple[str, tuple[int, ...]]
-        if within is not None:
-            start, end = within
-            window = ' AND a.start >= ? AND a.start < ? AND a."end" > ?'
-            bounds = (start - self._longest(version_id), end, start)
+        bounds = () if within is None else (within[0] - self._longest(version_id), within[1], within[0])
         rows = self.db.execute(
             """SELECT a.id, coalesce(f.start, a.start) AS s, coalesce(f."end", a."end") AS e,
                  (SELECT t.colour FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
@@ -214,7 +208,7 @@ class AnnotationRepo:
                          WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
                FROM annotations a LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
                WHERE a.version_id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
-                 AND (? IS NULL OR a.author = ?)""" + window + """
+                 AND (? IS NULL OR a.author = ?)""" + (' AND a.start >= ? AND a.start < ? AND a."end" > ?' if bounds else "") + """
                ORDER BY s, e""",
             (version_id, author, author, *bounds),
         ).fetchall()
