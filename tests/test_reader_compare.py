@@ -313,8 +313,10 @@ async def test_keys_pressed_before_the_places_are_known_wait_for_them_or_change_
     before = len(store.annotations.list(authors=[CONSENSUS]))
     app = _compare_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(20):
+        for _ in range(500):  # until the text is laid out (the places cannot be known yet)
             await pilot.pause(0.02)
+            if getattr(app.screen, "panes", None) and app.screen.panes[0].view.laid_out:
+                break
         left, right = app.screen.panes
         assert left.view.laid_out and not left.disagreement_marks
         assert "working out where the layers differ" in _status(left)
