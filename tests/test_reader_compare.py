@@ -315,7 +315,7 @@ async def test_keys_pressed_before_the_places_are_known_wait_for_them_or_change_
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(500):  # until the text is laid out (the places cannot be known yet)
             await pilot.pause(0.02)
-            if getattr(app.screen, "panes", None) and app.screen.panes[0].view.laid_out:
+            if getattr(app.screen, "panes", None) and app.screen.panes[0].view.laid_out and _status(app.screen.panes[0]):
                 break
         left, right = app.screen.panes
         assert left.view.laid_out and not left.disagreement_marks
