@@ -155,10 +155,11 @@ _LOOK_AT_START = frozenset(_TRIMMED) | _MAY_OPEN_BLOCK
 _TRIMMED_SET = frozenset(_TRIMMED)
 #: Where a line other than the first starts, or one other than the last ends, so that :func:`_block`
 #: must look at it (a blank line needs nothing). Most quotes have none: only their first and last
-#: lines, cut anywhere in the text, need a look.
+#: lines, cut anywhere in the text, need a look. (Led by the line break, so the engine skips to each
+#: one; a pattern that could start with any of a set of characters is tried at every character.)
 _INNER_LINE_TO_LOOK_AT = re.compile(
-    "\n[" + re.escape("".join(sorted(_LOOK_AT_START - {"\n"}))) + "]"
-    "|[" + re.escape("".join(sorted(_TRIMMED_SET - {"\n"}))) + "]\n"
+    "\n(?:[" + re.escape("".join(sorted(_LOOK_AT_START - {"\n"}))) + "]"
+    "|(?<=[" + re.escape("".join(sorted(_TRIMMED_SET - {"\n"}))) + "]\n))"
 )
 
 

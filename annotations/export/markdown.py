@@ -93,11 +93,8 @@ def _link_line(link: LinkView, target: LinkTarget | None) -> str:
 
 
 def _location(entry: Entry, with_document: bool) -> str:
-    parts = []
-    if with_document:
-        parts.append(entry.document.title)
-    parts.extend(entry.sections)
-    where = " › ".join(_escape_label(p) for p in parts if p)
+    parts = [entry.document.title, *entry.sections] if with_document else entry.sections
+    where = " › ".join([_escape_label(p) for p in parts if p])
     a = entry.annotation
     position = entry.position
     if a.orphaned:
@@ -115,7 +112,7 @@ def _byline(a: Annotation) -> str:
     if created:
         parts.append(_escape_label(created))
     line = ("— " + ", ".join(parts)) if parts else "—"
-    updated = day(a.updated)
+    updated = day(a.updated) if a.updated != a.created else created  # most were never edited
     if updated and updated != created:
         line += " (edited " + _escape_label(updated) + ")"
     return line
