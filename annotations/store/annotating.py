@@ -53,8 +53,8 @@ class AnnotationRepo:
 
     # reading ---------------------------------------------------------------
     def _tags_for(self, ids: Sequence[str]) -> dict[str, list[Tag]]:
-        """Tags of each annotation, entities first; each tag row is read and parsed once however often it is used."""
-        found: dict[str, list[Tag]] = {i: [] for i in ids}
+        """Tags of each tagged annotation, entities first; each tag row is read and parsed once however often it is used."""
+        found: dict[str, list[Tag]] = {}  # only the tagged: most annotations of a library have no tag
         pairs: list[tuple[str, str]] = []
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
@@ -67,20 +67,22 @@ class AnnotationRepo:
         tags = self.tags.live_by_id({tag_id for _, tag_id in pairs})
         for annotation_id, tag_id in pairs:
             if tag_id in tags:
-                found[annotation_id].append(tags[tag_id])
+                found.setdefault(annotation_id, []).append(tags[tag_id])
         for listed in found.values():
-            listed.sort(key=lambda tag: (tag.kind.value, tag.name.casefold(), tag.id))
+            if len(listed) > 1:
+                listed.sort(key=lambda tag: (tag.kind.value, tag.name.casefold(), tag.id))
         return found
 
     def _build(self, rows: list[tuple]) -> list[Annotation]:
         tags = self._tags_for([row[0] for row in rows])
         fragments = fragments_of(self.db, [row[0] for row in rows])
+        untagged: list[Tag] = []
         # Positional, in the order of Annotation's fields: a third quicker than by keyword, for
         # the thousands of rows an export or a listing builds (mypy checks each argument's type).
         return [
             Annotation(
                 row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11],
-                tuple(tags[row[0]]), row[12] is not None, row[13], row[14], bool(row[15]),
+                tuple(tags.get(row[0], untagged)), row[12] is not None, row[13], row[14], bool(row[15]),
                 attributes_from_json(row[16]), fragments.get(row[0], ()),
             )
             for row in rows

@@ -21,7 +21,6 @@ from ..model import Anchor
 from ..fragments import join
 from ..progress import tracked
 from ..reanchoring import placing
-from ..schema import VERSION_KEY
 from ..textdiff import OffsetMap
 from .clock import Clock
 from .fragments import fragments_of, write_fragments
@@ -99,6 +98,7 @@ class Reanchorer:
         for row in rows:
             by_version[row[1]].append(row)
         now = self.clock()
+        current_key = self.db.execute("SELECT rowid FROM versions WHERE id = ?", (current,)).fetchone()[0]
         updates, orphans, history = [], [], []
         pieces = fragments_of(self.db, [row[0] for row in rows])
         new_fragments: dict[str, tuple[Anchor, ...]] = {}
@@ -145,7 +145,7 @@ class Reanchorer:
                     setattr(summary, state, getattr(summary, state) + 1)
                     summary.to_review += int(review)
                     a = placed.anchor
-                    updates.append((current, current, a.start, a.end, a.exact, a.prefix, a.suffix, state, score,
+                    updates.append((current, current_key, a.start, a.end, a.exact, a.prefix, a.suffix, state, score,
                                     int(review), annotation_id))
                 if placed.needs_review or placed.anchor is None or placed.anchor.exact != exact:
                     # What it was, for the review to show. A passage carried intact needs no record:
@@ -155,7 +155,7 @@ class Reanchorer:
         if previous_version is not None and previous_version != current:
             self._carry_reading_position(document_id, previous_version, new_text, edits)
         self.db.conn.executemany(
-            f'UPDATE annotations SET version_id = ?, version_key = {VERSION_KEY}, start = ?, "end" = ?, exact = ?,'
+            'UPDATE annotations SET version_id = ?, version_key = ?, start = ?, "end" = ?, exact = ?,'
             " prefix = ?, suffix = ?, anchor_state = ?, anchor_score = ?, needs_review = ? WHERE id = ?",
             updates,
         )
