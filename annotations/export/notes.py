@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -140,7 +139,10 @@ def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]
     elsewhere: dict[str, LinkTarget] = {}
     for item in sorted(notes, key=lambda n: _document_key(n.document)):
         index = Outline(item.sections)
-        starts = _line_starts(item.text) if item.document.format in LINE_FORMATS else None
+        text = item.text if item.document.format in LINE_FORMATS else None
+        # Lines are counted as the entries come, in reading order: the line breaks before each
+        # start since the last, and those inside the passage (not every line start of the book).
+        counted_to, line = 0, 1
         entries = []
         for a in sorted(item.annotations, key=_annotation_key):
             if a.deleted:
@@ -149,8 +151,12 @@ def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]
             links = tuple(sorted(found, key=_link_key)) if found else ()
             sections = [] if a.orphaned else index.titles(a.start)
             lines = None
-            if starts is not None and not a.orphaned and a.end <= len(item.text):
-                lines = (bisect_right(starts, a.start), bisect_right(starts, max(a.start, a.end - 1)))
+            if text is not None and not a.orphaned and a.end <= len(text):
+                if a.start < counted_to:
+                    counted_to, line = 0, 1
+                line += text.count("\n", counted_to, a.start)
+                counted_to = a.start
+                lines = (line, line + text.count("\n", a.start, max(a.start, a.end - 1)))
             entries.append(Entry(a, item.document, sections, links, lines=lines))
         per_document.append((item.document, entries))
         elsewhere.update(item.elsewhere)
@@ -167,16 +173,6 @@ def arrange(notes: Sequence[DocumentNotes]) -> list[tuple[Document, list[Entry]]
 def block_ids(notes: Sequence[DocumentNotes]) -> dict[str, str]:
     """Annotation id to block id, as :func:`arrange` gives them when *notes* make one file."""
     return {e.annotation.id: e.block_id for _, entries in arrange(notes) for e in entries}
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    at = find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = find("\n", at + 1)
-    return starts
 
 
 def _annotation_key(a: Annotation) -> tuple[bool, int, int, str, str]:
