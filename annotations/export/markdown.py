@@ -119,7 +119,7 @@ def _byline(a: Annotation) -> str:
 
 
 def _render_entry(entry: Entry, block_id: str, *, with_document: bool) -> str:
-    """The annotation's blocks, as lines: quote, block id, location and tags, note, byline and links."""
+    """The annotation's blocks as one text of lines: quote, block id, location and tags, note, byline and links."""
     if entry.rendered is None:
         a = entry.annotation
         located = _location(entry, with_document)
