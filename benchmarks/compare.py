@@ -54,6 +54,7 @@ from annotations.classroom.consensus import pre_accept  # noqa: E402
 from annotations.classroom.disagreements import disagreements, disagreements_in  # noqa: E402
 from annotations.model import LoadedDocument  # noqa: E402
 from annotations.store import Store  # noqa: E402
+from annotations.schema import VERSION_KEY  # noqa: E402
 from annotations.store.clock import new_ids  # noqa: E402
 
 BOOK_BYTES = 3_000_000
@@ -94,9 +95,9 @@ def _build(path: Path) -> str:
                 tag_rows.append((identifier, tag))
         with store.db.conn:
             store.db.conn.executemany(
-                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
-                " VALUES (?, ?, ?, ?, ?, '', '', '', ?, '2026', '2026')",
-                rows,
+                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated,'
+                f" version_key) VALUES (?, ?, ?, ?, ?, '', '', '', ?, '2026', '2026', {VERSION_KEY})",
+                [(*row, row[1]) for row in rows],
             )
             store.db.conn.executemany("INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", tag_rows)
         return document.id

@@ -320,6 +320,28 @@ def test_overlapping_matches_brute_force(store):
 
 
 # links, search, reading state --------------------------------------------------
+def test_links_of_a_few_or_of_many_annotations_are_the_same_links(store):
+    """Asked about fewer annotations than there are links, or more, the answer is read two ways: alike."""
+    text = "".join(f"Sentence {n} of the notice. " for n in range(200))
+    doc = add_document(store, text, title="Many")
+    store.annotations.insert_many(doc.version_id, [(anchor_span(text, n * 20, n * 20 + 10), "") for n in range(60)])
+    made = [a.id for a in store.annotations.list()]
+    rng = random.Random(4)
+    for _ in range(30):
+        source, target = rng.sample(made[:40], 2)
+        try:
+            store.links.create(source, target, rng.choice(("quotes", "see-also")))
+        except MarginError:
+            pass  # the same link twice
+    store.links.delete(store.links.for_annotations(made)[0].id)
+    every = store.links.for_annotations(made)  # more annotations than links
+    assert every and all(not link.deleted for link in every)
+    for few in (made[:3], made[10:12], made[45:50]):
+        expected = [link for link in every if link.source_id in few or link.target_id in few]
+        assert store.links.for_annotations(few) == expected  # fewer annotations than links
+    assert store.links.for_annotations(made[41:]) == []
+
+
 def test_links_are_listed_both_ways_and_undoable(store):
     doc = add_document(store)
     art = add_document(store, NOTICE + " Extra.", title="Article")

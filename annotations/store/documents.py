@@ -31,14 +31,14 @@ MAX_TITLE = 500
 _DOCUMENT_SELECT = """
 SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
        v.format, v.sha256, v.imported_at, v.length,
-       -- Counted from indexes (m012_annotation_indexes): all of the version's, less deleted, less orphaned.
-       (SELECT count(*) FROM annotations a WHERE a.version_id = v.id)
-       - (SELECT count(*) FROM annotations a WHERE a.version_id = v.id AND a.deleted IS NOT NULL)
+       -- Counted from indexes (m012_annotation_indexes, m014_version_keys): all of the version's, less deleted, less orphaned.
+       (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid)
+       - (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid AND a.deleted IS NOT NULL)
        - (SELECT count(*) FROM annotations a
-           WHERE a.version_id = v.id AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS annotation_count,
-       (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
+           WHERE a.version_key = v.rowid AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS annotation_count,
+       (SELECT count(*) FROM annotations a JOIN versions av ON av.rowid = a.version_key
          WHERE av.document_id = d.id AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS orphaned_count,
-       (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
+       (SELECT count(*) FROM annotations a JOIN versions av ON av.rowid = a.version_key
          WHERE av.document_id = d.id AND a.deleted IS NULL AND a.needs_review = 1) AS review_count
 FROM documents d JOIN versions v ON v.id = d.current_version
 """
