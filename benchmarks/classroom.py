@@ -39,6 +39,7 @@ from annotations.classroom.collect import collect  # noqa: E402
 from annotations.classroom.packs import create_pack, join_pack  # noqa: E402
 from annotations.model import LoadedDocument  # noqa: E402
 from annotations.store import Store  # noqa: E402
+from annotations.schema import VERSION_KEY  # noqa: E402
 from annotations.store.clock import new_ids  # noqa: E402
 
 BOOK = ROOT.parent / "shared" / "corpus" / "gutenberg" / "pg11-alice-en.txt"
@@ -98,8 +99,8 @@ def _build(folder: Path) -> tuple[Path, list[Path], str]:
             conn = store.db.conn
             with conn:
                 conn.executemany(
-                    'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated,'
+                    f" version_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {VERSION_KEY})", [(*row, row[1]) for row in rows])
                 conn.executemany("INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", tags)
         files.append(path)
     return teacher, files, source

@@ -19,8 +19,9 @@ five runs; building the library is outside the clock.
 * under tmux (160x50, the driver of ``benchmarks/tui.py``): ``margin open``
   and ``margin compare --authors ada,bo`` launched as a person runs them,
   until the book's first line is on screen, and for the compare view until the
-  strips show the differences (a ``≠`` beside the text); beside them, the floor
-  of a minimal Textual app printing the same line. Skipped without tmux
+  strips show the differences (a ``≠`` beside the text); beside them, the floor:
+  ``benchmarks/floor.py``, a minimal Textual app showing the same book
+  through a scroll view over a wrap index, launched alternately with them. Skipped without tmux
   (``--no-tmux``).
 
 ``--baseline DIR`` measures the reader figures of another checkout too (e.g.
@@ -53,6 +54,7 @@ from annotations.classroom.consensus import pre_accept  # noqa: E402
 from annotations.classroom.disagreements import disagreements, disagreements_in  # noqa: E402
 from annotations.model import LoadedDocument  # noqa: E402
 from annotations.store import Store  # noqa: E402
+from annotations.schema import VERSION_KEY  # noqa: E402
 from annotations.store.clock import new_ids  # noqa: E402
 
 BOOK_BYTES = 3_000_000
@@ -93,9 +95,9 @@ def _build(path: Path) -> str:
                 tag_rows.append((identifier, tag))
         with store.db.conn:
             store.db.conn.executemany(
-                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
-                " VALUES (?, ?, ?, ?, ?, '', '', '', ?, '2026', '2026')",
-                rows,
+                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated,'
+                f" version_key) VALUES (?, ?, ?, ?, ?, '', '', '', ?, '2026', '2026', {VERSION_KEY})",
+                [(*row, row[1]) for row in rows],
             )
             store.db.conn.executemany("INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", tag_rows)
         return document.id
@@ -155,18 +157,6 @@ async def _open(path: Path, document_id: str, layers: tuple[str, str] | None) ->
                     raise RuntimeError("the panes never showed their highlights")
 
 
-FLOOR_APP = """
-import sys
-from textual.app import App
-from textual.widgets import Static
-class Floor(App):
-    def compose(self):
-        yield Static(open(sys.argv[1], encoding="utf-8").read(8000))
-Floor().run()
-"""
-"""A minimal Textual app showing the book's opening: the floor of any Textual reader (imports, first frame)."""
-
-
 def _child_open(library: Path, document_id: str, mode: str) -> tuple[float, ...]:
     """The headless figures of the code named by MARGIN_BENCH_CODE, in a fresh interpreter: (text, ready) seconds."""
     code = os.environ.get("MARGIN_BENCH_CODE") or str(HERE.parent)
@@ -197,20 +187,22 @@ def _tmux_figures(library: Path, document_id: str, folder: Path, trees: list[Pat
     if shutil.which("tmux") is None:
         return "tmux not installed"
     import tui  # benchmarks/tui.py: its private tmux server and launch loop
+    from floor import command as floor_command  # benchmarks/floor.py
 
     with Store.open(library, author="teacher") as store:
         opening = store.documents.text(store.documents.get(document_id).version_id)
     first = next(line for line in opening.split("\n")[:40] if len(line) >= 40)[:30]
-    sample = folder / "opening.txt"
-    sample.write_text(opening[:8000], encoding="utf-8")
+    book = folder / "book.txt"
+    book.write_text(opening, encoding="utf-8")
     env = {"MARGIN_DB": str(library), "MARGIN_CONFIG": str(folder / "no-config.toml"), "COLORTERM": "truecolor"}
     tmux = tui.Tmux(folder, env)
     figures: dict[str, float] = {}
     try:
-        figures["floor"] = tui.median(tui.launch(tmux, tmux.command(sys.executable, "-c", FLOOR_APP, str(sample)),
-                                                 [first], tui.LAUNCH_RUNS))
         samples: dict[str, list[float]] = {}
         for _ in range(tui.LAUNCH_RUNS + 1):
+            # The floor (benchmarks/floor.py: the same book, one view), alternating with margin's launches.
+            samples.setdefault("floor", []).extend(
+                tui.launch(tmux, tmux.command(*floor_command(sys.executable, book)), [first], 1))
             for index, tree in enumerate(trees):
                 tmux.cwd = tree
                 code_env = {"PYTHONPATH": str(tree)}
@@ -292,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     floor = terminal["floor"]
     print(f"  under tmux, launch to screen (median of 5 after a warm-up); target: first text ≤ 1.15 × the floor,"
           f" highlights ≤ 50 ms after it")
-    print(f"    floor, a minimal Textual app showing the opening: {floor * 1000:.0f} ms")
+    print(f"    floor, a minimal Textual app showing the book (benchmarks/floor.py): {floor * 1000:.0f} ms")
     for index, tree in enumerate(trees):
         label = f" [{names[tree]}]" if args.baseline else ""
         text, compare_text = terminal[f"open{index}"], terminal[f"compare{index}"]

@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shlex
 import shutil
 import statistics
@@ -45,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from annotations.anchoring import anchor_span  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from reader.formats import read_source  # noqa: E402
+from floor import command as floor_command  # noqa: E402  (benchmarks/floor.py)
 from run import machine as library_machine, synthetic_text  # noqa: E402  (benchmarks/run.py)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -117,6 +119,9 @@ class Library:
     highlights: int
     tagged: int
     build_s: float
+    plain_path: Path
+    """A library holding only the first book, without highlights: what the screen shows before they are drawn."""
+    plain_id: str
 
 
 def build_library(folder: Path) -> Library:
@@ -159,9 +164,13 @@ def build_library(folder: Path) -> Library:
         source_id, target_id = rng.sample(annotation_ids, 2)
         store.links.create(source_id, target_id, "see-also")
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    plain_path = folder / "plain.db"
+    with Store.open(plain_path, author=AUTHOR) as plain:
+        source = read_source(folder / "book-1.txt")
+        plain_id = plain.documents.import_loaded(str(source.path), source.sha256, source.document).document.id
     return Library(
         path, store, books[0], books[1], from_corpus, len(annotation_ids), len({r[0] for r in rows}),
-        time.perf_counter() - began,
+        time.perf_counter() - began, plain_path, plain_id,
     )
 
 
@@ -203,6 +212,8 @@ class Result:
             return "—"
         if self.unit == "MB":
             return f"{value / 1e6:.0f} MB"
+        if self.unit == "x":
+            return f"{value:.2f}×"
         return ms(value)
 
 
@@ -258,8 +269,9 @@ class Tmux:
         self._run("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT), "-c", str(self.cwd), command)
         return name, began
 
-    def capture(self, name: str) -> str:
-        result = self._run("capture-pane", "-p", "-t", name, check=False)
+    def capture(self, name: str, colours: bool = False) -> str:
+        """The screen's text; with *colours*, with the escape sequences of its colours and attributes."""
+        result = self._run("capture-pane", "-p", *(("-e",) if colours else ()), "-t", name, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"tmux session {name} is gone: {result.stderr.decode(errors='replace').strip()}")
         return result.stdout.decode("utf-8", errors="replace")
@@ -329,6 +341,67 @@ class Tmux:
                 raise RuntimeError(f"the screen did not change after {key}")
 
 
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def backgrounds(screen: str) -> set[str]:
+    """The background colours a ``capture-pane -e`` screen uses (as their SGR parameters, e.g. ``48;2;84;78;20``)."""
+    found: set[str] = set()
+    for match in SGR.finditer(screen):
+        params = match.group(1).split(";")
+        index = 0
+        while index < len(params):
+            param = params[index]
+            if param == "48" and params[index + 1:index + 2] == ["2"]:
+                found.add(";".join(params[index:index + 5]))
+                index += 5
+            elif param == "48" and params[index + 1:index + 2] == ["5"]:
+                found.add(";".join(params[index:index + 3]))
+                index += 3
+            elif param in ("38",):  # a foreground colour: skip its arguments
+                index += 5 if params[index + 1:index + 2] == ["2"] else 3
+            else:
+                if param in {"40", "41", "42", "43", "44", "45", "46", "47"} or param.startswith("10"):
+                    found.add(param)
+                index += 1
+    return found
+
+
+def highlight_colours(tmux: Tmux, with_highlights: str, without: str, marker: str) -> set[str]:
+    """The backgrounds margin's settled first screen has with highlights and not without them: the highlights'."""
+    settled: list[set[str]] = []
+    for command in (with_highlights, without):
+        name, began = tmux.start(command)
+        try:
+            tmux.wait_for(name, began, [marker])
+            tmux.settled(name, quiet=0.3)
+            time.sleep(1.0)  # the highlights' worker
+            settled.append(backgrounds(tmux.capture(name, colours=True)))
+        finally:
+            tmux.kill(name)
+    return settled[0] - settled[1]
+
+
+def launch_and_highlights(tmux: Tmux, command: str, marker: str, colours: set[str]) -> tuple[float, float]:
+    """Seconds to *marker* on screen, and to every one of *colours* on screen (the highlights drawn)."""
+    name, began = tmux.start(command)
+    try:
+        shown = None
+        while True:
+            screen = tmux.capture(name, colours=True)
+            now = time.perf_counter() - began
+            if shown is None and marker in SGR.sub("", screen):
+                shown = now
+            if shown is not None and colours <= backgrounds(screen):
+                return shown, now
+            if now > TIMEOUT:
+                raise RuntimeError(f"{marker!r} and the highlights not on screen after {TIMEOUT:.0f} s")
+            if "Pane is dead" in screen:
+                raise RuntimeError(f"the program exited; the screen shows:\n{SGR.sub('', screen)}")
+    finally:
+        tmux.kill(name)
+
+
 def launch(tmux: Tmux, command: str, markers: list[str], runs: int) -> list[float]:
     """Launch-to-markers times; one untimed warm-up launch first."""
     samples = []
@@ -347,7 +420,7 @@ def margin_argv(*document_ids: str) -> list[str]:
     return [sys.executable, "-m", "reader.cli", "open", *document_ids]
 
 
-def bench_tmux(library: Library, folder: Path) -> list[Result]:
+def bench_tmux(library: Library, folder: Path, baseline: Path | None = None, launch_only: bool = False) -> list[Result]:
     env = {
         "MARGIN_DB": str(library.path),
         "MARGIN_CONFIG": str(folder / "no-config.toml"),
@@ -387,25 +460,95 @@ def bench_tmux(library: Library, folder: Path) -> list[Result]:
             tmux.kill(name)
         key_floor = median(echo)
 
-        # 1. One book.
+        # 1 and 2. One book, two books side by side; each launch beside the floor app's (benchmarks/floor.py),
+        # alternating, so both meet the same load. The first round warms up and is not counted.
         set_positions(library)
-        one = launch(tmux, tmux.command(*margin_argv(first.id)), [first.marker], LAUNCH_RUNS)
+        colours = highlight_colours(
+            tmux, tmux.command(*margin_argv(first.id)),
+            tmux.command(*margin_argv(library.plain_id), env={"MARGIN_DB": str(library.plain_path)}), first.marker,
+        )
+        if not colours:
+            raise RuntimeError("the highlights show no background colour of their own on the first screen")
+        books = [folder / "book-1.txt", folder / "book-2.txt"]
+        one, painted, two, app_one, app_two = [], [], [], [], []
+        before_one: list[float] = []
+        before_painted: list[float] = []
+        before_two: list[float] = []
+        before = {"PYTHONPATH": str(baseline)} if baseline else {}
+        for run in range(LAUNCH_RUNS + 1):
+            if baseline:  # the other checkout's launches, alternating with this one's
+                tmux.cwd = baseline
+                old_shown, old_drawn = launch_and_highlights(
+                    tmux, tmux.command(*margin_argv(first.id), env=before), first.marker, colours)
+                old_pair = launch(tmux, tmux.command(*margin_argv(first.id, second.id), env=before),
+                                  [first.marker, second.marker], 1)
+                tmux.cwd = folder
+                if run:
+                    before_one.append(old_shown)
+                    before_painted.append(old_drawn - old_shown)
+                    before_two += old_pair
+            floor_one = launch(tmux, tmux.command(*floor_command(sys.executable, books[0])), [first.marker], 1)
+            shown, drawn = launch_and_highlights(tmux, tmux.command(*margin_argv(first.id)), first.marker, colours)
+            floor_pair = launch(tmux, tmux.command(*floor_command(sys.executable, *books)),
+                                [first.marker, second.marker], 1)
+            pair = launch(tmux, tmux.command(*margin_argv(first.id, second.id)), [first.marker, second.marker], 1)
+            if run:
+                app_one += floor_one
+                one.append(shown)
+                painted.append(drawn - shown)
+                app_two += floor_pair
+                two += pair
+        ratio_one, ratio_two = median(one) / median(app_one), median(two) / median(app_two)
         results.append(Result(
             "launch_one", "launch to first text, 3 MB book + 10k highlights (tmux)", median(one), 0.350, len(one),
             notes=[f"harness floor (tmux start + capture, printf of the same line) {ms(floor)};"
                    f" net of floor {ms(median(one) - floor)}; runs {', '.join(ms(s) for s in one)}"],
             details={"samples_s": one, "floor_s": floor, "net_s": median(one) - floor},
         ))
-
-        # 2. Two books side by side.
-        set_positions(library)
-        two = launch(tmux, tmux.command(*margin_argv(first.id, second.id)), [first.marker, second.marker], LAUNCH_RUNS)
+        results.append(Result(
+            "floor_app_one", "floor: a minimal Textual app showing the same book (tmux)", median(app_one), None,
+            len(app_one), notes=[f"benchmarks/floor.py; runs {', '.join(ms(s) for s in app_one)}"],
+            details={"samples_s": app_one},
+        ))
+        results.append(Result(
+            "launch_one_ratio", "launch to first text over the floor app's, one book", ratio_one, 1.15, len(one),
+            unit="x", statistic="ratio of medians", details={"ratio": ratio_one},
+        ))
+        results.append(Result(
+            "highlights_after_text", "highlights drawn after the text (tmux)", median(painted), 0.050, len(painted),
+            notes=[f"until every highlight colour of the settled first screen is on it ({len(colours)} colours,"
+                   f" seen with capture-pane -e); runs {', '.join(ms(s) for s in painted)}"],
+            details={"samples_s": painted, "colours": sorted(colours)},
+        ))
         results.append(Result(
             "launch_two", "launch to text, two 3 MB books side by side (tmux)", median(two), 0.450, len(two),
             notes=[f"harness floor {ms(floor_two)}; net of floor {ms(median(two) - floor_two)};"
                    f" runs {', '.join(ms(s) for s in two)}"],
             details={"samples_s": two, "floor_s": floor_two, "net_s": median(two) - floor_two},
         ))
+        results.append(Result(
+            "floor_app_two", "floor: the minimal Textual app, two books side by side (tmux)", median(app_two), None,
+            len(app_two), notes=[f"runs {', '.join(ms(s) for s in app_two)}"], details={"samples_s": app_two},
+        ))
+        results.append(Result(
+            "launch_two_ratio", "launch to text over the floor app's, two books", ratio_two, 1.3, len(two),
+            unit="x", statistic="ratio of medians", details={"ratio": ratio_two},
+        ))
+        if baseline:
+            for key, label, samples in (
+                ("baseline_one", "before (--baseline): launch to first text", before_one),
+                ("baseline_painted", "before (--baseline): highlights drawn after the text", before_painted),
+                ("baseline_two", "before (--baseline): launch to text, two books", before_two),
+            ):
+                results.append(Result(key, label, median(samples), None, len(samples),
+                                      notes=[f"{baseline}; runs {', '.join(ms(s) for s in samples)}"],
+                                      details={"samples_s": samples}))
+            results.append(Result("baseline_ratios", "before (--baseline): over the floor app's, one / two books",
+                                  median(before_one) / median(app_one), None, len(before_one), unit="x",
+                                  statistic="ratio of medians",
+                                  notes=[f"two books {median(before_two) / median(app_two):.2f}×"]))
+        if launch_only:
+            return results
 
         # 3 and 4. Keys in a running session: start of the book, then G / g; then near the end.
         set_positions(library)
@@ -979,12 +1122,17 @@ def gap_results(library: Library) -> list[Result]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global LAUNCH_RUNS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--no-tmux", action="store_true", help="skip the figures taken under tmux")
+    parser.add_argument("--launch", action="store_true", help="only the launches under tmux and the launch breakdown")
     parser.add_argument("--keys-only", action="store_true", help="only the keys and resize under tmux")
-    parser.add_argument("--baseline", type=Path, help="another checkout whose keys and resize are measured alternately")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout measured too, alternating (launches, keys and resize)")
+    parser.add_argument("--runs", type=int, default=LAUNCH_RUNS, help=f"launches per figure (default {LAUNCH_RUNS})")
     args = parser.parse_args(argv)
+    LAUNCH_RUNS = max(1, args.runs)
 
     info = machine()
     print(f"margin reader benchmarks — Python {info['python']}, SQLite {info['sqlite']}, {info['cores']} cores,"
@@ -1018,18 +1166,21 @@ def main(argv: list[str] | None = None) -> int:
                                ("tmux_page", "page down key to frame (tmux)"), ("memory", "peak RSS (tmux)")):
                 results.append(Result(key, label, None, None, 0, notes=[f"skipped: {skipped_why}"]))
         else:
-            roots = [ROOT] + ([args.baseline.resolve()] if args.baseline else [])
+            baseline = args.baseline.resolve() if args.baseline else None
             if not args.keys_only:
                 stage("under tmux: launches, keys, memory")
-                results.extend(attempt("tmux", "figures under tmux", lambda: bench_tmux(library, folder)))
-            stage("under tmux: page down, page up, end; one and two books; resize")
-            results.extend(attempt("tmux_keys", "keys and resize under tmux",
-                                   lambda: bench_keys_tmux(library, folder, roots)))
-            if not args.keys_only:
+                results.extend(attempt("tmux", "figures under tmux",
+                                       lambda: bench_tmux(library, folder, baseline, launch_only=args.launch)))
+            if not args.launch:
+                stage("under tmux: page down, page up, end; one and two books; resize")
+                roots = [ROOT] + ([baseline] if baseline else [])
+                results.extend(attempt("tmux_keys", "keys and resize under tmux",
+                                       lambda: bench_keys_tmux(library, folder, roots)))
+            if not args.launch and not args.keys_only:
                 stage("under tmux: other readers on the same book")
                 results.extend(attempt("peers", "other readers", lambda: bench_peers(library, folder, results)))
 
-        if not args.keys_only:
+        if not args.launch and not args.keys_only:
             stage("in-app: page down, resize")
             results.extend(attempt("in_app", "in-app figures", lambda: asyncio.run(in_app(library))))
             stage("in-app: event-loop gaps after the first text")

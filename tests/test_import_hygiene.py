@@ -62,3 +62,46 @@ def test_opening_a_library_does_not_load_numpy_yet_numpy_still_works():
     assert "numpy" not in modules and "pandas" not in modules
     after = loaded_modules("import annotations.store\nimport numpy\nassert numpy.arange(3).sum() == 3")
     assert "numpy" in after
+
+
+def test_opening_a_library_does_not_parse_dates_yet_sqlite_utils_still_can():
+    # sqlite-utils imports dateutil's parser (about 20 ms) for two recipes margin never calls.
+    pytest.importorskip("dateutil")
+    modules = loaded_modules("from annotations.store import Store\nStore.open(':memory:', author='a').close()")
+    assert "sqlite_utils" in modules
+    assert "dateutil.parser._parser" not in modules
+    after = loaded_modules(
+        "import annotations.store\n"
+        "from sqlite_utils import recipes\n"
+        "from sqlite_utils.utils import rows_from_file\n"
+        "assert recipes.parsedate('5th October 2019') == '2019-10-05'\n"
+        "assert recipes.parsedatetime('2019-10-05 10:30') == '2019-10-05T10:30:00'\n"
+        "assert recipes.parsedate('not a date', errors=recipes.IGNORE) == 'not a date'\n"
+        "import dateutil.parser\n"
+        "assert dateutil.parser.isoparse('2020-01-02').day == 2\n"
+        "from dateutil.parser import ParserError\n"
+        "assert issubclass(ParserError, ValueError)"
+    )
+    assert "dateutil.parser._parser" in after
+
+
+def test_the_pattern_sqlite_utils_compiles_at_import_is_compiled_when_first_used_and_works():
+    from annotations.store import Store
+    import re
+    import sqlite_utils.db
+
+    assert re.compile.__module__ == "re"  # compiling is as it was for everyone else
+    with Store.open(":memory:", author="a") as store:
+        assert store.db["versions_fts"].virtual_table_using == "FTS5"
+        assert store.db["annotations"].virtual_table_using is None
+    pattern = sqlite_utils.db._virtual_table_using_re
+    assert pattern.match('create virtual table "x" using fts4 (a)').group("using") == "fts4"
+    assert pattern.flags & re.IGNORECASE
+
+
+def test_opening_a_library_compiles_no_pattern_it_does_not_use():
+    modules = loaded_modules(
+        "from annotations.store import Store\nStore.open(':memory:', author='a').close()\n"
+        "import sqlite_utils.db\nassert sqlite_utils.db._virtual_table_using_re._compiled is None"
+    )
+    assert "sqlite_utils.db" in modules

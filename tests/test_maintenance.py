@@ -88,6 +88,11 @@ def test_a_healthy_library_passes_and_is_counted(library):
             id="annotation-without-version",
         ),
         pytest.param(
+            ["UPDATE annotations SET version_key = version_key + 1000 WHERE note = 'Says who?'"],
+            "1 annotation whose version key is not their version's",
+            id="version-key-of-another-version",
+        ),
+        pytest.param(
             ["UPDATE tags SET deleted = '2026' WHERE name = 'Theme/Safety'"],
             "still tagged with deleted or merged tags",
             id="tagged-with-deleted-tag",

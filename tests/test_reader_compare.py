@@ -294,3 +294,44 @@ async def test_a_place_tagged_by_hand_in_the_consensus_shows_as_decided_by_hand(
         await pilot.press("right_square_bracket")  # only in bo's layer: nothing of the consensus there
         await pilot.pause()
         assert "decided" not in _status(left)
+
+
+async def test_keys_pressed_before_the_places_are_known_wait_for_them_or_change_nothing(tmp_path, monkeypatch):
+    import threading
+
+    from reader.tui.reading import comparing
+
+    release = threading.Event()
+    real = comparing.disagreements_in
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - working the places out takes a while on a big book
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(comparing, "disagreements_in", slow)
+    store = _library(tmp_path)
+    before = len(store.annotations.list(authors=[CONSENSUS]))
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(500):  # until the text is laid out (the places cannot be known yet)
+            await pilot.pause(0.02)
+            if getattr(app.screen, "panes", None) and app.screen.panes[0].view.laid_out and _status(app.screen.panes[0]):
+                break
+        left, right = app.screen.panes
+        assert left.view.laid_out and not left.disagreement_marks
+        assert "working out where the layers differ" in _status(left)
+        await pilot.press("greater_than_sign")  # keep the right side: there is no place known yet
+        await pilot.pause()
+        assert len(store.annotations.list(authors=[CONSENSUS])) == before
+        await pilot.press("right_square_bracket")  # next place: taken once the places are known
+        await pilot.pause(0.1)
+        assert left.view.cursor == 0
+        release.set()
+        await _settle(pilot, app)
+        places = [start for start, _, _ in left.disagreement_marks]
+        assert places and left.view.cursor == right.view.cursor == places[0]
+        assert "different boundaries" in _status(left)
+        assert all(strip.marks for strip in app.screen.query(DisagreementStrip))
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert left.view.cursor == places[1]

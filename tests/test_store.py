@@ -320,6 +320,28 @@ def test_overlapping_matches_brute_force(store):
 
 
 # links, search, reading state --------------------------------------------------
+def test_links_of_a_few_or_of_many_annotations_are_the_same_links(store):
+    """Asked about fewer annotations than there are links, or more, the answer is read two ways: alike."""
+    text = "".join(f"Sentence {n} of the notice. " for n in range(200))
+    doc = add_document(store, text, title="Many")
+    store.annotations.insert_many(doc.version_id, [(anchor_span(text, n * 20, n * 20 + 10), "") for n in range(60)])
+    made = [a.id for a in store.annotations.list()]
+    rng = random.Random(4)
+    for _ in range(30):
+        source, target = rng.sample(made[:40], 2)
+        try:
+            store.links.create(source, target, rng.choice(("quotes", "see-also")))
+        except MarginError:
+            pass  # the same link twice
+    store.links.delete(store.links.for_annotations(made)[0].id)
+    every = store.links.for_annotations(made)  # more annotations than links
+    assert every and all(not link.deleted for link in every)
+    for few in (made[:3], made[10:12], made[45:50]):
+        expected = [link for link in every if link.source_id in few or link.target_id in few]
+        assert store.links.for_annotations(few) == expected  # fewer annotations than links
+    assert store.links.for_annotations(made[41:]) == []
+
+
 def test_links_are_listed_both_ways_and_undoable(store):
     doc = add_document(store)
     art = add_document(store, NOTICE + " Extra.", title="Article")
@@ -625,3 +647,21 @@ def test_get_many_finds_deleted_ones_too_and_leaves_out_unknown_ids(store):
     assert set(found) == set(ids) and len(ids) == 600  # more than one chunk of ids
     assert found[ids[3]].deleted and not found[ids[4]].deleted
     assert found[ids[5]] == store.annotations.get(ids[5])
+
+
+def test_spans_within_a_stretch_are_the_spans_overlapping_it_long_ones_included(store):
+    text = " ".join(f"word{i}" for i in range(20_000))
+    doc = add_document(store, text, "Long")
+    rng = random.Random(4)
+    pairs = []
+    for _ in range(400):
+        start = rng.randrange(0, len(text) - 300)
+        pairs.append((anchor_span(text, start, start + rng.randrange(1, 300)), ""))
+    pairs.append((anchor_span(text, 10, len(text) - 10), ""))  # longer than any usual bound: still found
+    store.annotations.insert_many(doc.version_id, pairs)
+    every = store.annotations.spans(doc.version_id)
+    for start, end in ((0, 2_000), (50_000, 53_000), (len(text) - 500, len(text))):
+        expected = [s for s in every if s.start < end and s.end > start]
+        assert store.annotations.spans(doc.version_id, within=(start, end)) == expected
+        assert any(s.end - s.start > 100_000 for s in expected)
+    assert store.annotations.spans(doc.version_id, author="nobody", within=(0, 2_000)) == []

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -22,7 +24,7 @@ from annotations.schema import MIGRATION_SET, migrations
 from annotations.store import Store, connection
 from reader.cli import cli
 
-from .conftest import add_document, fingerprint
+from .conftest import NOTICE, add_document, fingerprint
 
 
 def _library_with_notes(path: Path) -> str:
@@ -262,27 +264,46 @@ def test_a_library_from_before_tag_steps_keeps_its_undo_history(db_path):
         assert store.annotations.list() == []
 
 
-def test_a_library_from_before_m012_keeps_every_annotation_findable_and_counted(db_path, monkeypatch):
+def _insert_old_document(conn: sqlite3.Connection, text: str) -> None:
+    with conn:
+        conn.execute("INSERT INTO documents (id, title, source_path, created) VALUES ('d1', 'Long notice', '/n.txt', '2026')")
+        conn.execute(
+            "INSERT INTO versions (id, document_id, number, title, format, sha256, text, length, imported_at)"
+            " VALUES ('v1', 'd1', 1, 'Long notice', 'text', 'abc', ?, ?, '2026')",
+            (text, len(text)),
+        )
+        conn.execute("UPDATE documents SET current_version = 'v1'")
+
+
+def _insert_old_rows(conn: sqlite3.Connection, version_id: str, anchors: list) -> None:
+    with conn:
+        conn.executemany(
+            'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, '', 'ada', '2026', '2026')",
+            [(str(uuid.uuid4()), version_id, a.start, a.end, a.exact, a.prefix, a.suffix) for a in anchors],
+        )
+
+
+def test_a_library_from_before_m012_keeps_every_annotation_findable_and_counted(db_path):
     """m012 replaces the length index and adds count indexes: what was made before it is found and counted alike."""
     from annotations.anchoring import anchor_span
 
-    earlier = Migrations(MIGRATION_SET)
-    earlier._migrations = [m for m in migrations._migrations if m.name != "m012_annotation_indexes"]
-    monkeypatch.setattr(connection, "migrations", earlier)
     text = "".join(f"Line {n} of the notice, with some words.\n" for n in range(400))
     spans = [(10, 30), (100, 4100), (5000, 5040), (2000, 9000)]
-    with Store.open(db_path, author="ada") as store:
-        doc = add_document(store, text, title="Long notice")
-        store.annotations.insert_many(doc.version_id, [(anchor_span(text, s, e), "") for s, e in spans])
-        assert "annotations_length" in {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
-        extra = store.annotations.insert_many(doc.version_id, [(anchor_span(text, n, n + 5), "") for n in (60, 70, 80)])
-        assert extra == 3
-        with store.db.atomic():  # one deleted, one not found after an edit, one to review
-            store.db.execute("UPDATE annotations SET deleted = '2026' WHERE start = 60")
-            store.db.execute("UPDATE annotations SET anchor_state = 'orphaned' WHERE start = 70")
-            store.db.execute("UPDATE annotations SET needs_review = 1 WHERE start = 80")
+    # The library as margin wrote it before m012 (today's code writes columns that schema lacks).
+    db = Database(sqlite3.connect(db_path))
+    migrations.apply(db, stop_before="m012_annotation_indexes")
+    _insert_old_document(db.conn, text)
+    _insert_old_rows(db.conn, "v1", [anchor_span(text, s, e) for s, e in spans])
+    assert "annotations_length" in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    _insert_old_rows(db.conn, "v1", [anchor_span(text, n, n + 5) for n in (60, 70, 80)])
+    with db.conn:  # one deleted, one not found after an edit, one to review
+        db.execute("UPDATE annotations SET deleted = '2026' WHERE start = 60")
+        db.execute("UPDATE annotations SET anchor_state = 'orphaned' WHERE start = 70")
+        db.execute("UPDATE annotations SET needs_review = 1 WHERE start = 80")
+    db.conn.close()
     before = fingerprint(db_path)
-    monkeypatch.setattr(connection, "migrations", migrations)
+    doc = SimpleNamespace(id="d1", version_id="v1")
 
     with Store.open(db_path, author="ada") as store:
         names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -297,3 +318,149 @@ def test_a_library_from_before_m012_keeps_every_annotation_findable_and_counted(
             assert found == sorted((s, e) for s, e in spans if s < window[1] and e > window[0])
     copy = db_path.with_name(f"{db_path.name}.before-m012_annotation_indexes.bak")
     assert fingerprint(copy) == before
+
+
+# m014: annotations found by an integer version key ----------------------------------------------
+
+_M013_INDEXES = (
+    'CREATE INDEX annotations_position ON annotations(version_id, start, "end")',
+    'CREATE INDEX annotations_long ON annotations(version_id, ("end" - start)) WHERE "end" - start > 1000',
+    "CREATE INDEX annotations_deleted ON annotations(version_id) WHERE deleted IS NOT NULL",
+    "CREATE INDEX annotations_orphaned ON annotations(version_id) WHERE deleted IS NULL AND anchor_state = 'orphaned'",
+    "CREATE INDEX annotations_review ON annotations(version_id) WHERE deleted IS NULL AND needs_review = 1",
+)
+
+
+def _as_m013_made_it(path: Path) -> None:
+    """Turn a library of today's schema into the file margin wrote before m014: same rows, m013's shape."""
+    conn = sqlite3.connect(path)
+    with conn:
+        for name in ("position", "long", "deleted", "orphaned", "review"):
+            conn.execute(f"DROP INDEX annotations_{name}")
+        conn.execute("ALTER TABLE annotations DROP COLUMN version_key")
+        for statement in _M013_INDEXES:
+            conn.execute(statement)
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm014_version_keys'")
+    conn.close()
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(
+            (name, " ".join(sql.split()))
+            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        )
+    finally:
+        conn.close()
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, rowids included (the note index joins on the annotations' rowids)."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        found = {}
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "version_key"]
+            rowid = "" if conn.execute(f"SELECT 1 FROM pragma_table_list WHERE name = '{table}' AND wr").fetchone() else "rowid, "
+            listed = ", ".join(f'"{c}"' for c in columns)
+            found[table] = conn.execute(f"SELECT {rowid}{listed} FROM {table} ORDER BY 1, 2").fetchall()
+        return found
+    finally:
+        conn.close()
+
+
+def _answers(store: Store, documents: list) -> dict[str, object]:
+    """What the store answers about annotations by version: windows, spans, counts, listings, review, search."""
+    from annotations.store.maintenance import examine
+
+    found: dict[str, object] = {"health": examine(store.db).problems}
+    for doc in documents:
+        current = store.documents.get(doc.id)
+        text = store.documents.text(current.version_id)
+        windows = [(at, at + width) for at in range(0, len(text), 97) for width in (1, 40, 400)]
+        found[doc.id] = {
+            "document": current,
+            "windows": [[a.id for a in store.annotations.overlapping(current.version_id, *w)] for w in windows],
+            "spans": store.annotations.spans(current.version_id),
+            "ada's spans": store.annotations.spans(current.version_id, author="ada"),
+            "listed": store.annotations.list(document_ids=[doc.id], include_orphans=True, include_deleted=True),
+            "every version": store.annotations.list(document_ids=[doc.id], current_only=False),
+            "in order": [a for batch in store.annotations.in_reading_order(doc.id, batch=3) for a in batch],
+            "pending": store.documents.reanchorer.pending(doc.id),
+        }
+    found["review"] = store.annotations.review_queue()
+    found["notes"] = store.search.notes("harbour")
+    found["all"] = store.annotations.list(current_only=False, include_deleted=True)
+    return found
+
+
+def test_a_library_from_before_m014_keeps_every_row_and_every_answer(tmp_path):
+    """m014 adds the version key and leads every annotation index by it: rows, rowids and answers stay the same."""
+    from annotations.anchoring import anchor_fragments, anchor_span
+
+    path = tmp_path / "library.db"
+    text = "".join(f"Paragraph {n}: the harbour wall, the bridge and the ferry, noted on day {n}.\n" for n in range(60))
+    with Store.open(path, author="ada") as store:
+        doc = add_document(store, text, title="Harbour log", path="/docs/log.txt")
+        other = add_document(store, title="Notice")
+        spans = [(n * 37 % (len(text) - 60), n * 37 % (len(text) - 60) + 5 + n % 50) for n in range(120)]
+        store.annotations.insert_many(doc.version_id, [(anchor_span(text, s, e), "") for s, e in spans])
+        tagged = store.annotations.create(doc, anchor_span(text, 100, 180), tags=["Place:Harbour", "Theme/Works"],
+                                          note="The harbour wall again.")
+        covering, pieces = anchor_fragments(text, [(300, 320), (400, 430)])
+        store.annotations.create(doc, covering, fragments=pieces, note="two harbour pieces")
+        long = store.annotations.create(doc, anchor_span(text, 50, 2500), tags=["Theme/Works"])
+        store.annotations.change_attributes(long.id, [("Certainty", "high")])
+        gone = store.annotations.create(doc, anchor_span(text, 700, 720), note="harbour, deleted")
+        store.annotations.delete(gone.id)
+        store.links.create(tagged.id, long.id, "see also", note="harbour link")
+        with Store.open(path, author="bo") as bo:
+            bo.annotations.create(bo.documents.get(doc.id), anchor_span(text, 150, 260), tags=["Place:Harbour"])
+            bo.annotations.create(bo.documents.get(other.id), anchor_quote(NOTICE, "The bridge is safe."))
+        store.history.undo()
+        store.history.redo()
+        # A new version: most annotations move, some are placed approximately, some are orphaned.
+        edited = text.replace("Paragraph 3:", "Paragraph three, rewritten:").replace("harbour wall, the bridge and the ferry, noted on day 7.", "")
+        edited = "A preface added later.\n" + edited[: len(edited) // 2] + edited[len(edited) * 3 // 5 :]
+        add_document(store, edited, title="Harbour log", path="/docs/log.txt")
+        documents = [doc, other]
+        before = _answers(store, documents)
+        assert before["health"] == ()
+    assert {a.anchor_state for a in before["all"]} >= {"exact", "moved", "orphaned"}
+    assert any(a.deleted for a in before["all"]) and any(a.fragments for a in before["all"])
+    assert any(a.needs_review for a in before["all"])
+
+    _as_m013_made_it(path)
+    made_by_m013 = tmp_path / "m013.db"
+    fresh = Database(sqlite3.connect(made_by_m013))
+    migrations.apply(fresh, stop_before="m014_version_keys")
+    fresh.conn.close()
+    assert _schema(path) == _schema(made_by_m013)  # the fixture is the file m013 wrote
+    rows = _rows(path)
+    assert len(rows["annotations"]) == len(before["all"]) and rows["notes_fts"] and rows["reanchorings"]
+
+    with Store.open(path, author="ada") as store:
+        assert "version_key" in _columns(path, "annotations")
+        after = _rows(path)
+        assert after.pop("_sqlite_migrations")[:-1] == rows.pop("_sqlite_migrations")
+        assert after == rows
+        assert store.db.execute(
+            "SELECT count(*) FROM annotations a JOIN versions v ON v.id = a.version_id WHERE a.version_key = v.rowid"
+        ).fetchone()[0] == len(rows["annotations"])
+        assert _answers(store, documents) == before
+        plan = " ".join(r[3] for r in store.db.execute(
+            'EXPLAIN QUERY PLAN SELECT id FROM annotations WHERE version_key = 1 AND start >= 0 AND start < 9 AND "end" > 0'
+        ))
+        assert "annotations_position" in plan
+        # and it is written to as before: the keys of new, moved and undone annotations follow their versions
+        current = store.documents.get(doc.id)
+        made = store.annotations.create(current, anchor_span(store.documents.text(current.version_id), 10, 30))
+        assert made.id in [a.id for a in store.annotations.overlapping(current.version_id, 15, 16)]
+        store.history.undo()
+        assert made.id not in [a.id for a in store.annotations.overlapping(current.version_id, 15, 16)]
+        from annotations.store.maintenance import examine
+
+        assert examine(store.db).problems == ()
+    assert _applied(path)[-1] == "m014_version_keys"

@@ -76,7 +76,7 @@ def _token_mapper(text: str):
 
 
 def _gather(store: Store, document_ids: Sequence[str], tag_ids: set[str], authors: Sequence[str], unit: str) -> dict[str, _Document]:
-    where = ["a.deleted IS NULL", "a.anchor_state != 'orphaned'", "a.version_id = d.current_version"]
+    where = ["a.deleted IS NULL", "a.anchor_state != 'orphaned'", "v.id = d.current_version"]
     params: list[object] = []
     if document_ids:
         where.append(f"d.id IN ({','.join('?' * len(document_ids))})")
@@ -90,7 +90,7 @@ def _gather(store: Store, document_ids: Sequence[str], tag_ids: set[str], author
     # A passage in fragments counts where its fragments are (each a span), never over its gaps.
     rows = store.db.execute(
         'SELECT d.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end"), at.tag_id FROM annotations a'
-        " JOIN versions v ON v.id = a.version_id JOIN documents d ON d.id = v.document_id"
+        " JOIN versions v ON v.rowid = a.version_key JOIN documents d ON d.id = v.document_id"
         " LEFT JOIN annotation_fragments f ON f.annotation_id = a.id"
         " LEFT JOIN annotation_tags at ON at.annotation_id = a.id"
         f" WHERE {' AND '.join(where)}",

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import MarginError, StoreError
 from ..progress import tracked
+from ..schema import VERSION_KEY
 from ..store import Store
 from ..model import Anchor
 from ..store.fragments import write_fragments
@@ -237,14 +238,16 @@ class _Merge:
             noted.append((annotation_id, state["note"]))
         if inserts:
             self.conn.executemany(
-                f"INSERT INTO annotations ({_columns(_ANNOTATION)}) VALUES ({','.join('?' * len(_ANNOTATION))})",
-                [tuple(s[k] for k in _ANNOTATION) for s in inserts],
+                f"INSERT INTO annotations ({_columns(_ANNOTATION)}, version_key)"
+                f" VALUES ({','.join('?' * len(_ANNOTATION))}, {VERSION_KEY})",
+                [(*(s[k] for k in _ANNOTATION), s["version_id"]) for s in inserts],
             )
         if updates:
             fields = [k for k in _ANNOTATION if k != "id"]
             self.conn.executemany(
-                f"UPDATE annotations SET {', '.join(f'{chr(34)}{k}{chr(34)} = ?' for k in fields)} WHERE id = ?",
-                [(*(s[k] for k in fields), s["id"]) for s in updates],
+                f"UPDATE annotations SET {', '.join(f'{chr(34)}{k}{chr(34)} = ?' for k in fields)},"
+                f" version_key = {VERSION_KEY} WHERE id = ?",
+                [(*(s[k] for k in fields), s["version_id"], s["id"]) for s in updates],
             )
             self.conn.executemany("DELETE FROM annotation_tags WHERE annotation_id = ?", [(s["id"],) for s in updates])
         for state in (*inserts, *updates):

@@ -220,7 +220,7 @@ def disagreements_in(store: Store, document_id: str, author_a: str, author_b: st
     """:func:`disagreements` read straight from the library: spans and tag ids only, for a book's thousands."""
     rows = store.db.execute(
         """SELECT a.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end"), t.id FROM annotations a
-           JOIN documents d ON d.current_version = a.version_id
+           JOIN documents d ON a.version_key = (SELECT rowid FROM versions WHERE id = d.current_version)
            LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
            LEFT JOIN annotation_tags at ON at.annotation_id = a.id
            LEFT JOIN tags t ON t.id = at.tag_id AND t.deleted IS NULL

@@ -60,6 +60,8 @@ def _backslash(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """Replace the characters Markdown cannot carry with U+FFFD."""
+    if text.isascii():  # known without reading the text: no surrogates, so only NUL to look for
+        return text.replace("\x00", "\ufffd") if "\x00" in text else text
     if _UNREPRESENTABLE.search(text):
         return _UNREPRESENTABLE.sub("\ufffd", text)
     return text
@@ -151,6 +153,14 @@ def escape_inline(text: str, *, at_line_start: bool = True) -> str:
 #: First characters of a line that :func:`_block` has to look at more closely.
 _LOOK_AT_START = frozenset(_TRIMMED) | _MAY_OPEN_BLOCK
 _TRIMMED_SET = frozenset(_TRIMMED)
+#: Where a line other than the first starts, or one other than the last ends, so that :func:`_block`
+#: must look at it (a blank line needs nothing). Most quotes have none: only their first and last
+#: lines, cut anywhere in the text, need a look. (Led by the line break, so the engine skips to each
+#: one; a pattern that could start with any of a set of characters is tried at every character.)
+_INNER_LINE_TO_LOOK_AT = re.compile(
+    "\n(?:[" + re.escape("".join(sorted(_LOOK_AT_START - {"\n"}))) + "]"
+    "|(?<=[" + re.escape("".join(sorted(_TRIMMED_SET - {"\n"}))) + "]\n))"
+)
 
 
 def _block(text: str) -> str:
@@ -167,24 +177,30 @@ def _block(text: str) -> str:
     # Escaping never reaches across a line break nor touches the whitespace at a
     # line's edges, so the whole text is escaped at once and then cut into lines
     # (one regex pass per block, not per line: exports spend most of their time here).
-    lines = _escaped(body).split("\n")
+    escaped = _escaped(body)
+    first_end = escaped.find("\n")
+    if first_end < 0:
+        return _line(escaped, True, not trailing) + "&#10;" * trailing
+    if not _INNER_LINE_TO_LOOK_AT.search(escaped):  # the lines between are usual or blank (below)
+        last_start = escaped.rfind("\n") + 1
+        return (_line(escaped[:first_end], True, False) + escaped[first_end:last_start].replace("\n", "\\\n")
+                + _line(escaped[last_start:], False, not trailing) + "&#10;" * trailing)
+    lines = escaped.split("\n")
     last = len(lines) - 1
-    out: list[str] = []
-    for index, line in enumerate(lines):
-        if line and line[0] not in _LOOK_AT_START and line[-1] not in _TRIMMED_SET:
-            out.append(line)  # the usual line: nothing at its edges to protect, nothing it could open
-            continue
-        if not line:  # a blank line between paragraphs of the quote
-            out.append("")
-            continue
-        core = line.strip(_TRIMMED)
-        if core and len(core) == len(line):
-            piece = _guard_line_start(core)
-        else:
-            piece = _edges(line, core, at_line_start=True, outer_start=index == 0,
-                           outer_end=index == last and not trailing)
-        out.append(piece)
+    out = [_line(line, index == 0, index == last and not trailing) for index, line in enumerate(lines)]
     return "\\\n".join(out) + "&#10;" * trailing
+
+
+def _line(line: str, first: bool, outer_end: bool) -> str:
+    """One escaped line of :func:`_block`, its edges and its start made safe."""
+    if line and line[0] not in _LOOK_AT_START and line[-1] not in _TRIMMED_SET:
+        return line  # the usual line: nothing at its edges to protect, nothing it could open
+    if not line:  # a blank line between paragraphs of the quote
+        return ""
+    core = line.strip(_TRIMMED)
+    if core and len(core) == len(line):
+        return _guard_line_start(core)
+    return _edges(line, core, at_line_start=True, outer_start=first, outer_end=outer_end)
 
 
 def escape_block(text: str, *, prefix: str = "") -> str:

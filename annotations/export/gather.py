@@ -12,7 +12,7 @@ from ..store import Store
 from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
 from .naming import unique_file_names
-from .notes import LINE_FORMATS, LinkTarget, block_ids
+from .notes import LINE_FORMATS, LinkTarget, block_ids, collection_paused
 
 
 def resolve_filters(
@@ -60,6 +60,13 @@ def gather_notes(
     With no document filter every document that has a matching annotation is
     included (a document with none is left out unless named explicitly).
     """
+    with collection_paused():
+        return _gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+
+
+def _gather_notes(
+    store: Store, *, document_refs: Sequence[str], tag_refs: Sequence[str], authors: Sequence[str]
+) -> list[DocumentNotes]:
     documents, annotations = resolve_filters(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
     by_document: dict[str, list] = defaultdict(list)
     for annotation in annotations:

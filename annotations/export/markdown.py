@@ -30,7 +30,9 @@ from ..progress import tracked
 from .escaping import escape_block, escape_inline
 from .frontmatter import front_matter
 from .note_markdown import note_markdown
-from .notes import INCOMING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, day, link_quote, live_tags, tag_key
+from .notes import (
+    INCOMING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, collection_paused, day, link_quote, live_tags, tag_key,
+)
 from .obsidian import block_link, obsidian_tag, wikilink
 
 __all__ = [
@@ -91,11 +93,8 @@ def _link_line(link: LinkView, target: LinkTarget | None) -> str:
 
 
 def _location(entry: Entry, with_document: bool) -> str:
-    parts = []
-    if with_document:
-        parts.append(entry.document.title)
-    parts.extend(entry.sections)
-    where = " › ".join(_escape_label(p) for p in parts if p)
+    parts = [entry.document.title, *entry.sections] if with_document else entry.sections
+    where = " › ".join([_escape_label(p) for p in parts if p])
     a = entry.annotation
     position = entry.position
     if a.orphaned:
@@ -113,30 +112,28 @@ def _byline(a: Annotation) -> str:
     if created:
         parts.append(_escape_label(created))
     line = ("— " + ", ".join(parts)) if parts else "—"
-    updated = day(a.updated)
+    updated = day(a.updated) if a.updated != a.created else created  # most were never edited
     if updated and updated != created:
         line += " (edited " + _escape_label(updated) + ")"
     return line
 
 
-def _render_entry(entry: Entry, block_id: str, *, with_document: bool) -> list[str]:
-    """The annotation's blocks: quote, block id, location and tags, note, byline and links."""
+def _render_entry(entry: Entry, block_id: str, *, with_document: bool) -> str:
+    """The annotation's blocks as one text of lines: quote, block id, location and tags, note, byline and links."""
     if entry.rendered is None:
         a = entry.annotation
-        located = [_location(entry, with_document)]
-        tags = live_tags(a)
+        located = _location(entry, with_document)
+        tags = live_tags(a) if a.tags else ()
         if tags:
-            located.append(_tag_line(tags))
-        rest = ["\\\n".join(located), ""]
-        note = note_markdown(a.note)
-        if note:
-            rest += [note, ""]
-        closing = [_byline(a)]
-        closing += [_link_line(link, target) for link, target in zip(entry.links, entry.targets)]
-        rest += ["\\\n".join(closing), ""]
-        entry.rendered = (escape_block(a.quote, prefix="> ") or ">", "\n".join(rest))
+            located += "\\\n" + _tag_line(tags)
+        closing = _byline(a)
+        for link, target in zip(entry.links, entry.targets):
+            closing += "\\\n" + _link_line(link, target)
+        note = note_markdown(a.note) if a.note else ""
+        after_quote = f"{located}\n\n{note}\n\n{closing}\n" if note else f"{located}\n\n{closing}\n"
+        entry.rendered = (escape_block(a.quote, prefix="> ") or ">", after_quote)
     quote, after_quote = entry.rendered
-    return [quote, "", f"^{block_id}", "", after_quote]
+    return f"{quote}\n\n^{block_id}\n\n{after_quote}"
 
 
 def render_markdown(
@@ -155,6 +152,11 @@ def render_markdown(
     """
     if group_by not in ("document", "tag"):
         raise ValueError(f"group_by must be 'document' or 'tag', not {group_by!r}")
+    with collection_paused():
+        return _render(notes, group_by, filters)
+
+
+def _render(notes: Sequence[DocumentNotes], group_by: GroupBy, filters: Mapping[str, Sequence[str]] | None) -> str:
     per_document = arrange(notes)
     documents = [document for document, _ in per_document]
     everything = [e for _, entries in per_document for e in entries]
@@ -183,7 +185,7 @@ def _document_section(document: Document, entries: Sequence[Entry]) -> list[str]
     if not entries:
         out += ["No annotations.", ""]
     for entry in tracked("writing notes", entries, every=100):
-        out += _render_entry(entry, entry.block_id, with_document=False)
+        out.append(_render_entry(entry, entry.block_id, with_document=False))
     return out
 
 
@@ -221,7 +223,7 @@ def _tag_sections(entries: Sequence[Entry]) -> list[str]:
     def heading(label: str, members: Sequence[Entry]) -> None:
         out.extend(["# " + escape_inline(label, at_line_start=False), ""])
         for entry in members:
-            out.extend(_render_entry(entry, occurrence(entry), with_document=True))
+            out.append(_render_entry(entry, occurrence(entry), with_document=True))
 
     for tag in sorted(tags.values(), key=tag_key):
         if tag.kind is TagKind.ENTITY and tag.entity_type:

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, AttributeValue, Document, Span, Tag
-from ..schema import LONG_ANNOTATION
+from ..schema import LONG_ANNOTATION, VERSION_KEY
 from ..properties import attributes_from_json, attributes_json, clean_attribute_name
 from .clock import Clock, new_id, new_ids
 from .filters import annotation_filters
@@ -53,8 +53,8 @@ class AnnotationRepo:
 
     # reading ---------------------------------------------------------------
     def _tags_for(self, ids: Sequence[str]) -> dict[str, list[Tag]]:
-        """Tags of each annotation, entities first; each tag row is read and parsed once however often it is used."""
-        found: dict[str, list[Tag]] = {i: [] for i in ids}
+        """Tags of each tagged annotation, entities first; each tag row is read and parsed once however often it is used."""
+        found: dict[str, list[Tag]] = {}  # only the tagged: most annotations of a library have no tag
         pairs: list[tuple[str, str]] = []
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
@@ -67,27 +67,29 @@ class AnnotationRepo:
         tags = self.tags.live_by_id({tag_id for _, tag_id in pairs})
         for annotation_id, tag_id in pairs:
             if tag_id in tags:
-                found[annotation_id].append(tags[tag_id])
+                found.setdefault(annotation_id, []).append(tags[tag_id])
         for listed in found.values():
-            listed.sort(key=lambda tag: (tag.kind.value, tag.name.casefold(), tag.id))
+            if len(listed) > 1:
+                listed.sort(key=lambda tag: (tag.kind.value, tag.name.casefold(), tag.id))
         return found
 
     def _build(self, rows: list[tuple]) -> list[Annotation]:
         tags = self._tags_for([row[0] for row in rows])
         fragments = fragments_of(self.db, [row[0] for row in rows])
+        untagged: list[Tag] = []
+        # Positional, in the order of Annotation's fields: a third quicker than by keyword, for
+        # the thousands of rows an export or a listing builds (mypy checks each argument's type).
         return [
             Annotation(
-                id=row[0], document_id=row[1], version_id=row[2], start=row[3], end=row[4],
-                exact=row[5], prefix=row[6], suffix=row[7], note=row[8], author=row[9],
-                created=row[10], updated=row[11], deleted=row[12] is not None,
-                tags=tuple(tags[row[0]]), anchor_state=row[13], anchor_score=row[14], needs_review=bool(row[15]),
-                attributes=attributes_from_json(row[16]), fragments=fragments.get(row[0], ()),
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11],
+                tuple(tags.get(row[0], untagged)), row[12] is not None, row[13], row[14], bool(row[15]),
+                attributes_from_json(row[16]), fragments.get(row[0], ()),
             )
             for row in rows
         ]
 
     def _select(self, where: str, params: Sequence[object], order: str = 'a.version_id, a.start, a."end", a.created, a.id') -> list[Annotation]:
-        sql = f"SELECT {_COLUMNS} FROM annotations a JOIN versions v ON v.id = a.version_id WHERE {where} ORDER BY {order}"
+        sql = f"SELECT {_COLUMNS} FROM annotations a JOIN versions v ON v.rowid = a.version_key WHERE {where} ORDER BY {order}"
         return self._build(self.db.execute(sql, tuple(params)).fetchall())
 
     def get(self, annotation_id: str) -> Annotation:
@@ -153,7 +155,7 @@ class AnnotationRepo:
         """
         where, params = annotation_filters(document_ids=[document_id], **filters)
         sql = (
-            f"SELECT {_COLUMNS} FROM annotations a JOIN versions v ON v.id = a.version_id WHERE {where}"
+            f"SELECT {_COLUMNS} FROM annotations a JOIN versions v ON v.rowid = a.version_key WHERE {where}"
             ' ORDER BY a.start, a."end", a.created, a.id'
         )
         cursor = self.db.conn.execute(sql, tuple(params))
@@ -171,25 +173,33 @@ class AnnotationRepo:
         bound is :data:`LONG_ANNOTATION` unless the index of long ones holds a
         longer one (the condition below is that index's own, so SQLite uses it).
         """
-        longer = self.db.execute(
-            f'SELECT max("end" - start) FROM annotations WHERE version_id = ? AND "end" - start > {LONG_ANNOTATION}',
-            (version_id,),
-        ).fetchone()[0]
-        longest = max(LONG_ANNOTATION, longer or 0)
+        longest = self._longest(version_id)
         found = self._select(
-            'a.version_id = ? AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
+            f'a.version_key = {VERSION_KEY} AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
             " AND a.anchor_state != 'orphaned'",
             (version_id, start - longest, end, start),
         )
         # A discontinuous passage overlaps only where one of its fragments does, not in its gaps.
         return [a for a in found if any(p.start < end and p.end > start for p in a.pieces)]
 
-    def spans(self, version_id: str, author: str | None = None) -> builtins.list[Span]:
+    def _longest(self, version_id: str) -> int:
+        """How far before a place an annotation of the version overlapping it can begin (its longest one's length)."""
+        longer = self.db.execute(
+            f'SELECT max("end" - start) FROM annotations WHERE version_key = {VERSION_KEY} AND "end" - start > {LONG_ANNOTATION}',
+            (version_id,),
+        ).fetchone()[0]
+        return max(LONG_ANNOTATION, longer or 0)
+
+    def spans(
+        self, version_id: str, author: str | None = None, within: tuple[int, int] | None = None
+    ) -> builtins.list[Span]:
         """Every live annotation of a version (only *author*'s, when given) as a drawable span, in one query.
 
         The colour is that of the first tag (entities before topics, then by
         name); untagged annotations have none and the view picks a default.
+        *within* ``(start, end)`` keeps those overlapping that stretch (a screen's), in a range scan as in :meth:`overlapping`.
         """
+        bounds = () if within is None else (within[0] - self._longest(version_id), within[1], within[0])
         rows = self.db.execute(
             """SELECT a.id, coalesce(f.start, a.start) AS s, coalesce(f."end", a."end") AS e,
                  (SELECT t.colour FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
@@ -199,10 +209,11 @@ class AnnotationRepo:
                            ON o.id = CASE WHEN l.source_id = a.id THEN l.target_id ELSE l.source_id END
                          WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
                FROM annotations a LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
-               WHERE a.version_id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
-                 AND (? IS NULL OR a.author = ?)
+               WHERE a.version_key = (SELECT rowid FROM versions WHERE id = ?)
+                 AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
+                 AND (? IS NULL OR a.author = ?)""" + (' AND a.start >= ? AND a.start < ? AND a."end" > ?' if bounds else "") + """
                ORDER BY s, e""",
-            (version_id, author, author),
+            (version_id, author, author, *bounds),
         ).fetchall()
         return [Span(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows]
 
@@ -242,8 +253,8 @@ class AnnotationRepo:
             # A change of tags alone is a change too: collecting students' work picks the later edit by it.
             assignments = ", ".join(f'"{key}" = ?' for key in _SCALARS)
             self.db.execute(
-                f"UPDATE annotations SET {assignments}, updated = ? WHERE id = ?",
-                (*(target[key] for key in _SCALARS), self.clock(), annotation_id),
+                f"UPDATE annotations SET {assignments}, version_key = {VERSION_KEY}, updated = ? WHERE id = ?",
+                (*(target[key] for key in _SCALARS), target["version_id"], self.clock(), annotation_id),
             )
         if tags_changed:
             self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
@@ -328,9 +339,9 @@ class AnnotationRepo:
         with writing(self.db):
             tag_ids = sorted({self.tags.ensure(spec).id for spec in tags} | set(tag_ids))
             self.db.execute(
-                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact,
+                'INSERT INTO annotations (id, version_id, version_key, start, "end", exact, prefix, suffix, note, author,'
+                f" created, updated) VALUES (?, ?, {VERSION_KEY}, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (annotation_id, document.version_id, document.version_id, anchor.start, anchor.end, anchor.exact,
                  anchor.prefix, anchor.suffix, note, author or self.author, now, now),
             )
             write_fragments(self.db, annotation_id, fragments)
@@ -350,17 +361,20 @@ class AnnotationRepo:
         """
         now = self.clock()
         anchors = list(anchors)
+        found = self.db.execute("SELECT rowid FROM versions WHERE id = ?", (version_id,)).fetchone()
+        key = found[0] if found else None  # no such version: the foreign key refuses the rows
+        author = self.author
         rows = [
-            (identifier, version_id, a.start, a.end, a.exact, a.prefix, a.suffix, note, self.author, now, now)
+            (identifier, version_id, key, a.start, a.end, a.exact, a.prefix, a.suffix, note, author, now, now)
             for identifier, (a, note) in zip(new_ids(len(anchors)), anchors)
         ]
         with writing(self.db):
             self.db.conn.executemany(
-                'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                'INSERT INTO annotations (id, version_id, version_key, start, "end", exact, prefix, suffix, note, author,'
+                " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            noted = [(row[0],) for row in rows if row[7] and not row[7].isspace()]
+            noted = [(row[0],) for row in rows if row[8] and not row[8].isspace()]
             self.db.conn.executemany(
                 "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", noted
             )

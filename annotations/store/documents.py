@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlite_utils import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Document, LoadedDocument, Section
 from .clock import Clock, new_id
-from .reanchoring import Reanchorer, ReanchorSummary
 from .transaction import writing
+
+if TYPE_CHECKING:
+    from .reanchoring import Reanchorer, ReanchorSummary
 
 ImportStatus = Literal["new", "unchanged", "new-version", "reverted"]
 
@@ -29,14 +31,14 @@ MAX_TITLE = 500
 _DOCUMENT_SELECT = """
 SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
        v.format, v.sha256, v.imported_at, v.length,
-       -- Counted from indexes (m012_annotation_indexes): all of the version's, less deleted, less orphaned.
-       (SELECT count(*) FROM annotations a WHERE a.version_id = v.id)
-       - (SELECT count(*) FROM annotations a WHERE a.version_id = v.id AND a.deleted IS NOT NULL)
+       -- Counted from indexes (m012_annotation_indexes, m014_version_keys): all of the version's, less deleted, less orphaned.
+       (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid)
+       - (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid AND a.deleted IS NOT NULL)
        - (SELECT count(*) FROM annotations a
-           WHERE a.version_id = v.id AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS annotation_count,
-       (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
+           WHERE a.version_key = v.rowid AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS annotation_count,
+       (SELECT count(*) FROM annotations a JOIN versions av ON av.rowid = a.version_key
          WHERE av.document_id = d.id AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS orphaned_count,
-       (SELECT count(*) FROM annotations a JOIN versions av ON av.id = a.version_id
+       (SELECT count(*) FROM annotations a JOIN versions av ON av.rowid = a.version_key
          WHERE av.document_id = d.id AND a.deleted IS NULL AND a.needs_review = 1) AS review_count
 FROM documents d JOIN versions v ON v.id = d.current_version
 """
@@ -76,7 +78,16 @@ class DocumentRepo:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.reanchorer = Reanchorer(db, clock)
+        self._reanchorer: Reanchorer | None = None
+
+    @property
+    def reanchorer(self) -> Reanchorer:
+        """What places a document's annotations on its new version (loaded when a version is first made)."""
+        if self._reanchorer is None:
+            from .reanchoring import Reanchorer
+
+            self._reanchorer = Reanchorer(self.db, self.clock)
+        return self._reanchorer
 
     def _query(self, where: str = "", params: tuple = ()) -> list[Document]:
         sql = _DOCUMENT_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY v.title COLLATE NOCASE, d.id"

@@ -24,7 +24,7 @@ def annotation_filters(
     if not include_deleted:
         where.append("a.deleted IS NULL")
     if current_only:
-        placed = "(a.version_id = (SELECT current_version FROM documents WHERE id = v.document_id) AND a.anchor_state != 'orphaned')"
+        placed = "(v.id = (SELECT current_version FROM documents WHERE id = v.document_id) AND a.anchor_state != 'orphaned')"
         where.append(f"({placed} OR a.anchor_state = 'orphaned')" if include_orphans else placed)
     for column, values in (("v.document_id", list(document_ids)), ("a.author", list(authors))):
         if values:

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from ..errors import MarginError
 from ..model import Anchor, Document
 from ..progress import Advance, task
+from ..schema import VERSION_KEY
 from .fragments import write_fragments
 from .clock import Clock, new_id
 from .transaction import writing
@@ -74,9 +75,9 @@ class ImportBatch:
         now = self.clock()
         created = created or now
         self.db.execute(
-            'INSERT INTO annotations (id, version_id, start, "end", exact, prefix, suffix, note, author, created, updated,'
-            " attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (annotation_id, document.version_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
+            'INSERT INTO annotations (id, version_id, version_key, start, "end", exact, prefix, suffix, note, author,'
+            f" created, updated, attributes) VALUES (?, ?, {VERSION_KEY}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (annotation_id, document.version_id, document.version_id, anchor.start, anchor.end, anchor.exact, anchor.prefix,
              anchor.suffix, note, author or self.author, created, updated or created, attributes),
         )
         write_fragments(self.db, annotation_id, fragments)

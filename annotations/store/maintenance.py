@@ -209,7 +209,14 @@ def _annotations(conn: sqlite3.Connection) -> list[str]:
         elif text[start:end] != exact:
             differ.append(annotation_id)
     outside, differ = list(dict.fromkeys(outside)), list(dict.fromkeys(differ))
+    # Annotations are found by their version's rowid (m014_version_keys); it must name the same version.
+    unkeyed = [row[0] for row in conn.execute(
+        "SELECT a.id FROM annotations a JOIN versions v ON v.id = a.version_id WHERE a.version_key IS NOT v.rowid"
+        " ORDER BY a.id"
+    )]
     problems = []
+    if unkeyed:
+        problems.append(f"annotations: {_plural(len(unkeyed), 'annotation')} whose version key is not their version's ({_some(unkeyed)})")
     if outside:
         problems.append(f"annotations: {_plural(len(outside), 'annotation')} with offsets outside their text ({_some(outside)})")
     if differ:

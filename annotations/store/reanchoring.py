@@ -70,7 +70,7 @@ class Reanchorer:
         Orphans were tried already; they are tried again when the text next changes.
         """
         return self.db.execute(
-            """SELECT count(*) FROM annotations a JOIN versions v ON v.id = a.version_id
+            """SELECT count(*) FROM annotations a JOIN versions v ON v.rowid = a.version_key
                JOIN documents d ON d.id = v.document_id
                WHERE d.id = ? AND a.deleted IS NULL AND a.version_id != d.current_version AND a.anchor_state != 'orphaned'""",
             (document_id,),
@@ -86,7 +86,7 @@ class Reanchorer:
         rows = self.db.execute(
             """SELECT a.id, a.version_id, a.start, a."end", a.exact, a.prefix, a.suffix, a.anchor_state, a.needs_review,
                       a.anchor_score
-               FROM annotations a JOIN versions v ON v.id = a.version_id
+               FROM annotations a JOIN versions v ON v.rowid = a.version_key
                WHERE v.document_id = ? AND a.deleted IS NULL AND (a.version_id != ? OR a.anchor_state = 'orphaned')
                ORDER BY a.version_id, a.start""",
             (document_id, current),
@@ -98,6 +98,7 @@ class Reanchorer:
         for row in rows:
             by_version[row[1]].append(row)
         now = self.clock()
+        current_key = self.db.execute("SELECT rowid FROM versions WHERE id = ?", (current,)).fetchone()[0]
         updates, orphans, history = [], [], []
         pieces = fragments_of(self.db, [row[0] for row in rows])
         new_fragments: dict[str, tuple[Anchor, ...]] = {}
@@ -144,7 +145,7 @@ class Reanchorer:
                     setattr(summary, state, getattr(summary, state) + 1)
                     summary.to_review += int(review)
                     a = placed.anchor
-                    updates.append((current, a.start, a.end, a.exact, a.prefix, a.suffix, state, score,
+                    updates.append((current, current_key, a.start, a.end, a.exact, a.prefix, a.suffix, state, score,
                                     int(review), annotation_id))
                 if placed.needs_review or placed.anchor is None or placed.anchor.exact != exact:
                     # What it was, for the review to show. A passage carried intact needs no record:
@@ -154,8 +155,8 @@ class Reanchorer:
         if previous_version is not None and previous_version != current:
             self._carry_reading_position(document_id, previous_version, new_text, edits)
         self.db.conn.executemany(
-            'UPDATE annotations SET version_id = ?, start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?,'
-            " anchor_state = ?, anchor_score = ?, needs_review = ? WHERE id = ?",
+            'UPDATE annotations SET version_id = ?, version_key = ?, start = ?, "end" = ?, exact = ?,'
+            " prefix = ?, suffix = ?, anchor_state = ?, anchor_score = ?, needs_review = ? WHERE id = ?",
             updates,
         )
         self.db.conn.executemany(

@@ -176,7 +176,7 @@ class Searcher:
         rows = self.db.execute(
             """SELECT d.id, v.title, v.id, a.id, a.start, a."end", a.note FROM notes_fts
                JOIN annotations a ON a.rowid = notes_fts.rowid
-               JOIN versions v ON v.id = a.version_id
+               JOIN versions v ON v.rowid = a.version_key
                JOIN documents d ON d.id = v.document_id
                WHERE notes_fts MATCH ? AND a.deleted IS NULL
                ORDER BY notes_fts.rank LIMIT ?""",

@@ -22,6 +22,7 @@ import uuid
 from typing import Any
 
 from ..model import Anchor
+from ..schema import VERSION_KEY
 from ..store import Store
 from ..store.fragments import fragment_state, write_fragments
 from ..store.clock import new_id
@@ -124,7 +125,7 @@ class Rows:
         ids = [versions[key] for key in texts if key in versions]
         return [
             row[0] for row in self.conn.execute(
-                "SELECT a.id FROM annotations a JOIN versions v ON v.id = a.version_id WHERE v.document_id IN"
+                "SELECT a.id FROM annotations a JOIN versions v ON v.rowid = a.version_key WHERE v.document_id IN"
                 " (SELECT document_id FROM versions WHERE id IN (SELECT value FROM json_each(?)))",
                 (json.dumps(ids),),
             )
@@ -367,10 +368,15 @@ class Rows:
         )
         quoted = [f'"{c}"' for c in columns]
         if self.conn.execute("SELECT 1 FROM annotations WHERE id = ?", (key,)).fetchone():
-            self.conn.execute(f"UPDATE annotations SET {', '.join(f'{c} = ?' for c in quoted)} WHERE id = ?", (*values, key))
+            self.conn.execute(
+                f"UPDATE annotations SET {', '.join(f'{c} = ?' for c in quoted)}, version_key = {VERSION_KEY} WHERE id = ?",
+                (*values, version_id, key),
+            )
         else:
             self.conn.execute(
-                f"INSERT INTO annotations (id, {', '.join(quoted)}) VALUES (?{', ?' * len(columns)})", (key, *values)
+                f"INSERT INTO annotations (id, {', '.join(quoted)}, version_key)"
+                f" VALUES (?{', ?' * len(columns)}, {VERSION_KEY})",
+                (key, *values, version_id),
             )
         write_fragments(self.store.db, key, [Anchor(*fragment) for fragment in fragments], replace=True)
         tag_ids = sorted({t for t in (self._tag_id(k, live=True) for k in f["tags"]) if t is not None})

@@ -7,9 +7,10 @@ never opens a database itself.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeGuard, runtime_checkable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -24,11 +25,13 @@ from reader.crashlog import write_crash_log
 from .actions import help_rows, palette_commands
 from .elsewhere import LIBRARY_ERRORS, POSITION_WAIT, WATCH_SECONDS, ChangeWatch, brief_wait, write_failure
 from .screens.choices import ChoicePicker
-from .screens.library import LibraryScreen
 from .screens.path_prompt import PathPrompt
 from .reading import ReadingScreen, default_export_path
 from .terminal_filter import TerminalSafe
 from .widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from .screens.library import LibraryScreen
 
 _TERMINAL_SAFE = TerminalSafe()
 
@@ -39,6 +42,19 @@ class FollowsLibrary(Protocol):
 
     def library_changed(self) -> None:
         """Another process committed to the library: re-read, keeping the person's place."""
+
+
+def _library_screen() -> "type[LibraryScreen]":
+    """The library screen's class, loaded when it is first shown (opening documents does not need it)."""
+    from .screens.library import LibraryScreen as Library
+
+    return Library
+
+
+def _is_library(screen: Screen | None) -> "TypeGuard[LibraryScreen]":
+    """Whether *screen* is the library screen (never, while that module is not loaded)."""
+    module = sys.modules.get("reader.tui.screens.library")
+    return module is not None and isinstance(screen, module.LibraryScreen)
 
 
 class MarginApp(App[None]):
@@ -127,7 +143,7 @@ class MarginApp(App[None]):
         if self.document_ids:
             self.push_screen(ReadingScreen(self.store, self.document_ids, self.layers))
         else:
-            self.push_screen(LibraryScreen(self.store))
+            self.push_screen(_library_screen()(self.store))
         self.instructions = self._pack_instructions()
         if self.instructions is not None and self.document_ids:
             self.show_instructions()  # a student's copy opens with the teacher's instructions at hand
@@ -193,7 +209,7 @@ class MarginApp(App[None]):
 
     def open_documents(self, document_ids: Sequence[str], layers: Sequence[str] = ()) -> None:
         """Read *document_ids* side by side (one author's *layers* each, when given), replacing what is read."""
-        if isinstance(self.screen, LibraryScreen) and isinstance(self._below(), ReadingScreen):
+        if _is_library(self.screen) and isinstance(self._below(), ReadingScreen):
             self.pop_screen()  # the library was opened from the reader: go back, then swap
         if isinstance(self.screen, ReadingScreen):
             self.switch_screen(ReadingScreen(self.store, document_ids, layers))
@@ -226,14 +242,14 @@ class MarginApp(App[None]):
 
     def action_show_library(self) -> None:
         """Show the library over the reader, so escape there returns to the same panes."""
-        if isinstance(self.screen, ReadingScreen) and isinstance(self._below(), LibraryScreen):
+        if isinstance(self.screen, ReadingScreen) and _is_library(self._below()):
             self.pop_screen()
         else:
-            self.push_screen(LibraryScreen(self.store))
+            self.push_screen(_library_screen()(self.store))
 
     def return_to_reading(self) -> bool:
         """Back from the library to the documents open below it; False if there are none."""
-        if isinstance(self.screen, LibraryScreen) and isinstance(self._below(), ReadingScreen):
+        if _is_library(self.screen) and isinstance(self._below(), ReadingScreen):
             self.pop_screen()
             return True
         return False
@@ -256,7 +272,7 @@ class MarginApp(App[None]):
             verb = {"new": "Imported", "unchanged": "Already in the library:", "new-version": "New version of",
                     "reverted": "Back to an earlier version of"}[result.status]
             self.notify(f"{verb} {result.document.title}")
-            if isinstance(self.screen, LibraryScreen):
+            if _is_library(self.screen):
                 self.screen.reload()
 
         self.push_screen(PathPrompt("Import file", str(Path.cwd()) + "/", ".txt .md .html .epub .pdf"), chosen)

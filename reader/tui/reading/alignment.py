@@ -13,11 +13,10 @@ remaining suggestions in order and goes to the one chosen. ``esc`` clears them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from annotations.alignment import Pair, align
-from annotations.alignment.offsets import OffsetMap
 from annotations.store import Store
 from annotations.store.aligning import Suggestion
 from annotations.text import shorten
@@ -27,6 +26,10 @@ from ..screens.choices import ChoicePicker
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart, short_quote
+
+if TYPE_CHECKING:
+    from annotations.alignment import Pair
+    from annotations.alignment.offsets import OffsetMap
 
 
 class AlignmentSuggestions(ReadingPart):
@@ -71,6 +74,8 @@ class AlignmentSuggestions(ReadingPart):
         text_a, text_b = pane.text, other.text
 
         def work() -> None:
+            from annotations.alignment import align  # the aligner: loaded when first asked for
+
             try:
                 pairs = align(text_a, text_b)
             except Exception as error:  # noqa: BLE001 - a failed proposal is said, never a crash
@@ -203,6 +208,8 @@ class AlignmentSuggestions(ReadingPart):
         elif self.panes == (pane_b, pane_a):
             suggested = [(p.b_start, p.a_start) for p in self.pairs]
         trusted = [(a_start, b_start) for a_start, _, b_start, _ in linked]
+        from annotations.alignment.offsets import OffsetMap
+
         return OffsetMap(len(pane_a.text), len(pane_b.text), trusted, suggested)
 
     def pane_leaving(self, pane: DocumentPane) -> None:

@@ -11,8 +11,6 @@ from annotations.store import Store
 
 from ..editing import Editor
 from ..elsewhere import LIBRARY_ERRORS, write_failure
-from ..screens.alias_offer import alias_offers, offer_aliases
-from ..screens.tag_picker import TagPicker
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart, short_quote
@@ -31,6 +29,9 @@ class Annotating(ReadingPart):
         """The panes: undo and redo bring the changed passage into view."""
 
     def tag(self, pane: DocumentPane) -> None:
+        from ..screens.alias_offer import alias_offers, offer_aliases  # the tag picker and its offers: loaded when used
+        from ..screens.tag_picker import TagPicker
+
         target = target_here(self.store, pane)
         if target is None:
             self.notify("Select a passage first: v, then move (or drag with the mouse).", severity="warning")

@@ -25,7 +25,7 @@ from ..screens.choices import ChoicePicker
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
-from .part import ReadingPart, short_quote
+from .part import HEAVY_WORK, ReadingPart, short_quote
 
 #: The decoration number (painting.DECORATIONS, strip glyphs) of each kind.
 DECORATION = {"only_a": 1, "only_b": 2, "boundaries": 3, "tags": 4}
@@ -54,6 +54,13 @@ class Comparing(ReadingPart):
         """The same, for a read under way on a worker."""
         self._followed: set[str] = set()
         self._tag_names: dict[str, str] = {}
+        self._waiting_step: tuple[DocumentPane, bool] | None = None
+        """``]`` or ``[`` pressed before the places were known: taken once they are."""
+
+    @property
+    def ready(self) -> bool:
+        """Whether the places have been worked out (they are, on a worker, after the first frame)."""
+        return self._read_at is not None
 
     # -- which panes ---------------------------------------------------------------------
     @property
@@ -96,7 +103,7 @@ class Comparing(ReadingPart):
 
         def work() -> None:
             try:
-                with self.store.reopen() as store:
+                with HEAVY_WORK, self.store.reopen() as store:
                     places = disagreements_in(store, document_id, *layers)
                     by_hand = decided_by_hand(store, document_id)
                     decided = decided_by_curating(store, document_id) | by_hand
@@ -125,6 +132,9 @@ class Comparing(ReadingPart):
         if self.pair is not None and changed:  # only the marks changed: the highlights are re-read on a worker
             self.post_message(self.Redraw(None, clear_selection=False, in_background=True))
         self.post_message(self.ModeChanged())
+        waiting, self._waiting_step = self._waiting_step, None
+        if waiting is not None and waiting[0].is_mounted:
+            self.step(waiting[0], forward=waiting[1])
 
     def _follow(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
         """Once per pane: scrolling it scrolls the other to exactly the same place, and moves the strips' windows."""
@@ -154,7 +164,8 @@ class Comparing(ReadingPart):
             if strip is None:
                 strip = DisagreementStrip(pane.id or "", self.go_to_share, id=f"strip-{pane.id}")
                 self.deck.mount(strip, after=pane)
-            window = pane.view.visible_span() if pane.is_mounted else (0, 0)
+            # Before the view's first layout there is no window yet (asking would wrap the book at a guessed width).
+            window = pane.view.visible_span() if pane.is_mounted and pane.view.laid_out else (0, 0)
             strip.show(marks, len(pane.text), window)
 
     def strip_of(self, pane: DocumentPane) -> DisagreementStrip | None:
@@ -174,6 +185,10 @@ class Comparing(ReadingPart):
     def step(self, pane: DocumentPane, *, forward: bool) -> None:
         """``]`` / ``[``: both panes to the next (previous) place, at the same offset."""
         pair = self.pair
+        if pair is not None and not self.ready:
+            self._waiting_step = (pane, forward)
+            self.notify("Working out where the layers differ: going there in a moment.", timeout=2)
+            return
         place = next_place(self.places, pane.view.cursor, forward=forward) if pair else None
         if pair is None or place is None:
             self.notify("The two layers do not differ anywhere.", timeout=3)
@@ -224,6 +239,9 @@ class Comparing(ReadingPart):
         """``<`` / ``>`` keep the left or right layer's side of the place under the cursor; ``-`` keeps nothing."""
         pair = self.pair
         place = place_at(self.places, pane.view.cursor)
+        if pair is not None and not self.ready:
+            self.notify("Still working out where the layers differ: nothing was decided.", severity="warning")
+            return
         if pair is None or place is None:
             self.notify("Put the cursor on a marked place (] goes to the next).", severity="warning")
             return
@@ -247,6 +265,8 @@ class Comparing(ReadingPart):
         pair = self.pair
         if pair is None:
             return None
+        if not self.ready:
+            return "working out where the layers differ… · ] and [ walk the places once they are marked · ctrl+l layer"
         place = place_at(self.places, pane.view.cursor)
         if place is None:
             return f"{len(self.places)} place{'s' if len(self.places) != 1 else ''} differ · ] next · [ previous · ctrl+l layer"

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
 
-from annotations.alignment.offsets import OffsetMap
 from annotations.store import Store
 
 from reader.config import MAX_PANES
@@ -26,6 +26,9 @@ from reader.config import MAX_PANES
 from ..elsewhere import LIBRARY_ERRORS, POSITION_WAIT, brief_wait
 from ..widgets.pane import DocumentPane
 from ..wrapping.reflow import looks_hard_wrapped
+
+if TYPE_CHECKING:
+    from annotations.alignment.offsets import OffsetMap
 
 #: Seconds of stillness before the reading position is written.
 POSITION_DELAY = 0.4
@@ -304,7 +307,8 @@ class PaneDeck(Horizontal):
         self.sync_by_alignment = False
         for pane in self.panes:
             pane.synced = self.synced
-            pane.show_title(pane.view.top_offset)
+            if pane.view.laid_out:  # else the title is shown once the text is placed, wrapped once at its width
+                pane.show_title(pane.view.top_offset)
         return self.synced
 
     def toggle_aligned_sync(self) -> int | None:

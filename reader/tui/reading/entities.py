@@ -24,8 +24,6 @@ from annotations.store.mentioning import Hit, names_of
 
 from ..editing import trim_span
 from ..elsewhere import LIBRARY_ERRORS, write_failure
-from ..screens.aliases import AliasDialog
-from ..screens.tag_picker import tag_spec
 from ..widgets.pane import DocumentPane
 from .part import ReadingPart, short_quote
 from .targets import annotations_at
@@ -124,6 +122,7 @@ class EntityWork(ReadingPart):
             self.notify(f"No mention of {what} in {pane.document.title}.", timeout=3)
             return
         from ..screens.mentions import MentionPreview  # with the mention finder: loaded when first shown
+        from ..screens.tag_picker import tag_spec
 
         preview = MentionPreview(self.store, what, hits, pane.text, [tag_spec(t) for t in tags], scopes=self.scopes)
 
@@ -155,6 +154,8 @@ class EntityWork(ReadingPart):
         def closed(changed: bool | None) -> None:
             if changed:
                 self.post_message(self.Redraw(pane, clear_selection=False))
+
+        from ..screens.aliases import AliasDialog  # the dialogs: loaded when first shown
 
         self.app.push_screen(AliasDialog(self.store, self.store.tags.get(entity.id)), closed)
 

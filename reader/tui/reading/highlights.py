@@ -7,11 +7,15 @@ the thread that opened it). Only one pane is indexed at a time: two threads
 building at once fight the event loop for the interpreter lock. Every redraw of
 a pane is numbered and the newest request wins: an older read that finishes
 late is dropped, as is any result that arrives after its pane was replaced.
+
+A pane opening paints the highlights near its reading position at once (a
+range scan of the position index, a millisecond or two), so the first frame
+shows them with the text; the whole book's are read after that frame, so the
+worker does not compete with it for the interpreter.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from textual import work
@@ -26,7 +30,7 @@ from ..widgets.annotations_panel import LinkLine
 from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.painting import DecoratedPaint
 from ..widgets.pane import DocumentPane, to_highlights
-from .part import ReadingPart
+from .part import HEAVY_WORK, ReadingPart
 from .targets import DISAGREEMENT_KEY, FRAGMENT_KEY, GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
@@ -39,6 +43,8 @@ GHOST_COLOUR = "#3a3a3a"
 FRAGMENT_COLOUR = "#d7af00"
 #: Above this many highlights, the paint index is built in a worker thread.
 PAINT_IN_THREAD = 1500
+#: Characters after the reading position whose highlights a pane opening paints at once (a quarter of it before).
+OPENING_REACH = 20_000
 
 
 class HighlightDrawing(ReadingPart):
@@ -62,7 +68,6 @@ class HighlightDrawing(ReadingPart):
         super().__init__()
         self.store = store
         """The library highlights are read from (workers open their own connection to it)."""
-        self._lock = threading.Lock()
         self._requests: dict[str, int] = {}
         """Per pane id, the number of the latest read: an older read finishing late is dropped."""
         self._read_at: dict[str, tuple[object, ...]] = {}
@@ -91,9 +96,28 @@ class HighlightDrawing(ReadingPart):
             base = built[2] if built and spans is not None and built[0] is spans and built[1] == self._marks(pane) else None
             shared = self._decorations
             over = shared[2] if shared and (shared[0], shared[1]) == (pane.disagreement_marks, len(pane.text)) else None
+            if spans is None and (pane.id or "") not in self._read_at:
+                # A pane opening: the highlights of its first screen now (one range scan), so they come with the
+                # text in its first frame; the whole book's after that frame, which a worker would slow down.
+                self._paint_opening(pane)
+                self.call_after_refresh(self._read_in_thread, pane, request, key, spans, base, over)
+                return
             self._read_in_thread(pane, request, key, spans, base, over)
             return
         self._show(pane, self.store.annotations.spans(pane.document.version_id, pane.author_layer), request=request, key=key)
+
+    def _paint_opening(self, pane: DocumentPane) -> None:
+        """Paint the highlights around the pane's reading position (more than a screen each way), read now."""
+        position = self.store.reading.position(pane.document.id)
+        reach = max(OPENING_REACH, 2 * self.app.size.width * self.app.size.height)
+        try:
+            spans = self.store.annotations.spans(
+                pane.document.version_id, pane.author_layer, within=(max(0, position - reach // 4), position + reach)
+            )
+        except LIBRARY_ERRORS:
+            return  # the full read, which follows, says what went wrong
+        if spans:
+            pane.view.set_paint(PaintIndex(self._under(pane, spans), len(pane.text)))
 
     @staticmethod
     def _is_live(pane: DocumentPane) -> bool:
@@ -149,7 +173,7 @@ class HighlightDrawing(ReadingPart):
                         base: PaintIndex | None, over: PaintIndex | None) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
-        with self._lock:
+        with HEAVY_WORK:
             if request != self._requests.get(pane.id or "", 0):
                 return  # a newer read is queued: this one would be drawn over at once
             if spans is None:

@@ -13,6 +13,7 @@ it along with the others.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -24,6 +25,12 @@ from annotations.text import shorten
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..widgets.pane import DocumentPane
+
+
+#: Held by a worker while it computes in Python (reading and indexing a pane's highlights, working out where
+#: two layers differ): one at a time, as two threads computing at once fight the event loop for the interpreter
+#: and each other, and every one of them finishes later.
+HEAVY_WORK = threading.Lock()
 
 
 def short_quote(text: str, limit: int = 48) -> str:

@@ -18,8 +18,6 @@ from annotations.errors import NotFound
 from annotations.model import Document
 from annotations.store import Store
 
-from reader.formats.refreshing import refresh, source_changed
-
 from ..elsewhere import LIBRARY_ERRORS, gone_notice, source_gone, write_failure
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
@@ -61,7 +59,7 @@ class SourceWatch(ReadingPart):
         )
         if document.id not in self._checked:
             self._checked.add(document.id)
-            self._check(document)
+            self.call_after_refresh(self._check, document)  # reading the file waits for the first frame
 
     def _check(self, document: Document) -> None:
         """Compare the file with the library off the event loop; a changed file becomes the new version.
@@ -72,6 +70,8 @@ class SourceWatch(ReadingPart):
         """
 
         def check() -> None:
+            from reader.formats.refreshing import refresh, source_changed  # the formats: not needed to show a book
+
             if not source_changed(document):
                 return
             self._refreshing.add(document.id)

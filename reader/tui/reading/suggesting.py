@@ -25,7 +25,6 @@ from annotations.text import shorten
 from reader.config import ner_model
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
-from ..screens.suggestions import SuggestionReview
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart
@@ -68,6 +67,8 @@ class Suggesting(ReadingPart):
             self.post_message(self.Redraw(pane, clear_selection=False))  # accepted ones became highlights
             if offset is not None and pane.is_mounted:
                 self.deck.land(pane, offset)
+
+        from ..screens.suggestions import SuggestionReview  # the review dialog: loaded when first shown
 
         self.app.push_screen(SuggestionReview(self.store, document, pane.text), reviewed)
 

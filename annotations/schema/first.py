@@ -1,21 +1,10 @@
-"""The library's schema, one migration per change, applied in order on open.
-
-Migrations are never edited once released: a new column or table is a new
-function at the bottom. A file whose applied migrations include names this
-list does not know was written by a newer margin, and is refused.
-"""
+"""The migrations up to live sharing (m001–m013), exactly as they were released."""
 
 from __future__ import annotations
 
-from . import sqlite_loading  # noqa: F401  (first: sqlite-utils without numpy)
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
-MIGRATION_SET = "margin"
-
-#: Annotations longer than this many characters are in an index of their own (see m012_annotation_indexes).
-LONG_ANNOTATION = 1000
-migrations = Migrations(MIGRATION_SET)
+from . import LONG_ANNOTATION, migrations
 
 
 @migrations()

@@ -1,0 +1,141 @@
+"""Where a bulk insert of 100,000 annotations spends its time, by experiment on copies of the schema.
+
+Run by hand: ``.venv/bin/python benchmarks/insert_breakdown.py`` (add ``--rounds N``).
+A library holding the 3 MB text of ``benchmarks/run.py`` is made once; each
+variant below is applied to a copy of it, then the rows ``insert_many`` would
+write are inserted with ``executemany`` in one transaction, as it does. The
+variants run one after another, round after round, so a machine busy with
+other work weighs on all alike; each figure is the best of the rounds (the
+least disturbed), as wall time and as this process's CPU time. Only
+``executemany`` and the commit are timed apart from making the rows
+(ids and tuples).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # noqa: E402
+from annotations.store.clock import new_ids  # noqa: E402
+
+NOW = "2026-12-05T21:00:00.000000Z"
+_INSERT = 'INSERT INTO annotations ({}) VALUES ({})'
+_COLUMNS = ("id", "version_id", "version_key", "start", '"end"', "exact", "prefix", "suffix", "note", "author",
+            "created", "updated")
+_INDEXES = ("annotations_position", "annotations_long", "annotations_deleted", "annotations_orphaned",
+            "annotations_review")
+_TABLE = """CREATE TABLE annotations (
+    {id}, version_id TEXT NOT NULL REFERENCES versions(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    exact TEXT NOT NULL, prefix TEXT NOT NULL, suffix TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, deleted TEXT,
+    anchor_state TEXT NOT NULL DEFAULT 'exact', anchor_score REAL, needs_review INTEGER NOT NULL DEFAULT 0,
+    attributes TEXT NOT NULL DEFAULT '{{}}', version_key INTEGER, CHECK (start < "end"))"""
+
+
+def _plain_table(id_column: str) -> list[str]:
+    """The annotations table made again without any index (and the note index dropped: no note is written)."""
+    return ["DROP TABLE notes_fts", "DROP TABLE annotations", _TABLE.format(id=id_column)]
+
+
+#: name → (statements run on the copy first, whether it keeps the UUID ids)
+VARIANTS: dict[str, tuple[list[str], bool]] = {
+    "margin's schema (m014)": ([], True),
+    "m013's indexes, led by the text version id": (
+        [f"DROP INDEX {name}" for name in _INDEXES] + [
+            'CREATE INDEX annotations_position ON annotations(version_id, start, "end")',
+            'CREATE INDEX annotations_long ON annotations(version_id, ("end" - start)) WHERE "end" - start > 1000',
+            "CREATE INDEX annotations_deleted ON annotations(version_id) WHERE deleted IS NOT NULL",
+            "CREATE INDEX annotations_orphaned ON annotations(version_id)"
+            " WHERE deleted IS NULL AND anchor_state = 'orphaned'",
+            "CREATE INDEX annotations_review ON annotations(version_id) WHERE deleted IS NULL AND needs_review = 1",
+        ], True),
+    "without the four partial indexes": ([f"DROP INDEX {name}" for name in _INDEXES[1:]], True),
+    "without any index but the id's": ([f"DROP INDEX {name}" for name in _INDEXES], True),
+    "a trigger setting version_key when left out": ([
+        "CREATE TRIGGER keyed AFTER INSERT ON annotations WHEN NEW.version_key IS NULL BEGIN"
+        " UPDATE annotations SET version_key = (SELECT rowid FROM versions WHERE id = NEW.version_id)"
+        " WHERE rowid = NEW.rowid; END"], True),
+    "no index at all, not even the id's": (_plain_table("id TEXT NOT NULL"), True),
+    "integer ids, no other index": (_plain_table("id INTEGER PRIMARY KEY"), False),
+    "synchronous=OFF (no fsync)": (["PRAGMA synchronous=OFF"], True),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    info = bench.machine()
+    print(f"insert breakdown — Python {info['python']}, SQLite {info['sqlite']}, {info['cores']} cores"
+          + (f", load {info['load_average'][0]}" if "load_average" in info else ""))
+    work = bench.Workspace()
+    try:
+        texts = bench.Texts.load()
+        store = work.open("template.db")
+        document = bench.import_file(store, work.write("novel-3mb.txt", texts.big()))
+        text = store.documents.text(document.version_id)
+        key = store.db.execute("SELECT rowid FROM versions WHERE id = ?", (document.version_id,)).fetchone()[0]
+        template = Path(store.db.conn.execute("PRAGMA database_list").fetchone()[2])
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        pairs = bench.build_anchors(text, bench.random_spans(len(text), bench.BULK_ANNOTATIONS, seed=2))
+
+        def rows(uuids: bool) -> list[tuple]:
+            ids: list = new_ids(len(pairs)) if uuids else list(range(1, len(pairs) + 1))
+            return [(i, document.version_id, key, a.start, a.end, a.exact, a.prefix, a.suffix, note, bench.AUTHOR,
+                     NOW, NOW) for i, (a, note) in zip(ids, pairs)]
+
+        best: dict[str, list[float]] = {}
+        for _ in range(args.rounds):
+            for name, (statements, uuids) in VARIANTS.items():
+                figures = _insert(work, template, statements, lambda: rows(uuids))
+                best[name] = [min(a, b) for a, b in zip(best.get(name, figures), figures)]
+    finally:
+        work.remove()
+    print(f"best of {args.rounds} rounds, in ms: rows (ids and tuples), executemany, commit, all; CPU of all\n")
+    width = max(map(len, VARIANTS))
+    for name, figures in best.items():
+        print(f"{name:<{width}}  " + "  ".join(f"{f * 1000:6.0f}" for f in figures))
+    return 0
+
+
+def _insert(work: bench.Workspace, template: Path, statements: list[str], make: Callable[[], list[tuple]]) -> list[float]:
+    path = work.path("variant.db")
+    shutil.copyfile(template, path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        # As margin opens a library (annotations/store/connection.py).
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "cache_size=-65536"):
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("PRAGMA foreign_keys=OFF")  # the schema's own changes may drop a referenced table
+        for statement in statements:
+            conn.execute(statement)
+        conn.execute("PRAGMA foreign_keys=ON")
+        cpu, began = time.process_time(), time.perf_counter()
+        made = make()
+        built = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(_INSERT.format(", ".join(_COLUMNS), ", ".join("?" * len(_COLUMNS))), made)
+        inserted = time.perf_counter()
+        conn.execute("COMMIT")
+        done = time.perf_counter()
+        return [built - began, inserted - built, done - inserted, done - began, time.process_time() - cpu]
+    finally:
+        conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
