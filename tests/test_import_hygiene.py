@@ -105,3 +105,37 @@ def test_opening_a_library_compiles_no_pattern_it_does_not_use():
         "import sqlite_utils.db\nassert sqlite_utils.db._virtual_table_using_re._compiled is None"
     )
     assert "sqlite_utils.db" in modules
+
+
+def test_checking_a_source_file_loads_no_reanchoring_yet_a_changed_file_is_still_reanchored(tmp_path):
+    # The reader checks each opened book's file after the first frame: the re-anchoring code
+    # (its diff and matching, edlib) is needed only when the file changed.
+    book = tmp_path / "book.txt"
+    book.write_text("The first line of the book.\n\nA second paragraph here.\n", encoding="utf-8")
+    code = f"""
+import dataclasses
+from pathlib import Path
+from annotations.anchoring import anchor_span
+from annotations.store import Store
+from reader.formats import read_source
+from reader.formats.refreshing import source_changed
+store = Store.open(':memory:', author='a')
+source = read_source(Path({str(book)!r}))
+document = store.documents.import_loaded(str(source.path), source.sha256, source.document).document
+text = store.documents.text(document.version_id)
+store.annotations.insert_many(document.version_id, [(anchor_span(text, 4, 9), '')])
+assert source_changed(document) is False
+assert source_changed(dataclasses.replace(document, source_path={str(tmp_path / 'gone.txt')!r})) is None
+assert source_changed(dataclasses.replace(document, source_path={str(tmp_path)!r})) is None
+"""
+    modules = loaded_modules(code)
+    assert "reader.formats.refreshing" in modules
+    assert "annotations.store.reanchoring" not in modules and "edlib" not in modules
+    after = loaded_modules(code + f"""
+from reader.formats.refreshing import refresh
+Path({str(book)!r}).write_text("A new first line.\\n\\nThe first line of the book.\\n\\nA second paragraph here.\\n", encoding="utf-8")
+assert source_changed(document) is True
+outcome = refresh(store, document)
+assert outcome.status == "new-version" and outcome.reanchored is not None and outcome.reanchored.total == 1, outcome
+""")
+    assert "annotations.store.reanchoring" in after

@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from annotations.errors import MarginError
 from annotations.model import Document
 from annotations.store import Store
-from annotations.store.reanchoring import ReanchorSummary
 
 from . import read_source
+
+if TYPE_CHECKING:  # re-anchoring (and its diff and matching code) loads only when a file changed
+    from annotations.store.reanchoring import ReanchorSummary
 
 RefreshStatus = Literal["unchanged", "new-version", "reverted", "missing", "unreadable", "embedded"]
 
@@ -53,10 +55,11 @@ class Refreshed:
 def source_changed(document: Document) -> bool | None:
     """Whether the file's bytes differ from the current version (None when it cannot be read)."""
     try:
-        data = Path(document.source_path).read_bytes()
+        with Path(document.source_path).open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()  # in pieces: not the whole file at once
     except OSError:
         return None
-    return hashlib.sha256(data).hexdigest() != document.sha256
+    return digest != document.sha256
 
 
 def refresh(store: Store, document: Document) -> Refreshed:
