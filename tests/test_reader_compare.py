@@ -299,16 +299,16 @@ async def test_a_place_tagged_by_hand_in_the_consensus_shows_as_decided_by_hand(
 async def test_keys_pressed_before_the_places_are_known_wait_for_them_or_change_nothing(tmp_path, monkeypatch):
     import threading
 
-    from reader.tui.reading import comparing
+    from annotations.classroom import disagreements
 
     release = threading.Event()
-    real = comparing.disagreements_in
+    real = disagreements.disagreements_in
 
     def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - working the places out takes a while on a big book
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(comparing, "disagreements_in", slow)
+    monkeypatch.setattr(disagreements, "disagreements_in", slow)  # looked up when the places are worked out
     store = _library(tmp_path)
     before = len(store.annotations.list(authors=[CONSENSUS]))
     app = _compare_app(store)

@@ -34,9 +34,7 @@ from ..store import Store
 from ..store.clock import new_id
 from ..store.transaction import writing
 from .disagreements import Disagreement, layer
-
-#: The author name of the consensus layer; no annotator may use it as theirs.
-CONSENSUS = "consensus"
+from . import CONSENSUS as CONSENSUS  # named here too, beside the code that writes it
 
 Side = Literal["a", "b"]
 

@@ -15,9 +15,9 @@ Tagging in a pane that shows the consensus layer writes to it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from annotations.classroom.consensus import CONSENSUS, adopt, authors_of, decided_by_curating, decided_by_hand, reject
-from annotations.classroom.disagreements import Disagreement, disagreements_in, kind_name, next_place, place_at
+from annotations.classroom import CONSENSUS  # the layer's name: the consensus code loads when layers are compared
 from annotations.store import Store
 
 from ..elsewhere import LIBRARY_ERRORS
@@ -26,6 +26,9 @@ from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import HEAVY_WORK, ReadingPart, short_quote
+
+if TYPE_CHECKING:
+    from annotations.classroom.disagreements import Disagreement
 
 #: The decoration number (painting.DECORATIONS, strip glyphs) of each kind.
 DECORATION = {"only_a": 1, "only_b": 2, "boundaries": 3, "tags": 4}
@@ -102,6 +105,9 @@ class Comparing(ReadingPart):
         self._reading = key
 
         def work() -> None:
+            from annotations.classroom.consensus import decided_by_curating, decided_by_hand
+            from annotations.classroom.disagreements import disagreements_in
+
             try:
                 with HEAVY_WORK, self.store.reopen() as store:
                     places = disagreements_in(store, document_id, *layers)
@@ -184,6 +190,8 @@ class Comparing(ReadingPart):
     # -- walking the places ------------------------------------------------------------------
     def step(self, pane: DocumentPane, *, forward: bool) -> None:
         """``]`` / ``[``: both panes to the next (previous) place, at the same offset."""
+        from annotations.classroom.disagreements import kind_name, next_place
+
         pair = self.pair
         if pair is not None and not self.ready:
             self._waiting_step = (pane, forward)
@@ -213,6 +221,8 @@ class Comparing(ReadingPart):
 
     def pick_layer(self, pane: DocumentPane) -> None:
         """``ctrl+l``: show another annotator's layer, or the consensus, in this pane."""
+        from annotations.classroom.consensus import authors_of
+
         pair = self.pair
         if pair is None:
             return
@@ -237,6 +247,9 @@ class Comparing(ReadingPart):
 
     def decide(self, pane: DocumentPane, side: str | None) -> None:
         """``<`` / ``>`` keep the left or right layer's side of the place under the cursor; ``-`` keeps nothing."""
+        from annotations.classroom.consensus import adopt, reject
+        from annotations.classroom.disagreements import place_at
+
         pair = self.pair
         place = place_at(self.places, pane.view.cursor)
         if pair is not None and not self.ready:
@@ -267,6 +280,8 @@ class Comparing(ReadingPart):
             return None
         if not self.ready:
             return "working out where the layers differ… · ] and [ walk the places once they are marked · ctrl+l layer"
+        from annotations.classroom.disagreements import kind_name, place_at
+
         place = place_at(self.places, pane.view.cursor)
         if place is None:
             return f"{len(self.places)} place{'s' if len(self.places) != 1 else ''} differ · ] next · [ previous · ctrl+l layer"
