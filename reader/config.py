@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import tomllib
 from pathlib import Path
 
 import platformdirs
@@ -30,6 +28,8 @@ def load_config() -> dict[str, object]:
     path = config_path()
     if not path.is_file():
         return {}
+    import tomllib  # only when there is a config file to read
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -43,6 +43,8 @@ def resolve_author(flag: str | None) -> str:
     configured = load_config().get("author")
     if isinstance(configured, str) and configured.strip():
         return configured.strip()
+    import getpass  # only when neither the flag nor the config names the author
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers

@@ -139,3 +139,57 @@ outcome = refresh(store, document)
 assert outcome.status == "new-version" and outcome.reanchored is not None and outcome.reanchored.total == 1, outcome
 """)
     assert "annotations.store.reanchoring" in after
+
+
+def test_opening_a_book_in_the_reader_loads_no_classroom_comparison_code_and_comparing_still_does(tmp_path):
+    # The consensus and disagreement code is needed when two annotators' layers are compared, not to read.
+    code = f"""
+import asyncio
+from reader.samples import sample_paths
+from annotations.store import Store
+from reader.formats import read_source
+from reader.tui.app import MarginApp
+store = Store.open({str(tmp_path / 'r.db')!r}, author='ada')
+source = read_source(sample_paths()[0])
+document = store.documents.import_loaded(str(source.path), source.sha256, source.document).document
+LAYERS = ()
+
+async def main():
+    app = MarginApp(store, document_ids=[document.id] * (2 if LAYERS else 1), layers=LAYERS, watch_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            pane = app.screen.deck.active if hasattr(app.screen, 'deck') else None
+            if pane is not None and pane.view.text and (not LAYERS or app.screen.comparing.ready):
+                break
+        else:
+            raise AssertionError('nothing shown')
+asyncio.run(main())
+"""
+    modules = loaded_modules(code)
+    assert "reader.tui.reading.comparing" in modules
+    assert "annotations.classroom.consensus" not in modules
+    assert "annotations.classroom.disagreements" not in modules
+    compared = loaded_modules(code.replace("LAYERS = ()", "LAYERS = ('ada', 'bo')"))
+    assert "annotations.classroom.disagreements" in compared and "annotations.classroom.consensus" in compared
+
+
+def test_reading_the_settings_without_a_config_file_loads_no_toml_parser_yet_a_config_file_is_read(tmp_path):
+    settings = tmp_path / "config.toml"
+    code = f"""
+import os
+os.environ['MARGIN_CONFIG'] = {str(settings)!r}
+from reader.config import load_config, resolve_author
+assert load_config() == {{}}
+assert resolve_author('ada') == 'ada'
+"""
+    modules = loaded_modules(code)
+    assert "reader.config" in modules
+    assert "tomllib" not in modules and "getpass" not in modules
+    settings.write_text('author = "bo"\n', encoding="utf-8")
+    after = loaded_modules(code.replace("assert load_config() == {}", "assert load_config() == {'author': 'bo'}")
+                           + "assert resolve_author(None) == 'bo'\n")
+    assert "tomllib" in after
+    settings.write_text('author = \n', encoding="utf-8")
+    broken = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert broken.returncode != 0 and "is not valid TOML" in broken.stderr
