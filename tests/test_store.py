@@ -665,3 +665,15 @@ def test_spans_within_a_stretch_are_the_spans_overlapping_it_long_ones_included(
         assert store.annotations.spans(doc.version_id, within=(start, end)) == expected
         assert any(s.end - s.start > 100_000 for s in expected)
     assert store.annotations.spans(doc.version_id, author="nobody", within=(0, 2_000)) == []
+
+
+def test_a_store_reopened_for_a_worker_can_keep_a_small_page_cache_and_reads_the_same(db_path):
+    reader = Store.open(db_path, author="ada")
+    doc = add_document(reader)
+    annotate(reader, doc, "The bridge is safe.", note="first")
+    with reader.reopen() as usual, reader.reopen(cache_kib=512) as small:
+        assert usual.db.execute("PRAGMA cache_size").fetchone()[0] == -65536
+        assert small.db.execute("PRAGMA cache_size").fetchone()[0] == -512
+        assert small.annotations.spans(doc.version_id) == usual.annotations.spans(doc.version_id) != []
+    assert reader.db.execute("PRAGMA cache_size").fetchone()[0] == -65536
+    reader.close()

@@ -43,6 +43,8 @@ GHOST_COLOUR = "#3a3a3a"
 FRAGMENT_COLOUR = "#d7af00"
 #: Above this many highlights, the paint index is built in a worker thread.
 PAINT_IN_THREAD = 1500
+#: The page cache of the connection a pane's spans are read on: each page is read once, none kept.
+SPANS_CACHE_KIB = 512
 #: Characters after the reading position whose highlights a pane opening paints at once (a quarter of it before).
 OPENING_REACH = 20_000
 
@@ -178,7 +180,7 @@ class HighlightDrawing(ReadingPart):
                 return  # a newer read is queued: this one would be drawn over at once
             if spans is None:
                 try:
-                    with self.store.reopen() as store:
+                    with self.store.reopen(cache_kib=SPANS_CACHE_KIB) as store:
                         spans = store.annotations.spans(pane.document.version_id, pane.author_layer)
                 except LIBRARY_ERRORS as error:
                     self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
