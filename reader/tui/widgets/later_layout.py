@@ -16,8 +16,9 @@ runs then (:meth:`LaterLayout.when_whole`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
 from array import array
+from collections.abc import Callable
 
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -32,13 +33,28 @@ LATER_CHARS = 200_000
 WINDOW_SCREENS = 4
 
 
+#: Held while a worker lays a text out: two at once only take turns for the interpreter, and the second
+#: of two panes showing one text (two layers compared) then finds the first one's work done.
+_LAYING_OUT = threading.Lock()
+#: The last text's soft line breaks and paragraphs, found on a worker.
+_LAST_BREAKS: list[tuple[str, tuple[array[int], array[int] | None]]] = []
+
+
 def lay_out_whole(text: str, width: int, tab_size: int, reflow: bool, known: WrappedText | None) -> WrappedText:
     """The whole text laid out at *width*: from the paragraphs of *known* (a whole layout), else found anew."""
-    if known is not None:
-        known.rewrap(width)
-        return known
-    soft, paragraphs = line_breaks(text) if reflow else (None, None)
-    return WrappedText(text, width, tab_size, soft, paragraphs)
+    with _LAYING_OUT:
+        if known is not None:
+            known.rewrap(width)
+            return known
+        soft: array[int] | None = None
+        paragraphs: array[int] | None = None
+        if reflow:
+            found = next((breaks for seen, breaks in _LAST_BREAKS if seen is text or seen == text), None)
+            if found is None:
+                found = line_breaks(text)
+                _LAST_BREAKS[:] = [(text, found)]
+            soft, paragraphs = found
+        return WrappedText(text, width, tab_size, soft, paragraphs)
 
 
 class LaterLayout(ScrollView):
