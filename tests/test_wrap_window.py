@@ -8,7 +8,7 @@ import pytest
 
 from reader.tui.wrapping import WrappedText
 from reader.tui.wrapping.reflow import line_breaks
-from reader.tui.wrapping.window import opening_window, window_around
+from reader.tui.wrapping.window import opening_window
 
 from .test_reflow import PROSE, hard_wrapped
 
@@ -45,8 +45,6 @@ def test_a_window_has_the_rows_of_the_whole_text(reflow, width):
         window = opening_window(TEXT, width, 4, reflow, offset, 2_000, 4_000)
         assert window is not None
         assert_rows_agree(window, full, offset)
-        again = window_around(TEXT, width, 4, full.soft, full.paragraph_starts, offset, 2_000, 4_000)
-        assert_rows_agree(again, full, offset)
         window.rewrap(width + 7)  # a resize of the window alone
         assert_rows_agree(window, whole(TEXT, width + 7, reflow), offset)
 

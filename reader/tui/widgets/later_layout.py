@@ -5,8 +5,9 @@ that decides what is wrapped when. A text of :data:`LATER_CHARS` or more is
 first laid out as a window (:mod:`reader.tui.wrapping.window`): the whole
 paragraphs around the reading position, a few screens each way, which the
 first frame is drawn from. The whole text is then reflowed and wrapped on a
-thread worker and swapped in with the same text on the top row. A resize of a
-long text does the same from the paragraphs already found.
+thread worker and swapped in with the same text on the top row. A resize
+before then re-wraps the window, and the worker's layout is re-wrapped on a
+worker if its width is out of date.
 
 Until the whole layout is in, what needs rows beyond the window waits for it:
 a cursor or a scroll to a place outside the window is carried out once it is
@@ -25,10 +26,13 @@ from textual.scroll_view import ScrollView
 
 from ..wrapping import WrappedText
 from ..wrapping.reflow import line_breaks
-from ..wrapping.window import opening_window, window_around
+from ..wrapping.window import opening_window
 
 #: Texts this long (in code points) are laid out around the reading position first.
 LATER_CHARS = 200_000
+#: Seconds after the first frame the whole layout starts: the frame is written out first, by Textual's writer
+#: thread, which a worker computing in Python would hold up (see docs/performance.md).
+START_AFTER = 0.25
 #: Screens of rows the window holds after the reading position (and half as many before it).
 WINDOW_SCREENS = 4
 
@@ -71,7 +75,7 @@ class LaterLayout(ScrollView):
 
     def _init_later(self) -> None:
         self._whole_layout: WrappedText | None = None
-        """The last whole layout, kept while a window is shown after a resize (its paragraphs are reused)."""
+        """A whole layout come in at a width out of date: re-wrapped on the next worker, its paragraphs kept."""
         self._layout_token = 0
         """Changes whenever the layout is replaced, so a worker's late result is dropped."""
         self._building = False
@@ -144,20 +148,13 @@ class LaterLayout(ScrollView):
         return WrappedText(text, width, self._tab_size, self._soft, self._paragraphs)
 
     def _resized_layout(self, layout: WrappedText, width: int) -> WrappedText:
-        """For a new width: a window from *layout*'s paragraphs (the whole is re-wrapped later), or *layout* re-wrapped."""
-        paragraphs = layout.paragraph_starts
-        if layout.whole and len(self._text) >= LATER_CHARS and paragraphs is not None and layout.width != width:
-            before, after = self._window_sizes()
-            self._whole_layout = layout
-            self._layout_token += 1
-            return window_around(
-                self._text, width, self._tab_size, layout.soft, paragraphs, self._reading_offset, before, after
-            )
+        # A whole layout is re-wrapped here too: a window shown meanwhile would draw the scroll bar over its
+        # own rows, and the screen would change again when the whole layout came in (see docs/performance.md).
         layout.rewrap(width)
         return layout
 
     def _start_whole_layout(self) -> None:
-        """Lay the whole text out on a worker (after the next frame), unless that is under way or done."""
+        """Lay the whole text out on a worker (shortly after the next frame), unless that is under way or done."""
         if self.layout_whole or self._building or not self.is_mounted:
             return
         self._building = True
@@ -174,7 +171,7 @@ class LaterLayout(ScrollView):
             else:
                 self._building = False
 
-        self.call_after_refresh(start)
+        self.call_after_refresh(lambda: self.set_timer(START_AFTER, start))
 
     def _swap_in(self, layout: WrappedText, token: int) -> None:
         """Show the whole layout in place of the window: the same text on the top row, then what waited."""

@@ -10,36 +10,21 @@ of it and the width the text was wrapped at, which is the whole text's.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
 from itertools import accumulate, count
 from operator import add
 
 from .index import WrappedText
 from .reflow import line_breaks, wrap_width
 
-__all__ = ["opening_window", "window_around"]
-
-
-def window_around(
-    text: str, width: int, tab_size: int, soft: array[int], paragraphs: array[int], offset: int, before: int, after: int
-) -> WrappedText:
-    """The paragraphs around *offset* (at least *before* characters before it and *after* after) laid out at *width*.
-
-    *soft* and *paragraphs* are the whole text's (as a layout of it has them), so nothing is looked for again.
-    """
-    last = len(paragraphs) - 2  # the last paragraph's index; paragraphs[-1] is one past its newline
-    here = min(max(bisect_right(paragraphs, offset) - 1, 0), last)
-    first = min(max(bisect_right(paragraphs, offset - before) - 1, 0), here)
-    stop = min(max(bisect_left(paragraphs, offset + after), here + 1), last + 1)
-    chosen = paragraphs[first : stop + 1]
-    shown = soft[bisect_left(soft, chosen[0]) : bisect_left(soft, chosen[-1])]
-    return WrappedText(text, width, tab_size, shown, chosen)
+__all__ = ["opening_window"]
 
 
 def opening_window(
     text: str, width: int, tab_size: int, reflow: bool, offset: int, before: int, after: int
 ) -> WrappedText | None:
-    """As :func:`window_around`, finding the paragraphs and soft breaks from that stretch of the text alone.
+    """The whole paragraphs around *offset* (at least *before* characters before it and *after* after) laid out at *width*.
+
+    The paragraphs and soft breaks are found from that stretch of the text alone.
 
     ``None`` when the stretch holds no whole paragraph around *offset* (a paragraph longer than it):
     then the whole text must be laid out.
