@@ -30,8 +30,8 @@ from ..wrapping.window import opening_window
 
 #: Texts this long (in code points) are laid out around the reading position first.
 LATER_CHARS = 200_000
-#: Seconds after the first frame the whole layout starts: the frame is written out first, by Textual's writer
-#: thread, which a worker computing in Python would hold up (see docs/performance.md).
+#: Seconds after the first frame the whole layout starts: what follows that frame (the highlights' worker among
+#: it) goes first, and the event loop is held less than with both at once (see docs/performance.md).
 START_AFTER = 0.25
 #: Screens of rows the window holds after the reading position (and half as many before it).
 WINDOW_SCREENS = 4
