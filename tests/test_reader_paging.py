@@ -198,6 +198,10 @@ async def test_the_scroll_bar_of_a_long_text_follows_the_place_read_in_whole_cel
     async with app.run_test(size=(70, 20)) as pilot:
         view = app.query_one(DocumentView)
         view.focus()
+        for _ in range(200):  # a text this long is laid out whole shortly after the first frame
+            if view.layout_whole:
+                break
+            await pilot.pause(0.02)
         await pilot.pause()
         bar = view.vertical_scrollbar
 

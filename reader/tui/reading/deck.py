@@ -145,8 +145,11 @@ class PaneDeck(Horizontal):
         sections = self.store.documents.sections(document.version_id)
         chosen = self.store.reading.reflow(document_id)
         reflow = looks_hard_wrapped(text) if chosen is None else chosen
+        position = self.store.reading.position(document_id)  # laid out first (see LaterLayout)
         self.store.release_memory()  # the text's pages: kept as a Python string now
-        return DocumentPane(document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow, layer=layer)
+        return DocumentPane(
+            document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow, layer=layer, position=position
+        )
 
     def start(self) -> None:
         """Place the panes composed at start and focus the first."""
@@ -335,7 +338,7 @@ class PaneDeck(Horizontal):
     def _scrolled(self, pane: DocumentPane, rows: float) -> None:
         pane.show_title(pane.view.top_offset)
         self._remember_later(pane)
-        if self.synced and not self._syncing and pane is self.active:
+        if self.synced and not self._syncing and pane is self.active and not pane.view.placing:
             # The others move by the same share of their length, from where each is:
             # a translation twice as long scrolls twice as far, and no pane jumps.
             share = rows / max(1, pane.view.max_scroll_y)

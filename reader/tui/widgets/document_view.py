@@ -20,7 +20,7 @@ section title).  The names other modules use are re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -189,8 +189,12 @@ class DocumentView(TextCanvas, can_focus=True):
         classes: str | None = None,
         tab_size: int = 4,
         reflow: bool = False,
+        position: int = 0,
     ) -> None:
-        super().__init__(text, sections=sections, id=id, name=name, classes=classes, tab_size=tab_size, reflow=reflow)
+        super().__init__(
+            text, sections=sections, id=id, name=name, classes=classes, tab_size=tab_size, reflow=reflow,
+            position=position,
+        )
         self._selection_anchor: int | None = None
         """Where the selection started while selection mode is on."""
         self._goal_x: int | None = None
@@ -242,7 +246,11 @@ class DocumentView(TextCanvas, can_focus=True):
         self._refresh_row(layout.row_of(old))
         self._refresh_row(layout.row_of(new))
         self._sync_selection()
-        self._scroll_row_visible(layout.row_of(new))
+        if self.in_layout(new):
+            self._wanted_place = None
+            self._scroll_row_visible(layout.row_of(new))
+        else:
+            self._wanted_place = (new, False)  # shown once the whole text is laid out
         self.post_message(self.CursorMoved(self, new))
 
     def watch_selection(
@@ -265,12 +273,25 @@ class DocumentView(TextCanvas, can_focus=True):
             return layout.row_start(top)
         return self.cursor
 
+    def _later(self, offset: int, motion: Callable[[], None]) -> bool:
+        """True (and *motion* runs once the whole text is laid out) if *offset*'s rows are not laid out yet."""
+        if self.in_layout(offset):
+            return False
+        self.when_whole(motion)
+        return True
+
     def _move_vertical(self, rows: int, scroll: bool = False) -> None:
         layout = self.layout_index
         origin = self._origin()
+        if self._later(origin, lambda: self._move_vertical(rows, scroll)):
+            return
         row, cell_x = layout.cell_of(origin)
         goal = self._goal_x if self._goal_x is not None else cell_x
         target_row = row + rows
+        if not layout.whole and not 0 <= target_row < layout.row_count:
+            # Beyond the window laid out first: once the whole text is.
+            self.when_whole(lambda: self._move_vertical(rows, scroll))
+            return
         if scroll:
             self._scroll_to_row(max(0, self.scroll_offset.y + rows))
         if target_row < 0:
@@ -288,11 +309,13 @@ class DocumentView(TextCanvas, can_focus=True):
 
     def action_cursor_left(self) -> None:
         """Move one character left."""
-        self.move_cursor(self.layout_index.previous_offset(self._origin()))
+        if not self._later(self._origin(), self.action_cursor_left):
+            self.move_cursor(self.layout_index.previous_offset(self._origin()))
 
     def action_cursor_right(self) -> None:
         """Move one character right."""
-        self.move_cursor(self.layout_index.next_offset(self._origin()))
+        if not self._later(self._origin(), self.action_cursor_right):
+            self.move_cursor(self.layout_index.next_offset(self._origin()))
 
     def action_cursor_up(self) -> None:
         """Move one visual row up, keeping the column."""
@@ -360,11 +383,15 @@ class DocumentView(TextCanvas, can_focus=True):
 
     def action_line_start(self) -> None:
         """Move to the start of the visual row."""
+        if self._later(self._origin(), self.action_line_start):
+            return
         layout = self.layout_index
         self.move_cursor(layout.row_start(layout.row_of(self._origin())))
 
     def action_line_end(self) -> None:
         """Move to the end of the visual row."""
+        if self._later(self._origin(), self.action_line_end):
+            return
         layout = self.layout_index
         self.move_cursor(layout.offset_at(layout.row_of(self._origin()), layout.width + 1))
 

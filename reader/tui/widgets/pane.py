@@ -69,7 +69,7 @@ class DocumentPane(Vertical):
 
     def __init__(
         self, document: Document, text: str, sections: Sequence[Section], *, id: str | None = None, reflow: bool = False,
-        layer: str | None = None,
+        layer: str | None = None, position: int = 0,
     ) -> None:
         super().__init__(id=id)
         self.author_layer = layer
@@ -77,6 +77,7 @@ class DocumentPane(Vertical):
         self.disagreement_marks: list[tuple[int, int, int]] = []
         """Places where this pane's layer and the other's differ (start, end, decoration number), when comparing."""
         self._reflow = reflow
+        self._position = position
         self.document = document
         """The document shown (at its current version)."""
         self.sections = tuple(sections)
@@ -123,6 +124,7 @@ class DocumentPane(Vertical):
             sections=[(s.start, s.end, s.level, s.title) for s in self.sections],
             id=f"view-{self.id}" if self.id else None,
             reflow=self._reflow,
+            position=self._position,
         )
         yield self._bar
         yield self._view

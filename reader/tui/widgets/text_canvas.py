@@ -18,7 +18,6 @@ from rich.style import Style as RichStyle
 from textual import events
 from textual.geometry import Region, Size
 from textual.reactive import var
-from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
@@ -26,6 +25,7 @@ from ..terminal_filter import TerminalSafe
 from ..wrapping import WrappedText
 from ..wrapping.reflow import line_breaks
 from .headings import heading_spans
+from .later_layout import LATER_CHARS, LaterLayout
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
 from .steady_scrollbar import SteadyScrollBar
@@ -35,7 +35,7 @@ from .steady_scrollbar import SteadyScrollBar
 KEPT_ROWS = 400
 
 
-class TextCanvas(ScrollView):
+class TextCanvas(LaterLayout):
     """A scrollable, wrapped, highlightable drawing of one document's text.
 
     Args:
@@ -48,6 +48,7 @@ class TextCanvas(ScrollView):
         tab_size: Distance between tab stops in cells.
         reflow: Show the soft line breaks of hard-wrapped paragraphs as spaces
             (see :mod:`reader.tui.wrapping.reflow`); offsets are unchanged.
+        position: The offset to show on the top row first (a long text is laid out around it first).
     """
 
     cursor: var[int] = var(0, init=False)
@@ -66,8 +67,11 @@ class TextCanvas(ScrollView):
         classes: str | None = None,
         tab_size: int = 4,
         reflow: bool = False,
+        position: int = 0,
     ) -> None:
         super().__init__(id=id, name=name, classes=classes)
+        self._init_later()
+        self.set_reactive(TextCanvas.cursor, min(max(position, 0), len(text)))
         self._text = text
         """The document's normalised text."""
         self._reflow = reflow
@@ -76,7 +80,7 @@ class TextCanvas(ScrollView):
         """The newlines drawn as spaces when reflowed (kept instead of a reflowed copy of the text)."""
         self._paragraphs: array[int] | None = None
         """Where the paragraphs start when reflowed (found with the soft line breaks)."""
-        if reflow:
+        if reflow and len(text) < LATER_CHARS:  # a long text's are found with its whole layout
             self._soft, self._paragraphs = line_breaks(text)
         self._tab_size = tab_size
         """Distance between tab stops in cells."""
@@ -90,7 +94,7 @@ class TextCanvas(ScrollView):
         """Start offsets of `_headings`, for bisecting."""
         self._paint = PaintIndex((), len(text))
         """Highlight runs."""
-        self._reading_offset = 0
+        self._reading_offset = min(max(position, 0), len(text))
         """Offset at the top row, kept across re-wraps."""
         self._restoring = False
         """True while a re-wrap moves the scroll position itself."""
@@ -132,13 +136,14 @@ class TextCanvas(ScrollView):
 
     @property
     def layout_index(self) -> WrappedText:
-        """The wrapped-line index for the current width."""
+        """The wrapped-line index for the current width (for a while, of a window of a long text: see `LaterLayout`)."""
         layout = self._wrapped
         if layout is None:
-            layout = self._wrapped = WrappedText(
-                self._text, self._wrap_width(), self._tab_size, self._soft, self._paragraphs
-            )
+            layout = self._wrapped = self._first_layout()
         return layout
+
+    def _layout(self) -> WrappedText:
+        return self.layout_index
 
     @property
     def laid_out(self) -> bool:
@@ -171,6 +176,7 @@ class TextCanvas(ScrollView):
         self._reflow = reflow
         self._soft, self._paragraphs = line_breaks(self._text) if reflow else (None, None)
         self._wrapped = None
+        self._layout_token += 1
         self._painter = None
         self._drawn_generation += 1
         if self._laid_out:
@@ -205,6 +211,10 @@ class TextCanvas(ScrollView):
 
     def scroll_to_offset(self, offset: int, top: bool = True) -> None:
         """Scroll so ``offset`` shows: on the top row, or just into view."""
+        if not self.in_layout(offset):
+            self._wanted_place = (offset, top)  # beyond the rows laid out yet: once the whole text is
+            return
+        self._wanted_place = None
         row = self.layout_index.row_of(offset)
         if top:
             self._reading_offset = min(max(offset, 0), len(self._text))
@@ -251,7 +261,7 @@ class TextCanvas(ScrollView):
         rewrapped = layout.width != width or not self._laid_out
         self._restoring = True
         try:
-            layout.rewrap(width)
+            layout = self._wrapped = self._resized_layout(layout, width)
             self.virtual_size = Size(self.scrollable_content_region.width, layout.row_count)
             self._scroll_to_row(layout.row_of(anchor))
         finally:
@@ -260,11 +270,19 @@ class TextCanvas(ScrollView):
             # A cursor set before the view had a size should be on screen.
             self._laid_out = True
             self._scroll_row_visible(layout.row_of(self.cursor))
+        if not layout.whole:
+            self._start_whole_layout()
         if rewrapped:
+            self._painter = None
             # Rows are drawn anew; when only the height changed (or the Resize handler comes after the
             # compositor already re-wrapped), Textual redraws what it must and this frame is not drawn twice.
             self._drawn_generation += 1
             self.refresh()
+
+    def _layout_replaced(self) -> None:
+        self._painter = None
+        self._drawn_generation += 1
+        self.refresh()
 
     def _scroll_to_row(self, row: int) -> None:
         self.scroll_to(y=row, animate=False, force=True)

@@ -62,6 +62,10 @@ class WrappedText:
         """Where each paragraph starts, then one past the text's end plus one; found at the first wrap."""
         self._plain = bytearray([_UNKNOWN]) * (len(paragraphs) - 1) if paragraphs is not None else bytearray()
         """Per paragraph: plain (one cell a character), mixed, or not known yet."""
+        self._start = paragraphs[0] if paragraphs is not None else 0
+        """Where the rows laid out begin: 0, or a paragraph's start when only a window of the text is laid out."""
+        self._end = paragraphs[-1] - 1 if paragraphs is not None else len(text)
+        """Where the rows laid out end: the text's end, or a paragraph's end for a window."""
         self._wrap()
 
     # -- building -----------------------------------------------------------
@@ -81,6 +85,26 @@ class WrappedText:
         """Distance between tab stops in cells."""
         return self._tab_size
 
+    @property
+    def whole(self) -> bool:
+        """True when every row of the text is laid out, not only a window of whole paragraphs."""
+        return self._start == 0 and self._end == len(self._text)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """``(start, end)`` of the text laid out: ``(0, len(text))`` unless only a window is."""
+        return self._start, self._end
+
+    @property
+    def paragraph_starts(self) -> array[int] | None:
+        """Where the paragraphs laid out start, then one past the last one's newline (``None`` before the first wrap)."""
+        return self._paragraph_starts
+
+    @property
+    def soft(self) -> array[int]:
+        """Offsets of the newlines shown as spaces."""
+        return self._soft
+
     def rewrap(self, width: int) -> None:
         """Lay the text out again for a new width (no-op if unchanged)."""
         width = max(1, width)
@@ -90,6 +114,9 @@ class WrappedText:
 
     def _wrap(self) -> None:
         text, soft, width, tab_size = self._text, self._soft, self._width, self._tab_size
+        if not self.whole:
+            self._wrap_anew()  # a window: never shared, nor taken for the whole text's rows
+            return
         for seen, seen_soft, seen_width, seen_tab, seen_starts in _RECENT:
             if (
                 (seen_width, seen_tab) == (width, tab_size) and (seen is text or seen == text)
@@ -256,7 +283,7 @@ class WrappedText:
             if end > start and self._text[end - 1] == "\n" and not self._is_soft(end - 1):
                 end -= 1
         else:
-            end = len(self._text)
+            end = self._end
         return start, end
 
     def row_start(self, row: int) -> int:
@@ -382,6 +409,13 @@ class WrappedText:
         offset = min(max(offset, 0), length)
         if offset == length:
             return length, length
+        if not self._start <= offset < self._end:
+            # Outside a window's rows: the cluster from the text itself.
+            piece = self.shown(offset, min(length, offset + 32)).split("\n", 1)[0]
+            if not piece:
+                return offset, offset + 1
+            starts, _widths = cut_clusters(piece)
+            return offset, offset + (starts[1] if len(starts) > 1 else len(piece))
         row = self.row_of(offset)
         start, end = self.row_span(row)
         if offset >= end:

@@ -69,16 +69,19 @@ def soft_breaks(text: str) -> array[int]:
     return line_breaks(text)[0]
 
 
-def line_breaks(text: str) -> tuple[array[int], array[int] | None]:
+def line_breaks(text: str, width: int | None = None) -> tuple[array[int], array[int] | None]:
     """The soft line breaks (as :func:`soft_breaks`), and where the paragraphs of the reflowed text start.
 
     The starts are those :class:`~reader.tui.wrapping.WrappedText` would find itself (0, then
     after each hard newline, then ``len(text) + 1``), found here in the same pass over the
     lines, so a reflowed book is cut into lines once; ``None`` when the text is left as it is.
+    *width* is the width the text was wrapped at, when known (a stretch of a book reflows as the
+    whole book does when given the book's).
     """
     found: array[int] = array("q")
     lines = text.split("\n")
-    width = wrap_width(lines)
+    if width is None:
+        width = wrap_width(lines)
     if not width:
         return found, None
     starts: array[int] = array("q", [0])
