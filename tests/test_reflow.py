@@ -8,7 +8,7 @@ import pytest
 
 from annotations.store import Store
 from reader.tui.app import MarginApp
-from reader.tui.wrapping import WrappedText
+from reader.tui.wrapping import WrappedText, reflow
 from reader.tui.wrapping.reflow import line_breaks, looks_hard_wrapped, reflowed, soft_breaks
 
 from .conftest import add_document, fixed_clock
@@ -149,3 +149,19 @@ async def test_the_reader_reflows_on_open_keeps_offsets_and_remembers_the_toggle
         await pilot.pause()
         assert not app.screen.panes[0].view.reflow  # the person's choice wins over detection
     store.close()
+
+
+def test_a_book_cut_into_lines_piece_by_piece_gives_the_same_breaks(monkeypatch):
+    # Lines are split a piece of the text at a time (not the whole book at once, which held a copy of it);
+    # the breaks found must not depend on where the pieces end.
+    paragraph = ("It is a truth universally acknowledged, that a single man in possession\n"
+                 "of a good fortune, must be in want of a wife. However little known the\n"
+                 "feelings or views of such a man may be on his first entering a\n"
+                 "neighbourhood, this truth is so well fixed.\n\n")
+    text = "CHAPTER I.\n\n" + paragraph * 40 + "  indented verse\n- a list item\n" + paragraph * 3
+    expected = reflow.line_breaks(text)
+    for piece in (1, 7, 70, 71, 500):
+        monkeypatch.setattr(reflow, "_PIECE", piece)
+        assert list(reflow._lines(text)) == text.split("\n")
+        assert reflow.line_breaks(text) == expected
+    assert len(expected[0]) > 100  # the hard-wrapped paragraphs were found soft-broken
