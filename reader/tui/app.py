@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeGuard, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, runtime_checkable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -105,6 +105,13 @@ class MarginApp(App[None]):
         if self.crash is None:
             self.crash = (error, write_crash_log(error))
         super()._handle_exception(error)
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run in a terminal, the reader's threads sharing one allocator arena (see :mod:`.allocator`)."""
+        from .allocator import one_arena
+
+        one_arena()
+        super().run(*args, **kwargs)
 
     def _print_error_renderables(self) -> None:
         if self.crash is not None:
