@@ -340,3 +340,30 @@ def test_two_layouts_of_one_text_agree_and_rewrapping_one_leaves_the_other():
     second.rewrap(50)
     assert [first.row_start(r) for r in range(first.row_count)] == rows
     assert second.row_count < first.row_count == WrappedText(text, 30).row_count
+
+
+def test_resizing_two_books_back_to_a_width_seen_takes_its_rows_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two books side by side, the terminal resized narrower and back several times: each book is wrapped
+    # once per width, and the rows taken back are those a fresh layout at that width gives.
+    monkeypatch.setattr(wrapping_index, "_RECENT", [])
+    wrapped_anew: list[int] = []
+    real = WrappedText._wrap_anew
+
+    def counting(self: WrappedText) -> None:
+        wrapped_anew.append(self.width)
+        real(self)
+
+    monkeypatch.setattr(WrappedText, "_wrap_anew", counting)
+    first_text = ("One book's paragraph of words, wrapped at the pane's width. " * 30 + "\n") * 8
+    second_text = ("Another book, its own words and its own rows at each width. " * 25 + "\n") * 9
+    first, second = WrappedText(first_text, 79), WrappedText(second_text, 79)
+    for _ in range(3):
+        for width in (59, 79):
+            first.rewrap(width)
+            second.rewrap(width)
+    assert sorted(wrapped_anew) == [59, 59, 79, 79]
+    for wrapped, text in ((first, first_text), (second, second_text)):
+        fresh = [wrapped.row_start(r) for r in range(wrapped.row_count)]
+        monkeypatch.setattr(wrapping_index, "_RECENT", [])
+        again = WrappedText(text, 79)
+        assert [again.row_start(r) for r in range(again.row_count)] == fresh

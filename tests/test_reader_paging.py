@@ -130,6 +130,61 @@ async def test_highlights_are_drawn_on_their_text_after_paging_and_after_a_resiz
         assert style in styles_of(lines, "Paragraph 0040.")
 
 
+class TwoBooksApp(App[None]):
+    """Two texts side by side, as the reading screen shows two books."""
+
+    CSS = "Horizontal { height: 1fr; } DocumentView { width: 1fr; padding: 0 1; }"
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__()
+        self.texts = (first, second)
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        with Horizontal():
+            for text in self.texts:
+                yield DocumentView(text, reflow=False)
+
+
+async def test_two_books_resized_narrower_and_back_keep_their_top_rows_and_highlights():
+    # Going back to a width seen before takes the rows kept for it: they must be that width's rows.
+    import reader.tui.wrapping.index as wrapping_index
+    from reader.tui.wrapping import WrappedText
+
+    second_text = "\n\n".join(f"Chapter {index:03d} line. " + " ".join(["another book's words"] * 7) for index in range(500))
+    app = TwoBooksApp(LONG, second_text)
+    async with app.run_test(size=(120, 24)) as pilot:
+        first, second = app.query(DocumentView)
+        await pilot.pause()
+        places = {first: LONG.index("Paragraph 0300."), second: second_text.index("Chapter 250 line.")}
+        for view, place in places.items():
+            view.scroll_to_offset(place)
+        start = places[first]
+        first.set_highlights([Highlight(start, start + len("Paragraph 0300."), ORANGE, "a1")])
+        await pilot.pause()
+        for size in ((90, 24), (120, 24), (90, 24), (120, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            for view, place in places.items():
+                layout = view.layout_index
+                assert layout.width == view.scrollable_content_region.width - 1
+                kept = list(wrapping_index._RECENT)
+                wrapping_index._RECENT.clear()  # a layout made anew, not one taken from those kept
+                fresh = WrappedText(view.text, layout.width)
+                wrapping_index._RECENT[:] = kept
+                assert [layout.row_start(r) for r in range(layout.row_count)] == [
+                    fresh.row_start(r) for r in range(fresh.row_count)
+                ]
+                top = round(view.scroll_offset.y)
+                assert layout.row_start(top) <= place < layout.row_span(top)[1]  # the place read stays on the top row
+                lines = drawn(view)
+                assert cells(lines) == cells(as_textual_draws(view))
+            (style,) = set(styles_of(drawn(first), "Paragraph 0300."))
+            assert style is not None and style.bgcolor != first._styles.base.bgcolor
+
+
 async def test_cursor_and_selection_over_a_soft_line_break_of_reflowed_text():
     text = hard_wrapped(PROSE)
     app = PaddedApp(text, reflow=True)

@@ -18,9 +18,10 @@ Cluster = tuple[int, int, int, int]
 """A cluster on a row: ``(start, end, cell_x, cells)``, offsets absolute."""
 
 #: The last few layouts made: (text, soft breaks, width, tab size, row starts). Two panes showing the
-#: same text at the same width (two layers of one document compared) wrap it once between them.
+#: same text at the same width (two layers of one document compared) wrap it once between them, and
+#: a resize back to a width seen lately (two books, each at two widths) takes the rows kept for it.
 _RECENT: list[tuple[str, array[int], int, int, array[int]]] = []
-_KEEP = 2
+_KEEP = 4
 
 _UNKNOWN, _PLAIN, _MIXED = 0, 1, 2
 
@@ -117,12 +118,13 @@ class WrappedText:
         if not self.whole:
             self._wrap_anew()  # a window: never shared, nor taken for the whole text's rows
             return
-        for seen, seen_soft, seen_width, seen_tab, seen_starts in _RECENT:
+        for index, (seen, seen_soft, seen_width, seen_tab, seen_starts) in enumerate(_RECENT):
             if (
                 (seen_width, seen_tab) == (width, tab_size) and (seen is text or seen == text)
                 and (seen_soft is soft or seen_soft == soft)
             ):
                 self._starts = seen_starts  # shared: the row starts are only ever replaced, never changed in place
+                _RECENT.insert(0, _RECENT.pop(index))  # the layouts in use are the last to go
                 return
         self._wrap_anew()
         _RECENT.insert(0, (text, soft, width, tab_size, self._starts))
