@@ -220,3 +220,41 @@ async def test_the_scroll_bar_of_a_long_text_follows_the_place_read_in_whole_cel
         view.scroll_to_offset(len(view.text) // 2)
         await pilot.pause()
         assert thumb_rows() == [(bar.size.height - 1) // 2] or thumb_rows() == [bar.size.height // 2]
+
+
+async def test_the_scroll_bar_drawn_at_a_place_is_drawn_the_same_when_the_reader_comes_back():
+    app = PaddedApp(LONG * 4)
+    async with app.run_test(size=(70, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        view.focus()
+        for _ in range(200):
+            if view.layout_whole:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        bar = view.vertical_scrollbar
+        whole = Region(0, 0, bar.size.width, bar.size.height)
+
+        def thumb_rows(lines: list[Strip]) -> list[int]:
+            return [y for y, line in enumerate(lines) if any(s.style is not None and s.style.reverse for s in line)]
+
+        at_start = bar.render_lines(whole)
+        await pilot.press("end")
+        await pilot.pause()
+        at_end = bar.render_lines(whole)
+        assert thumb_rows(at_end) == [bar.size.height - 1]
+        await pilot.press("home")
+        await pilot.pause()
+        again = bar.render_lines(whole)
+        assert again is at_start  # kept, not drawn anew
+        assert thumb_rows(again) == [0]
+        await pilot.press("end")
+        await pilot.pause()
+        assert bar.render_lines(whole) is at_end
+        # A change of colours draws it anew: what was kept for the old ones is not shown.
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        recoloured = bar.render_lines(whole)
+        assert recoloured is not at_end
+        assert cells(recoloured) != cells(at_end)
+        assert thumb_rows(recoloured) == [bar.size.height - 1]
