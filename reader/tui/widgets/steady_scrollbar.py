@@ -9,11 +9,6 @@ a cell, so the eighths would change at nearly every page) and keeps its
 lines while the thumb's place, its size and its style stay the same: the
 compositor then finds strips it has already cut and filtered, and paging
 through such a book redraws the bar about once in fifteen pages.
-
-It keeps the last few drawings, not only the last one: a key that goes back
-to a place (page up after page down across a cell of the thumb, the end and
-back) finds the bar it drew there, where drawing it anew cost about as much
-as the rest of the frame.
 """
 
 from __future__ import annotations
@@ -49,9 +44,6 @@ class WholeCellBar(ScrollBarRender):
     HORIZONTAL_BARS: ClassVar[list[str]] = [" "]
 
 
-#: How many drawings of the bar are kept (each is one strip a row).
-KEPT = 8
-
 #: A page moves the thumb less than an eighth of a cell when the text is this many screens
 #: per cell of the bar: then the thumb is drawn in whole cells.
 LONG = 8
@@ -62,8 +54,8 @@ class SteadyScrollBar(ScrollBar):
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1) -> None:
         super().__init__(vertical=vertical, name=name, thickness=thickness)
-        self._drawn: dict[tuple[object, ...], list[Strip]] = {}
-        """The last few drawings, by everything they depend on, the latest last."""
+        self._drawn_for: tuple[object, ...] | None = None
+        self._drawn: list[Strip] = []
 
     def render(self) -> RenderableType:
         bar = super().render()
@@ -89,10 +81,7 @@ class SteadyScrollBar(ScrollBar):
         if self.parent is None:  # its view is being removed: drawn once more, as Textual would
             return super().render_lines(crop)
         looks = self._looks(crop, self.size)
-        drawn = self._drawn.pop(looks, None)
-        if drawn is None:
-            drawn = super().render_lines(crop)
-            if len(self._drawn) >= KEPT:
-                del self._drawn[next(iter(self._drawn))]
-        self._drawn[looks] = drawn
-        return drawn
+        if looks != self._drawn_for:
+            self._drawn = super().render_lines(crop)
+            self._drawn_for = looks
+        return self._drawn
