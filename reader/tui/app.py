@@ -106,12 +106,12 @@ class MarginApp(App[None]):
             self.crash = (error, write_crash_log(error))
         super()._handle_exception(error)
 
-    def run(self, *args: Any, **kwargs: Any) -> None:
-        """Run in a terminal, the reader's threads sharing one allocator arena (see :mod:`.allocator`)."""
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run as Textual's ``App.run`` does, the reader's threads sharing one allocator arena (see :mod:`.allocator`)."""
         from .allocator import one_arena
 
         one_arena()
-        super().run(*args, **kwargs)
+        return super().run(*args, **kwargs)
 
     def _print_error_renderables(self) -> None:
         if self.crash is not None:
