@@ -30,6 +30,7 @@ from typing import Literal
 
 from ..errors import MarginError
 from ..model import Anchor, Annotation, Document
+from ..schema import CURRENT_VERSION_KEY
 from ..store import Store
 from ..store.clock import new_id
 from ..store.transaction import writing
@@ -56,7 +57,7 @@ class Decision:
 def authors_of(store: Store, document_id: str) -> list[str]:
     """The annotators of a document (anyone with a live annotation on its current version), consensus aside."""
     rows = store.db.execute(
-        "SELECT DISTINCT a.author FROM annotations a JOIN documents d ON a.version_key = (SELECT rowid FROM versions WHERE id = d.current_version)"
+        f"SELECT DISTINCT a.author FROM annotations a JOIN documents d ON a.version_key = {CURRENT_VERSION_KEY}"
         " WHERE d.id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned' AND a.author != ? ORDER BY a.author",
         (document_id, CONSENSUS),
     ).fetchall()
@@ -103,8 +104,8 @@ def decided_by_curating(store: Store, document_id: str) -> set[str]:
 
 
 #: The live, placed stretches (fragment by fragment) of a document's current version, with their authors.
-_STRETCHES = """SELECT a.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end") FROM annotations a
-    JOIN documents d ON a.version_key = (SELECT rowid FROM versions WHERE id = d.current_version)
+_STRETCHES = f"""SELECT a.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end") FROM annotations a
+    JOIN documents d ON a.version_key = {CURRENT_VERSION_KEY}
     LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
     WHERE d.id = ? AND a.deleted IS NULL AND a.anchor_state != 'orphaned'"""
 
@@ -118,7 +119,7 @@ def decided_by_hand(store: Store, document_id: str) -> set[str]:
     the hand-made annotation opens them again.
     """
     if store.db.execute(
-        "SELECT 1 FROM annotations a JOIN documents d ON a.version_key = (SELECT rowid FROM versions WHERE id = d.current_version)"
+        f"SELECT 1 FROM annotations a JOIN documents d ON a.version_key = {CURRENT_VERSION_KEY}"
         " WHERE d.id = ? AND a.author = ? AND a.deleted IS NULL LIMIT 1", (document_id, CONSENSUS),
     ).fetchone() is None:
         return set()  # no consensus yet: nothing to read

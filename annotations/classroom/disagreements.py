@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model import Annotation
+from ..schema import CURRENT_VERSION_KEY
 from ..store import Store
 
 Kind = Literal["only_a", "only_b", "boundaries", "tags"]
@@ -219,8 +220,8 @@ def disagreements(annotations: Sequence[Annotation], author_a: str, author_b: st
 def disagreements_in(store: Store, document_id: str, author_a: str, author_b: str) -> list[Disagreement]:
     """:func:`disagreements` read straight from the library: spans and tag ids only, for a book's thousands."""
     rows = store.db.execute(
-        """SELECT a.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end"), t.id FROM annotations a
-           JOIN documents d ON a.version_key = (SELECT rowid FROM versions WHERE id = d.current_version)
+        f"""SELECT a.id, a.author, coalesce(f.start, a.start), coalesce(f."end", a."end"), t.id FROM annotations a
+           JOIN documents d ON a.version_key = {CURRENT_VERSION_KEY}
            LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
            LEFT JOIN annotation_tags at ON at.annotation_id = a.id
            LEFT JOIN tags t ON t.id = at.tag_id AND t.deleted IS NULL

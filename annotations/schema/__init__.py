@@ -19,6 +19,8 @@ migrations = Migrations(MIGRATION_SET)
 
 #: An annotation's ``version_key`` for a version id bound as ``?`` (m014_version_keys): the version's rowid.
 VERSION_KEY = "(SELECT rowid FROM versions WHERE id = ?)"
+#: The ``version_key`` of the current version of the document aliased ``d`` in the query.
+CURRENT_VERSION_KEY = "(SELECT rowid FROM versions WHERE id = d.current_version)"
 
 # Registered in this order, which is the order they are applied in.
 from . import first  # noqa: E402,F401  (m001–m013)

@@ -209,7 +209,7 @@ class AnnotationRepo:
                            ON o.id = CASE WHEN l.source_id = a.id THEN l.target_id ELSE l.source_id END
                          WHERE l.deleted IS NULL AND o.deleted IS NULL AND (l.source_id = a.id OR l.target_id = a.id))
                FROM annotations a LEFT JOIN annotation_fragments f ON f.annotation_id = a.id
-               WHERE a.version_key = (SELECT rowid FROM versions WHERE id = ?)
+               WHERE a.version_key = """ + VERSION_KEY + """
                  AND a.deleted IS NULL AND a.anchor_state != 'orphaned'
                  AND (? IS NULL OR a.author = ?)""" + (' AND a.start >= ? AND a.start < ? AND a."end" > ?' if bounds else "") + """
                ORDER BY s, e""",
