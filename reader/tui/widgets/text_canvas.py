@@ -25,7 +25,7 @@ from ..terminal_filter import TerminalSafe
 from ..wrapping import WrappedText
 from ..wrapping.reflow import line_breaks
 from .headings import heading_spans
-from .later_layout import LATER_CHARS, LaterLayout
+from .later_layout import LaterLayout
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
 from .steady_scrollbar import SteadyScrollBar
@@ -79,9 +79,7 @@ class TextCanvas(LaterLayout):
         self._soft: array[int] | None = None
         """The newlines drawn as spaces when reflowed (kept instead of a reflowed copy of the text)."""
         self._paragraphs: array[int] | None = None
-        """Where the paragraphs start when reflowed (found with the soft line breaks)."""
-        if reflow and len(text) < LATER_CHARS:  # a long text's are found with its whole layout
-            self._soft, self._paragraphs = line_breaks(text)
+        """Where the paragraphs start when reflowed (found with the soft line breaks, by the first layout)."""
         self._tab_size = tab_size
         """Distance between tab stops in cells."""
         self._wrapped: WrappedText | None = None
