@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -255,6 +256,38 @@ async def test_highlights_arriving_for_a_pane_just_replaced_by_a_new_version_are
             await pilot.pause()
             await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
             assert app.screen is screen and screen.panes[0].document.version == 2
+            assert screen.panes[0].text == EDITED
+    finally:
+        store.close()
+
+
+async def test_highlights_arriving_while_a_replaced_pane_is_being_removed_are_let_go(tmp_path):
+    """Textual takes a removed pane's children away before the pane itself: a message about the pane
+    arriving in between must not reach for its view (it crashed the reader once)."""
+    path = tmp_path / "memo.md"
+    path.write_text(ORIGINAL, encoding="utf-8")
+    store = Store.open(tmp_path / "reader.db", author="ada", clock=fixed_clock())
+    try:
+        document_id = _import(store, path)
+        _annotate(store, document_id)
+        app = MarginApp(store, document_ids=[document_id], watch_seconds=None)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
+            old = screen.panes[0]
+            path.write_text(EDITED, encoding="utf-8")
+            _import(store, path)
+            screen.deck.reload(old)
+            assert old not in screen.deck.panes and screen.deck.current is not old
+            seen_without_view = False
+            while old.is_attached:  # a message at every await point, through the whole removal
+                seen_without_view = seen_without_view or not old.query(DocumentView)
+                screen.highlights.post_message(HighlightDrawing.Drawn(old))
+                await asyncio.sleep(0)
+            assert seen_without_view  # the test went through the state that crashed
+            await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
+            assert app.screen is screen and app.return_value is None
+            assert [p.document.version for p in screen.panes] == [2]
             assert screen.panes[0].text == EDITED
     finally:
         store.close()

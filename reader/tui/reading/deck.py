@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+from weakref import WeakSet
 
 from textual import events
 from textual.containers import Horizontal
@@ -83,6 +84,8 @@ class PaneDeck(Horizontal):
         self._pending_positions: dict[str, int] = {}
         """Reading positions not yet written, by document id."""
         self._position_timer: Timer | None = None
+        self._going: WeakSet[DocumentPane] = WeakSet()
+        """Panes removed but not yet gone: Textual takes a pane's children away before the pane itself."""
 
     # -- which panes ---------------------------------------------------------------
     def compose(self):  # noqa: ANN201 - ComposeResult
@@ -91,7 +94,9 @@ class PaneDeck(Horizontal):
 
     @property
     def panes(self) -> list[DocumentPane]:
-        return [child for child in self.children if isinstance(child, DocumentPane)]
+        """The panes shown, left to right; not one being removed (a message about it may still arrive)."""
+        going = self._going
+        return [child for child in self.children if isinstance(child, DocumentPane) and child not in going]
 
     @property
     def active(self) -> DocumentPane | None:
@@ -114,9 +119,10 @@ class PaneDeck(Horizontal):
         shown are worked out; focus entering another pane updates it (and the keys).
         """
         last = self._last
-        if last is not None and last.parent is self:
+        if last is not None and last.parent is self and last not in self._going:
             return last
-        return next((child for child in self.children if isinstance(child, DocumentPane)), None)
+        going = self._going
+        return next((child for child in self.children if isinstance(child, DocumentPane) and child not in going), None)
 
     def pane_for(self, widget: object) -> DocumentPane | None:
         """The pane holding *widget* (a view, a search box)."""
@@ -214,7 +220,7 @@ class PaneDeck(Horizontal):
             )
             self._leave(replace, "closed")
             self.mount(new, before=replace)
-            replace.remove()
+            self._remove(replace)
         else:
             self.mount(new)
 
@@ -234,7 +240,7 @@ class PaneDeck(Horizontal):
         self._counter += 1
         new = self._make_pane(pane.document.id, self._counter, pane.author_layer)
         self.mount(new, before=pane)
-        pane.remove()
+        self._remove(pane)
 
         def ready() -> None:
             self._prepare(new)
@@ -250,9 +256,14 @@ class PaneDeck(Horizontal):
             return False
         self._leave(pane, "closed")
         next_view = next(p for p in panes if p is not pane).view
-        pane.remove()
+        self._remove(pane)
         self.call_after_refresh(next_view.focus)
         return True
+
+    def _remove(self, pane: DocumentPane) -> None:
+        """Take *pane* away; from now on it is not one of :attr:`panes`, though Textual removes it later."""
+        self._going.add(pane)
+        pane.remove()
 
     def _leave(self, pane: DocumentPane, why: str) -> None:
         """Before a pane goes: keep its reading position and say it is going."""
