@@ -313,6 +313,31 @@ async def test_relation_picker_custom_word():
         assert await app.show(RelationPicker("a", "b"), "escape") is None
 
 
+async def burst(dialog: Screen[Any], keys: list[str]) -> Any:
+    """Type *keys* as a terminal under load delivers them: all queued before the first is handled."""
+    async with session() as app:
+        outcome: list[Any] = [UNSET]
+        app.app.push_screen(dialog, lambda result: outcome.__setitem__(0, result))
+        await app.pilot.pause()
+        for key in keys:
+            app.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await app.pilot.pause(0.3)
+        return outcome[0]
+
+
+async def test_relation_picker_a_word_typed_in_a_burst_then_enter_is_the_relation():
+    """The list has focus when the dialog opens; the first letter moves focus to the box, and the
+    letters and enter queued behind it must follow (enter once picked the list's first row)."""
+    assert await burst(RelationPicker("a", "b"), [*"contradicts", "enter"]) == "contradicts"
+    assert await burst(RelationPicker("a", "b"), [*"cites", "backspace", "enter"]) == "cite"
+
+
+async def test_choice_picker_a_filter_typed_in_a_burst_then_enter_picks_what_it_matches():
+    picker = ChoicePicker("Follow which link?", [("one", "supports: the bridge"), ("two", "contradicts: the ferry")])
+    picker_keys = ["down", *"ferry", "enter"]  # into the list first, then typing goes back to the filter
+    assert await burst(picker, picker_keys) == "two"
+
+
 # --------------------------------------------------------------------------
 # path prompt
 # --------------------------------------------------------------------------
