@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.wrapping import WrappedText, reflow
 from reader.tui.wrapping.reflow import line_breaks, looks_hard_wrapped, reflowed, soft_breaks
 
-from .conftest import add_document, fixed_clock
+from .conftest import SHARED, add_document, fixed_clock
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -162,6 +164,31 @@ def test_a_book_cut_into_lines_piece_by_piece_gives_the_same_breaks(monkeypatch)
     expected = reflow.line_breaks(text)
     for piece in (1, 7, 70, 71, 500):
         monkeypatch.setattr(reflow, "_PIECE", piece)
-        assert list(reflow._lines(text)) == text.split("\n")
+        assert list(reflow.text_lines(text)) == text.split("\n")
         assert reflow.line_breaks(text) == expected
     assert len(expected[0]) > 100  # the hard-wrapped paragraphs were found soft-broken
+
+
+def _wrap_width_by_sorting(lines: list[str]) -> int:
+    """The definition the counted one must keep: the 80th percentile of the sorted lengths of lines with text."""
+    lengths = sorted(len(line) for line in lines if line and not line.isspace())
+    return 0 if len(lengths) < 8 else lengths[min(len(lengths) - 1, int(len(lengths) * 0.8))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab \t\u3000\u00a0\r\x0b"), max_size=90) | st.integers(0, 120).map("x".__mul__),
+                max_size=60))
+def test_the_wrap_width_counted_by_length_is_the_percentile_of_the_sorted_lengths(lines):
+    # Lines of whitespace only (Unicode's too) are not text; fewer than eight lines of text say nothing.
+    assert reflow.wrap_width(lines) == _wrap_width_by_sorting(lines)
+    text = "\n".join(lines)
+    assert reflow.wrap_width(reflow.text_lines(text)) == _wrap_width_by_sorting(text.split("\n"))
+
+
+def test_a_gutenberg_book_is_found_wrapped_at_its_width():
+    book = SHARED / "corpus" / "gutenberg" / "pg1342-pride-and-prejudice.txt"
+    if not book.exists():
+        pytest.skip("the shared corpus is not beside the project")
+    text = book.read_text(encoding="utf-8")
+    assert reflow.wrap_width(reflow.text_lines(text)) == _wrap_width_by_sorting(text.split("\n"))
+    assert 60 <= reflow.wrap_width(text.split("\n")) <= 76 and looks_hard_wrapped(text)

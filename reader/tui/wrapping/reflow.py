@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import filterfalse
 
-__all__ = ["line_breaks", "looks_hard_wrapped", "reflowed", "soft_breaks", "wrap_width"]
+__all__ = ["line_breaks", "looks_hard_wrapped", "reflowed", "soft_breaks", "text_lines", "wrap_width"]
 
 #: A line this much shorter than the text's wrap width ends on purpose (verse, a heading, a paragraph's end).
 SHORT_LINE = 0.7
@@ -33,7 +35,7 @@ _PIECE = 1 << 16
 _OWN_START = re.compile(r"\s|[-*•·–—>|#]|\d{1,3}[.)]\s|\(?[a-zA-Z][.)]\s|[IVXLC]+\.\s")
 
 
-def _lines(text: str) -> Iterator[str]:
+def text_lines(text: str) -> Iterator[str]:
     """``text.split("\\n")``, a piece of about :data:`_PIECE` code points at a time.
 
     Splitting a 3 MB book at once made some 40,000 line strings, about 6 MB held
@@ -51,13 +53,25 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def wrap_width(lines: Iterable[str]) -> int:
-    """The width a text was wrapped at: the length most long lines reach (0 when there is none)."""
-    lengths = sorted([len(line) for line in lines if line and not line.isspace()])
-    if len(lengths) < 8:
+    """The width a text was wrapped at: the length most long lines reach (0 when there is none).
+
+    The 80th percentile of the lengths of the lines holding text: most lines of
+    a wrapped paragraph come close to it, and the short last lines of paragraphs
+    sit below it. Counted by length rather than sorted line by line, every step
+    in C: a 3 MB book is measured at each opening, before its first screen.
+    """
+    counts = Counter(map(len, filterfalse(str.isspace, lines)))  # blank lines: length 0, dropped below
+    counts.pop(0, None)
+    total = sum(counts.values())
+    if total < 8:
         return 0
-    # The 80th percentile: most lines of a wrapped paragraph come close to it, and
-    # the short last lines of paragraphs sit below it.
-    return lengths[min(len(lengths) - 1, int(len(lengths) * 0.8))]
+    rank = min(total - 1, int(total * 0.8))
+    seen = 0
+    for length in sorted(counts):
+        seen += counts[length]
+        if seen > rank:
+            return length
+    return 0  # not reached: the counts add up to more than the rank
 
 
 def looks_hard_wrapped(text: str) -> bool:
@@ -99,7 +113,7 @@ def line_breaks(text: str, width: int | None = None) -> tuple[array[int], array[
     """
     found: array[int] = array("q")
     if width is None:
-        width = wrap_width(_lines(text))
+        width = wrap_width(text_lines(text))
     if not width:
         return found, None
     starts: array[int] = array("q", [0])
@@ -108,7 +122,7 @@ def line_breaks(text: str, width: int | None = None) -> tuple[array[int], array[
     soft = found.append
     hard = starts.append
     offset = -1
-    lines = _lines(text)
+    lines = text_lines(text)
     line = next(lines)
     for following in lines:
         offset += len(line) + 1
