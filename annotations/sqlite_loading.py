@@ -4,9 +4,12 @@ sqlite-utils imports numpy and pandas at import time when they are installed,
 only to map their number types to column types when it creates tables from
 Python values. margin never hands it numpy or pandas values, yet with numpy
 installed (the alignment extra uses it) every command paid for numpy's import
-(about 45 ms, more than sqlite-utils itself). Importing this module imports sqlite-utils
-with the two hidden for that one import (:func:`load`); they stay importable for
-whoever needs them, and when something already imported them nothing changes.
+(about 45 ms, more than sqlite-utils itself). :func:`load` imports sqlite-utils
+with the two hidden from that one import, on the loading thread only; they stay
+importable for whoever needs them (another thread may import numpy meanwhile),
+and when something already imported them nothing changes. Nothing is loaded
+when this module is imported: a library opened to be read needs no sqlite-utils
+(see :mod:`annotations.store.database`).
 
 sqlite-utils also imports dateutil's date parser at import time, for two
 recipes (``parsedate``, ``parsedatetime``) margin never calls; it is handed
@@ -19,6 +22,8 @@ read a virtual table's module: it is compiled when first used (:class:`LazyPatte
 
 from __future__ import annotations
 
+import builtins
+import importlib
 import importlib.util
 import re
 import sys
@@ -86,21 +91,42 @@ def _importing_with_deferred_pattern() -> None:
         re.compile = original
 
 
+#: One loading at a time: the import hook below is installed for the loading thread only.
+_LOADING = threading.Lock()
+
+
+def _refusing(names: tuple[str, ...], original: Any) -> Any:
+    """*original* (``__import__`` or ``importlib.import_module``), refusing *names* to this thread only.
+
+    sqlite-utils may now be loaded late, on any thread (a library is opened
+    without it, see :mod:`annotations.store.database`), while another thread
+    imports numpy for the aligner: hiding numpy from the whole process, as
+    ``sys.modules[name] = None`` would, could make that import fail.
+    """
+    loading = threading.get_ident()
+
+    def import_(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.partition(".")[0] in names and threading.get_ident() == loading:
+            raise ImportError(f"{name} is not loaded for sqlite-utils")
+        return original(name, *args, **kwargs)
+
+    return import_
+
+
 def load() -> None:
     """Import sqlite-utils (once) without importing numpy or pandas for it, nor dateutil's parser until it is used."""
     if "sqlite_utils" in sys.modules:
         return
-    for name in DEFERRED:
-        _lazy(name)
-    hidden = [name for name in HIDDEN if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
-    try:
-        _importing_with_deferred_pattern()
-    finally:
-        for name in hidden:
-            if name in sys.modules and sys.modules[name] is None:
-                del sys.modules[name]
-
-
-load()
+    with _LOADING:
+        if "sqlite_utils" in sys.modules:
+            return
+        for name in DEFERRED:
+            _lazy(name)
+        hidden = tuple(name for name in HIDDEN if name not in sys.modules)
+        statement, function = builtins.__import__, importlib.import_module
+        builtins.__import__ = _refusing(hidden, statement)
+        importlib.import_module = _refusing(hidden, function)
+        try:
+            _importing_with_deferred_pattern()
+        finally:
+            builtins.__import__, importlib.import_module = statement, function

@@ -20,7 +20,8 @@ from sqlite_utils.migrations import Migrations
 
 from annotations.anchoring import anchor_quote
 from annotations.errors import StoreError
-from annotations.schema import MIGRATION_SET, migrations
+from annotations.schema import MIGRATION_SET
+from annotations.schema.registry import migrations
 from annotations.store import Store, connection
 from reader.cli import cli
 
@@ -49,7 +50,8 @@ def _with_extra_migration(monkeypatch: pytest.MonkeyPatch, *, fail: bool = False
         if fail:
             raise ValueError("the upgrade stumbled")
 
-    monkeypatch.setattr(connection, "migrations", extended)
+    monkeypatch.setattr(connection, "_registry", lambda: extended)
+    monkeypatch.setattr(connection, "MIGRATION_NAMES", (*connection.MIGRATION_NAMES, "m900_test_upgrade"))
     return "m900_test_upgrade"
 
 

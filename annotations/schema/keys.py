@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import LONG_ANNOTATION, migrations
+from . import LONG_ANNOTATION
+from .migration_set import migrations
 
 
 @migrations()

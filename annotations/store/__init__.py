@@ -1,7 +1,8 @@
 """The library store: one SQLite file holding documents, tags, annotations and links.
 
 :class:`Store` is a small facade over one repository per table family, all
-sharing one :class:`sqlite_utils.Database`. The caller builds it (the CLI from
+sharing one library connection (:class:`~annotations.store.database.Database`:
+sqlite-utils' ``Database``, loaded when first needed). The caller builds it (the CLI from
 ``--db``/``MARGIN_DB``, tests from a temporary path) and hands it on: nothing
 here opens a database at import time.
 """
@@ -12,13 +13,11 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import sqlite_loading  # noqa: F401  (first: sqlite-utils without numpy)
-from sqlite_utils import Database
-
 from .aligning import AlignmentRepo
 from .annotating import AnnotationRepo
 from .clock import Clock, utc_now
 from .connection import DEFAULT_BUSY_TIMEOUT, open_database
+from .database import Database
 from .documents import DocumentRepo, ImportResult
 from .history import History
 from .merging import TagMerging
@@ -98,7 +97,7 @@ class Store:
     @property
     def path(self) -> str:
         """The library file (empty for an in-memory library)."""
-        return self.db.execute("PRAGMA database_list").fetchone()[2]
+        return self.db.conn.execute("PRAGMA database_list").fetchone()[2]
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits to the library.
@@ -106,7 +105,7 @@ class Store:
         Another margin process, the CLI or a worker thread's own store all count;
         this store's own commits do not. Cheap enough (no disk read) to poll.
         """
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def reopen(self, *, cache_kib: int | None = None) -> "Store":
         """A second store on the same file, for a worker thread (connections stay on their thread).
@@ -118,8 +117,15 @@ class Store:
         """
         store = Store.open(self.path, author=self.author, clock=self.clock, busy_timeout=self.busy_timeout)
         if cache_kib is not None:
-            store.db.execute(f"PRAGMA cache_size={-int(cache_kib)}")
+            store.db.conn.execute(f"PRAGMA cache_size={-int(cache_kib)}")
         return store
+
+    def prepare_writes(self) -> None:
+        """Load what a write needs and reading does not (sqlite-utils), on whatever thread calls this.
+
+        Safe from any thread: it imports modules and touches no connection.
+        """
+        Database.load()
 
     def importing(self) -> "contextlib.AbstractContextManager[ImportBatch]":
         """One transaction for a whole import (documents, tags, annotations, links): all or nothing.
@@ -142,7 +148,7 @@ class Store:
         while its contents live on in Python. The reader calls this once a book's
         text is read (4 MB less at its peak for one 3 MB book, 7 MB for two).
         """
-        self.db.execute("PRAGMA shrink_memory")
+        self.db.conn.execute("PRAGMA shrink_memory")
 
     def close(self) -> None:
         self.db.close()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..anchoring import anchor_span
 from ..errors import MarginError

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, AttributeValue, Document, Span, Tag

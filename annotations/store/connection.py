@@ -13,14 +13,17 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from ..errors import StoreError
-from ..schema import MIGRATION_SET, migrations
+from ..schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
+from .database import Database
 from .maintenance import backup_database
 from .transaction import READ_ONLY_MESSAGE, damaged_message, mark_read_only, record_damage, writing
+
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
 
 #: Seconds a write waits for another process's write to finish before giving up.
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -99,13 +102,37 @@ def _check_file(path: Path) -> None:
         raise StoreError(f"{path} is a directory, not a library file")
 
 
+def _registry() -> Migrations:
+    """sqlite-utils' ``Migrations`` holding every migration margin has (loaded when a library needs it)."""
+    from ..schema.registry import migrations
+
+    return migrations
+
+
+def _up_to_date(db: Database) -> bool:
+    """Whether *db* is a margin library with exactly the migrations this margin has applied: nothing to check or do.
+
+    Read with two ``SELECT`` statements, so an up-to-date library opens without
+    loading sqlite-utils or the migrations. Anything else (a new file, another
+    program's database, a library to upgrade or from a newer margin) is
+    :func:`_check_ownership`'s and :func:`_migrate`'s to decide.
+    """
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]).fetchone()
+    if found is None:
+        return False
+    rows = db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET])
+    applied = [row[0] for row in rows]
+    return len(applied) == len(MIGRATION_NAMES) and set(applied) == set(MIGRATION_NAMES)
+
+
 def _check_ownership(db: Database, path: Path) -> None:
     """A non-empty database must carry margin's migrations and no unknown ones."""
     tables = set(db.table_names())
     if not tables:
         return
+    migrations = _registry()
     known = {m.name for m in migrations._migrations}
-    applied = {m.name for m in migrations.applied(db)}
+    applied = {m.name for m in migrations.applied(db.full)}
     if not applied:
         raise StoreError(f"{path} is not a margin library (it holds other tables)")
     unknown = applied - known
@@ -131,13 +158,14 @@ def _migrate(db: Database, path: Path, busy_timeout: float, notify: Callable[[st
     ``BEGIN IMMEDIATE`` first: when two margins open an old library at once,
     one upgrades while the other waits, then finds nothing left to do.
     """
-    if not migrations.pending(db):
+    migrations = _registry()
+    if not migrations.pending(db.full):
         return
     with writing(db):
-        pending = migrations.pending(db)
+        pending = migrations.pending(db.full)
         if not pending:
             return
-        if migrations.applied(db) and str(path) != ":memory:":
+        if migrations.applied(db.full) and str(path) != ":memory:":
             damage = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
             if damage != ["ok"]:
                 raise StoreError(f"{path} is damaged ({damage[0]}); it was not upgraded: restore a backup")
@@ -152,7 +180,7 @@ def _migrate(db: Database, path: Path, busy_timeout: float, notify: Callable[[st
             if notify is not None:
                 notify(f"upgrading {path.name} to schema {pending[-1].name}; the library as it was is saved as {copy}")
         try:
-            migrations.apply(db)
+            migrations.apply(db.full)
         except Exception as error:
             if is_busy(error):
                 raise
@@ -188,21 +216,25 @@ def open_database(
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
-        db = Database(conn, execute_plugins=False)
-        _check_ownership(db, path)
+        db = Database(conn)
+        conn.execute("PRAGMA recursive_triggers=on")  # as sqlite-utils' Database sets it
+        up_to_date = _up_to_date(db)
+        if not up_to_date:
+            _check_ownership(db, path)
         if str(path) != ":memory:":
             try:
-                db.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError as error:
                 if library_failure(error) != READ_ONLY_MESSAGE and "unable to open" not in str(error):
                     raise
                 conn.close()
                 return _open_read_only(path, busy_timeout, notify)
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the position indexes of a big library stay in memory
-        _migrate(db, path, busy_timeout, notify)
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: the position indexes of a big library stay in memory
+        if not up_to_date:
+            _migrate(db, path, busy_timeout, notify)
     except StoreError:
         if conn is not None:
             conn.close()
@@ -243,10 +275,13 @@ def _open_read_only(path: Path, busy_timeout: float, notify: Callable[[str], Non
             last = error
             continue
         try:
-            db = Database(conn, execute_plugins=False)
-            _check_ownership(db, path)
-            db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-            if migrations.pending(db):
+            db = Database(conn)
+            conn.execute("PRAGMA recursive_triggers=on")  # as sqlite-utils' Database sets it
+            up_to_date = _up_to_date(db)
+            if not up_to_date:
+                _check_ownership(db, path)
+            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            if not up_to_date and _registry().pending(db.full):
                 raise StoreError(
                     f"{path} is read-only and was made by an older margin; it needs an upgrade this margin cannot"
                     " save: copy it somewhere writable"

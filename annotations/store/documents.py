@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Document, LoadedDocument, Section

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..model import Anchor
 

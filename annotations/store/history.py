@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..errors import NothingToUndo
 from .clock import Clock

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..errors import MarginError
 from ..model import Anchor, Document

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..errors import MarginError, NotFound
 from ..model import Link

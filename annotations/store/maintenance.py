@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
+from .database import Database
 
 #: How many example ids a problem line names before saying "…".
 _EXAMPLES = 3

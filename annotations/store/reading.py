@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from .database import Database
 
 from .clock import Clock
 from .transaction import check_writable, is_read_only

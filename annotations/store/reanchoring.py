@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..model import Anchor
 from ..fragments import join

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..errors import MarginError
 from ..model import Section

@@ -13,7 +13,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlite_utils import Database
+from .database import Database
 
 from ..candidates import Candidate
 from ..errors import Ambiguous, MarginError, NotFound
