@@ -63,6 +63,24 @@ def test_a_failed_write_leaves_no_transaction_open(pair):
     assert not mine.conn.in_transaction
 
 
+def test_statements_in_a_transaction_go_to_the_connection_and_commit_with_it(pair, tmp_path):
+    from annotations.store.transaction import writing
+
+    mine, _ = pair
+    with writing(mine):
+        mine.execute("INSERT INTO reading_state (document_id, \"offset\", updated) VALUES ('d', 5, 'now')")
+        assert mine.execute('SELECT "offset" FROM reading_state').fetchall() == [(5,)]
+    assert mine._full is None and not mine.conn.in_transaction
+    other = sqlite3.connect(tmp_path / "l.db")
+    try:
+        assert other.execute('SELECT "offset" FROM reading_state').fetchall() == [(5,)]
+    finally:
+        other.close()
+    with pytest.raises(sqlite3.IntegrityError), writing(mine):
+        mine.execute("INSERT INTO reading_state (document_id) VALUES (NULL)")
+    assert not mine.conn.in_transaction and mine._full is None
+
+
 def test_a_read_inside_a_transaction_sees_its_writes(pair):
     mine, _ = pair
     with mine.atomic():

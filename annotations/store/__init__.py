@@ -120,13 +120,6 @@ class Store:
             store.db.conn.execute(f"PRAGMA cache_size={-int(cache_kib)}")
         return store
 
-    def prepare_writes(self) -> None:
-        """Load what a write needs and reading does not (sqlite-utils), on whatever thread calls this.
-
-        Safe from any thread: it imports modules and touches no connection.
-        """
-        Database.load()
-
     def importing(self) -> "contextlib.AbstractContextManager[ImportBatch]":
         """One transaction for a whole import (documents, tags, annotations, links): all or nothing.
 

@@ -1,13 +1,15 @@
 """margin's handle on an open library: sqlite-utils' ``Database``, loaded only once something needs it.
 
 Opening a book in the reader only reads: the document, its text, its
-sections, the reading position, the highlights. Those are plain ``SELECT``
-statements, which sqlite-utils hands to the connection unchanged (a ``SELECT``
-never opens a transaction, so there is nothing for it to commit or roll back).
-This handle runs them on the connection itself, and loads sqlite-utils (about
-16 ms after Textual's own imports, pluggy and the rest of what it brings) when
-anything else is asked of it: a write, a transaction, ``query``, a table
-object. Every write therefore goes through sqlite-utils exactly as before.
+sections, the reading position, the highlights; while reading, it keeps the
+reading position, in a transaction of its own. sqlite-utils hands such
+statements to the connection unchanged: a ``SELECT`` never opens a
+transaction, and a statement inside an open transaction is left to that
+transaction, so there is nothing for it to commit or roll back. This handle
+runs them on the connection itself, and loads sqlite-utils (about 16 ms after
+Textual's own imports, pluggy and the rest of what it brings, and its memory)
+when anything else is asked of it: a write outside a transaction, a
+savepoint, a table object. A reading session never loads it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def _is_select(sql: str) -> bool:
 
 
 class Database:
-    """One library connection; answers ``execute`` of a ``SELECT`` itself and hands everything else to sqlite-utils."""
+    """One library connection; runs reads and statements in a transaction itself, hands the rest to sqlite-utils."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -58,8 +60,8 @@ class Database:
         return full
 
     def execute(self, sql: str, parameters: Parameters | None = None) -> sqlite3.Cursor:
-        """Run *sql* as sqlite-utils' ``Database.execute`` does (a ``SELECT`` outside a transaction, directly)."""
-        if self._full is None and _is_select(sql) and not self.conn.in_transaction:
+        """Run *sql* as sqlite-utils' ``Database.execute`` does (a ``SELECT``, or any statement in a transaction, directly)."""
+        if self._full is None and (self.conn.in_transaction or _is_select(sql)):
             return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
         return self.full.execute(sql, parameters)
 

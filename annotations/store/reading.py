@@ -5,7 +5,7 @@ from __future__ import annotations
 from .database import Database
 
 from .clock import Clock
-from .transaction import check_writable, is_read_only
+from .transaction import is_read_only, writing
 
 
 class ReadingState:
@@ -21,12 +21,12 @@ class ReadingState:
         """Keep where the reader is in a document (nothing, in a read-only library: the place is not worth a warning)."""
         if is_read_only(self.db):
             return
-        check_writable(self.db)
-        self.db.execute(
-            'INSERT INTO reading_state (document_id, "offset", updated) VALUES (?, ?, ?)'
-            ' ON CONFLICT(document_id) DO UPDATE SET "offset" = excluded."offset", updated = excluded.updated',
-            (document_id, max(0, offset), self.clock()),
-        )
+        with writing(self.db):  # checks that the library may be written; a transaction of its own
+            self.db.execute(
+                'INSERT INTO reading_state (document_id, "offset", updated) VALUES (?, ?, ?)'
+                ' ON CONFLICT(document_id) DO UPDATE SET "offset" = excluded."offset", updated = excluded.updated',
+                (document_id, max(0, offset), self.clock()),
+            )
 
     def reflow(self, document_id: str) -> bool | None:
         """Whether the reader chose to reflow this document's lines; ``None`` if it never chose."""

@@ -30,9 +30,6 @@ from .reading import ReadingScreen, default_export_path
 from .terminal_filter import TerminalSafe
 from .widgets.key_bar import KeyBar
 
-#: Seconds after the first frame that what writing needs is loaded, on a worker (before the reading position is kept).
-PREPARE_WRITES_AFTER = 0.05
-
 if TYPE_CHECKING:
     from .screens.library import LibraryScreen
 
@@ -127,19 +124,12 @@ class MarginApp(App[None]):
             self.notify(f"{self.store.path} is read-only: you can read it, but changes cannot be saved",
                         title="Read-only library", severity="warning", timeout=10)
         self._watch = ChangeWatch(self.store)
-        self.call_after_refresh(lambda: self.set_timer(PREPARE_WRITES_AFTER, self._prepare_writes))
         if self.watch_seconds is not None:
             self.set_interval(self.watch_seconds, self.check_library)
         if self.ask_author:
             self._ask_name()
             return
         self._first_screen()
-
-    @work(thread=True, group="prepare-writes", description="load what the first write needs")
-    def _prepare_writes(self) -> None:
-        """The library is opened to read without sqlite-utils (see annotations.store.database); the first
-        write needs it, and the first comes soon (the reading position). Loaded here, off the event loop."""
-        self.store.prepare_writes()
 
     def _ask_name(self) -> None:
         def named(name: str | None) -> None:
