@@ -43,7 +43,7 @@ def assert_drawn_clean(app: MarginApp, expect: str = "Title") -> None:
     lines = drawn(app)
     bad = {hex(ord(ch)) for line in lines for ch in line if ord(ch) in HIDDEN_CODES and ch not in "\n"}
     assert not bad, bad
-    assert any(expect in line for line in lines), f"{expect!r} is not on screen"
+    assert any(expect in line for line in lines), f"{expect!r} is not on screen:\n" + "\n".join(lines)
 
 
 @pytest.fixture
