@@ -486,3 +486,26 @@ async def test_what_a_key_may_do_follows_the_pane_focus_entered_last(library):
         await pilot.press("p")  # the panel takes focus; keys still act on the article
         await pilot.pause()
         assert screen.check_action("follow", ()) is False
+
+
+async def test_the_first_frame_holds_no_search_box_nor_panel_list_and_both_come_when_asked(library):
+    # Neither is on screen at first, and making them (with their styles) took time from the first frame.
+    from textual.widgets import Input, OptionList
+
+    app = MarginApp(library, document_ids=ids(library)[:1], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        pane = screen.panes[0]
+        assert not screen.query(Input) and not screen.query(OptionList)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert pane.search_box().has_focus and pane.search_box().has_class("visible")
+        await pilot.press(*"shuttle", "enter")
+        await pilot.pause()
+        assert pane.search_hits and not pane.search_box().has_class("visible") and pane.view.has_focus
+        await pilot.press("p")
+        await pilot.pause()
+        panel = screen.query_one(AnnotationsPanel)
+        assert panel.has_class("visible") and panel.query_one(OptionList).has_focus
+        assert len(screen.query(Input)) == 2  # the pane's box, made once, and the panel's filter

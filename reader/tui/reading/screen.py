@@ -371,7 +371,7 @@ class ReadingScreen(Screen[None]):
             else:
                 panel.focus_list()
             return
-        panel.add_class("visible")
+        panel.show()
         self._refresh_panel()
         panel.focus_list()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from textual.widgets import Input
 
 from ..widgets.pane import DocumentPane
 from .part import ReadingPart
@@ -21,14 +20,14 @@ class PaneSearch(ReadingPart):
     """The search box of each pane and its hits."""
 
     def open_box(self, pane: DocumentPane) -> None:
-        box = pane.query_one(Input)
+        box = pane.search_box()
         box.add_class("visible")
         box.value = pane.search_query
         box.focus()
 
     def find(self, pane: DocumentPane, query: str) -> None:
         """Search *pane* for *query* (case-insensitive), then go to the first hit from the cursor."""
-        pane.query_one(Input).remove_class("visible")
+        pane.search_box().remove_class("visible")
         query = query.strip()
         pane.view.focus()
         if not query:

@@ -92,10 +92,20 @@ class AnnotationsPanel(Vertical):
         """Index into :attr:`WIDTHS`."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter: text, note or tag", id="panel-filter", select_on_focus=False)
-        yield OptionList(id="panel-list")
-        yield Static("", classes="detail", markup=False)
-        yield Static("", classes="legend")
+        # The filter, list, detail and legend are made when the panel is first shown (see show):
+        # a reader who never opens it does not pay for them, nor for their styles, at the first frame.
+        return ()
+
+    def show(self) -> None:
+        """Show the panel (its contents are made the first time)."""
+        if not self.children:
+            self.mount(
+                Input(placeholder="Filter: text, note or tag", id="panel-filter", select_on_focus=False),
+                OptionList(id="panel-list"),
+                Static("", classes="detail", markup=False),
+                Static("", classes="legend"),
+            )
+        self.add_class("visible")
 
     def on_mount(self) -> None:
         self.styles.width = self.WIDTHS[self._width]

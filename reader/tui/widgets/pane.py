@@ -129,13 +129,23 @@ class DocumentPane(Vertical):
         yield self._bar
         yield self._view
         yield Static("", classes="pane-status", markup=False)
-        yield Input(placeholder="Search this document (enter: find, esc: close)", classes="search")
+
+    def search_box(self) -> Input:
+        """The pane's search box, made the first time it is asked for (not at the first frame: most panes are never searched)."""
+        found = self.query(Input)
+        if found:
+            return found.first()
+        box = Input(placeholder="Search this document (enter: find, esc: close)", classes="search")
+        self.mount(box)
+        return box
 
     def on_key(self, event: events.Key) -> None:
         """``esc`` in the search box closes it and returns to the text (the hits stay)."""
-        box = self.query_one(Input)
-        if event.key == "escape" and box.has_focus:
-            box.remove_class("visible")
+        if event.key != "escape":
+            return
+        found = self.query(Input)
+        if found and found.first().has_focus:
+            found.first().remove_class("visible")
             self.view.focus()
             event.stop()
 
