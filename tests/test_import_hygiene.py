@@ -303,3 +303,14 @@ assert check.reading.position({document_id!r}) > 0
 """
     modules = loaded_modules(code)
     assert "reader.tui.reading.screen" in modules and "sqlite_utils" not in modules
+
+
+def test_the_command_that_opens_the_reader_loads_no_hashes_until_a_token_is_made(tmp_path):
+    # `margin open` shares its sync options with `margin sync`; making a token is the only use of secrets there.
+    modules = loaded_modules("import reader.cli.commands.app")
+    assert "reader.cli.commands.sync" in modules
+    assert not {"secrets", "hmac", "_hashlib"} & modules
+    token = tmp_path / "token"
+    made = loaded_modules(f"from pathlib import Path\nfrom reader.cli.commands.sync import _new_token\n"
+                          f"assert len(_new_token(Path({str(token)!r}))) > 30")
+    assert "secrets" in made and token.stat().st_mode & 0o777 == 0o600

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +44,8 @@ def _read_token(path: Path) -> str:
 
 def _new_token(path: Path) -> str:
     """Write a fresh random token to *path*, readable by its owner only."""
+    import secrets  # here, not at the top: `margin open` imports this module, and secrets brings OpenSSL's hashes (about 5 ms)
+
     token = secrets.token_urlsafe(32)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -82,6 +82,8 @@ def _say(line: str) -> None:
 
 def _run(main: Any) -> None:
     """Run *main* (an async function taking a stop event) until it ends or ctrl+c / SIGTERM asks it to stop."""
+    import signal
+
     import anyio
 
     async def runner() -> None:
