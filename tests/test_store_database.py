@@ -101,3 +101,12 @@ def test_numpy_is_refused_to_the_loading_thread_only():
     thread.start()
     thread.join()
     assert other == ["numpy"] and calls == ["json", "numpy"]
+
+
+def test_a_pragma_is_answered_without_sqlite_utils_and_sets_what_it_sets(pair):
+    mine, theirs = pair
+    assert mine.execute("PRAGMA data_version").fetchone() is not None
+    mine.execute("PRAGMA cache_size=-512")
+    assert mine.execute("PRAGMA cache_size").fetchone() == (-512,)
+    assert mine.execute("PRAGMA recursive_triggers").fetchone() == theirs.execute("PRAGMA recursive_triggers").fetchone() == (1,)
+    assert mine._full is None and not mine.conn.in_transaction

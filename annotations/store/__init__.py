@@ -97,7 +97,7 @@ class Store:
     @property
     def path(self) -> str:
         """The library file (empty for an in-memory library)."""
-        return self.db.conn.execute("PRAGMA database_list").fetchone()[2]
+        return self.db.execute("PRAGMA database_list").fetchone()[2]
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits to the library.
@@ -105,7 +105,7 @@ class Store:
         Another margin process, the CLI or a worker thread's own store all count;
         this store's own commits do not. Cheap enough (no disk read) to poll.
         """
-        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def reopen(self, *, cache_kib: int | None = None) -> "Store":
         """A second store on the same file, for a worker thread (connections stay on their thread).
@@ -117,7 +117,7 @@ class Store:
         """
         store = Store.open(self.path, author=self.author, clock=self.clock, busy_timeout=self.busy_timeout)
         if cache_kib is not None:
-            store.db.conn.execute(f"PRAGMA cache_size={-int(cache_kib)}")
+            store.db.execute(f"PRAGMA cache_size={-int(cache_kib)}")
         return store
 
     def importing(self) -> "contextlib.AbstractContextManager[ImportBatch]":
@@ -141,7 +141,7 @@ class Store:
         while its contents live on in Python. The reader calls this once a book's
         text is read (4 MB less at its peak for one 3 MB book, 7 MB for two).
         """
-        self.db.conn.execute("PRAGMA shrink_memory")
+        self.db.execute("PRAGMA shrink_memory")
 
     def close(self) -> None:
         self.db.close()

@@ -109,27 +109,24 @@ def _registry() -> Migrations:
     return migrations
 
 
-def _up_to_date(db: Database) -> bool:
-    """Whether *db* is a margin library with exactly the migrations this margin has applied: nothing to check or do.
+def _check_ownership(db: Database, path: Path) -> bool:
+    """A non-empty database must carry margin's migrations and no unknown ones; True when it carries exactly this margin's.
 
-    Read with two ``SELECT`` statements, so an up-to-date library opens without
+    The names applied are read with two ``SELECT`` statements and compared
+    with :data:`MIGRATION_NAMES`, so an up-to-date library opens without
     loading sqlite-utils or the migrations. Anything else (a new file, another
     program's database, a library to upgrade or from a newer margin) is
-    :func:`_check_ownership`'s and :func:`_migrate`'s to decide.
+    checked against the migrations themselves, and :func:`_migrate` decides.
     """
     found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]).fetchone()
-    if found is None:
-        return False
-    rows = db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET])
-    applied = [row[0] for row in rows]
-    return len(applied) == len(MIGRATION_NAMES) and set(applied) == set(MIGRATION_NAMES)
-
-
-def _check_ownership(db: Database, path: Path) -> None:
-    """A non-empty database must carry margin's migrations and no unknown ones."""
+    if found is not None:
+        rows = db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET])
+        applied_names = [row[0] for row in rows]
+        if len(applied_names) == len(MIGRATION_NAMES) and set(applied_names) == set(MIGRATION_NAMES):
+            return True
     tables = set(db.table_names())
     if not tables:
-        return
+        return False
     migrations = _registry()
     known = {m.name for m in migrations._migrations}
     applied = {m.name for m in migrations.applied(db.full)}
@@ -140,6 +137,7 @@ def _check_ownership(db: Database, path: Path) -> None:
         raise StoreError(
             f"{path} was written by a newer margin (schema {sorted(unknown)[-1]}); upgrade margin to open it"
         )
+    return False
 
 
 def backup_path(path: Path, migration: str) -> Path:
@@ -217,22 +215,19 @@ def open_database(
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
         db = Database(conn)
-        conn.execute("PRAGMA recursive_triggers=on")  # as sqlite-utils' Database sets it
-        up_to_date = _up_to_date(db)
-        if not up_to_date:
-            _check_ownership(db, path)
+        up_to_date = _check_ownership(db, path)
         if str(path) != ":memory:":
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError as error:
                 if library_failure(error) != READ_ONLY_MESSAGE and "unable to open" not in str(error):
                     raise
                 conn.close()
                 return _open_read_only(path, busy_timeout, notify)
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: the position indexes of a big library stay in memory
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the position indexes of a big library stay in memory
         if not up_to_date:
             _migrate(db, path, busy_timeout, notify)
     except StoreError:
@@ -276,11 +271,8 @@ def _open_read_only(path: Path, busy_timeout: float, notify: Callable[[str], Non
             continue
         try:
             db = Database(conn)
-            conn.execute("PRAGMA recursive_triggers=on")  # as sqlite-utils' Database sets it
-            up_to_date = _up_to_date(db)
-            if not up_to_date:
-                _check_ownership(db, path)
-            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            up_to_date = _check_ownership(db, path)
+            db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             if not up_to_date and _registry().pending(db.full):
                 raise StoreError(
                     f"{path} is read-only and was made by an older margin; it needs an upgrade this margin cannot"

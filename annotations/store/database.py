@@ -3,8 +3,8 @@
 Opening a book in the reader only reads: the document, its text, its
 sections, the reading position, the highlights; while reading, it keeps the
 reading position, in a transaction of its own. sqlite-utils hands such
-statements to the connection unchanged: a ``SELECT`` never opens a
-transaction, and a statement inside an open transaction is left to that
+statements to the connection unchanged: a ``SELECT`` or a ``PRAGMA`` never
+opens a transaction, and a statement inside an open transaction is left to that
 transaction, so there is nothing for it to commit or roll back. This handle
 runs them on the connection itself, and loads sqlite-utils (about 16 ms after
 Textual's own imports, pluggy and the rest of what it brings, and its memory)
@@ -28,8 +28,18 @@ Parameters = Sequence[Any] | dict[str, Any]
 
 
 def _is_select(sql: str) -> bool:
-    """Whether *sql* starts with ``SELECT`` (any case, after white space); anything else goes to sqlite-utils."""
+    """Whether *sql* starts with ``SELECT`` (any case, after white space)."""
     return sql.lstrip()[:6].upper() == "SELECT"
+
+
+def _passes_through(sql: str) -> bool:
+    """Whether sqlite-utils' ``execute`` hands *sql* to the connection as it is, whatever state it is in.
+
+    A ``SELECT`` or a ``PRAGMA`` never opens a transaction (Python's sqlite3
+    opens one only before ``INSERT``, ``UPDATE``, ``DELETE`` and ``REPLACE``),
+    so sqlite-utils has nothing to commit or roll back after it.
+    """
+    return sql.lstrip()[:6].upper() in ("SELECT", "PRAGMA")
 
 
 class Database:
@@ -39,29 +49,24 @@ class Database:
         self.conn = conn
         """The sqlite3 connection, shared with sqlite-utils' ``Database`` once it is made."""
         self._full: sqlite_utils.Database | None = None
-
-    @staticmethod
-    def load() -> None:
-        """Import sqlite-utils (once, without numpy; see :mod:`annotations.sqlite_loading`)."""
-        from .. import sqlite_loading
-
-        sqlite_loading.load()
+        conn.execute("PRAGMA recursive_triggers=on")  # as sqlite-utils' Database switches them on when made
 
     @property
     def full(self) -> sqlite_utils.Database:
-        """sqlite-utils' ``Database`` over the same connection (imported and made on first use)."""
+        """sqlite-utils' ``Database`` over the same connection (imported, without numpy, and made on first use)."""
         full = self._full
         if full is None:
-            self.load()
+            from .. import sqlite_loading
+
+            sqlite_loading.load()
             from sqlite_utils import Database as Full
 
-            # Recursive triggers are switched on when the library is opened (see connection.open_database).
-            full = self._full = Full(self.conn, recursive_triggers=False, execute_plugins=False)
+            full = self._full = Full(self.conn, recursive_triggers=False, execute_plugins=False)  # already on
         return full
 
     def execute(self, sql: str, parameters: Parameters | None = None) -> sqlite3.Cursor:
-        """Run *sql* as sqlite-utils' ``Database.execute`` does (a ``SELECT``, or any statement in a transaction, directly)."""
-        if self._full is None and (self.conn.in_transaction or _is_select(sql)):
+        """Run *sql* as sqlite-utils' ``Database.execute`` does (a read, a pragma or any statement in a transaction, directly)."""
+        if self._full is None and (self.conn.in_transaction or _passes_through(sql)):
             return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
         return self.full.execute(sql, parameters)
 

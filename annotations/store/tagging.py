@@ -64,7 +64,7 @@ class TagRepo:
         self._aliases: tuple[int, dict[str, list[Tag]]] | None = None
 
     def _alias_index(self) -> dict[str, list[Tag]]:
-        version = int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
         if self._aliases is None or self._aliases[0] != version:
             index: dict[str, list[Tag]] = {}
             rows = self.db.query("SELECT * FROM tags NOT INDEXED WHERE deleted IS NULL AND aliases != '[]'")
