@@ -10,7 +10,7 @@ pane is the other components' business.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from weakref import WeakSet
@@ -92,11 +92,15 @@ class PaneDeck(Horizontal):
         for index, document_id in enumerate(self.document_ids):
             yield self._make_pane(document_id, index, self.pane_layers[index] if index < len(self.pane_layers) else None)
 
-    @property
-    def panes(self) -> list[DocumentPane]:
+    def _shown(self) -> Iterator[DocumentPane]:
         """The panes shown, left to right; not one being removed (a message about it may still arrive)."""
         going = self._going
-        return [child for child in self.children if isinstance(child, DocumentPane) and child not in going]
+        return (child for child in self.children if isinstance(child, DocumentPane) and child not in going)
+
+    @property
+    def panes(self) -> list[DocumentPane]:
+        """The panes shown, left to right (see :meth:`_shown`)."""
+        return list(self._shown())
 
     @property
     def active(self) -> DocumentPane | None:
@@ -121,8 +125,7 @@ class PaneDeck(Horizontal):
         last = self._last
         if last is not None and last.parent is self and last not in self._going:
             return last
-        going = self._going
-        return next((child for child in self.children if isinstance(child, DocumentPane) and child not in going), None)
+        return next(self._shown(), None)
 
     def pane_for(self, widget: object) -> DocumentPane | None:
         """The pane holding *widget* (a view, a search box)."""

@@ -144,8 +144,8 @@ class DocumentPane(Vertical):
         if event.key != "escape":
             return
         found = self.query(Input)
-        if found and found.first().has_focus:
-            found.first().remove_class("visible")
+        if found and (box := found.first()).has_focus:
+            box.remove_class("visible")
             self.view.focus()
             event.stop()
 
