@@ -194,8 +194,7 @@ def _tmux_figures(library: Path, document_id: str, folder: Path, trees: list[Pat
     first = next(line for line in opening.split("\n")[:40] if len(line) >= 40)[:30]
     book = folder / "book.txt"
     book.write_text(opening, encoding="utf-8")
-    env = {"MARGIN_DB": str(library), "MARGIN_CONFIG": str(folder / "no-config.toml"), "COLORTERM": "truecolor"}
-    tmux = tui.Tmux(folder, env)
+    tmux = tui.Tmux(folder, tui.reader_env(library, folder))
     figures: dict[str, float] = {}
     try:
         samples: dict[str, list[float]] = {}

@@ -102,20 +102,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sys.path.insert(0, str(HERE))
-    from tui import HEIGHT, WIDTH, Tmux, build_library  # noqa: E402  (benchmarks/tui.py)
+    from tui import HEIGHT, WIDTH, Tmux, build_library, reader_env  # noqa: E402  (benchmarks/tui.py)
 
     with tempfile.TemporaryDirectory(prefix="margin-timeline-") as name:
         folder = Path(name)
         print("… building the library", flush=True)
         library = build_library(folder)
         library.store.close()
-        env = {
-            "MARGIN_DB": str(library.path),
-            "MARGIN_CONFIG": str(folder / "no-config.toml"),
-            "COLORTERM": "truecolor",
-            "PYTHONPATH": str(ROOT),
-        }
-        tmux = Tmux(folder, env)
+        tmux = Tmux(folder, {**reader_env(library.path, folder), "PYTHONPATH": str(ROOT)})
         marks: dict[str, list[dict[str, float]]] = {"margin": [], "floor": []}
         try:
             for run in range(options.runs):

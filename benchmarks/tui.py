@@ -420,15 +420,14 @@ def margin_argv(*document_ids: str) -> list[str]:
     return [sys.executable, "-m", "reader.cli", "open", *document_ids]
 
 
+def reader_env(library: Path, folder: Path) -> dict[str, str]:
+    """What the reader runs with under tmux: *library*, no settings file (none in *folder*), true colour."""
+    return {"MARGIN_DB": str(library), "MARGIN_CONFIG": str(folder / "no-config.toml"), "COLORTERM": "truecolor"}
+
+
 def bench_tmux(library: Library, folder: Path, baseline: Path | None = None, launch_only: bool = False) -> list[Result]:
-    env = {
-        "MARGIN_DB": str(library.path),
-        "MARGIN_CONFIG": str(folder / "no-config.toml"),
-        "COLORTERM": "truecolor",
-        # The checkout this script lives in, whichever checkout the interpreter has installed.
-        "PYTHONPATH": str(ROOT),
-    }
-    tmux = Tmux(folder, env)
+    # PYTHONPATH: the checkout this script lives in, whichever checkout the interpreter has installed.
+    tmux = Tmux(folder, {**reader_env(library.path, folder), "PYTHONPATH": str(ROOT)})
     results: list[Result] = []
     first, second = library.first, library.second
     try:
@@ -681,9 +680,7 @@ def bench_keys_tmux(library: Library, folder: Path, roots: list[Path]) -> list[R
     samples: dict[tuple[str, str], list[float]] = {}
     resizes: dict[str, list[float]] = {}
     widths: dict[str, set[int]] = {}
-    tmux = Tmux(folder, {
-        "MARGIN_DB": str(library.path), "MARGIN_CONFIG": str(folder / "no-config.toml"), "COLORTERM": "truecolor",
-    })
+    tmux = Tmux(folder, reader_env(library.path, folder))
 
     def start(root: Path, ids: list[str]) -> tuple[str, float]:
         return tmux.start(tmux.command(*margin_argv(*ids), env={"PYTHONPATH": str(root)}))
