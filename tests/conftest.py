@@ -105,3 +105,14 @@ def refusal(path: Path | str, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in message, message
     return message
+
+
+async def focus_left_in_step(app, pilot):
+    """Focus the left of two side-by-side panes with scrolling synced (``s`` when it is not): their views."""
+    left, right = (pane.view for pane in app.screen.panes)
+    left.focus()
+    await pilot.pause()
+    if not app.screen.deck.synced:
+        await pilot.press("s")
+        await pilot.pause()
+    return left, right

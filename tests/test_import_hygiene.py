@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from .conftest import add_document
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -238,7 +240,7 @@ def test_reading_and_annotating_an_up_to_date_library_load_no_sqlite_utils_yet_i
 
     path = tmp_path / "r.db"
     with Store.open(path, author="ada") as store:
-        document = add_sample(store)
+        document = add_document(store)
         store.annotations.create(document, anchor_quote(store.documents.text(document.version_id), "precaution"))
     code = f"""
 import sys
@@ -252,7 +254,7 @@ assert store.reading.position(document.id) == 0 and store.tags.all() == []
 store.reading.remember(document.id, 42)  # kept while reading, in a transaction of its own
 assert 'sqlite_utils' not in sys.modules and 'annotations.schema.registry' not in sys.modules
 from annotations.anchoring import anchor_quote
-store.annotations.create(document, anchor_quote(text, 'shuttle'), note='noted')  # one transaction
+store.annotations.create(document, anchor_quote(text, 'reopens'), note='noted')  # one transaction
 assert 'sqlite_utils' not in sys.modules
 assert store.db['annotations'].count == 2  # a table object: sqlite-utils' own
 assert 'sqlite_utils' in sys.modules and 'numpy' not in sys.modules
@@ -265,21 +267,13 @@ assert len(check.annotations.spans(document.version_id, None)) == 2
     assert "sqlite_utils" in modules
 
 
-def add_sample(store):
-    from reader.formats import read_source
-    from reader.samples import sample_paths
-
-    source = read_source(sample_paths()[0])
-    return store.documents.import_loaded(str(source.path), source.sha256, source.document).document
-
-
 def test_reading_a_book_in_the_reader_loads_no_sqlite_utils(tmp_path):
     # A person who reads (pages, jumps, the reading position kept) never pays for sqlite-utils' import or memory.
     from annotations.store import Store
 
     path = tmp_path / "r.db"
     with Store.open(path, author="ada") as store:
-        document_id = add_sample(store).id
+        document_id = add_document(store, "\n\n".join(f"Paragraph {n}. " + "words go on " * 30 for n in range(200))).id
     code = f"""
 import asyncio, sys
 from annotations.store import Store

@@ -19,7 +19,7 @@ from reader.tui.widgets.document_view import DocumentView
 from reader.tui.wrapping import WrappedText
 from reader.tui.wrapping.reflow import line_breaks
 
-from .conftest import add_document, fixed_clock
+from .conftest import add_document, fixed_clock, focus_left_in_step
 from .test_reflow import PROSE, hard_wrapped
 
 SIZE = (100, 30)
@@ -147,12 +147,7 @@ async def test_two_books_stay_in_step_when_each_whole_layout_comes_in(tmp_path, 
     async with app.run_test(size=(160, 30)) as pilot:
         await until(pilot, lambda: len(app.screen.query(DocumentView)) == 2)
         await pilot.pause(0.1)
-        left, right = (pane.view for pane in app.screen.panes)
-        left.focus()
-        await pilot.pause()
-        if not app.screen.deck.synced:
-            await pilot.press("s")
-            await pilot.pause()
+        left, right = await focus_left_in_step(app, pilot)
         await pilot.press("pagedown")
         await pilot.pause()
         tops = left.top_offset, right.top_offset

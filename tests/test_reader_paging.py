@@ -17,7 +17,7 @@ from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.widgets.document_view import DocumentView, Highlight
 
-from .conftest import add_document, fixed_clock
+from .conftest import add_document, fixed_clock, focus_left_in_step
 from .test_reflow import PROSE, hard_wrapped
 
 ORANGE = "#e6a23c"
@@ -224,12 +224,7 @@ async def test_two_books_scroll_together_when_synced(tmp_path):
     app = MarginApp(store, document_ids=[first.id, second.id], watch_seconds=None)
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
-        left, right = (pane.view for pane in app.screen.panes)
-        left.focus()
-        await pilot.pause()
-        if not app.screen.deck.synced:
-            await pilot.press("s")
-            await pilot.pause()
+        left, right = await focus_left_in_step(app, pilot)
         assert app.screen.deck.synced
         for _ in range(3):
             await pilot.press("pagedown")

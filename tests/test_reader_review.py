@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -233,9 +234,10 @@ async def test_opening_a_changed_file_makes_a_new_version_and_moves_its_annotati
         store.close()
 
 
-async def test_highlights_arriving_for_a_pane_just_replaced_by_a_new_version_are_let_go(tmp_path):
-    """The race behind a once-flaky test: a pane's highlights are drawn (and say so by a message)
-    just as its file's new version replaces the pane; the message must not reach for the gone pane."""
+@asynccontextmanager
+async def replacing_a_pane(tmp_path):
+    """A reader showing an annotated memo, whose file has just changed: the pane is being replaced by
+    the new version's. Yields the pilot, the screen and the pane being replaced."""
     path = tmp_path / "memo.md"
     path.write_text(ORIGINAL, encoding="utf-8")
     store = Store.open(tmp_path / "reader.db", author="ada", clock=fixed_clock())
@@ -250,47 +252,36 @@ async def test_highlights_arriving_for_a_pane_just_replaced_by_a_new_version_are
             path.write_text(EDITED, encoding="utf-8")
             _import(store, path)
             screen.deck.reload(old)
-            await until(pilot, lambda: not old.is_attached, timeout=60)
-            # What a highlights worker finishing just then posts: too late, the pane is gone.
-            screen.highlights.post_message(HighlightDrawing.Drawn(old))
-            await pilot.pause()
-            await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
-            assert app.screen is screen and screen.panes[0].document.version == 2
-            assert screen.panes[0].text == EDITED
-    finally:
-        store.close()
-
-
-async def test_highlights_arriving_while_a_replaced_pane_is_being_removed_are_let_go(tmp_path):
-    """Textual takes a removed pane's children away before the pane itself: a message about the pane
-    arriving in between must not reach for its view (it crashed the reader once)."""
-    path = tmp_path / "memo.md"
-    path.write_text(ORIGINAL, encoding="utf-8")
-    store = Store.open(tmp_path / "reader.db", author="ada", clock=fixed_clock())
-    try:
-        document_id = _import(store, path)
-        _annotate(store, document_id)
-        app = MarginApp(store, document_ids=[document_id], watch_seconds=None)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = app.screen
-            await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
-            old = screen.panes[0]
-            path.write_text(EDITED, encoding="utf-8")
-            _import(store, path)
-            screen.deck.reload(old)
-            assert old not in screen.deck.panes and screen.deck.current is not old
-            seen_without_view = False
-            while old.is_attached:  # a message at every await point, through the whole removal
-                seen_without_view = seen_without_view or not old.query(DocumentView)
-                screen.highlights.post_message(HighlightDrawing.Drawn(old))
-                await asyncio.sleep(0)
-            assert seen_without_view  # the test went through the state that crashed
+            yield pilot, screen, old
             await until(pilot, lambda: screen.panes and screen.panes[0].spans, timeout=60)
             assert app.screen is screen and app.return_value is None
             assert [p.document.version for p in screen.panes] == [2]
             assert screen.panes[0].text == EDITED
     finally:
         store.close()
+
+
+async def test_highlights_arriving_for_a_pane_just_replaced_by_a_new_version_are_let_go(tmp_path):
+    """The race behind a once-flaky test: a pane's highlights are drawn (and say so by a message)
+    just as its file's new version replaces the pane; the message must not reach for the gone pane."""
+    async with replacing_a_pane(tmp_path) as (pilot, screen, old):
+        await until(pilot, lambda: not old.is_attached, timeout=60)
+        # What a highlights worker finishing just then posts: too late, the pane is gone.
+        screen.highlights.post_message(HighlightDrawing.Drawn(old))
+        await pilot.pause()
+
+
+async def test_highlights_arriving_while_a_replaced_pane_is_being_removed_are_let_go(tmp_path):
+    """Textual takes a removed pane's children away before the pane itself: a message about the pane
+    arriving in between must not reach for its view (it crashed the reader once)."""
+    async with replacing_a_pane(tmp_path) as (_, screen, old):
+        assert old not in screen.deck.panes and screen.deck.current is not old
+        seen_without_view = False
+        while old.is_attached:  # a message at every await point, through the whole removal
+            seen_without_view = seen_without_view or not old.query(DocumentView)
+            screen.highlights.post_message(HighlightDrawing.Drawn(old))
+            await asyncio.sleep(0)
+        assert seen_without_view  # the test went through the state that crashed
 
 
 async def test_opening_a_document_whose_file_is_gone_shows_the_stored_text(tmp_path):
