@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from textual.geometry import Region
+from textual.widgets import Static
 
 from annotations.anchoring import anchor_span
 from annotations.store import Store
@@ -192,4 +193,8 @@ async def test_the_agreement_screen_draws_no_controls(store):
             if any("all tags" in line for line in drawn(app)):
                 break
         assert not isinstance(app.screen, LibraryScreen)
+        summary = app.screen.query_one("#summary", Static)
+        workers = [(worker.name, worker.state.name, worker.error) for worker in app.workers]
+        # Should the figures not come, say what the screen says instead and where its worker is.
+        assert any("all tags" in line for line in drawn(app)), (str(summary.render()), workers)
         assert_drawn_clean(app, "all tags")
