@@ -14,11 +14,9 @@ many times its size in memory, has a stricter bound of its own
 from __future__ import annotations
 
 import io
-import zipfile
 
 from annotations.errors import FormatError
 from annotations.limits import current, over
-from annotations.interchange.zipped import unsafe_member_name
 
 #: The default limit, in bytes, when neither the environment nor the config sets one.
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -55,6 +53,12 @@ def check_archive(data: bytes, name: str, limit: int, kind: str) -> None:
     Nothing is unpacked here: the central directory says what each member
     holds, and :mod:`zipfile` never yields more than that from a member.
     """
+    # Here, not at the top: zipfile is 1.2 MB of modules the reader would hold all the while for
+    # nothing, since it reads this package only to see whether a book's file changed.
+    import zipfile
+
+    from annotations.interchange.zipped import unsafe_member_name
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -76,4 +80,4 @@ def check_archive(data: bytes, name: str, limit: int, kind: str) -> None:
         raise too_large(name, "unpacks to", unpacked, limit)
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "check_archive", "check_markup_size", "megabytes", "too_large", "unsafe_member_name"]
+__all__ = ["DEFAULT_MAX_BYTES", "check_archive", "check_markup_size", "megabytes", "too_large"]
