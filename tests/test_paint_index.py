@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,11 +34,13 @@ def expected(highlights: list[Highlight], offset: int) -> Paint | None:
 def test_every_character_gets_the_paint_of_the_highlights_over_it(spans):
     highlights = [Highlight(start, start + length, colour, f"h{i}", marked, faint, decoration)
                   for i, (start, length, colour, marked, faint, decoration) in enumerate(spans)]
-    index = PaintIndex(highlights, LENGTH)
+    index = PaintIndex(iter(highlights), LENGTH)  # read once, as the reader hands them over
     runs = index.runs(0, LENGTH)
     assert runs[0][0] == 0 and runs[-1][1] == LENGTH and all(a[1] == b[0] for a, b in zip(runs, runs[1:]))
     painted = [paint for start, end, paint in runs for _ in range(start, end)]
     assert painted == [expected(highlights, offset) for offset in range(LENGTH)]
     for offset in range(LENGTH):
-        covering = {h.key for h in highlights if max(0, h.start) <= offset < min(LENGTH, h.end)}
-        assert {h.key for h in index.at(offset)} == covering
+        covering = [replace(h, start=max(0, h.start), end=min(LENGTH, h.end))
+                    for h in highlights if max(0, h.start) <= offset < min(LENGTH, h.end)]
+        # Each highlight over the character, whole (clipped to the text), in start order, then in the order given.
+        assert index.at(offset) == sorted(covering, key=lambda h: h.start)

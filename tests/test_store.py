@@ -5,7 +5,7 @@ import pytest
 
 from annotations.anchoring import anchor_quote, anchor_span
 from annotations.errors import Ambiguous, MarginError, NothingToUndo, NotFound, StoreError
-from annotations.model import TagKind
+from annotations.model import Span, TagKind
 from annotations.store import Store, parse_tag_spec
 
 from .conftest import NOTICE, add_document, fingerprint, fixed_clock, loaded
@@ -535,8 +535,28 @@ def test_links_to_a_deleted_passage_are_not_marked_and_duplicates_refused(store)
     with pytest.raises(MarginError, match="already linked"):
         store.links.create(a.id, b.id, "contradicts")
     assert all(s.linked for s in store.annotations.spans(doc.version_id))
+    assert store.annotations.spans(doc.version_id).any_linked()
     store.annotations.delete(b.id)
     assert [s.linked for s in store.annotations.spans(doc.version_id)] == [False]
+    assert not store.annotations.spans(doc.version_id).any_linked()
+
+
+def test_spans_held_as_columns_read_back_as_the_records_they_hold(store):
+    doc = add_document(store)
+    tagged = annotate(store, doc, "The bridge is safe.", tags=["Theme/Safety"])
+    plain = annotate(store, doc, "The closure is a precaution.")
+    other = annotate(store, doc, "The remainder will be met from reserves.")
+    store.links.create(plain.id, other.id, "see-also")
+    spans = store.annotations.spans(doc.version_id)
+    colour = store.tags.find("Theme/Safety").colour
+    records = sorted(
+        [Span(tagged.id, tagged.start, tagged.end, colour, False), Span(plain.id, plain.start, plain.end, None, True),
+         Span(other.id, other.start, other.end, None, True)],
+        key=lambda s: (s.start, s.end),
+    )
+    assert list(spans) == records and spans == records and len(spans) == 3
+    assert [spans[i] for i in range(3)] == records and spans[-1] == records[-1] and spans[1:] == records[1:]
+    assert spans != records[:2] and spans != list(reversed(records))
 
 
 def test_two_writers_take_turns(db_path):

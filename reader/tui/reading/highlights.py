@@ -16,13 +16,15 @@ worker does not compete with it for the interpreter.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from textual import work
 from textual.message import Message
 
 from annotations.errors import NotFound
-from annotations.model import Annotation, Span
+from annotations.model import Annotation, SpanTable
 from annotations.store import Store
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
@@ -74,7 +76,7 @@ class HighlightDrawing(ReadingPart):
         """Per pane id, the number of the latest read: an older read finishing late is dropped."""
         self._read_at: dict[str, tuple[object, ...]] = {}
         """Per pane id, what the library was like (and which layer) when the spans it shows were read."""
-        self._bases: dict[str, tuple[list[Span], tuple[object, ...], PaintIndex]] = {}
+        self._bases: dict[str, tuple[SpanTable, tuple[object, ...], PaintIndex]] = {}
         """Per pane id, the index of its spans and marks under the decorations, with what it was built from."""
         self._decorations: tuple[list[tuple[int, int, int]], int, PaintIndex] | None = None
         """The last index of decorations (two compared layers' differences), shared by both panes, and its marks."""
@@ -132,29 +134,38 @@ class HighlightDrawing(ReadingPart):
         """What is drawn under the decorations besides the spans: search hits, suggestions, ghosts, held fragments."""
         return (tuple(pane.search_hits), tuple(pane.suggestion_marks), tuple(pane.ghost_marks), tuple(pane.held_fragments))
 
+    # The highlights are made one at a time as an index reads them, never held as a list: a
+    # book's 10,000 would be a megabyte more at the reader's peak.
+
     @classmethod
-    def _highlights(cls, pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
-        return cls._under(pane, spans) + cls._decorated(pane)
+    def _highlights(cls, pane: DocumentPane, spans: SpanTable) -> Iterator[Highlight]:
+        return chain(cls._under(pane, spans), cls._decorated(pane))
 
     @staticmethod
-    def _decorated(pane: DocumentPane) -> list[Highlight]:
-        return [
+    def _count(pane: DocumentPane, spans: SpanTable) -> int:
+        """How many highlights :meth:`_highlights` makes."""
+        return len(spans) + len(pane.search_hits) + len(pane.suggestion_marks) + len(pane.ghost_marks) + len(
+            pane.held_fragments) + len(pane.disagreement_marks)
+
+    @staticmethod
+    def _decorated(pane: DocumentPane) -> Iterator[Highlight]:
+        return (
             Highlight(start, end, GHOST_COLOUR, f"{DISAGREEMENT_KEY}{start}", decoration=decoration)
             for start, end, decoration in pane.disagreement_marks
-        ]
+        )
 
     @staticmethod
-    def _under(pane: DocumentPane, spans: list[Span]) -> list[Highlight]:
-        return to_highlights(spans) + [
-            Highlight(start, end, SEARCH_COLOUR, f"{SEARCH_KEY}{start}", True) for start, end in pane.search_hits
-        ] + [
-            Highlight(start, end, SUGGESTION_COLOUR, f"{SUGGESTION_KEY}{sid}", faint=True)
-            for start, end, sid in pane.suggestion_marks
-        ] + [Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks] + [
-            Highlight(start, end, FRAGMENT_COLOUR, f"{FRAGMENT_KEY}{start}", True) for start, end in pane.held_fragments
-        ]
+    def _under(pane: DocumentPane, spans: SpanTable) -> Iterator[Highlight]:
+        return chain(
+            to_highlights(spans),
+            (Highlight(start, end, SEARCH_COLOUR, f"{SEARCH_KEY}{start}", True) for start, end in pane.search_hits),
+            (Highlight(start, end, SUGGESTION_COLOUR, f"{SUGGESTION_KEY}{sid}", faint=True)
+             for start, end, sid in pane.suggestion_marks),
+            (Highlight(start, end, GHOST_COLOUR, f"{GHOST_KEY}{start}") for start, end in pane.ghost_marks),
+            (Highlight(start, end, FRAGMENT_COLOUR, f"{FRAGMENT_KEY}{start}", True) for start, end in pane.held_fragments),
+        )
 
-    def _show(self, pane: DocumentPane, spans: list[Span], paint: PaintIndex | None = None, *, request: int = 0,
+    def _show(self, pane: DocumentPane, spans: SpanTable, paint: PaintIndex | None = None, *, request: int = 0,
               key: tuple[object, ...] = ()) -> None:
         if not self._is_live(pane) or request != self._requests.get(pane.id or "", 0):
             return
@@ -164,14 +175,14 @@ class HighlightDrawing(ReadingPart):
             pane.view.set_paint(paint)
         else:
             highlights = self._highlights(pane, spans)
-            if len(highlights) > PAINT_IN_THREAD:
+            if self._count(pane, spans) > PAINT_IN_THREAD:
                 self._paint_in_thread(pane, highlights)
             else:
                 pane.view.set_highlights(highlights)
         self.post_message(self.Drawn(pane))
 
     @work(thread=True, group="spans", description="read and index a pane's highlights")  # not its thousands of spans' repr
-    def _read_in_thread(self, pane: DocumentPane, request: int, key: tuple[object, ...], spans: list[Span] | None,
+    def _read_in_thread(self, pane: DocumentPane, request: int, key: tuple[object, ...], spans: SpanTable | None,
                         base: PaintIndex | None, over: PaintIndex | None) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
@@ -202,7 +213,7 @@ class HighlightDrawing(ReadingPart):
 
         self.app.call_from_thread(show)
 
-    def _paint_in_thread(self, pane: DocumentPane, highlights: list[Highlight]) -> None:
+    def _paint_in_thread(self, pane: DocumentPane, highlights: Iterator[Highlight]) -> None:
         """Index many highlights off the event loop; a newer request for the same pane wins."""
 
         def build() -> None:

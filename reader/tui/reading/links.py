@@ -119,7 +119,7 @@ class LinkMaking(ReadingPart):
 
     def allows(self, action: str, pane: DocumentPane | None) -> bool | None:
         if action == "follow":
-            return pane is not None and any(s.linked for s in pane.spans)
+            return pane is not None and pane.spans.any_linked()
         return None
 
     def cancel(self, pane: DocumentPane | None) -> bool:

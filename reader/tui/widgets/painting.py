@@ -13,7 +13,7 @@ from __future__ import annotations
 from array import array
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -104,17 +104,15 @@ class PaintIndex:
     plus the runs the row crosses, independent of the number of highlights.
     """
 
-    def __init__(self, spans: Sequence[Highlight], text_length: int) -> None:
+    def __init__(self, spans: Iterable[Highlight], text_length: int) -> None:
+        # *spans* may be a generator: the highlights are read once and none is kept (see the end).
         colours: dict[str, tuple[int, int, int]] = {}
-        # Each boundary is one int, position * stride + 2 * (the span's place in `kept`) + (1 at its end):
-        # sorted, they come in position order, and a position's boundaries are all summed before its
-        # paint is decided, so their order there does not matter. (A tuple per boundary held three
-        # times the memory while the index was built: 3 MB for 10,000 highlights.)
-        stride = 2 * max(1, len(spans))
-        events_: list[int] = []
+        bounds = array("q")  # per kept span: its start and end, clipped to the text
+        keys: list[str] = []
         kinds: list[tuple[int, int, int, int, int, int]] = []  # per kept span: decoration, faint, marked, r, g, b
         shared_kinds: dict[tuple[int, int, int, int, int, int], tuple[int, int, int, int, int, int]] = {}
-        kept: list[Highlight] = []
+        span_looks = array("I")  # per kept span: its look's place in `looks`
+        looks: dict[tuple[str, bool, bool, int], int] = {}
         for span in spans:
             start = max(0, span.start)
             end = min(text_length, span.end)
@@ -127,12 +125,19 @@ class PaintIndex:
                 if rgb is None:
                     rgb = colours[span.colour] = _parse_rgb(span.colour)
                 kind = (0, 1 if span.faint else 0, 1 if span.marked else 0, rgb[0], rgb[1], rgb[2])
-            at = 2 * len(kept)
-            events_.append(start * stride + at)
-            events_.append(end * stride + at + 1)
+            bounds.append(start)
+            bounds.append(end)
+            keys.append(span.key)
             kinds.append(shared_kinds.setdefault(kind, kind))
-            kept.append(span)
+            span_looks.append(looks.setdefault((span.colour, span.marked, span.faint, span.decoration), len(looks)))
+        # Each boundary is one int, position * stride + 2 * (the span's place in `keys`) + (1 at its end):
+        # sorted, they come in position order, and a position's boundaries are all summed before its
+        # paint is decided, so their order there does not matter. (A tuple per boundary held three
+        # times the memory while the index was built: 3 MB for 10,000 highlights.)
+        stride = 2 * max(1, len(keys))
+        events_ = [position * stride + place for place, position in enumerate(bounds)]
         events_.sort()
+        order = array("I")  # the spans in start order, as their starts come in the sweep
 
         starts: list[int] = [0]
         paints: list[Paint | None] = [None]
@@ -148,6 +153,8 @@ class PaintIndex:
             while index < total and events_[index] // stride == position:
                 place = events_[index] % stride
                 sign = -1 if place & 1 else 1
+                if sign > 0:
+                    order.append(place >> 1)
                 d, f, m, r, g, b = kinds[place >> 1]
                 if d:
                     decorations[d] += sign
@@ -193,11 +200,16 @@ class PaintIndex:
         self._paints = paints
         """Paint of each run (``None`` where no highlight is)."""
 
-        kept.sort(key=lambda span: span.start)
-        self._spans = kept
-        """Highlights in start order, for point queries."""
-        self._span_starts = array("q", [span.start for span in kept])
-        self._longest = max((span.end - span.start for span in kept), default=0)
+        # The highlights themselves are not kept: 10,000 objects are about a megabyte the reader
+        # would hold all the while, for the few point queries that make them again (:meth:`at`).
+        self._span_starts = array("q", [bounds[2 * i] for i in order])
+        """Where each highlight starts, in start order (clipped to the text), for point queries."""
+        self._span_ends = array("q", [bounds[2 * i + 1] for i in order])
+        self._span_keys = [keys[i] for i in order]
+        self._span_looks = array("I", [span_looks[i] for i in order])
+        self._looks = list(looks)
+        """Each distinct colour, mark, faintness and decoration, once."""
+        self._longest = max((end - start for start, end in zip(self._span_starts, self._span_ends)), default=0)
 
     def runs(self, start: int, end: int) -> list[tuple[int, int, Paint | None]]:
         """Runs covering ``[start, end)``, clipped to it."""
@@ -218,20 +230,21 @@ class PaintIndex:
         return result
 
     def at(self, offset: int) -> list[Highlight]:
-        """Highlights covering ``offset``."""
-        spans = self._spans
-        index = bisect_right(self._span_starts, offset) - 1
+        """Highlights covering ``offset``, in start order (clipped to the text)."""
+        starts, ends = self._span_starts, self._span_ends
+        index = bisect_right(starts, offset) - 1
         found: list[Highlight] = []
         floor = offset - self._longest
-        while index >= 0 and spans[index].start >= floor:
-            if spans[index].end > offset:
-                found.append(spans[index])
+        while index >= 0 and starts[index] >= floor:
+            if ends[index] > offset:
+                colour, marked, faint, decoration = self._looks[self._span_looks[index]]
+                found.append(Highlight(starts[index], ends[index], colour, self._span_keys[index], marked, faint, decoration))
             index -= 1
         found.reverse()
         return found
 
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self._span_starts)
 
 
 

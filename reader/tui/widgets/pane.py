@@ -8,7 +8,7 @@ to the store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from rich.text import Text
 from textual import events
@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from annotations.model import Annotation, Document, Section, Span
+from annotations.model import Annotation, Document, Section, SpanTable
 from annotations.sections import Outline
 from annotations.text import shorten
 
@@ -26,13 +26,12 @@ from .document_view import DocumentView, Highlight, PaintIndex
 UNTAGGED = "#c8b400"
 
 
-def to_highlights(spans: Sequence[Span]) -> list[Highlight]:
-    return [Highlight(s.start, s.end, s.colour or UNTAGGED, s.id, s.linked) for s in spans]
-
-
-def build_paint(spans: Sequence[Span], text_length: int) -> PaintIndex:
-    """Pure and thread-safe: the slow part of showing 10,000 highlights."""
-    return PaintIndex(to_highlights(spans), text_length)
+def to_highlights(spans: SpanTable) -> Iterator[Highlight]:
+    """The spans as highlights, made one at a time (an index reads them once and keeps none)."""
+    return (
+        Highlight(start, end, colour or UNTAGGED, id_, bool(linked))
+        for id_, start, end, colour, linked in zip(spans.ids, spans.starts, spans.ends, spans.colours, spans.linked)
+    )
 
 
 class DocumentPane(Vertical):
@@ -95,7 +94,7 @@ class DocumentPane(Vertical):
         """Spans of suggested alignment pairs (ghost links), drawn faintly until accepted or rejected."""
         self.held_fragments: list[tuple[int, int]] = []
         """Stretches held (``+``) for a passage in fragments, in text order, until they are annotated or dropped."""
-        self.spans: list[Span] = []
+        self.spans = SpanTable()
         """Annotation spans last drawn, by start."""
         self.synced = False
         """Scrolling is synced with the other panes (shown in the title bar)."""
