@@ -38,9 +38,18 @@ class PaddedApp(App[None]):
         yield DocumentView(self.text, id="doc", reflow=self.reflow)
 
 
+def looks(char: str, style: Style | None) -> tuple[str, Style | None]:
+    """A cell as it looks: a space's foreground colour shows nowhere (unless it is reversed or lined)."""
+    if char == " " and style is not None and style.color is not None and not (
+        style.reverse or style.underline or style.strike or style.overline
+    ):
+        style = Style(bgcolor=style.bgcolor, bold=style.bold, italic=style.italic, dim=style.dim)
+    return char, style
+
+
 def cells(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
-    """Each line as its cells: character and style (however the segments are cut)."""
-    return [[(char, segment.style) for segment in strip for char in segment.text if not segment.control]
+    """Each line as its cells, as they look: character and style (however the segments are cut)."""
+    return [[looks(char, segment.style) for segment in strip for char in segment.text if not segment.control]
             for strip in strips]
 
 
@@ -205,10 +214,10 @@ async def test_cursor_and_selection_over_a_soft_line_break_of_reflowed_text():
         selected = view._styles.style(False, None, True, False)
         line = cells(lines)[row - view.scroll_offset.y]
         padding = 1
-        assert line[padding + cell] == (" ", selected)  # the break is drawn as a selected space
+        assert line[padding + cell] == looks(" ", selected)  # the break is drawn as a selected space
         chosen = "".join(
             char for line in cells(lines) for char, style in line
-            if style in (selected, view._styles.style(False, None, True, True))
+            if (char, style) in (looks(char, selected), looks(char, view._styles.style(False, None, True, True)))
         )
         assert chosen == text[soft - 5 : past].replace("\n", " ")
         assert view.selected_span == (soft - 5, past)
@@ -270,3 +279,74 @@ async def test_the_scroll_bar_of_a_long_text_follows_the_place_read_in_whole_cel
         view.scroll_to_offset(len(view.text) // 2)
         await pilot.pause()
         assert thumb_rows() == [(bar.size.height - 1) // 2] or thumb_rows() == [bar.size.height // 2]
+
+
+#: A text of some 12,000 rows (laid out whole at once): the bar's thumb takes whole cells and a page moves it
+#: less than one.
+VERY_LONG = "\n\n".join(f"Line {index:05d} of a long list." for index in range(6_000))
+
+
+def written(app: App[None]) -> list[tuple[int, int, int]]:
+    """Start collecting what the app sends to the terminal: the (row, first column, end column) of each piece."""
+    pieces: list[tuple[int, int, int]] = []
+    display = app._display
+
+    def collect(screen, update) -> None:  # type: ignore[no-untyped-def]
+        pieces.extend(getattr(update, "spans", []))
+        if hasattr(update, "region"):  # a whole region at once
+            region = update.region
+            pieces.extend((y, region.x, region.right) for y in range(region.y, region.bottom))
+        display(screen, update)
+
+    app._display = collect  # type: ignore[method-assign]
+    return pieces
+
+
+async def test_paging_sends_the_text_rows_and_not_the_scroll_bar_that_did_not_change():
+    app = PaddedApp(VERY_LONG)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        await pilot.pause()
+        view.focus()
+        await pilot.pause(0.3)  # settled: focused, laid out, drawn
+        bar = view.vertical_scrollbar.region
+        pieces = written(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert view.scroll_y > 0
+        rows = {y for y, _, _ in pieces}
+        assert set(range(view.region.y, view.region.bottom)) <= rows  # every text row was sent again
+        # The bar's cell goes out only with a row sent whole for its own sake: the cursor's.
+        assert len({y for y, x1, x2 in pieces if x1 <= bar.x < x2}) <= 2, "the scroll bar was sent again"
+
+
+async def test_the_scroll_bar_thumb_follows_the_text_to_the_end_and_back():
+    app = PaddedApp(VERY_LONG)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        await pilot.pause()
+        view.focus()
+        bar = view.vertical_scrollbar.region
+
+        def bar_cells() -> list[tuple[object, ...]]:  # how each cell of the bar looks (not what a click on it does)
+            lines = app.screen._compositor.render_update(full=True).strips  # what the terminal holds, whole
+            cells = []
+            for y in range(bar.y, bar.bottom):
+                x = 0
+                for strip in lines[y]:
+                    for segment in strip:
+                        if x <= bar.x < x + len(segment.text):
+                            style = segment.style or Style()
+                            cells.append((style.color, style.bgcolor, style.reverse))
+                        x += len(segment.text)
+            return cells
+
+        top = bar_cells()
+        assert top[0] != top[-1]  # the thumb is at the top
+        await pilot.press("end")
+        await pilot.pause()
+        bottom = bar_cells()
+        assert bottom[-1] == top[0] and bottom[0] == top[-1]  # and now at the bottom
+        await pilot.press("home")
+        await pilot.pause()
+        assert bar_cells() == top

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from rich.console import RenderableType
 from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
@@ -50,12 +51,22 @@ LONG = 8
 
 
 class SteadyScrollBar(ScrollBar):
-    """A scroll bar whose lines are kept while they would be drawn the same."""
+    """A scroll bar whose lines are kept while they would be drawn the same, and sent again only then."""
+
+    position: Reactive[float] = Reactive(0, repaint=False)
+    """Where the view is scrolled to: moving it repaints the bar only when the drawing changes (below)."""
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1) -> None:
         super().__init__(vertical=vertical, name=name, thickness=thickness)
         self._drawn_for: tuple[object, ...] | None = None
         self._drawn: list[Strip] = []
+
+    def watch_position(self) -> None:
+        # A bar that was refreshed is written to the terminal again whole, even when its lines
+        # are the kept ones: a page down then sent some 48 bytes more per row (a sixth of the
+        # frame) for a bar that had not changed. Refresh it when its drawing would change.
+        if self._drawn_for is None or self._looks(self.size.region, self.size)[1:] != self._drawn_for[1:]:
+            self.refresh()
 
     def render(self) -> RenderableType:
         bar = super().render()
