@@ -184,6 +184,7 @@ class LibraryScreen(Screen[None]):
         from .agreement import AgreementScreen
 
         self.app.push_screen(AgreementScreen(self.store))
+
     def action_entities(self) -> None:
         """Every entity in the library; ``enter`` there opens the first mention's document at it."""
 
