@@ -310,3 +310,63 @@ def test_the_command_that_opens_the_reader_loads_no_hashes_until_a_token_is_made
     made = loaded_modules(f"from pathlib import Path\nfrom reader.cli.commands.sync import _new_token\n"
                           f"assert len(_new_token(Path({str(token)!r}))) > 30")
     assert "secrets" in made and token.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_readers_imports_run_without_collections_and_are_left_out_of_later_ones_while_new_garbage_is_collected():
+    # Run apart: freezing the objects of a test process would keep them for the rest of the session.
+    code = """
+import gc
+from reader.collector import importing
+frozen_before = gc.get_freeze_count()
+with importing():
+    assert not gc.isenabled()
+    import reader.tui.app  # Textual and the reader
+assert gc.isenabled() and gc.get_freeze_count() > frozen_before + 50_000, gc.get_freeze_count()
+
+class Node:
+    pass
+
+def cycle():
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+
+before = sum(1 for o in gc.get_objects() if isinstance(o, Node))
+for _ in range(1000):
+    cycle()
+gc.collect()
+assert sum(1 for o in gc.get_objects() if isinstance(o, Node)) == before == 0  # garbage made after is collected
+
+gc.disable()
+with importing():
+    pass
+assert not gc.isenabled()  # left as it was found
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_reader_starts_with_the_objects_of_its_imports_left_out_of_collections(tmp_path):
+    code = f"""
+import gc
+import textual.app
+from click.testing import CliRunner
+from reader.cli import cli
+from reader.samples import sample_paths
+
+seen = []
+textual.app.App.run = lambda self, *args, **kwargs: seen.append((gc.isenabled(), gc.get_freeze_count()))
+db = {str(tmp_path / 'r.db')!r}
+assert CliRunner().invoke(cli, ['--db', db, 'import', str(sample_paths()[0])]).exit_code == 0
+assert gc.get_freeze_count() == 0
+from annotations.store import Store
+with Store.open(db, author='a') as store:
+    document = store.documents.all()[0].id
+result = CliRunner().invoke(cli, ['--db', db, 'open', document])
+assert result.exit_code == 0, result.output
+(enabled, frozen), = seen
+assert enabled and frozen > 30_000, seen  # the imports, Textual and the reader, all frozen
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr + out.stdout

@@ -17,7 +17,6 @@ from ..context import Context, pass_context
 from .sync import live_sync, sync_options
 
 
-
 def _refuse_the_pack(ctx: Context) -> Store:
     """The library to read in, unless it is a class pack handed out (a student works in a copy)."""
     from annotations.classroom.packs import opening_the_pack_message
@@ -34,7 +33,10 @@ def _run_reader(
 ) -> None:
     """Run the reader (with *live*, a background sync, running beside it); an unexpected failure in it
     ends the command with one line naming the log of it."""
-    from reader.tui.app import MarginApp  # the only import of Textual from the CLI
+    from reader.collector import importing
+
+    with importing():  # no garbage collection over the imports' lasting objects, now or later
+        from reader.tui.app import MarginApp  # the only import of Textual from the CLI
 
     from ..streams import unguarded
 
