@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import sqlite3
@@ -25,6 +26,11 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MARGIN_CONFIG", str(home / "config" / "margin" / "config.toml"))
     monkeypatch.delenv("MARGIN_DB", raising=False)
     monkeypatch.delenv("MARGIN_NER_MODEL", raising=False)
+    yield
+    # A test that opens the reader through the command line freezes every object alive (reader.collector),
+    # the test session's among them: hand them back to the collector.
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture
