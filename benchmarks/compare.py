@@ -117,7 +117,9 @@ async def _open(path: Path, document_id: str, layers: tuple[str, str] | None) ->
     """Seconds until the panes show their text, and until they show everything (highlights; differences, strips);
     then the longest the event loop was held (a 5 ms timer's largest gap) while they got there, and in the
     1.5 s after a place is decided (``]`` then ``>``; compare view only)."""
-    from reader.tui.app import MarginApp
+    from reader_import import reader_app  # benchmarks/reader_import.py: as `margin open` imports it
+
+    MarginApp = reader_app()
 
     with Store.open(path, author="teacher") as store:
         ids = [document_id, document_id] if layers is not None else [document_id]

@@ -47,6 +47,7 @@ from annotations.anchoring import anchor_span  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from reader.formats import read_source  # noqa: E402
 from floor import command as floor_command  # noqa: E402  (benchmarks/floor.py)
+from reader_import import reader_app  # noqa: E402  (benchmarks/reader_import.py)
 from run import machine as library_machine, synthetic_text  # noqa: E402  (benchmarks/run.py)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -844,7 +845,7 @@ async def wait_until(pilot: Any, condition: Any, timeout: float = TIMEOUT) -> No
 async def in_app(library: Library) -> list[Result]:
     from textual.geometry import Region
 
-    from reader.tui.app import MarginApp
+    MarginApp = reader_app()
     from reader.tui.reading import ReadingScreen
 
     results: list[Result] = []
@@ -965,7 +966,7 @@ async def in_app(library: Library) -> list[Result]:
 
 async def responsiveness(library: Library, ids: list[str]) -> tuple[float, float, int, float]:
     """Largest gap between 5 ms timer ticks in the 2 s after the first text (and before it)."""
-    from reader.tui.app import MarginApp
+    MarginApp = reader_app()
     from reader.tui.widgets.document_view import DocumentView
 
     ticks: list[float] = []
