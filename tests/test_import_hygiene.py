@@ -370,3 +370,21 @@ print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr + out.stdout
+
+
+def test_the_margin_command_imports_its_command_line_without_collections_and_runs_with_them_on(tmp_path):
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "margin"]
+    assert script.value == "reader.launch:main"  # what the installed `margin` runs
+    code = f"""
+import atexit, gc, sys
+atexit.register(lambda: print("after", gc.isenabled(), gc.get_freeze_count()))
+sys.argv = ["margin", "--db", {str(tmp_path / 'r.db')!r}, "docs"]
+from reader.launch import main
+main()
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    enabled, frozen = out.stdout.strip().splitlines()[-1].split()[1:]
+    assert enabled == "True" and int(frozen) > 20_000  # click, the store and the commands, left out of collections
