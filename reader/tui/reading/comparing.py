@@ -26,6 +26,7 @@ from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import HEAVY_WORK, ReadingPart, short_quote
+from .turns import SOON
 
 if TYPE_CHECKING:
     from annotations.classroom.disagreements import Disagreement
@@ -109,7 +110,7 @@ class Comparing(ReadingPart):
             from annotations.classroom.disagreements import disagreements_in
 
             try:
-                with HEAVY_WORK, self.store.reopen() as store:
+                with HEAVY_WORK.turn(SOON), self.store.reopen() as store:  # before the rest of the highlights
                     places = disagreements_in(store, document_id, *layers)
                     by_hand = decided_by_hand(store, document_id)
                     decided = decided_by_curating(store, document_id) | by_hand

@@ -33,6 +33,7 @@ from ..widgets.document_view import DocumentView, Highlight, PaintIndex
 from ..widgets.painting import DecoratedPaint
 from ..widgets.pane import DocumentPane, to_highlights
 from .part import HEAVY_WORK, ReadingPart
+from .turns import LATER
 from .targets import DISAGREEMENT_KEY, FRAGMENT_KEY, GHOST_KEY, SEARCH_KEY, SUGGESTION_KEY
 
 #: Search hits are drawn as marked highlights in this colour.
@@ -186,7 +187,7 @@ class HighlightDrawing(ReadingPart):
                         base: PaintIndex | None, over: PaintIndex | None) -> None:
         # One pane at a time: two threads building indexes at once fight the event
         # loop for the interpreter lock, and the keys wait.
-        with HEAVY_WORK:
+        with HEAVY_WORK.turn(LATER):  # the first screen's highlights are painted already
             if request != self._requests.get(pane.id or "", 0):
                 return  # a newer read is queued: this one would be drawn over at once
             if spans is None:

@@ -13,7 +13,6 @@ it along with the others.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -25,12 +24,12 @@ from annotations.text import shorten
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..widgets.pane import DocumentPane
+from .turns import Turns
 
 
-#: Held by a worker while it computes in Python (reading and indexing a pane's highlights, working out where
-#: two layers differ): one at a time, as two threads computing at once fight the event loop for the interpreter
-#: and each other, and every one of them finishes later.
-HEAVY_WORK = threading.Lock()
+#: Taken by a worker while it computes in Python (reading and indexing a pane's highlights, working out where
+#: two layers differ): one at a time, the most wanted first (see :mod:`.turns`).
+HEAVY_WORK = Turns()
 
 
 def short_quote(text: str, limit: int = 48) -> str:
