@@ -283,8 +283,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  under tmux: {terminal}")
         return
     floor = terminal["floor"]
-    print(f"  under tmux, launch to screen (median of 5 after a warm-up); target: first text ≤ 1.15 × the floor,"
-          f" highlights ≤ 50 ms after it")
+    print("  under tmux, launch to screen (median of 5 after a warm-up); target: first text ≤ 1.15 × the floor,"
+          " highlights ≤ 50 ms after it")
     print(f"    floor, a minimal Textual app showing the book (benchmarks/floor.py): {floor * 1000:.0f} ms")
     for index, tree in enumerate(trees):
         label = f" [{names[tree]}]" if args.baseline else ""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from .database import Database
 
 from ..errors import Ambiguous, MarginError, NotFound
-from ..model import ENTITY_TYPES, Tag, TagKind
+from ..model import Tag, TagKind
 from ..properties import clean_identifier
 from .clock import Clock, new_id
 from .tag_specs import TagSpec, canonical_entity_type, clean_topic, normalise_colour, parse_tag_spec

@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
-from textual.screen import Screen
 
 from reader.tui.screens.dialog import Dialog
 from reader.tui.widgets.typing_redirect import redirect_typing

@@ -20,7 +20,7 @@ from annotations.model import Annotation, Document, Section, SpanTable
 from annotations.sections import Outline
 from annotations.text import shorten
 
-from .document_view import DocumentView, Highlight, PaintIndex
+from .document_view import DocumentView, Highlight
 
 #: Colour of an annotation with no tags.
 UNTAGGED = "#c8b400"
