@@ -306,7 +306,6 @@ async def test_paging_sends_the_text_rows_and_not_the_scroll_bar_that_did_not_ch
     app = PaddedApp(VERY_LONG)
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(DocumentView)
-        await pilot.pause()
         view.focus()
         await pilot.pause(0.3)  # settled: focused, laid out, drawn
         bar = view.vertical_scrollbar.region
@@ -324,8 +323,8 @@ async def test_the_scroll_bar_thumb_follows_the_text_to_the_end_and_back():
     app = PaddedApp(VERY_LONG)
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(DocumentView)
-        await pilot.pause()
         view.focus()
+        await pilot.pause()
         bar = view.vertical_scrollbar.region
 
         def bar_cells() -> list[tuple[object, ...]]:  # how each cell of the bar looks (not what a click on it does)

@@ -131,7 +131,7 @@ class HighlightDrawing(ReadingPart):
         return pane.is_mounted and bool(pane.query(DocumentView))
 
     @staticmethod
-    def _marks(pane: DocumentPane) -> tuple[object, ...]:
+    def _marks(pane: DocumentPane) -> tuple[tuple[object, ...], ...]:
         """What is drawn under the decorations besides the spans: search hits, suggestions, ghosts, held fragments."""
         return (tuple(pane.search_hits), tuple(pane.suggestion_marks), tuple(pane.ghost_marks), tuple(pane.held_fragments))
 
@@ -142,11 +142,10 @@ class HighlightDrawing(ReadingPart):
     def _highlights(cls, pane: DocumentPane, spans: SpanTable) -> Iterator[Highlight]:
         return chain(cls._under(pane, spans), cls._decorated(pane))
 
-    @staticmethod
-    def _count(pane: DocumentPane, spans: SpanTable) -> int:
+    @classmethod
+    def _count(cls, pane: DocumentPane, spans: SpanTable) -> int:
         """How many highlights :meth:`_highlights` makes."""
-        return len(spans) + len(pane.search_hits) + len(pane.suggestion_marks) + len(pane.ghost_marks) + len(
-            pane.held_fragments) + len(pane.disagreement_marks)
+        return len(spans) + sum(len(marks) for marks in cls._marks(pane)) + len(pane.disagreement_marks)
 
     @staticmethod
     def _decorated(pane: DocumentPane) -> Iterator[Highlight]:
