@@ -7,6 +7,7 @@ whatever migrations margin ships today.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import uuid
@@ -20,7 +21,8 @@ from sqlite_utils.migrations import Migrations
 
 from annotations.anchoring import anchor_quote
 from annotations.errors import StoreError
-from annotations.schema import MIGRATION_SET
+from annotations.schema import MIGRATION_NAMES, MIGRATION_SET
+from annotations.schema.checks import remake
 from annotations.schema.registry import migrations
 from annotations.store import Store, connection
 from reader.cli import cli
@@ -333,8 +335,26 @@ _M013_INDEXES = (
 )
 
 
+def _as_m014_made_it(path: Path) -> None:
+    """Turn a library of today's schema into the file m014 wrote: same rows, its CHECK constraints as lists."""
+    made = path.with_name("made-by-m014.db")
+    fresh = Database(sqlite3.connect(made))
+    migrations.apply(fresh, stop_before="m015_plain_checks")
+    definitions = dict(fresh.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+    fresh.conn.close()
+    made.unlink()
+    db = Database(sqlite3.connect(path))
+    db.execute("PRAGMA foreign_keys=OFF")
+    with db.conn:
+        for table in ("annotations", "suggestions", "history", "packs"):
+            remake(db, table, definitions[table])
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_plain_checks'")
+    db.conn.close()
+
+
 def _as_m013_made_it(path: Path) -> None:
     """Turn a library of today's schema into the file margin wrote before m014: same rows, m013's shape."""
+    _as_m014_made_it(path)
     conn = sqlite3.connect(path)
     with conn:
         for name in ("position", "long", "deleted", "orphaned", "review"):
@@ -350,7 +370,7 @@ def _schema(path: Path) -> list[tuple[str, str]]:
     conn = sqlite3.connect(path)
     try:
         return sorted(
-            (name, " ".join(sql.split()))
+            (name, re.sub(r'^CREATE TABLE "(\w+)"', r"CREATE TABLE \1", " ".join(sql.split())))
             for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
         )
     finally:
@@ -398,11 +418,13 @@ def _answers(store: Store, documents: list) -> dict[str, object]:
     return found
 
 
-def test_a_library_from_before_m014_keeps_every_row_and_every_answer(tmp_path):
-    """m014 adds the version key and leads every annotation index by it: rows, rowids and answers stay the same."""
+def _library_of_every_kind(path: Path) -> tuple[list, dict[str, object]]:
+    """A library holding annotations of every state, notes, tags, links, fragments, history and a new version.
+
+    Returns its documents and what the store answered about them.
+    """
     from annotations.anchoring import anchor_fragments, anchor_span
 
-    path = tmp_path / "library.db"
     text = "".join(f"Paragraph {n}: the harbour wall, the bridge and the ferry, noted on day {n}.\n" for n in range(60))
     with Store.open(path, author="ada") as store:
         doc = add_document(store, text, title="Harbour log", path="/docs/log.txt")
@@ -430,6 +452,16 @@ def test_a_library_from_before_m014_keeps_every_row_and_every_answer(tmp_path):
         documents = [doc, other]
         before = _answers(store, documents)
         assert before["health"] == ()
+    return documents, before
+
+
+def test_a_library_from_before_m014_keeps_every_row_and_every_answer(tmp_path):
+    """m014 adds the version key and leads every annotation index by it: rows, rowids and answers stay the same."""
+    path = tmp_path / "library.db"
+    from annotations.anchoring import anchor_span
+
+    documents, before = _library_of_every_kind(path)
+    doc = documents[0]
     assert {a.anchor_state for a in before["all"]} >= {"exact", "moved", "orphaned"}
     assert any(a.deleted for a in before["all"]) and any(a.fragments for a in before["all"])
     assert any(a.needs_review for a in before["all"])
@@ -446,7 +478,8 @@ def test_a_library_from_before_m014_keeps_every_row_and_every_answer(tmp_path):
     with Store.open(path, author="ada") as store:
         assert "version_key" in _columns(path, "annotations")
         after = _rows(path)
-        assert after.pop("_sqlite_migrations")[:-1] == rows.pop("_sqlite_migrations")
+        applied = rows.pop("_sqlite_migrations")
+        assert after.pop("_sqlite_migrations")[: len(applied)] == applied
         assert after == rows
         assert store.db.execute(
             "SELECT count(*) FROM annotations a JOIN versions v ON v.id = a.version_id WHERE a.version_key = v.rowid"
@@ -465,4 +498,96 @@ def test_a_library_from_before_m014_keeps_every_row_and_every_answer(tmp_path):
         from annotations.store.maintenance import examine
 
         assert examine(store.db).problems == ()
-    assert _applied(path)[-1] == "m014_version_keys"
+    assert _applied(path) == list(MIGRATION_NAMES)
+
+
+# m015: CHECK constraints spelled out as comparisons ------------------------------------------------
+
+
+def test_no_check_of_a_new_library_lists_values_for_in():
+    """``x IN ('a', 'b', 'c')`` in a CHECK costs every row of a bulk insert a temporary index of the list.
+
+    SQLite builds it once per execution, and a bulk insert executes once per row
+    (0.19 s of a 100,000-row insert of annotations); comparisons joined by OR
+    cost nothing. Two values SQLite already compares one by one.
+    """
+    db = Database(sqlite3.connect(":memory:"))
+    migrations.apply(db)
+    listed = [
+        (name, match)
+        for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        for match in re.findall(r"\w+ IN \('[^']*'(?:, '[^']*'){2,}\)", sql)
+    ]
+    assert listed == []
+    db.conn.close()
+
+
+def _sequences(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+    finally:
+        conn.close()
+
+
+def test_a_library_from_before_m015_keeps_every_row_and_refuses_what_it_refused(tmp_path):
+    """m015 makes four tables again under the same constraints: every row, rowid, sequence and answer stays."""
+    path = tmp_path / "library.db"
+    documents, before = _library_of_every_kind(path)
+    with Store.open(path, author="ada") as store:
+        doc = store.documents.get(documents[0].id)
+        text = store.documents.text(doc.version_id)
+        from annotations.candidates import Candidate
+
+        at = text.index("ferry")
+        assert store.suggestions.add(doc, [Candidate(at, at + 5, "Place:Ferry", "gazetteer", 0.9)]) == 1
+        annotation_id = store.annotations.list(document_ids=[doc.id])[0].id
+        with store.db.conn:
+            store.db.execute("INSERT INTO packs (id, role, title, created) VALUES ('p1', 'copy', 'Week 3', '2026')")
+            store.db.execute("INSERT INTO consensus_decisions VALUES ('c1', ?, 'adopted', 'teacher', '2026')", [doc.id])
+            store.db.execute("INSERT INTO consensus_sources VALUES ('c1', ?, NULL)", [annotation_id])
+            # the sequence runs past the last record kept: a new record must not take a deleted one's number
+            store.db.execute("DELETE FROM history WHERE seq = (SELECT max(seq) FROM history)")
+        before = _answers(store, documents)
+    _as_m014_made_it(path)
+    made_by_m014 = tmp_path / "m014.db"
+    fresh = Database(sqlite3.connect(made_by_m014))
+    migrations.apply(fresh, stop_before="m015_plain_checks")
+    fresh.conn.close()
+    assert _schema(path) == _schema(made_by_m014)  # the fixture is the file m014 wrote
+    rows, sequences = _rows(path), _sequences(path)
+    assert all(rows[table] for table in ("annotations", "suggestions", "history", "packs", "notes_fts", "links"))
+    assert sequences["history"] > max(row[0] for row in rows["history"])
+
+    with Store.open(path, author="ada") as store:
+        after = _rows(path)
+        applied = rows.pop("_sqlite_migrations")
+        assert after.pop("_sqlite_migrations")[: len(applied)] == applied
+        assert after == rows
+        assert _sequences(path) == sequences
+        assert _answers(store, documents) == before
+        assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+        for statement in (
+            "UPDATE annotations SET anchor_state = 'lost' WHERE rowid = 1",
+            "UPDATE suggestions SET status = 'maybe'",
+            "UPDATE history SET kind = 'note' WHERE seq = (SELECT min(seq) FROM history)",
+            "UPDATE packs SET role = 'draft'",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+                store.db.execute(statement)
+        # foreign keys are back on: a tag on an annotation that does not exist is refused
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            store.db.execute("INSERT INTO annotation_tags VALUES ('no-such-annotation', 'no-such-tag')")
+        store.db.conn.rollback()
+        # the history goes on where it was, not from the number of a deleted record
+        from annotations.anchoring import anchor_span
+
+        current = store.documents.get(doc.id)
+        store.annotations.create(current, anchor_span(store.documents.text(current.version_id), 10, 30))
+        assert store.db.execute("SELECT max(seq) FROM history").fetchone()[0] == sequences["history"] + 1
+    new = tmp_path / "new.db"
+    with Store.open(new, author="ada"):
+        pass
+    assert _schema(path) == _schema(new)
+    assert _applied(path) == list(MIGRATION_NAMES)

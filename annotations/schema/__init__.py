@@ -34,6 +34,7 @@ MIGRATION_NAMES = (
     "m012_annotation_indexes",
     "m013_sync_state",
     "m014_version_keys",
+    "m015_plain_checks",
 )
 
 #: Where sqlite-utils' ``Migrations`` records what it applied (one row per migration).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import LONG_ANNOTATION
+from . import LONG_ANNOTATION, first  # noqa: F401  (m001–m013 register first)
 from .migration_set import migrations
 
 

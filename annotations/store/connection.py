@@ -159,6 +159,20 @@ def _migrate(db: Database, path: Path, busy_timeout: float, notify: Callable[[st
     migrations = _registry()
     if not migrations.pending(db.full):
         return
+    # Off for the upgrade, as SQLite's steps for remaking a table ask (m015): a
+    # table others refer to can then be dropped and made again. It cannot change
+    # inside a transaction, so it goes off before and on after; the references
+    # are checked before the upgrade commits.
+    db.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _apply(db, path, migrations, busy_timeout, notify)
+    finally:
+        db.execute("PRAGMA foreign_keys=ON")
+
+
+def _apply(db: Database, path: Path, migrations: Migrations, busy_timeout: float,
+           notify: Callable[[str], None] | None) -> None:
+    """The upgrade itself, in one transaction: the copy, the migrations, then a check of every reference."""
     with writing(db):
         pending = migrations.pending(db.full)
         if not pending:
@@ -178,12 +192,20 @@ def _migrate(db: Database, path: Path, busy_timeout: float, notify: Callable[[st
             if notify is not None:
                 notify(f"upgrading {path.name} to schema {pending[-1].name}; the library as it was is saved as {copy}")
         try:
+            broken = _broken_references(db)
             migrations.apply(db.full)
+            if _broken_references(db) > broken:
+                raise StoreError("a reference between rows was lost")
         except Exception as error:
             if is_busy(error):
                 raise
             reason = " ".join(str(error).split()) or type(error).__name__
             raise StoreError(f"could not upgrade {path} to schema {pending[-1].name} ({reason}); it was left as it was") from error
+
+
+def _broken_references(db: Database) -> int:
+    """How many rows name a row that is not there (an old library may have some already)."""
+    return len(db.execute("PRAGMA foreign_key_check").fetchall())
 
 
 def open_database(
