@@ -40,17 +40,35 @@ _TABLE = """CREATE TABLE annotations (
     exact TEXT NOT NULL, prefix TEXT NOT NULL, suffix TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
     author TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, deleted TEXT,
     anchor_state TEXT NOT NULL DEFAULT 'exact', anchor_score REAL, needs_review INTEGER NOT NULL DEFAULT 0,
-    attributes TEXT NOT NULL DEFAULT '{{}}', version_key INTEGER, CHECK (start < "end"))"""
+    attributes TEXT NOT NULL DEFAULT '{{}}', version_key INTEGER, CHECK (start < "end"),
+    CHECK ({check}))"""
+_SPELLED = " OR ".join(f"anchor_state = '{state}'" for state in ("exact", "moved", "fuzzy", "orphaned"))
+_LISTED = "anchor_state IN ('exact', 'moved', 'fuzzy', 'orphaned')"
+
+
+_INDEX_SQL = [
+    'CREATE INDEX annotations_position ON annotations(version_key, start, "end")',
+    'CREATE INDEX annotations_long ON annotations(version_key, ("end" - start)) WHERE "end" - start > 1000',
+    "CREATE INDEX annotations_deleted ON annotations(version_key) WHERE deleted IS NOT NULL",
+    "CREATE INDEX annotations_orphaned ON annotations(version_key) WHERE deleted IS NULL AND anchor_state = 'orphaned'",
+    "CREATE INDEX annotations_review ON annotations(version_key) WHERE deleted IS NULL AND needs_review = 1",
+]
 
 
 def _plain_table(id_column: str) -> list[str]:
     """The annotations table made again without any index (and the note index dropped: no note is written)."""
-    return ["DROP TABLE notes_fts", "DROP TABLE annotations", _TABLE.format(id=id_column)]
+    return ["DROP TABLE notes_fts", "DROP TABLE annotations", _TABLE.format(id=id_column, check=_SPELLED)]
+
+
+def _remade(id_column: str, check: str = _SPELLED, *, without_rowid: bool = False) -> list[str]:
+    """The annotations table made again with every index (and the note index dropped, as above)."""
+    table = _TABLE.format(id=id_column, check=check) + (" WITHOUT ROWID" if without_rowid else "")
+    return ["DROP TABLE notes_fts", "DROP TABLE annotations", table, *_INDEX_SQL]
 
 
 #: name → (statements run on the copy first, whether it keeps the UUID ids)
 VARIANTS: dict[str, tuple[list[str], bool]] = {
-    "margin's schema (m014)": ([], True),
+    "margin's schema (m015)": ([], True),
     "m013's indexes, led by the text version id": (
         [f"DROP INDEX {name}" for name in _INDEXES] + [
             'CREATE INDEX annotations_position ON annotations(version_id, start, "end")',
@@ -69,6 +87,8 @@ VARIANTS: dict[str, tuple[list[str], bool]] = {
     "no index at all, not even the id's": (_plain_table("id TEXT NOT NULL"), True),
     "integer ids, no other index": (_plain_table("id INTEGER PRIMARY KEY"), False),
     "synchronous=OFF (no fsync)": (["PRAGMA synchronous=OFF"], True),
+    "m014's CHECK listing its values (IN)": (_remade("id TEXT PRIMARY KEY", _LISTED), True),
+    "WITHOUT ROWID, the text id its key": (_remade("id TEXT PRIMARY KEY", without_rowid=True), True),
 }
 
 
