@@ -14,11 +14,14 @@ least disturbed), as wall time and as this process's CPU time. Only
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import shutil
 import sqlite3
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,10 +69,20 @@ def _remade(id_column: str, check: str = _SPELLED, *, without_rowid: bool = Fals
     return ["DROP TABLE notes_fts", "DROP TABLE annotations", table, *_INDEX_SQL]
 
 
-#: name → (statements run on the copy first, whether it keeps the UUID ids)
-VARIANTS: dict[str, tuple[list[str], bool]] = {
-    "margin's schema (m015)": ([], True),
-    "m013's indexes, led by the text version id": (
+@dataclass(frozen=True)
+class Variant:
+    """Statements run on the copy first, and how the rows are made and inserted."""
+
+    statements: list[str] = field(default_factory=list)
+    ids: str = "uuid"  # "uuid" (as margin makes them), "unsorted", "blob" (16 random bytes, sorted), "integer"
+    position_order: bool = False  # rows sorted by where they start, before the ids are given
+    foreign_keys: bool = True
+
+
+VARIANTS: dict[str, Variant] = {
+    "margin's schema (m015)": Variant(),
+    "m014's CHECK listing its values (IN)": Variant(_remade("id TEXT PRIMARY KEY", _LISTED)),
+    "m013's indexes, led by the text version id": Variant(
         [f"DROP INDEX {name}" for name in _INDEXES] + [
             'CREATE INDEX annotations_position ON annotations(version_id, start, "end")',
             'CREATE INDEX annotations_long ON annotations(version_id, ("end" - start)) WHERE "end" - start > 1000',
@@ -77,19 +90,37 @@ VARIANTS: dict[str, tuple[list[str], bool]] = {
             "CREATE INDEX annotations_orphaned ON annotations(version_id)"
             " WHERE deleted IS NULL AND anchor_state = 'orphaned'",
             "CREATE INDEX annotations_review ON annotations(version_id) WHERE deleted IS NULL AND needs_review = 1",
-        ], True),
-    "without the four partial indexes": ([f"DROP INDEX {name}" for name in _INDEXES[1:]], True),
-    "without any index but the id's": ([f"DROP INDEX {name}" for name in _INDEXES], True),
-    "a trigger setting version_key when left out": ([
+        ]),
+    "without the four partial indexes": Variant([f"DROP INDEX {name}" for name in _INDEXES[1:]]),
+    "one partial index for the three counts": Variant([f"DROP INDEX {name}" for name in _INDEXES[2:]] + [
+        "CREATE INDEX annotations_marked ON annotations(version_key)"
+        " WHERE deleted IS NOT NULL OR anchor_state = 'orphaned' OR needs_review = 1"]),
+    "without any index but the id's": Variant([f"DROP INDEX {name}" for name in _INDEXES]),
+    "no index at all, not even the id's": Variant(_plain_table("id TEXT NOT NULL")),
+    "a trigger setting version_key when left out": Variant([
         "CREATE TRIGGER keyed AFTER INSERT ON annotations WHEN NEW.version_key IS NULL BEGIN"
         " UPDATE annotations SET version_key = (SELECT rowid FROM versions WHERE id = NEW.version_id)"
-        " WHERE rowid = NEW.rowid; END"], True),
-    "no index at all, not even the id's": (_plain_table("id TEXT NOT NULL"), True),
-    "integer ids, no other index": (_plain_table("id INTEGER PRIMARY KEY"), False),
-    "synchronous=OFF (no fsync)": (["PRAGMA synchronous=OFF"], True),
-    "m014's CHECK listing its values (IN)": (_remade("id TEXT PRIMARY KEY", _LISTED), True),
-    "WITHOUT ROWID, the text id its key": (_remade("id TEXT PRIMARY KEY", without_rowid=True), True),
+        " WHERE rowid = NEW.rowid; END"]),
+    "the ids not sorted": Variant(ids="unsorted"),
+    "16-byte blob ids (sorted)": Variant(ids="blob"),
+    "rows in position order": Variant(position_order=True),
+    "foreign keys off": Variant(foreign_keys=False),
+    "WITHOUT ROWID, the text id its key": Variant(_remade("id TEXT PRIMARY KEY", without_rowid=True)),
+    "integer ids, no other index": Variant(_plain_table("id INTEGER PRIMARY KEY"), ids="integer"),
+    "synchronous=OFF (no fsync)": Variant(["PRAGMA synchronous=OFF"]),
 }
+
+
+def _ids(kind: str, count: int) -> list:
+    if kind == "integer":
+        return list(range(1, count + 1))
+    if kind == "blob":
+        raw = os.urandom(16 * count)
+        return sorted(raw[at : at + 16] for at in range(0, len(raw), 16))
+    ids = new_ids(count)
+    if kind == "unsorted":
+        random.shuffle(ids)
+    return ids
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,15 +142,17 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
         pairs = bench.build_anchors(text, bench.random_spans(len(text), bench.BULK_ANNOTATIONS, seed=2))
 
-        def rows(uuids: bool) -> list[tuple]:
-            ids: list = new_ids(len(pairs)) if uuids else list(range(1, len(pairs) + 1))
+        in_position = sorted(pairs, key=lambda pair: (pair[0].start, pair[0].end))
+
+        def rows(variant: Variant) -> list[tuple]:
+            given = in_position if variant.position_order else pairs
             return [(i, document.version_id, key, a.start, a.end, a.exact, a.prefix, a.suffix, note, bench.AUTHOR,
-                     NOW, NOW) for i, (a, note) in zip(ids, pairs)]
+                     NOW, NOW) for i, (a, note) in zip(_ids(variant.ids, len(given)), given)]
 
         best: dict[str, list[float]] = {}
         for _ in range(args.rounds):
-            for name, (statements, uuids) in VARIANTS.items():
-                figures = _insert(work, template, statements, lambda: rows(uuids))
+            for name, variant in VARIANTS.items():
+                figures = _insert(work, template, variant, lambda: rows(variant))
                 best[name] = [min(a, b) for a, b in zip(best.get(name, figures), figures)]
     finally:
         work.remove()
@@ -130,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _insert(work: bench.Workspace, template: Path, statements: list[str], make: Callable[[], list[tuple]]) -> list[float]:
+def _insert(work: bench.Workspace, template: Path, variant: Variant, make: Callable[[], list[tuple]]) -> list[float]:
     path = work.path("variant.db")
     shutil.copyfile(template, path)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -139,9 +172,9 @@ def _insert(work: bench.Workspace, template: Path, statements: list[str], make: 
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "cache_size=-65536"):
             conn.execute(f"PRAGMA {pragma}")
         conn.execute("PRAGMA foreign_keys=OFF")  # the schema's own changes may drop a referenced table
-        for statement in statements:
+        for statement in variant.statements:
             conn.execute(statement)
-        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA foreign_keys={'ON' if variant.foreign_keys else 'OFF'}")
         cpu, began = time.process_time(), time.perf_counter()
         made = make()
         built = time.perf_counter()
