@@ -335,3 +335,38 @@ async def test_keys_pressed_before_the_places_are_known_wait_for_them_or_change_
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert left.view.cursor == places[1]
+
+
+async def test_opening_the_compare_view_reads_each_layer_once(tmp_path, monkeypatch):
+    """The differences arrive while the panes' highlights are read: those reads are used, not done again.
+
+    Marking the differences asks both panes for their highlights anew; a read
+    already under way (or done but superseded) serves the new request, and the
+    differences' worker keeps its turn until the strips are drawn, so no
+    highlight worker starts in between.
+    """
+    from annotations.store.annotating import AnnotationRepo
+
+    store = _library(tmp_path)
+    document = store.documents.all()[0]
+    for n in range(300):  # enough highlights that the panes read them on workers
+        start = (n * 97) % (len(TEXT) - 40)
+        _mark(store, "ada" if n % 2 else "bo", start, 5 + n % 30, "Claim")
+    reads: list[str | None] = []
+    spans = AnnotationRepo.spans
+
+    def counted(self, version_id, author=None, within=None):
+        if within is None:
+            reads.append(author)
+        return spans(self, version_id, author, within)
+
+    monkeypatch.setattr(AnnotationRepo, "spans", counted)
+    app = MarginApp(store, document_ids=[document.id, document.id], layers=("ada", "bo"), watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        assert left.disagreement_marks and right.disagreement_marks
+        assert len(left.spans) == len(store.annotations.spans(document.version_id, "ada"))
+        assert len(right.spans) == len(store.annotations.spans(document.version_id, "bo"))
+        reads = [r for r in reads if r is not None][:-2]  # the two reads just above
+        assert sorted(reads) == ["ada", "bo"]

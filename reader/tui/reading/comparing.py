@@ -14,6 +14,7 @@ Tagging in a pane that shows the consensus layer writes to it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ DECORATION = {"only_a": 1, "only_b": 2, "boundaries": 3, "tags": 4}
 #: Keys that write to the pane's layer: only one's own layer or the consensus may be written in.
 WRITING = ("tag", "note", "delete")
 CURATING = ("adopt_left", "adopt_right", "reject_place")
+#: Seconds the differences' worker keeps its turn at most, waiting for the strips to be drawn.
+SHOWN_WAIT = 0.5
 
 
 class Comparing(ReadingPart):
@@ -109,16 +112,21 @@ class Comparing(ReadingPart):
             from annotations.classroom.consensus import decided_by_curating, decided_by_hand
             from annotations.classroom.disagreements import disagreements_in
 
-            try:
-                with HEAVY_WORK.turn(SOON), self.store.reopen() as store:  # before the rest of the highlights
-                    places = disagreements_in(store, document_id, *layers)
-                    by_hand = decided_by_hand(store, document_id)
-                    decided = decided_by_curating(store, document_id) | by_hand
-                    names = {t.id: t.label for t in store.tags.all()}
-            except LIBRARY_ERRORS as error:
-                self.app.call_from_thread(self.fail, error)
-                return
-            self.app.call_from_thread(self._read_done, key, places, decided, by_hand, names)
+            shown = threading.Event()
+            with HEAVY_WORK.turn(SOON):  # before the rest of the highlights
+                try:
+                    with self.store.reopen() as store:
+                        places = disagreements_in(store, document_id, *layers)
+                        by_hand = decided_by_hand(store, document_id)
+                        decided = decided_by_curating(store, document_id) | by_hand
+                        names = {t.id: t.label for t in store.tags.all()}
+                except LIBRARY_ERRORS as error:
+                    self.app.call_from_thread(self.fail, error)
+                    return
+                self.app.call_from_thread(self._read_done, key, places, decided, by_hand, names, shown)
+                # The turn is held until the strips are on screen: the next worker would slow that frame, and the
+                # highlight reads the places make outdated are asked for again meanwhile, so they are not done twice.
+                shown.wait(SHOWN_WAIT)
 
         def start() -> None:
             if key == self._reading:
@@ -130,14 +138,22 @@ class Comparing(ReadingPart):
             start()
 
     def _read_done(self, key: tuple[object, ...], places: list[Disagreement], decided: set[str], by_hand: set[str],
-                   names: dict[str, str]) -> None:
+                   names: dict[str, str], shown: threading.Event) -> None:
+        """The places are known: the strips show them now, the panes' decorations once indexed on a worker.
+
+        *shown* is set once the strips are on screen (or nothing is to be shown).
+        """
         if key != self._reading:
+            shown.set()
             return  # a newer read is under way
         self._read_at, self._reading = key, None
         changed = (places, decided, by_hand) != (self.places, self.decided, self.by_hand)
         self.places, self.decided, self.by_hand, self._tag_names = places, decided, by_hand, names
-        if self.pair is not None and changed:  # only the marks changed: the highlights are re-read on a worker
+        pair = self.pair
+        if pair is not None and changed:  # only the marks changed: the highlights are re-read on a worker
+            self._apply(pair)
             self.post_message(self.Redraw(None, clear_selection=False, in_background=True))
+        self.call_after_refresh(shown.set)
         self.post_message(self.ModeChanged())
         waiting, self._waiting_step = self._waiting_step, None
         if waiting is not None and waiting[0].is_mounted:

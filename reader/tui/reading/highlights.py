@@ -16,6 +16,7 @@ worker does not compete with it for the interpreter.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -81,6 +82,11 @@ class HighlightDrawing(ReadingPart):
         """Per pane id, the index of its spans and marks under the decorations, with what it was built from."""
         self._decorations: tuple[list[tuple[int, int, int]], int, PaintIndex] | None = None
         """The last index of decorations (two compared layers' differences), shared by both panes, and its marks."""
+        self._painted_first: weakref.WeakSet[DocumentPane] = weakref.WeakSet()
+        """Panes whose first screen's highlights are painted already."""
+        self._last_read: dict[str, tuple[tuple[object, ...], SpanTable, tuple[tuple[object, ...], ...], PaintIndex]] = {}
+        """Per pane id, the spans the last worker read and indexed, with their key and marks, even if a newer
+        request had superseded its drawing: the newer one, asked for while it ran, need not read them again."""
 
     def redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         """Redraw a pane's highlights from the store (plus its search hits).
@@ -104,15 +110,20 @@ class HighlightDrawing(ReadingPart):
             if spans is None and (pane.id or "") not in self._read_at:
                 # A pane opening: the highlights of its first screen now (one range scan), so they come with the
                 # text in its first frame; the whole book's after that frame, which a worker would slow down.
-                self._paint_opening(pane)
+                if pane not in self._painted_first:
+                    self.paint_first_screen(pane)
                 self.call_after_refresh(self._read_in_thread, pane, request, key, spans, base, over)
                 return
             self._read_in_thread(pane, request, key, spans, base, over)
             return
         self._show(pane, self.store.annotations.spans(pane.document.version_id, pane.author_layer), request=request, key=key)
 
-    def _paint_opening(self, pane: DocumentPane) -> None:
-        """Paint the highlights around the pane's reading position (more than a screen each way), read now."""
+    def paint_first_screen(self, pane: DocumentPane) -> None:
+        """Paint the highlights around the pane's reading position (more than a screen each way), read now.
+
+        The reading screen asks for it as it mounts, so that its first frame has them with the text.
+        """
+        self._painted_first.add(pane)
         position = self.store.reading.position(pane.document.id)
         reach = max(OPENING_REACH, 2 * self.app.size.width * self.app.size.height)
         try:
@@ -189,6 +200,11 @@ class HighlightDrawing(ReadingPart):
         with HEAVY_WORK.turn(LATER):  # the first screen's highlights are painted already
             if request != self._requests.get(pane.id or "", 0):
                 return  # a newer read is queued: this one would be drawn over at once
+            marks = self._marks(pane)
+            last = self._last_read.get(pane.id or "")
+            if spans is None and last is not None and last[0] == key:
+                spans = last[1]  # read by a worker since this one was asked for (its drawing superseded)
+                base = last[3] if base is None and last[2] == marks else base
             if spans is None:
                 try:
                     with self.store.reopen(cache_kib=SPANS_CACHE_KIB) as store:
@@ -196,9 +212,10 @@ class HighlightDrawing(ReadingPart):
                 except LIBRARY_ERRORS as error:
                     self.app.call_from_thread(self.notify, f"Highlights not read: {write_failure(error)}", severity="warning")
                     return
-            marks, decorations, length = self._marks(pane), list(pane.disagreement_marks), len(pane.text)
+            decorations, length = list(pane.disagreement_marks), len(pane.text)
             if base is None:
                 base = PaintIndex(self._under(pane, spans), length)
+            self._last_read[pane.id or ""] = (key, spans, marks, base)
             shared = self._decorations  # the other pane of a comparison may have just built it
             if decorations and over is None and shared and (shared[0], shared[1]) == (decorations, length):
                 over = shared[2]
