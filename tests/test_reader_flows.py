@@ -448,7 +448,8 @@ async def test_escape_to_the_library_and_back_keeps_the_panes(library):
         await pilot.press("enter")  # open one document from the library: it replaces the pair
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen) and len(app.screen.panes) == 1
-        assert len(app.screen_stack) == 2
+        assert app.screen_stack == [app.screen]  # it replaced the first screen: nothing piles up below
+        assert app.screen is not reading
 
 
 async def test_starting_a_selection_says_so_before_the_first_move(library):
@@ -509,3 +510,17 @@ async def test_the_first_frame_holds_no_search_box_nor_panel_list_and_both_come_
         panel = screen.query_one(AnnotationsPanel)
         assert panel.has_class("visible") and panel.query_one(OptionList).has_focus
         assert len(screen.query(Input)) == 2  # the pane's box, made once, and the panel's filter
+
+
+async def test_a_move_made_before_the_first_layout_is_not_undone(library):
+    """The reading position is restored once the view has its width; a move made before that stands."""
+    document_id = ids(library)[0]
+    text = library.documents.text(library.documents.get(document_id).version_id)
+    library.reading.remember(document_id, len(text) // 2)
+    app = MarginApp(library, document_ids=[document_id])
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.panes[0]
+        pane.view.move_cursor(10)  # as a key pressed at once would
+        for _ in range(3):
+            await pilot.pause()
+        assert pane.view.cursor == 10

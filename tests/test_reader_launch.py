@@ -91,3 +91,22 @@ async def test_the_first_frame_shows_the_highlights_on_screen_and_the_rest_follo
         last = max(pane.spans, key=lambda s: s.start)
         assert last.id in {h.key for h in view._paint.at(last.start)}
         assert len(view._paint) == HIGHLIGHTS
+
+
+async def test_the_screen_asked_for_is_the_first_screen_not_one_pushed_over_a_blank_one(store):
+    """Made with the app, the first screen is laid out and drawn once before its first frame, and no screen
+    below it makes Textual repaint all of it again; asked for a name first, it comes over the prompt's screen."""
+    from reader.tui.screens.library import LibraryScreen
+
+    document = add_document(store, book(20), "A short book")
+    for app, first in ((MarginApp(store, document_ids=[document.id]), ReadingScreen), (MarginApp(store), LibraryScreen)):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, first) and app.screen_stack == [app.screen]
+    app = MarginApp(store, document_ids=[document.id], ask_author=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"ada", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen) and app.store.author == "ada"
+        assert len(app.screen_stack) == 2

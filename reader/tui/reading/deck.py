@@ -173,6 +173,9 @@ class PaneDeck(Horizontal):
         view = pane.view
 
         def place() -> None:  # once the view has its width, so the text is wrapped only once
+            if view.cursor != position:  # a key moved the cursor before the first layout: where it went stands
+                pane.show_title(view.top_offset)
+                return
             view.move_cursor(position)
             view.scroll_to_offset(position)
             pane.show_title(position)  # how far through is known once the text is laid out

@@ -117,6 +117,8 @@ class ReadingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.deck.start()
+        for pane in self.deck.panes:  # now, not when the panes' Opened arrives: that may be after the first frame
+            self.highlights.paint_first_screen(pane)
 
     # -- the panes, as the app and tests see them --------------------------------------
     @property
