@@ -335,13 +335,20 @@ _M013_INDEXES = (
 )
 
 
+def _new_library_before(path: Path, migration: str) -> Path:
+    """An empty library at *path* as margin made it before *migration*."""
+    fresh = Database(sqlite3.connect(path))
+    migrations.apply(fresh, stop_before=migration)
+    fresh.conn.close()
+    return path
+
+
 def _as_m014_made_it(path: Path) -> None:
     """Turn a library of today's schema into the file m014 wrote: same rows, its CHECK constraints as lists."""
-    made = path.with_name("made-by-m014.db")
-    fresh = Database(sqlite3.connect(made))
-    migrations.apply(fresh, stop_before="m015_plain_checks")
-    definitions = dict(fresh.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
-    fresh.conn.close()
+    made = _new_library_before(path.with_name("made-by-m014.db"), "m015_plain_checks")
+    conn = sqlite3.connect(made)
+    definitions = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+    conn.close()
     made.unlink()
     db = Database(sqlite3.connect(path))
     db.execute("PRAGMA foreign_keys=OFF")
@@ -467,10 +474,7 @@ def test_a_library_from_before_m014_keeps_every_row_and_every_answer(tmp_path):
     assert any(a.needs_review for a in before["all"])
 
     _as_m013_made_it(path)
-    made_by_m013 = tmp_path / "m013.db"
-    fresh = Database(sqlite3.connect(made_by_m013))
-    migrations.apply(fresh, stop_before="m014_version_keys")
-    fresh.conn.close()
+    made_by_m013 = _new_library_before(tmp_path / "m013.db", "m014_version_keys")
     assert _schema(path) == _schema(made_by_m013)  # the fixture is the file m013 wrote
     rows = _rows(path)
     assert len(rows["annotations"]) == len(before["all"]) and rows["notes_fts"] and rows["reanchorings"]
@@ -550,10 +554,7 @@ def test_a_library_from_before_m015_keeps_every_row_and_refuses_what_it_refused(
             store.db.execute("DELETE FROM history WHERE seq = (SELECT max(seq) FROM history)")
         before = _answers(store, documents)
     _as_m014_made_it(path)
-    made_by_m014 = tmp_path / "m014.db"
-    fresh = Database(sqlite3.connect(made_by_m014))
-    migrations.apply(fresh, stop_before="m015_plain_checks")
-    fresh.conn.close()
+    made_by_m014 = _new_library_before(tmp_path / "m014.db", "m015_plain_checks")
     assert _schema(path) == _schema(made_by_m014)  # the fixture is the file m014 wrote
     rows, sequences = _rows(path), _sequences(path)
     assert all(rows[table] for table in ("annotations", "suggestions", "history", "packs", "notes_fts", "links"))
