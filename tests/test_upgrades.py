@@ -131,6 +131,30 @@ def test_a_failed_migration_leaves_the_library_as_it_was(db_path, monkeypatch):
         assert len(store.annotations.list()) == 1
 
 
+def test_an_upgrade_that_would_lose_a_reference_between_rows_is_undone(db_path, monkeypatch):
+    """Foreign keys are off while a library upgrades (a table others name may be made again), so the upgrade
+    counts the rows naming a row that is not there, before and after: one more, and nothing is changed."""
+    _library_with_notes(db_path)  # one annotation, tagged
+    before = fingerprint(db_path)
+    extended = Migrations(MIGRATION_SET)
+    extended._migrations = list(migrations._migrations)
+
+    @extended()
+    def m900_careless(db: Database) -> None:
+        db.execute("DELETE FROM annotations")  # its tags and history now name nothing
+
+    monkeypatch.setattr(connection, "_registry", lambda: extended)
+    monkeypatch.setattr(connection, "MIGRATION_NAMES", (*connection.MIGRATION_NAMES, "m900_careless"))
+    with pytest.raises(StoreError) as caught:
+        Store.open(db_path, author="ada")
+    assert "could not upgrade" in str(caught.value) and "reference" in str(caught.value)
+    assert fingerprint(db_path) == before
+    monkeypatch.undo()
+    with Store.open(db_path, author="ada") as store:
+        assert len(store.annotations.list()) == 1
+        assert store.db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+
+
 def test_two_margins_opening_an_old_library_at_once_upgrade_it_once(db_path, monkeypatch):
     _library_with_notes(db_path)
     name = _with_extra_migration(monkeypatch)
