@@ -16,7 +16,7 @@ five runs; building the library is outside the clock.
   layer's highlights and the differences' decorations and the strips show the
   differences. The first is the baseline the second is measured beside, in
   the same run;
-* under tmux (160x50, the driver of ``benchmarks/tui.py``): ``margin open``
+* under tmux (160x50, ``benchmarks/tmux_driver.py``): ``margin open``
   and ``margin compare --authors ada,bo`` launched as a person runs them,
   until the book's first line is on screen, and for the compare view until the
   strips show the differences (a ``≠`` beside the text); beside them, the floor:
@@ -186,10 +186,11 @@ def _reader_figures(library: Path, document_id: str, trees: list[Path], runs: in
 
 
 def _tmux_figures(library: Path, document_id: str, folder: Path, trees: list[Path]) -> dict[str, float] | str:
-    """Launch to screen under tmux with benchmarks/tui.py's driver: the floor, then per tree open and compare."""
+    """Launch to screen under tmux with benchmarks/tmux_driver.py: the floor, then per tree open and compare."""
     if shutil.which("tmux") is None:
         return "tmux not installed"
-    import tui  # benchmarks/tui.py: its private tmux server and launch loop
+    from results import median  # benchmarks/results.py
+    from tmux_driver import LAUNCH_RUNS, Tmux, launch, reader_env  # benchmarks/tmux_driver.py
     from floor import command as floor_command  # benchmarks/floor.py
 
     with Store.open(library, author="teacher") as store:
@@ -197,17 +198,17 @@ def _tmux_figures(library: Path, document_id: str, folder: Path, trees: list[Pat
     first = next(line for line in opening.split("\n")[:40] if len(line) >= 40)[:30]
     book = folder / "book.txt"
     book.write_text(opening, encoding="utf-8")
-    tmux = tui.Tmux(folder, tui.reader_env(library, folder))
+    tmux = Tmux(folder, reader_env(library, folder))
     figures: dict[str, float] = {}
     try:
         samples: dict[str, list[float]] = {}
-        for _ in range(tui.LAUNCH_RUNS + 1):
+        for _ in range(LAUNCH_RUNS + 1):
             # The floor (benchmarks/floor.py: the same book, one view, and twice side by side, as the compare
             # view shows it), alternating with margin's launches.
             samples.setdefault("floor", []).extend(
-                tui.launch(tmux, tmux.command(*floor_command(sys.executable, book)), [first], 1))
+                launch(tmux, tmux.command(*floor_command(sys.executable, book)), [first], 1))
             samples.setdefault("floor2", []).extend(
-                tui.launch(tmux, tmux.command(*floor_command(sys.executable, book, book)), [first], 1))
+                launch(tmux, tmux.command(*floor_command(sys.executable, book, book)), [first], 1))
             for index, tree in enumerate(trees):
                 tmux.cwd = tree
                 code_env = {"PYTHONPATH": str(tree)}
@@ -225,7 +226,7 @@ def _tmux_figures(library: Path, document_id: str, folder: Path, trees: list[Pat
                         tmux.kill(name)
                     samples.setdefault(key, []).append(shown)
         for key, values in samples.items():
-            figures[key] = tui.median(values[1:] if len(values) > 1 else values)  # the first launch warms up
+            figures[key] = median(values[1:] if len(values) > 1 else values)  # the first launch warms up
     finally:
         tmux.close()
     return figures

@@ -4,9 +4,9 @@ Run with ``.venv/bin/python benchmarks/launch_timeline.py [--runs N]`` (after
 ``make compile``). The launch figure of ``benchmarks/tui.py`` says how far
 margin is above the floor of a Textual app; this says in which phase. Each
 program is started under tmux at 160x50 on the 3 MB book with 10,000
-highlights (the library ``tui.py`` builds), through a small wrapper that
-notes the clock, from the wrapper's first line (so the interpreter's own
-start, the same for both, is left out):
+highlights (the library ``tui.py`` measures, from ``reader_library.py``),
+through a small wrapper that notes the clock, from the wrapper's first line
+(so the interpreter's own start, the same for both, is left out):
 
 - **imports**: margin's command line and reader (``reader.cli``,
   ``reader.tui.app``); the floor app's module (Textual's app and scroll view);
@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sys.path.insert(0, str(HERE))
-    from tui import HEIGHT, WIDTH, Tmux, build_library, reader_env  # noqa: E402  (benchmarks/tui.py)
+    sys.path.insert(0, str(ROOT))
+    from reader_library import build_library  # noqa: E402  (benchmarks/reader_library.py)
+    from tmux_driver import HEIGHT, WIDTH, Tmux, reader_env  # noqa: E402  (benchmarks/tmux_driver.py)
 
     with tempfile.TemporaryDirectory(prefix="margin-timeline-") as name:
         folder = Path(name)
