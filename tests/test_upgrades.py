@@ -616,3 +616,24 @@ def test_a_library_from_before_m015_keeps_every_row_and_refuses_what_it_refused(
         pass
     assert _schema(path) == _schema(new)
     assert _applied(path) == list(MIGRATION_NAMES)
+
+
+def test_a_listed_check_is_spelled_out_and_means_the_same():
+    """m015's rewrite: each list of more than two values becomes comparisons; shorter lists and the rest stay."""
+    from annotations.schema.checks import comparisons
+
+    sql = ("CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y', 'z')), b TEXT CHECK (b IN ('p', 'q')),"
+           " c INTEGER CHECK (c > 0))")
+    spelled, replaced = comparisons(sql)
+    assert replaced == 1
+    assert "(a = 'x' OR a = 'y' OR a = 'z')" in spelled and "b IN ('p', 'q')" in spelled and "c > 0" in spelled
+    conn = sqlite3.connect(":memory:")
+    conn.execute(spelled)
+    for a in ("x", "y", "z", "w"):
+        try:
+            conn.execute("INSERT INTO t (a, b, c) VALUES (?, 'p', 1)", (a,))
+            taken = True
+        except sqlite3.IntegrityError:
+            taken = False
+        assert taken == (a != "w")
+    conn.close()
