@@ -349,3 +349,47 @@ async def test_the_scroll_bar_thumb_follows_the_text_to_the_end_and_back():
         await pilot.press("home")
         await pilot.pause()
         assert bar_cells() == top
+
+
+async def test_a_thumb_moving_one_cell_sends_those_cells_not_the_whole_bar():
+    """Over a long text the thumb moves in whole cells: the bar's other rows are drawn the same, and not sent."""
+    from reader.tui.widgets.steady_scrollbar import thumb_eighths
+
+    app = PaddedApp(VERY_LONG)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        view.focus()
+        await pilot.pause(0.3)
+        scrollbar = view.vertical_scrollbar
+        bar = scrollbar.region
+
+        def thumb() -> tuple[int, int]:
+            return thumb_eighths(bar.height, scrollbar.window_virtual_size, scrollbar.window_size, scrollbar.position, 1)
+
+        for _ in range(200):  # page down until a page moves the thumb to the next cell
+            before = thumb()
+            pieces = written(app)
+            await pilot.press("pagedown")
+            await pilot.pause()
+            if thumb() != before:
+                break
+        assert thumb()[0] == before[0] + 1
+        sent = {y for y, x1, x2 in pieces if x1 <= bar.x < x2}
+        assert {bar.y + before[0], bar.y + thumb()[0]} <= sent  # the cell it left and the one it came to
+        assert len(sent) <= 3, f"the bar's rows {sorted(sent)} were sent (the cursor's row may go whole)"
+
+
+async def test_a_click_on_the_track_pages_towards_the_thumb_after_the_thumb_moved():
+    """A row the thumb passed over is drawn again though it looks the same: a click there pages the right way."""
+    app = PaddedApp(VERY_LONG)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        view.focus()
+        await pilot.pause(0.3)
+        await pilot.press("end")
+        await pilot.pause()
+        at_end = view.scroll_y
+        scrollbar = view.vertical_scrollbar
+        await pilot.click(offset=(scrollbar.region.x, scrollbar.region.y + 5))  # above the thumb, now at the bottom
+        await pilot.pause()
+        assert view.scroll_y < at_end
