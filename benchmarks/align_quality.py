@@ -62,20 +62,20 @@ def main() -> None:
     def plain_passage(text: str, span: alignment.Span, with_names: bool = True) -> lengths.Passage:
         return lengths.Passage(original_passage(text, span).length)
 
-    alignment._passage = plain_passage  # type: ignore[assignment]
-    lengths.align = lambda a, b, ratio=None, variance=lengths.VARIANCE: original_align(a, b, 1.0, variance)  # type: ignore[assignment]
+    alignment._passage = plain_passage
+    lengths.align = lambda a, b, ratio=None, variance=lengths.VARIANCE: original_align(a, b, 1.0, variance)
     try:
         for item in golds:
             _row(item.name, gold.run(item))
     finally:
-        lengths.align, alignment._passage = original_align, original_passage  # type: ignore[assignment]
+        lengths.align, alignment._passage = original_align, original_passage
     _header("ablation: ratio measured on the pair, no anchors")
-    alignment._passage = plain_passage  # type: ignore[assignment]
+    alignment._passage = plain_passage
     try:
         for item in golds:
             _row(item.name, gold.run(item))
     finally:
-        alignment._passage = original_passage  # type: ignore[assignment]
+        alignment._passage = original_passage
 
 
 if __name__ == "__main__":

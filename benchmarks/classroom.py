@@ -138,9 +138,9 @@ def main() -> None:
             (f"agreement, {len(result.authors)} annotators, tokens", statistics.median(token_times), 1.0),
         )
         print(f"{'measurement':<44} {'median':>9} {'target':>8}")
-        for label, seconds, target in rows:
-            verdict = "ok" if seconds <= target else "OVER"
-            print(f"{label:<44} {seconds:>8.3f}s {target:>7.1f}s  {verdict}")
+        for label, seconds, limit in rows:
+            verdict = "ok" if seconds <= limit else "OVER"
+            print(f"{label:<44} {seconds:>8.3f}s {limit:>7.1f}s  {verdict}")
         print(f"(all tags: alpha {overall.alpha:.3f}, mean kappa {overall.kappa:.3f}, "
               f"F1 exact {overall.f1_exact:.3f}, overlap {overall.f1_overlap:.3f}; runs: {RUNS})")
 

@@ -155,7 +155,7 @@ async def in_app(library: Library) -> list[Result]:
             if view.layout_index.width != width:
                 relayouts.append((view.layout_index.width, time.perf_counter() - began))
 
-        view._relayout = timed_relayout  # type: ignore[method-assign]
+        view._relayout = timed_relayout
         view.move_cursor(len(first.text) // 2)
         view.scroll_to_offset(len(first.text) // 2)
         await pilot.pause(0.1)
@@ -185,7 +185,7 @@ async def in_app(library: Library) -> list[Result]:
 
 async def responsiveness(library: Library, ids: list[str]) -> tuple[float, float, int, float]:
     """Largest gap between 5 ms timer ticks in the 2 s after the first text (and before it)."""
-    MarginApp = reader_app()
+    MarginApp: Any = reader_app()
     from reader.tui.widgets.document_view import DocumentView
 
     ticks: list[float] = []
@@ -205,7 +205,7 @@ async def responsiveness(library: Library, ids: list[str]) -> tuple[float, float
         return lines
 
     set_positions(library)
-    DocumentView.render_lines = noting  # type: ignore[method-assign]
+    DocumentView.render_lines = noting  # type: ignore[method-assign,assignment]
     try:
         app = TickingApp(library.store, document_ids=ids)
         async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:

@@ -29,6 +29,7 @@ import json
 import os
 import statistics
 import sys
+from typing import Any
 import tempfile
 import time
 from pathlib import Path
@@ -53,7 +54,7 @@ def child(kind: str, out: Path, argv: list[str]) -> None:
         import reader.cli as cli
         import reader.tui.app as app_module
 
-        app_class = app_module.MarginApp
+        app_class: Any = app_module.MarginApp
     else:
         sys.path.insert(0, str(HERE))
         import floor
@@ -78,9 +79,9 @@ def child(kind: str, out: Path, argv: list[str]) -> None:
 
     def noted_run(self: object, *args: object, **kwargs: object) -> object:
         mark("to run")
-        return run(self, *args, **kwargs)  # type: ignore[arg-type]
+        return run(self, *args, **kwargs)
 
-    app_class.run = noted_run  # type: ignore[method-assign]
+    app_class.run = noted_run
     import atexit
 
     atexit.register(lambda: out.write_text(json.dumps(marks), encoding="utf-8"))

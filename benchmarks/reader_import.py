@@ -16,10 +16,11 @@ from typing import Any
 
 def reader_app() -> Any:
     """``reader.tui.app.MarginApp``, imported as the command line imports it."""
+    quietly: Any = contextlib.nullcontext  # a checkout from before reader.collector
     try:
-        from reader.collector import importing
+        from reader.collector import importing as quietly
     except ImportError:
-        importing = contextlib.nullcontext
-    with importing():
+        pass
+    with quietly():
         from reader.tui.app import MarginApp
     return MarginApp

@@ -10,6 +10,7 @@ here too).
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,5 +54,5 @@ def ms(value: float) -> str:
     return f"{value * 1000:.1f} ms"
 
 
-def median(samples: list[float]) -> float:
+def median(samples: Sequence[float]) -> float:
     return statistics.median(samples)
