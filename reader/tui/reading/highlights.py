@@ -78,15 +78,14 @@ class HighlightDrawing(ReadingPart):
         """Per pane id, the number of the latest read: an older read finishing late is dropped."""
         self._read_at: dict[str, tuple[object, ...]] = {}
         """Per pane id, what the library was like (and which layer) when the spans it shows were read."""
-        self._bases: dict[str, tuple[SpanTable, tuple[object, ...], PaintIndex]] = {}
-        """Per pane id, the index of its spans and marks under the decorations, with what it was built from."""
         self._decorations: tuple[list[tuple[int, int, int]], int, PaintIndex] | None = None
         """The last index of decorations (two compared layers' differences), shared by both panes, and its marks."""
         self._painted_first: weakref.WeakSet[DocumentPane] = weakref.WeakSet()
         """Panes whose first screen's highlights are painted already."""
         self._last_read: dict[str, tuple[tuple[object, ...], SpanTable, tuple[tuple[object, ...], ...], PaintIndex]] = {}
-        """Per pane id, the spans the last worker read and indexed, with their key and marks, even if a newer
-        request had superseded its drawing: the newer one, asked for while it ran, need not read them again."""
+        """Per pane id, the spans the last worker read and their index under the decorations, with the key and
+        marks they were built from, even if a newer request superseded its drawing: what is read and indexed
+        already is not read or indexed again."""
 
     def redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         """Redraw a pane's highlights from the store (plus its search hits).
@@ -103,8 +102,8 @@ class HighlightDrawing(ReadingPart):
             # Nothing changed since the spans shown were read (only the marks over them, say): they are not read
             # again, and what is indexed already (the spans and marks, the decorations) is not indexed again.
             spans = pane.spans if self._read_at.get(pane.id or "") == key else None
-            built = self._bases.get(pane.id or "")
-            base = built[2] if built and spans is not None and built[0] is spans and built[1] == self._marks(pane) else None
+            built = self._last_read.get(pane.id or "")
+            base = built[3] if built and spans is not None and built[1] is spans and built[2] == self._marks(pane) else None
             shared = self._decorations
             over = shared[2] if shared and (shared[0], shared[1]) == (pane.disagreement_marks, len(pane.text)) else None
             if spans is None and (pane.id or "") not in self._read_at:
@@ -225,7 +224,6 @@ class HighlightDrawing(ReadingPart):
             read, under, above = spans, base, over
 
         def show() -> None:
-            self._bases[pane.id or ""] = (read, marks, under)
             self._show(pane, read, DecoratedPaint(under, above) if decorations and above else under, request=request, key=key)
 
         self.app.call_from_thread(show)
