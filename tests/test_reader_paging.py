@@ -7,9 +7,13 @@ the same rows gives, cell by cell, after the moves that reuse kept rows.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -302,12 +306,19 @@ def written(app: App[None]) -> list[tuple[int, int, int]]:
     return pieces
 
 
-async def test_paging_sends_the_text_rows_and_not_the_scroll_bar_that_did_not_change():
+@asynccontextmanager
+async def long_text_view() -> AsyncIterator[tuple[Pilot, App[None], DocumentView]]:
+    """A long text's view, 60x20, focused and settled (laid out and drawn)."""
     app = PaddedApp(VERY_LONG)
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(DocumentView)
         view.focus()
-        await pilot.pause(0.3)  # settled: focused, laid out, drawn
+        await pilot.pause(0.3)
+        yield pilot, app, view
+
+
+async def test_paging_sends_the_text_rows_and_not_the_scroll_bar_that_did_not_change():
+    async with long_text_view() as (pilot, app, view):
         bar = view.vertical_scrollbar.region
         pieces = written(app)
         await pilot.press("pagedown")
@@ -320,11 +331,7 @@ async def test_paging_sends_the_text_rows_and_not_the_scroll_bar_that_did_not_ch
 
 
 async def test_the_scroll_bar_thumb_follows_the_text_to_the_end_and_back():
-    app = PaddedApp(VERY_LONG)
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(DocumentView)
-        view.focus()
-        await pilot.pause()
+    async with long_text_view() as (pilot, app, view):
         bar = view.vertical_scrollbar.region
 
         def bar_cells() -> list[tuple[object, ...]]:  # how each cell of the bar looks (not what a click on it does)
@@ -355,20 +362,17 @@ async def test_a_thumb_moving_one_cell_sends_those_cells_not_the_whole_bar():
     """Over a long text the thumb moves in whole cells: the bar's other rows are drawn the same, and not sent."""
     from reader.tui.widgets.steady_scrollbar import thumb_eighths
 
-    app = PaddedApp(VERY_LONG)
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(DocumentView)
-        view.focus()
-        await pilot.pause(0.3)
+    async with long_text_view() as (pilot, app, view):
         scrollbar = view.vertical_scrollbar
         bar = scrollbar.region
 
         def thumb() -> tuple[int, int]:
             return thumb_eighths(bar.height, scrollbar.window_virtual_size, scrollbar.window_size, scrollbar.position, 1)
 
+        pieces = written(app)
         for _ in range(200):  # page down until a page moves the thumb to the next cell
             before = thumb()
-            pieces = written(app)
+            pieces.clear()
             await pilot.press("pagedown")
             await pilot.pause()
             if thumb() != before:
@@ -381,11 +385,7 @@ async def test_a_thumb_moving_one_cell_sends_those_cells_not_the_whole_bar():
 
 async def test_a_click_on_the_track_pages_towards_the_thumb_after_the_thumb_moved():
     """A row the thumb passed over is drawn again though it looks the same: a click there pages the right way."""
-    app = PaddedApp(VERY_LONG)
-    async with app.run_test(size=(60, 20)) as pilot:
-        view = app.query_one(DocumentView)
-        view.focus()
-        await pilot.pause(0.3)
+    async with long_text_view() as (pilot, app, view):
         await pilot.press("end")
         await pilot.pause()
         at_end = view.scroll_y
