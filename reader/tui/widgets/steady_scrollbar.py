@@ -88,8 +88,7 @@ class SteadyScrollBar(ScrollBar):
         """
         if not self.vertical or before[1:-1] != after[1:-1]:
             return None
-        bar_type = after[2]
-        steps = len(getattr(bar_type, "VERTICAL_BARS", " " * 8))
+        steps = self._steps(after[2])
         old_thumb, new_thumb = cast("tuple[int, int]", before[-1]), cast("tuple[int, int]", after[-1])
         (old_start, old_end), (new_start, new_end) = old_thumb, new_thumb
         if old_start < 0 or new_start < 0:
@@ -119,9 +118,13 @@ class SteadyScrollBar(ScrollBar):
         window = fields.get("window_size", 0)
         position = fields.get("position", 0)
         length = size.height if self.vertical else size.width
-        steps = len(getattr(bar, "VERTICAL_BARS" if self.vertical else "HORIZONTAL_BARS", " " * 8))
+        steps = self._steps(bar)
         thumb = thumb_eighths(length, virtual, window, position, steps)
         return (crop, size, type(bar), fields.get("style"), fields.get("thickness"), virtual, window, thumb)
+
+    def _steps(self, bar: object) -> int:
+        """How many parts of a cell the bar (a renderable, or its type) draws the thumb's ends in."""
+        return len(getattr(bar, "VERTICAL_BARS" if self.vertical else "HORIZONTAL_BARS", " " * 8))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self.parent is None:  # its view is being removed: drawn once more, as Textual would
