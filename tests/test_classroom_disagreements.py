@@ -164,3 +164,40 @@ def test_read_straight_from_the_library_the_places_are_the_same(store):
     assert disagreements_in(store, document.id, "ada", "bo") == listed
     assert {p.kind for p in listed} == {"boundaries", "tags", "only_a", "only_b"}
     assert [(p.start, p.end) for p in listed if split.id in p.a] == [(first, first + 6), (second, second + 5)]
+
+
+def test_the_places_near_a_stretch_are_the_whole_documents_places_there(store, monkeypatch):
+    """Read from the claims around a stretch alone, the places there are exactly those the whole read finds."""
+    import random
+
+    from annotations.anchoring import anchor_fragments, anchor_span
+    from annotations.classroom import disagreements as module
+    from annotations.classroom.disagreements import disagreements_in, disagreements_near
+
+    text = ("The council met on Tuesday and the bridge is safe. " * 400).strip()
+    document = add_document(store, text=text, title="Long notice")
+    rng = random.Random(5)
+    for index in range(400):
+        author = rng.choice(("ada", "bo"))
+        start = rng.randrange(0, len(text) - 60)
+        length = rng.choice((5, 12, 30, 55)) if index % 50 else 3000  # a few long ones reach far back
+        tags = rng.choice(((), ("Claim",), ("Cost",), ("Claim", "Cost")))
+        if index % 37 == 0:  # a passage in fragments
+            covering, pieces = anchor_fragments(text, [(start, start + 8), (start + 40, start + 50)])
+            store.as_author(author).annotations.create(document, covering, tags=tags, fragments=pieces)
+        else:
+            end = min(len(text), start + length)
+            store.as_author(author).annotations.create(document, anchor_span(text, start, end), tags=tags)
+    # Chains of overlapping claims across a stretch's edge: each pairs by what lies beyond it.
+    for offset in range(0, 90, 9):
+        at = 10_000 + offset
+        store.as_author("ada" if offset % 18 else "bo").annotations.create(
+            document, anchor_span(text, at, at + 12), tags=("Claim",))
+    whole = disagreements_in(store, document.id, "ada", "bo")
+    for start, end in [(0, 1), (10_040, 10_041), (9_990, 10_030), (5_000, 9_000), (len(text) - 100, len(text))] + [
+        (s, s + rng.choice((1, 200, 2_000))) for s in (rng.randrange(0, len(text)) for _ in range(40))
+    ]:
+        expected = [p for p in whole if p.start < end and p.end > start]
+        assert disagreements_near(store, document.id, "ada", "bo", start, end) == expected, (start, end)
+    monkeypatch.setattr(module, "NEAR_CLAIMS", 5)  # more claims around than it may read: it gives way
+    assert disagreements_near(store, document.id, "ada", "bo", 0, len(text)) is None

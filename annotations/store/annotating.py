@@ -173,7 +173,7 @@ class AnnotationRepo:
         bound is :data:`LONG_ANNOTATION` unless the index of long ones holds a
         longer one (the condition below is that index's own, so SQLite uses it).
         """
-        longest = self._longest(version_id)
+        longest = self.longest(version_id)
         found = self._select(
             f'a.version_key = {VERSION_KEY} AND a.start >= ? AND a.start < ? AND a."end" > ? AND a.deleted IS NULL'
             " AND a.anchor_state != 'orphaned'",
@@ -182,7 +182,7 @@ class AnnotationRepo:
         # A discontinuous passage overlaps only where one of its fragments does, not in its gaps.
         return [a for a in found if any(p.start < end and p.end > start for p in a.pieces)]
 
-    def _longest(self, version_id: str) -> int:
+    def longest(self, version_id: str) -> int:
         """How far before a place an annotation of the version overlapping it can begin (its longest one's length)."""
         longer = self.db.execute(
             f'SELECT max("end" - start) FROM annotations WHERE version_key = {VERSION_KEY} AND "end" - start > {LONG_ANNOTATION}',
@@ -199,7 +199,7 @@ class AnnotationRepo:
         name); untagged annotations have none and the view picks a default.
         *within* ``(start, end)`` keeps those overlapping that stretch (a screen's), in a range scan as in :meth:`overlapping`.
         """
-        bounds = () if within is None else (within[0] - self._longest(version_id), within[1], within[0])
+        bounds = () if within is None else (within[0] - self.longest(version_id), within[1], within[0])
         rows = self.db.execute(
             """SELECT a.id, coalesce(f.start, a.start) AS s, coalesce(f."end", a."end") AS e,
                  (SELECT t.colour FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
