@@ -26,6 +26,7 @@ from ..screens.choices import ChoicePicker
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
+from .highlights import opening_stretch
 from .part import HEAVY_WORK, ReadingPart, short_quote
 from .turns import SOON
 
@@ -63,6 +64,8 @@ class Comparing(ReadingPart):
         self._tag_names: dict[str, str] = {}
         self._waiting_step: tuple[DocumentPane, bool] | None = None
         """``]`` or ``[`` pressed before the places were known: taken once they are."""
+        self._near: list[tuple[int, int, int]] = []
+        """The marks of the places around the reading position, read as the screen mounts: shown until all are known."""
 
     @property
     def ready(self) -> bool:
@@ -80,6 +83,29 @@ class Comparing(ReadingPart):
             return None
         return left, right
 
+    def start(self) -> None:
+        """As the screen mounts: the places around the reading position marked, so that the first frame shows
+        them with the text, and the whole document's worked out on a worker as soon as that frame is drawn.
+
+        Those around are read at once (a screen's claims: exactly the places the
+        whole read finds there); the whole document's then fill the strips.
+        """
+        pair = self.pair
+        if pair is None:
+            return
+        from annotations.classroom.disagreements import disagreements_near
+
+        left, right = pair
+        stretch = opening_stretch(self.store.reading.position(left.document.id), self.app.size)
+        try:
+            near = disagreements_near(self.store, left.document.id, left.author_layer or "", right.author_layer or "", *stretch)
+        except LIBRARY_ERRORS:
+            near = None  # the whole read, which follows, says what went wrong
+        self._near = [(p.start, p.end, DECORATION[p.kind]) for p in near or ()]
+        for each in pair:
+            each.disagreement_marks = self._near
+        self._read(pair)
+
     def mark(self, pane: DocumentPane) -> None:
         """Before a pane is drawn: the places read last into both panes' marks; read again if the library changed."""
         pair = self.pair
@@ -92,7 +118,7 @@ class Comparing(ReadingPart):
         self._apply(pair)
 
     def _apply(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
-        marks = [(p.start, p.end, DECORATION[p.kind]) for p in self.places]
+        marks = [(p.start, p.end, DECORATION[p.kind]) for p in self.places] if self.ready else self._near
         for each in pair:
             each.disagreement_marks = marks
         self._follow(pair)
@@ -181,11 +207,12 @@ class Comparing(ReadingPart):
         return scrolled
 
     def _show_strips(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
-        marks = pair[0].disagreement_marks
+        """The strips show the whole document's places, once they are known (until then, nothing)."""
+        marks = pair[0].disagreement_marks if self.ready else []
         for pane in pair:
             strip = self.strip_of(pane)
             if strip is None:
-                strip = DisagreementStrip(pane.id or "", self.go_to_share, id=f"strip-{pane.id}")
+                strip = DisagreementStrip(pane.id or "", id=f"strip-{pane.id}")  # a pane opened since
                 self.deck.mount(strip, after=pane)
             # Before the view's first layout there is no window yet (asking would wrap the book at a guessed width).
             window = pane.view.visible_span() if pane.is_mounted and pane.view.laid_out else (0, 0)

@@ -5,7 +5,8 @@ focused one, or the one that last had focus while the panel has it), scrolls
 them together when asked, and keeps each document's reading position in the
 library. It tells the screen when a pane is ready, when the active pane
 changes and when a pane is about to go (messages up); what is drawn in a
-pane is the other components' business.
+pane is the other components' business. Two layers of one document are
+composed each with a strip beside it, for where they differ.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from annotations.store import Store
 from reader.config import MAX_PANES
 
 from ..elsewhere import LIBRARY_ERRORS, POSITION_WAIT, brief_wait
+from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from ..wrapping.reflow import looks_hard_wrapped
 
@@ -89,8 +91,14 @@ class PaneDeck(Horizontal):
 
     # -- which panes ---------------------------------------------------------------
     def compose(self):  # noqa: ANN201 - ComposeResult
+        # Two layers of one document are compared: each pane is composed with its strip, so that the text is
+        # laid out once at its width (a strip mounted later narrows the pane, and the text is wrapped again).
+        compared = len(self.pane_layers) == len(self.document_ids) == 2 and len(set(self.document_ids)) == 1
         for index, document_id in enumerate(self.document_ids):
-            yield self._make_pane(document_id, index, self.pane_layers[index] if index < len(self.pane_layers) else None)
+            pane = self._make_pane(document_id, index, self.pane_layers[index] if index < len(self.pane_layers) else None)
+            yield pane
+            if compared:
+                yield DisagreementStrip(pane.id or "", id=f"strip-{pane.id}")
 
     def _shown(self) -> Iterator[DocumentPane]:
         """The panes shown, left to right; not one being removed (a message about it may still arrive)."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from textual import work
+from textual.geometry import Size
 from textual.message import Message
 
 from annotations.errors import NotFound
@@ -51,6 +52,12 @@ PAINT_IN_THREAD = 1500
 SPANS_CACHE_KIB = 512
 #: Characters after the reading position whose highlights a pane opening paints at once (a quarter of it before).
 OPENING_REACH = 20_000
+
+
+def opening_stretch(position: int, size: Size) -> tuple[int, int]:
+    """The text around the reading position whose marks the first frame is painted with: more than a screen each way."""
+    reach = max(OPENING_REACH, 2 * size.width * size.height)
+    return max(0, position - reach // 4), position + reach
 
 
 class HighlightDrawing(ReadingPart):
@@ -123,16 +130,13 @@ class HighlightDrawing(ReadingPart):
         The reading screen asks for it as it mounts, so that its first frame has them with the text.
         """
         self._painted_first.add(pane)
-        position = self.store.reading.position(pane.document.id)
-        reach = max(OPENING_REACH, 2 * self.app.size.width * self.app.size.height)
+        stretch = opening_stretch(self.store.reading.position(pane.document.id), self.app.size)
         try:
-            spans = self.store.annotations.spans(
-                pane.document.version_id, pane.author_layer, within=(max(0, position - reach // 4), position + reach)
-            )
+            spans = self.store.annotations.spans(pane.document.version_id, pane.author_layer, within=stretch)
         except LIBRARY_ERRORS:
             return  # the full read, which follows, says what went wrong
-        if spans:
-            pane.view.set_paint(PaintIndex(self._under(pane, spans), len(pane.text)))
+        if spans or pane.disagreement_marks:
+            pane.view.set_paint(PaintIndex(self._highlights(pane, spans), len(pane.text)))
 
     @staticmethod
     def _is_live(pane: DocumentPane) -> bool:

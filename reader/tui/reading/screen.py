@@ -27,6 +27,7 @@ from ..editing import Editor
 from ..screens.choices import ChoicePicker
 from ..screens.outline import OutlinePicker
 from ..widgets.annotations_panel import AnnotationsPanel
+from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.document_view import DocumentView
 from ..widgets.key_bar import KeyBar
 from ..widgets.pane import DocumentPane
@@ -117,6 +118,7 @@ class ReadingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.deck.start()
+        self.comparing.start()  # the places around the reading position, painted with the highlights
         for pane in self.deck.panes:  # now, not when the panes' Opened arrives: that may be after the first frame
             self.highlights.paint_first_screen(pane)
 
@@ -191,6 +193,10 @@ class ReadingScreen(Screen[None]):
         self.watch(event.pane.view, "cursor", self._cursor_moved(event.pane))
         self._redraw(event.pane, in_background=True)
         self.sources.announce(event.pane)
+
+    @on(DisagreementStrip.Chosen)
+    def _strip_chosen(self, event: DisagreementStrip.Chosen) -> None:
+        self.comparing.go_to_share(event.start, event.end)
 
     @on(PaneDeck.ActiveChanged)
     def _active_changed(self, event: PaneDeck.ActiveChanged) -> None:

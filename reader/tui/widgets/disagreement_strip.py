@@ -10,10 +10,14 @@ row goes there (the first difference in its share, else its start).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
+from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 #: The glyph of each disagreement kind, by decoration number (see painting.DECORATIONS).
@@ -24,21 +28,37 @@ WINDOW = "▐"
 
 def strip_rows(marks: Sequence[tuple[int, int, int]], length: int, window: tuple[int, int], rows: int) -> list[str]:
     """The strip as *rows* two-character lines: the glyph of each row's strongest difference, and the window bar."""
+    return with_window(strip_glyphs(marks, length, rows), length, window)
+
+
+def _row_of(offset: int, length: int, rows: int) -> int:
+    return min(rows - 1, max(0, offset * rows // max(1, length)))
+
+
+def strip_glyphs(marks: Sequence[tuple[int, int, int]], length: int, rows: int) -> list[str]:
+    """The glyph of each of *rows* rows: its strongest difference (a space where there is none)."""
     if rows <= 0:
         return []
-    length = max(1, length)
-
-    def row_of(offset: int) -> int:
-        return min(rows - 1, max(0, offset * rows // length))
-
     strongest = [0] * rows
-    for start, end, decoration in marks:
-        for row in range(row_of(start), row_of(max(start, end - 1)) + 1):
-            strongest[row] = max(strongest[row], decoration)
-    shown_from, shown_to = row_of(window[0]), row_of(max(window[0], window[1] - 1))
-    return [
-        GLYPHS.get(strongest[row], " ") + (WINDOW if shown_from <= row <= shown_to else " ") for row in range(rows)
-    ]
+    length, last = max(1, length), rows - 1
+    for start, end, decoration in marks:  # a book's thousands of places, each time they change: kept plain
+        first = min(last, max(0, start * rows // length))
+        final = min(last, max(0, max(start, end - 1) * rows // length))
+        for row in range(first, final + 1):
+            if decoration > strongest[row]:
+                strongest[row] = decoration
+    return [GLYPHS.get(kind, " ") for kind in strongest]
+
+
+def window_rows(length: int, window: tuple[int, int], rows: int) -> tuple[int, int]:
+    """The first and last of *rows* rows standing for the text on screen in the pane."""
+    return _row_of(window[0], length, rows), _row_of(max(window[0], window[1] - 1), length, rows)
+
+
+def with_window(glyphs: list[str], length: int, window: tuple[int, int]) -> list[str]:
+    """Each row's glyph and, beside it, the bar on the rows of text on screen in the pane."""
+    shown_from, shown_to = window_rows(length, window, len(glyphs))
+    return [glyph + (WINDOW if shown_from <= row <= shown_to else " ") for row, glyph in enumerate(glyphs)]
 
 
 class DisagreementStrip(Widget):
@@ -53,29 +73,47 @@ class DisagreementStrip(Widget):
     }
     """
 
-    def __init__(self, pane_id: str, go: Callable[[int, int], None], *, id: str | None = None) -> None:
+    @dataclass
+    class Chosen(Message):
+        """A row was clicked: the share of the text it stands for, beside the pane *pane_id*."""
+
+        pane_id: str
+        start: int
+        end: int
+
+    def __init__(self, pane_id: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.pane_id = pane_id
         """The pane this strip stands beside."""
-        self.go = go
-        """Called with the share of text a clicked row stands for (start, end)."""
         self.marks: list[tuple[int, int, int]] = []
         """The places (start, end, decoration number)."""
         self.length = 1
         """The document's length, in characters."""
         self.window = (0, 0)
         """The span of text on screen in the pane."""
+        self._glyphs: list[str] | None = None
+        """Each row's glyph, for these marks, length and height."""
 
     def show(self, marks: Sequence[tuple[int, int, int]], length: int, window: tuple[int, int]) -> None:
         """Draw these places over a text of *length*, with *window* on screen."""
         marks, window = list(marks), (window[0], window[1])
-        if (marks, length, window) != (self.marks, self.length, self.window):
-            self.marks, self.length, self.window = marks, length, window
-            self.refresh()
+        if (marks, length) != (self.marks, self.length):
+            self.marks, self.length, self._glyphs = marks, length, None
+        elif window == self.window:
+            return
+        self.window = window
+        self.refresh()
 
     def lines(self) -> list[str]:
         """What the strip shows now, one string per row."""
-        return strip_rows(self.marks, self.length, self.window, self.size.height)
+        return with_window(self._glyph_rows(), self.length, self.window)
+
+    def _glyph_rows(self) -> list[str]:
+        rows = self.size.height
+        if self._glyphs is None or len(self._glyphs) != rows:
+            # Worked out once per set of places and height: scrolling the pane moves only the bar.
+            self._glyphs = strip_glyphs(self.marks, self.length, rows)
+        return self._glyphs
 
     def share(self, row: int) -> tuple[int, int]:
         """The span of text row *row* stands for."""
@@ -85,13 +123,18 @@ class DisagreementStrip(Widget):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.go(*self.share(event.y))
+        self.post_message(self.Chosen(self.pane_id, *self.share(event.y)))
 
-    def render(self) -> Text:
-        text = Text()
-        for index, line in enumerate(self.lines()):
-            if index:
-                text.append("\n")
-            text.append(line[0], style="bold")
-            text.append(line[1], style="dim")
-        return text
+    def render_line(self, y: int) -> Strip:
+        # Line by line, two cells each: the strip is drawn again each time the pane scrolls.
+        glyphs = self._glyph_rows()
+        if not 0 <= y < len(glyphs):
+            return Strip.blank(self.size.width, self.rich_style)
+        shown_from, shown_to = window_rows(self.length, self.window, len(glyphs))
+        bar = WINDOW if shown_from <= y <= shown_to else " "
+        base = self.rich_style
+        return Strip([Segment(glyphs[y], base + _BOLD), Segment(bar, base + _DIM)], 2)
+
+
+_BOLD = Style(bold=True)
+_DIM = Style(dim=True)

@@ -263,7 +263,9 @@ class TextCanvas(LaterLayout):
         layout = self.layout_index
         width = self._wrap_width()
         anchor = self._reading_offset
-        rewrapped = layout.width != width or not self._laid_out
+        # Rows drawn before the Resize came (the first frame draws at the width it is given) stand when the
+        # width is the same: drawn again, the whole view would be sent to the terminal twice.
+        rewrapped = layout.width != width
         self._restoring = True
         try:
             layout = self._wrapped = self._resized_layout(layout, width)
