@@ -377,3 +377,25 @@ async def test_opening_the_compare_view_reads_each_layer_once(tmp_path, monkeypa
         assert len(right.spans) == len(store.annotations.spans(document.version_id, "bo"))
         reads = [r for r in reads if r is not None][:-2]  # the two reads just above
         assert sorted(reads) == ["ada", "bo"]
+
+
+async def test_the_compare_view_wraps_its_text_once_at_the_width_beside_its_strip(tmp_path, monkeypatch):
+    """The strips are there from the first layout: the text is never shown at a width they then take away."""
+    from reader.tui.widgets.later_layout import LaterLayout
+
+    widths: list[tuple[int, int]] = []
+    resized = LaterLayout._resized_layout
+
+    def recorded(self, layout, width):  # noqa: ANN001, ANN202
+        widths.append((layout.width, width))
+        return resized(self, layout, width)
+
+    monkeypatch.setattr(LaterLayout, "_resized_layout", recorded)
+    store = _library(tmp_path)
+    app = _compare_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        left, right = app.screen.panes
+        assert len(app.screen.query(DisagreementStrip)) == 2
+        assert widths and all(old == new for old, new in widths)  # laid out again only at the width it had
+        assert left.view.layout_index.width == right.view.layout_index.width
