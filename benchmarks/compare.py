@@ -18,8 +18,10 @@ five runs; building the library is outside the clock.
   the same run;
 * under tmux (160x50, ``benchmarks/tmux_driver.py``): ``margin open``
   and ``margin compare --authors ada,bo`` launched as a person runs them,
-  until the book's first line is on screen, and for the compare view until the
-  strips show the differences (a ``≠`` beside the text); beside them, the floor:
+  until the book's first line is on screen; for the compare view also until the
+  first screen's differences are drawn in the panes (as many decorated
+  stretches of text as on the settled screen) and until the strips show the
+  whole document's (a ``≠`` beside the text); beside them, the floor:
   ``benchmarks/floor.py``, a minimal Textual app showing the same book
   through a scroll view over a wrap index (once, and twice side by side as the
   compare view's two panes), launched alternately with them. Skipped without
@@ -242,21 +244,36 @@ def _tmux_figures(library: Path, document_id: str, folder: Path, trees: list[Pat
 
 
 def _decorations(screen: str) -> int:
-    """How many runs of a ``capture-pane -e`` screen are reversed or underlined: the differences' decorations
-    (see painting.DECORATIONS), and the cursor, which is the same in every frame."""
+    """How many stretches of the panes' text rows in a ``capture-pane -e`` screen are reversed or underlined
+    (the differences' decorations, see painting.DECORATIONS): not the title row, nor the status lines and the
+    key bar below, nor a single cell (the cursor)."""
     from tmux_driver import SGR  # benchmarks/tmux_driver.py
 
+    rows = screen.split("\n")
     count = 0
-    for match in SGR.finditer(screen):
-        params, index = match.group(1).split(";"), 0
-        while index < len(params):
-            if params[index] in ("38", "48"):  # a colour: skip its arguments
-                index += 5 if params[index + 1:index + 2] == ["2"] else 3
-                continue
-            if params[index] in ("4", "7"):
+    for row in rows[1:-4]:
+        decorated: set[str] = set()  # which of underline (4) and reverse (7) is on
+        at = 0
+        for match in [*SGR.finditer(row), None]:
+            text = row[at:match.start() if match else len(row)]
+            if decorated and len(text.strip()) >= 2:
                 count += 1
+            if match is None:
                 break
-            index += 1
+            at = match.end()
+            params, index = match.group(1).split(";") if match.group(1) else ["0"], 0
+            while index < len(params):
+                param = params[index]
+                if param in ("38", "48"):  # a colour: skip its arguments
+                    index += 5 if params[index + 1:index + 2] == ["2"] else 3
+                    continue
+                if param in ("0", ""):
+                    decorated.clear()
+                elif param in ("4", "7"):
+                    decorated.add(param)
+                elif param in ("24", "27"):
+                    decorated.discard(param[1])
+                index += 1
     return count
 
 
