@@ -110,3 +110,54 @@ def test_a_pragma_is_answered_without_sqlite_utils_and_sets_what_it_sets(pair):
     assert mine.execute("PRAGMA cache_size").fetchone() == (-512,)
     assert mine.execute("PRAGMA recursive_triggers").fetchone() == theirs.execute("PRAGMA recursive_triggers").fetchone() == (1,)
     assert mine._full is None and not mine.conn.in_transaction
+
+
+def test_a_read_inside_a_transaction_is_answered_without_sqlite_utils(pair):
+    mine, theirs = pair
+    from annotations.store.transaction import writing
+
+    with writing(mine):
+        mine.execute("INSERT INTO reading_state (document_id, \"offset\", updated) VALUES ('d', 4, 'now')")
+        rows = list(mine.query('SELECT document_id, "offset" FROM reading_state'))
+    assert rows == [{"document_id": "d", "offset": 4}] == list(theirs.query('SELECT document_id, "offset" FROM reading_state'))
+    assert mine._full is None
+
+
+def test_a_write_nested_in_another_is_kept_or_undone_alone_without_sqlite_utils(pair):
+    mine, theirs = pair
+    from annotations.store.transaction import writing
+
+    def offsets(db) -> list[tuple[str, int]]:  # noqa: ANN001
+        return db.execute('SELECT document_id, "offset" FROM reading_state ORDER BY document_id').fetchall()
+
+    with writing(mine):
+        mine.execute("INSERT INTO reading_state (document_id, \"offset\", updated) VALUES ('a', 1, 'now')")
+        with pytest.raises(sqlite3.IntegrityError), writing(mine):  # nested: a savepoint
+            mine.execute("INSERT INTO reading_state (document_id, \"offset\", updated) VALUES ('b', 2, 'now')")
+            mine.execute("INSERT INTO reading_state (document_id) VALUES (NULL)")
+        with writing(mine), writing(mine):  # two deep, kept
+            mine.execute("INSERT INTO reading_state (document_id, \"offset\", updated) VALUES ('c', 3, 'now')")
+    assert offsets(mine) == [("a", 1), ("c", 3)] == offsets(theirs)  # the failed inner write alone undone
+    assert mine._full is None and not mine.conn.in_transaction
+
+
+def test_curating_in_the_reader_does_not_load_sqlite_utils(tmp_path):
+    """A write the reader makes (here, keeping one side of a place) runs without loading sqlite-utils."""
+    from annotations.anchoring import anchor_span
+    from annotations.classroom.consensus import adopt
+    from annotations.classroom.disagreements import disagreements_in
+
+    from .conftest import add_document
+
+    path = tmp_path / "l.db"
+    with Store.open(path, author="teacher") as store:
+        document = add_document(store)
+        text = store.documents.text(document.version_id)
+        start = text.index("The bridge is safe")
+        store.as_author("ada").annotations.create(document, anchor_span(text, start, start + 18), tags=["Claim"])
+    with Store.open(path, author="teacher") as store:
+        assert store.db._full is None  # opening reads only
+        document = store.documents.get(document.id)
+        [place] = disagreements_in(store, document.id, "ada", "bo")
+        decision = adopt(store, document, place, "a")
+        assert decision.made and store.db._full is None

@@ -123,7 +123,7 @@ def check_writable(db: Database) -> None:
 def writing(db: Database) -> Iterator[Database]:
     """All writes inside commit together or not at all; nested uses become savepoints."""
     if db.conn.in_transaction:
-        with db.atomic():
+        with db.savepoint():
             yield db
         return
     check_writable(db)
