@@ -100,3 +100,42 @@ def test_hard_wrapped_text_reflowed(snap_compare, tmp_path):
         assert snap_compare(app, terminal_size=(54, 22), run_before=run_before)
     finally:
         store.close()
+
+
+def test_two_layers_compared_with_their_strips(snap_compare, tmp_path):
+    """The compare view: each pane one reader's layer, the differences decorated, a strip beside each pane."""
+    from annotations.anchoring import anchor_span
+
+    from .conftest import add_document
+
+    paragraph = "The council met on Tuesday. The bridge is safe, the engineer said. Costs will rise next year.\n\n"
+    text = "Notice\n\n" + paragraph * 12
+    source = tmp_path / "notice.txt"
+    source.write_text(text, encoding="utf-8")  # the file is there: no notice covers the text
+    store = Store.open(tmp_path / "compare.db", author="teacher", clock=fixed_clock())
+    document = add_document(store, text, title="Council notice", path=str(source))
+
+    def mark(author: str, quote: str, occurrence: int, length: int, *tags: str) -> None:
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(quote, start + 1)
+        store.as_author(author).annotations.create(document, anchor_span(text, start, start + length), tags=tags)
+
+    mark("ada", "The bridge is safe", 0, 18, "Claim")
+    mark("bo", "The bridge is safe", 0, 18, "Claim")     # agreed
+    mark("ada", "The bridge is safe", 2, 18, "Claim")
+    mark("bo", "The bridge is safe", 2, 14, "Claim")     # different boundaries
+    mark("ada", "Costs will rise", 4, 15, "Cost")
+    mark("bo", "Costs will rise", 4, 15, "Claim")        # different tags
+    mark("ada", "The council met", 6, 15, "Claim")       # only in ada's layer
+    mark("bo", "the engineer said", 8, 17, "Claim")      # only in bo's layer
+    app = MarginApp(store, document_ids=[document.id, document.id], layers=("ada", "bo"), watch_seconds=None)
+
+    async def run_before(pilot) -> None:
+        for _ in range(3):
+            await settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+    finally:
+        store.close()
