@@ -393,3 +393,51 @@ async def test_a_click_on_the_track_pages_towards_the_thumb_after_the_thumb_move
         await pilot.click(offset=(scrollbar.region.x, scrollbar.region.y + 5))  # above the thumb, now at the bottom
         await pilot.pause()
         assert view.scroll_y < at_end
+
+
+async def test_the_screens_around_are_drawn_ahead_so_paging_to_them_draws_and_divides_nothing_new(monkeypatch):
+    """A moment after a frame the view draws the screen below and the one above, and divides their lines as
+    Textual's compositor will: a page either way then draws one row anew (the cursor's) and divides none."""
+    from rich.segment import Segment
+
+    from reader.tui.widgets.row_render import RowPainter
+    from reader.tui.widgets.text_canvas import TextCanvas
+
+    ahead = [False]
+    drawn_rows: list[int] = []  # rows drawn, and lines divided, for the frame: not ahead of it
+    divided: list[int] = []
+    row_segments, divide, draw_ahead = RowPainter.row_segments, Segment.divide, TextCanvas._draw_ahead
+
+    def counted_rows(self, row, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if not ahead[0]:
+            drawn_rows.append(row)
+        return row_segments(self, row, *args, **kwargs)
+
+    def counted_divide(segments, cuts):  # noqa: ANN001, ANN202
+        if not ahead[0]:
+            divided.append(1)
+        return divide(segments, cuts)
+
+    def marked_ahead(self, *args):  # noqa: ANN001, ANN002, ANN202
+        ahead[0] = True
+        try:
+            return draw_ahead(self, *args)
+        finally:
+            ahead[0] = False
+
+    monkeypatch.setattr(RowPainter, "row_segments", counted_rows)
+    monkeypatch.setattr(Segment, "divide", staticmethod(counted_divide))
+    monkeypatch.setattr(TextCanvas, "_draw_ahead", marked_ahead)
+    async with long_text_view() as (pilot, app, view):
+        height = view.size.height
+        for key in ("pagedown", "pagedown", "end", "pageup", "pageup"):
+            await pilot.pause(0.1)  # the screens around are drawn a moment after the frame
+            drawn_rows.clear()
+            divided.clear()
+            top = view.scroll_offset.y
+            await pilot.press(key)
+            await pilot.pause()
+            assert view.scroll_offset.y != top
+            if key != "end":  # a jump lands where nothing was drawn ahead
+                assert len(drawn_rows) <= 1, f"{key}: {len(drawn_rows)} rows drawn anew"
+                assert len(divided) < height // 2, f"{key}: {len(divided)} lines divided anew"

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from ..terminal_filter import TerminalSafe
 from ..wrapping import WrappedText
 from ..wrapping.reflow import line_breaks
+from .drawing_ahead import AHEAD_AFTER, divide_as_composed
 from .headings import heading_spans
 from .later_layout import LaterLayout
 from .painting import Highlight, PaintIndex
@@ -109,6 +110,8 @@ class TextCanvas(LaterLayout):
         """What the kept rows were drawn under."""
         self._drawn_rows: dict[tuple[object, ...], Strip] = {}
         """Whole lines drawn, by row and what of the cursor and selection touches it."""
+        self._ahead = False
+        """The screens around the view's are to be drawn shortly (see `drawing_ahead`)."""
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -321,7 +324,23 @@ class TextCanvas(LaterLayout):
         box = self._plain_box()
         if box is None:
             return super().render_lines(crop)
-        return self._draw(crop, *box)
+        lines = self._draw(crop, *box)
+        if not self._ahead:
+            self._ahead = True
+            self.set_timer(AHEAD_AFTER, lambda: self._draw_ahead(*box))
+        return lines
+
+    def _draw_ahead(self, left: int, right: int) -> None:
+        """Draw the screen below the view's, and the one above, unless drawn already (see `drawing_ahead`)."""
+        self._ahead = False
+        height = self.size.height
+        if not self.is_mounted or height <= 0 or self._plain_box() != (left, right):
+            return
+        top, count = self.scroll_offset.y, self.layout_index.row_count
+        for first in (height, -height):
+            row = top + first
+            if 0 <= row < count and (row, -1, None) not in self._drawn_rows:
+                divide_as_composed(self, self._draw(Region(0, first, self.region.width, height), left, right))
 
     def _plain_box(self) -> tuple[int, int] | None:
         """The left and right padding, when the view's box is no more than that and a background.
