@@ -30,6 +30,7 @@ from .later_layout import LaterLayout
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
 from .steady_scrollbar import SteadyScrollBar
+from .whole_lines import plain_box, whole_line
 
 
 #: Whole lines a view keeps (a few screens): paging back and forth draws nothing anew. Each line kept
@@ -343,20 +344,8 @@ class TextCanvas(LaterLayout):
                 divide_as_composed(self, self._draw(Region(0, first, self.region.width, height), left, right))
 
     def _plain_box(self) -> tuple[int, int] | None:
-        """The left and right padding, when the view's box is no more than that and a background.
-
-        Then :meth:`_draw` makes each line whole; anything else (a border, padding above or below,
-        tint, opacity) goes through Textual's own drawing.
-        """
-        styles = self.styles
-        top, right, bottom, left = styles.padding
-        if top or bottom or any(edge for edge, _ in styles.border) or any(edge for edge, _ in styles.outline):
-            return None
-        if styles.tint.a or self.opacity != 1 or styles.text_opacity != 1:
-            return None
-        if styles.has_rule("hatch") and styles.hatch != "none":
-            return None
-        return left, right
+        """The left and right padding, when :meth:`_draw` may make the lines whole (see `whole_lines`)."""
+        return plain_box(self)
 
     def _draw(self, crop: Region, left: int, right: int) -> list[Strip]:
         """Whole lines of the view: each row drawn once, padded and filtered, then kept while it looks the same.
@@ -383,6 +372,7 @@ class TextCanvas(LaterLayout):
         if frame != self._drawn_frame:
             self._drawn_frame = frame
             self._drawn_rows.clear()
+        widths = (width, text_width, filled, left, right)
         layout = self.layout_index
         top = self.scroll_offset.y
         cursor = self.cursor
@@ -403,25 +393,8 @@ class TextCanvas(LaterLayout):
                 key = (-1,)
             strip = rows.get(key)
             if strip is None:
-                # The same segments Textual's drawing makes: the row filled to the text's width
-                # in the view's style, then the gutter and the padding in the background's; the
-                # line filters applied to them before the one strip is made.
                 segments, cells = self._row_segments(row) if key[0] != -1 else ([], 0)
-                if cells > text_width:
-                    cut = Strip(segments).crop(0, text_width)
-                    segments, cells = list(cut), cut.cell_length
-                line = [Segment(" " * left, inner)] if left else []
-                line.extend(segments)
-                if text_width > cells:
-                    line.append(Segment(" " * (text_width - cells), base))
-                if filled > text_width:
-                    line.append(Segment(" " * (filled - text_width), inner))
-                if right:
-                    line.append(Segment(" " * right, inner))
-                line = list(Segment.simplify(line))
-                for line_filter in filters:
-                    line = line_filter.apply(line, background)
-                strip = Strip(line, width)
+                strip = whole_line(segments, cells, widths, base, inner, filters, background)
                 if len(rows) >= KEPT_ROWS:
                     del rows[next(iter(rows))]
                 rows[key] = strip
