@@ -12,15 +12,28 @@ reader makes afterwards is collected as before.
 
 Nothing is collected before freezing: that full collection would cost the very
 time this saves, and the imports leave almost no garbage (a few dozen objects).
+
+:func:`paused` keeps the collector off while a worker makes the thousands of
+objects it then keeps (two layers' claims, compared): the passes they trigger
+find nothing to free. In the compare view, one full collection (9.5 ms) and
+the younger generations' passes fell inside the differences' read; paused, the
+strips came 20 ms sooner (458 → 438 ms to the strips, ten launches each).
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["importing"]
+__all__ = ["importing", "paused"]
+
+_lock = threading.Lock()
+_pauses = 0
+"""Blocks inside :func:`paused` now, on any thread."""
+_enable_after = False
+"""Whether collection was on when the first of them began: it is turned on again when the last ends."""
 
 
 @contextmanager
@@ -34,3 +47,21 @@ def importing() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No collection inside this block (on any thread: the collector is the process's); as it was after the last."""
+    global _pauses, _enable_after
+    with _lock:
+        if _pauses == 0:
+            _enable_after = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0 and _enable_after:
+                gc.enable()

@@ -346,6 +346,45 @@ print("ok")
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
+def test_collection_is_paused_across_threads_and_comes_back_as_it_was_after_the_last_pause():
+    import gc
+    import threading
+
+    from reader.collector import paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        inside = threading.Event()
+        leave = threading.Event()
+        seen: list[bool] = []
+
+        def worker() -> None:
+            with paused():
+                inside.set()
+                leave.wait(5)
+            seen.append(gc.isenabled())
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        inside.wait(5)
+        with paused():  # a second, overlapping pause: the worker's ends inside it
+            assert not gc.isenabled()
+            leave.set()
+            thread.join(5)
+            assert seen == [False] and not gc.isenabled()  # still off: this pause has not ended
+        assert gc.isenabled()  # on again after the last one
+        with paused(), paused():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        gc.disable()
+        with paused():
+            pass
+        assert not gc.isenabled()  # off before the pause: left off
+    finally:
+        gc.enable() if was else gc.disable()
+
+
 def test_the_reader_starts_with_the_objects_of_its_imports_left_out_of_collections(tmp_path):
     code = f"""
 import gc

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from annotations.classroom import CONSENSUS  # the layer's name: the consensus code loads when layers are compared
 from annotations.store import Store
+from reader.collector import paused
 
 from ..elsewhere import LIBRARY_ERRORS
 from ..screens.choices import ChoicePicker
@@ -141,7 +142,7 @@ class Comparing(ReadingPart):
             shown = threading.Event()
             with HEAVY_WORK.turn(SOON):  # before the rest of the highlights
                 try:
-                    with self.store.reopen() as store:
+                    with paused(), self.store.reopen() as store:  # two layers' claims: no collection finds garbage
                         places = disagreements_in(store, document_id, *layers)
                         by_hand = decided_by_hand(store, document_id)
                         decided = decided_by_curating(store, document_id) | by_hand
