@@ -441,3 +441,42 @@ async def test_the_screens_around_are_drawn_ahead_so_paging_to_them_draws_and_di
             if key != "end":  # a jump lands where nothing was drawn ahead
                 assert len(drawn_rows) <= 1, f"{key}: {len(drawn_rows)} rows drawn anew"
                 assert len(divided) < height // 2, f"{key}: {len(divided)} lines divided anew"
+
+
+async def test_a_long_texts_opening_is_not_drawn_ahead_only_its_whole_layout_is(monkeypatch):
+    """Rows drawn from the opening window are all drawn anew when the whole layout comes in: none is drawn ahead
+    before it (a book's launch would hold them at its peak of memory for nothing), and the screens around are after."""
+    from reader.tui.widgets.later_layout import LATER_CHARS
+    from reader.tui.widgets.row_render import RowPainter
+    from reader.tui.widgets.text_canvas import TextCanvas
+
+    text = "\n\n".join(f"Line {index:06d} of a longer list, past the opening window." for index in range(5_000))
+    assert len(text) > LATER_CHARS
+    ahead: list[bool] = [False]
+    drawn_ahead: list[tuple[bool, int]] = []  # (whole layout in, row) of each row drawn ahead
+    row_segments, draw_ahead = RowPainter.row_segments, TextCanvas._draw_ahead
+
+    def counted_rows(self, row, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if ahead[0]:
+            drawn_ahead.append((view.layout_whole, row))
+        return row_segments(self, row, *args, **kwargs)
+
+    def marked_ahead(self, *args):  # noqa: ANN001, ANN002, ANN202
+        ahead[0] = True
+        try:
+            return draw_ahead(self, *args)
+        finally:
+            ahead[0] = False
+
+    monkeypatch.setattr(RowPainter, "row_segments", counted_rows)
+    monkeypatch.setattr(TextCanvas, "_draw_ahead", marked_ahead)
+    app = PaddedApp(text)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(DocumentView)
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if view.layout_whole:
+                break
+        await pilot.pause(0.1)
+        assert view.layout_whole and drawn_ahead, "the screens around were not drawn once the whole layout came in"
+        assert all(whole for whole, _ in drawn_ahead), "rows of the opening window were drawn ahead"

@@ -8,6 +8,10 @@ widgets beside and over it begin and end): it keeps the pieces with the line, so
 a line shown before is divided once. Both are done here a moment after a frame,
 when the event loop has nothing else to do, and a page down to a screen drawn
 ahead took 10.6 ms under tmux (2.8 in the app).
+
+Not from a long text's opening window, though: its rows are all drawn anew when
+the whole layout comes in, and drawn at launch they held 0.3 MB at the reader's
+peak of memory for nothing (59.5 against 59.2 MB, the target being 60).
 """
 
 from __future__ import annotations

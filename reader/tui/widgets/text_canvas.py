@@ -337,6 +337,8 @@ class TextCanvas(LaterLayout):
         height = self.size.height
         if not self.is_mounted or height <= 0 or self._plain_box() != (left, right):
             return
+        if not self.layout_whole:  # rows drawn from a long text's opening are drawn anew when the whole comes in
+            return
         top, count = self.scroll_offset.y, self.layout_index.row_count
         for first in (height, -height):
             row = top + first
