@@ -247,7 +247,7 @@ def _decorations(screen: str) -> int:
     """How many stretches of the panes' text rows in a ``capture-pane -e`` screen are reversed or underlined
     (the differences' decorations, see painting.DECORATIONS): not the title row, nor the status lines and the
     key bar below, nor a single cell (the cursor)."""
-    from tmux_driver import SGR  # benchmarks/tmux_driver.py
+    from tmux_driver import SGR, sgr_parts  # benchmarks/tmux_driver.py
 
     rows = screen.split("\n")
     count = 0
@@ -261,19 +261,14 @@ def _decorations(screen: str) -> int:
             if match is None:
                 break
             at = match.end()
-            params, index = match.group(1).split(";") if match.group(1) else ["0"], 0
-            while index < len(params):
-                param = params[index]
-                if param in ("38", "48"):  # a colour: skip its arguments
-                    index += 5 if params[index + 1:index + 2] == ["2"] else 3
-                    continue
-                if param in ("0", ""):
+            for part in sgr_parts(match.group(1).split(";") if match.group(1) else ["0"]):
+                code = part[0] if len(part) == 1 else None  # a colour changes no decoration
+                if code in ("0", ""):
                     decorated.clear()
-                elif param in ("4", "7"):
-                    decorated.add(param)
-                elif param in ("24", "27"):
-                    decorated.discard(param[1])
-                index += 1
+                elif code in ("4", "7"):
+                    decorated.add(code)
+                elif code in ("24", "27"):
+                    decorated.discard(code[1])
     return count
 
 

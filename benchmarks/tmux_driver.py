@@ -18,6 +18,7 @@ import shlex
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -144,26 +145,28 @@ class Tmux:
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 
 
+def sgr_parts(params: list[str]) -> Iterator[list[str]]:
+    """One SGR sequence's parameters, one attribute at a time: a colour with its arguments (``48;2;r;g;b``,
+    ``38;5;n``), any other code alone."""
+    index = 0
+    while index < len(params):
+        param = params[index]
+        kind = params[index + 1:index + 2]
+        size = (5 if kind == ["2"] else 3 if kind == ["5"] else 1) if param in ("38", "48") else 1
+        yield params[index:index + size]
+        index += size
+
+
 def backgrounds(screen: str) -> set[str]:
     """The background colours a ``capture-pane -e`` screen uses (as their SGR parameters, e.g. ``48;2;84;78;20``)."""
     found: set[str] = set()
     for match in SGR.finditer(screen):
-        params = match.group(1).split(";")
-        index = 0
-        while index < len(params):
-            param = params[index]
-            if param == "48" and params[index + 1:index + 2] == ["2"]:
-                found.add(";".join(params[index:index + 5]))
-                index += 5
-            elif param == "48" and params[index + 1:index + 2] == ["5"]:
-                found.add(";".join(params[index:index + 3]))
-                index += 3
-            elif param in ("38",):  # a foreground colour: skip its arguments
-                index += 5 if params[index + 1:index + 2] == ["2"] else 3
-            else:
-                if param in {"40", "41", "42", "43", "44", "45", "46", "47"} or param.startswith("10"):
-                    found.add(param)
-                index += 1
+        for part in sgr_parts(match.group(1).split(";")):
+            code = part[0]
+            if code == "48" and len(part) > 1:
+                found.add(";".join(part))
+            elif len(part) == 1 and (code in {"40", "41", "42", "43", "44", "45", "46", "47"} or code.startswith("10")):
+                found.add(code)
     return found
 
 
