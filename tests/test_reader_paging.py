@@ -395,18 +395,35 @@ async def test_a_click_on_the_track_pages_towards_the_thumb_after_the_thumb_move
         assert view.scroll_y < at_end
 
 
+def while_drawing_ahead(monkeypatch) -> list[bool]:  # noqa: ANN001
+    """A flag, true while a view draws the screens around its own ahead (``TextCanvas._draw_ahead``)."""
+    from reader.tui.widgets.text_canvas import TextCanvas
+
+    ahead = [False]
+    draw_ahead = TextCanvas._draw_ahead
+
+    def marked_ahead(self, *args):  # noqa: ANN001, ANN002, ANN202
+        ahead[0] = True
+        try:
+            return draw_ahead(self, *args)
+        finally:
+            ahead[0] = False
+
+    monkeypatch.setattr(TextCanvas, "_draw_ahead", marked_ahead)
+    return ahead
+
+
 async def test_the_screens_around_are_drawn_ahead_so_paging_to_them_draws_and_divides_nothing_new(monkeypatch):
     """A moment after a frame the view draws the screen below and the one above, and divides their lines as
     Textual's compositor will: a page either way then draws one row anew (the cursor's) and divides none."""
     from rich.segment import Segment
 
     from reader.tui.widgets.row_render import RowPainter
-    from reader.tui.widgets.text_canvas import TextCanvas
 
-    ahead = [False]
+    ahead = while_drawing_ahead(monkeypatch)
     drawn_rows: list[int] = []  # rows drawn, and lines divided, for the frame: not ahead of it
     divided: list[int] = []
-    row_segments, divide, draw_ahead = RowPainter.row_segments, Segment.divide, TextCanvas._draw_ahead
+    row_segments, divide = RowPainter.row_segments, Segment.divide
 
     def counted_rows(self, row, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         if not ahead[0]:
@@ -418,16 +435,8 @@ async def test_the_screens_around_are_drawn_ahead_so_paging_to_them_draws_and_di
             divided.append(1)
         return divide(segments, cuts)
 
-    def marked_ahead(self, *args):  # noqa: ANN001, ANN002, ANN202
-        ahead[0] = True
-        try:
-            return draw_ahead(self, *args)
-        finally:
-            ahead[0] = False
-
     monkeypatch.setattr(RowPainter, "row_segments", counted_rows)
     monkeypatch.setattr(Segment, "divide", staticmethod(counted_divide))
-    monkeypatch.setattr(TextCanvas, "_draw_ahead", marked_ahead)
     async with long_text_view() as (pilot, app, view):
         height = view.size.height
         for key in ("pagedown", "pagedown", "end", "pageup", "pageup"):
@@ -448,28 +457,19 @@ async def test_a_long_texts_opening_is_not_drawn_ahead_only_its_whole_layout_is(
     before it (a book's launch would hold them at its peak of memory for nothing), and the screens around are after."""
     from reader.tui.widgets.later_layout import LATER_CHARS
     from reader.tui.widgets.row_render import RowPainter
-    from reader.tui.widgets.text_canvas import TextCanvas
 
     text = "\n\n".join(f"Line {index:06d} of a longer list, past the opening window." for index in range(5_000))
     assert len(text) > LATER_CHARS
-    ahead: list[bool] = [False]
+    ahead = while_drawing_ahead(monkeypatch)
     drawn_ahead: list[tuple[bool, int]] = []  # (whole layout in, row) of each row drawn ahead
-    row_segments, draw_ahead = RowPainter.row_segments, TextCanvas._draw_ahead
+    row_segments = RowPainter.row_segments
 
     def counted_rows(self, row, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         if ahead[0]:
             drawn_ahead.append((view.layout_whole, row))
         return row_segments(self, row, *args, **kwargs)
 
-    def marked_ahead(self, *args):  # noqa: ANN001, ANN002, ANN202
-        ahead[0] = True
-        try:
-            return draw_ahead(self, *args)
-        finally:
-            ahead[0] = False
-
     monkeypatch.setattr(RowPainter, "row_segments", counted_rows)
-    monkeypatch.setattr(TextCanvas, "_draw_ahead", marked_ahead)
     app = PaddedApp(text)
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(DocumentView)
