@@ -322,7 +322,7 @@ class TextCanvas(LaterLayout):
             # A size change reached the compositor before our Resize handler: re-wrap now
             # rather than draw one frame of rows cut at the old width.
             self._relayout()
-        box = self._plain_box()
+        box = plain_box(self)  # else Textual's own drawing: see whole_lines
         if box is None:
             return super().render_lines(crop)
         lines = self._draw(crop, *box)
@@ -335,7 +335,7 @@ class TextCanvas(LaterLayout):
         """Draw the screen below the view's, and the one above, unless drawn already (see `drawing_ahead`)."""
         self._ahead = False
         height = self.size.height
-        if not self.is_mounted or height <= 0 or self._plain_box() != (left, right):
+        if not self.is_mounted or height <= 0 or plain_box(self) != (left, right):
             return
         if not self.layout_whole:  # rows drawn from a long text's opening are drawn anew when the whole comes in
             return
@@ -344,10 +344,6 @@ class TextCanvas(LaterLayout):
             row = top + first
             if 0 <= row < count and (row, -1, None) not in self._drawn_rows:
                 divide_as_composed(self, self._draw(Region(0, first, self.region.width, height), left, right))
-
-    def _plain_box(self) -> tuple[int, int] | None:
-        """The left and right padding, when :meth:`_draw` may make the lines whole (see `whole_lines`)."""
-        return plain_box(self)
 
     def _draw(self, crop: Region, left: int, right: int) -> list[Strip]:
         """Whole lines of the view: each row drawn once, padded and filtered, then kept while it looks the same.
