@@ -53,6 +53,8 @@ class Comparing(ReadingPart):
         """The panes: comparing is on while they are two layers of the same version of one document."""
         self.places: list[Disagreement] = []
         """Where the two layers differ, in the order of the text."""
+        self._place_marks: list[tuple[int, int, int]] = []
+        """The places as both panes' marks (start, end, decoration): made once per read, not per pane drawn."""
         self.decided: set[str] = set()
         """Annotations weighed by a consensus decision that holds, or lain over by a consensus annotation made by hand."""
         self.by_hand: set[str] = set()
@@ -119,7 +121,7 @@ class Comparing(ReadingPart):
         self._apply(pair)
 
     def _apply(self, pair: tuple[DocumentPane, DocumentPane]) -> None:
-        marks = [(p.start, p.end, DECORATION[p.kind]) for p in self.places] if self.ready else self._near
+        marks = self._place_marks if self.ready else self._near
         for each in pair:
             each.disagreement_marks = marks
         self._follow(pair)
@@ -176,6 +178,8 @@ class Comparing(ReadingPart):
         self._read_at, self._reading = key, None
         changed = (places, decided, by_hand) != (self.places, self.decided, self.by_hand)
         self.places, self.decided, self.by_hand, self._tag_names = places, decided, by_hand, names
+        if changed:
+            self._place_marks = [(p.start, p.end, DECORATION[p.kind]) for p in places]
         pair = self.pair
         if pair is not None and changed:  # only the marks changed: the highlights are re-read on a worker
             self._apply(pair)
