@@ -156,13 +156,23 @@ NOT_LOADED_BY_OPENING = (
     "annotations.textdiff",
     "edlib",
     "reader.tui.screens.library",  # the library screen
+    "reader.tui.screens.choices",  # the dialogs, and Textual's option list and fuzzy matcher in them
+    "reader.tui.screens.path_prompt",
+    "reader.tui.screens.outline",
+    "reader.tui.screens.review",
+    "reader.tui.screens.relation_picker",
+    "annotations.store.aligning",  # aligning, searching the library, merging tags
+    "annotations.store.searching",
+    "annotations.store.merging",
+    "annotations.store.maintenance",  # the backup before an upgrade, and checks
     "dateutil.parser._parser",  # sqlite-utils' date recipes
     "numpy",
 )
 
 
-def test_opening_a_book_in_the_reader_loads_no_classroom_comparison_code_and_comparing_still_does(tmp_path):
-    # The consensus and disagreement code is needed when two annotators' layers are compared, not to read.
+def test_opening_a_book_in_the_reader_loads_nothing_only_later_actions_need_and_comparing_still_loads_its_code(tmp_path):
+    # The consensus and disagreement code is needed when two annotators' layers are compared, not to read;
+    # the dialogs and the repositories for alignment, search and merging when first used.
     code = f"""
 import asyncio
 from reader.samples import sample_paths

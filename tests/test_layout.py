@@ -306,6 +306,29 @@ def test_plain_and_measured_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None
         assert rows(plain) == rows(measured), width
 
 
+def test_plain_text_is_only_what_rich_measures_one_cell_a_character() -> None:
+    # The fast path (a paragraph's width is its length) holds only for characters that Rich,
+    # which draws the rows, measures as one cell; the set of them is told by Unicode category.
+    import unicodedata
+
+    from rich.cells import get_character_cell_size
+
+    from reader.tui.wrapping.clusters import SINGLE_CELL_RANGES, is_plain
+
+    checked = 0
+    for low, high in SINGLE_CELL_RANGES:
+        for char in map(chr, range(low, high + 1)):
+            one_cell_alone = (
+                get_character_cell_size(char) == 1
+                and unicodedata.category(char) not in {"Cc", "Cf", "Mn", "Me", "Mc", "Zl", "Zp"}
+                and (not char.isspace() or char in " \u00a0\u202f")
+            )
+            assert is_plain(f"a{char}b") == one_cell_alone, hex(ord(char))
+            checked += 1
+    assert checked > 1800
+    assert not is_plain("a\u0301") and not is_plain("漢字") and not is_plain("a\u200bb") and is_plain("Ærø – «ça»")
+
+
 def test_big_latin_text_wraps_consistently() -> None:
     text = corpus_text("gutenberg", "pg1342-pride-and-prejudice.txt")[:60_000]
     wrapped = WrappedText(text, 50)

@@ -19,7 +19,6 @@ from pathlib import Path
 from ..errors import MarginError
 from ..store import Store
 from ..store.clock import new_id
-from ..store.maintenance import backup_database
 from ..store.transaction import refuse_writes, writing
 
 
@@ -166,6 +165,8 @@ def _record(conn: sqlite3.Connection, pack: Pack) -> None:
 
 def join_pack(pack_path: Path, out: Path, *, author: str) -> Pack:
     """Make a student's own library *out* from the pack at *pack_path*, in their name."""
+    from ..store.maintenance import backup_database  # not loaded by every command that checks for a pack
+
     if not author.strip():
         raise MarginError("the author name is empty")
     if not pack_path.is_file():

@@ -11,30 +11,33 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .aligning import AlignmentRepo
 from .annotating import AnnotationRepo
 from .clock import Clock, utc_now
 from .connection import DEFAULT_BUSY_TIMEOUT, open_database
 from .database import Database
 from .documents import DocumentRepo, ImportResult
 from .history import History
-from .merging import TagMerging
 from .importing import ImportBatch, importing
 from .linking import LinkRepo
-from .mentioning import MentionRepo
 from .reading import ReadingState
-from .searching import SearchHit, Searcher
-from .suggesting import SuggestionRepo
 from .tagging import TagRepo, TagSpec, parse_tag_spec
 from .transaction import is_read_only
+
+if TYPE_CHECKING:
+    from .aligning import AlignmentRepo
+    from .merging import TagMerging
+    from .mentioning import MentionRepo
+    from .searching import Searcher
+    from .suggesting import SuggestionRepo
 
 __all__ = [
     "Store",
     "ImportBatch",
     "ImportResult",
-    "SearchHit",
     "TagSpec",
     "parse_tag_spec",
 ]
@@ -53,14 +56,42 @@ class Store:
         self.annotations = AnnotationRepo(db, author, clock, self.tags, self.history)
         self.links = LinkRepo(db, author, clock, self.history)
         self.history.register("tag", self.tags)
-        self.merging = TagMerging(self.tags, self.annotations, self.history)
-        self.mentions = MentionRepo(self.documents, self.tags, self.annotations, self.history)
-        self.suggestions = SuggestionRepo(db, author, clock, self.tags, self.mentions)
-        self.alignments = AlignmentRepo(db, author, clock, self.annotations, self.links)
-        self.search = Searcher(db, self.documents.sections)
         self.reading = ReadingState(db, clock)
         #: Seconds a write waits for another process's write; stores for worker threads inherit it.
         self.busy_timeout = DEFAULT_BUSY_TIMEOUT
+
+    # The repositories below are made when first asked for: the reader's first
+    # screen needs none of them, and their modules cost its launch about 6 ms.
+
+    @cached_property
+    def merging(self) -> TagMerging:
+        from .merging import TagMerging
+
+        return TagMerging(self.tags, self.annotations, self.history)
+
+    @cached_property
+    def mentions(self) -> MentionRepo:
+        from .mentioning import MentionRepo
+
+        return MentionRepo(self.documents, self.tags, self.annotations, self.history)
+
+    @cached_property
+    def suggestions(self) -> SuggestionRepo:
+        from .suggesting import SuggestionRepo
+
+        return SuggestionRepo(self.db, self.author, self.clock, self.tags, self.mentions)
+
+    @cached_property
+    def alignments(self) -> AlignmentRepo:
+        from .aligning import AlignmentRepo
+
+        return AlignmentRepo(self.db, self.author, self.clock, self.annotations, self.links)
+
+    @cached_property
+    def search(self) -> Searcher:
+        from .searching import Searcher
+
+        return Searcher(self.db, self.documents.sections)
 
     @classmethod
     def open(
@@ -145,3 +176,4 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+

@@ -19,7 +19,6 @@ from urllib.parse import quote
 from ..errors import StoreError
 from ..schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
 from .database import Database
-from .maintenance import backup_database
 from .transaction import READ_ONLY_MESSAGE, damaged_message, mark_read_only, record_damage, writing
 
 if TYPE_CHECKING:
@@ -186,6 +185,8 @@ def _apply(db: Database, path: Path, migrations: Migrations, busy_timeout: float
             # the last committed state, which the lock held here keeps current.
             reader = sqlite3.connect(str(path), timeout=busy_timeout)
             try:
+                from .maintenance import backup_database  # only before an upgrade
+
                 backup_database(reader, copy)
             finally:
                 reader.close()

@@ -24,8 +24,6 @@ from reader.crashlog import write_crash_log
 
 from .actions import help_rows, palette_commands
 from .elsewhere import LIBRARY_ERRORS, POSITION_WAIT, WATCH_SECONDS, ChangeWatch, brief_wait, write_failure
-from .screens.choices import ChoicePicker
-from .screens.path_prompt import PathPrompt
 from .reading import ReadingScreen, default_export_path
 from .terminal_filter import TerminalSafe
 from .widgets.key_bar import KeyBar
@@ -149,6 +147,8 @@ class MarginApp(App[None]):
         return screen
 
     def _ask_name(self) -> None:
+        from .screens.path_prompt import PathPrompt  # the dialogs: loaded when first asked for
+
         def named(name: str | None) -> None:
             if name is None:
                 self.exit()
@@ -250,6 +250,8 @@ class MarginApp(App[None]):
         """Ask for two of a document's layers (its annotators, the consensus), then show them side by side."""
         from annotations.classroom.consensus import CONSENSUS, authors_of
 
+        from .screens.choices import ChoicePicker  # the dialogs: loaded when first asked for
+
         try:
             names = [*authors_of(self.store, document_id), CONSENSUS]
         except LIBRARY_ERRORS as error:
@@ -286,6 +288,8 @@ class MarginApp(App[None]):
 
     # -- app-wide actions ---------------------------------------------------------
     def action_import_file(self) -> None:
+        from .screens.path_prompt import PathPrompt  # the dialogs: loaded when first asked for
+
         def chosen(path: str | None) -> None:
             if not path:
                 return
@@ -309,6 +313,8 @@ class MarginApp(App[None]):
 
     def rename_document(self, document_id: str) -> None:
         """Ask for a new title; every screen shows it, and exports use it from then on."""
+        from .screens.path_prompt import PathPrompt  # the dialogs: loaded when first asked for
+
         try:
             document = self.store.documents.get(document_id)
         except LIBRARY_ERRORS as error:
@@ -331,6 +337,9 @@ class MarginApp(App[None]):
         self.push_screen(PathPrompt("Rename document", document.title, "its new title"), chosen)
 
     def action_search_library(self) -> None:
+        from .screens.choices import ChoicePicker  # the dialogs: loaded when first asked for
+        from .screens.path_prompt import PathPrompt
+
         def searched(query: str | None) -> None:
             if not query:
                 return
@@ -371,6 +380,9 @@ class MarginApp(App[None]):
 
     def action_export(self, document_ids: Sequence[str], typed: str | None = None) -> None:
         """Ask where to export; *typed* (after a failure) is the path the person had typed, offered again."""
+        from .screens.choices import ChoicePicker  # the dialogs: loaded when first asked for
+        from .screens.path_prompt import PathPrompt
+
         titles = [self.store.documents.get(d).title for d in document_ids]
 
         def chosen(path: str | None) -> None:

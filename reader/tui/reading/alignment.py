@@ -18,11 +18,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from annotations.store import Store
-from annotations.store.aligning import Suggestion
 from annotations.text import shorten
 
 from ..elsewhere import LIBRARY_ERRORS
-from ..screens.choices import ChoicePicker
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart, short_quote
@@ -161,6 +159,8 @@ class AlignmentSuggestions(ReadingPart):
             return
         pane_a, pane_b = self.panes
         pair = self.pairs[index]
+        from annotations.store.aligning import Suggestion  # the alignments' store: loaded when first used
+
         suggestion = Suggestion(pane_a.document, pane_b.document, pair)
         try:
             if accept:
@@ -193,6 +193,8 @@ class AlignmentSuggestions(ReadingPart):
             self.deck.land(pane_b, pair.b_start)
             pane_a.view.move_cursor(pair.a_start)
             pane_a.view.scroll_to_offset(pair.a_start, top=False)
+
+        from ..screens.choices import ChoicePicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
 
         self.app.push_screen(ChoicePicker("Suggested pairs", choices), chosen)
 

@@ -23,7 +23,6 @@ from annotations.store import Store
 from reader.collector import paused
 
 from ..elsewhere import LIBRARY_ERRORS
-from ..screens.choices import ChoicePicker
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
@@ -291,6 +290,8 @@ class Comparing(ReadingPart):
                 pane.author_layer = name
                 pane.show_title(pane.view.top_offset)
                 self.post_message(self.Redraw(None, f"Showing {name}'s layer", clear_selection=False))
+
+        from ..screens.choices import ChoicePicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
 
         self.app.push_screen(ChoicePicker(f"Layer to show instead of {pane.author_layer}", choices), chosen)
 

@@ -20,7 +20,6 @@ from textual import work
 
 from annotations.model import Document, Tag, TagKind
 from annotations.store import Store
-from annotations.store.mentioning import Hit, names_of
 
 from ..editing import trim_span
 from ..elsewhere import LIBRARY_ERRORS, write_failure
@@ -29,6 +28,7 @@ from .part import ReadingPart, short_quote
 from .targets import annotations_at
 
 if TYPE_CHECKING:
+    from annotations.store.mentioning import Hit
     from ..screens.mentions import MentionScopes
 
 #: Above this many characters, mentions are found on a worker thread.
@@ -76,6 +76,8 @@ class EntityWork(ReadingPart):
                 self.notify("Select a phrase, or put the cursor on a tagged highlight, to find every mention.",
                             severity="warning")
                 return
+            from annotations.store.mentioning import names_of  # with the mention finder, as the search is
+
             names, what, tags = names_of(entity), entity.label, [entity]
         document = self.current_document(pane)
         if document is None:

@@ -12,8 +12,6 @@ from annotations.text import shorten
 
 from ..editing import Editor, Target
 from ..elsewhere import LIBRARY_ERRORS
-from ..screens.choices import ChoicePicker
-from ..screens.relation_picker import RelationPicker
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart, short_quote
@@ -78,6 +76,8 @@ class LinkMaking(ReadingPart):
                     self.post_message(self.Redraw(each, clear_selection=False))
             self.notify(f"Linked: {link.relation}", timeout=2)
 
+        from ..screens.relation_picker import RelationPicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
+
         self.app.push_screen(
             RelationPicker(
                 shorten(target_text(self.store, source_pane, source), 48), shorten(target_text(self.store, pane, target), 48)
@@ -101,6 +101,8 @@ class LinkMaking(ReadingPart):
         def follow(chosen: str | None) -> None:
             if chosen:
                 self.post_message(self.GoTo(others[chosen], avoid=pane))
+
+        from ..screens.choices import ChoicePicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
 
         self.app.push_screen(ChoicePicker("Follow link", choices), follow)
 

@@ -7,16 +7,20 @@ is selected and ``r`` pressed, or ``esc`` drops it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from annotations.anchoring import anchor_span
 from annotations.model import Annotation
 from annotations.store import Store
 
 from ..editing import trim_span
 from ..elsewhere import LIBRARY_ERRORS
-from ..screens.review import ReviewChoice, ReviewScreen
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart, short_quote
+
+if TYPE_CHECKING:
+    from ..screens.review import ReviewChoice
 
 
 class ReviewFlow(ReadingPart):
@@ -57,6 +61,8 @@ class ReviewFlow(ReadingPart):
                 return
             pane.view.focus()
             self._set_reattaching(annotation.id)
+
+        from ..screens.review import ReviewScreen  # the dialog's module (and Textual's widgets in it): loaded when first shown
 
         self.app.push_screen(ReviewScreen(self.store, document, pane.text), reviewed)
 

@@ -24,8 +24,6 @@ from annotations.model import Annotation
 from annotations.store import Store
 
 from ..editing import Editor
-from ..screens.choices import ChoicePicker
-from ..screens.outline import OutlinePicker
 from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.document_view import DocumentView
@@ -368,6 +366,8 @@ class ReadingScreen(Screen[None]):
             if offset is not None:
                 self.deck.land(pane, offset, top=True)
 
+        from ..screens.outline import OutlinePicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
+
         self.app.push_screen(OutlinePicker(pane.sections, pane.view.cursor), jump)
 
     def action_toggle_panel(self) -> None:
@@ -397,6 +397,8 @@ class ReadingScreen(Screen[None]):
         def chosen(document_id: str | None) -> None:
             if document_id:
                 self.deck.open(document_id)
+
+        from ..screens.choices import ChoicePicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
 
         self.app.push_screen(ChoicePicker("Open document beside these", choices), chosen)
 

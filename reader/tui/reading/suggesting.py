@@ -14,11 +14,10 @@ the notification says how to get it; the model is loaded once, on the worker.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from annotations.candidates import Candidate, rule_candidates
 from annotations.errors import MarginError
 from annotations.store import Store
 from annotations.text import shorten
@@ -28,6 +27,9 @@ from ..elsewhere import LIBRARY_ERRORS, write_failure
 from ..widgets.pane import DocumentPane
 from .deck import PaneDeck
 from .part import ReadingPart
+
+if TYPE_CHECKING:
+    from annotations.candidates import Candidate
 
 
 class Suggesting(ReadingPart):
@@ -90,6 +92,8 @@ class Suggesting(ReadingPart):
                 if document.version_id != pane.document.version_id:
                     said = f"{document.title} has a newer version: open it again from the library."
                 else:
+                    from annotations.candidates import rule_candidates  # the rules: loaded when first used
+
                     text = store.documents.text(document.version_id)
                     aliases = store.suggestions.add(document, store.suggestions.alias_candidates(document))
                     rules = store.suggestions.add(document, rule_candidates(text))
