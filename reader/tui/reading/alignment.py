@@ -12,7 +12,6 @@ remaining suggestions in order and goes to the one chosen. ``esc`` clears them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -33,13 +32,14 @@ if TYPE_CHECKING:
 class AlignmentSuggestions(ReadingPart):
     """Proposed pairs between two panes, shown as ghost links until accepted or rejected."""
 
-    @dataclass
     class Computed(Message):
         """The aligner finished on a worker: *pairs* between the two panes' texts."""
 
-        pane_a: DocumentPane
-        pane_b: DocumentPane
-        pairs: list[Pair]
+        def __init__(self, pane_a: DocumentPane, pane_b: DocumentPane, pairs: list[Pair]) -> None:
+            super().__init__()
+            self.pane_a = pane_a
+            self.pane_b = pane_b
+            self.pairs = pairs
 
     def __init__(self, store: Store, deck: PaneDeck) -> None:
         super().__init__()

@@ -12,7 +12,7 @@ composed each with a strip beside it, for where they differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from weakref import WeakSet
 
@@ -45,24 +45,27 @@ class PaneDeck(Horizontal):
     PaneDeck.-layers > DocumentPane { border-right: none; }
     """
 
-    @dataclass
     class Opened(Message):
         """A pane is on screen with its text placed: its highlights and notices may follow."""
 
-        pane: DocumentPane
+        def __init__(self, pane: DocumentPane) -> None:
+            super().__init__()
+            self.pane = pane
 
-    @dataclass
     class ActiveChanged(Message):
         """Keys now act on another pane."""
 
-        pane: DocumentPane
+        def __init__(self, pane: DocumentPane) -> None:
+            super().__init__()
+            self.pane = pane
 
-    @dataclass
     class Leaving(Message):
         """A pane is about to go: *why* is ``"closed"`` or ``"changed"`` (its document has a new version)."""
 
-        pane: DocumentPane
-        why: str
+        def __init__(self, pane: DocumentPane, why: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.why = why
 
     def __init__(self, store: Store, document_ids: Sequence[str], layers: Sequence[str] = ()) -> None:
         super().__init__(id="panes", classes="-layers" if layers else "")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import chain
 
 from textual import work
@@ -63,19 +62,21 @@ def opening_stretch(position: int, size: Size) -> tuple[int, int]:
 class HighlightDrawing(ReadingPart):
     """Redraws highlights (and search hits) from the library; reads the panel's list."""
 
-    @dataclass
     class Drawn(Message):
         """A pane shows its highlights as the library has them now."""
 
-        pane: DocumentPane
+        def __init__(self, pane: DocumentPane) -> None:
+            super().__init__()
+            self.pane = pane
 
-    @dataclass
     class Listed(Message):
         """The annotations of a document and their links, read for the panel."""
 
-        document_id: str
-        annotations: list[Annotation]
-        links: dict[str, list[LinkLine]]
+        def __init__(self, document_id: str, annotations: list[Annotation], links: dict[str, list[LinkLine]]) -> None:
+            super().__init__()
+            self.document_id = document_id
+            self.annotations = annotations
+            self.links = links
 
     def __init__(self, store: Store) -> None:
         super().__init__()

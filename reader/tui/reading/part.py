@@ -13,7 +13,6 @@ it along with the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from textual.message import Message
 from textual.widget import Widget
@@ -52,33 +51,41 @@ class ReadingPart(Widget):
     store: Store
     """The library, for parts that read it (set by each part that is given it)."""
 
-    @dataclass
     class Redraw(Message):
         """What a pane shows changed (an edit to the library, new search hits): redraw it, and say so.
 
         *pane* is the pane to redraw (``None``: every pane). After an edit the
         selection is spent (*clear_selection*), and *land_on* puts the cursor
         inside a new highlight so the next key (a note, a link, a delete)
-        acts on it.
+        acts on it. With *in_background*, the highlights are read and indexed
+        on a worker (a book's thousands; nothing the user just did waits on it).
         """
 
-        pane: DocumentPane | None
-        message: str | None = None
-        land_on: int | None = None
-        clear_selection: bool = True
-        in_background: bool = False
-        """Read and index the highlights on a worker (a book's thousands; nothing the user just did waits on it)."""
+        def __init__(
+            self,
+            pane: DocumentPane | None,
+            message: str | None = None,
+            land_on: int | None = None,
+            clear_selection: bool = True,
+            in_background: bool = False,
+        ) -> None:
+            super().__init__()
+            self.pane = pane
+            self.message = message
+            self.land_on = land_on
+            self.clear_selection = clear_selection
+            self.in_background = in_background
 
-    @dataclass
     class ModeChanged(Message):
         """A component entered or left a mode (a link being made, a re-attach): keys and status change."""
 
-    @dataclass
     class GoTo(Message):
         """Bring an annotation's passage to a pane, avoiding *avoid* when another must be replaced."""
 
-        annotation: Annotation
-        avoid: DocumentPane | None = None
+        def __init__(self, annotation: Annotation, avoid: DocumentPane | None = None) -> None:
+            super().__init__()
+            self.annotation = annotation
+            self.avoid = avoid
 
     def hint(self, pane: DocumentPane) -> str | None:
         """A line for the status bar while this component has something under way, else ``None``."""

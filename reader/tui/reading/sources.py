@@ -9,7 +9,6 @@ says so once and keeps showing the version being read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from textual import on
 from textual.message import Message
@@ -27,13 +26,14 @@ from .part import Notices, ReadingPart
 class SourceWatch(ReadingPart):
     """Refresh on open, and notices when a document changes underneath its pane."""
 
-    @dataclass
     class Refreshed(Message):
         """A pane's file had changed on disk and is now the document's current version (posted from a worker)."""
 
-        document_id: str
-        summary: str
-        to_review: int
+        def __init__(self, document_id: str, summary: str, to_review: int) -> None:
+            super().__init__()
+            self.document_id = document_id
+            self.summary = summary
+            self.to_review = to_review
 
     def __init__(self, store: Store, deck: PaneDeck, notices: Notices) -> None:
         super().__init__()

@@ -73,13 +73,13 @@ class AnnotationsPanel(Vertical):
     #: Panel widths, in columns or a share of the screen, narrowest first.
     WIDTHS = ("38", "60", "50%", "75%")
 
-    @dataclass
     class Chosen(Message):
         """The person picked an annotation to go to."""
 
-        annotation_id: str
+        def __init__(self, annotation_id: str) -> None:
+            super().__init__()
+            self.annotation_id = annotation_id
 
-    @dataclass
     class Closed(Message):
         """The person closed the panel (``esc``): the reader goes back to the text."""
 

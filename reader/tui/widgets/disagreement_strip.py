@@ -11,7 +11,6 @@ row goes there (the first difference in its share, else its start).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -73,13 +72,14 @@ class DisagreementStrip(Widget):
     }
     """
 
-    @dataclass
     class Chosen(Message):
         """A row was clicked: the share of the text it stands for, beside the pane *pane_id*."""
 
-        pane_id: str
-        start: int
-        end: int
+        def __init__(self, pane_id: str, start: int, end: int) -> None:
+            super().__init__()
+            self.pane_id = pane_id
+            self.start = start
+            self.end = end
 
     def __init__(self, pane_id: str, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -21,7 +21,6 @@ section title).  The names other modules use are re-exported here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events
@@ -151,28 +150,30 @@ class DocumentView(TextCanvas, can_focus=True):
         Binding("escape", "clear_selection", "Clear selection", show=False, id="selection.clear"),
     ]
 
-    @dataclass
     class CursorMoved(Message):
         """Posted when the cursor moves (by key, mouse or code)."""
 
-        view: DocumentView
-        """The view whose cursor moved."""
-        offset: int
-        """The new cursor offset."""
+        def __init__(self, view: DocumentView, offset: int) -> None:
+            super().__init__()
+            self.view = view
+            """The view whose cursor moved."""
+            self.offset = offset
+            """The new cursor offset."""
 
         @property
         def control(self) -> DocumentView:
             """The view whose cursor moved."""
             return self.view
 
-    @dataclass
     class SelectionChanged(Message):
         """Posted when the selection starts, changes or is cleared."""
 
-        view: DocumentView
-        """The view whose selection changed."""
-        selection: tuple[int, int] | None
-        """``(anchor, cursor)``, or ``None`` when nothing is selected."""
+        def __init__(self, view: DocumentView, selection: tuple[int, int] | None) -> None:
+            super().__init__()
+            self.view = view
+            """The view whose selection changed."""
+            self.selection = selection
+            """``(anchor, cursor)``, or ``None`` when nothing is selected."""
 
         @property
         def control(self) -> DocumentView:
