@@ -98,7 +98,8 @@ class PaneDeck(Horizontal):
         # laid out once at its width (a strip mounted later narrows the pane, and the text is wrapped again).
         compared = len(self.pane_layers) == len(self.document_ids) == 2 and len(set(self.document_ids)) == 1
         for index, document_id in enumerate(self.document_ids):
-            pane = self._make_pane(document_id, index, self.pane_layers[index] if index < len(self.pane_layers) else None)
+            layer = self.pane_layers[index] if index < len(self.pane_layers) else None
+            pane = self._make_pane(document_id, index, layer, active=index == 0)  # the first is focused at start
             yield pane
             if compared:
                 yield DisagreementStrip(pane.id or "", id=f"strip-{pane.id}")
@@ -159,7 +160,7 @@ class PaneDeck(Horizontal):
             pane.set_active(pane is active)
 
     # -- opening and closing ----------------------------------------------------------
-    def _make_pane(self, document_id: str, index: int, layer: str | None = None) -> DocumentPane:
+    def _make_pane(self, document_id: str, index: int, layer: str | None = None, *, active: bool = False) -> DocumentPane:
         document = self.store.documents.get(document_id)
         text = self.store.documents.text(document.version_id)
         sections = self.store.documents.sections(document.version_id)
@@ -168,7 +169,8 @@ class PaneDeck(Horizontal):
         position = self.store.reading.position(document_id)  # laid out first (see LaterLayout)
         self.store.release_memory()  # the text's pages: kept as a Python string now
         return DocumentPane(
-            document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow, layer=layer, position=position
+            document, text, sections, id=f"pane-{index}-{document.id[:8]}", reflow=reflow, layer=layer, position=position,
+            active=active,
         )
 
     def start(self) -> None:

@@ -68,9 +68,10 @@ class DocumentPane(Vertical):
 
     def __init__(
         self, document: Document, text: str, sections: Sequence[Section], *, id: str | None = None, reflow: bool = False,
-        layer: str | None = None, position: int = 0,
+        layer: str | None = None, position: int = 0, active: bool = False,
     ) -> None:
-        super().__init__(id=id)
+        # A pane made active is styled so from the start: the class set after mounting restyles all it holds.
+        super().__init__(id=id, classes="-active" if active else None)
         self.author_layer = layer
         """Only this author's annotations are shown (``None``: everyone's): one layer, when comparing."""
         self.disagreement_marks: list[tuple[int, int, int]] = []
@@ -98,7 +99,7 @@ class DocumentPane(Vertical):
         """Annotation spans last drawn, by start."""
         self.synced = False
         """Scrolling is synced with the other panes (shown in the title bar)."""
-        self.active = False
+        self.active = active
         """Keys act on this pane: its title bar says so in colour and with a marker, for any theme or none."""
         self._shown_title = Text()
         self._title_offset = 0
