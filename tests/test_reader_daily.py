@@ -111,16 +111,16 @@ async def test_escape_clears_one_thing_at_a_time_and_r_says_when_nothing_waits(l
         await pilot.pause()
         assert any("Nothing waits to be re-attached" in message for message in notices(app))
         orphan = library.annotations.list(document_ids=[notice.id])[0]
-        screen.review.reattaching = orphan.id  # as after r in the review
+        screen.on_demand.review.reattaching = orphan.id  # as after r in the review
         await pilot.press("slash", *"bearings", "enter")
         await pilot.pause()
         assert pane.search_hits
         await pilot.press("escape")  # the search goes first; the re-attach still waits
         await pilot.pause()
-        assert not pane.search_hits and screen.review.reattaching == orphan.id
+        assert not pane.search_hits and screen.on_demand.review.reattaching == orphan.id
         await pilot.press("escape")
         await pilot.pause()
-        assert screen.review.reattaching is None and type(app.screen).__name__ == "ReadingScreen"
+        assert screen.on_demand.review.reattaching is None and type(app.screen).__name__ == "ReadingScreen"
         await pilot.press("escape")  # nothing under way: the library
         await pilot.pause()
         assert type(app.screen).__name__ == "LibraryScreen"

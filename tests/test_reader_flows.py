@@ -323,7 +323,7 @@ async def test_closing_the_pane_a_link_starts_from_cancels_the_link(library):
         screen.panes[0].view.focus()
         await pilot.press("ctrl+w")
         await pilot.pause()
-        assert len(screen.panes) == 1 and screen.links.source is None
+        assert len(screen.panes) == 1 and screen.on_demand.links.source is None
         await select(pilot, screen, 0, "Mara Ilves")
         await pilot.press("L")  # nothing to link from now: a warning, no crash
         await pilot.pause()

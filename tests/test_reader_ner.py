@@ -49,7 +49,7 @@ async def suggest(store, document) -> tuple[list[str], ReadingScreen]:
         assert isinstance(screen, ReadingScreen)
         await pilot.press("ctrl+y")
         await pilot.pause()
-        await screen.suggesting.workers.wait_for_complete()
+        await screen.on_demand.suggesting.workers.wait_for_complete()
         await pilot.pause()
         return [n.message for n in app._notifications], screen
 

@@ -141,7 +141,7 @@ async def test_reattach_an_orphan_to_a_selected_passage(changed):
         await pilot.press("r")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, ReadingScreen) and screen.review.reattaching == orphan
+        assert isinstance(screen, ReadingScreen) and screen.on_demand.review.reattaching == orphan
         pane = screen.panes[0]
         quote = "until 28 April"
         pane.view.move_cursor(pane.text.index(quote))
@@ -154,7 +154,7 @@ async def test_reattach_an_orphan_to_a_selected_passage(changed):
             current.version_id, quote, "exact", False
         )
         assert placed.note == "on The closure is a precaution."
-        assert screen.review.reattaching is None
+        assert screen.on_demand.review.reattaching is None
         assert pane.view.highlights_at(placed.start + 1)
 
 

@@ -372,7 +372,7 @@ async def test_delete_undo_link_and_the_reading_position_wait_out_a_busy_library
             await pilot.pause()
             await pilot.press(*"contradicts", "enter")
             await pilot.pause()
-            assert screen.links.source is not None  # L again asks for the relation again
+            assert screen.on_demand.links.source is not None  # L again asks for the relation again
             notice.view.focus()
             await pilot.press("pagedown")
             await pilot.pause(0.6)  # the reading position would be written now
@@ -386,7 +386,7 @@ async def test_delete_undo_link_and_the_reading_position_wait_out_a_busy_library
         await pilot.pause()
         await pilot.press(*"contradicts", "enter")
         await pilot.pause()
-        assert screen.links.source is None
+        assert screen.on_demand.links.source is None
         assert "contradicts" in {link.relation for a in busy_library.annotations.list() for link in busy_library.links.for_annotations([a.id])}
         article.view.focus()
         article.view.move_cursor(target.start + 1)

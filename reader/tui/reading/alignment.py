@@ -231,8 +231,6 @@ class AlignmentSuggestions(ReadingPart):
                 " · y accepts · X rejects · ctrl+a lists")
 
     def allows(self, action: str, pane: DocumentPane | None) -> bool | None:
-        if action == "align":
-            return len(self.deck.panes) > 1
         if action in ("accept_suggestion", "reject_suggestion"):
             return pane is not None and self.at(pane) is not None
         return None

@@ -119,11 +119,6 @@ class LinkMaking(ReadingPart):
             return None
         return f"linking from {short_quote(target_text(self.store, *self.source))}: pick a passage, then L (esc cancels)"
 
-    def allows(self, action: str, pane: DocumentPane | None) -> bool | None:
-        if action == "follow":
-            return pane is not None and pane.spans.any_linked()
-        return None
-
     def cancel(self, pane: DocumentPane | None) -> bool:
         if self.source is None:
             return False

@@ -23,26 +23,17 @@ from textual.widgets import Input
 from annotations.model import Annotation
 from annotations.store import Store
 
-from ..editing import Editor
 from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.document_view import DocumentView
 from ..widgets.key_bar import KeyBar
 from ..widgets.pane import DocumentPane
-from .annotating import Annotating
-from .comparing import Comparing
 from .deck import PaneDeck
-from .entities import EntityWork
-from .fragments import FragmentHolding
 from .highlights import HighlightDrawing
 from .keymap import READING_KEYS
-from .links import LinkMaking
+from .on_demand import CANCEL_ORDER, PartsOnDemand
 from .part import Notices, ReadingPart, short_quote
-from .review import ReviewFlow
-from .search import PaneSearch
 from .sources import SourceWatch
-from .suggesting import Suggesting
-from .alignment import AlignmentSuggestions
 from .targets import annotations_at
 
 def on_active_pane(part: str, method: str, **arguments: object) -> Callable[[ReadingScreen], None]:
@@ -51,7 +42,7 @@ def on_active_pane(part: str, method: str, **arguments: object) -> Callable[[Rea
     def action(screen: ReadingScreen) -> None:
         pane = screen.deck.active
         if pane is not None:
-            getattr(getattr(screen, part), method)(pane, **arguments)
+            getattr(getattr(screen.on_demand, part), method)(pane, **arguments)
 
     action.__doc__ = f"{part}.{method} on the active pane"
     return action
@@ -60,7 +51,7 @@ def on_active_pane(part: str, method: str, **arguments: object) -> Callable[[Rea
 #: Up to this many highlights, the panel's list is read at once rather than on a worker.
 PANEL_AT_ONCE = 500
 #: Actions that need more than one pane.
-MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync", "toggle_aligned_sync")
+MULTI_PANE_ACTIONS = ("next_pane", "previous_pane", "toggle_sync", "toggle_aligned_sync", "align")
 
 
 class ReadingScreen(Screen[None]):
@@ -80,43 +71,34 @@ class ReadingScreen(Screen[None]):
         super().__init__()
         self.store = store
         """The library, shared with the rest of the app."""
-        editor = Editor(store)
         self.deck = PaneDeck(store, document_ids, layers)
         """The panes, side by side."""
-        self.annotating = Annotating(store, editor, self.deck)
-        self.links = LinkMaking(store, editor, self.deck)
-        self.search = PaneSearch()
+        self.on_demand = PartsOnDemand(self, store, self.deck)
+        """The components most readings never use, made when first needed (the rest are made here)."""
         self.highlights = HighlightDrawing(store)
-        notices = Notices(self)
-        self.sources = SourceWatch(store, self.deck, notices)
-        self.review = ReviewFlow(store, self.deck)
-        self.entities = EntityWork(store)
-        self.suggesting = Suggesting(store, self.deck)
-        self.alignment = AlignmentSuggestions(store, self.deck)
-        self.fragments = FragmentHolding()
-        self.deck.alignment_of = self.alignment.offset_map
-        self.comparing = Comparing(store, self.deck)
+        self.sources = SourceWatch(store, self.deck, Notices(self))
+        self.on_demand.add("highlights", self.highlights)
+        self.on_demand.add("sources", self.sources)
+        self.on_demand.make("annotating")  # its hint says a selection has started
+        if layers:
+            self.on_demand.make("comparing")  # two layers: their differences are drawn with the first frame
+        self.deck.alignment_of = lambda pane_a, pane_b: self.on_demand.alignment.offset_map(pane_a, pane_b)
 
     @property
     def parts(self) -> tuple[ReadingPart, ...]:
-        """The components asked about the status line and actions, in order of precedence."""
-        return (self.review, self.links, self.annotating, self.fragments, self.search, self.alignment, self.comparing,
-                self.highlights, self.sources, self.entities, self.suggesting)
-
-    @property
-    def cancel_order(self) -> tuple[ReadingPart, ...]:
-        """Who ``esc`` asks, lightest first: search hits go before a link or a re-attach under way."""
-        return (self.search, self.fragments, self.links, self.review, self.alignment)
+        """The components made so far, asked about the status line and actions in order of precedence."""
+        return self.on_demand.in_order()
 
     def compose(self) -> ComposeResult:
         yield self.deck
         yield AnnotationsPanel()
         yield KeyBar()
-        yield from self.parts
+        yield from self.on_demand.compose()
 
     def on_mount(self) -> None:
         self.deck.start()
-        self.comparing.start()  # the places around the reading position, painted with the highlights
+        if "comparing" in self.on_demand.made:
+            self.on_demand.comparing.start()  # the places around the reading position, painted with the highlights
         for pane in self.deck.panes:  # now, not when the panes' Opened arrives: that may be after the first frame
             self.highlights.paint_first_screen(pane)
 
@@ -146,8 +128,9 @@ class ReadingScreen(Screen[None]):
     # -- drawing --------------------------------------------------------------------------
     def _redraw(self, pane: DocumentPane, *, in_background: bool = False) -> None:
         self.refresh_bindings()
-        self.suggesting.mark(pane)
-        self.comparing.mark(pane)
+        self.on_demand.suggesting.mark(pane)
+        if "comparing" in self.on_demand.made:
+            self.on_demand.comparing.mark(pane)
         self.highlights.redraw(pane, in_background=in_background)
 
     def _show_status(self, pane: DocumentPane) -> None:
@@ -171,7 +154,8 @@ class ReadingScreen(Screen[None]):
     def _cursor_moved(self, pane: DocumentPane) -> Callable[[int], None]:
         def moved(offset: int) -> None:
             if self.deck.pane_for(pane.view) is pane:
-                self.alignment.show_partner(pane)
+                if "alignment" in self.on_demand.made:
+                    self.on_demand.alignment.show_partner(pane)
                 self._show_status(pane)
                 pane.show_title(offset)
 
@@ -194,7 +178,7 @@ class ReadingScreen(Screen[None]):
 
     @on(DisagreementStrip.Chosen)
     def _strip_chosen(self, event: DisagreementStrip.Chosen) -> None:
-        self.comparing.go_to_share(event.start, event.end)
+        self.on_demand.comparing.go_to_share(event.start, event.end)
 
     @on(PaneDeck.ActiveChanged)
     def _active_changed(self, event: PaneDeck.ActiveChanged) -> None:
@@ -203,9 +187,13 @@ class ReadingScreen(Screen[None]):
 
     @on(PaneDeck.Leaving)
     def _pane_leaving(self, event: PaneDeck.Leaving) -> None:
-        self.links.pane_leaving(event.pane, event.why)
-        self.alignment.pane_leaving(event.pane)
-        self.comparing.pane_leaving(event.pane)
+        made = self.on_demand.made
+        if "links" in made:
+            self.on_demand.links.pane_leaving(event.pane, event.why)
+        if "alignment" in made:
+            self.on_demand.alignment.pane_leaving(event.pane)
+        if "comparing" in made:
+            self.on_demand.comparing.pane_leaving(event.pane)
 
     @on(HighlightDrawing.Drawn)
     def _drawn(self, event: HighlightDrawing.Drawn) -> None:
@@ -265,7 +253,7 @@ class ReadingScreen(Screen[None]):
         event.stop()
         pane = self.deck.pane_for(event.input)
         if pane is not None:
-            self.search.find(pane, event.value)
+            self.on_demand.search.find(pane, event.value)
 
     # -- which actions apply now ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -274,6 +262,10 @@ class ReadingScreen(Screen[None]):
             return getattr(self.app, "instructions", None) is not None
         if action in MULTI_PANE_ACTIONS:
             return len(self.deck.panes) > 1
+        if action == "follow":  # told by the pane's highlights, whether or not a link was made in this screen
+            return pane is not None and pane.spans.any_linked()
+        if self.on_demand.refused(action):
+            return False
         for part in self.parts:
             verdict = part.allows(action, pane)
             if verdict is not None:
@@ -287,10 +279,10 @@ class ReadingScreen(Screen[None]):
     action_hold_fragment = on_active_pane("fragments", "hold")
 
     def action_undo(self) -> None:
-        self.annotating.history(redo=False)
+        self.on_demand.annotating.history(redo=False)
 
     def action_redo(self) -> None:
-        self.annotating.history(redo=True)
+        self.on_demand.annotating.history(redo=True)
 
     action_link = on_active_pane("links", "link")
     action_follow = on_active_pane("links", "follow")
@@ -301,13 +293,13 @@ class ReadingScreen(Screen[None]):
     action_reattach = on_active_pane("review", "reattach")
     def action_tag_every(self) -> None:
         if (pane := self.deck.active) is not None:
-            self.entities.tag_every(pane, [p.document.id for p in self.deck.panes])
+            self.on_demand.entities.tag_every(pane, [p.document.id for p in self.deck.panes])
 
     action_aliases = on_active_pane("entities", "aliases")
 
     def action_entities(self) -> None:
         if (pane := self.deck.active) is not None:
-            self.entities.entity_screen(pane, [p.document.id for p in self.deck.panes])
+            self.on_demand.entities.entity_screen(pane, [p.document.id for p in self.deck.panes])
 
     action_suggestions = on_active_pane("suggesting", "review")
     action_suggest = on_active_pane("suggesting", "suggest")
@@ -418,7 +410,7 @@ class ReadingScreen(Screen[None]):
     def action_back(self) -> None:
         """``esc``: drop what is under way (a re-attach, a link, a search), else show the library."""
         pane = self.deck.active
-        if any(part.cancel(pane) for part in self.cancel_order):
+        if any(part.cancel(pane) for part in self.on_demand.in_order(CANCEL_ORDER)):
             return
         self.app.action_show_library()  # type: ignore[attr-defined]
 
