@@ -524,3 +524,24 @@ async def test_a_move_made_before_the_first_layout_is_not_undone(library):
         for _ in range(3):
             await pilot.pause()
         assert pane.view.cursor == 10
+
+
+async def test_only_the_rightmost_pane_goes_without_a_border_as_panes_open_and_close(library):
+    def borders(screen: ReadingScreen) -> list[bool]:
+        return [pane.styles.border_right[0] not in ("", "none") for pane in screen.panes]
+
+    first, second = ids(library)
+    app = MarginApp(library, document_ids=[first, second], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReadingScreen)
+        await pilot.pause()
+        assert borders(screen) == [True, False]
+        screen.panes[1].view.focus()
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert borders(screen) == [False]  # the one left is the rightmost now
+        screen.deck.open(second)
+        await pilot.pause()
+        await pilot.pause()
+        assert borders(screen) == [True, False]

@@ -100,6 +100,7 @@ class PaneDeck(Horizontal):
         for index, document_id in enumerate(self.document_ids):
             layer = self.pane_layers[index] if index < len(self.pane_layers) else None
             pane = self._make_pane(document_id, index, layer, active=index == 0)  # the first is focused at start
+            pane.set_class(index == len(self.document_ids) - 1, "-last")
             yield pane
             if compared:
                 yield DisagreementStrip(pane.id or "", id=f"strip-{pane.id}")
@@ -242,6 +243,7 @@ class PaneDeck(Horizontal):
             self._remove(replace)
         else:
             self.mount(new)
+            self._mark_last()
 
         def ready() -> None:
             self._prepare(new)
@@ -283,6 +285,18 @@ class PaneDeck(Horizontal):
         """Take *pane* away; from now on it is not one of :attr:`panes`, though Textual removes it later."""
         self._going.add(pane)
         pane.remove()
+        self._mark_last()
+
+    def _mark_last(self) -> None:
+        """The rightmost pane draws no border on its right.
+
+        A class the deck keeps, not a ``:last-of-type`` rule: Textual styles a
+        widget whose style depends on its place among its siblings again, with
+        all it holds, after mounting it (about 1.5 ms of a launch).
+        """
+        panes = self.panes
+        for pane in panes:
+            pane.set_class(pane is panes[-1], "-last")
 
     def _leave(self, pane: DocumentPane, why: str) -> None:
         """Before a pane goes: keep its reading position and say it is going."""

@@ -42,7 +42,7 @@ class DocumentPane(Vertical):
         width: 1fr;
         height: 1fr;
         border-right: vkey $panel;
-        &:last-of-type { border-right: none; }
+        &.-last { border-right: none; }
         & > .pane-title {
             height: 1;
             padding: 0 1;
