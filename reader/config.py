@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -98,6 +99,24 @@ def busy_timeout() -> float:
     return _number_setting("MARGIN_BUSY_TIMEOUT", "busy_timeout", DEFAULT_BUSY_TIMEOUT)
 
 
+#: The environment variables and config keys of the limits (see :func:`apply_limits`).
+LIMIT_SETTINGS = (
+    ("MARGIN_MAX_DOCUMENT_MB", "max_document_mb"),
+    ("MARGIN_MAX_HTML_MB", "max_html_mb"),
+    ("MARGIN_MAX_IMPORT_MB", "max_import_mb"),
+    ("MARGIN_TEMPLATE_SECONDS", "template_seconds"),
+    ("MARGIN_TEMPLATE_MAX_MB", "template_max_mb"),
+)
+
+
+def _limits_set() -> bool:
+    """Whether any limit is set, in the environment or the config file."""
+    if any(os.environ.get(env, "").strip() for env, _ in LIMIT_SETTINGS):
+        return True
+    config = load_config()
+    return any(key in config for _, key in LIMIT_SETTINGS)
+
+
 def apply_limits() -> None:
     """Set what reading and rendering may cost (:mod:`annotations.limits`) from the environment and the config.
 
@@ -106,7 +125,12 @@ def apply_limits() -> None:
     ``MARGIN_MAX_HTML_MB``/``max_html_mb`` (16), ``MARGIN_MAX_IMPORT_MB``/
     ``max_import_mb`` (64), ``MARGIN_TEMPLATE_SECONDS``/``template_seconds``
     (30) and ``MARGIN_TEMPLATE_MAX_MB``/``template_max_mb`` (64).
+
+    When none is set and the limits are not loaded yet, their defaults hold
+    and nothing is loaded: the reader's launch reads no file the limits guard.
     """
+    if "annotations.limits" not in sys.modules and not _limits_set():
+        return
     from annotations import limits
 
     defaults = limits.Limits()

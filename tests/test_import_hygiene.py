@@ -483,3 +483,24 @@ main()
     assert out.returncode == 0, out.stderr
     enabled, frozen = out.stdout.strip().splitlines()[-1].split()[1:]
     assert enabled == "True" and int(frozen) > 20_000  # click, the store and the commands, left out of collections
+
+
+def test_a_command_that_reads_no_file_loads_no_limits_unless_one_is_set_and_an_unset_one_is_the_default_again(tmp_path):
+    # Opening the reader reads no file the limits guard: their module loads when one is read, or is set.
+    code = f"""
+import sys
+from click.testing import CliRunner
+from reader.cli import cli
+db = {str(tmp_path / 'l.db')!r}
+assert CliRunner().invoke(cli, ['--db', db, 'tags']).exit_code == 0
+assert 'annotations.limits' not in sys.modules
+result = CliRunner().invoke(cli, ['--db', db, 'tags'], env={{'MARGIN_MAX_DOCUMENT_MB': '1'}})
+assert result.exit_code == 0, result.output
+from annotations import limits
+assert limits.current().document_bytes == 1024 * 1024
+assert CliRunner().invoke(cli, ['--db', db, 'tags']).exit_code == 0
+assert limits.current().document_bytes == 200 * 1024 * 1024  # unset again: the default, not the last one set
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr + out.stdout
