@@ -300,3 +300,17 @@ async def test_opening_a_document_whose_file_is_gone_shows_the_stored_text(tmp_p
             assert app.screen.panes[0].text == store.documents.text(store.documents.get(document_id).version_id)
     finally:
         store.close()
+
+
+async def test_opening_a_document_with_annotations_to_review_says_how_many_once(changed):
+    store, document_id, _ = changed
+    app = MarginApp(store, document_ids=[document_id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any("to review" in str(n.message) for n in app._notifications), 5)
+        said = [str(n.message) for n in app._notifications if "to review" in str(n.message)]
+        assert said == ["2 annotations in Memo to review after its text changed: press R"]
+        app.screen.deck.reload(app.screen.panes[0])  # the pane made again, as after a refresh
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [str(n.message) for n in app._notifications if "to review" in str(n.message)] == said

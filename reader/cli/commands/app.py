@@ -105,7 +105,7 @@ def open_(ctx: Context, targets: tuple[str, ...], sync_url: str | None, sync_tok
             ids.append(import_paths(ctx, [Path(target)])[0].document.id)
             continue
         try:
-            ids.append(ctx.store.documents.resolve(target).id)
+            ids.append(ctx.store.documents.resolve(target, counted=False).id)
         except NotFound:
             from ..suggest import no_such
 

@@ -162,7 +162,7 @@ class PaneDeck(Horizontal):
 
     # -- opening and closing ----------------------------------------------------------
     def _make_pane(self, document_id: str, index: int, layer: str | None = None, *, active: bool = False) -> DocumentPane:
-        document = self.store.documents.get(document_id)
+        document = self.store.documents.get(document_id, counted=False)  # the counts are read where they are shown
         text = self.store.documents.text(document.version_id)
         sections = self.store.documents.sections(document.version_id)
         chosen = self.store.reading.reflow(document_id)

@@ -133,6 +133,10 @@ class Notices:
             self._told.add((what, document_id))
             self._owner.notify(message, severity="warning", timeout=6)
 
+    def told(self, what: str, document_id: str) -> bool:
+        """Whether *what* was said of the document."""
+        return (what, document_id) in self._told
+
     def mark_told(self, what: str, document_id: str) -> None:
         """Count *what* as said (it was said another way)."""
         self._told.add((what, document_id))

@@ -51,12 +51,16 @@ class SourceWatch(ReadingPart):
         """Once per document: say that its file is gone or that annotations await review, and check its file."""
         document = pane.document
         self.notices.once("gone", document.id, gone_notice(document), when=source_gone(document))
-        count = document.review_count
-        self.notices.once(
-            "review", document.id,
-            f"{count} annotation{'s' if count != 1 else ''} in {document.title} to review after its text changed: press R",
-            when=count > 0,
-        )
+        if not self.notices.told("review", document.id):
+            try:  # counted here: a pane's document is read without its counts, for its first frame
+                count = self.store.documents.get(document.id).review_count
+            except LIBRARY_ERRORS:
+                count = 0  # the library is busy (said when the document is next opened), or the document gone
+            self.notices.once(
+                "review", document.id,
+                f"{count} annotation{'s' if count != 1 else ''} in {document.title} to review after its text changed: press R",
+                when=count > 0,
+            )
         if document.id not in self._checked:
             self._checked.add(document.id)
             self.call_after_refresh(self._check, document)  # reading the file waits for the first frame
