@@ -54,6 +54,7 @@ class SourceWatch(ReadingPart):
         if not self.notices.told("review", document.id):
             try:  # counted here: a pane's document is read without its counts, for its first frame
                 count = self.store.documents.get(document.id).review_count
+                self.store.release_memory()  # the pages read to count, let go as the text's are (2 MB at the peak)
             except LIBRARY_ERRORS:
                 count = 0  # the library is busy (said when the document is next opened), or the document gone
             self.notices.once(
