@@ -69,6 +69,11 @@ def _remade(id_column: str, check: str = _SPELLED, *, without_rowid: bool = Fals
     return ["DROP TABLE notes_fts", "DROP TABLE annotations", table, *_INDEX_SQL]
 
 
+def _repaged(size: int) -> list[str]:
+    """The copy rewritten with pages of *size* bytes (a page size changes only by rewriting the file)."""
+    return ["PRAGMA journal_mode=DELETE", f"PRAGMA page_size={size}", "VACUUM", "PRAGMA journal_mode=WAL"]
+
+
 @dataclass(frozen=True)
 class Variant:
     """Statements run on the copy first, and how the rows are made and inserted."""
@@ -108,6 +113,9 @@ VARIANTS: dict[str, Variant] = {
     "WITHOUT ROWID, the text id its key": Variant(_remade("id TEXT PRIMARY KEY", without_rowid=True)),
     "integer ids, no other index": Variant(_plain_table("id INTEGER PRIMARY KEY"), ids="integer"),
     "synchronous=OFF (no fsync)": Variant(["PRAGMA synchronous=OFF"]),
+    **{f"{size // 1024} KB pages": Variant(_repaged(size)) for size in (8192, 16384, 32768)},
+    "256 MB page cache": Variant(["PRAGMA cache_size=-262144"]),
+    "no automatic checkpoint at commit": Variant(["PRAGMA wal_autocheckpoint=0"]),
 }
 
 
