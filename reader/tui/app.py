@@ -168,6 +168,7 @@ class MarginApp(App[None]):
             elif not name.strip():
                 self._ask_name()
             else:
+                self._until_first_frame.close()  # the prompt was drawn (a callback queued on it may be dropped with it)
                 self.store = self.store.as_author(" ".join(name.split())[:100])
                 if self.when_named is not None:
                     self.when_named(self.store.author)

@@ -51,7 +51,7 @@ class SourceWatch(ReadingPart):
         """Once per document: say that its file is gone or that annotations await review, and check its file."""
         document = pane.document
         self.notices.once("gone", document.id, gone_notice(document), when=source_gone(document))
-        if not self.notices.told("review", document.id):
+        if document.id not in self._checked and not self.notices.told("review", document.id):  # once a document
             try:  # counted here: a pane's document is read without its counts, for its first frame
                 count = self.store.documents.get(document.id).review_count
                 self.store.release_memory()  # the pages read to count, let go as the text's are (2 MB at the peak)
