@@ -13,7 +13,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, runtime_checkable
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
@@ -26,7 +25,7 @@ from reader.crashlog import write_crash_log
 
 from .actions import help_rows, palette_commands
 from .elsewhere import LIBRARY_ERRORS, POSITION_WAIT, WATCH_SECONDS, ChangeWatch, brief_wait, write_failure
-from .reading import ReadingScreen, default_export_path
+from .reading import ReadingScreen
 from .terminal_filter import TerminalSafe
 from .widgets.key_bar import KeyBar
 
@@ -392,60 +391,8 @@ class MarginApp(App[None]):
             self.notify("The library is busy: opening at the last place read, not at the hit.", severity="warning")
         self.open_documents([document_id])
 
-    def action_export(self, document_ids: Sequence[str], typed: str | None = None) -> None:
-        """Ask where to export; *typed* (after a failure) is the path the person had typed, offered again."""
-        from .screens.choices import ChoicePicker  # the dialogs: loaded when first asked for
-        from .screens.path_prompt import PathPrompt
+    def action_export(self, document_ids: Sequence[str]) -> None:
+        """Export the notes of *document_ids* (none: the whole library) to Markdown, asking where (``exporting.py``)."""
+        from .exporting import ask_to_export
 
-        titles = [self.store.documents.get(d).title for d in document_ids]
-
-        def chosen(path: str | None) -> None:
-            if not path:
-                return
-            target = Path(path).expanduser()
-            if not target.exists():
-                self._export(list(document_ids), target, overwrite=False)
-                return
-
-            def decided(answer: str | None) -> None:
-                if answer == "replace":
-                    self._export(list(document_ids), target, overwrite=True)
-                else:
-                    self.notify(f"Not exported: {target} is kept as it was", title="Export")
-
-            # An export never replaces a file the person did not say it may replace.
-            self.push_screen(
-                ChoicePicker(
-                    f"{target.name} exists",
-                    [("keep", "Keep it (choose another name with ctrl+e)"), ("replace", f"Replace {target}")],
-                ),
-                decided,
-            )
-
-        self.push_screen(
-            PathPrompt(
-                "Export notes to Markdown",
-                typed if typed is not None else default_export_path(titles or ["reading-notes"]),
-                "the same output as `margin export`",
-            ),
-            chosen,
-        )
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self, document_ids: list[str], path: Path, *, overwrite: bool) -> None:
-        """Export on a worker thread with its own connection, so a big export never freezes the screen."""
-        from annotations.export.files import write_atomically
-        from annotations.export.gather import markdown_export
-
-        try:
-            with self.store.reopen() as store:
-                markdown, count = markdown_export(store, document_refs=document_ids)
-            write_atomically(path, markdown, overwrite=overwrite)
-            self.call_from_thread(self.notify, f"Exported {count} annotation{'s' if count != 1 else ''} to {path}", title="Exported")
-        except (MarginError, OSError) as error:
-            self.call_from_thread(self._export_failed, document_ids, path, str(error))
-
-    def _export_failed(self, document_ids: list[str], path: Path, message: str) -> None:
-        """Say why, and ask again with the path as typed, so it can be corrected rather than retyped."""
-        self.notify(message, severity="error", title="Not exported")
-        self.action_export(document_ids, typed=str(path))
+        ask_to_export(self, self.store, document_ids)
