@@ -99,22 +99,23 @@ def busy_timeout() -> float:
     return _number_setting("MARGIN_BUSY_TIMEOUT", "busy_timeout", DEFAULT_BUSY_TIMEOUT)
 
 
-#: The environment variables and config keys of the limits (see :func:`apply_limits`).
-LIMIT_SETTINGS = (
-    ("MARGIN_MAX_DOCUMENT_MB", "max_document_mb"),
-    ("MARGIN_MAX_HTML_MB", "max_html_mb"),
-    ("MARGIN_MAX_IMPORT_MB", "max_import_mb"),
-    ("MARGIN_TEMPLATE_SECONDS", "template_seconds"),
-    ("MARGIN_TEMPLATE_MAX_MB", "template_max_mb"),
+#: Each limit of :mod:`annotations.limits`: its field, environment variable, config key, and the
+#: unit the setting counts in (megabytes of bytes, or seconds). See :func:`apply_limits`.
+LIMIT_SETTINGS: tuple[tuple[str, str, str, int], ...] = (
+    ("document_bytes", "MARGIN_MAX_DOCUMENT_MB", "max_document_mb", 1024 * 1024),
+    ("html_bytes", "MARGIN_MAX_HTML_MB", "max_html_mb", 1024 * 1024),
+    ("import_bytes", "MARGIN_MAX_IMPORT_MB", "max_import_mb", 1024 * 1024),
+    ("template_seconds", "MARGIN_TEMPLATE_SECONDS", "template_seconds", 1),
+    ("template_bytes", "MARGIN_TEMPLATE_MAX_MB", "template_max_mb", 1024 * 1024),
 )
 
 
 def _limits_set() -> bool:
     """Whether any limit is set, in the environment or the config file."""
-    if any(os.environ.get(env, "").strip() for env, _ in LIMIT_SETTINGS):
+    if any(os.environ.get(env, "").strip() for _, env, _, _ in LIMIT_SETTINGS):
         return True
     config = load_config()
-    return any(key in config for _, key in LIMIT_SETTINGS)
+    return any(key in config for _, _, key, _ in LIMIT_SETTINGS)
 
 
 def apply_limits() -> None:
@@ -134,11 +135,8 @@ def apply_limits() -> None:
     from annotations import limits
 
     defaults = limits.Limits()
-    mb = 1024 * 1024
-    limits.configure(
-        document_bytes=max_document_bytes(),
-        html_bytes=int(_number_setting("MARGIN_MAX_HTML_MB", "max_html_mb", defaults.html_bytes / mb) * mb),
-        import_bytes=int(_number_setting("MARGIN_MAX_IMPORT_MB", "max_import_mb", defaults.import_bytes / mb) * mb),
-        template_seconds=_number_setting("MARGIN_TEMPLATE_SECONDS", "template_seconds", defaults.template_seconds),
-        template_bytes=int(_number_setting("MARGIN_TEMPLATE_MAX_MB", "template_max_mb", defaults.template_bytes / mb) * mb),
-    )
+    settings: dict[str, float] = {}
+    for field, env, key, unit in LIMIT_SETTINGS:
+        value = _number_setting(env, key, getattr(defaults, field) / unit) * unit
+        settings[field] = value if unit == 1 else int(value)
+    limits.configure(**settings)
