@@ -28,9 +28,13 @@ ImportStatus = Literal["new", "unchanged", "new-version", "reverted"]
 #: Longest title a document may be given, in characters.
 MAX_TITLE = 500
 
-_DOCUMENT_SELECT = """
+_DOCUMENT_COLUMNS = """
 SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
-       v.format, v.sha256, v.imported_at, v.length,
+       v.format, v.sha256, v.imported_at, v.length,"""
+_DOCUMENT_FROM = """
+FROM documents d JOIN versions v ON v.id = d.current_version
+"""
+_DOCUMENT_SELECT = _DOCUMENT_COLUMNS + """
        -- Counted from indexes (m012_annotation_indexes, m014_version_keys): all of the version's, less deleted, less orphaned.
        (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid)
        - (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid AND a.deleted IS NOT NULL)
@@ -39,15 +43,9 @@ SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
        (SELECT count(*) FROM annotations a JOIN versions av ON av.rowid = a.version_key
          WHERE av.document_id = d.id AND a.deleted IS NULL AND a.anchor_state = 'orphaned') AS orphaned_count,
        (SELECT count(*) FROM annotations a JOIN versions av ON av.rowid = a.version_key
-         WHERE av.document_id = d.id AND a.deleted IS NULL AND a.needs_review = 1) AS review_count
-FROM documents d JOIN versions v ON v.id = d.current_version
-"""
+         WHERE av.document_id = d.id AND a.deleted IS NULL AND a.needs_review = 1) AS review_count""" + _DOCUMENT_FROM
 #: The same without the counts (each 0), for showing a document: see :meth:`DocumentRepo.get`.
-_UNCOUNTED_SELECT = """
-SELECT d.id, v.title, d.source_path, v.id AS version_id, v.number AS version,
-       v.format, v.sha256, v.imported_at, v.length, 0 AS annotation_count, 0 AS orphaned_count, 0 AS review_count
-FROM documents d JOIN versions v ON v.id = d.current_version
-"""
+_UNCOUNTED_SELECT = _DOCUMENT_COLUMNS + " 0 AS annotation_count, 0 AS orphaned_count, 0 AS review_count" + _DOCUMENT_FROM
 
 
 @dataclass(frozen=True, slots=True)
