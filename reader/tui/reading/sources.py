@@ -51,7 +51,10 @@ class SourceWatch(ReadingPart):
         """Once per document: say that its file is gone or that annotations await review, and check its file."""
         document = pane.document
         self.notices.once("gone", document.id, gone_notice(document), when=source_gone(document))
-        if document.id not in self._checked and not self.notices.told("review", document.id):  # once a document
+        if document.id in self._checked:
+            return
+        self._checked.add(document.id)
+        if not self.notices.told("review", document.id):
             try:  # counted here: a pane's document is read without its counts, for its first frame
                 count = self.store.documents.get(document.id).review_count
                 self.store.release_memory()  # the pages read to count, let go as the text's are (2 MB at the peak)
@@ -62,9 +65,7 @@ class SourceWatch(ReadingPart):
                 f"{count} annotation{'s' if count != 1 else ''} in {document.title} to review after its text changed: press R",
                 when=count > 0,
             )
-        if document.id not in self._checked:
-            self._checked.add(document.id)
-            self.call_after_refresh(self._check, document)  # reading the file waits for the first frame
+        self.call_after_refresh(self._check, document)  # reading the file waits for the first frame
 
     def _check(self, document: Document) -> None:
         """Compare the file with the library off the event loop; a changed file becomes the new version.
