@@ -25,7 +25,7 @@ from .screens.path_prompt import PathPrompt
 
 def ask_to_export(app: App[None], store: Store, document_ids: Sequence[str], typed: str | None = None) -> None:
     """Ask where to export *document_ids* (none: the whole library); *typed* is a path to offer again."""
-    titles = [store.documents.get(d).title for d in document_ids]
+    titles = [store.documents.get(d, counted=False).title for d in document_ids]  # the titles alone
     ids = list(document_ids)
 
     def chosen(path: str | None) -> None:
