@@ -17,7 +17,8 @@ until their component exists; the others make it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from textual.screen import Screen
 
@@ -56,13 +57,99 @@ NEEDS_UNDER_WAY = {
 }
 
 
+P = TypeVar("P", bound=ReadingPart)
+
+
+class _Made(Generic[P]):
+    """A component of :class:`PartsOnDemand`: made by *make* the first time it is asked for, then kept by name."""
+
+    def __init__(self, make: Callable[[PartsOnDemand], P]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, parts: PartsOnDemand, owner: type | None = None) -> P:
+        part = parts.made.get(self._name)
+        if part is None:
+            part = parts.add(self._name, self._make(parts))
+        return cast(P, part)
+
+
+# How each is made; its module is imported then, not with the screen.
+
+def _annotating(parts: PartsOnDemand) -> Annotating:
+    from .annotating import Annotating
+
+    return Annotating(parts.store, parts.editor, parts.deck)
+
+
+def _links(parts: PartsOnDemand) -> LinkMaking:
+    from .links import LinkMaking
+
+    return LinkMaking(parts.store, parts.editor, parts.deck)
+
+
+def _search(parts: PartsOnDemand) -> PaneSearch:
+    from .search import PaneSearch
+
+    return PaneSearch()
+
+
+def _review(parts: PartsOnDemand) -> ReviewFlow:
+    from .review import ReviewFlow
+
+    return ReviewFlow(parts.store, parts.deck)
+
+
+def _entities(parts: PartsOnDemand) -> EntityWork:
+    from .entities import EntityWork
+
+    return EntityWork(parts.store)
+
+
+def _suggesting(parts: PartsOnDemand) -> Suggesting:
+    from .suggesting import Suggesting
+
+    return Suggesting(parts.store, parts.deck)
+
+
+def _alignment(parts: PartsOnDemand) -> AlignmentSuggestions:
+    from .alignment import AlignmentSuggestions
+
+    return AlignmentSuggestions(parts.store, parts.deck)
+
+
+def _fragments(parts: PartsOnDemand) -> FragmentHolding:
+    from .fragments import FragmentHolding
+
+    return FragmentHolding()
+
+
+def _comparing(parts: PartsOnDemand) -> Comparing:
+    from .comparing import Comparing
+
+    return Comparing(parts.store, parts.deck)
+
+
 class PartsOnDemand:
     """The reading screen's components by name, each made and mounted when first asked for."""
 
+    annotating = _Made(_annotating)
+    links = _Made(_links)
+    search = _Made(_search)
+    review = _Made(_review)
+    entities = _Made(_entities)
+    suggesting = _Made(_suggesting)
+    alignment = _Made(_alignment)
+    fragments = _Made(_fragments)
+    comparing = _Made(_comparing)
+
     def __init__(self, screen: Screen[None], store: Store, deck: PaneDeck) -> None:
         self._screen = screen
-        self._store = store
-        self._deck = deck
+        self.store = store
+        self.deck = deck
         self._editor: Editor | None = None
         self._composed = False
         self.made: dict[str, ReadingPart] = {}
@@ -100,77 +187,5 @@ class PartsOnDemand:
         if self._editor is None:
             from ..editing import Editor
 
-            self._editor = Editor(self._store)
+            self._editor = Editor(self.store)
         return self._editor
-
-    @property
-    def annotating(self) -> Annotating:
-        if (part := self.made.get("annotating")) is None:
-            from .annotating import Annotating
-
-            part = self.add("annotating", Annotating(self._store, self.editor, self._deck))
-        return part  # type: ignore[return-value]
-
-    @property
-    def links(self) -> LinkMaking:
-        if (part := self.made.get("links")) is None:
-            from .links import LinkMaking
-
-            part = self.add("links", LinkMaking(self._store, self.editor, self._deck))
-        return part  # type: ignore[return-value]
-
-    @property
-    def search(self) -> PaneSearch:
-        if (part := self.made.get("search")) is None:
-            from .search import PaneSearch
-
-            part = self.add("search", PaneSearch())
-        return part  # type: ignore[return-value]
-
-    @property
-    def review(self) -> ReviewFlow:
-        if (part := self.made.get("review")) is None:
-            from .review import ReviewFlow
-
-            part = self.add("review", ReviewFlow(self._store, self._deck))
-        return part  # type: ignore[return-value]
-
-    @property
-    def entities(self) -> EntityWork:
-        if (part := self.made.get("entities")) is None:
-            from .entities import EntityWork
-
-            part = self.add("entities", EntityWork(self._store))
-        return part  # type: ignore[return-value]
-
-    @property
-    def suggesting(self) -> Suggesting:
-        if (part := self.made.get("suggesting")) is None:
-            from .suggesting import Suggesting
-
-            part = self.add("suggesting", Suggesting(self._store, self._deck))
-        return part  # type: ignore[return-value]
-
-    @property
-    def alignment(self) -> AlignmentSuggestions:
-        if (part := self.made.get("alignment")) is None:
-            from .alignment import AlignmentSuggestions
-
-            part = self.add("alignment", AlignmentSuggestions(self._store, self._deck))
-        return part  # type: ignore[return-value]
-
-    @property
-    def fragments(self) -> FragmentHolding:
-        if (part := self.made.get("fragments")) is None:
-            from .fragments import FragmentHolding
-
-            part = self.add("fragments", FragmentHolding())
-        return part  # type: ignore[return-value]
-
-    @property
-    def comparing(self) -> Comparing:
-        if (part := self.made.get("comparing")) is None:
-            from .comparing import Comparing
-
-            part = self.add("comparing", Comparing(self._store, self._deck))
-        return part  # type: ignore[return-value]
