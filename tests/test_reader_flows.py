@@ -546,19 +546,3 @@ async def test_only_the_rightmost_pane_goes_without_a_border_as_panes_open_and_c
         await pilot.pause()
         assert borders(screen) == [True, False]
 
-
-async def test_an_export_that_fails_says_why_and_asks_again_with_the_path_as_typed(library, tmp_path):
-    seeded = seed_demo(library)
-    app = MarginApp(library, document_ids=[d.id for d in seeded], watch_seconds=None)
-    out = tmp_path / "no-such-folder" / "notes.md"
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        app.screen.query_one("Input").value = str(out)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        said = [str(n.message) for n in app._notifications]
-        assert any("no-such-folder" in line for line in said), said
-        assert app.screen.query_one("Input").value == str(out)  # asked again, the path kept to correct
-        assert not out.exists()
