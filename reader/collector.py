@@ -16,9 +16,10 @@ time this saves, and the imports leave almost no garbage (a few dozen objects).
 :func:`paused` keeps the collector off while a worker makes the thousands of
 objects it then keeps (two layers' claims, compared), and while the reader
 builds its first screen (``MarginApp.run``, until that frame is drawn): the
-passes they trigger find nothing to free. In the compare view, one full collection (9.5 ms) and
-the younger generations' passes fell inside the differences' read; paused, the
-strips came 20 ms sooner (458 → 438 ms to the strips, ten launches each).
+passes they trigger find nothing to free. In the compare view, one full
+collection (9.5 ms) and the younger generations' passes fell inside the
+differences' read; paused, the strips came 20 ms sooner (458 → 438 ms to the
+strips, ten launches each).
 """
 
 from __future__ import annotations
