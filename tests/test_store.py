@@ -424,6 +424,31 @@ def test_bulk_insert_indexes_notes_for_search(store):
     assert len(store.search.notes("zeppelins")) == 1 and store.search.notes("airships") == []
 
 
+@pytest.mark.parametrize("author", ["ada", "O'Brien; DROP TABLE annotations; --", "nul\0inside", "“Zoë” 日本"])
+def test_bulk_insert_stores_each_row_as_a_single_create_would(store, author):
+    """The values every row shares are written into the statement: any author's name comes back as given."""
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    writer = store.as_author(author)
+    pairs = [(anchor_span(text, 0, 6), "a note"), (anchor_span(text, 8, 14), "")]
+    assert writer.annotations.insert_many(doc.version_id, pairs) == 2
+    made = sorted(store.annotations.list(), key=lambda a: a.start)
+    one = writer.annotations.create(doc, anchor_span(text, 20, 26))
+    assert [(a.author, a.version_id, a.start, a.end, a.note) for a in made] == [
+        (author, doc.version_id, 0, 6, "a note"), (author, doc.version_id, 8, 14, "")]
+    assert made[0].created == made[0].updated and made[0].created <= one.created
+    keys = {row[0] for row in store.db.execute("SELECT version_key FROM annotations")}
+    assert keys == {store.db.execute("SELECT rowid FROM versions WHERE id = ?", (doc.version_id,)).fetchone()[0]}
+
+
+def test_bulk_insert_into_a_version_that_does_not_exist_stores_nothing(store):
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.annotations.insert_many("no-such-version", [(anchor_span(text, 0, 6), "")])
+    assert store.annotations.list() == []
+
+
 # review findings -------------------------------------------------------------
 def test_undo_after_a_merge_keeps_the_merged_tag(store):
     doc = add_document(store)
