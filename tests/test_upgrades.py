@@ -367,8 +367,28 @@ def _new_library_before(path: Path, migration: str) -> Path:
     return path
 
 
+#: The three partial indexes m014 made for a document's counts, which m016 made one.
+_M014_COUNT_INDEXES = [
+    "CREATE INDEX annotations_deleted ON annotations(version_key) WHERE deleted IS NOT NULL",
+    "CREATE INDEX annotations_orphaned ON annotations(version_key) WHERE deleted IS NULL AND anchor_state = 'orphaned'",
+    "CREATE INDEX annotations_review ON annotations(version_key) WHERE deleted IS NULL AND needs_review = 1",
+]
+
+
+def _as_m015_made_it(path: Path) -> None:
+    """Turn a library of today's schema into the file m015 wrote: same rows, m014's three count indexes."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP INDEX annotations_marked")
+        for statement in _M014_COUNT_INDEXES:
+            conn.execute(statement)
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm016_marked_index'")
+    conn.close()
+
+
 def _as_m014_made_it(path: Path) -> None:
     """Turn a library of today's schema into the file m014 wrote: same rows, its CHECK constraints as lists."""
+    _as_m015_made_it(path)
     made = _new_library_before(path.with_name("made-by-m014.db"), "m015_plain_checks")
     conn = sqlite3.connect(made)
     definitions = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
@@ -611,6 +631,55 @@ def test_a_library_from_before_m015_keeps_every_row_and_refuses_what_it_refused(
         current = store.documents.get(doc.id)
         store.annotations.create(current, anchor_span(store.documents.text(current.version_id), 10, 30))
         assert store.db.execute("SELECT max(seq) FROM history").fetchone()[0] == sequences["history"] + 1
+    new = tmp_path / "new.db"
+    with Store.open(new, author="ada"):
+        pass
+    assert _schema(path) == _schema(new)
+    assert _applied(path) == list(MIGRATION_NAMES)
+
+
+# m016: one index for a document's counts --------------------------------------------------------------
+
+
+def _plans(store: Store, sql: str) -> str:
+    return " ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql))
+
+
+def test_a_library_from_before_m016_keeps_every_row_and_counts_from_one_index(tmp_path):
+    """m016 makes m014's three count indexes one: rows and answers stay, and each count still reads only an index."""
+    from annotations.anchoring import anchor_span
+    from annotations.store.documents import _DOCUMENT_SELECT
+
+    path = tmp_path / "library.db"
+    documents, before = _library_of_every_kind(path)
+    counted = before[documents[0].id]["document"]
+    assert counted.orphaned_count and counted.review_count and counted.annotation_count
+    _as_m015_made_it(path)
+    assert _schema(path) == _schema(_new_library_before(tmp_path / "m015.db", "m016_marked_index"))
+    rows = _rows(path)
+
+    with Store.open(path, author="ada") as store:
+        after = _rows(path)
+        applied = rows.pop("_sqlite_migrations")
+        assert after.pop("_sqlite_migrations")[: len(applied)] == applied
+        assert after == rows
+        assert _answers(store, documents) == before
+        plan = _plans(store, _DOCUMENT_SELECT + " WHERE d.id = 'x'")
+        assert plan.count("COVERING INDEX annotations_marked") == 4  # deleted, orphaned twice, to review
+        assert not re.search(r"SCAN a\b|annotations_(deleted|orphaned|review)", plan)
+        # the counts follow what changes: a deletion, its undo, a review accepted
+        doc = store.documents.get(documents[0].id)
+        text = store.documents.text(doc.version_id)
+        made = store.annotations.create(doc, anchor_span(text, 10, 30))
+        assert store.documents.get(doc.id).annotation_count == counted.annotation_count + 1
+        store.annotations.delete(made.id)
+        assert store.documents.get(doc.id).annotation_count == counted.annotation_count
+        store.history.undo()
+        assert store.documents.get(doc.id).annotation_count == counted.annotation_count + 1
+        waiting = store.annotations.review_queue([doc.id])
+        store.annotations.accept_place(next(a for a in waiting if not a.orphaned).id)
+        assert store.documents.get(doc.id).review_count == counted.review_count - 1
+        assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     new = tmp_path / "new.db"
     with Store.open(new, author="ada"):
         pass

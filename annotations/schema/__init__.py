@@ -35,6 +35,7 @@ MIGRATION_NAMES = (
     "m013_sync_state",
     "m014_version_keys",
     "m015_plain_checks",
+    "m016_marked_index",
 )
 
 #: Where sqlite-utils' ``Migrations`` records what it applied (one row per migration).

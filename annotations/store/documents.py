@@ -35,7 +35,7 @@ _DOCUMENT_FROM = """
 FROM documents d JOIN versions v ON v.id = d.current_version
 """
 _DOCUMENT_SELECT = _DOCUMENT_COLUMNS + """
-       -- Counted from indexes (m012_annotation_indexes, m014_version_keys): all of the version's, less deleted, less orphaned.
+       -- Counted from indexes (m014_version_keys, m016_marked_index): all of the version's, less deleted, less orphaned.
        (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid)
        - (SELECT count(*) FROM annotations a WHERE a.version_key = v.rowid AND a.deleted IS NOT NULL)
        - (SELECT count(*) FROM annotations a
