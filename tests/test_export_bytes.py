@@ -16,7 +16,7 @@ import pytest
 from annotations.anchoring import anchor_fragments, anchor_quote
 from annotations.export.gather import markdown_export, markdown_per_document
 from annotations.model import Section
-from annotations.store import Store, annotating, documents, linking, tagging
+from annotations.store import Store, annotating, bulk, documents, linking, tagging
 
 from .conftest import fixed_clock, loaded
 
@@ -65,7 +65,7 @@ def build(path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
         return f"{n * 7919 % 65536:04x}{n:04x}-0000-4000-8000-{n:012x}"
 
     monkeypatch.setattr(annotating, "new_id", next_id)
-    monkeypatch.setattr(annotating, "new_ids", lambda count: sorted(next_id() for _ in range(count)))
+    monkeypatch.setattr(bulk, "new_ids", lambda count: sorted(next_id() for _ in range(count)))
     for module in (documents, linking, tagging):
         monkeypatch.setattr(module, "new_id", next_id)
     clock = fixed_clock()

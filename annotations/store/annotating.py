@@ -18,7 +18,7 @@ from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Anchor, Annotation, AttributeValue, Document, SpanTable, Tag
 from ..schema import LONG_ANNOTATION, VERSION_KEY
 from ..properties import attributes_from_json, attributes_json, clean_attribute_name
-from .clock import Clock, new_id, new_ids
+from .clock import Clock, new_id
 from .filters import annotation_filters
 from .fragments import fragment_state, fragments_of, write_fragments
 from .transaction import writing
@@ -363,40 +363,11 @@ class AnnotationRepo:
         """Insert many (anchor, note) pairs in one transaction, without undo history.
 
         For imports and merges of whole files, where undo is per file, not per
-        row. What every row shares (version, author, time) is written into the
-        statement once rather than bound on each row: a bound value is copied
-        for every row, and five fewer of them take a tenth off a 100,000-row
-        insert. The rows are made as they are inserted, not gathered first:
-        100,000 tuples alive at once set off the garbage collector's full
-        passes over everything the process holds.
+        row; see :func:`annotations.store.bulk.insert_annotations`.
         """
-        now = self.clock()
-        anchors = list(anchors)
-        found = self.db.execute("SELECT rowid FROM versions WHERE id = ?", (version_id,)).fetchone()
-        key = found[0] if found else None  # no such version: the foreign key refuses the rows
-        shared = (version_id, key, self.author, now, now)
-        literals = [_literal(value) for value in shared]
-        bound: tuple[object, ...] = ()
-        if None in literals:  # a NUL, which a statement cannot hold: bound on every row instead
-            literals, bound = ["?"] * len(shared), shared
-        ids = new_ids(len(anchors))
-        rows: Iterator[tuple[object, ...]] = (
-            (identifier, a.start, a.end, a.exact, a.prefix, a.suffix, note)
-            for identifier, (a, note) in zip(ids, anchors)
-        )
-        if bound:
-            rows = (row + bound for row in rows)
-        with writing(self.db):
-            self.db.conn.executemany(
-                'INSERT INTO annotations (id, start, "end", exact, prefix, suffix, note, version_id, version_key,'
-                f" author, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, {', '.join(map(str, literals))})",
-                rows,
-            )
-            noted = [(identifier,) for identifier, (_, note) in zip(ids, anchors) if note and not note.isspace()]
-            self.db.conn.executemany(
-                "INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", noted
-            )
-        return len(ids)
+        from .bulk import insert_annotations
+
+        return insert_annotations(self.db, version_id, anchors, author=self.author, now=self.clock())
 
     def live(self, ref: str) -> Annotation:
         """The annotation *ref* names, refusing a deleted one (undo restores it)."""
@@ -454,12 +425,3 @@ class AnnotationRepo:
 def _changed(undo_from: State, back_to: State) -> builtins.list[str]:
     """Fields a recorded step changed (steps from older libraries lack the newer fields)."""
     return [key for key in _SCALARS if key in undo_from and key in back_to and undo_from[key] != back_to[key]]
-
-
-def _literal(value: str | int | None) -> str | None:
-    """*value* written as SQL (a quoted string, a number or NULL), or None for text holding a NUL, which SQL cannot."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, int):
-        return str(value)
-    return None if "\0" in value else "'" + value.replace("'", "''") + "'"
