@@ -712,6 +712,41 @@ def test_spans_within_a_stretch_are_the_spans_overlapping_it_long_ones_included(
     assert store.annotations.spans(doc.version_id, author="nobody", within=(0, 2_000)) == []
 
 
+def test_a_new_library_has_larger_pages_and_an_existing_one_keeps_its_own(tmp_path):
+    from annotations.store.connection import PAGE_SIZE
+
+    def page_size(path):
+        conn = sqlite3.connect(path)
+        try:
+            return conn.execute("PRAGMA page_size").fetchone()[0]
+        finally:
+            conn.close()
+
+    made = tmp_path / "new.db"
+    with Store.open(made, author="ada") as store:
+        annotate(store, add_document(store), "The bridge is safe.")
+        # the log is copied back at the same size in bytes as with SQLite's default pages
+        assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] * PAGE_SIZE == 1000 * 4096
+    empty = tmp_path / "empty.db"
+    empty.touch()  # a file made empty by another program is a new library too
+    with Store.open(empty, author="ada"):
+        pass
+    assert page_size(made) == page_size(empty) == PAGE_SIZE == 32768
+    older = tmp_path / "older.db"
+    conn = sqlite3.connect(older)
+    conn.execute("PRAGMA page_size=4096")
+    conn.execute("VACUUM")
+    conn.close()
+    with Store.open(older, author="ada") as store:  # made by SQLite's default, as margin made them before
+        doc = add_document(store)
+        annotate(store, doc, "The bridge is safe.", note="kept")
+    with Store.open(older, author="ada") as store:
+        assert [a.note for a in store.annotations.list()] == ["kept"]
+        assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert page_size(older) == 4096
+
+
 def test_a_store_reopened_for_a_worker_can_keep_a_small_page_cache_and_reads_the_same(db_path):
     reader = Store.open(db_path, author="ada")
     doc = add_document(reader)
