@@ -92,7 +92,7 @@ class Variant:
 
 
 VARIANTS: dict[str, Variant] = {
-    "margin's schema (m016, 32 KB pages)": Variant(),
+    "margin's schema (m016, 16 KB pages)": Variant(),
     "every value bound on each row": Variant(bound=True),
     "the rows gathered in a list first": Variant(gathered=True),
     "m015's three indexes for the counts": Variant(["DROP INDEX annotations_marked", *_COUNT_INDEXES]),
@@ -120,8 +120,7 @@ VARIANTS: dict[str, Variant] = {
     "WITHOUT ROWID, the text id its key": Variant(_remade("id TEXT PRIMARY KEY", without_rowid=True)),
     "integer ids, no other index": Variant(_plain_table("id INTEGER PRIMARY KEY"), ids="integer"),
     "synchronous=OFF (no fsync)": Variant(["PRAGMA synchronous=OFF"]),
-    **{f"{size // 1024} KB pages": Variant(_repaged(size)) for size in (4096, 8192, 16384)},
-    "64 KB pages": Variant(_repaged(65536)),
+    **{f"{size // 1024} KB pages": Variant(_repaged(size)) for size in (4096, 8192, 32768, 65536)},
     "256 MB page cache": Variant(["PRAGMA cache_size=-262144"]),
     "no automatic checkpoint at commit": Variant(["PRAGMA wal_autocheckpoint=0"]),
 }

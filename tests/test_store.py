@@ -731,7 +731,7 @@ def test_a_new_library_has_larger_pages_and_an_existing_one_keeps_its_own(tmp_pa
     empty.touch()  # a file made empty by another program is a new library too
     with Store.open(empty, author="ada"):
         pass
-    assert page_size(made) == page_size(empty) == PAGE_SIZE == 32768
+    assert page_size(made) == page_size(empty) == PAGE_SIZE == 16384
     older = tmp_path / "older.db"
     conn = sqlite3.connect(older)
     conn.execute("PRAGMA page_size=4096")
