@@ -624,7 +624,7 @@ def print_table(results: list[Result]) -> None:
             print("  ".join("-" * w for w in widths))
     print()
     for r in results:
-        print(f"{r.label} ({r.statistic}): " + " ".join(r.notes))
+        print(f"{r.label} ({r.statistic}): " + "; ".join(r.notes))
 
 
 def main(argv: list[str] | None = None) -> int:
