@@ -52,7 +52,7 @@ _LISTED = "anchor_state IN ('exact', 'moved', 'fuzzy', 'orphaned')"
 _INDEX_SQL = [
     'CREATE INDEX annotations_position ON annotations(version_key, start, "end")',
     'CREATE INDEX annotations_long ON annotations(version_key, ("end" - start)) WHERE "end" - start > 1000',
-    "CREATE INDEX annotations_marked ON annotations(version_key, anchor_state, needs_review, deleted)"
+    "CREATE INDEX annotations_marked ON annotations(version_key, deleted, needs_review, anchor_state)"
     " WHERE deleted IS NOT NULL OR anchor_state = 'orphaned' OR needs_review = 1",
 ]
 #: m014's three indexes for a document's counts, which m016 made one.
@@ -75,8 +75,12 @@ def _remade(id_column: str, check: str = _SPELLED, *, without_rowid: bool = Fals
 
 
 def _repaged(size: int) -> list[str]:
-    """The copy rewritten with pages of *size* bytes (a page size changes only by rewriting the file)."""
-    return ["PRAGMA journal_mode=DELETE", f"PRAGMA page_size={size}", "VACUUM", "PRAGMA journal_mode=WAL"]
+    """The copy rewritten with pages of *size* bytes (a page size changes only by rewriting the file).
+
+    The log's limit follows, in pages, as margin sets it for the library's page size.
+    """
+    return ["PRAGMA journal_mode=DELETE", f"PRAGMA page_size={size}", "VACUUM", "PRAGMA journal_mode=WAL",
+            f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // size}"]
 
 
 @dataclass(frozen=True)
@@ -202,11 +206,11 @@ def _insert(work: bench.Workspace, template: Path, variant: Variant,
         # As margin opens a library (annotations/store/connection.py).
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "cache_size=-65536"):
             conn.execute(f"PRAGMA {pragma}")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")  # as margin sets it
         conn.execute("PRAGMA foreign_keys=OFF")  # the schema's own changes may drop a referenced table
         for statement in variant.statements:
             conn.execute(statement)
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")  # as margin sets it
         conn.execute(f"PRAGMA foreign_keys={'ON' if variant.foreign_keys else 'OFF'}")
         cpu, began = time.process_time(), time.perf_counter()
         statement, made = make()

@@ -20,10 +20,12 @@ def m016_marked_index(db: Database) -> None:
     counts test, so each count still reads only that index: its condition
     lists each count's own condition as one alternative, which is what lets
     SQLite choose it for that count (see ``documents._DOCUMENT_SELECT``).
+    ``deleted`` comes first after the version: deleted rows are kept for undo
+    and only ever grow in number, and every count but the deleted one skips them.
     """
     for name in ("annotations_deleted", "annotations_orphaned", "annotations_review"):
         db.execute(f"DROP INDEX IF EXISTS {name}")
     db.execute(
-        "CREATE INDEX annotations_marked ON annotations(version_key, anchor_state, needs_review, deleted)"
+        "CREATE INDEX annotations_marked ON annotations(version_key, deleted, needs_review, anchor_state)"
         " WHERE deleted IS NOT NULL OR anchor_state = 'orphaned' OR needs_review = 1"
     )
