@@ -252,12 +252,12 @@ def open_database(
     if str(path) != ":memory:" and _cannot_write(path):
         return _open_read_only(path, busy_timeout, notify)
     conn: sqlite3.Connection | None = None
-    new = str(path) != ":memory:" and (not path.exists() or path.stat().st_size == 0)
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
         db = Database(conn)
-        if new:
-            db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # only an empty file takes it, before its first write
+        if str(path) != ":memory:":
+            # Taken only by a file still empty (a new library); one that holds anything keeps its pages.
+            db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         up_to_date = _check_ownership(db, path)
         if str(path) != ":memory:":
             try:
