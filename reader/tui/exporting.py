@@ -10,6 +10,7 @@ for, with its dialogs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from textual.app import App
 from annotations.errors import MarginError
 from annotations.store import Store
 
-from .reading import default_export_path
 from .screens.choices import ChoicePicker
 from .screens.path_prompt import PathPrompt
 
@@ -81,3 +81,9 @@ def _write(app: App[None], store: Store, document_ids: list[str], path: Path, *,
 def _failed(app: App[None], store: Store, document_ids: list[str], path: Path, message: str) -> None:
     app.notify(message, severity="error", title="Not exported")
     ask_to_export(app, store, document_ids, typed=str(path))
+
+
+def default_export_path(titles: Sequence[str]) -> str:
+    """A file name from the documents' titles, in the current folder."""
+    stem = re.sub(r"[^\w]+", "-", titles[0] if len(titles) == 1 else "reading-notes").strip("-").lower()
+    return str(Path.cwd() / f"{stem[:60] or 'reading-notes'}.md")

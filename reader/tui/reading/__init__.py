@@ -4,6 +4,6 @@
 component (see :mod:`reader.tui.reading.part` for what they share).
 """
 
-from .screen import ReadingScreen, default_export_path
+from .screen import ReadingScreen
 
-__all__ = ["ReadingScreen", "default_export_path"]
+__all__ = ["ReadingScreen"]

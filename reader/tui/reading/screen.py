@@ -12,9 +12,7 @@ widgets that show it. Components never call each other.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -292,6 +290,7 @@ class ReadingScreen(Screen[None]):
     action_previous_hit = on_active_pane("search", "step", forward=False)
     action_review = on_active_pane("review", "open")
     action_reattach = on_active_pane("review", "reattach")
+
     def action_tag_every(self) -> None:
         if (pane := self.deck.active) is not None:
             self.on_demand.entities.tag_every(pane, [p.document.id for p in self.deck.panes])
@@ -415,8 +414,3 @@ class ReadingScreen(Screen[None]):
             return
         self.app.action_show_library()  # type: ignore[attr-defined]
 
-
-def default_export_path(titles: Sequence[str]) -> str:
-    """A file name from the documents' titles, in the current folder."""
-    stem = re.sub(r"[^\w]+", "-", titles[0] if len(titles) == 1 else "reading-notes").strip("-").lower()
-    return str(Path.cwd() / f"{stem[:60] or 'reading-notes'}.md")
