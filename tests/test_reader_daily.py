@@ -3,6 +3,8 @@ a panel that shows an annotation whole, and a position that says how far through
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from annotations.anchoring import anchor_quote
@@ -199,6 +201,7 @@ async def test_an_export_that_fails_asks_again_with_the_path_as_typed(library, t
         await settle(pilot)
         await pilot.press("ctrl+e")
         await pilot.pause()
+        assert app.screen.query_one("Input").value == str(Path.cwd() / "reading-notes.md")  # two documents
         app.screen.query_one("Input").value = str(typed)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
@@ -271,3 +274,12 @@ async def test_a_key_updates_text_status_and_title_in_one_frame(library):
         assert "a landmark" not in status_of(pane)
         assert title_of(pane) != before  # further through
         assert len(frames) == 1
+
+
+def test_the_export_offers_a_file_named_after_the_one_document_in_the_current_folder():
+    from reader.tui.exporting import default_export_path
+
+    assert default_export_path(["Notice of Temporary Closure: Eastquay Harbour"]) == str(
+        Path.cwd() / "notice-of-temporary-closure-eastquay-harbour.md")
+    assert default_export_path(["«»…"]) == str(Path.cwd() / "reading-notes.md")  # nothing left of the title
+    assert len(Path(default_export_path(["word " * 40])).name) <= 63
