@@ -176,4 +176,3 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
-

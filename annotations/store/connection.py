@@ -255,11 +255,11 @@ def open_database(
     try:
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
         db = Database(conn)
-        if str(path) != ":memory:":
-            # Taken only by a file still empty (a new library); one that holds anything keeps its pages.
-            db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         up_to_date = _check_ownership(db, path)
         if str(path) != ":memory:":
+            # Taken only by a file still empty (a new library), before WAL writes its first page; one that
+            # holds anything keeps its pages.
+            db.execute(f"PRAGMA page_size={PAGE_SIZE}")
             try:
                 db.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError as error:
