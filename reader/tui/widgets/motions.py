@@ -35,6 +35,9 @@ _WORD_CLASS = (
     r"\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
 )
 
+#: A blank line (spaces or tabs allowed on it) and the white space after it.
+_PARAGRAPH_BREAK = r"\n[ \t]*\n\s*"
+
 
 class _Patterns:
     """The motions' patterns, compiled when a motion is first used.
@@ -64,12 +67,12 @@ class _Patterns:
         return re.compile(
             r"[.!?\u2026]+['\"\u2019\u201d)\]\u00bb]*\s+"
             r"|[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\u201d\u2019]*\s*"
-            r"|\n[ \t]*\n\s*"
+            f"|{_PARAGRAPH_BREAK}"  # a blank line ends a sentence too
         )
 
     @cached_property
     def paragraph_break(self) -> re.Pattern[str]:
-        return re.compile(r"\n[ \t]*\n\s*")
+        return re.compile(_PARAGRAPH_BREAK)
 
 
 _PATTERNS = _Patterns()
