@@ -19,7 +19,6 @@ from weakref import WeakSet
 from textual import events
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 
 from annotations.store import Store
 
@@ -29,13 +28,10 @@ from ..elsewhere import LIBRARY_ERRORS, POSITION_WAIT, brief_wait
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.pane import DocumentPane
 from ..wrapping.reflow import looks_hard_wrapped
+from .positions import ReadingPositions
 
 if TYPE_CHECKING:
     from annotations.alignment.offsets import OffsetMap
-
-#: Seconds of stillness before the reading position is written.
-POSITION_DELAY = 0.4
-
 
 class PaneDeck(Horizontal):
     """Up to :data:`~reader.config.MAX_PANES` document panes, left to right."""
@@ -86,9 +82,8 @@ class PaneDeck(Horizontal):
         self._syncing = False
         self._counter = len(self.document_ids)
         self._last: DocumentPane | None = None
-        self._pending_positions: dict[str, int] = {}
-        """Reading positions not yet written, by document id."""
-        self._position_timer: Timer | None = None
+        self.positions = ReadingPositions(store, self.set_timer)
+        """Where each document is, written to the library once scrolling pauses."""
         self._going: WeakSet[DocumentPane] = WeakSet()
         """Panes removed but not yet gone: Textual takes a pane's children away before the pane itself."""
 
@@ -256,7 +251,7 @@ class PaneDeck(Horizontal):
     def reload(self, pane: DocumentPane) -> None:
         """Show the document's current version in place of *pane* (its position was carried by re-anchoring)."""
         was_active = pane is self.active
-        self._pending_positions.pop(pane.document.id, None)  # an offset into the old text
+        self.positions.forget(pane.document.id)  # an offset into the old text
         self.post_message(self.Leaving(pane, "changed"))
         self._counter += 1
         new = self._make_pane(pane.document.id, self._counter, pane.author_layer)
@@ -381,7 +376,7 @@ class PaneDeck(Horizontal):
 
     def _scrolled(self, pane: DocumentPane, rows: float) -> None:
         pane.show_title(pane.view.top_offset)
-        self._remember_later(pane)
+        self.positions.note_later(pane.document.id, pane.view.top_offset)
         if self.synced and not self._syncing and pane is self.active and not pane.view.placing:
             # The others move by the same share of their length, from where each is:
             # a translation twice as long scrolls twice as far, and no pane jumps.
@@ -400,27 +395,10 @@ class PaneDeck(Horizontal):
                 self._syncing = False
 
     # -- reading positions -------------------------------------------------------------------
-    def _remember_later(self, pane: DocumentPane) -> None:
-        """Note the position now; write it once scrolling pauses (and at the latest on exit)."""
-        self._pending_positions[pane.document.id] = pane.view.top_offset
-        if self._position_timer is not None:
-            self._position_timer.stop()
-        self._position_timer = self.set_timer(POSITION_DELAY, self.flush_positions)
-
     def _remember(self, pane: DocumentPane) -> None:
         if pane.is_mounted:
-            self._pending_positions[pane.document.id] = pane.view.top_offset
-        self.flush_positions()
-
-    def flush_positions(self) -> None:
-        """Write the pending reading positions; while the library is busy, keep them for the next pause."""
-        pending, self._pending_positions = self._pending_positions, {}
-        try:
-            with brief_wait(self.store, POSITION_WAIT):
-                for document_id, offset in pending.items():
-                    self.store.reading.remember(document_id, offset)
-        except LIBRARY_ERRORS:
-            self._pending_positions = {**pending, **self._pending_positions}
+            self.positions.note(pane.document.id, pane.view.top_offset)
+        self.positions.flush()
 
     def on_unmount(self) -> None:
-        self.flush_positions()
+        self.positions.flush()
