@@ -106,6 +106,27 @@ def test_texts_that_are_not_hard_wrapped_are_left_alone():
     assert not looks_hard_wrapped(Path("reader/samples/harbour-article.md").read_text(encoding="utf-8"))
 
 
+def test_a_long_text_is_measured_from_a_sample_that_finds_the_width_every_line_gives():
+    verse = "Roses are red,\nviolets are blue;\nsome lines are short\n"
+    parts, width = [], 61
+    while sum(map(len, parts)) < 4 * reflow.MEASURED:  # parts wrapped at 61 to 70 columns, with verse between
+        parts.append(hard_wrapped(PROSE, width) + "\n\n" + verse)
+        width = 61 + (width - 60) % 10
+    text = "\n\n".join(parts)
+    every_line = reflow.wrap_width(reflow.text_lines(text))
+    assert 61 <= every_line <= 70
+    assert reflow.text_wrap_width(text) == every_line
+    short = text[: reflow.MEASURED // 3]
+    assert reflow.text_wrap_width(short) == reflow.wrap_width(short.split("\n"))  # a short text: every line
+
+
+def test_a_long_text_of_lines_longer_than_the_sample_stretches_is_not_taken_for_wrapped():
+    stretch = reflow.MEASURED // reflow.STRETCHES
+    text = "\n".join(f"{index} " + "word " * (stretch // 4) for index in range(3 * reflow.STRETCHES))
+    assert len(text) > reflow.MEASURED and reflow.text_wrap_width(text) > reflow.LONGEST_WRAP
+    assert not looks_hard_wrapped(text)
+
+
 def test_a_gutenberg_novel_reads_as_paragraphs():
     text = corpus("gutenberg", "pg1342-pride-and-prejudice.txt")
     assert looks_hard_wrapped(text)

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from reader.tui.wrapping import WrappedText
-from reader.tui.wrapping.reflow import line_breaks
+from reader.tui.wrapping.reflow import MEASURED, SHORT_LINE, STRETCHES, line_breaks, text_lines, text_wrap_width, wrap_width
 from reader.tui.wrapping.window import opening_window
 
 from .test_reflow import PROSE, hard_wrapped
@@ -65,3 +65,28 @@ def test_a_paragraph_longer_than_the_stretch_is_laid_out_whole():
     assert window is None or window.span[0] == 0 and window.span[1] >= 250_000
     text = "line\n" * 1_000 + "word " * 100_000 + "\nlast line"
     assert opening_window(text, 80, 4, False, 250_000, 1_000, 2_000) is None
+
+
+#: A line that is soft for a text wrapped at 60 columns (over 0.7 of it) and hard for one wrapped at 75.
+MIDDLING = "A line of some forty-five characters and more\nand the same paragraph goes on after it.\n"
+
+
+def test_a_long_texts_window_reflows_as_its_whole_layout_does():
+    # A text past the length whose every line is measured for its wrap width, wrapped at 60 columns where
+    # the sample of its lines is taken and at 75 elsewhere, so the sample tells another width than every
+    # line does: the first screen's window still finds the soft breaks the whole layout finds.
+    length = 3 * MEASURED
+    step, piece, slack = length // STRETCHES, MEASURED // STRETCHES, 4_000
+    parts, size = [], 0
+    while size < length:
+        sampled = any(k * step - slack <= size <= k * step + piece + slack for k in range(STRETCHES))
+        parts.append(hard_wrapped(PROSE[:2], 60 if sampled else 75) + "\n\n" + MIDDLING)
+        size += len(parts[-1]) + 2
+    text = "\n\n".join(parts)
+    sampled_width, every_line_width = text_wrap_width(text), wrap_width(text_lines(text))
+    assert sampled_width * SHORT_LINE <= len(MIDDLING.split("\n")[0]) < every_line_width * SHORT_LINE  # soft for one only
+    full = whole(text, 47, True)
+    for offset in (0, step // 2, 5 * step + 100, len(text) - 10):
+        window = opening_window(text, 47, 4, True, offset, 2_000, 4_000)
+        assert window is not None
+        assert_rows_agree(window, full, offset)

@@ -14,7 +14,7 @@ from itertools import accumulate, count
 from operator import add
 
 from .index import WrappedText
-from .reflow import line_breaks, text_lines, wrap_width
+from .reflow import line_breaks, text_wrap_width
 
 __all__ = ["opening_window"]
 
@@ -39,8 +39,8 @@ def opening_window(
     soft: array[int] = array("q")
     starts: array[int] | None = None
     if reflow:
-        # The width the whole text was wrapped at decides its soft breaks, so it is measured on the whole text.
-        wrapped_at = wrap_width(text_lines(text))
+        # The width the whole text was wrapped at decides its soft breaks: measured as the whole layout measures it.
+        wrapped_at = text_wrap_width(text)
         if wrapped_at:
             soft, starts = line_breaks(stretch, wrapped_at)
     if starts is None:
