@@ -74,3 +74,15 @@ def test_one_definition_of_safe_text():
     from reader.tui.widgets.row_render import HIDDEN
 
     assert set(HIDDEN) == set(HIDDEN_CODES)  # the reading pane hides exactly what the CLI replaces
+
+
+def test_exactly_the_hidden_code_points_are_replaced_among_all_of_unicode():
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    shown = terminal_safe(every, lines=False)
+    assert len(shown) == len(every)
+    replaced = {ord(before) for before, after in zip(every, shown) if before != after}
+    assert replaced == HIDDEN_CODES
+    kept = terminal_safe(every)  # lines=True: line feed and tab stay
+    assert {ord(before) for before, after in zip(every, kept) if before != after} == HIDDEN_CODES - {0x09, 0x0A}
+    raw = json.dumps(every, ensure_ascii=False)
+    assert json.loads(json_safe(raw)) == every and not any(ord(c) in HIDDEN_CODES for c in json_safe(raw))
