@@ -7,6 +7,7 @@ from annotations.anchoring import anchor_quote, anchor_span
 from annotations.errors import Ambiguous, MarginError, NothingToUndo, NotFound, StoreError
 from annotations.model import Span, TagKind
 from annotations.store import Store, parse_tag_spec
+from annotations.store.transaction import writing
 
 from .conftest import NOTICE, add_document, fingerprint, fixed_clock, loaded
 
@@ -444,9 +445,22 @@ def test_bulk_insert_stores_each_row_as_a_single_create_would(store, author):
 def test_bulk_insert_into_a_version_that_does_not_exist_stores_nothing(store):
     doc = add_document(store)
     text = store.documents.text(doc.version_id)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(NotFound, match="no-such-version"):
         store.annotations.insert_many("no-such-version", [(anchor_span(text, 0, 6), "")])
     assert store.annotations.list() == []
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # checked once for the rows, on again after
+
+
+def test_bulk_insert_inside_a_larger_write_keeps_every_check(store):
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    with writing(store.db):
+        assert store.annotations.insert_many(doc.version_id, [(anchor_span(text, 0, 6), "a note")]) == 1
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(NotFound):
+            store.annotations.insert_many("no-such-version", [(anchor_span(text, 0, 6), "")])
+    assert [a.note for a in store.annotations.list()] == ["a note"]
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 # review findings -------------------------------------------------------------

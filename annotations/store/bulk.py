@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..model import Anchor
+from ..errors import NotFound
 from .clock import new_ids
 from .database import Database
 from .transaction import writing
@@ -24,30 +25,47 @@ def insert_annotations(db: Database, version_id: str, anchors: Iterable[tuple[An
                        now: str) -> int:
     """Insert (anchor, note) pairs on a version in one transaction, without undo history; returns how many.
 
-    A version that does not exist is refused by the foreign key, and nothing is written.
+    A version that does not exist is refused, and nothing is written.
     """
     anchors = list(anchors)
-    found = db.execute("SELECT rowid FROM versions WHERE id = ?", (version_id,)).fetchone()
-    shared = (version_id, found[0] if found else None, author, now, now)
+    ids = new_ids(len(anchors))
+    # Every row names the one version, checked here once instead of by the foreign key on each row
+    # (11-15 ms of 555 for 100,000 rows). Foreign keys switch only outside a transaction; inside one
+    # (a savepoint of a larger write) they stay on and check each row as usual.
+    unchecked = not db.conn.in_transaction
+    if unchecked:
+        db.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with writing(db):
+            found = db.execute("SELECT rowid FROM versions WHERE id = ?", (version_id,)).fetchone()
+            if found is None:
+                raise NotFound(f"no version {version_id}: no annotations were stored")
+            _insert_rows(db, version_id, found[0], ids, anchors, author, now)
+    finally:
+        if unchecked:
+            db.conn.execute("PRAGMA foreign_keys = ON")
+    return len(ids)
+
+
+def _insert_rows(db: Database, version_id: str, version_key: int, ids: list[str], anchors: list[tuple[Anchor, str]],
+                 author: str, now: str) -> None:
+    shared = (version_id, version_key, author, now, now)
     literals = [_literal(value) for value in shared]
     bound: tuple[object, ...] = ()
     if None in literals:  # a NUL, which a statement cannot hold: bound on every row instead
         literals, bound = ["?"] * len(shared), shared
-    ids = new_ids(len(anchors))
     rows: Iterator[tuple[object, ...]] = (
         (identifier, a.start, a.end, a.exact, a.prefix, a.suffix, note) for identifier, (a, note) in zip(ids, anchors)
     )
     if bound:
         rows = (row + bound for row in rows)
-    with writing(db):
-        db.conn.executemany(
-            'INSERT INTO annotations (id, start, "end", exact, prefix, suffix, note, version_id, version_key, author,'
-            f" created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, {', '.join(map(str, literals))})",
-            rows,
-        )
-        noted = [(identifier,) for identifier, (_, note) in zip(ids, anchors) if note and not note.isspace()]
-        db.conn.executemany("INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", noted)
-    return len(ids)
+    db.conn.executemany(
+        'INSERT INTO annotations (id, start, "end", exact, prefix, suffix, note, version_id, version_key, author,'
+        f" created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, {', '.join(map(str, literals))})",
+        rows,
+    )
+    noted = [(identifier,) for identifier, (_, note) in zip(ids, anchors) if note and not note.isspace()]
+    db.conn.executemany("INSERT INTO notes_fts (rowid, note) SELECT rowid, note FROM annotations WHERE id = ?", noted)
 
 
 def _literal(value: str | int | None) -> str | None:
