@@ -90,7 +90,7 @@ class Variant:
     statements: list[str] = field(default_factory=list)
     ids: str = "uuid"  # "uuid" (as margin makes them), "unsorted", "blob" (16 random bytes, sorted), "integer"
     position_order: bool = False  # rows sorted by where they start, before the ids are given
-    foreign_keys: bool = True
+    foreign_keys: bool = False  # margin checks the version once and inserts the rows with foreign keys off
     bound: bool = False  # every value bound on each row, as before the shared ones were written into the statement
     gathered: bool = False  # the rows made into a list before the insert, as before they were made as inserted
 
@@ -120,7 +120,7 @@ VARIANTS: dict[str, Variant] = {
     "the ids not sorted": Variant(ids="unsorted"),
     "16-byte blob ids (sorted)": Variant(ids="blob"),
     "rows in position order": Variant(position_order=True),
-    "foreign keys off": Variant(foreign_keys=False),
+    "foreign keys on (each row's version checked)": Variant(foreign_keys=True),
     "WITHOUT ROWID, the text id its key": Variant(_remade("id TEXT PRIMARY KEY", without_rowid=True)),
     "integer ids, no other index": Variant(_plain_table("id INTEGER PRIMARY KEY"), ids="integer"),
     "synchronous=OFF (no fsync)": Variant(["PRAGMA synchronous=OFF"]),
