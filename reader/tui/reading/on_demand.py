@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .entities import EntityWork
     from .fragments import FragmentHolding
     from .links import LinkMaking
+    from .navigating import Navigating
     from .review import ReviewFlow
     from .search import PaneSearch
     from .suggesting import Suggesting
@@ -121,6 +122,12 @@ def _alignment(parts: PartsOnDemand) -> AlignmentSuggestions:
     return AlignmentSuggestions(parts.store, parts.deck)
 
 
+def _navigating(parts: PartsOnDemand) -> Navigating:
+    from .navigating import Navigating
+
+    return Navigating(parts.store, parts.deck)
+
+
 def _fragments(parts: PartsOnDemand) -> FragmentHolding:
     from .fragments import FragmentHolding
 
@@ -145,6 +152,7 @@ class PartsOnDemand:
     alignment = _Made(_alignment)
     fragments = _Made(_fragments)
     comparing = _Made(_comparing)
+    navigating = _Made(_navigating)
 
     def __init__(self, screen: Screen[None], store: Store, deck: PaneDeck) -> None:
         self._screen = screen

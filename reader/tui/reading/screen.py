@@ -2,7 +2,7 @@
 
 This module is wiring. The screen composes the pane deck, the annotations
 panel, the key bar and the components that hold the behaviour (annotating,
-links, search, highlight drawing, source watch, review: most of them made
+links, search, highlight drawing, source watch, review, the outline and document dialogs: most of them made
 when first needed, by ``on_demand.py``); it holds the one
 :attr:`ReadingScreen.BINDINGS` table (``keymap.py``) the footer, help and palette read, turns
 each key into a call on the component that does it, for the active pane
@@ -346,21 +346,8 @@ class ReadingScreen(Screen[None]):
         if pane is None or not self.deck.close(pane):
             self.notify("The last pane stays open; esc returns to the library.", severity="warning")
 
-    def action_outline(self) -> None:
-        pane = self.deck.active
-        if pane is None:
-            return
-        if not pane.sections:
-            self.notify("This document has no headings or pages.", severity="warning")
-            return
-
-        def jump(offset: int | None) -> None:
-            if offset is not None:
-                self.deck.land(pane, offset, top=True)
-
-        from ..screens.outline import OutlinePicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
-
-        self.app.push_screen(OutlinePicker(pane.sections, pane.view.cursor), jump)
+    action_outline = on_active_pane("navigating", "outline")
+    action_open_document = on_active_pane("navigating", "open_beside")
 
     def action_toggle_panel(self) -> None:
         """``p``: show the panel and go into it; from the text with the panel shown, go into it; else hide it."""
@@ -379,20 +366,6 @@ class ReadingScreen(Screen[None]):
         self.query_one(AnnotationsPanel).remove_class("visible")
         if (pane := self.deck.active) is not None:
             pane.view.focus()
-
-    def action_open_document(self) -> None:
-        choices = [
-            (d.id, f"{d.title}  ({d.annotation_count} annotation{'s' if d.annotation_count != 1 else ''})")
-            for d in self.store.documents.all()
-        ]
-
-        def chosen(document_id: str | None) -> None:
-            if document_id:
-                self.deck.open(document_id)
-
-        from ..screens.choices import ChoicePicker  # the dialog's module (and Textual's widgets in it): loaded when first shown
-
-        self.app.push_screen(ChoicePicker("Open document beside these", choices), chosen)
 
     def action_search_library(self) -> None:
         self.app.action_search_library()  # type: ignore[attr-defined]
