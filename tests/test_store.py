@@ -773,3 +773,20 @@ def test_a_store_reopened_for_a_worker_can_keep_a_small_page_cache_and_reads_the
         assert small.annotations.spans(doc.version_id) == usual.annotations.spans(doc.version_id) != []
     assert reader.db.execute("PRAGMA cache_size").fetchone()[0] == -65536
     reader.close()
+
+
+def test_an_import_knows_an_id_it_stored_and_one_another_import_stored(store):
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    foreign = "0b1e2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"
+    with store.importing() as batch:
+        assert not batch.has_annotation(foreign)
+        assert not batch.has_annotation(foreign)  # asked again (the reading, the placing and the store each ask)
+        assert batch.annotation(doc, anchor_span(text, 0, 6), tag_ids=[], annotation_id=foreign) == foreign
+        assert batch.has_annotation(foreign)
+        # Asked about again, an id already stored is not kept for a second annotation.
+        other = batch.annotation(doc, anchor_span(text, 7, 12), tag_ids=[], annotation_id=foreign)
+        assert other != foreign
+    with store.importing() as later:
+        assert later.has_annotation(foreign) and later.has_annotation(other)
+    assert {a.id for a in store.annotations.list()} == {foreign, other}

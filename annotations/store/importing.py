@@ -38,9 +38,18 @@ class ImportBatch:
         self.clock = clock
         self.advance: Advance = advance or _uncounted
         """Counts each annotation stored, for a progress bar."""
+        self._absent: set[str] = set()
+        """Annotation ids looked for and not in the library. The file's reading, the placing and the
+        store each ask about an annotation's id before it is stored, and while the import's transaction
+        runs only this batch stores annotations, so an id not there stays not there until it stores it."""
 
     def has_annotation(self, annotation_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM annotations WHERE id = ?", (annotation_id,)).fetchone() is not None
+        if annotation_id in self._absent:
+            return False
+        if self.db.execute("SELECT 1 FROM annotations WHERE id = ?", (annotation_id,)).fetchone() is not None:
+            return True
+        self._absent.add(annotation_id)
+        return False
 
     def _has_link(self, link_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM links WHERE id = ?", (link_id,)).fetchone() is not None
@@ -72,6 +81,7 @@ class ImportBatch:
         if annotation_id is None or not _UUID.match(annotation_id.lower()) or self.has_annotation(annotation_id.lower()):
             annotation_id = new_id()
         annotation_id = annotation_id.lower()
+        self._absent.discard(annotation_id)
         now = self.clock()
         created = created or now
         self.db.execute(
