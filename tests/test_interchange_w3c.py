@@ -444,3 +444,28 @@ def test_utf16_offset_inside_a_surrogate_pair_is_refused():
     assert Utf16Offsets(text).code_point(2) is None  # between the two halves of 🚀
     assert Utf16Offsets(text).code_point(3) == 2
     assert Utf16Offsets(text).code_point(5) is None  # past the end
+
+
+@pytest.mark.parametrize("kind", ["w3c", "hypothesis"])
+def test_a_json_file_whose_format_is_told_from_its_content_is_read_once(store, library, tmp_path, monkeypatch, kind):
+    from annotations.interchange import formats, jsonfile
+
+    if kind == "w3c":
+        path = tmp_path / "notes.json"
+        path.write_text(export_collection(select(store)), encoding="utf-8")
+        target = fresh_library(tmp_path)
+    else:
+        path = _write(tmp_path, [_hypothesis_row(LAUNCH, "rocket", 1)], "notes.json")
+        target = fresh_library(tmp_path)
+    reads: list[Path] = []
+    real = jsonfile.read_input
+    monkeypatch.setattr(jsonfile, "read_input", lambda p: (reads.append(p), real(p))[1])
+    with target as fresh:
+        # --format auto: the content says which
+        report = formats.import_file(fresh, path, document_ref=None if kind == "w3c" else "Launch log")
+        assert reads == [path]
+        assert report.annotations == (3 if kind == "w3c" else 1)
+        if kind == "hypothesis":
+            (annotation,) = fresh.annotations.list()
+            assert annotation.exact == "rocket" and annotation.author == "mara"
+

@@ -118,9 +118,14 @@ def read_hypothesis(values: Iterable[Any], name: str) -> Parsed:
     return parsed
 
 
-def import_hypothesis(store: Store, path: Path, *, document_ref: str | None = None) -> ImportReport:
-    """Import a Hypothesis JSON export or API response onto library documents."""
+def import_hypothesis(
+    store: Store, path: Path, *, document_ref: str | None = None, values: list[Any] | None = None
+) -> ImportReport:
+    """Import a Hypothesis JSON export or API response onto library documents.
+
+    *values* are the file's JSON values when the caller has read them already (telling the format does).
+    """
     name = path.name or str(path)
-    parsed = read_hypothesis(load_json_documents(read_text(path), name), name)
+    parsed = read_hypothesis(load_json_documents(read_text(path), name) if values is None else values, name)
     report = ImportReport(source=name, skipped=parsed.skipped, warnings=parsed.warnings)
     return place(store, report, parsed.annotations, document_ref=document_ref)

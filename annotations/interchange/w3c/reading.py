@@ -319,9 +319,14 @@ def read_w3c(values: Iterable[Any], name: str) -> Parsed:
     return parsed
 
 
-def import_w3c(store: Store, path: Path, *, document_ref: str | None = None) -> ImportReport:
-    """Import a W3C Web Annotation file (collection, page, annotation, array or JSON Lines)."""
+def import_w3c(
+    store: Store, path: Path, *, document_ref: str | None = None, values: list[Any] | None = None
+) -> ImportReport:
+    """Import a W3C Web Annotation file (collection, page, annotation, array or JSON Lines).
+
+    *values* are the file's JSON values when the caller has read them already (telling the format does).
+    """
     name = path.name or str(path)
-    parsed = read_w3c(load_json_documents(read_text(path), name), name)
+    parsed = read_w3c(load_json_documents(read_text(path), name) if values is None else values, name)
     report = ImportReport(source=name, skipped=parsed.skipped, warnings=parsed.warnings)
     return place(store, report, parsed.annotations, parsed.links, document_ref=document_ref)
