@@ -469,3 +469,24 @@ def test_a_json_file_whose_format_is_told_from_its_content_is_read_once(store, l
             (annotation,) = fresh.annotations.list()
             assert annotation.exact == "rocket" and annotation.author == "mara"
 
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("2026-12-06T14:22:18.123456Z", "2026-12-06T14:22:18.123456Z"),  # the library's own form, kept as it is
+        (" 2026-12-06T14:22:18.123456Z\n", "2026-12-06T14:22:18.123456Z"),
+        ("2026-12-06T14:22:18Z", "2026-12-06T14:22:18.000000Z"),
+        ("2026-12-06T14:22:18.123456+02:00", "2026-12-06T12:22:18.123456Z"),
+        ("2026-12-06T14:22:18.123456", "2026-12-06T14:22:18.123456Z"),  # no zone: taken as UTC
+        ("2026-12-06", "2026-12-06T00:00:00.000000Z"),
+        ("2026-13-06T14:22:18.123456Z", None),  # the library's shape, but no such month
+        ("２０２６-12-06T14:22:18.123456Z", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_files_date_times_are_kept_in_the_librarys_form(given, kept):
+    from annotations.interchange.intake import iso_timestamp
+
+    assert iso_timestamp(given) == kept
