@@ -38,7 +38,10 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _types(value: Any) -> set[str]:
-    return {t for t in _as_list(value.get("type") if isinstance(value, dict) else None) if isinstance(t, str)}
+    kinds = value.get("type") if isinstance(value, dict) else None
+    if isinstance(kinds, str):  # as most files write it: asked eight times an annotation, so answered first
+        return {kinds}
+    return {t for t in _as_list(kinds) if isinstance(t, str)}
 
 
 def annotations_in(values: Iterable[Any], name: str) -> Iterator[Any]:
@@ -158,8 +161,9 @@ def _selectors(target: dict[str, Any]) -> dict[str, dict[str, Any]]:
         selector = pending.popleft()
         if not isinstance(selector, dict):
             continue
+        kinds = _types(selector)
         for kind in ("TextQuoteSelector", "TextPositionSelector"):
-            if kind in _types(selector):
+            if kind in kinds:
                 found.setdefault(kind, selector)
         pending += _as_list(selector.get("refinedBy"))
     return found
@@ -174,24 +178,24 @@ def _str(value: Any) -> str:
 
 
 def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Incoming | None:
-    targets = [t for t in _as_list(item.get("target")) if isinstance(t, dict) and _selectors(t)]
+    # Each target with its selectors, read once.
+    targets = [(t, found) for t in _as_list(item.get("target")) if isinstance(t, dict) and (found := _selectors(t))]
     if not targets:
         parsed.skip(f"{label} skipped: its target has no text quote or position (a whole document or page)")
         return None
-    target = targets[0]
+    target, selectors = targets[0]
     source = target.get("source")
     # A target without a source (RecogitoJS writes them) is placed on the document given with --doc.
     source_iri = _iri(source) or ""
     # Several targets on the same source are one passage in fragments (Recogito's text annotator writes
     # a multi-range selection so); a target on another document cannot join it.
-    same = [t for t in targets if (_iri(t.get("source")) or "") == source_iri]
+    same = [found for t, found in targets if (_iri(t.get("source")) or "") == source_iri]
     if len(same) < len(targets):
         parsed.warnings.append(
             f"{label}: {len(targets) - len(same)} of its {len(targets)} targets are on another document; left out"
         )
-    fragments = [_fragment(key, label, source_iri, _selectors(t)) for t in same] if len(same) > 1 else []
+    fragments = [_fragment(key, label, source_iri, found) for found in same] if len(same) > 1 else []
     also = tuple(v for v in _as_list(source.get("via") if isinstance(source, dict) else None) if isinstance(v, str))
-    selectors = _selectors(target)
     quote = selectors.get("TextQuoteSelector", {})
     position = selectors.get("TextPositionSelector", {})
     motivations = {m for m in _as_list(item.get("motivation")) if isinstance(m, str)}
