@@ -94,7 +94,19 @@ def test_importing_annotations_counts_each_one(store, tmp_path):
     with watching(recorder):
         import_file(store, path, document_ref=doc.id)
     [importing] = recorder.labelled("importing annotations")
-    assert importing["done"] == 2 and importing["finished"]
+    assert importing == {"label": "importing annotations", "total": 2, "done": 2, "finished": True}
+
+    # Again, with one passage the document does not hold: the two already here and the one left out
+    # are counted too, so the bar ends full.
+    rows.append({**rows[0], "target": {"source": "urn:x", "selector": {"type": "TextQuoteSelector",
+                                                                          "exact": "words this notice never says"}}})
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    recorder = Recorder()
+    with watching(recorder):
+        report = import_file(store, path, document_ref=doc.id)
+    assert (report.annotations, report.skipped) == (0, 3)
+    [importing] = recorder.labelled("importing annotations")
+    assert importing == {"label": "importing annotations", "total": 3, "done": 3, "finished": True}
 
 
 class FakeTerminal(io.StringIO):

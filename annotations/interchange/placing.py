@@ -300,10 +300,10 @@ def place(
 
     placed: dict[str, str] = {}
     """Foreign key → annotation id here, for every annotation of the file that is in the library now."""
-    with store.importing() as batch:
+    with store.importing(total=len(annotations)) as batch:
         intake = Intake(store, batch, report)
         tags: dict[str, str] = {}
-        for item in annotations:
+        for item in annotations:  # each is counted where it is stored, or where it is left out (below)
             document = documents[item.source]
             assert document is not None
             annotation_id = stable_id(item.key)
@@ -312,6 +312,7 @@ def place(
                 # without looking for its passage again.
                 placed[item.key] = intake.annotation(document, 0, 0, tag_ids=[], annotation_id=annotation_id)
                 report.skipped += 1
+                batch.advance(1)
                 continue
             text = texts[document.id]
             if item.utf16 and document.id not in offsets:
@@ -320,6 +321,7 @@ def place(
             if len(wanted) > MAX_FRAGMENTS:
                 report.skipped += 1
                 report.warnings.append(f"{item.label} skipped: {len(wanted):,} fragments, more than {MAX_FRAGMENTS:,}")
+                batch.advance(1)
                 continue
             pieces: list[tuple[Anchor | None, str]] = []
             lost: tuple[Incoming, str] | None = None
@@ -332,6 +334,7 @@ def place(
                 report.skipped += 1
                 what = f" (fragment “{shorten(lost[0].exact or '', 40)}”)" if item.fragments else _short(item.exact)
                 report.warnings.append(f"{item.label}{what} skipped: {lost[1]}")
+                batch.advance(1)
                 continue
             anchor = pieces[0][0]
             assert anchor is not None

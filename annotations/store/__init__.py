@@ -151,13 +151,13 @@ class Store:
             store.db.execute(f"PRAGMA cache_size={-int(cache_kib)}")
         return store
 
-    def importing(self) -> "contextlib.AbstractContextManager[ImportBatch]":
+    def importing(self, total: int | None = None) -> "contextlib.AbstractContextManager[ImportBatch]":
         """One transaction for a whole import (documents, tags, annotations, links): all or nothing.
 
         Inside it, ``self.documents.import_loaded`` and ``self.tags.add``/``ensure``
-        join the same transaction.
+        join the same transaction. *total*: how many annotations the file holds, when known (for progress).
         """
-        return importing(self.db, self.author, self.clock)
+        return importing(self.db, self.author, self.clock, total)
 
     def __enter__(self) -> "Store":
         return self

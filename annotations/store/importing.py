@@ -133,7 +133,11 @@ class ImportBatch:
 
 
 @contextmanager
-def importing(db: Database, author: str, clock: Clock) -> Iterator[ImportBatch]:
-    """One transaction for a whole import: everything commits together or nothing does."""
-    with writing(db), task("importing annotations") as advance:
+def importing(db: Database, author: str, clock: Clock, total: int | None = None) -> Iterator[ImportBatch]:
+    """One transaction for a whole import: everything commits together or nothing does.
+
+    *total*, when the importer knows it, is how many annotations the file holds: each is counted as it
+    is stored, and the importer counts those it leaves out (:attr:`ImportBatch.advance`).
+    """
+    with writing(db), task("importing annotations", total) as advance:
         yield ImportBatch(db, author, clock, advance)
