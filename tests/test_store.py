@@ -453,16 +453,41 @@ def test_bulk_insert_into_a_version_that_does_not_exist_stores_nothing(store):
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # checked once for the rows, on again after
 
 
-def test_bulk_insert_inside_a_larger_write_keeps_every_check(store):
+def test_bulk_insert_inside_a_larger_write_is_part_of_it(store):
     doc = add_document(store)
     text = store.documents.text(doc.version_id)
     with writing(store.db):
         assert store.annotations.insert_many(doc.version_id, [(anchor_span(text, 0, 6), "a note")]) == 1
-        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         with pytest.raises(NotFound):
             store.annotations.insert_many("no-such-version", [(anchor_span(text, 0, 6), "")])
-    assert [a.note for a in store.annotations.list()] == ["a note"]
+        assert store.annotations.insert_many(doc.version_id, [(anchor_span(text, 7, 12), "")]) == 1
+    assert sorted(a.note for a in store.annotations.list()) == ["", "a note"]  # the larger write was kept whole
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_bulk_insert_whose_commit_fails_keeps_nothing_and_checks_foreign_keys_again(store, monkeypatch):
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    real = store.db.conn
+
+    class BusyAtCommit:
+        """The library's connection, whose COMMIT fails as SQLite's does when a reader holds it up."""
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def execute(self, sql, *args):
+            if sql == "COMMIT":
+                raise sqlite3.OperationalError("database is locked")
+            return real.execute(sql, *args)
+
+    monkeypatch.setattr(store.db, "conn", BusyAtCommit())
+    with pytest.raises(sqlite3.OperationalError):
+        store.annotations.insert_many(doc.version_id, [(anchor_span(text, 0, 6), "")])
+    monkeypatch.undo()
+    assert not real.in_transaction
+    assert store.annotations.list() == []
+    assert real.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 # review findings -------------------------------------------------------------

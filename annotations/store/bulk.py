@@ -43,7 +43,9 @@ def insert_annotations(db: Database, version_id: str, anchors: Iterable[tuple[An
             _insert_rows(db, version_id, found[0], ids, anchors, author, now)
     finally:
         if unchecked:
-            db.conn.execute("PRAGMA foreign_keys = ON")
+            if db.conn.in_transaction:  # a commit that failed and left it open (busy): nothing is kept
+                db.conn.execute("ROLLBACK")
+            db.conn.execute("PRAGMA foreign_keys = ON")  # ignored inside a transaction, hence the rollback first
     return len(ids)
 
 
