@@ -479,6 +479,10 @@ def test_a_json_file_whose_format_is_told_from_its_content_is_read_once(store, l
         ("2026-12-06T14:22:18.123456+02:00", "2026-12-06T12:22:18.123456Z"),
         ("2026-12-06T14:22:18.123456", "2026-12-06T14:22:18.123456Z"),  # no zone: taken as UTC
         ("2026-12-06", "2026-12-06T00:00:00.000000Z"),
+        ("0999-01-01T00:00:00+00:00", "0999-01-01T00:00:00.000000Z"),  # four-digit years, however written
+        ("0999-01-01T00:00:00.000000Z", "0999-01-01T00:00:00.000000Z"),
+        ("0001-01-01T00:30:00+01:00", None),  # before the calendar's first day, in UTC
+        ("9999-12-31T23:30:00-01:00", None),  # after its last
         ("2026-13-06T14:22:18.123456Z", None),  # the library's shape, but no such month
         ("２０２６-12-06T14:22:18.123456Z", None),
         ("yesterday", None),

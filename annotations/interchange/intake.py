@@ -52,7 +52,13 @@ def iso_timestamp(value: str | None) -> str | None:
         return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # the first or last day of the calendar, moved past its edge by the zone
+        return None
+    # The year always four digits, as the kept form has it (strftime leaves years before 1000 short).
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+            f"{moment.second:02d}.{moment.microsecond:06d}Z")
 
 
 #: The author of an imported annotation or link whose file names nobody: said plainly, never the importer's name.
