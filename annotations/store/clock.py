@@ -38,8 +38,8 @@ def new_ids(count: int) -> list[str]:
     order, the rows of a bulk insert go into the id index one small stretch
     after another instead of being scattered across it (a tenth less CPU).
     Ordering by the first byte is enough for that, and is a counting sort (the
-    bytes counted in C) where sorting the whole ids took 35 ms of 100,000. They are as random as any: only their order within one call is
-    chosen.
+    bytes counted in C) where sorting the whole ids took 35 ms of 100,000.
+    They are as random as any: only their order within one call is chosen.
     """
     if count <= 0:
         return []

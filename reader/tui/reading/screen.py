@@ -2,8 +2,8 @@
 
 This module is wiring. The screen composes the pane deck, the annotations
 panel, the key bar and the components that hold the behaviour (annotating,
-links, search, highlight drawing, source watch, review, the outline and document dialogs: most of them made
-when first needed, by ``on_demand.py``); it holds the one
+links, search, highlight drawing, source watch, review, the outline and the
+document picker: most of them made when first needed, by ``on_demand.py``); it holds the one
 :attr:`ReadingScreen.BINDINGS` table (``keymap.py``) the footer, help and palette read, turns
 each key into a call on the component that does it, for the active pane
 (attributes down), and routes what components report (messages up) to the

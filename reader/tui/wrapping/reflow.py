@@ -24,7 +24,9 @@ from collections.abc import Iterable, Iterator
 from itertools import filterfalse, islice
 from operator import and_
 
-__all__ = ["line_breaks", "looks_hard_wrapped", "reflowed", "soft_breaks", "text_lines", "text_wrap_width", "wrap_width"]
+__all__ = [
+    "line_breaks", "looks_hard_wrapped", "reflowed", "soft_breaks", "text_lines", "text_wrap_width", "wrap_width",
+]
 
 #: A line this much shorter than the text's wrap width ends on purpose (verse, a heading, a paragraph's end).
 SHORT_LINE = 0.7
