@@ -15,7 +15,7 @@ from reader.samples.demo import seed_demo
 from reader.tui.app import MarginApp
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
-from .conftest import add_document, fixed_clock
+from .conftest import add_document, fixed_clock, loaded
 
 SIZE = (140, 40)
 
@@ -99,6 +99,28 @@ async def test_title_says_how_far_through_the_view_is_and_100_at_the_end(library
         await pilot.press("g")
         await pilot.pause()
         assert int(title_of(pane)[2:6].strip().rstrip("%")) == top
+
+
+@pytest.mark.parametrize("width", [60, 100, 200])
+async def test_the_title_names_the_section_cut_to_the_room_left_or_not_at_all(library, width):
+    from annotations.model import Section
+
+    chapter = "The Very Long Chapter Title Of A Document Read Side By Side With Another"
+    text = chapter + "\n\n" + "\n\n".join(f"Paragraph {i} " + "words " * 30 for i in range(40))
+    title = "A document whose own title takes up room in the bar"
+    document = library.documents.import_loaded(
+        "/docs/long.txt", "long", loaded(text, title, (Section(0, len(text), 1, chapter),))
+    ).document
+    app = MarginApp(library, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen.panes[0]
+        shown = title_of(pane).rstrip()
+        assert not shown.endswith("›")
+        if "›" in shown:  # the section's name is there only where it fits, whole or cut with an ellipsis
+            assert len(shown) <= pane.query_one(".pane-title").content_region.width
+            section = shown.split("›", 1)[1].strip()
+            assert chapter.startswith(section.rstrip("…")) and len(section) >= 5
 
 
 async def test_escape_clears_one_thing_at_a_time_and_r_says_when_nothing_waits(library, tmp_path):

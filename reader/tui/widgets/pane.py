@@ -24,6 +24,10 @@ from .document_view import DocumentView, Highlight
 
 #: Colour of an annotation with no tags.
 UNTAGGED = "#c8b400"
+#: What parts the document's title from the section at the reading position, in the title bar.
+_SECTION_MARK = "  ›  "
+#: Fewer cells than this left for the section's name, and the title bar leaves the section out.
+_SHORTEST_SECTION = 6
 
 
 def to_highlights(spans: SpanTable) -> Iterator[Highlight]:
@@ -189,7 +193,13 @@ class DocumentPane(Vertical):
         if self.author_layer is not None:
             title.append(f"  · {self.author_layer}", style="bold reverse")
         if where:
-            title.append(f"  ›  {where}", style="not bold")
+            # The section's name, cut with an ellipsis to the room the bar has left; left out when too
+            # little is left to read (the bar would otherwise end in a bare "›").
+            room = bar.content_region.width - title.cell_len
+            if room >= len(_SECTION_MARK) + _SHORTEST_SECTION:
+                section = Text(_SECTION_MARK + where, style="not bold")
+                section.truncate(room, overflow="ellipsis")
+                title.append_text(section)
         if title != self._shown_title:
             self._shown_title = title
             bar.update(title, layout=False)
