@@ -116,7 +116,8 @@ def value_text(value: AttributeValue) -> str:
 def attributes_json(attributes: Iterable[tuple[str, AttributeValue]] | Mapping[str, AttributeValue]) -> str:
     """The stored form: a JSON object in name order."""
     pairs = attributes.items() if isinstance(attributes, Mapping) else attributes
-    return json.dumps(dict(sorted(pairs)), ensure_ascii=False)
+    ordered = dict(sorted(pairs))
+    return json.dumps(ordered, ensure_ascii=False) if ordered else "{}"  # what almost every annotation holds
 
 
 def attributes_from_json(stored: str | None) -> tuple[tuple[str, AttributeValue], ...]:
