@@ -82,8 +82,7 @@ class ImportBatch:
             annotation_id = new_id()
         annotation_id = annotation_id.lower()
         self._absent.discard(annotation_id)
-        now = self.clock()
-        created = created or now
+        created = created or self.clock()  # read only for a file that gives no time
         self.db.execute(
             'INSERT INTO annotations (id, version_id, version_key, start, "end", exact, prefix, suffix, note, author,'
             f" created, updated, attributes) VALUES (?, ?, {VERSION_KEY}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
