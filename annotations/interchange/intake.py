@@ -255,10 +255,12 @@ class Intake:
         annotation_id: str | None = None,
         attributes: dict[str, AttributeValue] | None = None,
         fragments: Sequence[tuple[int, int]] = (),
+        anchor: Anchor | None = None,
     ) -> str:
         """Store one annotation on *document* (offsets into its current text); returns its id.
 
         A discontinuous passage names its *fragments* (``start``/``end`` are then ignored).
+        *anchor* is the passage's anchor when the caller has made it already, on the same text.
 
         An annotation whose id is already in the library is left as it is and
         its id returned, so links to it still land.
@@ -275,7 +277,7 @@ class Intake:
         if len(fragments) > 1:
             anchor, pieces = anchor_fragments(text, fragments)
             self.report.fragmented += int(bool(pieces))
-        else:
+        elif anchor is None or (anchor.start, anchor.end) != (start, end):
             anchor = anchor_span(text, start, end)
         new_id = self.batch.annotation(
             document,

@@ -348,6 +348,7 @@ def place(
                 anchor.start,
                 anchor.end,
                 fragments=[(found.start, found.end) for found, _ in pieces if found is not None],
+                anchor=anchor,
                 tag_ids=list(dict.fromkeys(tag_ids)),
                 attributes=item.attributes,
                 note=item.note,
