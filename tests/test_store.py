@@ -815,3 +815,17 @@ def test_an_import_knows_an_id_it_stored_and_one_another_import_stored(store):
     with store.importing() as later:
         assert later.has_annotation(foreign) and later.has_annotation(other)
     assert {a.id for a in store.annotations.list()} == {foreign, other}
+
+
+def test_an_import_looks_up_many_ids_at_once_and_answers_for_each_as_before(store):
+    doc = add_document(store)
+    text = store.documents.text(doc.version_id)
+    with store.importing() as batch:
+        kept = [batch.annotation(doc, anchor_span(text, n, n + 4), tag_ids=[]) for n in range(0, 40, 5)]
+    others = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(1200)]  # more than one statement's worth
+    with store.importing() as batch:
+        batch.look_up(others + kept + others[:3])
+        assert all(batch.has_annotation(identifier) for identifier in kept)
+        assert not any(batch.has_annotation(identifier) for identifier in others)
+        stored = batch.annotation(doc, anchor_span(text, 50, 55), tag_ids=[], annotation_id=others[7])
+        assert stored == others[7] and batch.has_annotation(others[7])

@@ -303,10 +303,12 @@ def place(
     with store.importing(total=len(annotations)) as batch:
         intake = Intake(store, batch, report)
         tags: dict[str, str] = {}
-        for item in annotations:  # each is counted where it is stored, or where it is left out (below)
+        annotation_ids = [stable_id(item.key) for item in annotations]
+        batch.look_up(annotation_ids)
+        # Each is counted where it is stored, or where it is left out (below).
+        for item, annotation_id in zip(annotations, annotation_ids):
             document = documents[item.source]
             assert document is not None
-            annotation_id = stable_id(item.key)
             if batch.has_annotation(annotation_id):
                 # Already here (an earlier import of this file): left as it is,
                 # without looking for its passage again.

@@ -22,6 +22,9 @@ from .fragments import write_fragments
 from .clock import Clock, new_id
 from .transaction import writing
 
+#: Ids asked about in one statement by :meth:`ImportBatch.look_up` (SQLite before 3.32 allows 999 values).
+_LOOKED_UP = 500
+
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -42,6 +45,19 @@ class ImportBatch:
         """Annotation ids looked for and not in the library. The file's reading, the placing and the
         store each ask about an annotation's id before it is stored, and while the import's transaction
         runs only this batch stores annotations, so an id not there stays not there until it stores it."""
+
+    def look_up(self, annotation_ids: Sequence[str]) -> None:
+        """Find at once which of *annotation_ids* the library lacks, so :meth:`has_annotation` reads no row for them.
+
+        An import asks about each annotation of its file before storing it: one
+        statement per annotation, where this is one per :data:`_LOOKED_UP` ids.
+        """
+        wanted = [identifier for identifier in dict.fromkeys(annotation_ids) if identifier not in self._absent]
+        for first in range(0, len(wanted), _LOOKED_UP):
+            chunk = wanted[first : first + _LOOKED_UP]
+            marks = ", ".join("?" * len(chunk))
+            found = {row[0] for row in self.db.execute(f"SELECT id FROM annotations WHERE id IN ({marks})", chunk)}
+            self._absent.update(identifier for identifier in chunk if identifier not in found)
 
     def has_annotation(self, annotation_id: str) -> bool:
         if annotation_id in self._absent:
