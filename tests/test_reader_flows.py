@@ -378,6 +378,24 @@ async def test_outline_jumps_to_a_heading(library):
         assert pane.view.top_offset <= pane.view.cursor
 
 
+async def test_arrows_typed_at_once_in_the_outline_each_move_the_choice(library):
+    # A terminal hands over keys typed quickly in one read: the first down goes from the filter to the
+    # list, and the ones right behind it must reach the list, not the filter again.
+    from textual import events
+
+    app = MarginApp(library, document_ids=ids(library))
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.panes[0]
+        await pilot.press("t")
+        await pilot.pause()
+        for _ in range(4):
+            app.post_message(events.Key("down", None))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pane.text[pane.view.cursor :].startswith("Cost and funding")  # the fourth heading; the first is current
+
+
 async def test_synced_scrolling_moves_the_other_pane(library):
     app = MarginApp(library, document_ids=ids(library))
     async with app.run_test(size=(140, 16)) as pilot:

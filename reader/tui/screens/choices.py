@@ -263,7 +263,7 @@ class FilterPicker(Dialog[ResultT]):
     def action_focus_list(self) -> None:
         choices = self.query_one("#choices", PickList)
         if choices.option_count:
-            choices.focus()
+            self.set_focus(choices)  # now, so keys typed right after go to it
 
 
 

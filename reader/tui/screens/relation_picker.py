@@ -103,5 +103,5 @@ class RelationPicker(Dialog[str | None]):
             self.dismiss(option.id)
 
     def action_focus_list(self) -> None:
-        self.query_one("#relations", PickList).focus()
+        self.set_focus(self.query_one("#relations", PickList))  # now, so keys typed right after go to it
 

@@ -329,7 +329,7 @@ class TagPicker(Dialog[list[str] | None]):
     def action_focus_list(self) -> None:
         tags = self._list()
         if tags is not None and tags.option_count:
-            tags.focus()
+            self.set_focus(tags)  # now, so keys typed right after go to it
 
     def _when_typed(self, then: Callable[[str], None]) -> None:
         """Call *then* with the box's text once every key typed before this one has reached it.
