@@ -79,9 +79,7 @@ class TagPicker(Dialog[list[str] | None]):
     }
     TagPicker .keys {
         color: $text-muted;
-        height: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
+        height: auto;
     }
     """
 
