@@ -26,16 +26,12 @@ from ..wrapping import WrappedText
 from ..wrapping.reflow import line_breaks
 from .drawing_ahead import AHEAD_AFTER, divide_as_composed
 from .headings import heading_spans
+from .kept_lines import KeptLines
 from .later_layout import LaterLayout
 from .painting import Highlight, PaintIndex
 from .row_render import RowPainter, RowStyles
 from .steady_scrollbar import SteadyScrollBar
 from .whole_lines import plain_box, whole_line
-
-
-#: Whole lines a view keeps (a few screens): paging back and forth draws nothing anew. Each line kept
-#: holds Textual's caches of it too (about 2 KB all told): 400 were 0.3 MB more at the reader's peak.
-KEPT_ROWS = 200
 
 
 class TextCanvas(LaterLayout):
@@ -105,12 +101,8 @@ class TextCanvas(LaterLayout):
         """The view's styles, combined per kind of cell."""
         self._painter: RowPainter | None = None
         """Draws rows from the text, the wrapped index and the paint."""
-        self._drawn_generation = 0
-        """Counts changes to what every row is drawn from (paint, wrap, reflow)."""
-        self._drawn_frame: tuple[object, ...] = ()
-        """What the kept rows were drawn under."""
-        self._drawn_rows: dict[tuple[object, ...], Strip] = {}
-        """Whole lines drawn, by row and what of the cursor and selection touches it."""
+        self._kept = KeptLines()
+        """Whole lines drawn, kept while what they were drawn from is the same."""
         self._ahead = False
         """The screens around the view's are to be drawn shortly (see `drawing_ahead`)."""
 
@@ -181,7 +173,7 @@ class TextCanvas(LaterLayout):
         self._wrapped = None
         self._layout_token += 1
         self._painter = None
-        self._drawn_generation += 1
+        self._kept.changed()
         if self._laid_out:
             self._relayout()
         self.refresh()
@@ -209,7 +201,7 @@ class TextCanvas(LaterLayout):
     def set_paint(self, paint: PaintIndex) -> None:
         """Replace the highlights with an index built elsewhere (e.g. in a worker thread)."""
         self._paint = paint
-        self._drawn_generation += 1
+        self._kept.changed()
         self.refresh()
 
     def scroll_to_offset(self, offset: int, top: bool = True) -> None:
@@ -287,12 +279,12 @@ class TextCanvas(LaterLayout):
             self._painter = None
             # Rows are drawn anew; when only the height changed (or the Resize handler comes after the
             # compositor already re-wrapped), Textual redraws what it must and this frame is not drawn twice.
-            self._drawn_generation += 1
+            self._kept.changed()
             self.refresh()
 
     def _layout_replaced(self) -> None:
         self._painter = None
-        self._drawn_generation += 1
+        self._kept.changed()
         self.refresh()
 
     def _scroll_to_row(self, row: int) -> None:
@@ -342,15 +334,14 @@ class TextCanvas(LaterLayout):
         top, count = self.scroll_offset.y, self.layout_index.row_count
         for first in (height, -height):
             row = top + first
-            if 0 <= row < count and (row, -1, None) not in self._drawn_rows:
+            if 0 <= row < count and not self._kept.holds(row):
                 divide_as_composed(self, self._draw(Region(0, first, self.region.width, height), left, right))
 
     def _draw(self, crop: Region, left: int, right: int) -> list[Strip]:
         """Whole lines of the view: each row drawn once, padded and filtered, then kept while it looks the same.
 
-        A row is kept under everything its drawing depends on (the row, the cursor and the selection
-        where they touch it, the paint, the styles, the widths and the line filters), so a page
-        down draws only the rows new on screen, a page back up draws none, and a cursor move two.
+        What every row's drawing depends on here (the widths, the styles, the line filters) is the
+        frame the lines are kept under (see :mod:`.kept_lines`).
         """
         width = self.region.width
         text_width = self.scrollable_content_region.width
@@ -366,37 +357,17 @@ class TextCanvas(LaterLayout):
             inner = base
         # The rows never hold the characters the app's terminal filter drops (the painter drops them).
         filters = tuple(f for f in self.get_line_filters() if not isinstance(f, TerminalSafe))
-        frame = (self._drawn_generation, width, text_width, left, right, inner, filters, background, self._styles.key)
-        if frame != self._drawn_frame:
-            self._drawn_frame = frame
-            self._drawn_rows.clear()
         widths = (width, text_width, filled, left, right)
-        layout = self.layout_index
+
+        def draw(row: int) -> Strip:
+            segments, cells = self._row_segments(row) if row != -1 else ([], 0)
+            return whole_line(segments, cells, widths, base, inner, filters, background)
+
         top = self.scroll_offset.y
-        cursor = self.cursor
-        selection = self.selected_span
-        rows = self._drawn_rows
-        count = layout.row_count
-        lines = []
-        for y in crop.line_range:
-            row = top + y
-            if 0 <= row < count:
-                start, end = layout.row_span(row)
-                on_row = cursor if start <= cursor <= end else -1
-                selected = None
-                if selection is not None and selection[0] <= end and selection[1] > start:
-                    selected = (max(selection[0], start), min(selection[1], end + 1))
-                key: tuple[object, ...] = (row, on_row, selected)
-            else:
-                key = (-1,)
-            strip = rows.get(key)
-            if strip is None:
-                segments, cells = self._row_segments(row) if key[0] != -1 else ([], 0)
-                strip = whole_line(segments, cells, widths, base, inner, filters, background)
-                if len(rows) >= KEPT_ROWS:
-                    del rows[next(iter(rows))]
-                rows[key] = strip
-            lines.append(strip)
+        lines = self._kept.lines(
+            (width, text_width, left, right, inner, filters, background, self._styles.key),
+            (top + y for y in crop.line_range), self.layout_index, self.cursor, self.selected_span, draw,
+        )
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
             lines = [line.crop(x1, x2) for line in lines]
