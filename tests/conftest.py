@@ -19,10 +19,12 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory, monkeypatch):
-    """Point margin's data and config away from the real home, for every test."""
+    """Point margin's data, config and failure logs away from the real home, for every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("MARGIN_LOG_DIR", str(home / "log"))  # tests that make a command fail leave their logs here
     monkeypatch.setenv("MARGIN_CONFIG", str(home / "config" / "margin" / "config.toml"))
     monkeypatch.delenv("MARGIN_DB", raising=False)
     monkeypatch.delenv("MARGIN_NER_MODEL", raising=False)
