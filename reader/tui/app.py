@@ -122,6 +122,12 @@ class MarginApp(App[None]):
             self._until_first_frame.enter_context(paused())
             return super().run(*args, **kwargs)
 
+    def _quit_when_hung_up(self) -> None:
+        """Quit once the terminal is gone (see :mod:`.hangup`); looked into after the first frame."""
+        from .hangup import quit_when_hung_up
+
+        quit_when_hung_up(self)
+
     def _print_error_renderables(self) -> None:
         if self.crash is not None:
             self._exit_renderables.clear()
@@ -130,6 +136,7 @@ class MarginApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._until_first_frame.close)  # garbage is collected again (see run)
+        self.call_after_refresh(self._quit_when_hung_up)
         if self.store.read_only:
             self.notify(f"{self.store.path} is read-only: you can read it, but changes cannot be saved",
                         title="Read-only library", severity="warning", timeout=10)
