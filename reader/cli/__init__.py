@@ -43,6 +43,13 @@ LAZY_COMMANDS: dict[str, str] = {
 }
 
 
+def _unexpected(error: BaseException) -> None:
+    """A failure no command expected: one line naming the log its traceback went to."""
+    from reader.crashlog import crash_line, write_crash_log
+
+    _error(crash_line(error, write_crash_log(error)))
+
+
 class MarginGroup(click.Group):
     """Turns every error into one line on stderr and a non-zero exit status.
 
@@ -96,15 +103,16 @@ class MarginGroup(click.Group):
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as error:  # noqa: BLE001 - a failure no command expected: one line, the rest in a log
-            from reader.crashlog import crash_line, write_crash_log
-
-            _error(crash_line(error, write_crash_log(error)))
+        except UnicodeEncodeError as error:
+            if error.reason == "surrogates not allowed":
+                # Bytes that are not UTF-8 in an argument reach Python as lone surrogates,
+                # which SQLite refuses; the transaction they were part of was rolled back.
+                _error("an argument is not valid UTF-8 text; nothing was changed")
+            else:
+                _unexpected(error)
             ctx.exit(1)
-        except UnicodeEncodeError:
-            # Bytes that are not UTF-8 in an argument reach Python as lone surrogates,
-            # which SQLite refuses; the transaction they were part of was rolled back.
-            click.echo("Error: an argument is not valid UTF-8 text; nothing was changed", err=True)
+        except Exception as error:  # noqa: BLE001 - a failure no command expected: one line, the rest in a log
+            _unexpected(error)
             ctx.exit(1)
         finally:
             if isinstance(ctx.obj, Context):
