@@ -93,6 +93,8 @@ class MarginApp(App[None]):
         """The others reading the shared library now (`--sync`), shown in the key bar."""
         self.when_named: Callable[[str], None] | None = None
         """Told the name the reader gave when asked (`ask_author`): a live sync starts under it."""
+        self._terminal: int | None = None
+        """Standard input's descriptor when it is a terminal to watch for a hang-up (known once running)."""
         self._until_first_frame = ExitStack()
         """Holds garbage collection off while the first screen is built (see :meth:`run`)."""
 
@@ -116,17 +118,19 @@ class MarginApp(App[None]):
         the text showed). Collection resumes after that frame.
         """
         from .allocator import one_arena
+        from .hangup import terminal_fd
 
         one_arena()
+        self._terminal = terminal_fd()  # asked now: once hung up, a terminal no longer says it is one
         with self._until_first_frame:
             self._until_first_frame.enter_context(paused())
             return super().run(*args, **kwargs)
 
     def _quit_when_hung_up(self) -> None:
-        """Quit once the terminal is gone (see :mod:`.hangup`); looked into after the first frame."""
+        """Quit once the terminal is gone (see :mod:`.hangup`); watched from the first frame on."""
         from .hangup import quit_when_hung_up
 
-        quit_when_hung_up(self)
+        quit_when_hung_up(self, self._terminal)
 
     def _print_error_renderables(self) -> None:
         if self.crash is not None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from textual.app import App
 
-__all__ = ["hung_up", "quit_when_hung_up"]
+__all__ = ["hung_up", "quit_when_hung_up", "terminal_fd"]
 
 #: Seconds between looks at the terminal.
 EVERY = 1.0
@@ -31,15 +31,27 @@ def hung_up(fd: int) -> bool:
     return any(happened & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, happened in poller.poll(0))
 
 
-def quit_when_hung_up(app: App[Any]) -> None:
-    """Have *app* quit once the terminal it reads keys from has hung up (a real terminal only)."""
+def terminal_fd() -> int | None:
+    """Standard input's descriptor when it is a terminal this can watch, else None.
+
+    Asked before the app runs: a terminal that has already hung up no longer
+    says it is one. Linux only, where ``poll()`` reports a terminal's hang-up
+    (macOS answers ``POLLNVAL`` for every terminal).
+    """
     stdin = sys.__stdin__
-    if app.is_headless or stdin is None or not hasattr(select, "poll") or not stdin.isatty():
-        return  # tests, `margin web`, or a system without poll(): nothing to watch
-    fd = stdin.fileno()
+    if stdin is None or not sys.platform.startswith("linux") or not stdin.isatty():
+        return None
+    return stdin.fileno()
+
+
+def quit_when_hung_up(app: App[Any], fd: int | None) -> None:
+    """Have *app* quit once the terminal *fd* (from :func:`terminal_fd`) has hung up."""
+    if app.is_headless or fd is None:
+        return  # tests, `margin web` (its keys come through a pipe), or nothing to watch
 
     def look() -> None:
         if hung_up(fd):
             app.exit()
 
+    look()  # it may have gone while the first screen was being drawn
     app.set_interval(EVERY, look)
