@@ -382,7 +382,8 @@ def test_invalid_utf8_on_the_command_line_is_one_line(library, tmp_path, monkeyp
         )
         stderr = result.stderr.decode("utf-8", "replace")
         assert result.returncode == 1, stderr
-        assert stderr == "Error: an argument is not valid UTF-8 text; nothing was changed\n", stderr
+        assert stderr.startswith("Error: some text is not valid UTF-8") and stderr.count("\n") == 1, stderr
+        assert stderr.rstrip().endswith("nothing was changed"), stderr
         assert fingerprint(library) == before
     assert not logs.exists() or not any(logs.iterdir())  # said plainly, not as a failure with a log to read
 

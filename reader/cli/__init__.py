@@ -105,9 +105,11 @@ class MarginGroup(click.Group):
             raise
         except UnicodeEncodeError as error:
             if error.reason == "surrogates not allowed":
-                # Bytes that are not UTF-8 in an argument reach Python as lone surrogates,
-                # which SQLite refuses; the transaction they were part of was rolled back.
-                _error("an argument is not valid UTF-8 text; nothing was changed")
+                # Lone surrogates, which SQLite refuses: bytes that are not UTF-8 in an argument reach
+                # Python as such, and so does a \ud800-style escape in a JSON file. The transaction
+                # they were part of was rolled back.
+                _error("some text is not valid UTF-8 (bytes in an argument, or a lone surrogate in a file); "
+                       "nothing was changed")
             else:
                 _unexpected(error)
             ctx.exit(1)
