@@ -120,7 +120,7 @@ def test_a_long_text_is_measured_from_a_sample_that_finds_the_width_every_line_g
     assert reflow.text_wrap_width(short) == reflow.wrap_width(short.split("\n"))  # a short text: every line
 
 
-def test_a_long_text_of_lines_longer_than_the_sample_stretches_is_not_taken_for_wrapped():
+def test_a_long_text_of_lines_longer_than_the_sample_stretches_measures_wider_than_any_hard_wrap():
     stretch = reflow.MEASURED // reflow.STRETCHES
     text = "\n".join(f"{index} " + "word " * (stretch // 4) for index in range(3 * reflow.STRETCHES))
     assert len(text) > reflow.MEASURED and reflow.text_wrap_width(text) > reflow.LONGEST_WRAP

@@ -824,8 +824,15 @@ def test_an_import_looks_up_many_ids_at_once_and_answers_for_each_as_before(stor
         kept = [batch.annotation(doc, anchor_span(text, n, n + 4), tag_ids=[]) for n in range(0, 40, 5)]
     others = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(1200)]  # more than one statement's worth
     with store.importing() as batch:
-        batch.look_up(others + kept + others[:3])
-        assert all(batch.has_annotation(identifier) for identifier in kept)
-        assert not any(batch.has_annotation(identifier) for identifier in others)
+        statements: list[str] = []
+        store.db.conn.set_trace_callback(statements.append)
+        try:
+            batch.look_up(others + kept + others[:3])
+            assert len(statements) == 3  # 1,208 ids, 500 to a statement
+            assert not any(batch.has_annotation(identifier) for identifier in others)
+            assert len(statements) == 3  # the ids not in the library are known without asking again
+            assert all(batch.has_annotation(identifier) for identifier in kept)
+        finally:
+            store.db.conn.set_trace_callback(None)
         stored = batch.annotation(doc, anchor_span(text, 50, 55), tag_ids=[], annotation_id=others[7])
         assert stored == others[7] and batch.has_annotation(others[7])
