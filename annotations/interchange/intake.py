@@ -18,7 +18,6 @@ every format shares:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
@@ -27,13 +26,10 @@ from ..errors import MarginError
 from ..model import Anchor, AttributeValue, Document, LoadedDocument, TagKind
 from ..properties import attributes_json, clean_identifier
 from ..store import ImportBatch, Store
+from ..store.clock import STAMP_FORM, stamp
 from ..store.linking import clean_relation
 from ..store.tagging import canonical_entity_type, normalise_colour
 from .report import ImportReport
-
-
-#: A date-time as the library keeps it: UTC, microseconds, ``Z``.
-_KEPT_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 
 
 def iso_timestamp(value: str | None) -> str | None:
@@ -48,17 +44,14 @@ def iso_timestamp(value: str | None) -> str | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if _KEPT_FORM.fullmatch(value):  # already so (margin's own files): formatting it again took a tenth of an import
+    if STAMP_FORM.fullmatch(value):  # already so (margin's own files): formatting it again took a tenth of an import
         return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     try:
-        moment = moment.astimezone(timezone.utc)
+        return stamp(moment.astimezone(timezone.utc))
     except OverflowError:  # the first or last day of the calendar, moved past its edge by the zone
         return None
-    # The year always four digits, as the kept form has it (strftime leaves years before 1000 short).
-    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
-            f"{moment.second:02d}.{moment.microsecond:06d}Z")
 
 
 #: The author of an imported annotation or link whose file names nobody: said plainly, never the importer's name.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -11,9 +12,22 @@ from datetime import datetime, timezone
 Clock = Callable[[], str]
 
 
+#: A moment as the library keeps it, :func:`stamp`'s form: UTC, microseconds, ``Z``.
+STAMP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+
+
+def stamp(moment: datetime) -> str:
+    """*moment* (in UTC) as ISO 8601 with microseconds and ``Z``: sorts as text, parses everywhere.
+
+    The year always has four digits (``strftime`` leaves years before 1000 short on glibc).
+    """
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+            f"{moment.second:02d}.{moment.microsecond:06d}Z")
+
+
 def utc_now() -> str:
-    """ISO 8601 UTC with microseconds: sorts as text, parses everywhere."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Now, as the library keeps moments (:func:`stamp`)."""
+    return stamp(datetime.now(timezone.utc))
 
 
 def new_id() -> str:

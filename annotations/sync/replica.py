@@ -33,7 +33,7 @@ from typing import Any
 from pycrdt import Doc, Map
 
 from ..store import Store
-from ..store.clock import Clock, utc_now
+from ..store.clock import Clock, stamp, utc_now
 from ..store.connection import is_busy
 from ..store.transaction import writing
 from .checks import Invalid, check_field, check_key, check_time
@@ -53,7 +53,7 @@ def _rank(entry: Entry) -> tuple[str, str]:
 def _after(time: str) -> str:
     """A time one microsecond after *time*: an edit made here after seeing *time* comes after it."""
     try:
-        return (datetime.strptime(time, _FORMAT) + timedelta(microseconds=1)).strftime(_FORMAT)
+        return stamp(datetime.strptime(time, _FORMAT) + timedelta(microseconds=1))
     except ValueError:
         return time
 
