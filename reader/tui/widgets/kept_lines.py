@@ -70,10 +70,11 @@ class KeptLines:
                     selected = (max(selection[0], start), min(selection[1], end + 1))
                 key = (row, on_row, selected)
             else:
-                key = (-1,)
+                row = -1
+                key = (row,)
             strip = kept.get(key)
             if strip is None:
-                strip = draw(row if key[0] != -1 else -1)
+                strip = draw(row)
                 if len(kept) >= KEPT_ROWS:
                     del kept[next(iter(kept))]
                 kept[key] = strip
