@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -261,7 +262,7 @@ def open_database(
             # holds anything keeps its pages.
             db.execute(f"PRAGMA page_size={PAGE_SIZE}")
             try:
-                db.execute("PRAGMA journal_mode=WAL")
+                enter_wal(conn, busy_timeout)
             except sqlite3.OperationalError as error:
                 if library_failure(error) != READ_ONLY_MESSAGE and "unable to open" not in str(error):
                     raise
@@ -291,6 +292,25 @@ def open_database(
             raise StoreError(f"{path} is not a margin library (not an SQLite database)") from error
         raise StoreError(f"cannot open {path}: {error}") from error
     return db
+
+
+def enter_wal(conn: sqlite3.Connection, wait: float) -> None:
+    """Put the library in WAL mode, waiting up to *wait* seconds for a write made in rollback mode to end.
+
+    A library is out of WAL mode only while a large write runs alone on it
+    (:mod:`annotations.store.journal`). Changing the mode is itself a write,
+    and SQLite refuses it at once, without the busy wait, to a connection that
+    has just read the file while another holds the write lock: hence the retries.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.02)
 
 
 def _cannot_write(path: Path) -> bool:
