@@ -176,3 +176,25 @@ def test_import_errors_are_one_line_and_change_nothing(library, tmp_path):
     fails_cleanly(library, "import-annotations", str(broken), match="not JSON")
     fails_cleanly(library, "import-annotations", str(odd), "--format", "csv-codebook", "--doc", "Harbour",
                   match="--doc applies to")
+
+
+@pytest.mark.parametrize("content, why", [
+    ({}, "its target has no text quote or position"),
+    ({"type": "Annotation", "target": {"source": "urn:x", "selector": {"type": "TextQuoteSelector",
+                                                                     "exact": "words in no document here"}}},
+     "is not in the document"),
+], ids=["not an annotation", "a quote the document lacks"])
+def test_a_file_that_gives_nothing_is_an_error_but_a_second_import_is_not(library, tmp_path, content, why):
+    """Nothing imported and everything left out means the wrong file or the wrong document: exit 1, one
+    line after the warnings. The same file imported twice adds nothing too, but that is success."""
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    before = fingerprint(library)
+    result = invoke(library, "import-annotations", str(path), "--doc", "Harbour", code=1)
+    assert why in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "Error: imported nothing from notes.json; skipped 1 (see warnings)"
+    assert result.stdout == "" and fingerprint(library) == before
+    exported = tmp_path / "mine.json"
+    invoke(library, "export", "--format", "w3c", "-o", str(exported))
+    again = invoke(library, "import-annotations", str(exported))
+    assert again.stdout.startswith("imported nothing from mine.json") and "already in the library" in again.stderr

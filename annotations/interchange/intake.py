@@ -262,6 +262,7 @@ class Intake:
             annotation_id = annotation_id.lower()
             if self.batch.has_annotation(annotation_id):
                 self._present["annotation"] += 1
+                self.report.present += 1
                 return annotation_id
         text = self._texts.get(document.version_id)
         if text is None:
@@ -311,6 +312,7 @@ class Intake:
         ).fetchone()
         if same is not None:
             self._present["link"] += 1
+            self.report.present += 1
             return
         self.batch.link(
             source_id, target_id, relation, note=note, author=(author or "").strip() or UNKNOWN_AUTHOR,

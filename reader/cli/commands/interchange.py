@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from annotations.errors import MarginError
 from annotations.interchange.formats import IMPORTS
 
 from ..context import Context, pass_context
@@ -42,6 +43,8 @@ def import_annotations(ctx: Context, file: Path, fmt: str, document: str | None)
         warn(message)
     if len(report.warnings) > MAX_WARNINGS:
         warn(f"… and {len(report.warnings) - MAX_WARNINGS} more")
+    if report.took_nothing():
+        raise MarginError(report.summary())
     click.echo(report.summary())
 
 
