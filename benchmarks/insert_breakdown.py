@@ -127,6 +127,8 @@ VARIANTS: dict[str, Variant] = {
     **{f"{size // 1024} KB pages": Variant(_repaged(size)) for size in (4096, 8192, 32768, 65536)},
     "256 MB page cache": Variant(["PRAGMA cache_size=-262144"]),
     "no automatic checkpoint at commit": Variant(["PRAGMA wal_autocheckpoint=0"]),
+    # What insert_many does with the library to itself (annotations/store/journal.py).
+    "a rollback journal, synchronous=FULL": Variant(["PRAGMA journal_mode=DELETE", "PRAGMA synchronous=FULL"]),
 }
 
 
@@ -223,7 +225,7 @@ def _insert(work: bench.Workspace, template: Path, variant: Variant,
         return [built - began, inserted - built, done - inserted, done - began, time.process_time() - cpu]
     finally:
         conn.close()
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 

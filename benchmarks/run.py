@@ -351,7 +351,8 @@ def bench_insert(work: Workspace, big: Path) -> tuple[Result, Path, str, str]:
                  "plain_table_s": floor.median, "plain_table_samples_s": floor.samples},
         notes=[f"building the anchors (not timed above): {seconds(anchors_timing.median)};"
                f" quotes of {SPAN_LENGTHS[0]}–{SPAN_LENGTHS[1]} chars, mean {mean_quote:.0f}",
-               f"SQLite's floor, the same rows into a plain table (no key, no index, no check), alternating:"
+               f"SQLite's floor, the same rows into a plain table (no key, no index, no check; the same journal),"
+               f" alternating:"
                f" {seconds(floor.median)}; margin {timing.median / floor.median:.2f}× it"],
     )
     return result, template, document.version_id, text
@@ -410,6 +411,8 @@ def plain_insert(work: Workspace, template: Path, version_id: str, pairs: list[t
 
     The same library file, connection settings, ids and statement as margin's
     insert: what is left is SQLite writing the rows, the floor for the schema.
+    Written, as margin writes a large insert into a library it has to itself,
+    through a rollback journal with full synchronisation.
     """
     from annotations.store.clock import new_ids
     from annotations.store.connection import WAL_CHECKPOINT_BYTES
@@ -420,6 +423,8 @@ def plain_insert(work: Workspace, template: Path, version_id: str, pairs: list[t
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "cache_size=-65536"):
         conn.execute(f"PRAGMA {pragma}")
     conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // conn.execute('PRAGMA page_size').fetchone()[0]}")
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("PRAGMA synchronous=FULL")
     conn.execute('CREATE TABLE plain (id, start, "end", exact, prefix, suffix, note, version_id, version_key, author,'
                  " created, updated)")
     gc.collect()
@@ -430,6 +435,7 @@ def plain_insert(work: Workspace, template: Path, version_id: str, pairs: list[t
     conn.executemany(f"INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?, ?, '{version_id}', 1, '{AUTHOR}', '{NOW}', '{NOW}')",
                      rows)
     conn.execute("COMMIT")
+    conn.execute("PRAGMA journal_mode=WAL")
     conn.close()
     spent = time.perf_counter() - start
     remove_files(copy)

@@ -22,7 +22,7 @@ from ..model import Anchor
 from ..errors import NotFound
 from .clock import new_ids
 from .database import Database
-from .journal import LARGE_WRITE, written_alone
+from .journal import worth_alone, written_alone
 from .transaction import writing
 
 
@@ -42,7 +42,7 @@ def insert_annotations(db: Database, version_id: str, anchors: Iterable[tuple[An
         db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
         # Many rows into a library nothing else has open: through a rollback journal, each page written once.
-        with written_alone(db) if len(anchors) >= LARGE_WRITE else nullcontext(), writing(db):
+        with written_alone(db) if worth_alone(len(anchors)) else nullcontext(), writing(db):
             found = db.execute("SELECT rowid FROM versions WHERE id = ?", (version_id,)).fetchone()
             if found is None:
                 raise NotFound(f"no version {version_id}: no annotations were stored")

@@ -14,7 +14,9 @@ asking for the switch is itself the test of being alone. When anything else
 has the library open (the reader, a live library's sync), the switch is
 refused at once and the write goes through the log as usual. A process that
 opens the library during the write waits for it (``connection.enter_wal``),
-as it would wait for any writer, and finds the library in WAL mode again.
+as it would wait for any writer, and finds the library in WAL mode again;
+so a write long enough to outlast that wait stays in WAL mode
+(:data:`LARGEST_ALONE`).
 
 In rollback mode ``synchronous=NORMAL`` could let a power cut at the wrong
 moment damage the file, so the write runs with ``FULL``; a crash or kill
@@ -34,6 +36,14 @@ from .transaction import is_read_only
 
 #: Rows from which a bulk write is worth leaving WAL mode for (at 1,000 the two ways take the same time).
 LARGE_WRITE = 5000
+#: Rows above which it is not: a process opening the library waits for the write, and this many take
+#: about 2 s here, well inside the five seconds it waits before saying the library is busy.
+LARGEST_ALONE = 500_000
+
+
+def worth_alone(rows: int) -> bool:
+    """Whether a write of *rows* rows should try :func:`written_alone`."""
+    return LARGE_WRITE <= rows <= LARGEST_ALONE
 
 
 @contextmanager
