@@ -16,13 +16,17 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from annotations.anchoring import anchor_span
+from annotations.errors import StoreError
 from annotations.store import Store
+from annotations.store import bulk
 from annotations.store.journal import LARGE_WRITE, written_alone
+from annotations.store.transaction import refuse_writes
 
 from .conftest import add_document
 
@@ -41,6 +45,14 @@ def library(tmp_path) -> tuple[Path, str]:
 def anchors(count: int) -> list[tuple[object, str]]:
     step = (len(TEXT) - 40) // count
     return [(anchor_span(TEXT, n * step, n * step + 30), "a note" if n % 7 == 0 else "") for n in range(count)]
+
+
+def insert_one(conn: sqlite3.Connection) -> None:
+    """One annotation written in the transaction the caller holds open."""
+    conn.execute(
+        'INSERT INTO annotations (id, version_id, version_key, start, "end", exact, prefix, suffix, author,'
+        " created, updated) SELECT 'a1', id, rowid, 0, 4, 'Line', '', ' 0', 'ann', 'now', 'now' FROM versions"
+    )
 
 
 def modes(path: Path) -> tuple[str, list[str]]:
@@ -89,15 +101,25 @@ def test_in_memory_or_inside_a_transaction_nothing_changes(library):
 
 
 @pytest.mark.parametrize("with_reader", [False, True], ids=["alone", "beside a reader"])
-def test_a_large_insert_lands_whole_either_way(library, with_reader):
+def test_a_large_insert_lands_whole_either_way(library, with_reader, monkeypatch):
     path, version_id = library
     count = LARGE_WRITE + 10
+    taken: list[bool] = []
+
+    @contextmanager
+    def watched(db):
+        with written_alone(db) as alone:
+            taken.append(alone)
+            yield alone
+
+    monkeypatch.setattr(bulk, "written_alone", watched)
     with Store.open(path, author="ann") as store, Store.open(path, author="bob") as reader:
         if with_reader:
             reader.documents.all()
         else:
             reader.close()
         assert store.annotations.insert_many(version_id, anchors(count)) == count
+        assert taken == [not with_reader]
         found = store.db.conn.execute("SELECT count(*), count(DISTINCT id) FROM annotations").fetchone()
         assert found == (count, count)
         noted = store.db.conn.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'note'").fetchone()[0]
@@ -125,10 +147,7 @@ def test_a_margin_opening_the_library_during_the_write_waits_for_it(library):
         with written_alone(store.db) as alone:
             assert alone
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                'INSERT INTO annotations (id, version_id, version_key, start, "end", exact, prefix, suffix, author,'
-                " created, updated) SELECT 'a1', id, rowid, 0, 4, 'Line', '', ' 0', 'ann', 'now', 'now' FROM versions"
-            )
+            insert_one(conn)
             other = threading.Thread(target=open_during)
             other.start()
             time.sleep(0.4)  # the other margin is opening while the write holds the library
@@ -144,24 +163,24 @@ def test_a_margin_opening_the_library_during_the_write_waits_for_it(library):
 _KILLED_WRITER = """
 import sys
 from annotations.anchoring import anchor_span
+from annotations.errors import StoreError
 from annotations.store import Store
 path, version_id = sys.argv[1], sys.argv[2]
 text = open(sys.argv[3], encoding="utf-8").read()
-pairs = [(anchor_span(text, n % 200000, n % 200000 + 40), "") for n in range(400000)]
+pairs = [(anchor_span(text, n % 200000, n % 200000 + 40), "") for n in range(190000)]
 store = Store.open(path, author="ann")
+store.db.conn.execute("PRAGMA cache_size=-2000")  # a small cache: pages reach the file before the commit
 print("writing", flush=True)
 store.annotations.insert_many(version_id, pairs)
 print("done", flush=True)
 """
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_a_kill_in_the_middle_of_the_write_leaves_the_library_as_it_was(library, tmp_path):
-    path, version_id = library
-    with Store.open(path, author="ann") as store:
-        store.annotations.insert_many(version_id, anchors(10))
-    text = tmp_path / "text.txt"
+def killed_mid_write(path: Path, version_id: str, folder: Path) -> None:
+    """A process inserting many rows, killed once its pages have begun to reach the library file."""
+    text = folder / "text.txt"
     text.write_text(TEXT, encoding="utf-8")
+    size = path.stat().st_size
     child = subprocess.Popen(
         [sys.executable, "-c", _KILLED_WRITER, str(path), version_id, str(text)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -170,19 +189,98 @@ def test_a_kill_in_the_middle_of_the_write_leaves_the_library_as_it_was(library,
         assert child.stdout is not None and child.stdout.readline().strip() == "writing"
         journal = path.with_name(path.name + "-journal")
         deadline = time.monotonic() + 30
-        while not journal.exists() and time.monotonic() < deadline:
-            time.sleep(0.005)
+        while time.monotonic() < deadline and not (journal.exists() and path.stat().st_size > size + 1_000_000):
+            time.sleep(0.002)
         assert journal.exists(), "the write never began in rollback mode"
-        time.sleep(0.1)  # well into the rows
+        assert path.stat().st_size > size + 1_000_000, "no page of the write reached the file"
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait(30)
         if child.stdout is not None:
             child.stdout.close()
     assert child.returncode == -signal.SIGKILL
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_kill_in_the_middle_of_the_write_leaves_the_library_as_it_was(library, tmp_path, monkeypatch):
+    path, version_id = library
     with Store.open(path, author="ann") as store:
+        store.annotations.insert_many(version_id, anchors(10))
+    killed_mid_write(path, version_id, tmp_path)
+
+    # Someone who cannot write the file is told so, rather than shown the half-written pages.
+    from annotations.store import connection
+
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "_cannot_write", lambda _: True)
+        with pytest.raises(StoreError, match="holds a write that was cut off"):
+            Store.open(path, author="ann")
+    assert not path.with_name(path.name + ".damaged").exists()
+
+    with Store.open(path, author="ann") as store:  # an opening that can write plays the journal back
         conn = store.db.conn
         assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 10  # as before the write
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert modes(path) == ("wal", [])
+
+
+def test_whatever_happens_inside_the_connection_leaves_in_wal_mode_with_its_settings(library):
+    path, _ = library
+    with Store.open(path, author="ann") as store:
+        conn = store.db.conn
+        with pytest.raises(KeyboardInterrupt), written_alone(store.db) as alone:
+            assert alone
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM annotations")
+            raise KeyboardInterrupt  # Ctrl-C in the middle of the write
+        assert not conn.in_transaction
+        assert [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("journal_mode", "synchronous", "busy_timeout")] == ["wal", 1, 5000]
+    assert modes(path) == ("wal", [])
+
+
+def test_a_library_refused_writes_is_not_touched(library):
+    path, version_id = library
+    with Store.open(path, author="ann") as store:
+        refuse_writes(store.db, "this class pack is handed out, not written in")
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="handed out"):
+            store.annotations.insert_many(version_id, anchors(LARGE_WRITE))
+        assert path.read_bytes() == before
+        assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_unfinished_read_on_the_same_connection_does_not_stop_the_insert(library):
+    path, version_id = library
+    with Store.open(path, author="ann") as store:
+        store.annotations.insert_many(version_id, anchors(3))
+        reading = store.db.conn.execute("SELECT id FROM annotations")
+        reading.fetchone()  # one row read, the rest not yet
+        assert store.annotations.insert_many(version_id, anchors(LARGE_WRITE)) == LARGE_WRITE
+        reading.fetchall()
+        assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_reader_that_holds_the_commit_back_too_long_fails_the_write_whole_and_safely(library):
+    """Another program reading during the write (the sqlite3 shell, say): the commit waits for it, then gives
+    up as busy; nothing of the write is kept, and the writer stays in rollback mode with FULL until it can
+    go back to WAL (the next opening does)."""
+    path, _ = library
+    with Store.open(path, author="ann", busy_timeout=0.3) as store:
+        conn = store.db.conn
+        outsider = sqlite3.connect(path, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                with written_alone(store.db) as alone:
+                    assert alone
+                    conn.execute("BEGIN IMMEDIATE")
+                    insert_one(conn)
+                    outsider.execute("BEGIN")
+                    assert outsider.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+                    conn.execute("COMMIT")
+            assert [conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("journal_mode", "synchronous")] == ["delete", 2]
+        finally:
+            outsider.close()
+    with Store.open(path, author="ann") as store:
+        assert store.db.conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+        assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -52,6 +52,8 @@ BUSY_MESSAGE = "the library is busy (another margin is writing); try again"
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 # ... for a file that cannot be written, a damaged file, a failed read or write, a full disk, not a database.
 _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 8, 10, 11, 13, 26
+# ... for a read-only connection that finds a hot journal it cannot play back.
+_SQLITE_READONLY_ROLLBACK = _SQLITE_READONLY | (3 << 8)
 
 
 class LibraryBusy(StoreError):
@@ -320,6 +322,19 @@ def _cannot_write(path: Path) -> bool:
     return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
 
 
+def _cut_off_write(path: Path, error: sqlite3.Error) -> bool:
+    """Whether *error* is a read-only opening refusing a hot journal: a write cut off in rollback mode.
+
+    Reading on regardless (``immutable=1``) would show that write's pages half
+    in place, and a health check would call the library damaged.
+    """
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == _SQLITE_READONLY_ROLLBACK:
+        return True
+    journal = path.with_name(path.name + "-journal")
+    return isinstance(code, int) and code & 0xFF == _SQLITE_READONLY and journal.is_file() and journal.stat().st_size > 0
+
+
 def _open_read_only(path: Path, busy_timeout: float, notify: Callable[[str], None] | None) -> Database:
     """Open a library that cannot be written, for reading: ``mode=ro``, else (no journal can be made) ``immutable=1``.
 
@@ -345,6 +360,11 @@ def _open_read_only(path: Path, busy_timeout: float, notify: Callable[[str], Non
                 )
         except sqlite3.DatabaseError as error:
             conn.close()
+            if _cut_off_write(path, error):
+                raise StoreError(
+                    f"{path} holds a write that was cut off (a crash or kill): open it once where it can be"
+                    " written, which undoes that write, then read it here"
+                ) from error
             last = error
             if "malformed" in str(error) or "not a database" in str(error):
                 break
