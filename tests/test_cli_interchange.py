@@ -198,3 +198,29 @@ def test_a_file_that_gives_nothing_is_an_error_but_a_second_import_is_not(librar
     invoke(library, "export", "--format", "w3c", "-o", str(exported))
     again = invoke(library, "import-annotations", str(exported))
     assert again.stdout.startswith("imported nothing from mine.json") and "already in the library" in again.stderr
+
+
+_CODEBOOK = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="by hand">
+  <Codes>
+    <Code guid="8a0d5d8e-2f0e-4a4e-9d55-1f0c6f2c3b11" name="{name}" isCodable="true">
+      <Description>{description}</Description>
+    </Code>
+  </Codes>
+  <Sets><Set guid="1b2c3d4e-5f60-4718-9a0b-c1d2e3f40516" name="Places"/></Sets>
+</CodeBook>
+"""
+
+
+@pytest.mark.parametrize("description", ["", "Aliases: Harm"], ids=["the same again", "with a new alias"])
+def test_a_codebook_whose_codes_are_all_here_is_no_error(library, tmp_path, description):
+    """Its codes are tags already (found, or given an alias): something was taken, though its set was left out."""
+    path = tmp_path / "codes.qdc"
+    path.write_text(_CODEBOOK.format(name="Harbour", description=""), encoding="utf-8")
+    first = invoke(library, "import-annotations", str(path))
+    assert first.stdout.startswith("imported 1 tag from codes.qdc; skipped 1") and "sets: 1 left out" in first.stderr
+    path.write_text(_CODEBOOK.format(name="Harbour", description=description), encoding="utf-8")
+    again = invoke(library, "import-annotations", str(path))
+    assert again.stdout.startswith("imported nothing from codes.qdc; skipped 1")
+    with Store.open(library, author="ada") as store:
+        assert store.tags.find("Harbour").aliases == (("Harm",) if description else ())

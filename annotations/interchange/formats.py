@@ -127,8 +127,12 @@ def import_file(store: Store, path: Path, fmt: str = "auto", *, document_ref: st
     if document_ref is not None and fmt not in TAKES_DOCUMENT:
         raise MarginError(f"--doc applies to {', '.join(sorted(TAKES_DOCUMENT))} files, not {fmt}")
     function = _function(*IMPORTS[fmt], fmt)
+    before = store.db.conn.total_changes
     if values is not None:
-        return function(store, path.expanduser(), document_ref=document_ref, values=values)
-    if fmt in TAKES_DOCUMENT:
-        return function(store, path.expanduser(), document_ref=document_ref)
-    return function(store, path.expanduser())
+        report = function(store, path.expanduser(), document_ref=document_ref, values=values)
+    elif fmt in TAKES_DOCUMENT:
+        report = function(store, path.expanduser(), document_ref=document_ref)
+    else:
+        report = function(store, path.expanduser())
+    report.changed = store.db.conn.total_changes != before
+    return report

@@ -103,6 +103,7 @@ class Intake:
                 (candidate,),
             ).fetchone()
             if row is not None and row[0] == text:
+                self.report.present += 1
                 return self._remember(self.store.documents.get(candidate), text)
         loaded = LoadedDocument(text=text, title=title, format="text", metadata={"imported from": origin})
         result = self.store.documents.import_loaded(source_path, hashlib.sha256(raw).hexdigest(), loaded)
@@ -114,6 +115,8 @@ class Intake:
             )
         if result.status != "unchanged":
             self.report.documents += 1
+        else:
+            self.report.present += 1
         return self._remember(result.document, text)
 
     def _remember(self, document: Document, text: str) -> Document:
@@ -158,6 +161,7 @@ class Intake:
                 break
             if existing.kind is kind and (kind is TagKind.TOPIC or existing.entity_type == entity_type):
                 tag = existing
+                self.report.present += 1
                 break
             qualifier = entity_type if kind is TagKind.ENTITY else "topic"
             wanted = f"{name} ({qualifier})" if attempt == 1 else f"{name} ({qualifier} {attempt})"

@@ -24,18 +24,19 @@ class ImportReport:
     fragmented: int = 0
     """Annotations kept as discontinuous passages (several fragments)."""
     present: int = 0
-    """Annotations and links the library held already (an earlier import of the file), left as they were."""
+    """Things the file names that the library held already (documents, tags, annotations, links): found, kept."""
+    changed: bool = False
+    """Whether the import wrote anything to the library at all (an alias or a description counts)."""
     warnings: list[str] = field(default_factory=list)
 
     def took_nothing(self) -> bool:
-        """Whether the file gave nothing at all: nothing imported, nothing already here, and something left out.
+        """Whether the file gave nothing at all: nothing written, nothing already here, and something left out.
 
         That is a file of another kind, or one whose passages are all elsewhere:
         the command says so as an error. Importing a file a second time adds
-        nothing either, but its annotations are there, so that is no error.
+        nothing either, but what it names is there, so that is no error.
         """
-        added = (self.documents, self.annotations, self.tags, self.links, self.attributes, self.identifiers)
-        return self.skipped > 0 and self.present == 0 and not any(added)
+        return self.skipped > 0 and self.present == 0 and not self.changed
 
     def summary(self) -> str:
         """One line for the terminal: ``imported 12 annotations, 3 tags … from FILE``."""
