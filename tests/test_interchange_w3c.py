@@ -494,3 +494,27 @@ def test_a_files_date_times_are_kept_in_the_librarys_form(given, kept):
     from annotations.interchange.intake import iso_timestamp
 
     assert iso_timestamp(given) == kept
+
+
+def test_an_import_holds_the_cycle_collector_only_while_it_runs(store, library, tmp_path):
+    """A reader that imports many files stays collected: the collector is back on after an import, failed or not."""
+    import gc
+
+    from annotations.interchange import formats
+
+    good = tmp_path / "notes.json"
+    good.write_text(export_collection(select(store)), encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"type": "AnnotationCollection", "total": 0}', encoding="utf-8")
+    with fresh_library(tmp_path) as fresh:
+        assert formats.import_file(fresh, good).annotations == 3
+        assert gc.isenabled()
+        with pytest.raises(MarginError):
+            formats.import_file(fresh, bad)
+        assert gc.isenabled()
+        gc.disable()  # a caller that holds it already keeps it held
+        try:
+            formats.import_file(fresh, good)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()

@@ -12,7 +12,8 @@ from ..store import Store
 from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
 from .naming import unique_file_names
-from .notes import LINE_FORMATS, LinkTarget, block_ids, collection_paused
+from ..collector import collection_paused
+from .notes import LINE_FORMATS, LinkTarget, block_ids
 
 
 def resolve_filters(

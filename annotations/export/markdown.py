@@ -25,13 +25,14 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Literal
 
+from ..collector import collection_paused
 from ..model import Annotation, Document, Tag, TagKind
 from ..progress import tracked
 from .escaping import escape_block, escape_inline
 from .frontmatter import front_matter
 from .note_markdown import note_markdown
 from .notes import (
-    INCOMING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, collection_paused, day, link_quote, live_tags, tag_key,
+    INCOMING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, day, link_quote, live_tags, tag_key,
 )
 from .obsidian import block_link, obsidian_tag, wikilink
 

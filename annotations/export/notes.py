@@ -11,34 +11,14 @@ order the caller passed things in.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Annotation, Document, Section, Tag, TagKind
 from ..sections import Outline
 from ..text import shorten
 from .escaping import clean
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Hold Python's cycle collector while an export builds its objects, tens of thousands of them.
-
-    None of them form cycles, yet each few hundred new objects set the collector
-    walking all of them again: about a twentieth of an export of 10,000 annotations.
-    Reference counting still frees everything as usual.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..collector import collection_paused
 from ..errors import MarginError
 from ..store import Store
 from .report import ImportReport
@@ -121,6 +122,11 @@ def _detected(path: Path) -> tuple[str, list[Any] | None]:
 
 def import_file(store: Store, path: Path, fmt: str = "auto", *, document_ref: str | None = None) -> ImportReport:
     """Import annotations (or a codebook) from *path* in format *fmt* (``auto`` detects it)."""
+    with collection_paused():  # the parsed file and what is made of it live until the end: a quarter of 50,000's time
+        return _import_file(store, path, fmt, document_ref)
+
+
+def _import_file(store: Store, path: Path, fmt: str, document_ref: str | None) -> ImportReport:
     values = None
     if fmt == "auto":
         fmt, values = _detected(path)
