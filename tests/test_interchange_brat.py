@@ -235,10 +235,32 @@ def test_every_tutorial_imports_with_entity_types_as_entity_tags(shared, store, 
     assert report.attributes == len(lines.get("A", []) + lines.get("M", []))
 
 
-def test_a_tutorial_folder_imports_as_one_document_per_pair(shared, store):
+def test_a_tutorial_folder_imports_as_one_document_per_pair(shared, store, db_path):
     report = import_brat(store, TUTORIALS / "news")
     assert report.documents == len(list((TUTORIALS / "news").glob("*.ann")))
     assert len(store.documents.all()) == report.documents
+    # A second import of a corpus margin did not write adds nothing: its passages are found again.
+    before = fingerprint(db_path)
+    again = import_brat(store, TUTORIALS / "news")
+    assert (again.documents, again.annotations, again.tags, again.links) == (0, 0, 0, 0)
+    assert again.present >= report.annotations
+    assert fingerprint(db_path) == before
+
+
+def test_two_annotators_files_on_one_text_stay_two_layers(store, tmp_path):
+    """brat ids are per file: the same span in another annotator's .ann file is another annotation."""
+    (tmp_path / "ada").mkdir()
+    (tmp_path / "bob").mkdir()
+    for who in ("ada", "bob"):
+        (tmp_path / who / "text.txt").write_text(LF_TEXT, encoding="utf-8")
+    (tmp_path / "ada" / "text.ann").write_text("T1\tPerson 29 41\tAda Lovelace\n", encoding="utf-8")
+    (tmp_path / "bob" / "text-bob.ann").write_text("T1\tPerson 29 41\tAda Lovelace\n", encoding="utf-8")
+    (tmp_path / "bob" / "text-bob.txt").write_text(LF_TEXT, encoding="utf-8")
+    (tmp_path / "bob" / "text.txt").unlink()
+    assert import_brat(store, tmp_path / "ada" / "text.ann").annotations == 1
+    assert import_brat(store, tmp_path / "bob" / "text-bob.ann").annotations == 1
+    assert import_brat(store, tmp_path / "ada" / "text.ann").annotations == 0
+    assert [a.exact for a in store.annotations.list()] == ["Ada Lovelace", "Ada Lovelace"]
 
 
 # --------------------------------------------------------------------------

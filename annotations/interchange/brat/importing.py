@@ -21,6 +21,7 @@ from ...properties import typed_value
 from ...store import Store
 from ...text import normalise
 from ..intake import Intake
+from ..placing import stable_id
 from ..report import ImportReport
 from .reading import Conf, Pair, read_pairs
 from .vocabulary import UNTAGGED, Reference, conf_label, one_line, parse_reference, type_base
@@ -174,8 +175,8 @@ def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
                     intake.alias(tag_ids[-1], t.surface)
         ids[id(passage)] = intake.annotation(
             document, passage.start, passage.end, tag_ids=list(dict.fromkeys(tag_ids)),
-            note="\n".join(passage.notes), annotation_id=passage.annotation_id, attributes=passage.attributes,
-            fragments=passage.pieces,
+            note="\n".join(passage.notes), annotation_id=passage.annotation_id or _passage_id(document, pair, passage),
+            attributes=passage.attributes, fragments=passage.pieces,
         )
 
     def annotation_of(ref: str) -> str | None:
@@ -205,6 +206,17 @@ def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
         report.skipped += count
         report.warnings.append(f"{pair.ann.name}: {what}: {count} left out")
     report.warnings.extend(pair.warnings)
+
+
+def _passage_id(document: Document, pair: Pair, passage: _Passage) -> str:
+    """The id a passage of a file margin did not write gets here: the same on every import of that file.
+
+    brat ids (``T1``) are only unique within their file, so the passage is named
+    by its document, the ``.ann`` file's name (two annotators' files on one text
+    stay apart) and where it lies. A second import then finds it, as for W3C.
+    """
+    where = ",".join(f"{start}-{end}" for start, end in passage.pieces or [(passage.start, passage.end)])
+    return stable_id(f"brat:{document.id}:{pair.ann.name}:{where}")
 
 
 def import_brat(store: Store, path: Path) -> ImportReport:
