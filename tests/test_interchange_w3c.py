@@ -518,3 +518,24 @@ def test_an_import_holds_the_cycle_collector_only_while_it_runs(store, library, 
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+@pytest.mark.parametrize("name", ["rows.jsonl", "rows.ndjson"])
+def test_hypothesis_rows_saved_one_to_a_line_are_read_as_hypothesis(store, tmp_path, name):
+    """The API's rows saved as JSON Lines keep their tags, note and author (read as W3C, all three were lost)."""
+    from annotations.interchange import formats
+
+    add_document(store, LAUNCH, "Launch log", path=LAUNCH_PATH)
+    rows = [_hypothesis_row(LAUNCH, "rocket", 1, id="one"), _hypothesis_row(LAUNCH, "rocket", 2, id="two")]
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    assert formats.detect(path) == "hypothesis"
+    report = formats.import_file(store, path, document_ref="Launch log")
+    assert report.annotations == 2
+    for annotation in store.annotations.list():
+        assert annotation.author == "mara" and annotation.note == "Which rocket?"
+        assert {t.name for t in annotation.tags} == {"Vehicle/Rocket", "Mara Ilves"}
+    # W3C written as JSON Lines is still W3C.
+    lines = tmp_path / "w3c.jsonl"
+    lines.write_text(export_jsonl(select(store)), encoding="utf-8")
+    assert formats.detect(lines) == "jsonl"

@@ -102,16 +102,19 @@ def _detected(path: Path) -> tuple[str, list[Any] | None]:
             first = handle.readline()
         if is_highlights_csv(first.replace("\t", ",").split(",")):
             return "taguette-csv", None
-    if suffix in _BY_SUFFIX:
+    json_lines = _BY_SUFFIX.get(suffix) == "jsonl"
+    if suffix in _BY_SUFFIX and not json_lines:
         return _BY_SUFFIX[suffix], None
-    if suffix in (".json", ".jsonld", ""):
+    if json_lines or suffix in (".json", ".jsonld", ""):
         if not path.exists():
             raise MarginError(f"{path} does not exist")
         from .hypothesis import looks_like_hypothesis
         from .jsonfile import load_json_documents, read_text
 
+        # JSON Lines too: the Hypothesis API's rows are often saved one to a line.
         values = load_json_documents(read_text(path), path.name)
-        return ("hypothesis" if looks_like_hypothesis(values[0]) else "w3c"), values
+        hypothesis = bool(values) and all(looks_like_hypothesis(value) for value in values[:20])
+        return ("hypothesis" if hypothesis else "jsonl" if json_lines else "w3c"), values
     if not path.exists():
         raise MarginError(f"{path} does not exist")
     raise MarginError(
