@@ -357,6 +357,27 @@ def test_positions_that_only_fit_as_utf16_units_are_read_that_way(store, tmp_pat
     assert any("UTF-16" in w for w in report.warnings)
 
 
+def test_unnamed_selections_are_read_the_way_that_keeps_words_whole(store, tmp_path):
+    """NVivo names no selection and counts UTF-16 units with CRLF as two; with emoji before the passages,
+    counting CRLF as one also fits every position, off by a few characters. Whole words tell them apart."""
+    comments = ["Na mi van? 😀 Nem mertétek kötelezővé tenni?", "Én a parazitákat követem 🙄🙄, nekik sem!",
+                "Szülők, Nevelők!!! 😡 A gyerekek semmit sem nyerhetnek.", "sabbat asboth, ennyit tudtál..."]
+    text = "\r\n".join(f"{comment}\r\n{n}\r\n2024-08-16" for n, comment in enumerate(comments, 1))
+    selections = []
+    for n, comment in enumerate(comments):
+        start = len(text[: text.index(comment)].encode("utf-16-le")) // 2
+        end = start + len(comment.encode("utf-16-le")) // 2
+        selections.append(f'<PlainTextSelection guid="8961120{n}-A09A-491D-A949-A7E57ACBF15C" name="" '
+                          f'startPosition="{start}" endPosition="{end}"/>')
+    path = tmp_path / "nvivo.qdpx"
+    path.write_bytes(foreign_project("\n".join(selections), text=text.encode("utf-8")))
+
+    report = import_qdpx(store, path)
+
+    assert sorted(a.exact for a in store.annotations.list() if a.exact != "inline") == sorted(comments)
+    assert any("UTF-16" in w for w in report.warnings)
+
+
 def test_a_codebook_from_another_tool(store, tmp_path):
     path = tmp_path / "codes.qdc"
     path.write_text("""<?xml version="1.0" encoding="UTF-8"?>

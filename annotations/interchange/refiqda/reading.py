@@ -357,6 +357,11 @@ def _looks_like(name: str, quote: str) -> bool:
     return len(wanted) >= 3 and " ".join(normalise(quote).split()).startswith(wanted)
 
 
+def _between_words(text: str, at: int) -> bool:
+    """Whether offset *at* of *text* is not inside a word: a person selects whole words, a miscount cuts them."""
+    return at <= 0 or at >= len(text) or not (text[at - 1].isalnum() and text[at].isalnum())
+
+
 def _place(path: Path, source: SourcePlan, warnings: list[str]) -> None:
     """Turn each selection's positions into offsets into the normalised text, choosing how they were counted."""
     for selection in source.selections:
@@ -367,10 +372,13 @@ def _place(path: Path, source: SourcePlan, warnings: list[str]) -> None:
             )
     positions = [p for s in source.selections for p in (s.start, s.end)]
     preference = [CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE]
-    best: tuple[int, CountedText, dict[int, int]] | None = None
+    best: tuple[tuple[int, int], CountedText, dict[int, int]] | None = None
     for counted, found in readings(source.raw, positions, preference):
-        score = sum(
-            _looks_like(s.name, counted.base[found[s.start] : found[s.end]]) for s in source.selections
+        # First how many selections' names (their quotes' openings) the reading agrees with; where none
+        # is named (NVivo leaves names empty), how many ends fall between words rather than inside one.
+        score = (
+            sum(_looks_like(s.name, counted.base[found[s.start] : found[s.end]]) for s in source.selections),
+            sum(_between_words(counted.base, found[p]) for p in positions),
         )
         if best is None or score > best[0]:
             best = (score, counted, found)
