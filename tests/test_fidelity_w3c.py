@@ -83,3 +83,58 @@ def test_a_hypothesis_row_without_uri_is_read_as_hypothesis_and_placed_with_doc(
     import_file(store, path, document_ref="Notice")
     [annotation] = store.annotations.list()
     assert (annotation.exact, annotation.author, annotation.note) == ("closes in March", "gluejar", "check the date")
+
+
+def _recogito_v1(start: int, exact: str, *bodies: dict) -> dict:
+    """An annotation as the Recogito platform exports it: no creator or date of its own, its bodies dated."""
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+        "id": f"https://recogito.example/annotation/{start}",
+        "generator": {"id": "https://recogito.example/", "type": "Software", "name": "Recogito"},
+        "generated": "2022-07-08T10:03:32+00:00",
+        "body": list(bodies),
+        "target": {"source": "https://recogito.example/part/1", "type": "Text", "label": "genesis.txt",
+                   "selector": [{"type": "TextPositionSelector", "start": start, "end": start + len(exact)},
+                                {"type": "TextQuoteSelector", "exact": exact}]},
+    }
+
+
+def test_recogito_platform_entities_gazetteer_links_creators_and_dates(store, tmp_path):
+    """Its identifying bodies give a class (PERSON, PLACE) or a gazetteer's IRI as their value: an entity
+    named by the passage, and that entity's identifier; its bodies carry the creator and the dates."""
+    text = "And Adah bore Jabal. They dwelt in Havilah, toward Assyria."
+    add_document(store, text, "Genesis")
+    place_iri = "http://pleiades.example/places/570718"
+    items = [
+        _recogito_v1(text.index("Adah"), "Adah",
+                     {"type": "SpecificResource", "value": "PERSON", "purpose": "identifying",
+                      "modified": "2022-07-06T14:17:21+00:00"}),
+        _recogito_v1(text.index("Havilah"), "Havilah",
+                     {"type": "SpecificResource", "value": place_iri, "purpose": "identifying",
+                      "creator": "https://recogito.example/lauren", "modified": "2024-06-01T16:48:39+00:00"},
+                     {"type": "SpecificResource", "value": "PLACE", "purpose": "identifying",
+                      "modified": "2024-06-01T16:40:00+00:00"},
+                     {"type": "TextualBody", "value": "River", "purpose": "tagging",
+                      "creator": "https://recogito.example/lauren"},
+                     {"type": "Feature", "purpose": "georeferencing",
+                      "geometry": {"type": "Point", "coordinates": [21.9, 36.7]}}),
+        _recogito_v1(text.index("Assyria"), "Assyria",
+                     {"type": "Feature", "purpose": "georeferencing"}),
+    ]
+    path = tmp_path / "recogito.jsonld"
+    path.write_text(json.dumps(items), encoding="utf-8")
+
+    report = import_file(store, path, document_ref="Genesis")
+
+    by_quote = {a.exact: a for a in store.annotations.list()}
+    assert set(by_quote) == {"Adah", "Havilah", "Assyria"}
+    adah, havilah = by_quote["Adah"], by_quote["Havilah"]
+    assert [(t.kind.value, t.entity_type, t.name) for t in adah.tags] == [("entity", "Person", "Adah")]
+    assert {(t.kind.value, t.entity_type, t.name) for t in havilah.tags} == {
+        ("entity", "Place", "Havilah"), ("topic", None, "River")}
+    place = next(t for t in havilah.tags if t.entity_type == "Place")
+    assert place_iri in store.tags.get(place.id).identifiers
+    assert havilah.author == "https://recogito.example/lauren"
+    assert (havilah.created, havilah.updated) == ("2024-06-01T16:40:00.000000Z", "2024-06-01T16:48:39.000000Z")
+    assert adah.created == "2022-07-06T14:17:21.000000Z" and adah.author == "unknown"
+    assert [w for w in report.warnings if "not text" in w] == ["2 bodies that are not text (georeferencing Feature) left out"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import deque
+import re
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,10 @@ from .writing import ATTRIBUTE_FORMAT
 
 #: Body purposes read as tags; any other textual body is part of the note.
 TAG_PURPOSES = frozenset({"tagging", "classifying", "identifying"})
+#: An identifying body's ``value`` that is an IRI (a gazetteer's place, ``Wikidata:Q42``): an identifier.
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
+#: ... that is one word (Recogito's ``PERSON``, ``PLACE``, ``EVENT``): the passage names an entity of that type.
+_ENTITY_CLASS = re.compile(r"[^\W\d_][\w-]*\Z")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -117,6 +122,19 @@ def _textual(body: Any) -> tuple[str, set[str]] | None:
     return value, {p for p in _as_list(body.get("purpose")) if isinstance(p, str)}
 
 
+def _identifying_value(body: Any) -> str | None:
+    """What an identifying ``SpecificResource`` body gives as its ``value`` (Recogito writes them so), if any.
+
+    A body with a ``source`` is the knowledge-base entry itself and is read as such elsewhere.
+    """
+    if not isinstance(body, dict) or "SpecificResource" not in _types(body) or body.get("source") is not None:
+        return None
+    value = body.get("value")
+    if not isinstance(value, str) or not value.strip() or "identifying" not in _as_list(body.get("purpose")):
+        return None
+    return value.strip()
+
+
 def _other_options(body: Any) -> tuple[str, ...]:
     """The options of a tagging ``Choice`` after its first: the tag's other names (aliases)."""
     if not isinstance(body, dict) or "Choice" not in _types(body):
@@ -177,7 +195,23 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Incoming | None:
+def _kind_of(body: Any) -> str:
+    """How a warning names a body that is not text: its purpose and type (``georeferencing Feature``)."""
+    if not isinstance(body, dict):
+        return "a link" if isinstance(body, str) else type(body).__name__
+    words = [*(p for p in _as_list(body.get("purpose")) if isinstance(p, str)), *sorted(_types(body))]
+    return " ".join(words) or _iri(body) or "object"
+
+
+def _bodies_author(bodies: list[Any]) -> str | None:
+    """The first creator a body names, for an annotation that names none of its own (Recogito's)."""
+    return next((a for a in (_author(b.get("creator")) for b in bodies if isinstance(b, dict)) if a), None)
+
+
+def _incoming(
+    item: dict[str, Any], key: str, label: str, parsed: Parsed, left_out: Counter[str] | None = None
+) -> Incoming | None:
+    left_out = Counter() if left_out is None else left_out
     # Each target with its selectors, read once.
     targets = [(t, found) for t in _as_list(item.get("target")) if isinstance(t, dict) and (found := _selectors(t))]
     if not targets:
@@ -201,19 +235,35 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
     motivations = {m for m in _as_list(item.get("motivation")) if isinstance(m, str)}
     tags: list[str] = []
     notes: list[str] = []
+    # Recogito dates its bodies, not the annotation: the earliest is when it was made, the latest its last edit.
+    stamps = sorted(
+        stamp for body in _as_list(item.get("body")) if isinstance(body, dict)
+        for stamp in (_str(body.get("created")), _str(body.get("modified"))) if stamp
+    ) if not item.get("created") else []
     if isinstance(item.get("bodyValue"), str):
         notes.append(item["bodyValue"])
     identifiers: list[tuple[str | None, str]] = []
     attributes: dict[str, AttributeValue] = {}
     aliases: list[tuple[str, tuple[str, ...]]] = []
-    for body in _as_list(item.get("body")):
+    bodies = _as_list(item.get("body"))
+    for body in bodies:
+        identifying = _identifying_value(body)
+        if identifying is not None:
+            if _IRI.match(identifying):
+                # A gazetteer's or knowledge base's entry given as the value: it identifies the entity tagged before.
+                identifiers.append((tags[-1] if tags else None, identifier_from_uri(identifying)))
+                continue
+            name = " ".join(str(quote.get("exact") or "").split())
+            if _ENTITY_CLASS.match(identifying) and name and not name.startswith("/"):
+                tags.append(f"{identifying}:{name}")  # PERSON on “Adah”: the entity Adah, of type Person
+                continue
         textual = _textual(body)
         if textual is None and isinstance(body, dict) and "identifying" in _as_list(body.get("purpose")) and _iri(body):
             # A knowledge-base entry (a SpecificResource's source): it identifies the entity tagged just before.
             identifiers.append((tags[-1] if tags else None, identifier_from_uri(str(_iri(body)))))
             continue
         if textual is None:
-            parsed.warnings.append(f"{label}: a body that is not text ({_iri(body) or 'an object'}) was left out")
+            left_out[_kind_of(body)] += 1
             continue
         value, purposes = textual
         purposes = purposes or motivations
@@ -243,9 +293,9 @@ def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed) -> Inc
         aliases=aliases,
         attributes=attributes,
         note="\n\n".join(notes),
-        author=_author(item.get("creator")),
-        created=_str(item.get("created")) or None,
-        updated=_str(item.get("modified")) or None,
+        author=_author(item.get("creator")) or _bodies_author(bodies),
+        created=_str(item.get("created")) or (stamps[0] if stamps else None),
+        updated=_str(item.get("modified")) or (stamps[-1] if stamps else None),
         fragments=fragments,
     )
 
@@ -298,6 +348,7 @@ def read_w3c(values: Iterable[Any], name: str) -> Parsed:
     """Annotations, links and warnings from parsed W3C JSON values."""
     parsed = Parsed()
     seen = 0
+    left_out: Counter[str] = Counter()  # bodies that are not text, by kind: one warning each kind
     for index, item in enumerate(annotations_in(values, name), 1):
         seen += 1
         label = f"annotation {index}"
@@ -315,11 +366,14 @@ def read_w3c(values: Iterable[Any], name: str) -> Parsed:
             if link is not None:
                 parsed.links.append(link)
             continue
-        incoming = _incoming(item, key, label, parsed)
+        incoming = _incoming(item, key, label, parsed, left_out)
         if incoming is not None:
             parsed.annotations.append(incoming)
     if not seen:
         raise MarginError(f"{name} holds no annotations")
+    for kind, count in sorted(left_out.items()):
+        parsed.warnings.append(f"{count} {'bodies' if count != 1 else 'body'} that {'are' if count != 1 else 'is'}"
+                               f" not text ({kind}) left out")
     return parsed
 
 
