@@ -149,3 +149,29 @@ def test_an_sqlite_file_that_is_not_taguettes_is_refused_in_one_line(store, tmp_
     sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
     with pytest.raises(MarginError, match="not a Taguette project"):
         import_file(store, path)
+
+
+def test_highlights_of_a_repeated_text_go_to_its_successive_places(store, tmp_path):
+    """The CSV gives no positions: three highlights of a line said three times are its three places, in the
+    order they were made (Taguette's ids), not all on the first; one highlight of a text said once is as ever."""
+    from annotations.anchoring import find_all
+
+    from .conftest import add_document
+
+    line = "(The participant reads the task again)"
+    text = f"Q1. {line}\nI see a map.\nQ2. {line}\nA list of dates.\nQ3. {line}\nDone.\n"
+    add_document(store, text, "P2_interview.odt")
+    path = tmp_path / "all_tags.csv"
+    rows = [("482", "Rereads", line), ("473", "Rereads", line), ("475", "Map", "I see a map."),
+            ("490", "Rereads", line), ("490", "Confusion", line)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "document", "tag", "content"])
+        writer.writerows((key, "P2_interview.odt", tag, content) for key, tag, content in rows)
+
+    report = import_file(store, path)
+
+    places = sorted((a.start, sorted(t.name for t in a.tags)) for a in store.annotations.list() if a.exact == line)
+    assert places == [(start, tags) for start, tags in zip(
+        find_all(text, line), [["Rereads"], ["Rereads"], ["Confusion", "Rereads"]])]
+    assert any("2 highlights repeat the text of an earlier one" in w for w in report.warnings)

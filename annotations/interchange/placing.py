@@ -82,6 +82,9 @@ class Incoming:
     updated: str | None = None
     fragments: list["Incoming"] = field(default_factory=list)
     """A passage in fragments: each to be found like a passage (quote, context, position); empty for one passage."""
+    occurrence: int = 0
+    """Which occurrence of the quote to take when neither a position nor context tells them apart: a file that
+    gives only quotes (Taguette's CSV) has the second highlight of a repeated text on its second occurrence."""
 
 
 @dataclass(slots=True)
@@ -237,6 +240,8 @@ def locate(text: str, item: Incoming, utf16: Utf16Offsets | None = None) -> tupl
     if not spans:
         return None, f"its quote “{shorten(exact, 40)}” is not in the document"
     prefix, suffix = normalise(item.prefix), normalise(item.suffix)
+    if start is None and not prefix and not suffix:
+        return anchor_span(text, *spans[min(item.occurrence, len(spans) - 1)]), "quote"
 
     def score(span: tuple[int, int]) -> tuple[int, int, int]:
         s, e = span

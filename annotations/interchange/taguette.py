@@ -25,6 +25,7 @@ import hashlib
 import io
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -92,7 +93,26 @@ def import_highlights_csv(store: Store, path: Path, *, document_ref: str | None 
     if not highlights:
         raise MarginError(f"{name} holds no highlights")
     report = ImportReport(source=name)
+    # The CSV gives no positions: highlights of one text in one document are taken to be its successive
+    # occurrences, in the order they were made (Taguette's ids count up), rather than all on the first.
+    seen: Counter[tuple[str, str]] = Counter()
+    for item in sorted(highlights.values(), key=lambda i: _made_order(i.key)):
+        same = (item.source, " ".join(normalise(item.exact or "").split()))
+        item.occurrence = seen[same]
+        seen[same] += 1
+    repeated = sum(count - 1 for count in seen.values() if count > 1)
+    if repeated:
+        report.warnings.append(
+            f"{repeated} highlight{'s repeat' if repeated != 1 else ' repeats'} the text of an earlier one in its"
+            " document: each is put on the next place that text occurs (the CSV gives no positions)"
+        )
     return place(store, report, list(highlights.values()), document_ref=document_ref, by_title=True)
+
+
+def _made_order(key: str) -> tuple[int, int | str]:
+    """Taguette's highlight ids count up as highlights are made; ids that are not numbers come after, by name."""
+    given = key.rpartition(":")[2]
+    return (0, int(given)) if given.isdigit() else (1, given)
 
 
 # --------------------------------------------------------------------------
