@@ -138,3 +138,20 @@ def test_recogito_platform_entities_gazetteer_links_creators_and_dates(store, tm
     assert (havilah.created, havilah.updated) == ("2024-06-01T16:40:00.000000Z", "2024-06-01T16:48:39.000000Z")
     assert adah.created == "2022-07-06T14:17:21.000000Z" and adah.author == "unknown"
     assert [w for w in report.warnings if "not text" in w] == ["2 bodies that are not text (georeferencing Feature) left out"]
+
+
+def test_several_pages_put_on_one_doc_are_named_in_a_warning(store, tmp_path):
+    """A Hypothesis dump of several pages imported with --doc: every page's quotes are looked for in that one
+    document, and the report says so rather than only counting the passages not found."""
+    add_document(store, "The creature spoke at last.", "Frankenstein 1818")
+    rows = [
+        {"id": f"r{n}", "user": "acct:fv@hypothes.is", "uri": f"https://example.org/{page}", "text": "", "tags": [],
+         "target": [{"source": f"https://example.org/{page}",
+                     "selector": [{"type": "TextQuoteSelector", "exact": exact}]}]}
+        for n, (page, exact) in enumerate([("1818", "The creature"), ("1831", "spoke"), ("1823", "nowhere")])
+    ]
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    report = import_file(store, path, document_ref="Frankenstein")
+    assert report.annotations == 2
+    assert any("3 different pages or documents" in w and "Frankenstein 1818" in w for w in report.warnings)

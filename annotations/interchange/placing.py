@@ -141,6 +141,8 @@ class DocumentMatcher:
         self.fallback = fallback
         self.by_name: dict[str, Document] = {}
         self.by_title: dict[str, Document] = {}
+        self.fell_back: list[Sequence[str]] = []
+        """The names that matched no document and were given the fallback, in the order asked."""
         for document in store.documents.all():
             self.by_name.setdefault(document.source_path, document)
             uri = _file_uri(document.source_path)
@@ -167,6 +169,8 @@ class DocumentMatcher:
             found = self.by_title.get(name.strip().casefold())
             if found is not None:
                 return found
+        if self.fallback is not None:
+            self.fell_back.append(names)
         return self.fallback
 
 
@@ -293,6 +297,13 @@ def place(
         raise MarginError(
             f"{count} annotation{'s name' if count != 1 else ' names'} no document (no source or page);"
             " name the library document they belong to with --doc DOC"
+        )
+    on_fallback = [names[0] for names in matcher.fell_back if names and names[0]]
+    if len(on_fallback) > 1:  # several pages of a file, one document here: most quotes will not be found
+        report.warnings.append(
+            f"annotations of {len(on_fallback)} different pages or documents ({', '.join(on_fallback[:2])}"
+            f"{' …' if len(on_fallback) > 2 else ''}) matched none here and were all looked for in"
+            f" “{fallback.title if fallback else ''}” (--doc)"
         )
     unmatched = sorted(source for source, document in documents.items() if document is None)
     if unmatched:
