@@ -525,3 +525,24 @@ def test_naughty_strings_survive_as_far_as_xml_allows(shared, store, fresh, tmp_
     expected = {key: as_xml_keeps_it(facts) for key, facts in annotation_facts(store).items()}
     assert annotation_facts(fresh) == expected
     assert len(expected) > 500
+
+
+def test_texts_that_are_not_in_the_archive_are_named(store, tmp_path):
+    """An archive saved without its sources (ATLAS.ti's test project is one): the warning names what is missing."""
+    sources = "\n".join(
+        f'<TextSource guid="0000000{n}-2518-43DD-BBD1-8F0252BACB30" name="Interview {n}.docx"'
+        f' plainTextPath="internal://0000000{n}.txt"/>' for n in range(1, 6)
+    )
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" origin="ATLAS.ti" name="Empty">
+ <CodeBook><Codes><Code guid="0F8A1907-7E42-4739-8610-A676B4D1B69F" name="Feelings" isCodable="true"/></Codes></CodeBook>
+ <Sources>{sources}</Sources>
+</Project>"""
+    path = tmp_path / "nosources.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+    report = import_qdpx(store, path)
+    (line,) = [w for w in report.warnings if "missing" in w]
+    assert line == ("texts missing from sources/: 5 left out"
+                    " (“Interview 1.docx”, “Interview 2.docx”, “Interview 3.docx” …)")
+    assert report.tags == 1

@@ -100,6 +100,8 @@ class _Reader:
         self.archive = archive
         self.warnings: list[str] = []
         self.skipped = Counter[str]()
+        self.named: dict[str, list[str]] = {}
+        """For some kinds of :attr:`skipped`, what each one left out is called (a source's name)."""
         self.unknown_users: set[str] = set()
         self.budget = archive.budget if archive is not None else Budget(path.name)
         """Characters of text taken from the project, counted each time a text is used."""
@@ -114,21 +116,25 @@ class _Reader:
             self.unknown_users.add(guid_of(guid))
         return found or None
 
-    def internal(self, reference: str | None) -> bytes | None:
+    def _left_out(self, kind: str, what: str) -> None:
+        self.skipped[kind] += 1
+        self.named.setdefault(kind, []).append(what)
+
+    def internal(self, reference: str | None, what: str = "") -> bytes | None:
         """The bytes an ``internal://NAME`` path names, or None (with a warning) when they are not there."""
         if not reference:
             return None
         if reference.startswith("internal://"):
             name = reference[len("internal://"):].strip("/")
         elif "://" in reference or reference.startswith(("/", "\\")) or reference[1:3] in (":\\", ":/"):
-            self.skipped["texts outside the archive"] += 1
+            self._left_out("texts outside the archive", what)
             return None
         else:
             # A bare relative path (qc writes ``board_2017.txt``): the file in the archive's sources/.
             name = reference.replace("\\", "/").strip("/")
         member = self.archive.find("sources", name) if self.archive else None
         if member is None:
-            self.skipped["texts missing from sources/"] += 1
+            self._left_out("texts missing from sources/", what)
             return None
         return self.archive.read(member) if self.archive else None
 
@@ -140,13 +146,13 @@ class _Reader:
             self.budget.spend_chars(len(text), "holds texts of")
             return text, text.encode("utf-8")
         reference = element.get("plainTextPath")
-        data = self.internal(reference)
+        data = self.internal(reference, what)
         if data is not None and data.strip(b"\xef\xbb\xbf \t\r\n"):
             return self._decoded(reference or "", data, what), data
         rich = element.get("richTextPath")
         if rich:
             # NVivo leaves the plain text empty and keeps the transcript as a .docx.
-            document = self.internal(rich)
+            document = self.internal(rich, what)
             if document is not None:
                 text = rich_text(document, rich, f"{self.path.name}: the rich text of {what}")
                 self.budget.spend_chars(len(text), "holds texts of")
@@ -277,7 +283,9 @@ def _read_root(path: Path, root: Element, reader: _Reader) -> Project:
         warnings.append(f"{count} user{'s' if count != 1 else ''} named by selections or codings"
                         " but not listed in the project; their work is credited to “unknown”")
     for what, count in sorted(reader.skipped.items()):
-        warnings.append(f"{what}: {count} left out")
+        names = [name for name in dict.fromkeys(reader.named.get(what, ())) if name]
+        shown = f" ({', '.join(names[:3])}{' …' if len(names) > 3 else ''})" if names else ""
+        warnings.append(f"{what}: {count} left out{shown}")
     project = Project(codes, sources, notes, links, warnings, skipped=sum(reader.skipped.values()))
     for source in project.sources:
         _place(path, source, project.warnings)
