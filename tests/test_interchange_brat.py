@@ -247,20 +247,32 @@ def test_a_tutorial_folder_imports_as_one_document_per_pair(shared, store, db_pa
     assert fingerprint(db_path) == before
 
 
-def test_two_annotators_files_on_one_text_stay_two_layers(store, tmp_path):
-    """brat ids are per file: the same span in another annotator's .ann file is another annotation."""
-    (tmp_path / "ada").mkdir()
-    (tmp_path / "bob").mkdir()
-    for who in ("ada", "bob"):
-        (tmp_path / who / "text.txt").write_text(LF_TEXT, encoding="utf-8")
-    (tmp_path / "ada" / "text.ann").write_text("T1\tPerson 29 41\tAda Lovelace\n", encoding="utf-8")
-    (tmp_path / "bob" / "text-bob.ann").write_text("T1\tPerson 29 41\tAda Lovelace\n", encoding="utf-8")
-    (tmp_path / "bob" / "text-bob.txt").write_text(LF_TEXT, encoding="utf-8")
-    (tmp_path / "bob" / "text.txt").unlink()
+@pytest.mark.parametrize("bobs_name", ["text.ann", "text-bob.ann"], ids=["named alike", "named apart"])
+def test_two_annotators_files_on_one_text_stay_two_layers(store, tmp_path, bobs_name):
+    """brat ids are per file: the same span in another annotator's .ann file is another annotation, whether
+    the two files are named alike in two folders (brat's usual layout) or apart."""
+    for who, name in (("ada", "text.ann"), ("bob", bobs_name)):
+        (tmp_path / who).mkdir()
+        (tmp_path / who / name).with_suffix(".txt").write_text(LF_TEXT, encoding="utf-8")
+        (tmp_path / who / name).write_text("T1\tPerson 29 41\tAda Lovelace\n", encoding="utf-8")
     assert import_brat(store, tmp_path / "ada" / "text.ann").annotations == 1
-    assert import_brat(store, tmp_path / "bob" / "text-bob.ann").annotations == 1
+    assert import_brat(store, tmp_path / "bob" / bobs_name).annotations == 1
     assert import_brat(store, tmp_path / "ada" / "text.ann").annotations == 0
     assert [a.exact for a in store.annotations.list()] == ["Ada Lovelace", "Ada Lovelace"]
+
+
+def test_a_new_passage_at_an_old_place_of_a_changed_text_is_new(store, tmp_path):
+    """The text was corrected and annotated again at the same offsets: that passage says something else."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "text.txt").write_text(LF_TEXT, encoding="utf-8")
+    (folder / "text.ann").write_text("T1\tPerson 29 41\tAda Lovelace\n", encoding="utf-8")
+    assert import_brat(store, folder / "text.ann").annotations == 1
+    changed = LF_TEXT.replace("Ada Lovelace", "Mary Shelley")
+    (folder / "text.txt").write_text(changed, encoding="utf-8")
+    (folder / "text.ann").write_text("T1\tPerson 29 41\tMary Shelley\n", encoding="utf-8")
+    assert import_brat(store, folder / "text.ann").annotations == 1
+    assert "Mary Shelley" in [a.exact for a in store.annotations.list()]
 
 
 # --------------------------------------------------------------------------

@@ -361,8 +361,12 @@ def test_unnamed_selections_are_read_the_way_that_keeps_words_whole(store, tmp_p
     """NVivo names no selection and counts UTF-16 units with CRLF as two; with emoji before the passages,
     counting CRLF as one also fits every position, off by a few characters. Whole words tell them apart."""
     comments = ["Na mi van? 😀 Nem mertétek kötelezővé tenni?", "Én a parazitákat követem 🙄🙄, nekik sem!",
-                "Szülők, Nevelők!!! 😡 A gyerekek semmit sem nyerhetnek.", "sabbat asboth, ennyit tudtál..."]
+                "Szülők, Nevelők!!! 😡 A gyerekek semmit sem nyerhetnek.", "sabbat asboth, ennyit tudtál...",
+                "Ki látta ezt jönni? 🤔 Senki.", "Köszönöm a videót, nagyon hasznos volt 👍",
+                "Ez már a harmadik hullám 😷 és még mindig itt tartunk.", "Mindenki maga döntsön.",
+                "Az unokám is beoltatta magát 💉 és jól van.", "Várjuk a következő részt!"]
     text = "\r\n".join(f"{comment}\r\n{n}\r\n2024-08-16" for n, comment in enumerate(comments, 1))
+    text += "\r\n" + "Vége a listának. " * 20  # so counting CRLF as one also fits every position
     selections = []
     for n, comment in enumerate(comments):
         start = len(text[: text.index(comment)].encode("utf-16-le")) // 2
@@ -546,3 +550,18 @@ def test_texts_that_are_not_in_the_archive_are_named(store, tmp_path):
     assert line == ("texts missing from sources/: 5 left out"
                     " (“Interview 1.docx”, “Interview 2.docx”, “Interview 3.docx” …)")
     assert report.tags == 1
+
+
+def test_one_selection_that_misses_a_letter_keeps_the_standard_counting(store, tmp_path):
+    """A selection dragged one letter short cuts a word under the standard counting and may cut none under
+    another that happens to fit: one or two such ends are no reason to leave the standard (code points)."""
+    text = "Hello there.\r\nI think the vaccination campaign came too late.\r\nBye."
+    quote = "I think the vaccination campaign came too lat"
+    start = text.index(quote)
+    selection = (f'<PlainTextSelection guid="89611209-A09A-491D-A949-A7E57ACBF15C" name="" '
+                 f'startPosition="{start}" endPosition="{start + len(quote)}"/>')
+    path = tmp_path / "short.qdpx"
+    path.write_bytes(foreign_project(selection, text=text.encode("utf-8")))
+    report = import_qdpx(store, path)
+    assert quote in [a.exact for a in store.annotations.list()]
+    assert not any("Mabel.txt" in w and "read as" in w for w in report.warnings)

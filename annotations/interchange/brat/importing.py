@@ -10,6 +10,7 @@ in the report.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -175,7 +176,8 @@ def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
                     intake.alias(tag_ids[-1], t.surface)
         ids[id(passage)] = intake.annotation(
             document, passage.start, passage.end, tag_ids=list(dict.fromkeys(tag_ids)),
-            note="\n".join(passage.notes), annotation_id=passage.annotation_id or _passage_id(document, pair, passage),
+            note="\n".join(passage.notes),
+            annotation_id=passage.annotation_id or _passage_id(document, pair, passage, text),
             attributes=passage.attributes, fragments=passage.pieces,
         )
 
@@ -208,15 +210,19 @@ def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
     report.warnings.extend(pair.warnings)
 
 
-def _passage_id(document: Document, pair: Pair, passage: _Passage) -> str:
+def _passage_id(document: Document, pair: Pair, passage: _Passage, text: str) -> str:
     """The id a passage of a file margin did not write gets here: the same on every import of that file.
 
     brat ids (``T1``) are only unique within their file, so the passage is named
-    by its document, the ``.ann`` file's name (two annotators' files on one text
-    stay apart) and where it lies. A second import then finds it, as for W3C.
+    by its document, the ``.ann`` file with its folder (two annotators' files on
+    one text stay apart, whether named alike in two folders or apart in one),
+    where it lies and what it says (a new passage at an old place of a changed
+    text is new). A second import then finds it, as for W3C.
     """
-    where = ",".join(f"{start}-{end}" for start, end in passage.pieces or [(passage.start, passage.end)])
-    return stable_id(f"brat:{document.id}:{pair.ann.name}:{where}")
+    stretches = passage.pieces or [(passage.start, passage.end)]
+    where = ",".join(f"{start}-{end}" for start, end in stretches)
+    said = hashlib.sha256("\u2029".join(text[start:end] for start, end in stretches).encode("utf-8", "replace"))
+    return stable_id(f"brat:{document.id}:{pair.ann.parent.name}/{pair.ann.name}:{where}:{said.hexdigest()[:16]}")
 
 
 def import_brat(store: Store, path: Path) -> ImportReport:

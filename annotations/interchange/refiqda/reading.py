@@ -381,15 +381,16 @@ def _place(path: Path, source: SourcePlan, warnings: list[str]) -> None:
     positions = [p for s in source.selections for p in (s.start, s.end)]
     preference = [CODE_POINTS, CODE_POINTS_CRLF_AS_ONE, UTF16, UTF16_CRLF_AS_ONE]
     best: tuple[tuple[int, int], CountedText, dict[int, int]] | None = None
+    # A reading past the standard's (or the first that fits) must clearly cut fewer words to win on that alone:
+    # a person's selection may miss a letter, and one or two such ends are no evidence.
+    clearly = max(3, len(positions) // 10)
     for counted, found in readings(source.raw, positions, preference):
-        # First how many selections' names (their quotes' openings) the reading agrees with; where none
-        # is named (NVivo leaves names empty), how many ends fall between words rather than inside one.
-        score = (
-            sum(_looks_like(s.name, counted.base[found[s.start] : found[s.end]]) for s in source.selections),
-            sum(_between_words(counted.base, found[p]) for p in positions),
-        )
-        if best is None or score > best[0]:
-            best = (score, counted, found)
+        # First how many selections' names (their quotes' openings) the reading agrees with; where they tie
+        # (NVivo leaves names empty), how many ends fall between words rather than inside one.
+        named = sum(_looks_like(s.name, counted.base[found[s.start] : found[s.end]]) for s in source.selections)
+        whole = sum(_between_words(counted.base, found[p]) for p in positions)
+        if best is None or named > best[0][0] or (named == best[0][0] and whole - best[0][1] >= clearly):
+            best = ((named, whole), counted, found)
     if best is None:
         length = len(source.raw)
         worst = max(source.selections, key=lambda s: s.end)
