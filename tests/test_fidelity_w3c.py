@@ -155,3 +155,27 @@ def test_several_pages_put_on_one_doc_are_named_in_a_warning(store, tmp_path):
     report = import_file(store, path, document_ref="Frankenstein")
     assert report.annotations == 2
     assert any("3 different pages or documents" in w and "Frankenstein 1818" in w for w in report.warnings)
+
+
+def test_identifying_values_other_tools_write_keep_their_old_reading_and_dates_sort_by_time(store, tmp_path):
+    """Only a word in capitals is a class; a plain word stays a tag and ``Person:Ada`` a typed tag. Body times
+    with different offsets are ordered by the moment they name."""
+    text = "Ada wrote to Hamburg."
+    add_document(store, text, "Letter")
+
+    def body(value: str, **times: str) -> dict:
+        return {"type": "SpecificResource", "value": value, "purpose": "identifying", **times}
+
+    items = [
+        _recogito_v1(0, "Ada", body("Person:Ada", created="2024-01-01T18:00:00+02:00",
+                                    modified="2024-01-01T17:00:00+00:00")),
+        _recogito_v1(text.index("Hamburg"), "Hamburg", body("Hamburg")),
+    ]
+    path = tmp_path / "other.jsonld"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    import_file(store, path, document_ref="Letter")
+    by_quote = {a.exact: a for a in store.annotations.list()}
+    ada, hamburg = by_quote["Ada"], by_quote["Hamburg"]
+    assert [(t.kind.value, t.entity_type, t.name) for t in ada.tags] == [("entity", "Person", "Ada")]
+    assert (ada.created, ada.updated) == ("2024-01-01T16:00:00.000000Z", "2024-01-01T17:00:00.000000Z")
+    assert [(t.kind.value, t.name) for t in hamburg.tags] == [("topic", "Hamburg")]

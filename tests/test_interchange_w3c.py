@@ -496,11 +496,22 @@ def test_a_files_date_times_are_kept_in_the_librarys_form(given, kept):
     assert iso_timestamp(given) == kept
 
 
-def test_an_import_holds_the_cycle_collector_only_while_it_runs(store, library, tmp_path):
-    """A reader that imports many files stays collected: the collector is back on after an import, failed or not."""
+def test_an_import_holds_the_cycle_collector_only_while_it_runs(store, library, tmp_path, monkeypatch):
+    """Held while the file's annotations are placed (the collector would walk the whole parsed file again and
+    again), and back on after an import, failed or not: a reader that imports many files stays collected."""
     import gc
 
     from annotations.interchange import formats
+    from annotations.interchange.w3c import reading
+
+    collecting: list[bool] = []
+    place = reading.place
+
+    def watched(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        collecting.append(gc.isenabled())
+        return place(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "place", watched)
 
     good = tmp_path / "notes.json"
     good.write_text(export_collection(select(store)), encoding="utf-8")
@@ -508,6 +519,7 @@ def test_an_import_holds_the_cycle_collector_only_while_it_runs(store, library, 
     bad.write_text('{"type": "AnnotationCollection", "total": 0}', encoding="utf-8")
     with fresh_library(tmp_path) as fresh:
         assert formats.import_file(fresh, good).annotations == 3
+        assert collecting == [False]
         assert gc.isenabled()
         with pytest.raises(MarginError):
             formats.import_file(fresh, bad)
@@ -528,7 +540,8 @@ def test_hypothesis_rows_saved_one_to_a_line_are_read_as_hypothesis(store, tmp_p
     add_document(store, LAUNCH, "Launch log", path=LAUNCH_PATH)
     rows = [_hypothesis_row(LAUNCH, "rocket", 1, id="one"), _hypothesis_row(LAUNCH, "rocket", 2, id="two")]
     path = tmp_path / name
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    # One row to a line, then the search's last page, empty, as a dump of the API's pages ends.
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows) + '{"total": 2, "rows": []}\n', encoding="utf-8")
     assert formats.detect(path) == "hypothesis"
     report = formats.import_file(store, path, document_ref="Launch log")
     assert report.annotations == 2

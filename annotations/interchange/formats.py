@@ -108,12 +108,13 @@ def _detected(path: Path) -> tuple[str, list[Any] | None]:
     if json_lines or suffix in (".json", ".jsonld", ""):
         if not path.exists():
             raise MarginError(f"{path} does not exist")
-        from .hypothesis import looks_like_hypothesis
+        from .hypothesis import is_empty_page, looks_like_hypothesis
         from .jsonfile import load_json_documents, read_text
 
-        # JSON Lines too: the Hypothesis API's rows are often saved one to a line.
+        # JSON Lines too: the Hypothesis API's rows (or its pages of rows) are often saved one to a line.
         values = load_json_documents(read_text(path), path.name)
-        hypothesis = bool(values) and all(looks_like_hypothesis(value) for value in values[:20])
+        sample = [value for value in values[:20] if not is_empty_page(value)]
+        hypothesis = bool(sample) and all(looks_like_hypothesis(value) for value in sample)
         return ("hypothesis" if hypothesis else "jsonl" if json_lines else "w3c"), values
     if not path.exists():
         raise MarginError(f"{path} does not exist")

@@ -40,6 +40,13 @@ def looks_like_hypothesis(value: Any) -> bool:
     )
 
 
+def is_empty_page(value: Any) -> bool:
+    """An API answer with no rows (the last page of a search saved one to a line): neither kind of file by itself."""
+    return isinstance(value, dict) and "@context" not in value and any(
+        isinstance(value.get(key), list) and not value[key] for key in ("rows", "annotations")
+    )
+
+
 def _rows(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value

@@ -24,6 +24,7 @@ from ...model import AttributeValue
 from ...properties import clean_attribute_name, identifier_from_uri
 from ...store import Store
 from ..jsonfile import load_json_documents, read_text
+from ..intake import iso_timestamp
 from ..placing import Incoming, IncomingLink, Parsed, place
 from ..report import ImportReport
 from .writing import ATTRIBUTE_FORMAT
@@ -31,9 +32,10 @@ from .writing import ATTRIBUTE_FORMAT
 #: Body purposes read as tags; any other textual body is part of the note.
 TAG_PURPOSES = frozenset({"tagging", "classifying", "identifying"})
 #: An identifying body's ``value`` that is an IRI (a gazetteer's place, ``Wikidata:Q42``): an identifier.
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
-#: ... that is one word (Recogito's ``PERSON``, ``PLACE``, ``EVENT``): the passage names an entity of that type.
-_ENTITY_CLASS = re.compile(r"[^\W\d_][\w-]*\Z")
+_IRI = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|urn:)\S+\Z", re.IGNORECASE)
+#: ... that is one word in capitals (Recogito's ``PERSON``, ``PLACE``, ``EVENT``): the passage names an entity
+#: of that type. (A word such as ``Hamburg`` stays a tag, and ``Person:Ada`` is read as a typed tag, as ever.)
+_ENTITY_CLASS = re.compile(r"[A-Z][A-Z_-]{1,40}\Z")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -236,9 +238,9 @@ def _incoming(
     tags: list[str] = []
     notes: list[str] = []
     # Recogito dates its bodies, not the annotation: the earliest is when it was made, the latest its last edit.
-    stamps = sorted(
+    stamps = sorted(  # in the library's form (UTC), so that times with different offsets sort by time
         stamp for body in _as_list(item.get("body")) if isinstance(body, dict)
-        for stamp in (_str(body.get("created")), _str(body.get("modified"))) if stamp
+        for stamp in map(iso_timestamp, (_str(body.get("created")), _str(body.get("modified")))) if stamp
     ) if not item.get("created") else []
     if isinstance(item.get("bodyValue"), str):
         notes.append(item["bodyValue"])
