@@ -179,3 +179,19 @@ def test_identifying_values_other_tools_write_keep_their_old_reading_and_dates_s
     assert [(t.kind.value, t.entity_type, t.name) for t in ada.tags] == [("entity", "Person", "Ada")]
     assert (ada.created, ada.updated) == ("2024-01-01T16:00:00.000000Z", "2024-01-01T17:00:00.000000Z")
     assert [(t.kind.value, t.name) for t in hamburg.tags] == [("topic", "Hamburg")]
+
+
+def test_recogito_platform_targets_find_the_document_by_the_file_name_they_give(store, tmp_path):
+    """Its targets name the upload's file (``label``): the one library document imported from a file of that
+    name is theirs, without --doc; two such documents are a question only --doc answers."""
+    text = "And Adah bore Jabal."
+    add_document(store, text, "Genesis", path="/corpus/genesis.txt")
+    path = tmp_path / "recogito.jsonld"
+    path.write_text(json.dumps([_recogito_v1(text.index("Adah"), "Adah",
+                                             {"type": "TextualBody", "value": "Wife", "purpose": "tagging"})]),
+                    encoding="utf-8")
+    assert import_file(store, path).annotations == 1
+    assert [a.exact for a in store.annotations.list()] == ["Adah"]
+    add_document(store, text + " Again.", "Genesis copy", path="/elsewhere/genesis.txt")
+    with pytest.raises(MarginError, match="--doc"):
+        import_file(store, path)

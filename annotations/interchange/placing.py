@@ -133,6 +133,11 @@ def _uri_path(name: str) -> str | None:
     return None
 
 
+#: How a reader marks a bare file name a file gives for its document (not a path or IRI): it names a
+#: library document only when exactly one was imported from a file of that name.
+FILE_NAME = "file-name:"
+
+
 class DocumentMatcher:
     """Finds the library document a file's target names."""
 
@@ -141,10 +146,14 @@ class DocumentMatcher:
         self.fallback = fallback
         self.by_name: dict[str, Document] = {}
         self.by_title: dict[str, Document] = {}
+        self.by_file_name: dict[str, Document | None] = {}
+        """Documents by the name of the file they were imported from; None where two share the name."""
         self.fell_back: list[Sequence[str]] = []
         """The names that matched no document and were given the fallback, in the order asked."""
         for document in store.documents.all():
             self.by_name.setdefault(document.source_path, document)
+            file_name = Path(document.source_path).name.casefold()
+            self.by_file_name[file_name] = None if file_name in self.by_file_name else document
             uri = _file_uri(document.source_path)
             if uri:
                 self.by_name.setdefault(uri, document)
@@ -162,7 +171,10 @@ class DocumentMatcher:
                 except NotFound:
                     continue
         for name in names:
-            found = self.by_name.get(name) or self.by_name.get(_uri_path(name) or "")
+            if name.startswith(FILE_NAME):
+                found = self.by_file_name.get(name[len(FILE_NAME) :].strip().casefold())
+            else:
+                found = self.by_name.get(name) or self.by_name.get(_uri_path(name) or "")
             if found is not None:
                 return found
         for name in names:

@@ -25,7 +25,7 @@ from ...properties import clean_attribute_name, identifier_from_uri
 from ...store import Store
 from ..jsonfile import load_json_documents, read_text
 from ..intake import iso_timestamp
-from ..placing import Incoming, IncomingLink, Parsed, place
+from ..placing import FILE_NAME, Incoming, IncomingLink, Parsed, place
 from ..report import ImportReport
 from .writing import ATTRIBUTE_FORMAT
 
@@ -232,6 +232,10 @@ def _incoming(
         )
     fragments = [_fragment(key, label, source_iri, found) for found in same] if len(same) > 1 else []
     also = tuple(v for v in _as_list(source.get("via") if isinstance(source, dict) else None) if isinstance(v, str))
+    # The Recogito platform names the file its text was uploaded from (``genesis.txt``) as the target's label.
+    uploaded = target.get("label")
+    if isinstance(uploaded, str) and uploaded.strip() and not _IRI.match(uploaded):
+        also += (FILE_NAME + uploaded.strip(),)
     quote = selectors.get("TextQuoteSelector", {})
     position = selectors.get("TextPositionSelector", {})
     motivations = {m for m in _as_list(item.get("motivation")) if isinstance(m, str)}
