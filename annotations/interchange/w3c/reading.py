@@ -25,7 +25,8 @@ from ...properties import clean_attribute_name, identifier_from_uri
 from ...store import Store
 from ..jsonfile import load_json_documents, read_text
 from ..intake import iso_timestamp
-from ..placing import FILE_NAME, Incoming, IncomingLink, Parsed, place
+from ..placing import Incoming, IncomingLink, Parsed, place
+from ..targets import FILE_NAME
 from ..report import ImportReport
 from .writing import ATTRIBUTE_FORMAT
 

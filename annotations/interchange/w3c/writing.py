@@ -15,7 +15,7 @@ from typing import Any
 from ...properties import identifier_uri
 from ...terminal import json_safe
 from ...model import Anchor, Annotation, Document, Link, Tag, TagKind
-from ..placing import DOCUMENT_URN
+from ..targets import DOCUMENT_URN
 from ..selection import Selection
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
