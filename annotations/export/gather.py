@@ -6,13 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..collector import collection_paused
 from ..errors import NotFound
 from ..model import Annotation, Document
 from ..store import Store
 from ..store.tagging import clean_topic
 from .markdown import DocumentNotes, LinkView, render_markdown
 from .naming import unique_file_names
-from ..collector import collection_paused
 from .notes import LINE_FORMATS, LinkTarget, block_ids
 
 
@@ -189,23 +189,18 @@ def markdown_per_document(
 ) -> list[tuple[Document, str, int]]:
     """The same export cut into one Markdown text per document (for ``--split``), in title order."""
     with collection_paused():
-        return _per_document(store, document_refs, tag_refs, authors, group_by, template, template_name)
-
-
-def _per_document(
-    store: Store, document_refs: Sequence[str], tag_refs: Sequence[str], authors: Sequence[str], group_by: str,
-    template: str | None, template_name: str,
-) -> list[tuple[Document, str, int]]:
-    notes = split_notes(gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors))
-    filters = export_filters(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
-    return [
-        (
-            item.document,
-            render_notes([item], group_by=group_by, filters=filters, template=template, template_name=template_name),
-            len(item.annotations),
-        )
-        for item in notes
-    ]
+        notes = split_notes(gather_notes(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors))
+        filters = export_filters(store, document_refs=document_refs, tag_refs=tag_refs, authors=authors)
+        return [
+            (
+                item.document,
+                render_notes(
+                    [item], group_by=group_by, filters=filters, template=template, template_name=template_name
+                ),
+                len(item.annotations),
+            )
+            for item in notes
+        ]
 
 
 def _tag_filter_name(store: Store, ref: str) -> str:

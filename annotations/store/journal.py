@@ -39,7 +39,7 @@ from contextlib import contextmanager
 
 from .connection import enter_wal, is_busy
 from .database import Database
-from .transaction import check_writable, is_read_only
+from .transaction import check_writable
 
 #: Rows from which a bulk write is worth leaving WAL mode for (at 1,000 the two ways take the same time).
 LARGE_WRITE = 5000
@@ -67,10 +67,10 @@ def written_alone(db: Database) -> Iterator[bool]:
     goes back to WAL).
     """
     conn = db.conn
-    if conn.in_transaction or is_read_only(db) or _journal_mode(conn) != "wal":
+    if conn.in_transaction or _journal_mode(conn) != "wal":
         yield False
         return
-    check_writable(db)  # a library refused writes is not touched, not even its journal mode
+    check_writable(db)  # a library read-only or refused writes is not touched, not even its journal mode
     wait_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
     conn.execute("PRAGMA synchronous=FULL")  # first: rollback mode never runs with NORMAL, even for a moment
     try:

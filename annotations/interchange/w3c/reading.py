@@ -211,10 +211,9 @@ def _bodies_author(bodies: list[Any]) -> str | None:
     return next((a for a in (_author(b.get("creator")) for b in bodies if isinstance(b, dict)) if a), None)
 
 
-def _incoming(
-    item: dict[str, Any], key: str, label: str, parsed: Parsed, left_out: Counter[str] | None = None
-) -> Incoming | None:
-    left_out = Counter() if left_out is None else left_out
+def _incoming(item: dict[str, Any], key: str, label: str, parsed: Parsed, left_out: Counter[str]) -> Incoming | None:
+    """The annotation *item* describes, or None (its skip noted in *parsed*); *left_out* counts its bodies
+    that are not text, by kind, for the file's warnings."""
     # Each target with its selectors, read once.
     targets = [(t, found) for t in _as_list(item.get("target")) if isinstance(t, dict) and (found := _selectors(t))]
     if not targets:
