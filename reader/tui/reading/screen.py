@@ -22,6 +22,7 @@ from textual.widgets import Input
 from annotations.model import Annotation
 from annotations.store import Store
 
+from ..compositing import sparing_compositor
 from ..widgets.annotations_panel import AnnotationsPanel
 from ..widgets.disagreement_strip import DisagreementStrip
 from ..widgets.document_view import DocumentView
@@ -68,6 +69,7 @@ class ReadingScreen(Screen[None]):
 
     def __init__(self, store: Store, document_ids: Sequence[str], layers: Sequence[str] = ()) -> None:
         super().__init__()
+        self._compositor = sparing_compositor()  # a page key's frame without rendering what it hides
         self.store = store
         """The library, shared with the rest of the app."""
         self.deck = PaneDeck(store, document_ids, layers)
