@@ -383,6 +383,35 @@ async def test_a_thumb_moving_one_cell_sends_those_cells_not_the_whole_bar():
         assert len(sent) <= 3, f"the bar's rows {sorted(sent)} were sent (the cursor's row may go whole)"
 
 
+async def test_a_whole_cell_thumb_that_moves_is_drawn_from_kept_lines_as_textual_draws_it(monkeypatch):
+    """A thumb that only moved is drawn from lines kept of each kind (track above, thumb, track below): the same
+    cells, and the same click on each, as Textual's own drawing, without Textual drawing the bar again."""
+    from textual.scrollbar import ScrollBar
+
+    async with long_text_view() as (pilot, app, view):
+        scrollbar = view.vertical_scrollbar
+        whole = Region(0, 0, scrollbar.size.width, scrollbar.size.height)
+        textual_draws = ScrollBar.render_lines
+        drawn_by_textual: list[Region] = []
+
+        def noted(bar, crop):  # noqa: ANN001, ANN202
+            drawn_by_textual.append(crop)
+            return textual_draws(bar, crop)
+
+        monkeypatch.setattr(ScrollBar, "render_lines", noted)
+        moves = ["end", "pageup", "end", "pageup", "end", "pageup", "pageup", "home", "pagedown"]
+        for index, key in enumerate(moves):
+            await pilot.press(key)
+            await pilot.pause()
+            if index == 3:
+                drawn_by_textual.clear()  # each kind of row has been drawn once by now
+            lines = scrollbar.render_lines(whole)
+            scrollbar._styles_cache.clear()
+            as_textual = textual_draws(scrollbar, whole)
+            assert [list(line) for line in lines] == [list(line) for line in as_textual], f"after {key}"
+        assert drawn_by_textual == [], "the bar was drawn again by Textual though only its thumb moved"
+
+
 async def test_a_click_on_the_track_pages_towards_the_thumb_after_the_thumb_moved():
     """A row the thumb passed over is drawn again though it looks the same: a click there pages the right way."""
     async with long_text_view() as (pilot, app, view):

@@ -8,7 +8,11 @@ whole cells over a long text (where a page moves it less than an eighth of
 a cell, so the eighths would change at nearly every page) and keeps its
 lines while the thumb's place, its size and its style stay the same: the
 compositor then finds strips it has already cut and filtered, and paging
-through such a book redraws the bar about once in fifteen pages.
+through such a book redraws the bar about once in fifteen pages. When it does,
+a whole-cell bar's rows are of three kinds only (track above the thumb, thumb,
+track below, told apart by what a click on them does), so its lines are the
+kept ones rearranged: drawing the 46 rows through Textual's styles and Rich
+took 1.2 ms of an ``End`` key's 3.6 ms frame with two books open.
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ class SteadyScrollBar(ScrollBar):
         super().__init__(vertical=vertical, name=name, thickness=thickness)
         self._drawn_for: tuple[object, ...] | None = None
         self._drawn: list[Strip] = []
+        self._kinds_for: tuple[object, ...] | None = None
+        self._kinds: dict[str, Strip] = {}
 
     def watch_position(self) -> None:
         # A bar that was refreshed is written to the terminal again whole, even when its lines
@@ -131,6 +137,49 @@ class SteadyScrollBar(ScrollBar):
             return super().render_lines(crop)
         looks = self._looks(crop, self.size)
         if looks != self._drawn_for:
-            self._drawn = super().render_lines(crop)
+            moved = self._thumb_moved(looks)
+            self._drawn = moved if moved is not None else super().render_lines(crop)
             self._drawn_for = looks
+            self._keep_kinds(looks)
         return self._drawn
+
+    def _whole_cell_thumb(self, looks: tuple[object, ...]) -> tuple[int, int] | None:
+        """The rows ``(start, end)`` of the thumb of a whole, vertical, whole-cell bar drawn as *looks*; else ``None``."""
+        if looks[2] is not WholeCellBar or not self.vertical or looks[0] != self.size.region:
+            return None
+        start, end = cast("tuple[int, int]", looks[-1])
+        return (start, end) if 0 <= start < end <= self.size.height else None
+
+    def _keep_kinds(self, looks: tuple[object, ...]) -> None:
+        """Note the line of each kind the drawing just made holds, for the next thumb that only moves."""
+        thumb = self._whole_cell_thumb(looks)
+        if thumb is None or len(self._drawn) != self.size.height:
+            self._kinds_for, self._kinds = None, {}
+            return
+        if self._kinds_for != looks[:-1]:
+            self._kinds_for, self._kinds = looks[:-1], {}
+        start, end = thumb
+        lines = self._drawn
+        self._kinds["thumb"] = lines[start]
+        if start > 0:
+            self._kinds["above"] = lines[0]
+        if end < len(lines):
+            self._kinds["below"] = lines[-1]
+
+    def _thumb_moved(self, looks: tuple[object, ...]) -> list[Strip] | None:
+        """The kept lines rearranged for a whole-cell thumb that only moved; ``None`` when they cannot be.
+
+        Each row of such a bar is drawn as the track above the thumb, the thumb
+        or the track below (``ScrollBarRender.render_bar`` with one step a
+        cell), so the new drawing takes each row from a kept line of its kind.
+        """
+        thumb = self._whole_cell_thumb(looks)
+        if thumb is None or self._kinds_for != looks[:-1]:
+            return None
+        start, end = thumb
+        rows = self.size.height
+        kinds = self._kinds
+        wanted = {"thumb"} | ({"above"} if start > 0 else set()) | ({"below"} if end < rows else set())
+        if not wanted <= kinds.keys():
+            return None
+        return [kinds["above"] if row < start else kinds["thumb"] if row < end else kinds["below"] for row in range(rows)]
