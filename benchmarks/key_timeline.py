@@ -44,7 +44,7 @@ FRAME_CHARS = 2000
 
 def child(out: Path, argv: list[str]) -> None:
     """Run margin with clock marks on each hop of a key, written to *out* as JSON at exit."""
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float] | tuple[str, float, float]] = []
     lock = threading.Lock()
 
     def mark(name: str) -> None:
@@ -139,6 +139,30 @@ def child(out: Path, argv: list[str]) -> None:
 
     _writer_thread.WriterThread.__init__ = noted_init  # type: ignore[method-assign]
 
+    if os.environ.get("KEY_TIMELINE_DETAIL"):
+        from reader.tui.compositing import SparingCompositor
+        from reader.tui.widgets.steady_scrollbar import SteadyScrollBar
+        from reader.tui.widgets.text_canvas import TextCanvas
+        from textual.widget import Widget
+
+        def timed(owner: Any, name: str, label: str) -> None:
+            original = getattr(owner, name)
+
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                began = time.perf_counter()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    mark("+" + label)
+                    marks[-1] = ("+" + label, began, time.perf_counter() - began)
+
+            setattr(owner, name, wrapper)
+
+        timed(SparingCompositor, "_render_chops", "chops")
+        timed(TextCanvas, "render_lines", "canvas")
+        timed(SteadyScrollBar, "render_lines", "bar")
+        timed(Widget, "render_lines", "styled")
+        timed(App, "_display", "display")
     import atexit
 
     atexit.register(lambda: out.write_text(json.dumps(marks), encoding="utf-8"))
@@ -155,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--end", action="store_true", help="start near the end of the book(s), as tui.py's end rows do")
     parser.add_argument("--keys", default="PageDown,PageUp",
                         help="the keys pressed in turn, as tmux names them (default PageDown,PageUp; End,PageUp for the end key)")
+    parser.add_argument("--detail", action="store_true",
+                        help="also time the frame's parts (compositor, text, scroll bar, other widgets, display) per key")
     parser.add_argument("--profile", type=Path, help="also profile the reader from the first key to the end into this file")
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -178,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             set_positions(library)
         library.store.close()
         env = {**reader_env(library.path, folder), "PYTHONPATH": str(ROOT)}
+        if options.detail:
+            env["KEY_TIMELINE_DETAIL"] = "1"
         if options.profile:
             env["KEY_TIMELINE_PROFILE"] = str(options.profile.resolve())
         tmux = Tmux(folder, env)
@@ -214,18 +242,20 @@ def main(argv: list[str] | None = None) -> int:
     hops = ("input", "dispatch", "action", "acted", "tick", "frame", "written")
     books = "two books" if options.two else "one book"
     for key in dict.fromkeys(options.keys.split(",")):
-        report(key, [press for press in presses if press["key"] == key], marks, hops, books)
+        report(key, [press for press in presses if press["key"] == key], marks, hops, books, options.detail)
     return 0
 
 
-def report(key: str, presses: list[dict[str, Any]], marks: list[tuple[str, float]], hops: tuple[str, ...], books: str) -> None:
+def report(
+    key: str, presses: list[dict[str, Any]], marks: list[list[Any]], hops: tuple[str, ...], books: str, detail: bool
+) -> None:
     """Print the median of each hop of *key*'s presses."""
     from tmux_driver import HEIGHT, WIDTH  # noqa: E402  (benchmarks/tmux_driver.py)
 
     spans: dict[str, list[float]] = {hop: [] for hop in (*hops, "seen", "send-keys process", "all")}
     for press in presses:
         seen_at = {}
-        for hop, moment in marks:
+        for hop, moment, *_ in marks:
             if press["sent"] <= moment <= press["seen"] and hop not in seen_at:
                 seen_at[hop] = moment
         if not all(hop in seen_at for hop in hops):
@@ -242,6 +272,18 @@ def report(key: str, presses: list[dict[str, Any]], marks: list[tuple[str, float
         if values:
             low, high = min(values), max(values)
             print(f"  {('to ' + hop) if hop in (*hops, 'seen') else hop:<20}{statistics.median(values):>7.2f} ms   ({low:.2f}–{high:.2f})")
+    if detail:
+        # Time spent in each timed part from the key's dispatch to the screen seen (nested parts counted in each).
+        parts: dict[str, list[float]] = {}
+        for press in presses:
+            spent: dict[str, float] = {}
+            for name, moment, *rest in marks:
+                if rest and press["sent"] <= moment <= press["seen"]:
+                    spent[name[1:]] = spent.get(name[1:], 0.0) + rest[0] * 1000
+            for name in {name[1:] for name, _, *rest in marks if rest}:
+                parts.setdefault(name, []).append(spent.get(name, 0.0))
+        for name, values in sorted(parts.items()):
+            print(f"  {'in ' + name:<20}{statistics.median(values):>7.2f} ms   ({min(values):.2f}–{max(values):.2f})")
 
 
 if __name__ == "__main__":
