@@ -4,22 +4,25 @@
 every piece in a frame is hidden. These tests hold its frames to Textual's own
 compositor's, piece by piece, on the screens a reader meets (one book, two
 side by side, the panel and the search box open, two layers compared, a
-narrow terminal), for whole frames and for the partial ones keys make; and
-they check that a page key no longer renders the containers behind the text.
+narrow terminal): whole frames line by line, and the partial ones keys make by
+the bytes written to the terminal; and they check that a page key no longer
+renders the containers behind the text, nor, with two books, the other pane.
 """
 
 from __future__ import annotations
 
 import random
 
-from textual._compositor import Compositor
+from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from annotations.anchoring import anchor_span
 from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.compositing import SparingCompositor
+from reader.tui.widgets.text_canvas import TextCanvas
 
 from .conftest import add_document, fixed_clock
 
@@ -39,31 +42,37 @@ def _library(tmp_path) -> tuple[Store, list[str]]:
     return store, [first.id, second.id]
 
 
-def _pieces(chops) -> list[list[tuple[int, list]]]:
-    return [sorted((cut, list(strip) if strip is not None else None) for cut, strip in line.items()) for line in chops]
-
-
-def _same_frames(compositor: Compositor, seed: int) -> None:
-    """Whole and partial frames from the sparing compositor are Textual's, piece by piece."""
+def _same_frames(app: MarginApp, compositor: Compositor, seed: int) -> None:
+    """Whole frames from the sparing compositor are Textual's line by line, and partial ones byte for byte."""
     assert isinstance(compositor, SparingCompositor)
     width, height = compositor.size
     whole = Region(0, 0, width, height)
-    crops: list[tuple[Region, set[int]]] = [(whole, set(range(height)))]
+    ours = compositor._render_chops(whole, lambda y: True)
+    textuals = Compositor._render_chops(compositor, whole, lambda y: True)
+    assert [list(Strip.join(line.values())) for line in ours] == [list(Strip.join(line.values())) for line in textuals]
     # The partial frames keys make: a widget's region (the text, the title, the status, the key bar)...
+    updates: list[list[Region]] = []
     for widget, (region, clip) in compositor.visible_widgets.items():
         shown = region.intersection(clip)
         if shown.width and shown.height:
-            crops.append((shown, set(shown.line_range)))
-    # ...and regions apart on the screen, as a page key's title row and text are.
+            updates.append([shown])
+    # ...and regions apart on the screen, as a page key's title row, text and scroll bar cells are.
     chance = random.Random(seed)
-    for _ in range(6):
-        rows = set(chance.sample(range(height), chance.randint(1, max(1, height // 3))))
-        left = chance.randrange(width)
-        crops.append((Region(left, min(rows), chance.randint(1, width - left), max(rows) - min(rows) + 1), rows))
-    for crop, rows in crops:
-        ours = compositor._render_chops(crop, rows.__contains__)
-        textuals = Compositor._render_chops(compositor, crop, rows.__contains__)
-        assert _pieces(ours) == _pieces(textuals), f"frame differs for {crop} rows {sorted(rows)}"
+    for _ in range(12):
+        regions = []
+        for _ in range(chance.randint(1, 4)):
+            x, y = chance.randrange(width), chance.randrange(height)
+            regions.append(Region(x, y, chance.randint(1, width - x), chance.randint(1, height - y)))
+        updates.append(regions)
+    console = app.console
+    for regions in updates:
+        crop = Region.from_union(regions).intersection(whole)
+        spans = list(compositor._regions_to_spans(regions))
+        rows = {y for y, _, _ in spans}.__contains__
+        chop_ends = [cut_set[1:] for cut_set in compositor.cuts]
+        ours = ChopsUpdate(compositor._render_chops(crop, rows), spans, chop_ends).render_segments(console)
+        textuals = ChopsUpdate(Compositor._render_chops(compositor, crop, rows), spans, chop_ends).render_segments(console)
+        assert ours == textuals, f"the frame written differs for {regions}"
 
 
 async def test_frames_are_textuals_on_the_screens_a_reader_meets(tmp_path):
@@ -73,23 +82,23 @@ async def test_frames_are_textuals_on_the_screens_a_reader_meets(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         compositor = app.screen._compositor
-        _same_frames(compositor, 1)
+        _same_frames(app, compositor, 1)
         await pilot.press("pagedown", "j", "v", "j", "j")  # a selection, on a highlight or two
         await pilot.pause()
-        _same_frames(compositor, 2)
+        _same_frames(app, compositor, 2)
         await pilot.press("p")  # the annotations panel beside the panes
         await app.workers.wait_for_complete()
         await pilot.pause()
-        _same_frames(compositor, 3)
+        _same_frames(app, compositor, 3)
         await pilot.press("p", "slash")  # the search box over the pane's foot
         await pilot.pause()
-        _same_frames(compositor, 4)
+        _same_frames(app, compositor, 4)
         await pilot.press("escape")
         await pilot.resize_terminal(61, 20)  # narrow: the panes, their bars and the key bar cut short
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        _same_frames(app.screen._compositor, 5)
+        _same_frames(app, app.screen._compositor, 5)
 
 
 async def test_frames_are_textuals_when_two_layers_are_compared(tmp_path):
@@ -99,31 +108,41 @@ async def test_frames_are_textuals_when_two_layers_are_compared(tmp_path):
         for _ in range(3):
             await app.workers.wait_for_complete()
             await pilot.pause()
-        _same_frames(app.screen._compositor, 6)
+        _same_frames(app, app.screen._compositor, 6)
         await pilot.press("right_square_bracket", "pagedown")
         await pilot.pause()
-        _same_frames(app.screen._compositor, 7)
+        _same_frames(app, app.screen._compositor, 7)
 
 
-async def test_a_page_key_renders_the_text_and_title_not_the_widgets_behind_them(tmp_path, monkeypatch):
+async def test_a_page_key_renders_the_text_and_title_not_the_widgets_behind_them_nor_the_other_pane(
+    tmp_path, monkeypatch
+):
     store, ids = _library(tmp_path)
-    app = MarginApp(store, document_ids=ids[:1], watch_seconds=None)
+    app = MarginApp(store, document_ids=ids, watch_seconds=None)
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
-        rendered: list[str] = []
-        render_lines = Widget.render_lines
+        await pilot.press("pagedown", "pageup")  # both panes laid out whole, titles and all
+        await pilot.pause(0.3)
+        rendered: list[Widget] = []
 
-        def noted(widget: Widget, crop: Region):
-            rendered.append(type(widget).__name__)
-            return render_lines(widget, crop)
+        def noting(render_lines):  # noqa: ANN001, ANN202
+            def noted(widget: Widget, crop: Region):  # noqa: ANN202
+                rendered.append(widget)
+                return render_lines(widget, crop)
 
-        monkeypatch.setattr(Widget, "render_lines", noted)
-        before = app.screen.panes[0].view.scroll_offset.y
+            return noted
+
+        monkeypatch.setattr(Widget, "render_lines", noting(Widget.render_lines))
+        monkeypatch.setattr(TextCanvas, "render_lines", noting(TextCanvas.render_lines))
+        left, right = app.screen.panes
+        before = left.view.scroll_offset.y
         await pilot.press("pagedown")
         await pilot.pause()
-        assert app.screen.panes[0].view.scroll_offset.y > before
-        # The title bar changed and is drawn; the screen, the deck and the pane behind the text, and the
-        # status and key bars below it, are not (Textual's own compositor renders all five at every key).
-        assert "Static" in rendered
-        assert not {"ReadingScreen", "PaneDeck", "DocumentPane", "KeyBar"} & set(rendered), rendered
+        assert left.view.scroll_offset.y > before
+        # The title bar changed and is drawn; the screen, the deck and the pane behind the text, the status
+        # and key bars below it, and the other pane, are not (Textual's own compositor renders them all).
+        names = {type(widget).__name__ for widget in rendered}
+        assert "Static" in names
+        assert not {"ReadingScreen", "PaneDeck", "KeyBar"} & names, names
+        assert left.view in rendered
+        assert not any(widget is right or right in widget.ancestors for widget in rendered), rendered

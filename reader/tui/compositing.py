@@ -8,14 +8,17 @@ screen that renders and divides, at every key, the screen, the deck and the
 pane behind the view (whose lines the view's own pieces have already taken)
 and the status lines and key bar below it (whose clip, the whole screen,
 meets the box though they are not in it), and throws it all away: about a
-third of a page key's frame.
+third of a page key's frame. With two books, the other pane is rendered too,
+though none of it is written: a partial frame writes only the pieces that meet
+the regions that changed.
 
 :class:`SparingCompositor` asks, before rendering a widget, whether any row
-being updated still has a piece that widget would fill, renders it only then,
-and divides only the lines of those rows. Every piece kept is the one Textual's
-own compositor keeps, from the same widget's same render
-(``tests/test_reader_compositing.py`` holds it to Textual's frames cell by
-cell), so a frame is the same; only the work thrown away is left out.
+being updated still has a piece that widget would fill and that the frame
+writes, renders it only then, and divides only the lines of those rows. Every
+piece written is the one Textual's own compositor writes, from the same
+widget's same render (``tests/test_reader_compositing.py`` holds the bytes of
+partial frames and the lines of whole ones to Textual's), so a frame is the
+same; only the work thrown away is left out.
 
 The rendering loop is Textual's private ``Compositor._render_chops``. If the
 installed Textual does not have it as this module knows it, the compositor
@@ -45,6 +48,10 @@ class SparingCompositor(Compositor):
         cuts = self.cuts
         chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
         overlaps = crop.overlaps
+        # A partial frame writes only the pieces that meet its regions, all within the crop: a piece
+        # from ``left`` (its cut) to ``end`` (the next) is written if ``left <= crop_right`` and
+        # ``end > crop_left`` (``ChopsUpdate.render_segments``). The rest need not be filled.
+        crop_left, crop_right = crop.x, crop.right
         for widget, (region, clip) in self.visible_widgets.items():
             if not overlaps(clip):
                 continue
@@ -59,8 +66,8 @@ class SparingCompositor(Compositor):
                     continue
                 line = chops[y]
                 within = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-                for cut in within[:-1]:
-                    if line.get(cut) is None:
+                for left, end in zip(within, within[1:]):
+                    if left <= crop_right and end > crop_left and line.get(left) is None:
                         wanted.append((y, within))
                         break
             if not wanted:
@@ -71,12 +78,12 @@ class SparingCompositor(Compositor):
                 strips = widget.render_lines(
                     Region(shown.x - region.x, shown.y - region.y, shown.width, shown.height)
                 )
-            top, left, count = shown.y, shown.x, len(strips)
+            top, left_x, count = shown.y, shown.x, len(strips)
             for y, within in wanted:
                 if y - top >= count:
                     break
                 line = chops[y]
-                pieces = strips[y - top].divide([cut - left for cut in within[1:]])
+                pieces = strips[y - top].divide([cut - left_x for cut in within[1:]])
                 for cut, piece in zip(within, pieces):
                     if line.get(cut) is None:
                         line[cut] = piece
