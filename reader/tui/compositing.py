@@ -40,12 +40,21 @@ __all__ = ["SparingCompositor", "sparing_compositor"]
 class SparingCompositor(Compositor):
     """Textual's compositor, leaving unrendered the widgets whose every piece in the frame is hidden."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._spans_of: dict[tuple[int, int, int], tuple[list[int], list[tuple[int, int]]]] = {}
+        """A row's cuts within a widget's columns, and the pieces between them, while the cuts stay."""
+        self._spans_for: object = None
+
     def _render_chops(
         self,
         crop: Region,
         is_rendered_line: Callable[[int], bool],
     ) -> Sequence[Mapping[int, Strip]]:
         cuts = self.cuts
+        if cuts is not self._spans_for:  # a new layout: new cuts
+            self._spans_of, self._spans_for = {}, cuts
+        spans_of = self._spans_of
         chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
         overlaps = crop.overlaps
         # A partial frame writes only the pieces that meet its regions, all within the crop: a piece
@@ -65,8 +74,12 @@ class SparingCompositor(Compositor):
                 if not is_rendered_line(y):
                     continue
                 line = chops[y]
-                within = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-                for left, end in zip(within, within[1:]):
+                found = spans_of.get((y, first_cut, last_cut))
+                if found is None:
+                    within = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+                    found = spans_of[(y, first_cut, last_cut)] = (within, list(zip(within, within[1:])))
+                within, pieces_at = found
+                for left, end in pieces_at:
                     if left <= crop_right and end > crop_left and line.get(left) is None:
                         wanted.append((y, within))
                         break
