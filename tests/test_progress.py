@@ -141,3 +141,35 @@ def test_piped_commands_print_exactly_what_they_did_before(tmp_path):
     lines = result.stdout.splitlines()
     assert len(lines) == 3 and all(line.startswith("imported") for line in lines)
     assert result.stderr == ""
+
+
+def test_imports_of_qda_projects_and_brat_folders_count_every_passage_so_the_bar_fills(store, tmp_path):
+    """REFI-QDA, brat and Taguette imports know their total at the start and count each passage once,
+    whether it is stored, already there or left out: a long import's bar moves and ends full."""
+    from pathlib import Path
+
+    from annotations.interchange.brat import export_brat
+    from annotations.interchange.formats import import_file
+    from annotations.interchange.refiqda import export_qdpx
+    from annotations.interchange.selection import select
+    from annotations.store import Store
+
+    doc = store.documents.import_loaded("/n.txt", "v1", loaded(NOTICE)).document
+    text = store.documents.text(doc.version_id)
+    sentences = [s.strip() + "." for s in NOTICE.split(".") if len(s.strip()) > 12][:5]
+    for number, sentence in enumerate(sentences):
+        store.annotations.create(doc, anchor_quote(text, sentence), tags=(f"Theme/T{number % 2}",))
+    export_qdpx(select(store), tmp_path / "project.qdpx")
+    export_brat(select(store), tmp_path / "brat")
+    taguette = Path(__file__).parent / "fixtures" / "foreign" / "taguette" / "taguette.sqlite3"
+    for path, expected in ((tmp_path / "project.qdpx", len(sentences)), (tmp_path / "brat", len(sentences)),
+                           (taguette, None)):
+        for attempt in ("first", "again"):  # again: every passage already there, and counted all the same
+            fresh = Store.open(tmp_path / f"{path.stem}.db", author="ada")
+            recorder = Recorder()
+            with watching(recorder):
+                import_file(fresh, path)
+            fresh.close()
+            [importing] = recorder.labelled("importing annotations")
+            assert importing["finished"] and importing["total"] == importing["done"], (path.name, attempt, importing)
+            assert importing["total"] == (expected if expected is not None else importing["total"]) > 0

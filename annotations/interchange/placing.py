@@ -258,7 +258,7 @@ def place(
         tags: dict[str, str] = {}
         annotation_ids = [stable_id(item.key) for item in annotations]
         batch.look_up(annotation_ids)
-        # Each is counted where it is stored, or where it is left out (below).
+        # Each is counted once: stored, already here or left out.
         for item, annotation_id in zip(annotations, annotation_ids):
             document = documents[item.source]
             assert document is not None
@@ -312,6 +312,7 @@ def place(
                 updated=item.updated or item.created,
                 annotation_id=annotation_id,
             )
+            batch.advance(1)
         for link in links:
             source_id, target_id = _end_id(store, link.source_key, placed), _end_id(store, link.target_key, placed)
             if source_id is None or target_id is None:

@@ -246,7 +246,7 @@ def import_project(store: Store, path: Path) -> ImportReport:
     for highlight_id, tag_id in tagged:
         tags_of.setdefault(highlight_id, []).append(tag_id)
     report = ImportReport(source=path.name)
-    with store.importing() as batch:
+    with store.importing(total=len(highlights)) as batch:
         intake = Intake(store, batch, report)
         tag_ids = {
             tag_id: intake.tag(TagKind.TOPIC, tag_path or "untitled", description=description or "")
@@ -269,6 +269,7 @@ def import_project(store: Store, path: Path) -> ImportReport:
             placed[document_id] = (document, shown, counted, starts)
         outside = 0
         for highlight_id, document_id, start, end in highlights:
+            batch.advance(1)  # each highlight counts once, placed or left out
             if document_id not in placed:
                 continue
             document, shown, counted, starts = placed[document_id]

@@ -40,7 +40,7 @@ class ImportBatch:
         self.author = author
         self.clock = clock
         self.advance: Advance = advance or _uncounted
-        """Counts each annotation stored, for a progress bar."""
+        """Counts the import's steps (its file's passages, placed or left out), for a progress bar."""
         self._absent: set[str] = set()
         """Annotation ids looked for and not in the library. The file's reading, the placing and the
         store each ask about an annotation's id before it is stored, and while the import's transaction
@@ -91,7 +91,6 @@ class ImportBatch:
         is a UUID not yet in the library; otherwise a new one is made. A
         discontinuous passage gives its *fragments* too, *anchor* being their covering span.
         """
-        self.advance(1)
         if not 0 <= anchor.start < anchor.end <= document.length:
             raise MarginError(f"span {anchor.start}–{anchor.end} is outside “{document.title}” (0–{document.length})")
         if annotation_id is None or not _UUID.match(annotation_id.lower()) or self.has_annotation(annotation_id.lower()):
@@ -151,8 +150,8 @@ class ImportBatch:
 def importing(db: Database, author: str, clock: Clock, total: int | None = None) -> Iterator[ImportBatch]:
     """One transaction for a whole import: everything commits together or nothing does.
 
-    *total*, when the importer knows it, is how many annotations the file holds: each is counted as it
-    is stored, and the importer counts those it leaves out (:attr:`ImportBatch.advance`).
+    *total*, when the importer knows it, is how many passages the file holds; the importer counts each
+    once (:attr:`ImportBatch.advance`), whether stored, already here or left out, so the bar ends full.
     """
     with writing(db), task("importing annotations", total) as advance:
         yield ImportBatch(db, author, clock, advance)

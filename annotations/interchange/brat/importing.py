@@ -161,7 +161,10 @@ def _apply(pair: Pair, intake: Intake, report: ImportReport) -> None:
                     left_out[f"“{other.type}” values that differ on one passage (the first is kept)"] += 1
     ids: dict[int, str] = {}
     empty = 0
+    mentions_of = Counter(id(passage) for passage in of_mention.values())
+    intake.batch.advance(len(pair.mentions) - len(of_mention))  # a T id given twice: counted here
     for passage in passages:
+        intake.batch.advance(mentions_of[id(passage)])  # each mention counts once, kept or left out
         if passage.start >= passage.end:
             empty += 1
             continue
@@ -231,7 +234,7 @@ def import_brat(store: Store, path: Path) -> ImportReport:
         raise MarginError(f"{path} does not exist")
     pairs = read_pairs(path)
     report = ImportReport(source=path.name)
-    with store.importing() as batch:
+    with store.importing(total=sum(len(pair.mentions) for pair in pairs)) as batch:
         intake = Intake(store, batch, report)
         for pair in pairs:
             _apply(pair, intake, report)

@@ -31,7 +31,7 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
     path = path.expanduser()
     project = read_project(path)
     report = ImportReport(source=path.name, skipped=project.skipped, warnings=list(project.warnings))
-    with store.importing() as batch:
+    with store.importing(total=sum(len(source.selections) for source in project.sources)) as batch:
         intake = Intake(store, batch, report)
         tags = _tags(intake, project.codes, {code for s in project.sources for sel in s.selections for code in sel.codes})
         memos = _memos(project)
@@ -41,6 +41,7 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
         for source in project.sources:
             text = normalise(source.raw)
             if not text.strip():
+                batch.advance(len(source.selections))
                 report.skipped += 1 + len(source.selections)
                 report.warnings.append(
                     f"“{source.title}” has no text; left out with its {len(source.selections)} selections"
@@ -62,6 +63,7 @@ def import_qdpx(store: Store, path: Path) -> ImportReport:
                     " all there; each kept as a passage of its own"
                 )
             for selection, (start, end) in zip(source.selections, source.spans):
+                batch.advance(1)  # each selection counts once, placed or left out
                 if selection.guid in absorbed:
                     continue  # a later fragment of a passage: placed with its first
                 if start >= end:
