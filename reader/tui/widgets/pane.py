@@ -21,6 +21,7 @@ from annotations.sections import Outline
 from annotations.text import shorten
 
 from .document_view import DocumentView, Highlight
+from .title_bar import TitleBar
 
 #: Colour of an annotation with no tags.
 UNTAGGED = "#c8b400"
@@ -107,7 +108,7 @@ class DocumentPane(Vertical):
         """Keys act on this pane: its title bar says so in colour and with a marker, for any theme or none."""
         self._shown_title = Text()
         self._title_offset = 0
-        self._bar: Static | None = None
+        self._bar: TitleBar | None = None
         """The title bar, once composed."""
         self._view: DocumentView | None = None
         """The document view, once composed."""
@@ -122,7 +123,7 @@ class DocumentPane(Vertical):
         return self._text
 
     def compose(self) -> ComposeResult:
-        self._bar = Static(self.document.title, classes="pane-title", markup=False)
+        self._bar = TitleBar(self.document.title, classes="pane-title")
         self._view = DocumentView(
             self._text,
             sections=[(s.start, s.end, s.level, s.title) for s in self.sections],
@@ -202,7 +203,7 @@ class DocumentPane(Vertical):
                 title.append_text(section)
         if title != self._shown_title:
             self._shown_title = title
-            bar.update(title, layout=False)
+            bar.show(title)
 
     def show_status(self, annotations: Sequence[Annotation], selection: tuple[int, int] | None, extra: str = "") -> None:
         """Describe what is under the cursor: its tags and note, or the selection."""

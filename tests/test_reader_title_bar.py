@@ -1,0 +1,111 @@
+"""A pane's title bar draws its row itself: the same cells as Textual's own drawing of it, in every state it has."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
+
+from annotations.store import Store
+from reader.tui.app import MarginApp
+from reader.tui.widgets.title_bar import TitleBar
+
+from .conftest import add_document, fixed_clock
+from .test_reader_paging import cells as styled_cells
+
+LONG_TITLE = "Notice of Temporary Closure: Eastquay Harbour Footbridge and the Ferry Steps Beside It"
+
+
+def cells(strips: list) -> list:
+    """Each line's cells as they look (Textual's own drawing adds each cell's offset, for mouse selection)."""
+    return [[(char, style.clear_meta_and_links() if style is not None else None) for char, style in line]
+            for line in styled_cells(strips)]
+
+
+def _as_textual_draws(bar: TitleBar) -> list:
+    bar._styles_cache.clear()
+    return Widget.render_lines(bar, Region(0, 0, bar.region.width, bar.region.height))
+
+
+def _drawn(bar: TitleBar) -> list:
+    return bar.render_lines(Region(0, 0, bar.region.width, bar.region.height))
+
+
+async def test_the_title_bar_draws_as_textual_would_in_every_pane_state(tmp_path):
+    store = Store.open(tmp_path / "library.db", author="ada", clock=fixed_clock())
+    text = "Chapter 1\n\n" + "The ferry steps were closed on Tuesday. " * 200
+    first = add_document(store, text=text, title=LONG_TITLE)
+    second = add_document(store, text=text.replace("ferry", "bridge"), title="Harbour Bridge")
+    app = MarginApp(store, document_ids=[first.id, second.id], watch_seconds=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        states = []
+        for keys in ((), ("pagedown",), ("s",), ("tab",)):  # active and not, further in, synced, the other active
+            await pilot.press(*keys)
+            await pilot.pause()
+            for pane in app.screen.panes:
+                bar = pane.query_one(TitleBar)
+                assert cells(_drawn(bar)) == cells(_as_textual_draws(bar)), (keys, str(bar.render()))
+                states.append(str(bar.render()))
+        assert any("⇅" in state for state in states) and any(state.startswith("▶") for state in states)
+        # A title longer than its bar ends in an ellipsis, whole words or not.
+        assert any(state.endswith("…") for state in states)
+        app.theme = "textual-light"  # another theme
+        await pilot.pause()
+        for pane in app.screen.panes:
+            bar = pane.query_one(TitleBar)
+            assert cells(_drawn(bar)) == cells(_as_textual_draws(bar))
+    store.close()
+
+
+class Bars(App[None]):
+    CSS = """
+    TitleBar { height: 1; padding: 0 2; background: $panel; color: $text-muted; text-style: bold; }
+    TitleBar.boxed { height: 3; border: round $accent; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("plain", id="plain")
+        yield TitleBar("in a box", id="boxed", classes="boxed")
+
+
+async def test_a_new_title_is_drawn_and_a_bar_with_more_than_padding_is_drawn_by_textual():
+    app = Bars()
+    async with app.run_test(size=(40, 8)) as pilot:
+        plain = app.query_one("#plain", TitleBar)
+        title = Text("▶ ", style="bold")
+        title.append(" 42% ", style="dim not bold")
+        title.append("Emma", style="bold")
+        plain.show(title)
+        await pilot.pause()
+        drawn = _drawn(plain)
+        assert "".join(segment.text for segment in drawn[0]).strip() == "▶  42% Emma"
+        assert cells(drawn) == cells(_as_textual_draws(plain))
+        boxed = app.query_one("#boxed", TitleBar)
+        assert cells(_drawn(boxed)) == cells(_as_textual_draws(boxed))
+        assert "in a box" in "".join(segment.text for segment in _drawn(boxed)[1])
+
+
+async def test_a_title_holding_terminal_controls_reaches_the_screen_without_them(tmp_path):
+    """A document's title is untrusted: escape sequences, C1 controls and bidi overrides in it never reach the
+    terminal from the title bar (the app's terminal filter runs on the bar's own drawing too)."""
+    from annotations.terminal import has_hidden
+
+    store = Store.open(tmp_path / "library.db", author="ada", clock=fixed_clock())
+    hostile = "Minutes\x1b[2J\x1b]0;owned\x07 of the \x9b31m council\u202e meeting\x08"
+    document = add_document(store, text="The council met on Tuesday.\n\n" * 40, title=hostile)
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.panes[0].query_one(TitleBar)
+        row = "".join(segment.text for segment in _drawn(bar)[0] if not segment.control)
+        assert "Minutes" in row and "meeting" in row
+        assert not has_hidden(row), repr(row)
+        whole = app.screen._compositor.render_update(full=True).strips  # what the terminal is sent, whole
+        assert not any(
+            has_hidden(segment.text) for line in whole for strip in line for segment in strip if not segment.control
+        )
+    store.close()
