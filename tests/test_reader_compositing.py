@@ -148,3 +148,120 @@ async def test_a_page_key_renders_the_text_and_title_not_the_widgets_behind_them
         assert not {"ReadingScreen", "PaneDeck", "KeyBar"} & names, names
         assert left.view in rendered
         assert not any(widget is right or right in widget.ancestors for widget in rendered), rendered
+
+
+def test_another_major_version_of_textual_keeps_its_own_compositor(monkeypatch):
+    import textual
+
+    from reader.tui import compositing
+
+    assert compositing._knows_textual()  # the Textual this suite runs with
+    monkeypatch.setattr(textual, "__version__", "9.0.0")
+    assert not compositing._knows_textual()
+
+
+class Terminal:
+    """A grid of cells holding what the app has sent, whole frames and partial ones, as a terminal would."""
+
+    def __init__(self, app: MarginApp) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.app = app
+        self.grid: list[list[tuple[str, str]]] = []
+        display = app._display
+
+        def sent(screen, update) -> None:  # noqa: ANN001
+            if isinstance(update, CompositorUpdate):
+                self._apply(update)
+            display(screen, update)
+
+        app._display = sent  # type: ignore[method-assign]
+
+    @staticmethod
+    def _cells(text: str, style) -> list[tuple[str, str]]:  # noqa: ANN001
+        from rich.cells import cell_len
+
+        look = str(style.clear_meta_and_links()) if style is not None else ""
+        cells = []
+        for char in text:
+            cells.append((char, look))
+            cells.extend(("", look) for _ in range(cell_len(char) - 1))  # a wide character's second cell
+        return cells
+
+    def _apply(self, update) -> None:  # noqa: ANN001
+        from rich.segment import ControlType
+
+        width, height = self.app.size
+        if len(self.grid) != height or any(len(row) != width for row in self.grid):
+            self.grid = [[("?", "")] * width for _ in range(height)]
+        x = y = 0
+        for segment in update.__rich_console__(self.app.console, self.app.console.options):
+            if segment.control:
+                for control in segment.control:
+                    if control[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = control[1], control[2]
+                continue
+            if segment.text == "\n":
+                continue
+            for cell in self._cells(segment.text, segment.style):
+                if 0 <= y < height and 0 <= x < width:
+                    self.grid[y][x] = cell
+                x += 1
+
+    def differs_from_textual(self) -> list[str]:
+        """Rows where what was sent differs from the whole screen drawn now by Textual's own compositor."""
+        compositor = self.app.screen._compositor
+        chops = Compositor._render_chops(compositor, compositor.size.region, lambda y: True)
+        differing = []
+        for y, (sent_row, line) in enumerate(zip(self.grid, chops)):
+            whole = [cell for strip in line.values() for s in strip if not s.control for cell in self._cells(s.text, s.style)]
+            if sent_row != whole[: len(sent_row)]:
+                differing.append(f"row {y}: sent {''.join(c for c, _ in sent_row)!r}")
+        return differing
+
+
+async def test_what_the_terminal_holds_after_partial_frames_is_textuals_whole_screen(tmp_path):
+    """Frame after frame (pages, a notification over the text, the panel, the command palette over the screen,
+    the mouse over the scroll bar, a resize), the cells the terminal holds are Textual's whole screen."""
+    store, ids = _library(tmp_path)
+    app = MarginApp(store, document_ids=ids, watch_seconds=None)
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        terminal = Terminal(app)
+        await app.workers.wait_for_complete()
+        await pilot.resize_terminal(111, 30)  # a whole frame into the terminal first
+        await pilot.pause(0.2)
+
+        async def settled(step: str) -> None:
+            for _ in range(3):
+                await pilot.pause(0.05)
+            assert terminal.differs_from_textual() == [], f"after {step}"
+
+        await settled("the first frame")
+        for step in ("pagedown", "pagedown", "end", "pageup", "tab", "pagedown", "j", "v", "j", "escape", "home"):
+            await pilot.press(step)
+            await settled(step)
+        app.notify("Exported 12 annotations to notes.md")
+        await settled("a notification")
+        assert any("Exported 12" in "".join(c for c, _ in row) for row in terminal.grid)
+        await pilot.press("pagedown", "pageup")
+        await settled("paging under the notification")
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await settled("the panel")
+        await pilot.press("p")
+        await settled("the panel closed")
+        await pilot.press("ctrl+p")
+        await settled("the command palette")
+        await pilot.press("escape")
+        await settled("the palette closed")
+        view = app.screen.panes[0].view
+        await pilot.hover(offset=(view.vertical_scrollbar.region.x, view.vertical_scrollbar.region.y + 2))
+        await settled("the mouse over the scroll bar")
+        await pilot.press("pagedown")
+        await settled("paging under the mouse")
+        await pilot.hover(offset=(5, 5))
+        await pilot.resize_terminal(90, 26)
+        await pilot.pause(0.3)
+        await settled("a resize")
+        await pilot.press("end")
+        await settled("end after the resize")

@@ -385,12 +385,12 @@ async def test_a_thumb_moving_one_cell_sends_those_cells_not_the_whole_bar():
 
 async def test_a_whole_cell_thumb_that_moves_is_drawn_from_kept_lines_as_textual_draws_it(monkeypatch):
     """A thumb that only moved is drawn from lines kept of each kind (track above, thumb, track below): the same
-    cells, and the same click on each, as Textual's own drawing, without Textual drawing the bar again."""
+    cells, and the same click on each, as Textual's own drawing, without Textual drawing the bar again; and
+    as Textual draws it while the mouse is over it (another style) and after the terminal is resized."""
     from textual.scrollbar import ScrollBar
 
     async with long_text_view() as (pilot, app, view):
         scrollbar = view.vertical_scrollbar
-        whole = Region(0, 0, scrollbar.size.width, scrollbar.size.height)
         textual_draws = ScrollBar.render_lines
         drawn_by_textual: list[Region] = []
 
@@ -398,18 +398,48 @@ async def test_a_whole_cell_thumb_that_moves_is_drawn_from_kept_lines_as_textual
             drawn_by_textual.append(crop)
             return textual_draws(bar, crop)
 
-        monkeypatch.setattr(ScrollBar, "render_lines", noted)
-        moves = ["end", "pageup", "end", "pageup", "end", "pageup", "pageup", "home", "pagedown"]
-        for index, key in enumerate(moves):
-            await pilot.press(key)
+        def as_textual(whole: Region) -> list[Strip]:
+            """Textual's own drawing of the bar, made afresh, leaving the bar's caches as they were."""
+            cache = scrollbar._styles_cache
+            kept = (dict(cache._cache), set(cache._dirty_lines), scrollbar._render_cache, scrollbar._dirty_regions.copy())
+            cache.clear()
+            scrollbar._dirty_regions.add(whole)
+            try:
+                return textual_draws(scrollbar, whole)
+            finally:
+                cache.clear()
+                cache._cache.update(kept[0])
+                cache._dirty_lines.update(kept[1])
+                scrollbar._render_cache = kept[2]
+                scrollbar._dirty_regions.clear()
+                scrollbar._dirty_regions.update(kept[3])
+
+        async def check(step: str) -> None:
             await pilot.pause()
+            whole = Region(0, 0, scrollbar.size.width, scrollbar.size.height)
+            lines = scrollbar.render_lines(whole)
+            assert [list(line) for line in lines] == [list(line) for line in as_textual(whole)], f"after {step}"
+
+        monkeypatch.setattr(ScrollBar, "render_lines", noted)
+        for index, key in enumerate(["end", "pageup", "end", "pageup", "end", "pageup", "pageup", "home", "pagedown"]):
+            await pilot.press(key)
+            await check(key)
             if index == 3:
                 drawn_by_textual.clear()  # each kind of row has been drawn once by now
-            lines = scrollbar.render_lines(whole)
-            scrollbar._styles_cache.clear()
-            as_textual = textual_draws(scrollbar, whole)
-            assert [list(line) for line in lines] == [list(line) for line in as_textual], f"after {key}"
         assert drawn_by_textual == [], "the bar was drawn again by Textual though only its thumb moved"
+        # The mouse over the bar draws it in another style: the thumb moving then is drawn as Textual draws it.
+        await pilot.hover(offset=(scrollbar.region.x, scrollbar.region.y + 3))
+        await check("hovering")
+        for key in ("end", "pageup", "home", "pagedown"):
+            await pilot.press(key)
+            await check(f"{key} while hovering")
+        await pilot.hover(offset=(2, 2))
+        await check("leaving")
+        await pilot.resize_terminal(70, 26)
+        await pilot.pause(0.2)
+        for key in ("end", "pageup", "home", "pagedown"):
+            await pilot.press(key)
+            await check(f"{key} after a resize")
 
 
 async def test_a_click_on_the_track_pages_towards_the_thumb_after_the_thumb_moved():

@@ -20,9 +20,10 @@ widget's same render (``tests/test_reader_compositing.py`` holds the bytes of
 partial frames and the lines of whole ones to Textual's), so a frame is the
 same; only the work thrown away is left out.
 
-The rendering loop is Textual's private ``Compositor._render_chops``. If the
-installed Textual does not have it as this module knows it, the compositor
-is Textual's own, unchanged.
+The rendering loop is Textual's private ``Compositor._render_chops``, the same
+in every Textual 8 release (8.0 to 8.2.8 compared). With another major
+version, or a loop that does not look as this module knows it, the
+compositor is Textual's own, unchanged.
 """
 
 from __future__ import annotations
@@ -103,8 +104,16 @@ class SparingCompositor(Compositor):
         return chops  # type: ignore[return-value]  # every cut is filled by the screen, as in Textual's
 
 
+#: The Textual major versions whose rendering loop this module was compared with.
+KNOWN_MAJOR = "8"
+
+
 def _knows_textual() -> bool:
     """Whether Textual's compositor has the rendering loop and the maps this module is built on."""
+    import textual
+
+    if getattr(textual, "__version__", "").split(".")[0] != KNOWN_MAJOR:
+        return False
     try:
         parameters = list(inspect.signature(Compositor._render_chops).parameters)
     except (AttributeError, TypeError, ValueError):
