@@ -5,6 +5,7 @@ from __future__ import annotations
 from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.screens.choices import ChoicePicker
+from reader.tui.widgets.text_bar import TextBar
 
 from .test_reader_flows import SIZE, ids, library  # noqa: F401 - the fixture is shared
 
@@ -21,7 +22,7 @@ async def _aligned(pilot, app) -> None:
 
 
 def _status(pane) -> str:
-    return str(pane.query_one(".pane-status").render())
+    return str(pane.query_one(".pane-status", TextBar).text)
 
 
 async def test_suggestions_appear_as_ghost_links_and_accepting_one_links_both_passages(library: Store):

@@ -8,6 +8,7 @@ from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.screens.choices import ChoicePicker
 from reader.tui.widgets.disagreement_strip import DisagreementStrip, strip_rows
+from reader.tui.widgets.text_bar import TextBar
 
 from .conftest import add_document, fixed_clock
 
@@ -42,7 +43,7 @@ def _compare_app(store: Store, a: str = "ada", b: str = "bo") -> MarginApp:
 
 
 def _status(pane) -> str:
-    return str(pane.query_one(".pane-status").render())
+    return str(pane.query_one(".pane-status", TextBar).text)
 
 
 async def _settle(pilot, app) -> None:

@@ -23,7 +23,7 @@ from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.compositing import SparingCompositor
 from reader.tui.widgets.text_canvas import TextCanvas
-from reader.tui.widgets.title_bar import TitleBar
+from reader.tui.widgets.text_bar import TextBar
 
 from .conftest import add_document, fixed_clock
 
@@ -135,7 +135,7 @@ async def test_a_page_key_renders_the_text_and_title_not_the_widgets_behind_them
 
         monkeypatch.setattr(Widget, "render_lines", noting(Widget.render_lines))
         monkeypatch.setattr(TextCanvas, "render_lines", noting(TextCanvas.render_lines))
-        monkeypatch.setattr(TitleBar, "render_lines", noting(TitleBar.render_lines))
+        monkeypatch.setattr(TextBar, "render_lines", noting(TextBar.render_lines))
         left, right = app.screen.panes
         before = left.view.scroll_offset.y
         await pilot.press("pagedown")
@@ -144,7 +144,7 @@ async def test_a_page_key_renders_the_text_and_title_not_the_widgets_behind_them
         # The title bar changed and is drawn; the screen, the deck and the pane behind the text, the status
         # and key bars below it, and the other pane, are not (Textual's own compositor renders them all).
         names = {type(widget).__name__ for widget in rendered}
-        assert "TitleBar" in names
+        assert "TextBar" in names
         assert not {"ReadingScreen", "PaneDeck", "KeyBar"} & names, names
         assert left.view in rendered
         assert not any(widget is right or right in widget.ancestors for widget in rendered), rendered

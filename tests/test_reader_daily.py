@@ -14,6 +14,7 @@ from reader.samples import sample_paths
 from reader.samples.demo import seed_demo
 from reader.tui.app import MarginApp
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.widgets.text_bar import TextBar
 
 from .conftest import add_document, fixed_clock, loaded
 
@@ -32,7 +33,7 @@ def title_of(pane) -> str:
 
 
 def status_of(pane) -> str:
-    return str(pane.query_one(".pane-status").render())
+    return str(pane.query_one(".pane-status", TextBar).text)
 
 
 def notices(app) -> list[str]:

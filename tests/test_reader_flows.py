@@ -15,6 +15,7 @@ from reader.samples import sample_paths
 from reader.tui.screens.library import LibraryScreen
 from reader.tui.reading import ReadingScreen
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.widgets.text_bar import TextBar
 
 from .conftest import fixed_clock
 
@@ -133,10 +134,10 @@ async def test_search_moves_between_hits_and_clears(library):
         hits = [i for i in range(len(pane.text)) if pane.text.lower().startswith("customs house", i)]
         assert len(hits) == 2 and pane.search_hits[0][0] == hits[0]
         assert pane.view.cursor == hits[0]
-        assert "hit 1 of 2" in str(pane.query_one(".pane-status").render())
+        assert "hit 1 of 2" in str(pane.query_one(".pane-status", TextBar).text)
         await pilot.press("n")
         assert pane.view.cursor == hits[1]
-        assert "hit 2 of 2" in str(pane.query_one(".pane-status").render())
+        assert "hit 2 of 2" in str(pane.query_one(".pane-status", TextBar).text)
         await pilot.press("n")
         assert pane.view.cursor == hits[0]
         await pilot.press("N")
@@ -469,10 +470,10 @@ async def test_starting_a_selection_says_so_before_the_first_move(library):
         pane = app.screen.panes[0]
         await pilot.press("v")
         await pilot.pause()
-        assert "selecting" in str(pane.query_one(".pane-status").render())
+        assert "selecting" in str(pane.query_one(".pane-status", TextBar).text)
         await pilot.press("l", "l")
         await pilot.pause()
-        assert "selected 3 characters" in str(pane.query_one(".pane-status").render())  # both ends included
+        assert "selected 3 characters" in str(pane.query_one(".pane-status", TextBar).text)  # both ends included
 
 
 async def test_what_a_key_may_do_follows_the_pane_focus_entered_last(library):

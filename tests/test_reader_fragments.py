@@ -7,6 +7,7 @@ from annotations.anchoring import anchor_quotes
 from reader.tui.app import MarginApp
 from reader.tui.reading import ReadingScreen
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.widgets.text_bar import TextBar
 
 from .test_reader_flows import SIZE, ids, library, select  # noqa: F401  (the fixture is used by name)
 
@@ -21,7 +22,7 @@ async def test_hold_a_fragment_select_the_next_and_tag_them_as_one_passage(libra
         await pilot.press("plus")
         await pilot.pause()
         assert pane.held_fragments and pane.view.selected_span is None
-        assert "in fragments" in str(pane.query_one(".pane-status").render())
+        assert "in fragments" in str(pane.query_one(".pane-status", TextBar).text)
         await select(pilot, screen, 0, "a precaution")
         await pilot.press("a")
         await pilot.pause()
@@ -37,7 +38,7 @@ async def test_hold_a_fragment_select_the_next_and_tag_them_as_one_passage(libra
         assert not pane.view.highlights_at(gap)
         pane.view.move_cursor(second.start + 1)
         await pilot.pause()
-        assert "The closure … a precaution" in str(pane.query_one(".pane-status").render())
+        assert "The closure … a precaution" in str(pane.query_one(".pane-status", TextBar).text)
 
 
 async def test_esc_drops_held_fragments_and_plus_without_a_selection_says_what_to_do(library):

@@ -14,14 +14,14 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from annotations.model import Annotation, Document, Section, SpanTable
 from annotations.sections import Outline
 from annotations.text import shorten
 
 from .document_view import DocumentView, Highlight
-from .title_bar import TitleBar
+from .text_bar import TextBar
 
 #: Colour of an annotation with no tags.
 UNTAGGED = "#c8b400"
@@ -108,7 +108,7 @@ class DocumentPane(Vertical):
         """Keys act on this pane: its title bar says so in colour and with a marker, for any theme or none."""
         self._shown_title = Text()
         self._title_offset = 0
-        self._bar: TitleBar | None = None
+        self._bar: TextBar | None = None
         """The title bar, once composed."""
         self._view: DocumentView | None = None
         """The document view, once composed."""
@@ -123,7 +123,7 @@ class DocumentPane(Vertical):
         return self._text
 
     def compose(self) -> ComposeResult:
-        self._bar = TitleBar(self.document.title, classes="pane-title")
+        self._bar = TextBar(self.document.title, classes="pane-title")
         self._view = DocumentView(
             self._text,
             sections=[(s.start, s.end, s.level, s.title) for s in self.sections],
@@ -133,7 +133,7 @@ class DocumentPane(Vertical):
         )
         yield self._bar
         yield self._view
-        yield Static("", classes="pane-status", markup=False)
+        yield TextBar("", classes="pane-status")
 
     def search_box(self) -> Input:
         """The pane's search box, made the first time it is asked for (not at the first frame: most panes are never searched)."""
@@ -232,4 +232,4 @@ class DocumentPane(Vertical):
             status.append(extra, style="dim")
         if status != self._shown_status:
             self._shown_status = status
-            self.query_one(".pane-status", Static).update(status, layout=False)
+            self.query_one(".pane-status", TextBar).show(status)
