@@ -174,6 +174,7 @@ NOT_LOADED_BY_OPENING = (
     "annotations.store.maintenance",  # the backup before an upgrade, and checks
     "dateutil.parser._parser",  # sqlite-utils' date recipes
     "numpy",
+    "importlib.metadata",  # asking a package its version (textual.__version__): 35 modules, half a megabyte
 )
 
 

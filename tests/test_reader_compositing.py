@@ -150,13 +150,16 @@ async def test_a_page_key_renders_the_text_and_title_not_the_widgets_behind_them
         assert not any(widget is right or right in widget.ancestors for widget in rendered), rendered
 
 
-def test_another_major_version_of_textual_keeps_its_own_compositor(monkeypatch):
-    import textual
-
+def test_a_textual_whose_rendering_loop_has_moved_keeps_its_own_compositor(monkeypatch):
     from reader.tui import compositing
 
     assert compositing._knows_textual()  # the Textual this suite runs with
-    monkeypatch.setattr(textual, "__version__", "9.0.0")
+    assert isinstance(compositing.sparing_compositor(), SparingCompositor)
+
+    def moved(self, crop, is_rendered_line, screen_stack):  # noqa: ANN001, ANN202
+        return []
+
+    monkeypatch.setattr(Compositor, "_render_chops", moved)
     assert not compositing._knows_textual()
 
 

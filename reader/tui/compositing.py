@@ -21,9 +21,10 @@ partial frames and the lines of whole ones to Textual's), so a frame is the
 same; only the work thrown away is left out.
 
 The rendering loop is Textual's private ``Compositor._render_chops``, the same
-in every Textual 8 release (8.0 to 8.2.8 compared). With another major
-version, or a loop that does not look as this module knows it, the
-compositor is Textual's own, unchanged.
+in every Textual 8 release (8.0 to 8.2.8 compared), hence ``textual<9`` in
+``pyproject.toml``. If the loop does not look as this module knows it, the
+compositor is Textual's own, unchanged. (Asking Textual its version would
+import ``importlib.metadata`` at launch: 35 modules, half a megabyte.)
 """
 
 from __future__ import annotations
@@ -104,16 +105,8 @@ class SparingCompositor(Compositor):
         return chops  # type: ignore[return-value]  # every cut is filled by the screen, as in Textual's
 
 
-#: The Textual major versions whose rendering loop this module was compared with.
-KNOWN_MAJOR = "8"
-
-
 def _knows_textual() -> bool:
     """Whether Textual's compositor has the rendering loop and the maps this module is built on."""
-    import textual
-
-    if getattr(textual, "__version__", "").split(".")[0] != KNOWN_MAJOR:
-        return False
     try:
         parameters = list(inspect.signature(Compositor._render_chops).parameters)
     except (AttributeError, TypeError, ValueError):
