@@ -13,8 +13,9 @@ and the reader share) at each hop:
 - **to dispatch**: until the event loop starts handling the key;
 - **to frame**: until the frame is handed to Textual's writer thread
   (the action, layout and the compositor's render);
-- **to written**: until the writer thread has written the whole frame to
-  the terminal (it needs the interpreter back from the event loop);
+- **to writing**: until the writer thread starts writing the frame (it
+  needs the interpreter back from the event loop);
+- **to written**: until it has written the whole frame to the terminal;
 - **to seen**: until a ``capture-pane`` first shows the new screen (tmux
   reading and parsing the frame, and the capture's own cost).
 
@@ -120,6 +121,8 @@ def child(out: Path, argv: list[str]) -> None:
             self._pending = 0
 
         def write(self, text: str) -> int:
+            if len(text) > FRAME_CHARS:
+                mark("writing")
             self._pending += len(text)
             return self._file.write(text)
 
@@ -239,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             tmux.close()
         marks = json.loads(out.read_text(encoding="utf-8"))
 
-    hops = ("input", "dispatch", "action", "acted", "tick", "frame", "written")
+    hops = ("input", "dispatch", "action", "acted", "tick", "frame", "writing", "written")
     books = "two books" if options.two else "one book"
     for key in dict.fromkeys(options.keys.split(",")):
         report(key, [press for press in presses if press["key"] == key], marks, hops, books, options.detail)
