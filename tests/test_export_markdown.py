@@ -617,7 +617,7 @@ def test_links_are_listed_outgoing_first_with_quotes_cut_at_a_word():
     byline = top_level(render_body(md))[-1]
     lines = byline.lines()
     assert lines[0] == "— alice, 2026-11-23"
-    assert lines[1].startswith("→ see-also A › “word word")
+    assert lines[1].startswith("→ see also A › “word word")
     assert lines[1].endswith(" word…” — multi\nline *note*")
     shown = lines[1].split("“")[1].split("”")[0]
     assert 150 < len(shown) <= 201

@@ -32,7 +32,7 @@ from .escaping import escape_block, escape_inline
 from .frontmatter import front_matter
 from .note_markdown import note_markdown
 from .notes import (
-    INCOMING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, day, link_quote, live_tags, tag_key,
+    INCOMING, OUTGOING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, day, link_quote, live_tags, tag_key,
 )
 from .obsidian import block_link, obsidian_tag, wikilink
 
@@ -74,7 +74,7 @@ def _tag_line(tags: Sequence[Tag]) -> str:
 
 def _link_line(link: LinkView, target: LinkTarget | None) -> str:
     if link.outgoing:
-        line = "→ " + _escape_label(link.relation)
+        line = "→ " + _escape_label(OUTGOING.get(link.relation, link.relation))
     else:
         relation = INCOMING.get(link.relation)
         if relation is None:

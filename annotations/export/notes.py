@@ -69,6 +69,8 @@ INCOMING = {
     "contradicts": "contradicted by",
     "see-also": "see also",
 }
+#: How an outgoing link of a known relation reads where its name is a word joined for the command line.
+OUTGOING = {"see-also": "see also"}
 #: Characters the ``short`` template filter keeps by default.
 SHORT_QUOTE = 60
 #: Characters of a quote a link shows of its other end before it is cut at a word.

@@ -18,6 +18,7 @@ from .escaping import Markdown
 from .note_markdown import note_markdown
 from .notes import (
     INCOMING,
+    OUTGOING,
     DocumentNotes,
     Entry,
     LinkTarget,
@@ -233,7 +234,7 @@ def _tag_view(tag: Tag) -> TagView:
 def _link_item(link: LinkView, target: LinkTarget | None) -> LinkItem:
     known = None if link.outgoing else INCOMING_PHRASES.get(link.relation)
     if link.outgoing:
-        phrase = link.relation
+        phrase = OUTGOING.get(link.relation, link.relation)
     else:
         phrase = known or f"{link.relation} from"
     return LinkItem(
