@@ -100,6 +100,13 @@ async def test_title_says_how_far_through_the_view_is_and_100_at_the_end(library
         await pilot.press("g")
         await pilot.pause()
         assert int(title_of(pane)[2:6].strip().rstrip("%")) == top
+        # The search box opening below the text hides its last rows: the end is no longer on screen.
+        await pilot.press("G", "slash")
+        await pilot.pause(0.1)
+        assert "100%" not in title_of(pane) and int(title_of(pane)[2:6].strip().rstrip("%")) >= 95
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert "100%" in title_of(pane)
 
 
 @pytest.mark.parametrize("width", [60, 100, 200])

@@ -180,6 +180,18 @@ class DocumentView(TextCanvas, can_focus=True):
             """The view whose selection changed."""
             return self.view
 
+    class Resized(Message):
+        """Posted when the view's size changes, its pane's included or not (a search box opening below it)."""
+
+        def __init__(self, view: DocumentView) -> None:
+            super().__init__()
+            self.view = view
+            """The view resized."""
+
+        @property
+        def control(self) -> DocumentView:
+            return self.view
+
     def __init__(
         self,
         text: str,
@@ -422,6 +434,10 @@ class DocumentView(TextCanvas, can_focus=True):
         if row >= layout.row_count:
             return len(self._text)
         return layout.offset_at(row, self.scroll_offset.x + position.x)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The canvas re-wraps (its own handler); how much of the text is on screen changed too.
+        self.post_message(self.Resized(self))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1 or event.get_content_offset(self) is None:

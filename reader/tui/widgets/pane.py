@@ -162,8 +162,10 @@ class DocumentPane(Vertical):
             self.set_class(active, "-active")
             self.show_title(self._title_offset)
 
-    def on_resize(self, event: events.Resize) -> None:
-        # A new height changes how much of the document is on screen.
+    def on_document_view_resized(self, event: DocumentView.Resized) -> None:
+        # A new height changes how much of the document is on screen: the pane's, or the view's
+        # alone when the search box opens or closes below it.
+        event.stop()
         self.call_after_refresh(lambda: self.show_title(self._title_offset) if self.is_mounted else None)
 
     def through(self) -> int:
