@@ -3,6 +3,7 @@ every state they have; long lines wrap onto the rows later lines do not need, an
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -143,5 +144,9 @@ async def test_long_lines_wrap_onto_the_rows_later_lines_do_not_need_and_end_in_
         first, then = await rows(long + "\nselected 12 characters")
         assert first.startswith("The bridge is safe") and first.endswith("…")
         assert then == "selected 12 characters"
+        # Wide characters are cut whole: no half-character gap before the ellipsis.
+        wide = "东码头港口人行天桥临时关闭通知" * 6
+        cut = (await rows(wide))[1]
+        assert cut.endswith("…") and not cut.endswith(" …") and cell_len(cut) <= 36
         # A third line has no row: not drawn.
         assert await rows("one\ntwo\nthree") == ["one", "two"]

@@ -17,6 +17,7 @@ it goes through Textual's own drawing, which :meth:`TextBar.render` feeds.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
@@ -27,6 +28,24 @@ from textual.widget import Widget
 from .whole_lines import plain_box, whole_line
 
 __all__ = ["TextBar"]
+
+
+def _cut(line: Text, width: int) -> Text:
+    """*line* cut to *width* cells with an ellipsis in place of its last character kept, if longer: whole
+    characters only, so a wide one that does not fit is left out, not halved into a space (Rich's
+    ``truncate`` pads it). The ellipsis is styled as the character it stands in for."""
+    if line.cell_len <= width or width < 1:
+        return line if width >= 1 else Text()
+    cells = kept = 0
+    for char in line.plain:
+        size = cell_len(char)
+        if cells + size > width - 1:
+            break
+        cells += size
+        kept += 1
+    cut = line[: kept + 1]
+    cut.plain = cut.plain[:-1] + "…"
+    return cut
 
 
 class TextBar(Widget):
@@ -70,8 +89,7 @@ class TextBar(Widget):
                 rest = line[start:]
                 while start and rest.plain[:1].isspace():
                     rest = rest[1:]
-                rest.truncate(max(0, width), overflow="ellipsis")
-                wrapped = [*wrapped[: room - 1], rest]
+                wrapped = [*wrapped[: room - 1], _cut(rest, width)]
             for row in wrapped:
                 row.rstrip()  # the spaces a row was broken at are not drawn, as Textual draws them
             rows.extend(wrapped)
