@@ -131,6 +131,33 @@ async def test_the_title_names_the_section_cut_to_the_room_left_or_not_at_all(li
             assert chapter.startswith(section.rstrip("…")) and len(section) >= 5
 
 
+async def test_the_title_names_the_section_the_cursor_is_in_whatever_asks_for_the_title(library):
+    """Scrolling, the panel and sync each write the title: all name the cursor's section, not the top row's."""
+    from annotations.model import Section
+
+    first = "\n\n".join(f"Opening paragraph {i}." for i in range(40))
+    second = "Getting There\n\n" + "\n\n".join(f"Later paragraph {i}." for i in range(60))
+    text = first + "\n\n" + second
+    start = text.index("Getting There")
+    document = library.documents.import_loaded(
+        "/docs/two.txt", "two", loaded(text, "Guide", (Section(start, len(text), 1, "Getting There"),))
+    ).document
+    other = add_document(library, "Another text.\n\n" * 80, title="Other")
+    app = MarginApp(library, document_ids=[document.id, other.id], watch_seconds=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        pane = app.screen.panes[0]
+        view = pane.view
+        while view.cursor < start + 20:  # down into the second section: the view scrolls, its top row stays in the first
+            await pilot.press("j")
+        await pilot.pause()
+        assert 0 < view.top_offset < start and "Getting There" in title_of(pane)
+        for keys in (("p",), ("escape",), ("s",), ("s",), ("tab", "tab")):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert "Getting There" in title_of(pane), keys
+
+
 async def test_escape_clears_one_thing_at_a_time_and_r_says_when_nothing_waits(library, tmp_path):
     documents = seed_demo(library)
     notice = documents[0]

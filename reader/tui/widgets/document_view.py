@@ -276,6 +276,14 @@ class DocumentView(TextCanvas, can_focus=True):
         if self._selection_anchor is not None:
             self.selection = (self._selection_anchor, self.cursor)
 
+    @property
+    def reading_place(self) -> int:
+        """Where the reader is: the cursor, or the start of the top row if the cursor is off screen.
+
+        Key motions start here, and the title names the section it is in.
+        """
+        return self._origin()
+
     def _origin(self) -> int:
         """Where a key motion starts: the cursor, or the top row if it is off screen."""
         layout = self.layout_index

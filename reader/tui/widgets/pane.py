@@ -185,6 +185,11 @@ class DocumentPane(Vertical):
         bar, view = self._bar, self._view
         if not self.is_mounted or bar is None or view is None or not bar.is_attached or not view.is_attached:
             return  # being removed: its children go first
+        if view.laid_out and view.in_layout(view.cursor):
+            # Whichever change asked (a scroll, the cursor, the pane made active, a resize), the section
+            # named is the one the reader is in: asked with the top row's offset, the title lost the
+            # section the cursor was in, further down the screen.
+            offset = view.reading_place
         where = self.outline.label(offset)
         if where.startswith(self.document.title):
             where = where[len(self.document.title) :].lstrip(" ›")
