@@ -116,29 +116,13 @@ class DocumentView(TextCanvas, can_focus=True):
         Binding("W", "blank_word_next", "Next WORD", show=False, id="cursor.blank_word_next"),
         Binding("B", "blank_word_previous", "Previous WORD", show=False, id="cursor.blank_word_previous"),
         Binding("E", "blank_word_end", "WORD end", show=False, id="cursor.blank_word_end"),
+        Binding("right_parenthesis", "sentence_next", "Next sentence", show=False, id="cursor.sentence_next"),
         Binding(
-            "right_parenthesis", "sentence_next", "Next sentence", show=False, id="cursor.sentence_next"
+            "left_parenthesis", "sentence_previous", "Previous sentence", show=False, id="cursor.sentence_previous"
         ),
+        Binding("right_curly_bracket", "paragraph_next", "Next paragraph", show=False, id="cursor.paragraph_next"),
         Binding(
-            "left_parenthesis",
-            "sentence_previous",
-            "Previous sentence",
-            show=False,
-            id="cursor.sentence_previous",
-        ),
-        Binding(
-            "right_curly_bracket",
-            "paragraph_next",
-            "Next paragraph",
-            show=False,
-            id="cursor.paragraph_next",
-        ),
-        Binding(
-            "left_curly_bracket",
-            "paragraph_previous",
-            "Previous paragraph",
-            show=False,
-            id="cursor.paragraph_previous",
+            "left_curly_bracket", "paragraph_previous", "Previous paragraph", show=False, id="cursor.paragraph_previous"
         ),
         Binding("pagedown,space,ctrl+f", "page_down", "Page down", show=False, id="cursor.page_down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="cursor.page_up"),
@@ -181,16 +165,11 @@ class DocumentView(TextCanvas, can_focus=True):
             return self.view
 
     class Resized(Message):
-        """Posted when the view's size changes, its pane's included or not (a search box opening below it)."""
+        """Posted when the view's size changes, with its pane's or alone (a search box opening below it)."""
 
         def __init__(self, view: DocumentView) -> None:
             super().__init__()
             self.view = view
-            """The view resized."""
-
-        @property
-        def control(self) -> DocumentView:
-            return self.view
 
     def __init__(
         self,
@@ -278,14 +257,7 @@ class DocumentView(TextCanvas, can_focus=True):
 
     @property
     def reading_place(self) -> int:
-        """Where the reader is: the cursor, or the start of the top row if the cursor is off screen.
-
-        Key motions start here, and the title names the section it is in.
-        """
-        return self._origin()
-
-    def _origin(self) -> int:
-        """Where a key motion starts: the cursor, or the top row if it is off screen."""
+        """Where the reader is: the cursor, or the top row if the cursor is off screen (key motions start here)."""
         layout = self.layout_index
         row = layout.row_of(self.cursor)
         top = self.scroll_offset.y
@@ -303,7 +275,7 @@ class DocumentView(TextCanvas, can_focus=True):
 
     def _move_vertical(self, rows: int, scroll: bool = False) -> None:
         layout = self.layout_index
-        origin = self._origin()
+        origin = self.reading_place
         if self._later(origin, lambda: self._move_vertical(rows, scroll)):
             return
         row, cell_x = layout.cell_of(origin)
@@ -330,13 +302,13 @@ class DocumentView(TextCanvas, can_focus=True):
 
     def action_cursor_left(self) -> None:
         """Move one character left."""
-        if not self._later(self._origin(), self.action_cursor_left):
-            self.move_cursor(self.layout_index.previous_offset(self._origin()))
+        if not self._later(self.reading_place, self.action_cursor_left):
+            self.move_cursor(self.layout_index.previous_offset(self.reading_place))
 
     def action_cursor_right(self) -> None:
         """Move one character right."""
-        if not self._later(self._origin(), self.action_cursor_right):
-            self.move_cursor(self.layout_index.next_offset(self._origin()))
+        if not self._later(self.reading_place, self.action_cursor_right):
+            self.move_cursor(self.layout_index.next_offset(self.reading_place))
 
     def action_cursor_up(self) -> None:
         """Move one visual row up, keeping the column."""
@@ -348,43 +320,43 @@ class DocumentView(TextCanvas, can_focus=True):
 
     def action_word_next(self) -> None:
         """Move to the start of the next word."""
-        self.move_cursor(next_word_start(self._text, self._origin()))
+        self.move_cursor(next_word_start(self._text, self.reading_place))
 
     def action_word_previous(self) -> None:
         """Move to the start of the previous word."""
-        self.move_cursor(previous_word_start(self._text, self._origin()))
+        self.move_cursor(previous_word_start(self._text, self.reading_place))
 
     def action_word_end(self) -> None:
         """Move to the last character of this word, or of the next one."""
-        self.move_cursor(word_end(self._text, self._origin()))
+        self.move_cursor(word_end(self._text, self.reading_place))
 
     def action_blank_word_next(self) -> None:
         """Move to the start of the next run of non-blank characters."""
-        self.move_cursor(next_blank_word_start(self._text, self._origin()))
+        self.move_cursor(next_blank_word_start(self._text, self.reading_place))
 
     def action_blank_word_previous(self) -> None:
         """Move to the start of this or the previous run of non-blank characters."""
-        self.move_cursor(previous_blank_word_start(self._text, self._origin()))
+        self.move_cursor(previous_blank_word_start(self._text, self.reading_place))
 
     def action_blank_word_end(self) -> None:
         """Move to the last character of this or the next run of non-blank characters."""
-        self.move_cursor(blank_word_end(self._text, self._origin()))
+        self.move_cursor(blank_word_end(self._text, self.reading_place))
 
     def action_sentence_next(self) -> None:
         """Move to the start of the next sentence."""
-        self.move_cursor(next_sentence_start(self._text, self._origin()))
+        self.move_cursor(next_sentence_start(self._text, self.reading_place))
 
     def action_sentence_previous(self) -> None:
         """Move to the start of this or the previous sentence."""
-        self.move_cursor(previous_sentence_start(self._text, self._origin()))
+        self.move_cursor(previous_sentence_start(self._text, self.reading_place))
 
     def action_paragraph_next(self) -> None:
         """Move to the start of the next paragraph."""
-        self.move_cursor(next_paragraph_start(self._text, self._origin()))
+        self.move_cursor(next_paragraph_start(self._text, self.reading_place))
 
     def action_paragraph_previous(self) -> None:
         """Move to the start of this or the previous paragraph."""
-        self.move_cursor(previous_paragraph_start(self._text, self._origin()))
+        self.move_cursor(previous_paragraph_start(self._text, self.reading_place))
 
     def action_page_down(self) -> None:
         """Scroll one screen down, taking the cursor along."""
@@ -404,17 +376,17 @@ class DocumentView(TextCanvas, can_focus=True):
 
     def action_line_start(self) -> None:
         """Move to the start of the visual row."""
-        if self._later(self._origin(), self.action_line_start):
+        if self._later(self.reading_place, self.action_line_start):
             return
         layout = self.layout_index
-        self.move_cursor(layout.row_start(layout.row_of(self._origin())))
+        self.move_cursor(layout.row_start(layout.row_of(self.reading_place)))
 
     def action_line_end(self) -> None:
         """Move to the end of the visual row."""
-        if self._later(self._origin(), self.action_line_end):
+        if self._later(self.reading_place, self.action_line_end):
             return
         layout = self.layout_index
-        self.move_cursor(layout.offset_at(layout.row_of(self._origin()), layout.width + 1))
+        self.move_cursor(layout.offset_at(layout.row_of(self.reading_place), layout.width + 1))
 
     def action_toggle_selection(self) -> None:
         """Start selecting at the cursor, or stop and drop the selection."""
