@@ -32,7 +32,7 @@ from .escaping import escape_block, escape_inline
 from .frontmatter import front_matter
 from .note_markdown import note_markdown
 from .notes import (
-    INCOMING, OUTGOING, DocumentNotes, Entry, LinkTarget, LinkView, arrange, day, link_quote, live_tags, tag_key,
+    DocumentNotes, Entry, LinkTarget, LinkView, arrange, day, known_phrase, link_quote, live_tags, tag_key,
 )
 from .obsidian import block_link, obsidian_tag, wikilink
 
@@ -73,14 +73,13 @@ def _tag_line(tags: Sequence[Tag]) -> str:
 
 
 def _link_line(link: LinkView, target: LinkTarget | None) -> str:
+    known = known_phrase(link.relation, link.outgoing)
     if link.outgoing:
-        line = "→ " + _escape_label(OUTGOING.get(link.relation, link.relation))
+        line = "→ " + _escape_label(known or link.relation)
+    elif known is None:
+        line = "← " + _escape_label(link.relation) + " from"
     else:
-        relation = INCOMING.get(link.relation)
-        if relation is None:
-            line = "← " + _escape_label(link.relation) + " from"
-        else:
-            line = "← " + relation
+        line = "← " + known
     if target is None:
         line += " " + _escape_label(link.other_document_title)
     else:

@@ -71,6 +71,16 @@ INCOMING = {
 }
 #: How an outgoing link of a known relation reads where its name is a word joined for the command line.
 OUTGOING = {"see-also": "see also"}
+
+
+def known_phrase(relation: str, outgoing: bool) -> str | None:
+    """How a link of a known relation reads from this end (``see also``, ``quoted by``); ``None`` if not known.
+
+    The built-in layout and the templates' ``phrase`` both read it here.
+    """
+    return (OUTGOING if outgoing else INCOMING).get(relation)
+
+
 #: Characters the ``short`` template filter keeps by default.
 SHORT_QUOTE = 60
 #: Characters of a quote a link shows of its other end before it is cut at a word.

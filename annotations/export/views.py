@@ -18,13 +18,13 @@ from .escaping import Markdown
 from .note_markdown import note_markdown
 from .notes import (
     INCOMING,
-    OUTGOING,
     DocumentNotes,
     Entry,
     LinkTarget,
     LinkView,
     arrange,
     day,
+    known_phrase,
     link_quote,
     live_tags,
     short_quote,
@@ -232,16 +232,13 @@ def _tag_view(tag: Tag) -> TagView:
 
 
 def _link_item(link: LinkView, target: LinkTarget | None) -> LinkItem:
-    known = None if link.outgoing else INCOMING_PHRASES.get(link.relation)
-    if link.outgoing:
-        phrase = OUTGOING.get(link.relation, link.relation)
-    else:
-        phrase = known or f"{link.relation} from"
+    known = known_phrase(link.relation, link.outgoing)
+    phrase = known or (link.relation if link.outgoing else f"{link.relation} from")
     return LinkItem(
         relation=link.relation,
         outgoing=link.outgoing,
         phrase=phrase,
-        incoming_phrase=known,
+        incoming_phrase=None if link.outgoing else known,
         document=link.other_document_title,
         quote=link.other_exact,
         short_quote=short_quote(link.other_exact),
