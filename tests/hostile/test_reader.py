@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from textual.geometry import Region
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from annotations.anchoring import anchor_span
 from annotations.store import Store
@@ -194,7 +194,12 @@ async def test_the_agreement_screen_draws_no_controls(store):
                 break
         assert not isinstance(app.screen, LibraryScreen)
         summary = app.screen.query_one("#summary", Static)
+        table = app.screen.query_one(DataTable)
         workers = [(worker.name, worker.state.name, worker.error) for worker in app.workers]
-        # Should the figures not come, say what the screen says instead and where its worker is.
-        assert any("all tags" in line for line in drawn(app)), (str(summary.render()), workers)
+        # Should the figures not come, say what the screen and its table hold, where the worker is
+        # and whether the app still runs (an error elsewhere stops it, leaving the last frame).
+        assert any("all tags" in line for line in drawn(app)), (
+            str(summary.render()), workers, app._exception, app.is_running,
+            table.row_count, table.size, table.virtual_size, "\n".join(drawn(app)),
+        )
         assert_drawn_clean(app, "all tags")
