@@ -54,6 +54,9 @@ NASTY = [
     "e\u0301", "\u0301 leading combining", "tab\tinside", "many\n\n\n\n\nnewlines", "line\n\tindented",
     "  both  ", "\n  \n", "<", ">", "x>y", ":::note", "...", "\\\n", "*\n*", "_\n_", "a*\n*b", "x\n\n",
     "quotes “curly” ‘single’", "a" * 300, "\n".join(["- item"] * 50),
+    # Highlights cut anywhere: whitespace at an edge, around lines and escapes of every kind.
+    " _italic_ words,\nthen more ", "\u00a0a\nb\u3000\n\n", " 1. x", "- y\nz ", "x \ny", " a\n\nb ",
+    "a\n b", "\t*x* \t", " == ", "  #tag\n-\n", " &amp; x\n", "x\n1. y ", "\u2028x\u2028", " a\x0b", "\x0ba ",
 ]
 
 BYLINE_DATE = "2026-11-23"
