@@ -58,6 +58,10 @@ class MarginGroup(click.Group):
     """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # click drops escape sequences from what it prints to a pipe, but not bells and the like:
+        # the guard shows them all (``␛[2J``, ``␇``), on a pipe as on a terminal. margin prints no
+        # colours through click, so there is nothing of its own for click to drop.
+        extra.setdefault("color", True)
         with guarded():
             try:
                 result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

@@ -6,8 +6,9 @@ import click
 
 from annotations.terminal import has_hidden, terminal_safe
 from annotations.text import shorten
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.segment import Segment
+from rich.style import StyleType
 from rich.table import Table
 from rich.text import Text
 
@@ -48,10 +49,42 @@ def one_line(text: str, limit: int = 60) -> str:
     return shorten(text, limit)
 
 
+def stored(text: str, style: str = "") -> Text:
+    """Stored text as a table cell: on one line, exactly as it is (never read as markup), controls as stand-ins.
+
+    A tab or a line break would break the cell across the column's lines,
+    and Rich would drop a bell or a carriage return without a trace where
+    every other listing shows ``␇`` or ``␍``.
+    """
+    return Text(terminal_safe(text, lines=False), style=style)
+
+
+class SafeTable(Table):
+    """A table of stored text: every cell is shown as :func:`stored` shows it.
+
+    A plain string would be read as Rich markup: a document's
+    ``[link=…]go[/link]`` made a hyperlink, a sequence the terminal obeys.
+    """
+
+    def add_row(self, *renderables: RenderableType | None, style: StyleType | None = None,
+                end_section: bool = False) -> None:
+        super().add_row(*(_cell(cell) for cell in renderables), style=style, end_section=end_section)
+
+
+def _cell(cell: RenderableType | None) -> RenderableType | None:
+    if isinstance(cell, str):
+        return stored(cell)
+    if isinstance(cell, Text) and has_hidden(cell.plain):
+        safe = cell.copy()
+        safe.plain = terminal_safe(cell.plain, lines=False)  # one stand-in per character: the styles stay put
+        return safe
+    return cell
+
+
 def table(*columns: str) -> Table:
-    grid = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for column in columns:
-        grid.add_column(column, overflow="fold")
+    grid = SafeTable(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for column in columns:  # a heading may be stored text too: a document's title
+        grid.add_column(stored(column), overflow="fold")
     return grid
 
 

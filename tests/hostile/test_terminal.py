@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,61 @@ def test_exactly_the_hidden_code_points_are_replaced_among_all_of_unicode():
     assert {ord(before) for before, after in zip(every, kept) if before != after} == HIDDEN_CODES - {0x09, 0x0A}
     raw = json.dumps(every, ensure_ascii=False)
     assert json.loads(json_safe(raw)) == every and not any(ord(c) in HIDDEN_CODES for c in json_safe(raw))
+
+
+#: Rich markup in stored text: a hyperlink (OSC 8, a sequence the terminal obeys) and a colour, if read as markup.
+MARKUP = "[link=http://evil.example]go[/link] [bold red]loud[/bold red]"
+
+
+@pytest.fixture
+def markup_db(tmp_path) -> tuple[Path, list[str]]:
+    """Two documents starting with the same markup-laden sentence, an author, a tag and a note holding markup."""
+    import hashlib
+
+    from annotations.anchoring import anchor_span
+    from annotations.model import LoadedDocument
+    from annotations.store import Store
+
+    db = tmp_path / "library.db"
+    ids = []
+    with Store.open(db, author=f"ann {MARKUP}") as store:
+        for ending in (".", "!"):
+            text = f"{MARKUP} one{ending}\n\nA second paragraph, quite different{ending}\n"
+            loaded = LoadedDocument(text=text, title=f"T {MARKUP}{ending}", format="text")
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            document = store.documents.import_loaded(f"/docs/{len(ids)}.txt", digest, loaded).document
+            ids.append(document.id)
+            for author in (f"ann {MARKUP}", f"bo {MARKUP}"):
+                store.as_author(author).annotations.create(
+                    document, anchor_span(text, 0, 20), tags=[f"Person:[bold]Eve{ending}[/bold]"], note=MARKUP
+                )
+    return db, ids
+
+
+@pytest.mark.parametrize("args", [["docs"], ["annotations"], ["align"], ["entities"], ["agreement"],
+                                  ["mentions", "Person:[bold]Eve.[/bold]"]], ids=lambda a: a[0])
+def test_markup_in_stored_text_is_shown_as_written_never_obeyed(markup_db, args):
+    db, ids = markup_db
+    if args == ["align"]:
+        args = ["align", *ids]
+    code, sent = through_pty(db, *args)
+    text = sent.decode("utf-8", "replace")
+    assert code == 0, text
+    assert "\x1b]" not in text, text  # no hyperlink, nor any other OSC
+    assert "\x1b[1;31m" not in text and "\x1b[31m" not in text, text  # no colour the text asked for
+    assert "[link=" in text or "[bold]" in text, text  # the brackets are shown, as typed
+
+
+def test_one_cell_one_line_and_the_same_stand_ins_on_a_pipe_and_in_a_listing(tmp_path):
+    """A tab in a file name stays in its column; a title's ESC and BEL read the same in ``import`` and ``docs``."""
+    source = tmp_path / "tab\tname.md"
+    source.write_text("# Title \x1b[2J with \x07 bell\n\nSome text here.\n", encoding="utf-8")
+    db = tmp_path / "library.db"
+    imported = margin(db, "import", str(source))
+    assert imported.code == 0, imported.err
+    assert "Title ␛[2J with ␇ bell" in imported.out, imported.out  # a pipe: click would drop the ESC sequence
+    listed = margin(db, "docs")
+    assert listed.code == 0, listed.err
+    rows = listed.out.strip().splitlines()
+    assert len(rows) == 2, listed.out  # the heading and one document, not a row broken at the tab
+    assert "Title ␛[2J with ␇ bell" in rows[1] and "tab␉name.md" in rows[1], listed.out

@@ -13,7 +13,7 @@ from annotations.classroom.report import kappa_of, spans_summary
 from annotations.terminal import json_safe, terminal_safe
 
 from ..context import Context, pass_context
-from ..output import Text, console, table
+from ..output import Text, console, stored, table
 
 #: What ``-o FILE`` writes when no --format is given, by the file's suffix.
 BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json"}
@@ -53,7 +53,7 @@ def _matrix(result: Agreement, row: TagAgreement):
         cells = []
         for b in result.authors:
             cells.append("·" if a == b else _figure(kappa_of(row, a, b)))
-        grid.add_row(Text(a), *cells)
+        grid.add_row(stored(a), *cells)
     return grid
 
 
@@ -109,7 +109,7 @@ def agreement(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...], author
     grid = table("tag", "spans per annotator", "F1 exact", "F1 overlap", "κ (mean)", "α")
     for row in result.rows:
         style = "bold" if row is result.rows[-1] else ""
-        grid.add_row(Text(row.tag, style=style), Text(spans_summary(row)), _figure(row.f1_exact), _figure(row.f1_overlap),
+        grid.add_row(stored(row.tag, style), Text(spans_summary(row)), _figure(row.f1_exact), _figure(row.f1_overlap),
                      _figure(row.kappa), _figure(row.alpha))
     out = console()
     documents = f"{result.documents} document{'s' if result.documents != 1 else ''}"

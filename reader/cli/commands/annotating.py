@@ -21,7 +21,7 @@ from annotations.store.history import Step
 from ..context import Context, pass_context
 from annotations.terminal import json_safe
 
-from ..output import Text, console, one_line, short, table
+from ..output import Text, console, one_line, short, stored, table
 
 
 def _note_text(note: str | None) -> str | None:
@@ -173,12 +173,12 @@ def list_annotations(ctx: Context, docs: tuple[str, ...], tags: tuple[str, ...],
         marker = {"orphaned": " ∅", "fuzzy": " ≈"}.get(a.anchor_state, "") if a.needs_review or a.orphaned else ""
         return (
             short(a.id) + marker,
-            Text(one_line(documents[a.document_id].title, 24)),
-            Text(one_line(where(a) or f"{a.start}–{a.end}", 20)),
-            Text(one_line(a.quote, 40)),
-            Text(", ".join(t.name for t in a.tags)),
-            Text(", ".join(attribute_text(name, value) for name, value in a.attributes)),
-            Text(one_line(a.note, 30)),
+            stored(one_line(documents[a.document_id].title, 24)),
+            stored(one_line(where(a) or f"{a.start}–{a.end}", 20)),
+            stored(one_line(a.quote, 40)),
+            stored(", ".join(t.name for t in a.tags)),
+            stored(", ".join(attribute_text(name, value) for name, value in a.attributes)),
+            stored(one_line(a.note, 30)),
             a.author,
         )
 

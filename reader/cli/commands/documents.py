@@ -11,7 +11,7 @@ from reader.formats import read_source
 from annotations.progress import tracked
 from annotations.terminal import json_safe, terminal_safe
 
-from ..output import Text, console, short, table, warn
+from ..output import Text, console, short, stored, table, warn
 from ..progress import shows_progress
 
 
@@ -88,7 +88,7 @@ def docs(click_ctx: click.Context, fmt: str) -> None:
         notes = str(d.annotation_count) + (f" (+{d.orphaned_count} not found)" if d.orphaned_count else "")
         if d.review_count:
             notes += f", {d.review_count} to review"
-        grid.add_row(short(d.id), Text(d.title), notes, str(d.version), d.format, Text(d.source_path))
+        grid.add_row(short(d.id), stored(d.title), notes, str(d.version), d.format, stored(d.source_path))
     console().print(grid)
 
 

@@ -13,7 +13,7 @@ from annotations.store.mentioning import Hit
 from annotations.terminal import json_safe
 
 from ..context import Context, pass_context
-from ..output import Text, console, one_line, table
+from ..output import console, one_line, stored, table
 
 #: Characters of context either side of a mention in a keyword-in-context listing.
 KWIC_WIDTH = 30
@@ -71,8 +71,8 @@ def mentions(ctx: Context, entity: str, docs: tuple[str, ...], ignore_case: bool
     for hit in hits:
         left, middle, right = context(hit)
         grid.add_row(
-            "✓" if hit.tagged else "", Text(one_line(hit.document.title, 24)), str(hit.start),
-            Text(left, style="dim"), Text(middle, style="bold"), Text(right, style="dim"),
+            "✓" if hit.tagged else "", stored(one_line(hit.document.title, 24)), str(hit.start),
+            stored(left, "dim"), stored(middle, "bold"), stored(right, "dim"),
         )
     console().print(grid)
     tagged = sum(h.tagged for h in hits)
@@ -122,10 +122,10 @@ def entities(ctx: Context, fmt: str) -> None:
     for row in index:
         first = row["first_mention"]
         grid.add_row(
-            str(row["type"]), Text(str(row["name"])), Text(", ".join(row["aliases"]), style="dim"),  # type: ignore[arg-type]
+            str(row["type"]), stored(str(row["name"])), stored(", ".join(row["aliases"]), "dim"),  # type: ignore[arg-type]
             str(row["mentions"]),
-            Text("; ".join(f"{one_line(d['title'], 20)} {d['mentions']}" for d in row["documents"])),  # type: ignore[attr-defined]
-            Text("" if not first else f"{one_line(first['document'], 20)}: “{one_line(first['exact'], 30)}”"),  # type: ignore[index]
+            stored("; ".join(f"{one_line(d['title'], 20)} {d['mentions']}" for d in row["documents"])),  # type: ignore[attr-defined]
+            stored("" if not first else f"{one_line(first['document'], 20)}: “{one_line(first['exact'], 30)}”"),  # type: ignore[index]
         )
     console().print(grid)
 

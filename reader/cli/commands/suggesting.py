@@ -17,7 +17,7 @@ from annotations.terminal import json_safe
 
 from ..context import Context, pass_context
 from ..progress import shows_progress
-from ..output import Text, console, one_line, short, table
+from ..output import console, one_line, short, stored, table
 
 
 @click.command("suggest", short_help="Propose entity mentions to review.")
@@ -121,8 +121,8 @@ def _show(store: Store, listed: list[Suggestion], fmt: str) -> None:
     grid = table("id", "document", "before", "mention", "after", "tag", "source", "score")
     for s in listed:
         left, middle, right = context(s)
-        grid.add_row(short(s.id), Text(one_line(documents[s.document_id].title, 20)), Text(left, style="dim"),
-                     Text(middle, style="bold"), Text(right, style="dim"), Text(s.tag), s.source, f"{s.score:.2f}")
+        grid.add_row(short(s.id), stored(one_line(documents[s.document_id].title, 20)), stored(left, "dim"),
+                     stored(middle, "bold"), stored(right, "dim"), stored(s.tag), s.source, f"{s.score:.2f}")
     console().print(grid)
 
 
