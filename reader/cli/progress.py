@@ -92,7 +92,7 @@ class TerminalProgress:
         # output that goes elsewhere (a file, a pipe) is left alone.
         same_terminal = _is_terminal(sys.stdout)
         self._bars = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             console=console, transient=True, redirect_stdout=same_terminal, redirect_stderr=True,
         )
         self._bars.start()
