@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, runtime_checkable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotations.errors import MarginError
@@ -101,6 +102,15 @@ class MarginApp(App[None]):
     # -- nothing stored reaches the terminal raw; a failure leaves one line and a log --------
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), _TERMINAL_SAFE]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Textual's notification, its message never read as markup, whoever asks (widgets ask with markup on).
+
+        Messages carry stored and typed text (a title, a quote, a search): as markup, a search
+        for ``[/x]`` stopped the reader with an error, and ``[@click=…]`` in a title made an action.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's hook for an exception nothing handled: the app exits with status 1.

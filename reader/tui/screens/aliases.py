@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
@@ -50,7 +51,7 @@ class AliasDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = f"Aliases · {shorten(self.tag.label, 60)}"
+            dialog.border_title = Content(f"Aliases · {shorten(self.tag.label, 60)}")
             yield PickList(handoff_up=False, handoff_down=True, id="aliases")
             yield Input(placeholder="another name, then enter", id="new")
             yield Static(keys_line(self, self.BINDINGS), classes="keys")
@@ -62,7 +63,7 @@ class AliasDialog(Dialog[bool]):
     def _fill(self) -> None:
         listing = self.query_one("#aliases", PickList)
         listing.clear_options()
-        listing.add_options(Option(alias, id=str(i)) for i, alias in enumerate(self.tag.aliases))
+        listing.add_options(Option(Content(alias), id=str(i)) for i, alias in enumerate(self.tag.aliases))
         listing.border_subtitle = f"{len(self.tag.aliases)} alias{'es' if len(self.tag.aliases) != 1 else ''}"
         if self.tag.aliases:
             listing.highlighted = 0

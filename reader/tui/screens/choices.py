@@ -212,7 +212,7 @@ class FilterPicker(Dialog[ResultT]):
     # building ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = self._title
+            dialog.border_title = Content(self._title)
             yield Input(placeholder=self._placeholder, id="filter", select_on_focus=False)
             yield PickList(id="choices")
             yield Static(self.HINT, classes="hint", markup=False)

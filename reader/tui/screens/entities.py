@@ -120,7 +120,7 @@ class EntityScreen(Dialog[EntityOutcome]):
             options.append(Option(self._row(entry), id=str(index)))
         listing.add_options(options)
         here = " (here / in all)" if self.document_ids else ""
-        listing.border_subtitle = f"{len(self.entries)} entit{'ies' if len(self.entries) != 1 else 'y'}{here}"
+        listing.border_subtitle = Content(f"{len(self.entries)} entit{'ies' if len(self.entries) != 1 else 'y'}{here}")
         if not self.entries:
             self.query_one("#detail", Static).update(
                 "No entities yet: tag a passage with Person:…, Organization:… (a), or run margin tags add.")

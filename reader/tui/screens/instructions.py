@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from annotations.terminal import terminal_safe
@@ -33,6 +34,6 @@ class InstructionsScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog") as dialog:
-            dialog.border_title = terminal_safe(self._title, lines=False)
+            dialog.border_title = Content(terminal_safe(self._title, lines=False))
             yield Markdown(terminal_safe(self._instructions), id="text")
             yield Static("esc closes · I shows these again", classes="keys", markup=False)

@@ -127,7 +127,7 @@ class MentionPreview(Dialog[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = self._title()
+            dialog.border_title = Content(self._title())
             yield PickList(handoff_up=False, id="hits")
             yield Static("", id="tag")
             yield Static(keys_line(self, self.BINDINGS), classes="keys")
@@ -156,10 +156,10 @@ class MentionPreview(Dialog[list[str] | None]):
         shown = f" (the first {listed:,} listed)" if listed < len(self.hits) else ""
         listing.border_subtitle = f"{len(self.hits):,} mentions{shown} · {already:,} already tagged (✓)"
         if self.looking is not None and self.scopes is not None:
-            listing.border_subtitle = f"looking in {self.scopes.scopes[self.looking][0]}… (keys still work)"
+            listing.border_subtitle = Content(f"looking in {self.scopes.scopes[self.looking][0]}… (keys still work)")
         elif not self.hits and self.scopes is not None and self.scope + 1 < len(self.scopes.scopes):
-            listing.border_subtitle = f"none here · s looks in {self.scopes.scopes[self.scope + 1][0]}"
-        self.query_one("#dialog").border_title = self._title()
+            listing.border_subtitle = Content(f"none here · s looks in {self.scopes.scopes[self.scope + 1][0]}")
+        self.query_one("#dialog").border_title = Content(self._title())
         if self.tags:
             todo = len(self.hits) - already
             line = Content.assemble("enter tags ", (f"{todo:,}", "bold"), " with ", (", ".join(self.tags), "bold"))

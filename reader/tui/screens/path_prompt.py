@@ -11,6 +11,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.content import Content
 
 from reader.tui.screens.dialog import Dialog
 from textual.widgets import Input, Static
@@ -42,7 +43,7 @@ class PathPrompt(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = self._title
+            dialog.border_title = Content(self._title)
             yield Input(value=self._default, id="path", select_on_focus=False)
             if self._hint:
                 yield Static(self._hint, classes="hint", markup=False)

@@ -91,7 +91,7 @@ class ReviewScreen(Dialog[ReviewChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = f"Review · {shorten(self.document.title, 50)} · version {self.document.version}"
+            dialog.border_title = Content(f"Review · {shorten(self.document.title, 50)} · version {self.document.version}")
             yield PickList(handoff_up=False, id="queue")
             yield Static("before", classes="label")
             yield Static("", id="before", classes="passage")

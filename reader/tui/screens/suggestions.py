@@ -80,7 +80,7 @@ class SuggestionReview(Dialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = f"Suggestions · {shorten(self.document.title, 60)}"
+            dialog.border_title = Content(f"Suggestions · {shorten(self.document.title, 60)}")
             yield PickList(handoff_up=False, id="suggestions")
             yield Static("", id="detail")
             yield Static(keys_line(self, self.BINDINGS), classes="keys")
@@ -108,7 +108,7 @@ class SuggestionReview(Dialog[int | None]):
         listing.add_options(Option(self._row(s), id=s.id) for s in self.open)
         listing.highlighted = min(index, len(self.open) - 1)
         sources = sorted({s.source for s in self.open})
-        listing.border_subtitle = f"{len(self.open)} open · from {', '.join(sources)}"
+        listing.border_subtitle = Content(f"{len(self.open)} open · from {', '.join(sources)}")
         self._detail(self.open[listing.highlighted])
 
     def _row(self, suggestion: Suggestion) -> Content:

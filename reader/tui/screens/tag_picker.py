@@ -131,7 +131,7 @@ class TagPicker(Dialog[list[str] | None]):
     # building ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = self._title
+            dialog.border_title = Content(self._title)
             placeholder = "Filter the codebook (locked by your teacher: no new tags)" if self._locked else self.PLACEHOLDER
             yield FilterInput(placeholder=placeholder, id="filter", select_on_focus=False)
             yield TagList(id="tags")
