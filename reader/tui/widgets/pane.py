@@ -219,9 +219,11 @@ class DocumentPane(Vertical):
             start, end = selection
             status.append(f"selected {end - start} characters", style="bold")
             status.append("   a: tag · c: note · L: link · esc: cancel", style="dim")
-        for annotation in annotations[:2]:
+        for index, annotation in enumerate(annotations[:2]):
             if status:
                 status.append("\n")
+            if index == 0 and len(annotations) > 2:  # the rest are in the panel
+                status.append(f"{len(annotations)} here, p lists them · ", style="dim")
             if annotation.fragments:
                 status.append(f"“{shorten(annotation.quote, 60)}”  ", style="italic")
             for tag in annotation.tags:
@@ -231,8 +233,8 @@ class DocumentPane(Vertical):
                 status.append("● ", style=UNTAGGED)
                 status.append("(untagged)  ", style="dim")
             if annotation.note:
-                status.append(" ".join(annotation.note.split())[:200], style="italic")
-            status.append(f"  — {annotation.author}", style="dim")
+                status.append(" ".join(annotation.note.split())[:200] + "  ", style="italic")
+            status.append(f"— {annotation.author}", style="dim")
         if extra:
             if status:
                 status.append("\n")
