@@ -150,3 +150,21 @@ async def test_long_lines_wrap_onto_the_rows_later_lines_do_not_need_and_end_in_
         assert cut.endswith("…") and not cut.endswith(" …") and cell_len(cut) <= 36
         # A third line has no row: not drawn.
         assert await rows("one\ntwo\nthree") == ["one", "two"]
+        # A note written without spaces goes on on the row its tag starts (not moved whole to the next),
+        # broken between characters, never before closing punctuation.
+        note = "● 通告  东码头港口人行天桥临时关闭，通知市民改道。  — ada"
+        first, second = await rows(note)
+        assert first.startswith("● 通告  东码头") and cell_len(first) >= 34, first
+        assert (first + second).replace(" ", "") == note.replace(" ", "")  # every character, in order
+
+
+def test_rows_of_chinese_and_japanese_never_start_with_closing_nor_end_with_opening_punctuation():
+    from reader.tui.widgets.text_bar import _NO_END, _NO_START, _row_spans
+
+    for text in ("「引用」と書いた。それから、「次」へ。", "东码头港口（人行天桥）临时关闭，通知市民改道。"):
+        for width in range(8, 31):  # (narrower, a row may have no break it may take: it is cut at the width)
+            rows = [text[start:end] for start, end in _row_spans(text, width)]
+            assert "".join(rows) == text
+            assert all(cell_len(row) <= width for row in rows), (width, rows)
+            assert not any(row[0] in _NO_START for row in rows[1:]), (width, rows)
+            assert not any(row[-1] in _NO_END for row in rows[:-1]), (width, rows)

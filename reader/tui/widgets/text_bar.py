@@ -30,6 +30,51 @@ from .whole_lines import plain_box, whole_line
 __all__ = ["TextBar"]
 
 
+#: Closing punctuation a line of Chinese or Japanese never starts with, and opening it never ends with.
+_NO_START = frozenset("、。，．：；？！）」』】〕〉》｝］〗〙〛”’ー々ゝゞ…‥・")
+_NO_END = frozenset("（「『【〔〈《｛［〖〘〚“‘")
+
+
+def _row_spans(plain: str, width: int) -> list[tuple[int, int]]:
+    """Where each row of *plain* wrapped to *width* cells starts and ends (spaces at a break left out).
+
+    Rows break after a space, as Rich wraps, and also between two characters
+    where either is wide (Chinese, Japanese, Korean), unless punctuation would
+    start or end a row it must not: a note written without spaces goes on on
+    the row its tag starts (Rich moves such a note whole to the next row, a
+    row wasted). A run too long for a row with no break in it is cut at the
+    width, between whole characters.
+    """
+    spans: list[tuple[int, int]] = []
+    start, length = 0, len(plain)
+    while start < length:
+        cells, index, last_break = 0, start, -1
+        while index < length:
+            char = plain[index]
+            size = cell_len(char)
+            if index > start:
+                before = plain[index - 1]
+                if (before == " " and char != " ") or (
+                    (size == 2 or cell_len(before) == 2) and char not in _NO_START and before not in _NO_END
+                ):
+                    last_break = index
+            if cells + size > width and char != " ":
+                break
+            cells += size
+            index += 1
+        if index >= length:
+            end = length
+        elif last_break > start:
+            end = last_break
+        else:
+            end = max(index, start + 1)  # at least one character a row, however wide
+        spans.append((start, len(plain[start:end].rstrip(" ")) + start))
+        start = end
+        while start < length and plain[start] == " ":
+            start += 1
+    return spans
+
+
 def _cut(line: Text, width: int) -> Text:
     """*line* cut to *width* cells with an ellipsis in place of its last character kept, if longer: whole
     characters only, so a wide one that does not fit is left out, not halved into a space (Rich's
@@ -82,16 +127,13 @@ class TextBar(Widget):
             if line.cell_len <= width:
                 rows.append(line)
                 continue
-            wrapped = list(line.wrap(self.app.console, max(1, width), no_wrap=False))
-            if len(wrapped) > room:
+            spans = _row_spans(line.plain, max(1, width))
+            wrapped = [line[start:end] for start, end in spans[:room]]
+            if len(spans) > room:
                 # The last row it may have holds the rest of the line, from where that row starts.
-                start = sum(len(row.plain) for row in wrapped[: room - 1])
-                rest = line[start:]
-                while start and rest.plain[:1].isspace():
-                    rest = rest[1:]
-                wrapped = [*wrapped[: room - 1], _cut(rest, width)]
-            for row in wrapped:
-                row.rstrip()  # the spaces a row was broken at are not drawn, as Textual draws them
+                rest = line[spans[room - 1][0] :]
+                rest.rstrip()
+                wrapped[-1] = _cut(rest, width)
             rows.extend(wrapped)
         return rows[:height]
 
