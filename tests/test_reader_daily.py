@@ -342,27 +342,26 @@ def test_the_export_offers_a_file_named_after_the_one_document_in_the_current_fo
     assert len(Path(default_export_path(["word " * 40])).name) <= 63
 
 
+async def status_at(library: Store, document, offset: int) -> str:
+    """The status line of a reader opened on *document* with the cursor at *offset*."""
+    app = MarginApp(library, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.panes[0]
+        pane.view.move_cursor(offset)
+        await pilot.pause()
+        return status_of(pane)
+
+
 async def test_the_status_line_reads_evenly_and_says_when_more_are_under_the_cursor(library):
     """Two spaces between the parts whether or not there is a note; past the two shown, how many and where."""
     text = "A passage that three readers marked, each in their own way, and more words after it.\n"
     document = add_document(library, text, title="marked")
     library.annotations.create(document, anchor_quote(text, "A passage that three"), tags=["Tiny"])
-    app = MarginApp(library, document_ids=[document.id], watch_seconds=None)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        pane = app.screen.panes[0]
-        pane.view.move_cursor(2)
-        await pilot.pause()
-        assert "● Tiny  — ada" in status_of(pane), status_of(pane)
-        assert "here, p lists them" not in status_of(pane)
+    status = await status_at(library, document, 2)
+    assert "● Tiny  — ada" in status and "here, p lists them" not in status, status
     library.annotations.create(document, anchor_quote(text, "A passage"), note="first")
     library.annotations.create(document, anchor_quote(text, "A passage that"), note="second")
-    app = MarginApp(library, document_ids=[document.id], watch_seconds=None)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        pane = app.screen.panes[0]
-        pane.view.move_cursor(2)
-        await pilot.pause()
-        status = status_of(pane)
-        assert status.startswith("3 here, p lists them · "), status
-        assert len(status.splitlines()) == 2, status  # two shown, the third counted
+    status = await status_at(library, document, 2)
+    assert status.startswith("3 here, p lists them · "), status
+    assert len(status.splitlines()) == 2, status  # two shown, the third counted

@@ -15,22 +15,34 @@ from annotations.store import Store
 from ..conftest import fingerprint
 from .harness import HOSTILE
 
-TEXT = f"Opening {HOSTILE} words in the body.\n\nA later line {HOSTILE} with more words.\n"
+def text_holding(hostile: str) -> str:
+    """A document's text with *hostile* in both its paragraphs."""
+    return f"Opening {hostile} words in the body.\n\nA later line {hostile} with more words.\n"
+
+
+TEXT = text_holding(HOSTILE)
+
+
+def build_library(db: Path, hostile: str) -> Store:
+    """A library whose title, headings, text, tags, note and author all hold *hostile*; returned open."""
+    store = Store.open(db, author=f"mallory{hostile}")
+    text = text_holding(hostile)
+    split = text.index("A later")
+    sections = (Section(0, split, 1, f"Opening {hostile}"), Section(split, len(text), 1, f"Later {hostile}"))
+    loaded = LoadedDocument(text=text, title=f"Title {hostile}", format="text", sections=sections)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    document = store.documents.import_loaded("/docs/hostile.txt", digest, loaded).document
+    store.annotations.create(
+        document, anchor_span(text, 0, 30), tags=[f"Theme/x{hostile}", f"Person:Eve{hostile}"], note=f"note {hostile}"
+    )
+    return store
 
 
 @pytest.fixture
 def hostile_db(tmp_path) -> Path:
     """A library whose every stored string carries terminal controls; returns its path (closed)."""
     db = tmp_path / "library.db"
-    with Store.open(db, author=f"mallory{HOSTILE}") as store:
-        split = TEXT.index("A later")
-        sections = (Section(0, split, 1, f"Opening {HOSTILE}"), Section(split, len(TEXT), 1, f"Later {HOSTILE}"))
-        loaded = LoadedDocument(text=TEXT, title=f"Title {HOSTILE}", format="text", sections=sections)
-        digest = hashlib.sha256(TEXT.encode()).hexdigest()
-        document = store.documents.import_loaded("/docs/hostile.txt", digest, loaded).document
-        store.annotations.create(
-            document, anchor_span(TEXT, 0, 30), tags=[f"Theme/x{HOSTILE}", f"Person:Eve{HOSTILE}"], note=f"note {HOSTILE}"
-        )
+    with build_library(db, HOSTILE) as store:
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return db
 

@@ -11,18 +11,16 @@ brackets are on screen as typed.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 from textual.geometry import Region
 
 from annotations.anchoring import anchor_span
-from annotations.model import LoadedDocument, Section
 from annotations.store import Store
 from reader.tui.app import MarginApp
 from reader.tui.reading import ReadingScreen
 from reader.tui.screens.library import LibraryScreen
+
+from .conftest import build_library, text_holding
 
 SIZE = (120, 40)
 
@@ -31,24 +29,17 @@ MARKUP = "[/x] [@click=app.bell]ring[/] [link=evil.example]go[/link] [b]"
 #: What shows that the markup was drawn as text.
 LITERAL = "[@click=app.bell]ring[/]"
 
-TEXT = f"Opening {MARKUP} words in the body.\n\nA later line {MARKUP} with more words.\n"
+TEXT = text_holding(MARKUP)
 
 
 @pytest.fixture
 def store(tmp_path) -> Store:
     """A library whose title, headings, text, tags, aliases, note and authors all hold :data:`MARKUP`."""
     db = tmp_path / "library.db"
-    with Store.open(db, author=f"mallory {MARKUP}") as setup:
-        split = TEXT.index("A later")
-        sections = (Section(0, split, 1, f"Opening {MARKUP}"), Section(split, len(TEXT), 1, f"Later {MARKUP}"))
-        loaded = LoadedDocument(text=TEXT, title=f"Title {MARKUP}", format="text", sections=sections)
-        digest = hashlib.sha256(TEXT.encode()).hexdigest()
-        document = setup.documents.import_loaded("/docs/markup.txt", digest, loaded).document
-        setup.annotations.create(
-            document, anchor_span(TEXT, 0, 30), tags=[f"Theme/x{MARKUP}", f"Person:Eve {MARKUP}"], note=f"note {MARKUP}"
-        )
+    with build_library(db, MARKUP) as setup:
+        document = setup.documents.all()[0]
         setup.as_author(f"Bo {MARKUP}").annotations.create(document, anchor_span(TEXT, 0, 12), tags=["Theme/y"])
-        setup.tags.add_alias(f"Person:Eve {MARKUP}", f"Evie {MARKUP}")
+        setup.tags.add_alias(f"Person:Eve{MARKUP}", f"Evie {MARKUP}")
     opened = Store.open(db, author="ada")
     yield opened
     opened.close()
@@ -183,4 +174,3 @@ def test_markup_reaches_every_string(store):
     assert MARKUP in document.title
     annotation = next(a for a in store.annotations.list() if a.note)
     assert MARKUP in annotation.note and MARKUP in annotation.author
-    assert Path  # (imported for the fixture's type)
