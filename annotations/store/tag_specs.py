@@ -64,6 +64,25 @@ def parse_tag_spec(spec: str, known_types: Iterable[str] = ()) -> TagSpec:
     return TagSpec(spec, None)
 
 
+#: What a tag whose stored colour is not a hex colour is drawn in.
+FALLBACK_COLOUR = "#808080"
+
+
+def stored_colour(value: object) -> str:
+    """A tag's colour as read from a library: the hex colour stored, else :data:`FALLBACK_COLOUR`.
+
+    margin writes only hex colours, but a peer's library (through sync), a
+    student's file (through collect) or a hand edit may hold anything; the
+    reader and the command line use the colour as a style, where
+    ``@click=app.quit`` made the tag's dot an action, ``link …`` a hyperlink
+    (with raw controls in its address), and a word no style names stopped
+    the reader.
+    """
+    if isinstance(value, str) and _HEX.match(value.strip()):
+        return normalise_colour(value)
+    return FALLBACK_COLOUR
+
+
 def normalise_colour(colour: str) -> str:
     colour = colour.strip()
     if not _HEX.match(colour):

@@ -15,7 +15,7 @@ from ..errors import Ambiguous, MarginError, NotFound
 from ..model import Tag, TagKind
 from ..properties import clean_identifier
 from .clock import Clock, new_id
-from .tag_specs import TagSpec, canonical_entity_type, clean_topic, normalise_colour, parse_tag_spec
+from .tag_specs import TagSpec, canonical_entity_type, clean_topic, normalise_colour, parse_tag_spec, stored_colour
 from .transaction import check_writable, writing
 
 __all__ = [
@@ -45,7 +45,7 @@ def _row_to_tag(row: dict) -> Tag:
         id=row["id"],
         name=row["name"],
         kind=TagKind(row["kind"]),
-        colour=row["colour"],
+        colour=stored_colour(row["colour"]),
         entity_type=row["entity_type"],
         aliases=tuple(json.loads(row["aliases"])),
         description=row["description"],

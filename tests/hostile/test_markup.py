@@ -174,3 +174,25 @@ def test_markup_reaches_every_string(store):
     assert MARKUP in document.title
     annotation = next(a for a in store.annotations.list() if a.note)
     assert MARKUP in annotation.note and MARKUP in annotation.author
+
+
+async def test_a_tag_colour_or_a_format_from_another_library_is_never_a_style_nor_markup(store):
+    """Sync and collect take a peer's tag colour and document format as text: drawn, they are neither a style
+    (an action or a link on the tag's dot, or the reader stopped by a style no one names) nor markup."""
+    from annotations.store.tag_specs import FALLBACK_COLOUR
+
+    store.db.execute("UPDATE tags SET colour = 'link https://evil.example/\x1b]0;PWNED\x07'")
+    store.db.execute(f"UPDATE versions SET format = '{MARKUP}'")
+    store.db.conn.commit()
+    assert {tag.colour for tag in store.tags.all()} == {FALLBACK_COLOUR}
+    app = MarginApp(store, watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert_shown_as_written(app, "[/x] [@click")  # the format column
+    document = store.documents.all()[0]
+    app = MarginApp(store, document_ids=[document.id], watch_seconds=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")  # the panel's legend and list draw each tag's dot in its colour
+        await pilot.pause()
+        assert_shown_as_written(app)

@@ -95,7 +95,7 @@ class LibraryScreen(Screen[None]):
                 Text(document.title),
                 str(document.annotation_count),
                 str(document.version),
-                document.format,
+                Text(document.format),  # stored (a peer's, through sync): never read as markup
                 self._source_cell(document),
                 key=document.id,
             )
