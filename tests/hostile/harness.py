@@ -29,6 +29,10 @@ MB = 1024 * 1024
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
 #: Raw controls anywhere in a string: what stored text must never bring to a terminal.
 HOSTILE = "\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[31m\u009b31m\u202eevil\u2066\x07\x7f\x85"
+#: Markup in a string, which must never be read as such (Textual reads it in notifications, border titles,
+#: options, table cells): a closing tag that opens nothing (an error, if read), an action on click, a link.
+#: No ``//``: in a tag's name that is a path with an empty part.
+MARKUP = "[/x] [@click=app.bell]ring[/] [link=evil.example]go[/link] [b]"
 
 
 @dataclass

@@ -90,7 +90,7 @@ def test_exactly_the_hidden_code_points_are_replaced_among_all_of_unicode():
 
 
 #: Rich markup in stored text: a hyperlink (OSC 8, a sequence the terminal obeys) and a colour, if read as markup.
-MARKUP = "[link=http://evil.example]go[/link] [bold red]loud[/bold red]"
+RICH_MARKUP = "[link=http://evil.example]go[/link] [bold red]loud[/bold red]"
 
 
 @pytest.fixture
@@ -104,16 +104,16 @@ def markup_db(tmp_path) -> tuple[Path, list[str]]:
 
     db = tmp_path / "library.db"
     ids = []
-    with Store.open(db, author=f"ann {MARKUP}") as store:
+    with Store.open(db, author=f"ann {RICH_MARKUP}") as store:
         for ending in (".", "!"):
-            text = f"{MARKUP} one{ending}\n\nA second paragraph, quite different{ending}\n"
-            loaded = LoadedDocument(text=text, title=f"T {MARKUP}{ending}", format="text")
+            text = f"{RICH_MARKUP} one{ending}\n\nA second paragraph, quite different{ending}\n"
+            loaded = LoadedDocument(text=text, title=f"T {RICH_MARKUP}{ending}", format="text")
             digest = hashlib.sha256(text.encode()).hexdigest()
             document = store.documents.import_loaded(f"/docs/{len(ids)}.txt", digest, loaded).document
             ids.append(document.id)
-            for author in (f"ann {MARKUP}", f"bo {MARKUP}"):
+            for author in (f"ann {RICH_MARKUP}", f"bo {RICH_MARKUP}"):
                 store.as_author(author).annotations.create(
-                    document, anchor_span(text, 0, 20), tags=[f"Person:[bold]Eve{ending}[/bold]"], note=MARKUP
+                    document, anchor_span(text, 0, 20), tags=[f"Person:[bold]Eve{ending}[/bold]"], note=RICH_MARKUP
                 )
     return db, ids
 
