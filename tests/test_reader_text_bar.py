@@ -159,7 +159,8 @@ async def test_long_lines_wrap_onto_the_rows_later_lines_do_not_need_and_end_in_
 
 
 def test_rows_of_chinese_and_japanese_never_start_with_closing_nor_end_with_opening_punctuation():
-    from reader.tui.widgets.text_bar import _NO_END, _NO_START, _row_spans
+    from reader.tui.widgets.text_bar import _row_spans
+    from reader.tui.wrapping.clusters import NO_ROW_END as _NO_END, NO_ROW_START as _NO_START
 
     for text in ("「引用」と書いた。それから、「次」へ。", "东码头港口（人行天桥）临时关闭，通知市民改道。"):
         for width in range(8, 31):  # (narrower, a row may have no break it may take: it is cut at the width)

@@ -25,53 +25,26 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..wrapping import WrappedText
 from .whole_lines import plain_box, whole_line
 
 __all__ = ["TextBar"]
 
 
-#: Closing punctuation a line of Chinese or Japanese never starts with, and opening it never ends with.
-_NO_START = frozenset("、。，．：；？！）」』】〕〉》｝］〗〙〛”’ー々ゝゞ…‥・")
-_NO_END = frozenset("（「『【〔〈《｛［〖〘〚“‘")
-
-
 def _row_spans(plain: str, width: int) -> list[tuple[int, int]]:
     """Where each row of *plain* wrapped to *width* cells starts and ends (spaces at a break left out).
 
-    Rows break after a space, as Rich wraps, and also between two characters
-    where either is wide (Chinese, Japanese, Korean), unless punctuation would
-    start or end a row it must not: a note written without spaces goes on on
-    the row its tag starts (Rich moves such a note whole to the next row, a
-    row wasted). A run too long for a row with no break in it is cut at the
-    width, between whole characters.
+    Wrapped as the reading view wraps (:class:`WrappedText`): after a space,
+    and between two characters where either is wide (Chinese, Japanese,
+    Korean) unless punctuation would start or end a row it must not. So a note
+    written without spaces goes on on the row its tag starts; Rich's wrap moved
+    such a note whole to the next row, a row wasted.
     """
-    spans: list[tuple[int, int]] = []
-    start, length = 0, len(plain)
-    while start < length:
-        cells, index, last_break = 0, start, -1
-        while index < length:
-            char = plain[index]
-            size = cell_len(char)
-            if index > start:
-                before = plain[index - 1]
-                if (before == " " and char != " ") or (
-                    (size == 2 or cell_len(before) == 2) and char not in _NO_START and before not in _NO_END
-                ):
-                    last_break = index
-            if cells + size > width and char != " ":
-                break
-            cells += size
-            index += 1
-        if index >= length:
-            end = length
-        elif last_break > start:
-            end = last_break
-        else:
-            end = max(index, start + 1)  # at least one character a row, however wide
-        spans.append((start, len(plain[start:end].rstrip(" ")) + start))
-        start = end
-        while start < length and plain[start] == " ":
-            start += 1
+    layout = WrappedText(plain, width)
+    spans = []
+    for row in range(layout.row_count):
+        start, end = layout.row_span(row)
+        spans.append((start, start + len(plain[start:end].rstrip(" "))))
     return spans
 
 
