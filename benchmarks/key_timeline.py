@@ -67,7 +67,9 @@ def child(out: Path, argv: list[str]) -> None:
 
     XTermParser.feed = noted_feed  # type: ignore[method-assign]
 
-    on_event = App.on_event
+    from reader.tui.app import MarginApp
+
+    on_event = MarginApp.on_event  # the reader's own: a key it acts on as it arrives never reaches App's
     profile_path = os.environ.get("KEY_TIMELINE_PROFILE")
     profiler: Any = None
     if profile_path:
@@ -82,7 +84,7 @@ def child(out: Path, argv: list[str]) -> None:
                 profiler.enable()
         await on_event(self, event)
 
-    App.on_event = noted_on_event  # type: ignore[method-assign]
+    MarginApp.on_event = noted_on_event  # type: ignore[method-assign]
 
     from textual.screen import Screen
     from reader.tui.widgets.document_view import DocumentView
@@ -166,6 +168,21 @@ def child(out: Path, argv: list[str]) -> None:
         timed(SteadyScrollBar, "render_lines", "bar")
         timed(Widget, "render_lines", "styled")
         timed(App, "_display", "display")
+
+        import gc
+
+        collecting: dict[str, float] = {}
+
+        def noted_collection(phase: str, info: dict[str, int]) -> None:
+            # The collector's passes, each under its generation (a pass blocks every thread).
+            if phase == "start":
+                collecting["began"] = time.perf_counter()
+            elif "began" in collecting:
+                began = collecting.pop("began")
+                with lock:
+                    marks.append((f"+gc{info['generation']}", began, time.perf_counter() - began))
+
+        gc.callbacks.append(noted_collection)
     import atexit
 
     atexit.register(lambda: out.write_text(json.dumps(marks), encoding="utf-8"))

@@ -65,6 +65,16 @@ def store(db_path):
     opened.close()
 
 
+def import_samples(store: Store) -> None:
+    """Import the sample documents bundled with margin (the ones ``margin demo`` opens)."""
+    from reader.formats import read_source
+    from reader.samples import sample_paths
+
+    for path in sample_paths():
+        source = read_source(path)
+        store.documents.import_loaded(str(source.path), source.sha256, source.document)
+
+
 NOTICE = (
     "Notice\n\nThe bridge will close from 10 March until 28 April. "
     "The closure is a precaution. The bridge is safe.\n\nCosts\n\n"

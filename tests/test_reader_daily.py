@@ -9,14 +9,12 @@ import pytest
 
 from annotations.anchoring import anchor_quote
 from annotations.store import Store
-from reader.formats import read_source
-from reader.samples import sample_paths
 from reader.samples.demo import seed_demo
 from reader.tui.app import MarginApp
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
 from reader.tui.widgets.text_bar import TextBar
 
-from .conftest import add_document, fixed_clock, loaded
+from .conftest import add_document, fixed_clock, import_samples, loaded
 
 SIZE = (140, 40)
 
@@ -230,9 +228,7 @@ async def test_the_panel_closes_with_escape_shows_an_item_whole_and_widens(libra
 
 
 async def test_opening_a_fourth_document_replaces_the_focused_pane_and_says_so(library):
-    for path in sample_paths():
-        source = read_source(path)
-        library.documents.import_loaded(str(source.path), source.sha256, source.document)
+    import_samples(library)
     third = add_document(library, "A third text.\n\nWith two paragraphs.", title="third")
     fourth = add_document(library, "A fourth text.", title="fourth")
     first, second = [d.id for d in library.documents.all() if d.id not in (third.id, fourth.id)]

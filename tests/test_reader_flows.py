@@ -11,13 +11,12 @@ from reader.tui.app import MarginApp
 from reader.tui.screens.choices import ChoicePicker
 from reader.samples.demo import seed_demo
 from reader.formats import read_source
-from reader.samples import sample_paths
 from reader.tui.screens.library import LibraryScreen
 from reader.tui.reading import ReadingScreen
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
 from reader.tui.widgets.text_bar import TextBar
 
-from .conftest import fixed_clock
+from .conftest import fixed_clock, import_samples
 
 SIZE = (140, 40)
 
@@ -25,9 +24,7 @@ SIZE = (140, 40)
 @pytest.fixture
 def library(tmp_path) -> Store:
     store = Store.open(tmp_path / "reader.db", author="ada", clock=fixed_clock())
-    for path in sample_paths():
-        source = read_source(path)
-        store.documents.import_loaded(str(source.path), source.sha256, source.document)
+    import_samples(store)
     yield store
     store.close()
 

@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, runtime_checkable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
@@ -25,6 +26,7 @@ from reader.collector import paused
 from reader.crashlog import write_crash_log
 
 from .actions import help_rows, palette_commands
+from .key_routing import KeyRoute, KeyTrailer
 from .elsewhere import LIBRARY_ERRORS, POSITION_WAIT, WATCH_SECONDS, ChangeWatch, brief_wait, write_failure
 from .reading import ReadingScreen
 from .terminal_filter import TerminalSafe
@@ -98,6 +100,14 @@ class MarginApp(App[None]):
         """Standard input's descriptor when it is a terminal to watch for a hang-up (known once running)."""
         self._until_first_frame = ExitStack()
         """Holds garbage collection off while the first screen is built (see :meth:`run`)."""
+        self._key_route = KeyRoute()
+        """Keys a binding takes act as they arrive when nothing on their way could take them first."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, KeyTrailer)):
+            await self._key_route.handle(self, event, super().on_event)  # key_routing.py
+        else:
+            await super().on_event(event)
 
     # -- nothing stored reaches the terminal raw; a failure leaves one line and a log --------
     def get_line_filters(self) -> Sequence[LineFilter]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input
 
@@ -41,6 +41,8 @@ def to_highlights(spans: SpanTable) -> Iterator[Highlight]:
 
 class DocumentPane(Vertical):
     """A document's title, text and status, side by side with other panes."""
+
+    BINDINGS = [Binding("escape", "close_search", "Close search", show=False, id="search.close")]
 
     DEFAULT_CSS = """
     DocumentPane {
@@ -144,15 +146,21 @@ class DocumentPane(Vertical):
         self.mount(box)
         return box
 
-    def on_key(self, event: events.Key) -> None:
-        """``esc`` in the search box closes it and returns to the text (the hits stay)."""
-        if event.key != "escape":
-            return
-        found = self.query(Input)
-        if found and (box := found.first()).has_focus:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_search":  # else escape goes on up (back to the library)
+            return self._open_search_box() is not None
+        return True
+
+    def action_close_search(self) -> None:
+        """Close the search box and return to the text (the hits stay)."""
+        if (box := self._open_search_box()) is not None:
             box.remove_class("visible")
             self.view.focus()
-            event.stop()
+
+    def _open_search_box(self) -> Input | None:
+        """The search box, if it has the keys."""
+        found = self.query(Input)
+        return box if found and (box := found.first()).has_focus else None
 
     def set_active(self, active: bool) -> None:
         """Mark this pane as the one keys act on (the deck decides; focus alone is not enough,
