@@ -163,7 +163,7 @@ def child(out: Path, argv: list[str]) -> None:
 
             setattr(owner, name, wrapper)
 
-        timed(SparingCompositor, "_render_chops", "chops")
+        timed(SparingCompositor, "_fill", "chops")  # the pieces of a frame, rendered and divided
         timed(TextCanvas, "render_lines", "canvas")
         timed(SteadyScrollBar, "render_lines", "bar")
         timed(Widget, "render_lines", "styled")
