@@ -42,7 +42,7 @@ HELLO = "Hello world, reading is fun. Second sentence here.\n\nNext paragraph st
 
 
 class ViewApp(App[None]):
-    """One DocumentView, recording the messages it posts."""
+    """One DocumentView, recording where its cursor goes and the selections it posts."""
 
     BINDINGS = [Binding("escape", "app_escape", "Back")]
 
@@ -57,9 +57,11 @@ class ViewApp(App[None]):
     def compose(self) -> ComposeResult:
         yield DocumentView(self.text, sections=self.sections, id="doc")
 
-    def on_document_view_cursor_moved(self, message: DocumentView.CursorMoved) -> None:
-        assert message.control is message.view
-        self.cursor_moves.append(message.offset)
+    def on_mount(self) -> None:
+        self.watch(self.query_one(DocumentView), "cursor", self._cursor_moved, init=False)
+
+    def _cursor_moved(self, offset: int) -> None:
+        self.cursor_moves.append(offset)
 
     def on_document_view_selection_changed(self, message: DocumentView.SelectionChanged) -> None:
         self.selections.append(message.selection)

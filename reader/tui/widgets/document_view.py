@@ -134,21 +134,6 @@ class DocumentView(TextCanvas, can_focus=True):
         Binding("escape", "clear_selection", "Clear selection", show=False, id="selection.clear"),
     ]
 
-    class CursorMoved(Message):
-        """Posted when the cursor moves (by key, mouse or code)."""
-
-        def __init__(self, view: DocumentView, offset: int) -> None:
-            super().__init__()
-            self.view = view
-            """The view whose cursor moved."""
-            self.offset = offset
-            """The new cursor offset."""
-
-        @property
-        def control(self) -> DocumentView:
-            """The view whose cursor moved."""
-            return self.view
-
     class SelectionChanged(Message):
         """Posted when the selection starts, changes or is cleared."""
 
@@ -243,7 +228,6 @@ class DocumentView(TextCanvas, can_focus=True):
             self._scroll_row_visible(layout.row_of(new))
         else:
             self._wanted_place = (new, False)  # shown once the whole text is laid out
-        self.post_message(self.CursorMoved(self, new))
 
     def watch_selection(
         self, old: tuple[int, int] | None, new: tuple[int, int] | None

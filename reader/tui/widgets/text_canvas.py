@@ -51,7 +51,9 @@ class TextCanvas(LaterLayout):
     """
 
     cursor: var[int] = var(0, init=False)
-    """Cursor offset (a caret before the character it is drawn on)."""
+    """Cursor offset (a caret before the character it is drawn on). Watched by whoever follows the cursor
+    (``watch(view, "cursor", ...)``): the change is known at once, in the frame it is drawn in, where a
+    message would arrive after that frame, and would pass up through every parent at each key."""
 
     selection: var[tuple[int, int] | None] = var(None, init=False)
     """``(anchor, cursor)`` of the selection, or ``None``; both end characters are selected."""
