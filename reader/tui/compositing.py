@@ -150,10 +150,16 @@ class SparingCompositor(Compositor):
                 columns = rows.get(y)
                 if columns is None:
                     continue
-                needed = [
-                    piece for piece in owned
-                    if any(piece[1] < x2 and piece[2] > x1 for x1, x2 in columns)
-                ] if len(columns) > 1 or leftmost < columns[0][0] or rightmost > columns[0][1] else owned
+                if len(columns) > 1:
+                    needed = [piece for piece in owned if any(piece[1] < x2 and piece[2] > x1 for x1, x2 in columns)]
+                else:
+                    x1, x2 = columns[0]
+                    if x1 <= leftmost and rightmost <= x2:
+                        needed = owned
+                    elif rightmost <= x1 or leftmost >= x2:
+                        continue
+                    else:
+                        needed = [piece for piece in owned if piece[1] < x2 and piece[2] > x1]
                 if needed:
                     wanted.append((y, within, needed))
             if not wanted:
