@@ -118,7 +118,8 @@ class DocumentPane(Vertical):
 
     @property
     def view(self) -> DocumentView:
-        return self.query_one(DocumentView)
+        """The document view (held once composed: asked for several times at every key)."""
+        return self._view if self._view is not None else self.query_one(DocumentView)
 
     @property
     def text(self) -> str:
