@@ -19,13 +19,14 @@ from textual.widgets import Input
 
 from annotations.store import Store
 from reader.tui.app import MarginApp
+from reader.tui import key_routing
 from reader.tui.key_routing import KeyRoute, KeyTrailer, passes_keys
 from reader.tui.reading import ReadingScreen
 from reader.tui.reading.deck import PaneDeck
 from reader.tui.widgets.document_view import DocumentView
 from reader.tui.widgets.pane import DocumentPane
 
-from .conftest import import_samples
+from .conftest import fixed_clock, import_samples
 
 
 class Reads(Widget):
@@ -204,17 +205,105 @@ async def test_a_key_whose_widget_goes_with_it_leaves_the_way_clear():
         assert app.acted == ["j"]
 
 
-async def test_a_trailer_is_given_up_with_its_widget_or_after_a_while():
-    from time import monotonic
-
-    from reader.tui.key_routing import LOST_AFTER
-
+async def test_a_trailer_is_given_up_with_its_widget_only():
+    """A trailer not back while its widget is there is a key still on its way, however long it takes."""
     app = Log(Container)
     async with app.run_test():
         route = KeyRoute()
-        route._trailers[KeyTrailer()] = (app.screen, monotonic())
-        assert route._travelling()  # its widget is there: the key may still be on its way
-        route._trailers = {KeyTrailer(): (Target(), monotonic())}  # a widget no longer in the app
+        route._trailers[KeyTrailer()] = app.screen
+        assert route._travelling()
+        route._trailers = {KeyTrailer(): Target()}  # a widget no longer in the app
         assert not route._travelling()
-        route._trailers = {KeyTrailer(): (app.screen, monotonic() - LOST_AFTER - 1)}
-        assert not route._travelling()
+
+
+def click_at(app: App[None], widget: Widget, x: int, y: int) -> None:
+    """Post a click on *widget* at (*x*, *y*) in its region, as the terminal sends one."""
+    x, y = widget.region.x + x, widget.region.y + y
+    for kind in (events.MouseDown, events.MouseUp):
+        app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y))
+
+
+async def reader_after(make_app, steps, monkeypatch, *, shortcut: bool = True):  # noqa: ANN001, ANN201
+    """The reader's panes (cursor, selection, focus) and notifications after *steps*, each posting one
+    event, all posted at once; with *shortcut* off, every key makes Textual's trip."""
+    if not shortcut:
+        async def never(app, event):  # noqa: ANN001, ANN202
+            return False
+
+        monkeypatch.setattr(key_routing, "act_on_arrival", never)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        for step in steps:
+            step(app)
+        for _ in range(6):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        panes = [(p.view.cursor, p.view.selection, p.view.has_focus) for p in app.screen.panes]
+        said = [n.message for n in app._notifications]
+    monkeypatch.undo()
+    return panes, said
+
+
+def key(name: str):  # noqa: ANN201
+    return lambda app: app.post_message(events.Key(name, name if len(name) == 1 else None))
+
+
+def click(pane: int, x: int, y: int):  # noqa: ANN201
+    return lambda app: click_at(app, app.screen.panes[pane].view, x, y)
+
+
+@pytest.mark.parametrize("steps", [
+    # A click on the text, then v and j: the selection starts where the click put the cursor.
+    [click(0, 10, 4), key("v"), key("j")],
+    # A click in the other pane, then page down.
+    [click(1, 3, 3), key("pagedown")],
+    [click(1, 4, 2), key("k"), key("j"), click(0, 6, 3), key("v"), key("l")],
+], ids=["click-v-j", "click-other-pane-pagedown", "clicks-and-keys"])
+async def test_keys_after_a_click_act_as_after_textuals_trip(tmp_path, monkeypatch, steps):
+    """A key never overtakes a click sent just before it: the same cursors, selections, focus and messages as
+    when every key makes Textual's trip. (A key sent before a click acts first: on Textual's trip, the
+    click, which has fewer widgets to pass, can overtake it.)"""
+    libraries = []
+
+    def make_app() -> MarginApp:  # each run on a library of its own: a run leaves its reading places
+        store = Store.open(tmp_path / f"library-{len(libraries)}.db", author="ada", clock=fixed_clock())
+        import_samples(store)
+        libraries.append(store)
+        return MarginApp(store, document_ids=[d.id for d in store.documents.all()][:2], watch_seconds=None)
+
+    usual = await reader_after(make_app, steps, monkeypatch, shortcut=False)
+    assert await reader_after(make_app, steps, monkeypatch) == usual
+    for store in libraries:
+        store.close()
+
+
+async def test_a_click_into_another_readers_layer_then_x_deletes_nothing(tmp_path, monkeypatch):
+    """Two layers compared; a click into the other annotator's pane and x at once: x is refused there, as always."""
+    from .test_reader_compare import TEXT, _mark
+    from .conftest import add_document
+
+    store = Store.open(tmp_path / "teacher.db", author="teacher", clock=fixed_clock())
+    document = add_document(store, text=TEXT, title="Council notice")
+    place = TEXT.index("The bridge is safe")
+    _mark(store, "teacher", place, 18, "Claim")
+    theirs = _mark(store, "bo", place, 18, "Claim")
+
+    def make_app() -> MarginApp:
+        return MarginApp(store, document_ids=[document.id, document.id], layers=("teacher", "bo"), watch_seconds=None)
+
+    def cursors(app: MarginApp) -> None:
+        for pane in app.screen.panes:
+            pane.view.move_cursor(place + 2)
+
+    def click_right(app: MarginApp) -> None:
+        right = app.screen.panes[1].view
+        click_at(app, right, 2, right.region.height - 2)
+
+    steps = [cursors, click_right, key("x")]
+
+    await reader_after(make_app, steps, monkeypatch)
+    assert not store.annotations.get(theirs.id).deleted
+    store.close()

@@ -20,14 +20,17 @@ the next at once would act on it first (escape, then page down, typed
 together: the page turned in the book, then the library shown). So a key
 sent the usual way is followed up by a :class:`KeyTrailer`, and until every
 trailer is back at the app, :class:`KeyRoute` sends the keys after it the
-usual way too.
+usual way too. Nor does a key overtake other messages waiting on its way: a
+click just before it is still moving the focus, or the cursor, up there
+(a key checked against one pane would act on the other, or turn a page the
+click then lands on); while any widget on the way has a message waiting,
+the key goes the usual way, behind it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -78,10 +81,6 @@ class KeyTrailer(events.Event, bubble=True):
     """
 
 
-#: Seconds after which a trailer not back is taken as lost though its widget is still there.
-LOST_AFTER = 5.0
-
-
 class KeyRoute:
     """Which way each key goes: straight to its binding, or Textual's usual trip up the screen.
 
@@ -90,19 +89,18 @@ class KeyRoute:
     """
 
     def __init__(self) -> None:
-        self._trailers: dict[KeyTrailer, tuple[MessagePump, float]] = {}
-        """Trailers sent and not back, with the widget each was sent to and when."""
+        self._trailers: dict[KeyTrailer, MessagePump] = {}
+        """Trailers sent and not back, with the widget each was sent to."""
 
     def _travelling(self) -> bool:
         """Whether a key sent the usual way may still be on its trip.
 
-        A trailer is lost with its widget (a dialog closed by the key it follows, say): its trip is over.
+        A trailer is lost only with its widget (a dialog closed by the key it follows, say), and then its
+        trip is over. No time limit: a trip slowed by a busy app is still under way.
         """
-        if self._trailers:
-            now = monotonic()
-            for trailer, (target, sent) in list(self._trailers.items()):
-                if not target.is_attached or now - sent > LOST_AFTER:
-                    del self._trailers[trailer]
+        for trailer, target in list(self._trailers.items()):
+            if not target.is_attached:
+                del self._trailers[trailer]
         return bool(self._trailers)
 
     async def handle(self, app: App[Any], event: events.Key | KeyTrailer, usual: Callable[[events.Event], Awaitable[None]]) -> None:
@@ -116,8 +114,19 @@ class KeyRoute:
         await usual(event)
         if event.is_forwarded and not sent:  # Textual sent it to the focused widget (or the screen)
             trailer, target = KeyTrailer(), app.focused or app.screen
-            self._trailers[trailer] = (target, monotonic())
+            self._trailers[trailer] = target
             target.post_message(trailer)
+
+
+def _idle(node: MessagePump) -> bool:
+    """Whether *node* has no message waiting: what is waiting (a click's focus change on its way up,
+    a click on the text) would be handled before a key going the usual way, so such a key waits too.
+
+    The queue is Textual's own, not public: where it cannot be read, every key goes the usual way.
+    """
+    queue = getattr(node, "_message_queue", None)
+    empty = getattr(queue, "empty", None)
+    return bool(empty()) if callable(empty) else False
 
 
 async def act_on_arrival(app: App[Any], event: events.Key) -> bool:
@@ -134,6 +143,8 @@ async def act_on_arrival(app: App[Any], event: events.Key) -> bool:
         if node is app:
             break
         if not all(passes_keys(type(node), name) for name in names):
+            return False
+        if not _idle(node):
             return False
     key = event.key
     # What Textual's App.on_event does for a key, then App._on_key at the end of the trip.
