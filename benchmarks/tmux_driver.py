@@ -31,6 +31,10 @@ PRESSES = 20
 JUMPS = 10
 #: Longest wait for anything to appear on screen.
 TIMEOUT = 20.0
+#: Longest wait for a slow peer's first screen (baca and frogmouth take 13-19 s for a 3 MB book).
+SLOW_TIMEOUT = 90.0
+#: Presses of page down a slow peer's figure takes (in the session it was launched in).
+SLOW_PRESSES = 5
 
 
 class Tmux:
@@ -107,14 +111,14 @@ class Tmux:
 
     # -- waiting ----------------------------------------------------------------
 
-    def wait_for(self, name: str, began: float, markers: list[str]) -> float:
+    def wait_for(self, name: str, began: float, markers: list[str], timeout: float = TIMEOUT) -> float:
         """Poll as fast as possible until every marker is on screen; seconds since *began*."""
         while True:
             screen = self.capture(name)
             if all(marker in screen for marker in markers):
                 return time.perf_counter() - began
-            if time.perf_counter() - began > TIMEOUT:
-                raise RuntimeError(f"{markers} not on screen after {TIMEOUT:.0f} s; the screen shows:\n{screen}")
+            if time.perf_counter() - began > timeout:
+                raise RuntimeError(f"{markers} not on screen after {timeout:.0f} s; the screen shows:\n{screen}")
             if "Pane is dead" in screen:
                 raise RuntimeError(f"the program exited; the screen shows:\n{screen}")
 

@@ -20,7 +20,7 @@ from floor import command as floor_command  # benchmarks/floor.py
 from reader_library import END_BACK, Library, set_positions
 from results import Result, median, ms
 from tmux_driver import (
-    JUMPS, LAUNCH_RUNS, PRESSES, TIMEOUT, WIDTH, Tmux, highlight_colours, key_figures, launch,
+    JUMPS, LAUNCH_RUNS, PRESSES, SLOW_PRESSES, SLOW_TIMEOUT, TIMEOUT, WIDTH, Tmux, highlight_colours, key_figures, launch,
     launch_and_highlights, margin_argv, reader_env, resettled, split_at,
 )
 
@@ -339,12 +339,14 @@ def bench_peers(library: Library, folder: Path, margin: list[Result], runs: int 
     try:
         for peer in found:
             command = tmux.command(*peer.argv, env=peer.env)
-            launched = launch(tmux, command, [peer.marker], runs)
+            launched = [] if peer.slow else launch(tmux, command, [peer.marker], runs)
             name, began = tmux.start(command)
             try:
-                tmux.wait_for(name, began, [peer.marker])
+                shown = tmux.wait_for(name, began, [peer.marker], timeout=SLOW_TIMEOUT if peer.slow else TIMEOUT)
+                if peer.slow:
+                    launched = [shown]  # one launch: it takes many seconds
                 tmux.settled(name, quiet=0.3)
-                pages = [tmux.key_to_change(name, "PageDown") for _ in range(PRESSES)]
+                pages = [tmux.key_to_change(name, "PageDown") for _ in range(SLOW_PRESSES if peer.slow else PRESSES)]
             finally:
                 tmux.kill(name)
             for key, what, samples, margin_key in (
