@@ -307,3 +307,51 @@ async def test_a_click_into_another_readers_layer_then_x_deletes_nothing(tmp_pat
     await reader_after(make_app, steps, monkeypatch)
     assert not store.annotations.get(theirs.id).deleted
     store.close()
+
+
+async def reader_typed(make_app, keys, *, ahead: bool):  # noqa: ANN001, ANN201
+    """What the reader shows after *keys*: all typed ahead (posted at once), or each handled before the next."""
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        for name in keys:
+            app.post_message(events.Key(name, name if len(name) == 1 else None))
+            if not ahead:
+                for _ in range(4):
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+        for _ in range(8):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        screen = app.screen
+        panes = [(p.view.cursor, p.view.selection) for p in getattr(screen, "panes", [])]
+        return (type(screen).__name__, type(app.focused).__name__, panes, [box.value for box in screen.query(Input)])
+
+
+@pytest.mark.parametrize("keys", [
+    ["slash", *"harbour"],  # the letters are the search's, not the text's keys (a tags)
+    ["slash", "h", "escape", "j"],
+    ["slash", *"bridge", "enter", "n", "v", "l"],
+    ["p", "x", "a"],  # the panel's filter, not x deleting what is under the cursor
+    ["p", "p", "j"],
+    ["tab", "pagedown", "j"],  # the other pane pages
+    ["v", "j", "j", "escape", "k"],
+], ids=lambda keys: "-".join(keys))
+async def test_keys_typed_ahead_end_as_keys_typed_one_by_one(tmp_path, keys):
+    """A key typed while the one before is still being handled goes where that one left the focus."""
+    libraries = []
+
+    def make_app() -> MarginApp:
+        store = Store.open(tmp_path / f"library-{len(libraries)}.db", author="ada", clock=fixed_clock())
+        import_samples(store)
+        libraries.append(store)
+        return MarginApp(store, document_ids=[d.id for d in store.documents.all()][:2], watch_seconds=None)
+
+    one_by_one = await reader_typed(make_app, keys, ahead=False)
+    assert await reader_typed(make_app, keys, ahead=True) == one_by_one
+    for store in libraries:
+        store.close()

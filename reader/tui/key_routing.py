@@ -14,23 +14,29 @@ have acted on it first: every class of every node from the focused widget to
 its screen passes keys up unread (:func:`passes_keys`). Else the key makes
 the usual trip.
 
-Order is kept. Keys reach the app one at a time, in the order typed, but
-one sent the usual way is still on its trip when the next arrives: acting on
-the next at once would act on it first (escape, then page down, typed
-together: the page turned in the book, then the library shown). So a key
-sent the usual way is followed up by a :class:`KeyTrailer`, and until every
-trailer is back at the app, :class:`KeyRoute` sends the keys after it the
-usual way too. Nor does a key overtake other messages waiting on its way: a
-click just before it is still moving the focus, or the cursor, up there
-(a key checked against one pane would act on the other, or turn a page the
-click then lands on); while any widget on the way has a message waiting,
-the key goes the usual way, behind it.
+Order is kept, and keys typed ahead go where the keys before them left the
+focus. Keys reach the app one at a time, in the order typed, but one sent
+the usual way is still on its trip when the next arrives (acting on the next
+at once would act on it first: escape, then page down, typed together turned
+the page in the book, then showed the library), and the focus a key moves
+moves later (Textual's ``Widget.focus``). So :class:`KeyRoute` hands on one
+key at a time: a key sent the usual way is followed up by a
+:class:`KeyTrailer`, and the keys after it wait until it is back and what
+the key set going has been handled; then each goes to the widget focused
+*then* (``/`` then ``harbour`` typed ahead is a search for "harbour", where
+Textual gave the letters to the text's keys). Nor does a key overtake other
+messages waiting on its way: a click just before it is still moving the
+focus, or the cursor, up there (a key checked against one pane would act on
+the other); while any widget on the way has a message waiting, the key goes
+the usual way, behind it.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -42,6 +48,7 @@ from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.timer import Timer
 
 __all__ = ["KeyRoute", "KeyTrailer", "act_on_arrival", "passes_keys"]
 
@@ -81,16 +88,36 @@ class KeyTrailer(events.Event, bubble=True):
     """
 
 
-class KeyRoute:
-    """Which way each key goes: straight to its binding, or Textual's usual trip up the screen.
+#: Seconds between looks for a trailer lost with its widget while keys wait for it.
+LOST_LOOK = 0.05
+#: Seconds before looking again whether what a key's handling set going has been handled.
+SETTLE_LOOK = 0.001
+#: Seconds a key typed ahead waits at most for that: a widget that is never idle does not hold the keys.
+SETTLE_MOST = 0.1
 
-    A key may be acted on as it arrives only when no key sent the usual way before it is still
-    on its trip: else it would act first. The keys on their trip are known by their trailers.
+
+class KeyRoute:
+    """Which way each key goes, and when: straight to its binding, or Textual's usual trip up the screen.
+
+    Keys go one at a time. A key typed while the one before is still being handled waits here until
+    that one is done, its trip over (its trailer back) and what its handling left for later
+    (Textual moves the focus later, ``Widget.focus``) done too; then it goes on to the widget focused
+    *then*. Textual would send it at once to the widget focused when it arrived: ``/`` then ``harbour``
+    typed ahead put the letters into the text's bindings (``a`` tags) instead of the search box that
+    ``/`` opens. And a key acted on as it arrives (:func:`act_on_arrival`) would act before the one
+    on its trip.
     """
 
     def __init__(self) -> None:
         self._trailers: dict[KeyTrailer, MessagePump] = {}
         """Trailers sent and not back, with the widget each was sent to."""
+        self._waiting: deque[tuple[events.Key, Callable[[events.Event], Awaitable[None]]]] = deque()
+        """Keys that came while another was being handled, in the order they came."""
+        self._busy = False
+        """A key is being handled: sent, and not yet done (see :meth:`_done`)."""
+        self._settle_by = 0.0
+        """When the next key goes even if what the last one set going is not all handled yet."""
+        self._look: Timer | None = None
 
     def _travelling(self) -> bool:
         """Whether a key sent the usual way may still be on its trip.
@@ -107,15 +134,71 @@ class KeyRoute:
         """Take *event* (a key, or a trailer back) as it reaches *app*; *usual* is Textual's own handling."""
         if isinstance(event, KeyTrailer):
             self._trailers.pop(event, None)
+            if self._busy and not self._travelling():
+                self._finished(app)
             return
-        if not event.is_forwarded and not self._travelling() and await act_on_arrival(app, event):
+        if event.is_forwarded:
+            await usual(event)  # back from its trip: its binding, if any
             return
-        sent = event.is_forwarded
-        await usual(event)
-        if event.is_forwarded and not sent:  # Textual sent it to the focused widget (or the screen)
-            trailer, target = KeyTrailer(), app.focused or app.screen
-            self._trailers[trailer] = target
-            target.post_message(trailer)
+        self._waiting.append((event, usual))
+        if self._busy and self._trailers:
+            self._look_for_lost(app)  # it waits for a trip: should that trailer be lost, it still goes
+        await self._next(app)
+
+    def _finished(self, app: App[Any]) -> None:
+        """The key being handled has been sent its way (and back, if it made the trip)."""
+        if not self._waiting and _idle(app):
+            # Nothing typed ahead (a key typed ahead is in the app's queue already): the usual case, at no
+            # cost. A key typed later finds what this one set going handled, or nearly so.
+            self._busy = False
+        else:
+            self._settle_by = monotonic() + SETTLE_MOST
+            app.call_later(self._done, app)  # after what the key's handling left for later
+
+    @staticmethod
+    def _settled(app: App[Any]) -> bool:
+        """Whether the focused widget and those around it have nothing waiting (enter in the search box
+        sends the search up, which then moves the focus)."""
+        focused = app.focused or app.screen
+        return all(_idle(node) for node in focused.ancestors_with_self if node is not app)
+
+    async def _done(self, app: App[Any]) -> None:
+        """The key being handled is done once what it set going is handled: the next key goes."""
+        if not self._settled(app) and monotonic() < self._settle_by:
+            app.set_timer(SETTLE_LOOK, lambda: app.post_message(KeyTrailer()))  # look again in the app's turn
+            return
+        self._busy = False
+        await self._next(app)
+
+    async def _next(self, app: App[Any]) -> None:
+        if self._busy or not self._waiting:
+            return
+        event, usual = self._waiting.popleft()
+        self._busy = True
+        if not await act_on_arrival(app, event):
+            await usual(event)
+            if event.is_forwarded:  # Textual sent it to the focused widget (or the screen)
+                trailer, target = KeyTrailer(), app.focused or app.screen
+                self._trailers[trailer] = target
+                target.post_message(trailer)
+                return
+        self._finished(app)
+
+    def _look_for_lost(self, app: App[Any]) -> None:
+        """While keys wait for a trip, look now and then whether its trailer was lost with its widget: no key
+        may come to make the reader look."""
+        if self._look is not None:
+            return
+
+        def look() -> None:
+            if not self._busy or not self._trailers:
+                if self._look is not None:
+                    self._look.stop()
+                    self._look = None
+            elif not self._travelling():
+                app.post_message(KeyTrailer())  # a trailer of no key: in the app's turn, the key is done
+
+        self._look = app.set_interval(LOST_LOOK, look)
 
 
 def _idle(node: MessagePump) -> bool:
