@@ -223,6 +223,13 @@ def click_at(app: App[None], widget: Widget, x: int, y: int) -> None:
         app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y))
 
 
+async def settle(app: App[None], pilot, turns: int) -> None:  # noqa: ANN001
+    """Let the app's workers and messages run, *turns* times."""
+    for _ in range(turns):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def reader_after(make_app, steps, monkeypatch, *, shortcut: bool = True):  # noqa: ANN001, ANN201
     """The reader's panes (cursor, selection, focus) and notifications after *steps*, each posting one
     event, all posted at once; with *shortcut* off, every key makes Textual's trip."""
@@ -233,14 +240,10 @@ async def reader_after(make_app, steps, monkeypatch, *, shortcut: bool = True): 
         monkeypatch.setattr(key_routing, "act_on_arrival", never)
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(app, pilot, 3)
         for step in steps:
             step(app)
-        for _ in range(6):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(app, pilot, 6)
         panes = [(p.view.cursor, p.view.selection, p.view.has_focus) for p in app.screen.panes]
         said = [n.message for n in app._notifications]
     monkeypatch.undo()
@@ -315,18 +318,12 @@ async def reader_typed(make_app, keys, *, ahead: bool):  # noqa: ANN001, ANN201
 
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(app, pilot, 3)
         for name in keys:
             app.post_message(events.Key(name, name if len(name) == 1 else None))
             if not ahead:
-                for _ in range(4):
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
-        for _ in range(8):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+                await settle(app, pilot, 4)
+        await settle(app, pilot, 8)
         screen = app.screen
         panes = [(p.view.cursor, p.view.selection) for p in getattr(screen, "panes", [])]
         return (type(screen).__name__, type(app.focused).__name__, panes, [box.value for box in screen.query(Input)])
