@@ -352,3 +352,15 @@ async def test_keys_typed_ahead_end_as_keys_typed_one_by_one(tmp_path, keys):
     assert await reader_typed(make_app, keys, ahead=True) == one_by_one
     for store in libraries:
         store.close()
+
+
+async def test_a_key_typed_ahead_waits_at_most_a_moment_for_widgets_that_are_never_idle(monkeypatch):
+    """Should the widgets around the focus never run out of messages, a key typed ahead still goes, soon."""
+    monkeypatch.setattr(KeyRoute, "_settled", staticmethod(lambda app: False))
+    app = Log(Container)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        for name in ("j", "k", "j"):
+            app.post_message(events.Key(name, name))  # typed ahead: each after the one before is done
+        await pilot.pause(1.0)
+        assert app.acted == ["j", "k", "j"]

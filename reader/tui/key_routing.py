@@ -116,7 +116,7 @@ class KeyRoute:
         self._busy = False
         """A key is being handled: sent, and not yet done (see :meth:`_done`)."""
         self._settle_by = 0.0
-        """When the next key goes even if what the last one set going is not all handled yet."""
+        """When the next key goes even if what the last one set going is not all handled yet (0: not set)."""
         self._look: Timer | None = None
 
     def _travelling(self) -> bool:
@@ -152,7 +152,8 @@ class KeyRoute:
             # cost. A key typed later finds what this one set going handled, or nearly so.
             self._busy = False
         else:
-            self._settle_by = monotonic() + SETTLE_MOST
+            if not self._settle_by:  # from the first look on: looking again does not put it off
+                self._settle_by = monotonic() + SETTLE_MOST
             app.call_later(self._done, app)  # after what the key's handling left for later
 
     @staticmethod
@@ -174,7 +175,7 @@ class KeyRoute:
         if self._busy or not self._waiting:
             return
         event, usual = self._waiting.popleft()
-        self._busy = True
+        self._busy, self._settle_by = True, 0.0
         if not await act_on_arrival(app, event):
             await usual(event)
             if event.is_forwarded:  # Textual sent it to the focused widget (or the screen)
