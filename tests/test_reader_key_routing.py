@@ -210,9 +210,9 @@ async def test_a_trailer_is_given_up_with_its_widget_only():
     app = Log(Container)
     async with app.run_test():
         route = KeyRoute()
-        route._trailers[KeyTrailer()] = app.screen
+        route._trip = (KeyTrailer(), app.screen)
         assert route._travelling()
-        route._trailers = {KeyTrailer(): Target()}  # a widget no longer in the app
+        route._trip = (KeyTrailer(), Target())  # a widget no longer in the app
         assert not route._travelling()
 
 

@@ -109,8 +109,8 @@ class KeyRoute:
     """
 
     def __init__(self) -> None:
-        self._trailers: dict[KeyTrailer, MessagePump] = {}
-        """Trailers sent and not back, with the widget each was sent to."""
+        self._trip: tuple[KeyTrailer, MessagePump] | None = None
+        """The trailer of the key on its trip (one at a time), with the widget it was sent to."""
         self._waiting: deque[tuple[events.Key, Callable[[events.Event], Awaitable[None]]]] = deque()
         """Keys that came while another was being handled, in the order they came."""
         self._busy = False
@@ -125,15 +125,15 @@ class KeyRoute:
         A trailer is lost only with its widget (a dialog closed by the key it follows, say), and then its
         trip is over. No time limit: a trip slowed by a busy app is still under way.
         """
-        for trailer, target in list(self._trailers.items()):
-            if not target.is_attached:
-                del self._trailers[trailer]
-        return bool(self._trailers)
+        if self._trip is not None and not self._trip[1].is_attached:
+            self._trip = None
+        return self._trip is not None
 
     async def handle(self, app: App[Any], event: events.Key | KeyTrailer, usual: Callable[[events.Event], Awaitable[None]]) -> None:
         """Take *event* (a key, or a trailer back) as it reaches *app*; *usual* is Textual's own handling."""
         if isinstance(event, KeyTrailer):
-            self._trailers.pop(event, None)
+            if self._trip is not None and self._trip[0] is event:
+                self._trip = None
             if self._busy and not self._travelling():
                 self._finished(app)
             return
@@ -141,7 +141,7 @@ class KeyRoute:
             await usual(event)  # back from its trip: its binding, if any
             return
         self._waiting.append((event, usual))
-        if self._busy and self._trailers:
+        if self._busy and self._trip is not None:
             self._look_for_lost(app)  # it waits for a trip: should that trailer be lost, it still goes
         await self._next(app)
 
@@ -180,7 +180,7 @@ class KeyRoute:
             await usual(event)
             if event.is_forwarded:  # Textual sent it to the focused widget (or the screen)
                 trailer, target = KeyTrailer(), app.focused or app.screen
-                self._trailers[trailer] = target
+                self._trip = (trailer, target)
                 target.post_message(trailer)
                 return
         self._finished(app)
@@ -192,7 +192,7 @@ class KeyRoute:
             return
 
         def look() -> None:
-            if not self._busy or not self._trailers:
+            if not self._busy or self._trip is None:
                 if self._look is not None:
                     self._look.stop()
                     self._look = None
