@@ -25,8 +25,9 @@ compile: $(STAMP)
 demo: compile
 	@$(BIN)/margin demo
 
+# Two processes side by side (pytest-xdist): the Pilot tests mostly wait for the app to go idle.
 test: $(STAMP)
-	@$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -n 2
 
 bench: compile
 	$(BIN)/python benchmarks/run.py

@@ -5,7 +5,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
+import os
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,31 @@ from annotations.model import LoadedDocument, Section
 from annotations.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_tmux_server(tmp_path_factory):
+    """The real-terminal tests' tmux sessions on a server of this test process's own, sized by tmux alone.
+
+    On one server, sessions of tests running side by side (``pytest -n``) share its
+    options, and a test's ``resize-window`` or a session's size reached the others';
+    inside a developer's tmux (``TMUX`` set) they would open in the developer's server.
+    A worker of ``pytest -n`` is given ``COLUMNS=80 LINES=24``, which a reader started
+    there took over its terminal's size (and a rich console over its width).
+    """
+    socket_dir = tmp_path_factory.mktemp("tmux")
+    saved = {name: os.environ.get(name) for name in ("TMUX_TMPDIR", "TMUX", "COLUMNS", "LINES")}
+    os.environ["TMUX_TMPDIR"] = str(socket_dir)
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+    yield
+    if shutil.which("tmux"):
+        subprocess.run(["tmux", "kill-server"], capture_output=True, check=False)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(autouse=True)
