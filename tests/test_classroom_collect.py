@@ -178,6 +178,28 @@ def test_a_new_library_takes_in_the_documents_too(tmp_path):
         assert doc.annotation_count == 1 and store.documents.text(doc.version_id) == NOTICE
 
 
+def test_a_students_tag_colour_or_document_format_that_is_not_margins_is_taken_in_clean(tmp_path):
+    """A student's file may hold any text as a tag's colour (drawn as a style) or a format (shown as text):
+    collected, they are stored as margin writes them, the rest of the work untouched."""
+    from annotations.store.documents import FALLBACK_FORMAT
+    from annotations.store.tag_specs import FALLBACK_COLOUR
+
+    _, pack = _teacher(tmp_path)
+    with _student(pack, tmp_path, "ada") as ada:
+        _annotate(ada, "The bridge is safe.", "Claim/Safety", "Theme/Trust")
+        ada.db.execute("UPDATE tags SET colour = '@click=app.quit' WHERE name = 'Theme/Trust'")
+        ada.db.execute("UPDATE versions SET format = '[/x] [@click=app.bell]ring[/]\x1b[2J'")
+        ada.db.conn.commit()
+    with Store.open(tmp_path / "fresh.db", author="teacher") as store:
+        report = collect(store, [tmp_path / "ada.margin"])[0]
+        assert (report.added, report.documents) == (1, 1)
+        colours = dict(store.db.execute("SELECT name, colour FROM tags").fetchall())
+        assert colours["Theme/Trust"] == FALLBACK_COLOUR
+        assert colours["Claim/Safety"].startswith("#") and colours["Claim/Safety"] != FALLBACK_COLOUR
+        assert store.db.execute("SELECT DISTINCT format FROM versions").fetchall() == [(FALLBACK_FORMAT,)]
+        assert {t.name for t in store.annotations.list(authors=["ada"])[0].tags} == {"Claim/Safety", "Theme/Trust"}
+
+
 # properties ------------------------------------------------------------------
 SETTINGS = settings(
     max_examples=int(os.environ.get("MARGIN_PROPERTY_EXAMPLES", "25")),

@@ -287,6 +287,38 @@ def test_a_new_document_with_a_section_number_past_what_sqlite_holds_is_taken_wi
     assert examine(b.user.db).ok
 
 
+@pytest.mark.parametrize("colour", ["@click=app.quit", "link https://evil.example/\x1b]0;PWNED\x07", "bold red"])
+def test_a_peers_tag_colour_that_is_no_hex_colour_is_refused_and_the_good_one_restored(pair, colour):
+    """A colour is drawn as a style: held at intake, the stored data stays clean, not only what the reader draws."""
+    a, b = pair
+    _annotate(a, "The bridge is safe.", tags=["Theme/Safety"])
+    exchange(a, b)
+    (tag,) = b.user.tags.all()
+    (key,) = a.doc.get("tags", type=Map).keys()
+    with a.doc.transaction():
+        a.doc.get("tags", type=Map)[key]["colour"] = json.dumps(["2030-01-01T00:00:00.000000Z", colour])
+    exchange(a, b)
+    assert b.user.db.execute("SELECT colour FROM tags").fetchall() == [(tag.colour,)]
+    assert json.loads(a.doc.get("tags", type=Map)[key]["colour"])[1] == tag.colour  # the good value went back
+
+
+@pytest.mark.parametrize("format_", ["[/x] [@click=app.bell]ring[/]", "text\x1b[2J", "", "Markdown"])
+def test_a_new_document_whose_format_is_no_formats_name_is_refused(pair, format_):
+    a, b = pair
+    heard: list[str] = []
+    b.replica.report = heard.append
+    documents = a.doc.get("documents", type=Map)
+    shared = {name: json.loads(value) for name, value in next(iter(documents.values())).items()}
+    text = "A second text.\n"
+    later = "2030-01-01T00:00:00.000000Z"
+    shared.update(text=[later, text], document=[later, "doc-two"], format=[later, format_])
+    with a.doc.transaction():
+        documents[hashlib.sha256(text.encode()).hexdigest()] = Map({k: json.dumps(v) for k, v in shared.items()})
+    exchange(a, b)
+    assert [d.format for d in b.user.documents.all()] == ["text"]
+    assert heard and "format" in heard[0]
+
+
 def test_a_row_under_a_key_margin_never_makes_is_refused(pair):
     a, b = pair
     heard: list[str] = []

@@ -27,6 +27,8 @@ from ..errors import MarginError, StoreError
 from ..progress import tracked
 from ..schema import VERSION_KEY
 from ..store import Store
+from ..store.documents import FALLBACK_FORMAT, is_format_name
+from ..store.tag_specs import is_colour, stored_colour
 from ..model import Anchor
 from ..store.fragments import write_fragments
 from ..store.transaction import writing
@@ -110,6 +112,7 @@ class _Merge:
                     here = same[0]
                 else:
                     _copy_rows(source.db.conn, self.conn, "tags", "id = ?", (tag_id,))
+                    self._clean_colour(tag_id)
                     if same is not None:  # the name is taken by a tag of the other kind
                         self.conn.execute("UPDATE tags SET name = ? WHERE id = ?", (f"{name} ({kind})", tag_id))
                     here = tag_id
@@ -118,7 +121,19 @@ class _Merge:
                 mapped[tag_id] = here
         return mapped
 
+    def _clean_colour(self, tag_id: str) -> None:
+        """A copied tag's colour as margin writes them: a student's file may hold any text there (drawn as a style)."""
+        (colour,) = self.conn.execute("SELECT colour FROM tags WHERE id = ?", (tag_id,)).fetchone()
+        if colour and not is_colour(colour):
+            self.conn.execute("UPDATE tags SET colour = ? WHERE id = ?", (stored_colour(colour), tag_id))
+
     # documents ---------------------------------------------------------------
+    def _clean_format(self, version_id: str) -> None:
+        """A copied version's format as a format's name (it is shown in the library and by the command line)."""
+        (format_,) = self.conn.execute("SELECT format FROM versions WHERE id = ?", (version_id,)).fetchone()
+        if not is_format_name(format_):
+            self.conn.execute("UPDATE versions SET format = ? WHERE id = ?", (FALLBACK_FORMAT, version_id))
+
     def map_versions(self, source: Store, report: Collected) -> dict[str, str]:
         """Each of the file's versions → the teacher's: same id, else the same text, else the document is added."""
         mapped: dict[str, str] = {}
@@ -144,11 +159,13 @@ class _Merge:
                     "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE document_id = ?", (document_id,)
                 ).fetchone()[0]
                 _copy_rows(source.db.conn, self.conn, "versions", "id = ?", (version_id,))
+                self._clean_format(version_id)
                 self.conn.execute("UPDATE versions SET number = ? WHERE id = ?", (number, version_id))
                 _copy_rows(source.db.conn, self.conn, "sections", "version_id = ?", (version_id,))
                 mapped[version_id] = by_text[hashlib.sha256(text.encode()).hexdigest()] = version_id
                 continue
             _copy_rows(source.db.conn, self.conn, "versions", "id = ?", (version_id,))
+            self._clean_format(version_id)
             _copy_rows(source.db.conn, self.conn, "sections", "version_id = ?", (version_id,))
             mapped[version_id] = by_text[hashlib.sha256(text.encode()).hexdigest()] = version_id
         return mapped

@@ -9,6 +9,7 @@ file changes.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -60,6 +61,23 @@ class ImportResult:
 
 def _row_to_document(row: dict) -> Document:
     return Document(**row)
+
+
+_FORMAT_NAME = re.compile(r"[a-z0-9][a-z0-9.+-]{0,31}")
+
+#: What a version whose stored format is no format's name is read as.
+FALLBACK_FORMAT = "text"
+
+
+def is_format_name(value: object) -> bool:
+    """Whether *value* may name a document's format: a short lower-case word such as ``markdown`` or ``epub``.
+
+    margin's loaders write only such names. A peer's row (sync) or a student's
+    file (collect) may hold anything, and the format is shown in the library
+    screen and by the command line, so one that is not a name is refused or
+    read as :data:`FALLBACK_FORMAT` where it enters.
+    """
+    return isinstance(value, str) and _FORMAT_NAME.fullmatch(value) is not None
 
 
 def clean_title(title: str) -> str:

@@ -68,6 +68,11 @@ def parse_tag_spec(spec: str, known_types: Iterable[str] = ()) -> TagSpec:
 FALLBACK_COLOUR = "#808080"
 
 
+def is_colour(value: object) -> bool:
+    """Whether *value* is a colour as margin writes them: a hex colour (``#e5a50a`` or ``#fa0``)."""
+    return isinstance(value, str) and _HEX.match(value) is not None
+
+
 def stored_colour(value: object) -> str:
     """A tag's colour as read from a library: the hex colour stored, else :data:`FALLBACK_COLOUR`.
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from .. import limits
 from ..errors import MarginError
-from ..store.documents import MAX_TITLE, clean_title
+from ..store.documents import MAX_TITLE, clean_title, is_format_name
+from ..store.tag_specs import is_colour
 
 
 class Invalid(ValueError):
@@ -80,8 +81,16 @@ def _json_object(value: Any, field: str) -> str:
 
 def check_field(kind: str, field: str, value: Any) -> Any:
     """*value* if it may be field *field* of a *kind* row (types and sizes; offsets are checked on writing)."""
-    if field in ("author", "relation", "title", "colour", "format", "document", "source", "target"):
-        return _text(value, field, empty=field in ("colour",))
+    if field == "colour":  # drawn as a style: "@click=…" would be an action, "link …" a hyperlink
+        if _text(value, field) and not is_colour(value):
+            raise Invalid("colour is not a hex colour")
+        return value
+    if field == "format":  # shown in the library and by the command line
+        if not is_format_name(_text(value, field)):
+            raise Invalid("format is not a format's name")
+        return value
+    if field in ("author", "relation", "title", "document", "source", "target"):
+        return _text(value, field, empty=False)
     if field in ("created",):
         return _time(value, field)
     if field == "deleted":

@@ -268,8 +268,9 @@ async def test_searching_for_brackets_in_a_document(store, hostile):
 
 @pytest.mark.parametrize("hostile", [MARKUP], ids=["markup"])
 async def test_a_tag_colour_or_a_format_from_another_library_is_never_a_style_nor_markup(store, hostile):
-    """Sync and collect take a peer's tag colour and document format as text: drawn, they are neither a style
-    (an action or a link on the tag's dot, or the reader stopped by a style no one names) nor markup."""
+    """A library may hold any text as a tag's colour or a document's format (a hand edit, or one synced or
+    collected before those were checked at intake): drawn, they are neither a style (an action or a link on
+    the tag's dot, or the reader stopped by a style no one names) nor markup."""
     from annotations.store.tag_specs import FALLBACK_COLOUR
 
     store.db.execute("UPDATE tags SET colour = 'link https://evil.example/\x1b]0;PWNED\x07'")
