@@ -187,6 +187,13 @@ PIECES = [
 markdown_notes = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=25).map("".join)
 
 
+@pytest.mark.parametrize("note", ["\x1f------", "---\x1f", "\xa0---", "- \x1c***", "  ___\u3000", "\x0c==="])
+def test_a_rule_beside_white_space_commonmark_does_not_count_is_still_no_rule(note):
+    """CommonMark counts only spaces and tabs around a rule; a reader that strips a line first counts more."""
+    check_export(note)
+    check_container(note)
+
+
 @settings(max_examples=300, deadline=None)
 @given(markdown_notes)
 def test_random_markdown_cannot_break_an_export(note):

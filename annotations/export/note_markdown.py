@@ -9,7 +9,8 @@ constructs that would:
 * headings and Obsidian tags: every ``#`` (an export's headings and tags are
   the ones margin writes; a note's ``#todo`` reads as text);
 * front matter, thematic breaks and setext underlines: a line of only ``-``,
-  ``=``, ``*`` or ``_`` (also inside a list item);
+  ``=``, ``*`` or ``_`` (also inside a list item, and beside any white
+  space, not only CommonMark's spaces and tabs);
 * raw HTML, autolinks, blockquotes and callouts: every ``<`` and ``>``
   (a blockquote in an export is always the passage itself);
 * Obsidian block ids and footnotes: every ``^``; maths: every ``$``;
@@ -113,11 +114,17 @@ def _inline(line: str, start: int = 0) -> str:
 
 
 def _line(line: str) -> str:
-    """One line outside a fenced block, made unable to open or end a block it should not."""
-    position = len(line) - len(line.lstrip(" \t"))
+    """One line outside a fenced block, made unable to open or end a block it should not.
+
+    White space around a rule is taken as widely as any reader may take it
+    (Python's, with U+001C to U+001F and U+00A0, where CommonMark counts only
+    spaces and tabs): ``---\x1f`` is no rule to CommonMark, but a front matter
+    reader that strips a line first sees ``---``.
+    """
+    position = len(line) - len(line.lstrip())
     while True:
         rest = line[position:]
-        if _RULE.fullmatch(rest.rstrip(" \t")) or _INNER_FENCE.match(rest) or _LINK_DEFINITION.match(rest):
+        if _RULE.fullmatch(rest.rstrip()) or _INNER_FENCE.match(rest) or _LINK_DEFINITION.match(rest):
             return line[:position] + "\\" + _inline(line, position)
         marker = _LIST_MARKER.match(rest)
         if not marker:
