@@ -270,18 +270,23 @@ def test_a_peers_bad_annotation_is_refused_and_nothing_is_written(tmp_path, pair
     assert examine(b.user.db).ok
 
 
+def _send_new_document(peer: Peer, **fields) -> None:
+    """*peer* shares a second document, its fields those of the first but for *fields*, as a malicious client could."""
+    documents = peer.doc.get("documents", type=Map)
+    shared = {name: json.loads(value) for name, value in next(iter(documents.values())).items()}
+    text = "A second text.\n"
+    later = "2030-01-01T00:00:00.000000Z"
+    shared.update(text=[later, text], document=[later, "doc-two"], **{name: [later, value] for name, value in fields.items()})
+    with peer.doc.transaction():
+        documents[hashlib.sha256(text.encode()).hexdigest()] = Map({k: json.dumps(v) for k, v in shared.items()})
+
+
 @pytest.mark.parametrize("section", [[0, 3, 2**64, "x"], [2**64, 2**64 + 1, 1, "x"], [-1, 3, 1, "x"]])
 def test_a_new_document_with_a_section_number_past_what_sqlite_holds_is_taken_without_it(pair, section):
     a, b = pair
     heard: list[str] = []
     b.replica.report = heard.append
-    documents = a.doc.get("documents", type=Map)
-    shared = {name: json.loads(value) for name, value in next(iter(documents.values())).items()}
-    text = "A second text.\n"
-    later = "2030-01-01T00:00:00.000000Z"
-    shared.update(text=[later, text], document=[later, "doc-two"], sections=[later, [section]])
-    with a.doc.transaction():
-        documents[hashlib.sha256(text.encode()).hexdigest()] = Map({k: json.dumps(v) for k, v in shared.items()})
+    _send_new_document(a, sections=[section])
     exchange(a, b)
     assert heard and "section" in heard[0]
     assert examine(b.user.db).ok
@@ -307,13 +312,7 @@ def test_a_new_document_whose_format_is_no_formats_name_is_refused(pair, format_
     a, b = pair
     heard: list[str] = []
     b.replica.report = heard.append
-    documents = a.doc.get("documents", type=Map)
-    shared = {name: json.loads(value) for name, value in next(iter(documents.values())).items()}
-    text = "A second text.\n"
-    later = "2030-01-01T00:00:00.000000Z"
-    shared.update(text=[later, text], document=[later, "doc-two"], format=[later, format_])
-    with a.doc.transaction():
-        documents[hashlib.sha256(text.encode()).hexdigest()] = Map({k: json.dumps(v) for k, v in shared.items()})
+    _send_new_document(a, format=format_)
     exchange(a, b)
     assert [d.format for d in b.user.documents.all()] == ["text"]
     assert heard and "format" in heard[0]
