@@ -18,7 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from annotations.classroom.agreement import Agreement
 from annotations.errors import MarginError
@@ -26,6 +26,7 @@ from annotations.store import Store
 from annotations.terminal import terminal_safe
 
 from ..elsewhere import LIBRARY_ERRORS, write_failure
+from ..widgets.measured_table import MeasuredTable
 from .dialog import Dialog
 
 __all__ = ["AgreementScreen", "alpha_bar"]
@@ -33,6 +34,7 @@ __all__ = ["AgreementScreen", "alpha_bar"]
 BAR_WIDTH = 24
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 UNIT_NAMES = {"char": "characters", "token": "tokens"}
+COLUMNS = ("Tag", "α", "", "Annotators", "Spans")
 
 
 def alpha_bar(alpha: float | None, width: int = BAR_WIDTH) -> str:
@@ -50,7 +52,7 @@ class AgreementScreen(Dialog[None]):
     DEFAULT_CSS = """
     AgreementScreen > #dialog { width: 90; height: 80%; }
     AgreementScreen #summary { height: auto; color: $text-muted; }
-    AgreementScreen DataTable { height: 1fr; }
+    AgreementScreen MeasuredTable { height: 1fr; }
     AgreementScreen .keys { color: $text-muted; height: 1; }
     """
 
@@ -71,11 +73,11 @@ class AgreementScreen(Dialog[None]):
         with Vertical(id="dialog") as dialog:
             dialog.border_title = "Agreement"
             yield Static("Measuring agreement…", id="summary", markup=False)
-            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield MeasuredTable(cursor_type="row", zebra_stripes=True)
             yield Static("α bar: 0 to 1 · – undefined · u characters/tokens · esc closes", classes="keys", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Tag", "α", "", "Annotators", "Spans")
+        self.query_one(MeasuredTable).add_columns(*COLUMNS)
         self._measure(self.unit)
 
     def action_switch_unit(self) -> None:
@@ -110,15 +112,15 @@ class AgreementScreen(Dialog[None]):
         documents = f"{result.documents} document{'s' if result.documents != 1 else ''}"
         self.query_one("#summary", Static).update(
             f"{len(result.authors)} annotators, {documents}, units: {UNIT_NAMES[unit]}")
-        table = self.query_one(DataTable)
-        table.clear()
         last = result.rows[-1]
+        rows = []
         for row in result.rows:
             style = "bold" if row is last else ""
             value = "–" if row.alpha is None else f"{row.alpha:.3f}"
             bar = Text(alpha_bar(row.alpha), style="dim" if row.alpha is None else "$accent")
             users = sum(1 for count in row.spans.values() if count)
-            table.add_row(
+            rows.append((
                 Text(terminal_safe(row.tag, lines=False), style=style), Text(value, style=style), bar,
                 str(users), str(sum(row.spans.values())),
-            )
+            ))
+        self.query_one(MeasuredTable).refill(COLUMNS, rows)

@@ -15,8 +15,11 @@ from annotations.store import Store
 from reader.config import MAX_PANES
 from ..elsewhere import LIBRARY_ERRORS, source_gone, write_failure
 from ..widgets.key_bar import KeyBar
+from ..widgets.measured_table import MeasuredTable
 from .entities import EntityOutcome, EntityScreen
 
+#: The library table's columns: a document's mark (its place side by side), then what it is.
+COLUMNS = ("", "Title", "Notes", "Ver", "Format", "Source")
 
 
 class LibraryScreen(Screen[None]):
@@ -54,7 +57,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("margin · library", classes="library-title")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(cursor_type="row", zebra_stripes=True)
         yield Static(
             "No documents yet.\n\nPress i to import a file (.txt .md .html .epub .pdf),\n"
             "or run `margin import FILE...` or `margin demo`.",
@@ -63,8 +66,6 @@ class LibraryScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("", "Title", "Notes", "Ver", "Format", "Source")
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -76,7 +77,7 @@ class LibraryScreen(Screen[None]):
 
     def reload(self) -> None:
         """Refill the table from the store, keeping the cursor on the same document."""
-        table = self.query_one(DataTable)
+        table = self.query_one(MeasuredTable)
         current = None
         if table.row_count:
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -87,18 +88,18 @@ class LibraryScreen(Screen[None]):
             return
         present = {d.id for d in documents}
         self.marked = [d for d in self.marked if d in present]
-        table.clear()
+        rows = []
         for document in documents:
             mark = str(self.marked.index(document.id) + 1) if document.id in self.marked else ""
-            table.add_row(
+            rows.append((
                 Text(mark, style="bold $accent"),
                 Text(document.title),
                 str(document.annotation_count),
                 str(document.version),
-                Text(document.format),  # stored (a peer's, through sync): never read as markup
+                Text(document.format),  # stored: never read as markup
                 self._source_cell(document),
-                key=document.id,
-            )
+            ))
+        table.refill(COLUMNS, rows, keys=[document.id for document in documents])
         if current is not None and current in {d.id for d in documents}:
             table.move_cursor(row=table.get_row_index(current))
         self.query_one(".empty").set_class(not documents, "visible")
